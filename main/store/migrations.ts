@@ -1,0 +1,112 @@
+/**
+ * Schema migrations, applied in order by `user_version`. Never edit a released migration: add a new
+ * one. Each runs in its own transaction together with the version bump.
+ */
+export interface Migration {
+  readonly version: number;
+  readonly description: string;
+  readonly sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: 'recordings, arrays, annotations, runs, run logs, results, models, settings',
+    sql: `
+      CREATE TABLE recordings (
+        id            INTEGER PRIMARY KEY,
+        source_path   TEXT    NOT NULL,
+        size_bytes    INTEGER NOT NULL CHECK (size_bytes >= 0),
+        sha256        TEXT    NOT NULL CHECK (length(sha256) = 64),
+        format        TEXT    NOT NULL,
+        metadata_json TEXT    NOT NULL CHECK (json_valid(metadata_json)),
+        imported_at   TEXT    NOT NULL,
+        UNIQUE (source_path, sha256)
+      );
+
+      -- Typed numeric arrays: raw little-endian bytes plus what is needed to view them again.
+      CREATE TABLE arrays (
+        id          INTEGER PRIMARY KEY,
+        dtype       TEXT    NOT NULL CHECK (dtype IN ('int8','uint8','int16','uint16','int32','uint32','float32','float64')),
+        shape_json  TEXT    NOT NULL CHECK (json_valid(shape_json)),
+        byte_length INTEGER NOT NULL,
+        data        BLOB    NOT NULL,
+        created_at  TEXT    NOT NULL,
+        CHECK (length(data) = byte_length)
+      );
+
+      -- Append-only audit trail: an edit is a new row that supersedes an older one.
+      CREATE TABLE annotations (
+        id             INTEGER PRIMARY KEY,
+        recording_id   INTEGER NOT NULL REFERENCES recordings(id),
+        onset_s        REAL    NOT NULL,
+        duration_s     REAL    NOT NULL CHECK (duration_s >= 0),
+        label          TEXT    NOT NULL,
+        channels_json  TEXT    NOT NULL DEFAULT '[]' CHECK (json_valid(channels_json)),
+        author         TEXT    NOT NULL,
+        created_at     TEXT    NOT NULL,
+        supersedes_id  INTEGER REFERENCES annotations(id),
+        retracted      INTEGER NOT NULL DEFAULT 0 CHECK (retracted IN (0, 1))
+      );
+      CREATE INDEX annotations_by_recording ON annotations(recording_id, onset_s);
+      CREATE TRIGGER annotations_no_update BEFORE UPDATE ON annotations
+        BEGIN SELECT RAISE(ABORT, 'annotations are append-only: add a row that supersedes this one'); END;
+      CREATE TRIGGER annotations_no_delete BEFORE DELETE ON annotations
+        BEGIN SELECT RAISE(ABORT, 'annotations are append-only: add a retracting row instead'); END;
+
+      CREATE TABLE runs (
+        id               INTEGER PRIMARY KEY,
+        pipeline         TEXT    NOT NULL,
+        params_json      TEXT    NOT NULL CHECK (json_valid(params_json)),
+        recording_id     INTEGER REFERENCES recordings(id),
+        code_version     TEXT    NOT NULL,
+        status           TEXT    NOT NULL CHECK (status IN ('queued','running','succeeded','failed','cancelled','interrupted')),
+        progress         REAL    NOT NULL DEFAULT 0 CHECK (progress BETWEEN 0 AND 1),
+        progress_message TEXT    NOT NULL DEFAULT '',
+        error            TEXT,
+        created_at       TEXT    NOT NULL,
+        started_at       TEXT,
+        finished_at      TEXT,
+        duration_ms      REAL
+      );
+      CREATE INDEX runs_by_status ON runs(status);
+
+      CREATE TABLE run_logs (
+        id       INTEGER PRIMARY KEY,
+        run_id   INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        time     TEXT    NOT NULL,
+        level    TEXT    NOT NULL CHECK (level IN ('info','warn','error')),
+        message  TEXT    NOT NULL
+      );
+      CREATE INDEX run_logs_by_run ON run_logs(run_id, id);
+
+      CREATE TABLE results (
+        id         INTEGER PRIMARY KEY,
+        run_id     INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        key        TEXT    NOT NULL,
+        value_json TEXT    NOT NULL CHECK (json_valid(value_json)),
+        array_id   INTEGER REFERENCES arrays(id),
+        created_at TEXT    NOT NULL,
+        UNIQUE (run_id, key)
+      );
+
+      CREATE TABLE models (
+        id         INTEGER PRIMARY KEY,
+        name       TEXT    NOT NULL,
+        pipeline   TEXT    NOT NULL,
+        run_id     INTEGER REFERENCES runs(id),
+        format     TEXT    NOT NULL,
+        meta_json  TEXT    NOT NULL DEFAULT '{}' CHECK (json_valid(meta_json)),
+        weights    BLOB    NOT NULL,
+        created_at TEXT    NOT NULL
+      );
+
+      CREATE TABLE settings (
+        key        TEXT PRIMARY KEY,
+        value_json TEXT NOT NULL CHECK (json_valid(value_json))
+      );
+    `,
+  },
+];
+
+export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -1,0 +1,85 @@
+/**
+ * The API contract: every call and event between a UI and the engine, with runtime schemas for
+ * payloads. Both transports (Electron IPC and the loopback bridge) validate every message against it.
+ * Bump API_VERSION on any incompatible change.
+ */
+import { z } from 'zod';
+import {
+  BackendName,
+  BackendReport,
+  PipelineInfo,
+  ProjectInfo,
+  Recording,
+  Run,
+  RunLogLine,
+  RunResult,
+  RunStatus,
+} from './domain.js';
+
+export const API_VERSION = 1;
+
+const Id = z.number().int().positive();
+const NoParams = z.object({}).strict();
+
+/** Calls: request params schema and result schema. */
+export const calls = {
+  'project.info': { params: NoParams, result: ProjectInfo },
+  'recordings.list': { params: NoParams, result: z.array(Recording) },
+  'recordings.import': {
+    params: z.object({ paths: z.array(z.string().min(1).max(4096)).min(1).max(1000) }).strict(),
+    result: z.object({
+      imported: z.array(Recording),
+      errors: z.array(z.object({ path: z.string(), message: z.string() })),
+    }),
+  },
+  'pipelines.list': { params: NoParams, result: z.array(PipelineInfo) },
+  'runs.list': { params: NoParams, result: z.array(Run) },
+  'runs.get': { params: z.object({ runId: Id }).strict(), result: Run },
+  'runs.start': {
+    params: z
+      .object({
+        pipeline: z.string().min(1).max(100),
+        recordingId: Id.nullable(),
+        params: z.record(z.string(), z.unknown()).default({}),
+      })
+      .strict(),
+    result: Run,
+  },
+  'runs.cancel': { params: z.object({ runId: Id }).strict(), result: Run },
+  'runs.logs': { params: z.object({ runId: Id }).strict(), result: z.array(RunLogLine) },
+  'runs.results': { params: z.object({ runId: Id }).strict(), result: z.array(RunResult) },
+  'compute.backends': { params: NoParams, result: BackendReport },
+  'compute.setBackend': { params: z.object({ backend: BackendName.nullable() }).strict(), result: BackendReport },
+} as const;
+
+/** Events pushed from the engine to every subscribed UI. */
+export const events = {
+  'run.progress': z.object({ runId: Id, fraction: z.number().min(0).max(1), message: z.string() }),
+  'run.status': z.object({ runId: Id, status: RunStatus, error: z.string().nullable() }),
+  'run.log': z.object({ runId: Id, line: RunLogLine }),
+  'recordings.changed': z.object({}),
+} as const;
+
+export type Calls = typeof calls;
+export type CallName = keyof Calls;
+export type CallParams<N extends CallName> = z.input<Calls[N]['params']>;
+export type CallResult<N extends CallName> = z.infer<Calls[N]['result']>;
+export type Events = typeof events;
+export type EventName = keyof Events;
+export type EventPayload<N extends EventName> = z.infer<Events[N]>;
+
+export const CALL_NAMES = Object.keys(calls) as CallName[];
+export const EVENT_NAMES = Object.keys(events) as EventName[];
+
+export function isCallName(name: unknown): name is CallName {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(calls, name);
+}
+export function isEventName(name: unknown): name is EventName {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(events, name);
+}
+
+/** The typed surface a UI sees, whatever the transport. */
+export interface CajalApi {
+  call<N extends CallName>(name: N, params: CallParams<N>): Promise<CallResult<N>>;
+  on<N extends EventName>(name: N, listener: (payload: EventPayload<N>) => void): () => void;
+}

@@ -1,0 +1,120 @@
+/**
+ * Domain types and their runtime schemas, shared by the engine, both transports and the renderer.
+ * `shared` imports nothing of ours (DESIGN.md layer rule), only zod.
+ */
+import { z } from 'zod';
+
+export const RecordingFormat = z.enum(['edf', 'edf+', 'bdf', 'bdf+']);
+export type RecordingFormat = z.infer<typeof RecordingFormat>;
+
+/** One signal (channel) of a recording as described by its file header. */
+export const SignalInfo = z.object({
+  label: z.string(),
+  unit: z.string(),
+  sampleRateHz: z.number(),
+  isAnnotation: z.boolean(),
+});
+export type SignalInfo = z.infer<typeof SignalInfo>;
+
+/** Header metadata of a time-series recording (EEG and friends). */
+export const RecordingMetadata = z.object({
+  signals: z.array(SignalInfo),
+  /** Number of data (non-annotation) channels. */
+  channelCount: z.number().int(),
+  /** Highest sample rate among data channels. */
+  sampleRateHz: z.number(),
+  durationS: z.number(),
+  /** Start of the recording as written in the header (local clock, ISO 8601 without zone). */
+  startDateTime: z.string(),
+  patient: z.string(),
+  recordingInfo: z.string(),
+  dataRecordCount: z.number().int(),
+  dataRecordDurationS: z.number(),
+});
+export type RecordingMetadata = z.infer<typeof RecordingMetadata>;
+
+export const Recording = z.object({
+  id: z.number().int(),
+  sourcePath: z.string(),
+  sizeBytes: z.number().int(),
+  sha256: z.string(),
+  format: RecordingFormat,
+  metadata: RecordingMetadata,
+  importedAt: z.string(),
+});
+export type Recording = z.infer<typeof Recording>;
+
+export const RunStatus = z.enum(['queued', 'running', 'succeeded', 'failed', 'cancelled', 'interrupted']);
+export type RunStatus = z.infer<typeof RunStatus>;
+export const TERMINAL_RUN_STATUSES: readonly RunStatus[] = ['succeeded', 'failed', 'cancelled', 'interrupted'];
+
+export const Run = z.object({
+  id: z.number().int(),
+  pipeline: z.string(),
+  params: z.record(z.string(), z.unknown()),
+  recordingId: z.number().int().nullable(),
+  codeVersion: z.string(),
+  status: RunStatus,
+  progress: z.number().min(0).max(1),
+  progressMessage: z.string(),
+  error: z.string().nullable(),
+  createdAt: z.string(),
+  startedAt: z.string().nullable(),
+  finishedAt: z.string().nullable(),
+  durationMs: z.number().nullable(),
+});
+export type Run = z.infer<typeof Run>;
+
+export const LogLevel = z.enum(['info', 'warn', 'error']);
+export type LogLevel = z.infer<typeof LogLevel>;
+export const RunLogLine = z.object({ time: z.string(), level: LogLevel, message: z.string() });
+export type RunLogLine = z.infer<typeof RunLogLine>;
+
+/** A stored result of a run: a JSON value and optionally a typed array described by dtype/shape. */
+export const RunResult = z.object({
+  key: z.string(),
+  value: z.unknown(),
+  array: z.object({ dtype: z.string(), shape: z.array(z.number().int()) }).nullable(),
+});
+export type RunResult = z.infer<typeof RunResult>;
+
+export const BackendName = z.enum(['tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu']);
+export type BackendName = z.infer<typeof BackendName>;
+
+export const BackendProbe = z.object({
+  name: BackendName,
+  /** npm package providing the backend. */
+  provider: z.string(),
+  available: z.boolean(),
+  /** Why it is available or not, in one line (e.g. "not installed"). */
+  detail: z.string(),
+});
+export type BackendProbe = z.infer<typeof BackendProbe>;
+
+export const BackendReport = z.object({
+  selected: BackendName,
+  forced: BackendName.nullable(),
+  /** One line saying why `selected` was chosen. */
+  reason: z.string(),
+  chain: z.array(BackendProbe),
+});
+export type BackendReport = z.infer<typeof BackendReport>;
+
+export const PipelineInfo = z.object({
+  name: z.string(),
+  title: z.string(),
+  description: z.string(),
+  input: z.enum(['recording', 'none']),
+});
+export type PipelineInfo = z.infer<typeof PipelineInfo>;
+
+export const ProjectInfo = z.object({
+  path: z.string(),
+  schemaVersion: z.number().int(),
+  codeVersion: z.string(),
+  apiVersion: z.number().int(),
+  transport: z.enum(['ipc', 'bridge']),
+  /** Whether the host can show a native file dialog (Electron) or the user types paths (browser). */
+  nativeFileDialog: z.boolean(),
+});
+export type ProjectInfo = z.infer<typeof ProjectInfo>;

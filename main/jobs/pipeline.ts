@@ -1,0 +1,33 @@
+/**
+ * What a pipeline is to the job runner: a params schema with defaults, and a `run` that reports
+ * progress, honours cancellation and returns its results. Pipelines never touch the transports or
+ * Electron, and do not write to the store: the runner writes their results in one transaction.
+ */
+import type { z } from 'zod';
+import type { LogLevel, PipelineInfo, Recording } from '../../shared/api/index.js';
+import type { ResultItem } from '../store/index.js';
+
+export interface PipelineContext<P> {
+  readonly runId: number;
+  readonly params: P;
+  /** The input recording for pipelines whose `input` is 'recording'. */
+  readonly recording: Recording | null;
+  /** Reports progress in [0, 1]; cheap to call often (the runner throttles). */
+  progress(fraction: number, message?: string): void;
+  log(message: string, level?: LogLevel): void;
+  readonly cancelled: boolean;
+  /** Throws a CancelledError when the user cancelled; call it between chunks of work. */
+  throwIfCancelled(): void;
+}
+
+export interface PipelineDefinition<P = unknown> extends PipelineInfo {
+  readonly params: z.ZodType<P>;
+  run(context: PipelineContext<P>): Promise<ResultItem[]>;
+}
+
+export class CancelledError extends Error {
+  constructor() {
+    super('cancelled by the user');
+    this.name = 'CancelledError';
+  }
+}

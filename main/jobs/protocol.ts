@@ -1,0 +1,19 @@
+/** Messages between the job runner (main thread) and a pipeline worker. */
+import type { LogLevel, Recording } from '../../shared/api/index.js';
+import type { ResultItem } from '../store/index.js';
+
+export interface WorkerInput {
+  moduleUrl: string;
+  runId: number;
+  params: unknown;
+  recording: Recording | null;
+  /** Int32Array view: [0] becomes 1 when the run is cancelled. Shared so checks cost no messages. */
+  cancelFlag: SharedArrayBuffer;
+}
+
+export type WorkerMessage =
+  | { type: 'progress'; fraction: number; message: string }
+  | { type: 'log'; level: LogLevel; message: string }
+  | { type: 'done'; results: ResultItem[] }
+  | { type: 'cancelled' }
+  | { type: 'failed'; message: string; userError: boolean };

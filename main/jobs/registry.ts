@@ -1,0 +1,58 @@
+/**
+ * Pipelines known to the runner. The main thread imports a definition to validate params before a
+ * run is queued; the worker imports the same module by URL to run it.
+ */
+import type { PipelineInfo } from '../../shared/api/index.js';
+import { NotFoundError } from '../errors.js';
+import type { PipelineDefinition } from './pipeline.js';
+
+export interface RegisteredPipeline {
+  definition: PipelineDefinition<unknown>;
+  /** URL the worker imports; its default export is `definition`. */
+  moduleUrl: string;
+}
+
+export class PipelineRegistry {
+  private readonly entries = new Map<string, RegisteredPipeline>();
+
+  /** Imports `moduleUrl` (a module whose default export is a PipelineDefinition) and registers it. */
+  async register(moduleUrl: string): Promise<void> {
+    const module = (await import(moduleUrl)) as { default?: PipelineDefinition<unknown> };
+    const definition = module.default;
+    if (!definition || typeof definition.run !== 'function' || !definition.name) {
+      throw new Error(`${moduleUrl} does not export a pipeline definition as default`);
+    }
+    this.entries.set(definition.name, { definition, moduleUrl });
+  }
+
+  get(name: string): RegisteredPipeline {
+    const entry = this.entries.get(name);
+    if (!entry) throw new NotFoundError(`pipeline "${name}"`, `known: ${[...this.entries.keys()].join(', ') || 'none'}`);
+    return entry;
+  }
+
+  list(): PipelineInfo[] {
+    return [...this.entries.values()].map(({ definition }) => ({
+      name: definition.name,
+      title: definition.title,
+      description: definition.description,
+      input: definition.input,
+    }));
+  }
+}
+
+/**
+ * URL of a module beside `base`, with the extension `base` has: `.ts` when running from source
+ * (tests, tsx), `.js` when running the build.
+ */
+export function siblingModuleUrl(base: string, relativeWithoutExtension: string): string {
+  const extension = base.endsWith('.ts') ? '.ts' : '.js';
+  return new URL(`${relativeWithoutExtension}${extension}`, base).href;
+}
+
+/** The pipelines shipped with Cajal. */
+export async function builtinPipelines(): Promise<PipelineRegistry> {
+  const registry = new PipelineRegistry();
+  await registry.register(siblingModuleUrl(import.meta.url, '../pipelines/rms/index'));
+  return registry;
+}

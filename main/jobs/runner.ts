@@ -1,0 +1,248 @@
+/**
+ * The job runner: runs pipeline steps in worker threads so the API stays responsive, streams
+ * progress to subscribers, cancels promptly, and writes each run's results in one transaction.
+ */
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import type { EventName, EventPayload, Recording, Run } from '../../shared/api/index.js';
+import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
+import type { Store } from '../store/index.js';
+import type { PipelineRegistry } from './registry.js';
+import type { WorkerInput, WorkerMessage } from './protocol.js';
+import { siblingModuleUrl } from './registry.js';
+
+export type RunnerEvent = { [N in EventName]: { name: N; payload: EventPayload<N> } }[EventName];
+export type RunnerListener = (event: RunnerEvent) => void;
+
+export interface JobRunnerOptions {
+  maxConcurrent?: number;
+  codeVersion: string;
+  /** How long a cancelled worker may take to stop by itself before it is terminated. */
+  cancelGraceMs?: number;
+  /** How often progress is written to the project file (events are not throttled by this). */
+  progressWriteIntervalMs?: number;
+}
+
+interface ActiveJob {
+  runId: number;
+  worker: Worker;
+  cancelFlag: Int32Array;
+  cancelTimer?: NodeJS.Timeout;
+  settled: boolean;
+  lastProgressWriteAt: number;
+  done: Promise<void>;
+}
+
+export function defaultConcurrency(): number {
+  return Math.max(1, availableParallelism() - 1);
+}
+
+export class JobRunner {
+  private readonly queue: number[] = [];
+  private readonly active = new Map<number, ActiveJob>();
+  private readonly listeners = new Set<RunnerListener>();
+  private readonly maxConcurrent: number;
+  private readonly cancelGraceMs: number;
+  private readonly progressWriteIntervalMs: number;
+  private readonly workerUrl = new URL(siblingModuleUrl(import.meta.url, './worker'));
+  private closed = false;
+
+  constructor(
+    private readonly store: Store,
+    private readonly registry: PipelineRegistry,
+    private readonly options: JobRunnerOptions,
+  ) {
+    this.maxConcurrent = Math.max(1, options.maxConcurrent ?? defaultConcurrency());
+    this.cancelGraceMs = options.cancelGraceMs ?? 2000;
+    this.progressWriteIntervalMs = options.progressWriteIntervalMs ?? 250;
+  }
+
+  subscribe(listener: RunnerListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Validates and queues a run; returns it as stored (status `queued` or already `running`). */
+  start(pipelineName: string, recordingId: number | null, rawParams: Record<string, unknown>): Run {
+    if (this.closed) throw new ConflictError('the job runner is shut down');
+    const { definition } = this.registry.get(pipelineName);
+    const parsed = definition.params.safeParse(rawParams);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      throw new ValidationError(`params.${issue.path.join('.')}`, issue.message);
+    }
+    if (definition.input === 'recording') {
+      if (recordingId === null) throw new ValidationError('recordingId', `pipeline "${pipelineName}" needs a recording`);
+      if (!this.store.recordings.get(recordingId)) throw new NotFoundError(`recording ${recordingId}`);
+    }
+    const run = this.store.runs.create({
+      pipeline: pipelineName,
+      params: parsed.data as Record<string, unknown>,
+      recordingId: definition.input === 'recording' ? recordingId : null,
+      codeVersion: this.options.codeVersion,
+    });
+    this.emit({ name: 'run.status', payload: { runId: run.id, status: 'queued', error: null } });
+    this.queue.push(run.id);
+    this.pump();
+    return this.store.runs.get(run.id)!;
+  }
+
+  cancel(runId: number): Run {
+    const run = this.store.runs.get(runId);
+    if (!run) throw new NotFoundError(`run ${runId}`);
+    const queuedAt = this.queue.indexOf(runId);
+    if (queuedAt >= 0) {
+      this.queue.splice(queuedAt, 1);
+      this.finish(runId, 'cancelled', null);
+    } else {
+      const job = this.active.get(runId);
+      if (!job) throw new ConflictError(`run ${runId} is ${run.status}, not queued or running`);
+      this.requestStop(job);
+    }
+    return this.store.runs.get(runId)!;
+  }
+
+  /** Resolves when no run is queued or running. */
+  async idle(): Promise<void> {
+    while (this.queue.length || this.active.size) {
+      await Promise.all([...this.active.values()].map((job) => job.done));
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+
+  get runningCount(): number {
+    return this.active.size;
+  }
+
+  /** Stops every worker; runs still in progress end `interrupted`. */
+  async shutdown(): Promise<void> {
+    this.closed = true;
+    for (const runId of this.queue.splice(0)) this.finish(runId, 'interrupted', 'the application was closed before this run started');
+    const jobs = [...this.active.values()];
+    for (const job of jobs) {
+      job.settled = true;
+      this.finish(job.runId, 'interrupted', 'the application was closed while this run was in progress');
+    }
+    await Promise.all(jobs.map((job) => job.worker.terminate()));
+    this.active.clear();
+  }
+
+  private emit(event: RunnerEvent): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(event);
+      } catch {
+        // A broken subscriber must not break the runner or other subscribers.
+      }
+    }
+  }
+
+  private pump(): void {
+    while (!this.closed && this.active.size < this.maxConcurrent && this.queue.length) {
+      this.launch(this.queue.shift()!);
+    }
+  }
+
+  private launch(runId: number): void {
+    const run = this.store.runs.get(runId)!;
+    const { moduleUrl } = this.registry.get(run.pipeline);
+    const recording: Recording | null = run.recordingId === null ? null : (this.store.recordings.get(run.recordingId) ?? null);
+    const cancelFlag = new SharedArrayBuffer(4);
+    const input: WorkerInput = { moduleUrl, runId, params: run.params, recording, cancelFlag };
+    this.store.runs.markRunning(runId);
+    // From source (tests, tsx) the worker is TypeScript and goes through a bootstrap that registers
+    // tsx's loader (execArgv `--import tsx` does not reach worker threads on Node 20).
+    const fromSource = this.workerUrl.pathname.endsWith('.ts');
+    const worker = fromSource
+      ? new Worker(new URL('./source-worker.mjs', import.meta.url), { workerData: { ...input, sourceEntry: this.workerUrl.href } })
+      : new Worker(this.workerUrl, { workerData: input });
+    let resolveDone!: () => void;
+    const job: ActiveJob = {
+      runId,
+      worker,
+      cancelFlag: new Int32Array(cancelFlag),
+      settled: false,
+      lastProgressWriteAt: 0,
+      done: new Promise<void>((resolve) => (resolveDone = resolve)),
+    };
+    this.active.set(runId, job);
+    this.emit({ name: 'run.status', payload: { runId, status: 'running', error: null } });
+
+    worker.on('message', (message: WorkerMessage) => this.onMessage(job, message));
+    worker.on('error', (error) => this.settle(job, 'failed', `the pipeline worker crashed: ${error.message}`));
+    worker.on('exit', (code) => {
+      if (job.cancelTimer) clearTimeout(job.cancelTimer);
+      if (Atomics.load(job.cancelFlag, 0) === 1) this.settle(job, 'cancelled', null);
+      else this.settle(job, 'failed', `the pipeline worker exited unexpectedly (exit code ${code})`);
+      this.active.delete(runId);
+      resolveDone();
+      this.pump();
+    });
+  }
+
+  private onMessage(job: ActiveJob, message: WorkerMessage): void {
+    if (job.settled) return;
+    const { runId } = job;
+    switch (message.type) {
+      case 'progress': {
+        const now = Date.now();
+        if (message.fraction >= 1 || now - job.lastProgressWriteAt >= this.progressWriteIntervalMs) {
+          job.lastProgressWriteAt = now;
+          this.store.runs.setProgress(runId, message.fraction, message.message);
+        }
+        this.emit({ name: 'run.progress', payload: { runId, fraction: message.fraction, message: message.message } });
+        break;
+      }
+      case 'log': {
+        const line = this.store.runs.appendLog(runId, message.level, message.message);
+        this.emit({ name: 'run.log', payload: { runId, line } });
+        break;
+      }
+      case 'done': {
+        try {
+          // One transaction: the results and the final status land together, or not at all.
+          this.store.transaction(() => {
+            for (const item of message.results) this.store.results.add(runId, item);
+            this.store.runs.finish(runId, 'succeeded');
+          });
+          job.settled = true;
+          this.emit({ name: 'run.progress', payload: { runId, fraction: 1, message: 'done' } });
+          this.emit({ name: 'run.status', payload: { runId, status: 'succeeded', error: null } });
+        } catch (error) {
+          this.settle(job, 'failed', `storing the results failed: ${(error as Error).message}`);
+        }
+        void job.worker.terminate();
+        break;
+      }
+      case 'cancelled':
+        this.settle(job, 'cancelled', null);
+        void job.worker.terminate();
+        break;
+      case 'failed':
+        this.settle(job, 'failed', message.message);
+        void job.worker.terminate();
+        break;
+    }
+  }
+
+  private requestStop(job: ActiveJob): void {
+    Atomics.store(job.cancelFlag, 0, 1);
+    // A pipeline stuck in a long computation cannot check the flag: terminate it after a grace period.
+    job.cancelTimer ??= setTimeout(() => void job.worker.terminate(), this.cancelGraceMs);
+  }
+
+  private settle(job: ActiveJob, status: 'failed' | 'cancelled', error: string | null): void {
+    if (job.settled) return;
+    job.settled = true;
+    this.finish(job.runId, status, error);
+  }
+
+  private finish(runId: number, status: 'failed' | 'cancelled' | 'interrupted', error: string | null): void {
+    if (!this.store.runs.finish(runId, status, error)) return;
+    if (error) {
+      const line = this.store.runs.appendLog(runId, status === 'failed' ? 'error' : 'warn', error);
+      this.emit({ name: 'run.log', payload: { runId, line } });
+    }
+    this.emit({ name: 'run.status', payload: { runId, status, error } });
+  }
+}

@@ -291,7 +291,7 @@ function readExactly(fd: number, file: string, position: number, length: number,
   if (read < length) {
     throw new FormatError(
       file,
-      `file ends inside the ${what} (${fileSize} bytes, the ${what} needs ${position + length})`,
+      `file ends inside the ${what} (${fileSize} bytes, reading it needs ${position + length})`,
       what,
       fileSize,
     );

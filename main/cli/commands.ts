@@ -1,0 +1,207 @@
+/**
+ * The `cajal` subcommands. Each takes parsed arguments and an output sink and returns an exit code;
+ * errors propagate to `main.ts`, which turns them into one line and the documented exit code.
+ */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { BackendName, type Run } from '../../shared/api/index.js';
+import { formatBackendReport, selectBackend } from '../compute/index.js';
+import { Engine } from '../engine/index.js';
+import { FileAccessError, ValidationError } from '../errors.js';
+import { startBridge } from '../server/index.js';
+import { packageRoot } from '../version.js';
+import { formatBytes, formatDuration, formatElapsed, table } from './format.js';
+
+export interface Output {
+  out(line: string): void;
+  err(line: string): void;
+}
+
+export async function init(projectPath: string, io: Output): Promise<number> {
+  const path = resolve(projectPath);
+  if (existsSync(path)) throw new FileAccessError(path, 'already exists; choose another name or use it as it is');
+  const engine = await Engine.open({ projectPath: path, create: true });
+  await engine.close();
+  io.out(`created project ${path}`);
+  return 0;
+}
+
+export async function importFiles(projectPath: string, files: string[], io: Output): Promise<number> {
+  if (files.length === 0) throw new ValidationError('files', 'name at least one file to import');
+  return withEngine(projectPath, io, async (engine) => {
+    const { imported, errors } = await engine.importRecordings(files);
+    for (const recording of imported) {
+      const m = recording.metadata;
+      io.out(
+        `imported #${recording.id} ${recording.sourcePath} (${recording.format.toUpperCase()}, ${m.channelCount} channels, ` +
+          `${m.sampleRateHz} Hz, ${formatDuration(m.durationS)})`,
+      );
+    }
+    for (const error of errors) io.err(`cajal: ${error.message}`);
+    return errors.length ? 1 : 0;
+  });
+}
+
+export async function listRecordings(projectPath: string, io: Output): Promise<number> {
+  return withEngine(projectPath, io, (engine) => {
+    const recordings = engine.store.recordings.list();
+    if (!recordings.length) {
+      io.out('no recordings (add some with `cajal import`)');
+      return 0;
+    }
+    io.out(
+      table(
+        ['id', 'format', 'channels', 'rate (Hz)', 'duration', 'size', 'path'],
+        recordings.map((r) => [
+          r.id,
+          r.format.toUpperCase(),
+          r.metadata.channelCount,
+          r.metadata.sampleRateHz,
+          formatDuration(r.metadata.durationS),
+          formatBytes(r.sizeBytes),
+          r.sourcePath,
+        ]),
+      ),
+    );
+    return 0;
+  });
+}
+
+function runRow(run: Run): (string | number)[] {
+  return [
+    run.id,
+    run.pipeline,
+    run.recordingId ?? '-',
+    run.status,
+    `${Math.round(run.progress * 100)} %`,
+    run.durationMs === null ? '-' : formatElapsed(run.durationMs),
+    run.createdAt,
+    run.error ?? '',
+  ];
+}
+
+export async function listRuns(projectPath: string, io: Output): Promise<number> {
+  return withEngine(projectPath, io, (engine) => {
+    const runs = engine.store.runs.list();
+    if (!runs.length) {
+      io.out('no runs yet (start one with `cajal run`)');
+      return 0;
+    }
+    io.out(table(['id', 'pipeline', 'recording', 'status', 'progress', 'duration', 'created', 'error'], runs.map(runRow)));
+    return 0;
+  });
+}
+
+/** Parses repeated `--param key=value` options; values are JSON where they parse as JSON. */
+export function parseParams(pairs: string[]): Record<string, unknown> {
+  const params: Record<string, unknown> = {};
+  for (const pair of pairs) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) throw new ValidationError('--param', `expected key=value, got "${pair}"`);
+    const raw = pair.slice(eq + 1);
+    let value: unknown = raw;
+    try {
+      value = JSON.parse(raw);
+    } catch {
+      // a bare string
+    }
+    params[pair.slice(0, eq)] = value;
+  }
+  return params;
+}
+
+export async function runPipeline(
+  projectPath: string,
+  pipeline: string,
+  recordingArg: string | undefined,
+  params: Record<string, unknown>,
+  io: Output,
+): Promise<number> {
+  return withEngine(projectPath, io, async (engine) => {
+    const recordingId = recordingArg === undefined ? null : Number(recordingArg);
+    if (recordingId !== null && !Number.isInteger(recordingId)) {
+      throw new ValidationError('recording', `expected a recording id (see \`cajal ls\`), got "${recordingArg}"`);
+    }
+    let lastPercent = -1;
+    const unsubscribe = engine.subscribe((event) => {
+      if (event.name === 'run.progress') {
+        const percent = Math.floor(event.payload.fraction * 100);
+        if (percent !== lastPercent) {
+          lastPercent = percent;
+          io.err(`run ${event.payload.runId}: ${percent} % ${event.payload.message}`);
+        }
+      } else if (event.name === 'run.log') {
+        io.err(`run ${event.payload.runId} ${event.payload.line.level}: ${event.payload.line.message}`);
+      }
+    });
+    // Ctrl-C cancels the run cleanly instead of leaving it half-done.
+    let runId = 0;
+    const onSigint = () => {
+      if (runId) engine.runner.cancel(runId);
+    };
+    process.on('SIGINT', onSigint);
+    try {
+      const run = engine.runner.start(pipeline, recordingId, params);
+      runId = run.id;
+      io.out(`run ${run.id} started (${pipeline})`);
+      await engine.runner.idle();
+    } finally {
+      process.off('SIGINT', onSigint);
+      unsubscribe();
+    }
+    const finished = engine.store.runs.get(runId)!;
+    io.out(table(['id', 'pipeline', 'recording', 'status', 'progress', 'duration', 'created', 'error'], [runRow(finished)]));
+    for (const result of engine.store.results.list(runId)) io.out(`${result.key}: ${JSON.stringify(result.value)}`);
+    if (finished.status === 'failed') io.err(`cajal: run ${runId} failed: ${finished.error}`);
+    return finished.status === 'succeeded' ? 0 : 1;
+  });
+}
+
+export async function serve(projectPath: string, portArg: string | undefined, io: Output): Promise<number> {
+  const port = portArg === undefined ? 0 : Number(portArg);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ValidationError('--port', `expected 0-65535, got "${portArg}"`);
+  const rendererDir = resolve(packageRoot(), 'dist', 'renderer');
+  if (!existsSync(resolve(rendererDir, 'index.html'))) {
+    throw new FileAccessError(rendererDir, 'the renderer is not built (run `npm run build`)');
+  }
+  const engine = await Engine.open({ projectPath, create: false });
+  const bridge = await startBridge({ engine, rendererDir, port }).catch(async (error: unknown) => {
+    await engine.close();
+    throw error;
+  });
+  if (engine.recoveredRunCount) io.err(`cajal: ${engine.recoveredRunCount} run(s) left running by an earlier crash were marked interrupted`);
+  io.out(`Cajal is serving ${engine.projectPath}`);
+  io.out(`Open ${bridge.url}`);
+  await new Promise<void>((resolveStop) => {
+    const stop = () => resolveStop();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  await bridge.close();
+  await engine.close();
+  return 0;
+}
+
+export async function backend(forcedArg: string | undefined, io: Output): Promise<number> {
+  let forced: BackendName | null = null;
+  if (forcedArg !== undefined) {
+    const parsed = BackendName.safeParse(forcedArg);
+    if (!parsed.success) throw new ValidationError('--backend', `expected one of ${BackendName.options.join(', ')}, got "${forcedArg}"`);
+    forced = parsed.data;
+  }
+  const report = await selectBackend({ forced });
+  io.out(formatBackendReport(report));
+  return 0;
+}
+
+async function withEngine<T>(projectPath: string, io: Output, body: (engine: Engine) => Promise<T> | T): Promise<T> {
+  const engine = await Engine.open({ projectPath, create: false });
+  try {
+    if (engine.recoveredRunCount) {
+      io.err(`cajal: ${engine.recoveredRunCount} run(s) left running by an earlier crash were marked interrupted`);
+    }
+    return await body(engine);
+  } finally {
+    await engine.close();
+  }
+}

@@ -1,0 +1,96 @@
+/**
+ * `cajal` command line: the same engine as the app, without a window.
+ * Exit codes: 0 ok, 1 user error (one-line message), 2 internal error.
+ */
+import { parseArgs } from 'node:util';
+import { UserError, describeError } from '../errors.js';
+import * as commands from './commands.js';
+
+export const USAGE = `usage: cajal <command> [options]
+
+commands:
+  init <project.cajal>                     create a project file
+  import <project> <file>...               add recordings (EDF, EDF+, BDF, BDF+) by path; sources are never copied
+  ls <project>                             list the project's recordings
+  run <project> <pipeline> [recording-id] [--param key=value]...
+                                           run a pipeline and wait (Ctrl-C cancels); pipelines: rms
+  runs <project>                           list runs with status, progress, timings and errors
+  serve <project> [--port N]               serve the UI and API on 127.0.0.1 with a per-launch token
+  backend [--backend NAME]                 print the compute backend chain and the selected backend
+
+exit codes: 0 ok, 1 user error, 2 internal error`;
+
+class UsageError extends UserError {
+  readonly code = 'validation' as const;
+}
+
+function positional(args: string[], index: number, name: string): string {
+  const value = args[index];
+  if (value === undefined) throw new UsageError(`missing <${name}>\n${USAGE}`);
+  return value;
+}
+
+export async function runCli(argv: string[], io: commands.Output): Promise<number> {
+  try {
+    const { values, positionals } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        port: { type: 'string' },
+        backend: { type: 'string' },
+        param: { type: 'string', multiple: true },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+    const [command, ...rest] = positionals;
+    if (values.help || command === 'help') {
+      io.out(USAGE);
+      return 0;
+    }
+    switch (command) {
+      case 'init':
+        return await commands.init(positional(rest, 0, 'project.cajal'), io);
+      case 'import':
+        return await commands.importFiles(positional(rest, 0, 'project'), rest.slice(1), io);
+      case 'ls':
+        return await commands.listRecordings(positional(rest, 0, 'project'), io);
+      case 'runs':
+        return await commands.listRuns(positional(rest, 0, 'project'), io);
+      case 'run':
+        return await commands.runPipeline(
+          positional(rest, 0, 'project'),
+          positional(rest, 1, 'pipeline'),
+          rest[2],
+          commands.parseParams(values.param ?? []),
+          io,
+        );
+      case 'serve':
+        return await commands.serve(positional(rest, 0, 'project'), values.port, io);
+      case 'backend':
+        return await commands.backend(values.backend, io);
+      case undefined:
+        throw new UsageError(`missing command\n${USAGE}`);
+      default:
+        throw new UsageError(`unknown command "${command}"\n${USAGE}`);
+    }
+  } catch (error) {
+    const argumentError = (error as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS');
+    if (error instanceof UserError || argumentError) {
+      io.err(`cajal: ${(error as Error).message}`);
+      return 1;
+    }
+    io.err(`cajal: ${describeError(error)}`);
+    if (process.env.CAJAL_DEBUG) io.err((error as Error).stack ?? '');
+    return 2;
+  }
+}
+
+/** Entry point used by bin/cajal.js. */
+export async function main(): Promise<void> {
+  const code = await runCli(process.argv.slice(2), {
+    out: (line) => process.stdout.write(`${line}\n`),
+    err: (line) => process.stderr.write(`${line}\n`),
+  });
+  process.exitCode = code;
+}

@@ -1,0 +1,117 @@
+/**
+ * The engine: one open project with its store, pipelines, job runner and compute settings. It is
+ * plain Node (never Electron), shared by the Electron shell, the loopback bridge and the CLI.
+ */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { BackendName, BackendReport, EventName, EventPayload, Recording } from '../../shared/api/index.js';
+import { FileAccessError, describeError } from '../errors.js';
+import { inspectRecording } from '../io/recording.js';
+import { builtinPipelines, type PipelineRegistry } from '../jobs/registry.js';
+import { JobRunner, type RunnerEvent, type RunnerListener } from '../jobs/runner.js';
+import { Store } from '../store/index.js';
+import { codeVersion } from '../version.js';
+import { ComputeSettings } from './compute-settings.js';
+
+export interface EngineOptions {
+  projectPath: string;
+  /** Create the project file if missing (`cajal init`, the app); false requires an existing project. */
+  create?: boolean;
+  /** Maximum concurrent jobs; default cores − 1, at least 1. */
+  maxConcurrent?: number;
+  /** Backend forced for this session (e.g. `--backend`); overrides the project setting. */
+  forcedBackend?: BackendName | null;
+  /** Extra pipeline modules (URLs) to register, beside the built-in ones. */
+  extraPipelines?: string[];
+}
+
+export interface ImportOutcome {
+  imported: Recording[];
+  errors: { path: string; message: string }[];
+}
+
+export type EngineEvent = RunnerEvent;
+
+export class Engine {
+  readonly compute: ComputeSettings;
+  private readonly listeners = new Set<RunnerListener>();
+  private unsubscribeRunner: () => void;
+
+  private constructor(
+    readonly store: Store,
+    readonly registry: PipelineRegistry,
+    readonly runner: JobRunner,
+    /** Runs found `queued`/`running` at open and marked `interrupted` (a previous crash). */
+    readonly recoveredRunCount: number,
+    readonly codeVersion: string,
+    forcedBackend: BackendName | null,
+  ) {
+    this.compute = new ComputeSettings(store.settings, forcedBackend);
+    this.unsubscribeRunner = runner.subscribe((event) => this.emit(event));
+  }
+
+  static async open(options: EngineOptions): Promise<Engine> {
+    const projectPath = resolve(options.projectPath);
+    if (options.create === false && !existsSync(projectPath)) {
+      throw new FileAccessError(projectPath, 'no such project file (create one with `cajal init`)');
+    }
+    const store = Store.open(projectPath);
+    try {
+      const recovered = store.runs.markInterrupted();
+      const registry = await builtinPipelines();
+      for (const url of options.extraPipelines ?? []) await registry.register(url);
+      const version = codeVersion();
+      const runner = new JobRunner(store, registry, {
+        codeVersion: version,
+        ...(options.maxConcurrent !== undefined ? { maxConcurrent: options.maxConcurrent } : {}),
+      });
+      return new Engine(store, registry, runner, recovered, version, options.forcedBackend ?? null);
+    } catch (error) {
+      store.close();
+      throw error;
+    }
+  }
+
+  get projectPath(): string {
+    return this.store.path;
+  }
+
+  subscribe(listener: (event: EngineEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private emit<N extends EventName>(event: { name: N; payload: EventPayload<N> } | RunnerEvent): void {
+    for (const listener of this.listeners) listener(event as RunnerEvent);
+  }
+
+  /**
+   * Imports source files by path. Each file is checked completely (format, header against size,
+   * hash) before anything is written, so a bad file leaves no trace in the project.
+   */
+  async importRecordings(paths: readonly string[]): Promise<ImportOutcome> {
+    const outcome: ImportOutcome = { imported: [], errors: [] };
+    for (const path of paths) {
+      const absolute = resolve(path);
+      try {
+        const inspected = await inspectRecording(absolute);
+        const { recording } = this.store.recordings.add(inspected);
+        outcome.imported.push(recording);
+      } catch (error) {
+        outcome.errors.push({ path: absolute, message: describeError(error) });
+      }
+    }
+    if (outcome.imported.length) this.emit({ name: 'recordings.changed', payload: {} });
+    return outcome;
+  }
+
+  backendReport(): Promise<BackendReport> {
+    return this.compute.report();
+  }
+
+  async close(): Promise<void> {
+    this.unsubscribeRunner();
+    await this.runner.shutdown();
+    this.store.close();
+  }
+}

@@ -1,0 +1,3 @@
+export { Engine, type EngineEvent, type EngineOptions, type ImportOutcome } from './engine.js';
+export { createHandlers, type Handlers, type HostInfo } from './handlers.js';
+export { dispatch } from './dispatch.js';

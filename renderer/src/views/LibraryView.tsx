@@ -1,0 +1,165 @@
+import { useState, type DragEvent, type FormEvent } from 'react';
+import type { PipelineInfo, Recording } from '../../../shared/api/index.js';
+import { formatBytes, formatDuration } from '../../../shared/units.js';
+import { errorMessage, useApi } from '../api/context.js';
+import { ErrorMessage } from '../components/ErrorMessage.js';
+
+function fileName(path: string): string {
+  return path.split(/[\\/]/).pop() ?? path;
+}
+
+interface ImportOutcome {
+  imported: number;
+  errors: { path: string; message: string }[];
+}
+
+/** Import form: typed paths (browser), file dialog and drag-and-drop (Electron). */
+function ImportPanel() {
+  const api = useApi();
+  const [text, setText] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [outcome, setOutcome] = useState<ImportOutcome | null>(null);
+  const [failure, setFailure] = useState<string | null>(null);
+  const { pickFiles, pathForFile } = api.transport;
+
+  const importPaths = async (paths: string[]) => {
+    if (paths.length === 0) return;
+    setBusy(true);
+    setFailure(null);
+    setOutcome(null);
+    try {
+      const result = await api.call('recordings.import', { paths });
+      setOutcome({ imported: result.imported.length, errors: result.errors });
+      if (result.errors.length === 0) setText('');
+    } catch (error) {
+      setFailure(errorMessage(error));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const onSubmit = (event: FormEvent) => {
+    event.preventDefault();
+    void importPaths(text.split('\n').map((line) => line.trim()).filter(Boolean));
+  };
+
+  const onDrop = (event: DragEvent) => {
+    event.preventDefault();
+    const files = [...event.dataTransfer.files];
+    if (files.length === 0) return;
+    if (!pathForFile) {
+      setFailure('This browser does not reveal where a dropped file lives; type its path instead.');
+      return;
+    }
+    void importPaths(files.map((file) => pathForFile(file)).filter(Boolean));
+  };
+
+  return (
+    <form className="import-panel" onSubmit={onSubmit} onDragOver={(event) => event.preventDefault()} onDrop={onDrop}>
+      <label htmlFor="import-paths">Path to a file on this machine</label>
+      <textarea
+        id="import-paths"
+        rows={2}
+        value={text}
+        placeholder="/data/eeg/patient01.edf (one path per line, or drop files here)"
+        onChange={(event) => setText(event.target.value)}
+        spellCheck={false}
+      />
+      <div className="actions">
+        <button type="submit" disabled={busy || text.trim() === ''}>
+          Import
+        </button>
+        {pickFiles && (
+          <button type="button" disabled={busy} onClick={() => void pickFiles().then(importPaths)}>
+            Choose files…
+          </button>
+        )}
+      </div>
+      <ErrorMessage message={failure} />
+      {outcome && (
+        <div role="status">
+          {outcome.imported > 0 && <p>Imported {outcome.imported} recording(s).</p>}
+          {outcome.errors.map((error) => (
+            <p className="error" key={error.path}>
+              {error.message}
+            </p>
+          ))}
+        </div>
+      )}
+    </form>
+  );
+}
+
+export function LibraryView(props: {
+  recordings: Recording[];
+  pipelines: PipelineInfo[];
+  error: string | null;
+  onRunStarted(runId: number): void;
+}) {
+  const api = useApi();
+  const [startError, setStartError] = useState<string | null>(null);
+  const recordingPipelines = props.pipelines.filter((pipeline) => pipeline.input === 'recording');
+
+  const start = async (pipeline: string, recordingId: number) => {
+    setStartError(null);
+    try {
+      const run = await api.call('runs.start', { pipeline, recordingId, params: {} });
+      props.onRunStarted(run.id);
+    } catch (error) {
+      setStartError(errorMessage(error));
+    }
+  };
+
+  return (
+    <section aria-labelledby="library-title">
+      <h1 id="library-title">Library</h1>
+      <ImportPanel />
+      <ErrorMessage message={props.error ?? startError} />
+      {props.recordings.length === 0 ? (
+        <p className="empty">No recordings yet. Import an EDF or BDF file to begin.</p>
+      ) : (
+        <table className="data-table">
+          <caption>Recordings in this project</caption>
+          <thead>
+            <tr>
+              <th scope="col">#</th>
+              <th scope="col">File</th>
+              <th scope="col">Format</th>
+              <th scope="col">Channels</th>
+              <th scope="col">Rate (Hz)</th>
+              <th scope="col">Duration</th>
+              <th scope="col">Size</th>
+              <th scope="col">Analyse</th>
+            </tr>
+          </thead>
+          <tbody>
+            {props.recordings.map((recording) => (
+              <tr key={recording.id}>
+                <td>{recording.id}</td>
+                <td title={recording.sourcePath}>{fileName(recording.sourcePath)}</td>
+                <td>{recording.format.toUpperCase()}</td>
+                <td>{recording.metadata.channelCount}</td>
+                <td>{recording.metadata.sampleRateHz}</td>
+                <td>{formatDuration(recording.metadata.durationS)}</td>
+                <td>{formatBytes(recording.sizeBytes)}</td>
+                <td>
+                  {recordingPipelines.map((pipeline) => (
+                    <button
+                      key={pipeline.name}
+                      type="button"
+                      title={pipeline.description}
+                      aria-label={`${pipeline.title} on ${fileName(recording.sourcePath)}`}
+                      onClick={() => void start(pipeline.name, recording.id)}
+                    >
+                      {pipeline.title}
+                    </button>
+                  ))}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}

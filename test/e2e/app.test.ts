@@ -1,0 +1,100 @@
+/**
+ * End to end, as a user: `cajal serve` on a fresh project, the UI in Debian's Chromium, a real EDF
+ * imported by path, the RMS job run to 100 %, and the run still there after a reload.
+ */
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dataFile, hasSharedData, REPO_ROOT, SKIP_NO_DATA } from '../helpers/data.js';
+import { hasChromium, launchChromium, SKIP_NO_CHROMIUM } from '../helpers/browser.js';
+import { startServe, type Served } from '../helpers/serve.js';
+import { tempDir } from '../helpers/tmp.js';
+
+const EDF = dataFile('eeg', 'sleep_edf_SC4001E0_first5min_short_psg.edf');
+const skipReason = !hasChromium() ? SKIP_NO_CHROMIUM : !hasSharedData() ? SKIP_NO_DATA : null;
+if (skipReason) console.warn(`e2e skipped: ${skipReason}`);
+
+describe.skipIf(skipReason !== null)('Cajal in Chromium through the loopback bridge', () => {
+  const tmp = tempDir();
+  const project = join(tmp.dir, 'e2e.cajal');
+  let served: Served;
+  let browser: Browser;
+  let page: Page;
+  const consoleErrors: string[] = [];
+
+  beforeAll(async () => {
+    execFileSync(process.execPath, [join(REPO_ROOT, 'bin', 'cajal.js'), 'init', project]);
+    served = await startServe(project);
+    browser = await launchChromium();
+    page = await browser.newPage();
+    page.on('console', (message) => message.type() === 'error' && consoleErrors.push(message.text()));
+    page.on('pageerror', (error) => consoleErrors.push(error.message));
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await served?.stop();
+    tmp.cleanup();
+  });
+
+  it('opens with the token, drops it from the address bar and shows the compute backend', async () => {
+    await page.goto(served.url);
+    expect(page.url()).toBe(`${served.origin}/`);
+    await expect.poll(() => page.locator('.status-bar').textContent()).toMatch(/Compute: (wasm|cpu|webgpu|tensorflow)/);
+    await expect.poll(() => page.locator('.status-bar').textContent()).toContain('connected');
+  });
+
+  it('rejects a bad path with a one-line error naming the file, and imports nothing', async () => {
+    await page.getByLabel('Path to a file on this machine').fill('/no/such/recording.edf');
+    await page.getByRole('button', { name: 'Import' }).click();
+    await expect.poll(() => page.getByRole('status').textContent()).toContain('/no/such/recording.edf: no such file');
+    expect(await page.locator('table caption', { hasText: 'Recordings' }).count()).toBe(0);
+  });
+
+  it('imports a real EDF and shows its header metadata', async () => {
+    await page.getByLabel('Path to a file on this machine').fill(EDF);
+    await page.getByRole('button', { name: 'Import' }).click();
+    const row = page.locator('tr', { hasText: 'sleep_edf_SC4001E0_first5min_short_psg.edf' });
+    await row.waitFor();
+    // 7 signals, 100 Hz EEG, 10 records of 30 s.
+    expect(await row.locator('td').allTextContents()).toEqual(
+      expect.arrayContaining(['EDF', '7', '100', '0:05:00']),
+    );
+  });
+
+  it('runs RMS with live progress to 100 % and shows the result', async () => {
+    await page.getByRole('button', { name: 'Compute RMS on sleep_edf_SC4001E0_first5min_short_psg.edf' }).click();
+    const progress = page.getByRole('progressbar', { name: 'Progress of run 1' });
+    await expect.poll(() => progress.getAttribute('aria-valuenow'), { timeout: 30_000 }).toBe('100');
+    await expect.poll(() => page.locator('td.status-succeeded').count()).toBe(1);
+    const fpz = page.locator('tr', { hasText: 'EEG Fpz-Cz' });
+    await fpz.waitFor();
+    // numpy on the raw bytes gives 28.27235599 (see test/integration/rms-real.test.ts).
+    expect(await fpz.locator('td').nth(1).textContent()).toBe('28.2724');
+    expect(await page.getByRole('list', { name: 'Log of run 1' }).textContent()).toContain('7 channels, 10 records of 30 s');
+  });
+
+  it('still shows the run after a reload (it lives in the project file)', async () => {
+    await page.reload();
+    await page.getByRole('heading', { name: 'Library' }).waitFor();
+    await page.locator('tr', { hasText: 'sleep_edf_SC4001E0_first5min_short_psg.edf' }).waitFor();
+    await page.keyboard.press('Alt+2');
+    await page.getByRole('heading', { name: 'Runs' }).waitFor();
+    const progress = page.getByRole('progressbar', { name: 'Progress of run 1' });
+    expect(await progress.getAttribute('aria-valuenow')).toBe('100');
+    expect(await page.locator('td.status-succeeded').count()).toBe(1);
+  });
+
+  it('lets the user force a backend in settings', async () => {
+    await page.keyboard.press('Alt+3');
+    await page.getByLabel('Backend for this project').selectOption('cpu');
+    await expect.poll(() => page.locator('.status-bar').textContent()).toContain('Compute: cpu');
+    await page.getByLabel('Backend for this project').selectOption('automatic');
+    await expect.poll(() => page.locator('.status-bar').textContent()).not.toContain('Compute: cpu');
+  });
+
+  it('raised no console errors or CSP violations', () => {
+    expect(consoleErrors).toEqual([]);
+  });
+});

@@ -1,0 +1,20 @@
+/** `npm run bench`: runs every benchmark and prints figures, with ratios against in-run references. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { benchStore } from './store.bench.js';
+import type { BenchResult } from './types.js';
+
+function format(result: BenchResult): string {
+  const value = `${result.value.toFixed(result.value < 10 ? 2 : 0)} ${result.unit}`;
+  if (!result.reference) return `${result.name}: ${value}`;
+  const ratio = result.value / result.reference.value;
+  return `${result.name}: ${value} = ${ratio.toFixed(2)}× ${result.reference.name} (${result.reference.value.toFixed(0)} ${result.unit})`;
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'cajal-bench-'));
+try {
+  for (const result of benchStore(dir)) console.log(format(result));
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}

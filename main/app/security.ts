@@ -3,22 +3,12 @@
  * the app's own files and can open nothing.
  */
 import { session, shell, type WebContents, type WebFrameMain, type WebPreferences } from 'electron';
+import { contentSecurityPolicy } from '../../shared/csp.js';
 
 export const APP_SCHEME = 'app';
 export const APP_ORIGIN = `${APP_SCHEME}://cajal`;
 
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data: blob:",
-  "connect-src 'self'",
-  "worker-src 'self' blob:",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+export const CONTENT_SECURITY_POLICY = contentSecurityPolicy();
 
 export function secureWebPreferences(preloadPath: string): WebPreferences {
   return {

@@ -2,6 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { benchEdf } from './edf.bench.js';
 import { benchStore } from './store.bench.js';
 import type { BenchResult } from './types.js';
 
@@ -15,6 +16,7 @@ function format(result: BenchResult): string {
 const dir = mkdtempSync(join(tmpdir(), 'cajal-bench-'));
 try {
   for (const result of benchStore(dir)) console.log(format(result));
+  for (const result of benchEdf(dir)) console.log(format(result));
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

@@ -6,18 +6,8 @@
 import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { Store } from '../main/store/index.js';
+import { median, seconds } from './timing.js';
 import type { BenchResult } from './types.js';
-
-function seconds(fn: () => void): number {
-  const start = process.hrtime.bigint();
-  fn();
-  return Number(process.hrtime.bigint() - start) / 1e9;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
-}
 
 export function benchStore(dir: string): BenchResult[] {
   const store = Store.open(join(dir, 'bench.cajal'));

@@ -203,6 +203,8 @@ export class EdfReader {
   }
 }
 
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
 /** Decodes samples [from, to) of one signal of the record at `recordOffset` into out[at…]. */
 function decodeInto(
   header: EdfHeader,
@@ -218,6 +220,13 @@ function decodeInto(
   let p = recordOffset + signal.offsetInRecord + from * header.bytesPerSample;
   let k = at;
   if (header.bytesPerSample === 2) {
+    const absolute = block.byteOffset + p;
+    if (absolute % 2 === 0 && LITTLE_ENDIAN) {
+      // Aligned: read the samples through a typed view (several times faster than readInt16LE).
+      const view = new Int16Array(block.buffer, absolute, to - from);
+      for (let s = 0; s < view.length; s++) out[k++] = view[s]! * gain + offset;
+      return;
+    }
     for (let s = from; s < to; s++, p += 2) out[k++] = block.readInt16LE(p) * gain + offset;
   } else {
     for (let s = from; s < to; s++, p += 3) out[k++] = block.readIntLE(p, 3) * gain + offset;

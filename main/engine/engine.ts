@@ -12,6 +12,7 @@ import { JobRunner, type RunnerEvent, type RunnerListener } from '../jobs/runner
 import { Store } from '../store/index.js';
 import { codeVersion } from '../version.js';
 import { ComputeSettings } from './compute-settings.js';
+import { EegReview } from '../eeg/review.js';
 
 export interface EngineOptions {
   projectPath: string;
@@ -28,12 +29,14 @@ export interface EngineOptions {
 export interface ImportOutcome {
   imported: Recording[];
   errors: { path: string; message: string }[];
+  warnings: { path: string; message: string }[];
 }
 
 export type EngineEvent = RunnerEvent;
 
 export class Engine {
   readonly compute: ComputeSettings;
+  readonly review: EegReview;
   private readonly listeners = new Set<RunnerListener>();
   private unsubscribeRunner: () => void;
 
@@ -47,6 +50,7 @@ export class Engine {
     forcedBackend: BackendName | null,
   ) {
     this.compute = new ComputeSettings(store.settings, forcedBackend);
+    this.review = new EegReview(store);
     this.unsubscribeRunner = runner.subscribe((event) => this.emit(event));
   }
 
@@ -90,13 +94,14 @@ export class Engine {
    * hash) before anything is written, so a bad file leaves no trace in the project.
    */
   async importRecordings(paths: readonly string[]): Promise<ImportOutcome> {
-    const outcome: ImportOutcome = { imported: [], errors: [] };
+    const outcome: ImportOutcome = { imported: [], errors: [], warnings: [] };
     for (const path of paths) {
       const absolute = resolve(path);
       try {
         const inspected = await inspectRecording(absolute);
         const { recording } = this.store.recordings.add(inspected);
         outcome.imported.push(recording);
+        for (const warning of inspected.warnings) outcome.warnings.push({ path: absolute, message: `${absolute}: ${warning}` });
       } catch (error) {
         outcome.errors.push({ path: absolute, message: describeError(error) });
       }
@@ -112,6 +117,7 @@ export class Engine {
   async close(): Promise<void> {
     this.unsubscribeRunner();
     await this.runner.shutdown();
+    this.review.close();
     this.store.close();
   }
 }

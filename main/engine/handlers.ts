@@ -5,6 +5,7 @@ import type { z } from 'zod';
 import { API_VERSION, type CallName, type CallResult, type Calls, type ProjectInfo } from '../../shared/api/index.js';
 import { NotFoundError } from '../errors.js';
 import type { Engine } from './engine.js';
+import { eegHandlers } from './eeg-handlers.js';
 
 export type Handlers = {
   [N in CallName]: (params: z.output<Calls[N]['params']>) => Promise<CallResult<N>> | CallResult<N>;
@@ -45,5 +46,6 @@ export function createHandlers(engine: Engine, host: HostInfo): Handlers {
       engine.compute.setProjectBackend(backend);
       return engine.backendReport();
     },
+    ...eegHandlers(engine),
   };
 }

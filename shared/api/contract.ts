@@ -15,6 +15,7 @@ import {
   RunResult,
   RunStatus,
 } from './domain.js';
+import { eegCalls } from './eeg.js';
 
 export const API_VERSION = 1;
 
@@ -22,7 +23,7 @@ const Id = z.number().int().positive();
 const NoParams = z.object({}).strict();
 
 /** Calls: request params schema and result schema. */
-export const calls = {
+const coreCalls = {
   'project.info': { params: NoParams, result: ProjectInfo },
   'recordings.list': { params: NoParams, result: z.array(Recording) },
   'recordings.import': {
@@ -30,6 +31,8 @@ export const calls = {
     result: z.object({
       imported: z.array(Recording),
       errors: z.array(z.object({ path: z.string(), message: z.string() })),
+      /** Imported with a caveat, e.g. a file cut short, read up to its last whole record. */
+      warnings: z.array(z.object({ path: z.string(), message: z.string() })),
     }),
   },
   'pipelines.list': { params: NoParams, result: z.array(PipelineInfo) },
@@ -51,6 +54,8 @@ export const calls = {
   'compute.backends': { params: NoParams, result: BackendReport },
   'compute.setBackend': { params: z.object({ backend: BackendName.nullable() }).strict(), result: BackendReport },
 } as const;
+
+export const calls = { ...coreCalls, ...eegCalls } as const;
 
 /** Events pushed from the engine to every subscribed UI. */
 export const events = {

@@ -1,0 +1,145 @@
+/**
+ * EEG review: montages, display filters, pages of traces, overview (compressed spectral array) and
+ * annotations. Shared by the engine (main/engine/eeg-handlers.ts) and the viewer (renderer/src/eeg).
+ */
+import { z } from 'zod';
+
+/** One derivation of a montage: `plus − minus`; minus `null` = as recorded, `'avg'` = common average. */
+export const Derivation = z.object({
+  label: z.string().min(1).max(64),
+  plus: z.string().min(1).max(64),
+  minus: z.union([z.string().min(1).max(64), z.literal('avg'), z.null()]),
+});
+export type Derivation = z.infer<typeof Derivation>;
+
+export const BUILTIN_MONTAGES = ['referential', 'average', 'bipolar-longitudinal', 'transverse'] as const;
+
+export const Montage = z.object({
+  /** 'referential' | 'average' | 'bipolar-longitudinal' | 'transverse', or a user montage's name. */
+  name: z.string().min(1).max(64),
+  title: z.string(),
+  builtin: z.boolean(),
+  /** Derivations resolved against this recording's channels (only those it can compute). */
+  derivations: z.array(Derivation),
+});
+export type Montage = z.infer<typeof Montage>;
+
+/** Display filters, applied per derivation after the montage. Null = off. */
+export const FilterSettings = z
+  .object({
+    highpassHz: z.number().positive().max(1000).nullable(),
+    lowpassHz: z.number().positive().max(5000).nullable(),
+    notchHz: z.union([z.literal(50), z.literal(60)]).nullable(),
+    /** Butterworth order of the high- and low-pass. */
+    order: z.number().int().min(1).max(8),
+    /** false: causal, as clinical systems display; true: forward-backward (zero phase). */
+    zeroPhase: z.boolean(),
+  })
+  .strict();
+export type FilterSettings = z.infer<typeof FilterSettings>;
+
+export const NO_FILTER: FilterSettings = { highpassHz: null, lowpassHz: null, notchHz: null, order: 4, zeroPhase: false };
+
+export const PageChannel = z.object({
+  label: z.string(),
+  unit: z.string(),
+  sampleRateHz: z.number(),
+  /**
+   * Samples in physical units from the page start; when `decimated`, pairs (min, max) of each bucket
+   * of `bucketSamples` samples, so a zoomed-out page still shows every spike's extent. null where
+   * the recording has no data (EDF+D gaps, past the end).
+   */
+  data: z.array(z.number().nullable()),
+  decimated: z.boolean(),
+  bucketSamples: z.number().int().positive(),
+});
+export type PageChannel = z.infer<typeof PageChannel>;
+
+export const EegAnnotation = z.object({
+  /** Project annotation id; null for annotations read from the file. */
+  id: z.number().int().nullable(),
+  source: z.enum(['file', 'project']),
+  onsetS: z.number(),
+  durationS: z.number(),
+  text: z.string(),
+  author: z.string().nullable(),
+  createdAt: z.string().nullable(),
+});
+export type EegAnnotation = z.infer<typeof EegAnnotation>;
+
+export const EegPage = z.object({
+  recordingId: z.number().int(),
+  startS: z.number(),
+  durationS: z.number(),
+  montage: z.string(),
+  channels: z.array(PageChannel),
+  recordingDurationS: z.number(),
+  /** Recording start, local clock, ISO 8601 without zone. */
+  startDateTime: z.string(),
+  /** Gaps of an EDF+D file inside this page: [startS, endS] in recording time. */
+  gaps: z.array(z.tuple([z.number(), z.number()])),
+});
+export type EegPage = z.infer<typeof EegPage>;
+
+export const EegOverview = z.object({
+  recordingId: z.number().int(),
+  /** Compressed spectral array: one column per epoch, power in dB averaged over channels. */
+  epochS: z.number(),
+  freqsHz: z.array(z.number()),
+  /** powerDb[epoch][freq] */
+  powerDb: z.array(z.array(z.number())),
+  recordingDurationS: z.number(),
+});
+export type EegOverview = z.infer<typeof EegOverview>;
+
+const RecordingId = z.number().int().positive();
+
+export const eegCalls = {
+  'eeg.montages': {
+    params: z.object({ recordingId: RecordingId }).strict(),
+    result: z.array(Montage),
+  },
+  'eeg.saveMontage': {
+    params: z.object({ name: z.string().min(1).max(64), title: z.string().max(200), derivations: z.array(Derivation).min(1).max(512) }).strict(),
+    result: Montage,
+  },
+  'eeg.page': {
+    params: z
+      .object({
+        recordingId: RecordingId,
+        startS: z.number().min(0),
+        durationS: z.number().positive().max(24 * 3600),
+        montage: z.string().min(1).max(64),
+        filter: FilterSettings,
+        /** Above this many samples per channel, min/max decimation. */
+        maxPointsPerChannel: z.number().int().min(100).max(100_000).default(4000),
+      })
+      .strict(),
+    result: EegPage,
+  },
+  'eeg.overview': {
+    params: z.object({ recordingId: RecordingId }).strict(),
+    result: EegOverview,
+  },
+  'annotations.list': {
+    params: z.object({ recordingId: RecordingId }).strict(),
+    result: z.array(EegAnnotation),
+  },
+  'annotations.add': {
+    params: z
+      .object({
+        recordingId: RecordingId,
+        onsetS: z.number().min(0),
+        durationS: z.number().min(0),
+        text: z.string().min(1).max(1000),
+      })
+      .strict(),
+    result: EegAnnotation,
+  },
+  'annotations.export': {
+    params: z
+      .object({ recordingId: RecordingId, format: z.enum(['edf+', 'bids-events']), path: z.string().min(1).max(4096) })
+      .strict(),
+    result: z.object({ path: z.string(), count: z.number().int() }),
+  },
+} as const;

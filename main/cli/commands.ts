@@ -29,7 +29,7 @@ export async function init(projectPath: string, io: Output): Promise<number> {
 export async function importFiles(projectPath: string, files: string[], io: Output): Promise<number> {
   if (files.length === 0) throw new ValidationError('files', 'name at least one file to import');
   return withEngine(projectPath, io, async (engine) => {
-    const { imported, errors } = await engine.importRecordings(files);
+    const { imported, errors, warnings } = await engine.importRecordings(files);
     for (const recording of imported) {
       const m = recording.metadata;
       io.out(
@@ -37,6 +37,7 @@ export async function importFiles(projectPath: string, files: string[], io: Outp
           `${m.sampleRateHz} Hz, ${formatDuration(m.durationS)})`,
       );
     }
+    for (const warning of warnings) io.err(`cajal: warning: ${warning.message}`);
     for (const error of errors) io.err(`cajal: ${error.message}`);
     return errors.length ? 1 : 0;
   });

@@ -5,6 +5,7 @@
 import { parseArgs } from 'node:util';
 import { UserError, describeError } from '../errors.js';
 import * as commands from './commands.js';
+import { info } from './info.js';
 
 export const USAGE = `usage: cajal <command> [options]
 
@@ -17,6 +18,7 @@ commands:
   runs <project>                           list runs with status, progress, timings and errors
   serve <project> [--port N]               serve the UI and API on 127.0.0.1 with a per-launch token
   backend [--backend NAME]                 print the compute backend chain and the selected backend
+  info <file>                              print a recording's header: channels, rates, duration, annotations
 
 exit codes: 0 ok, 1 user error, 2 internal error`;
 
@@ -69,6 +71,8 @@ export async function runCli(argv: string[], io: commands.Output): Promise<numbe
         return await commands.serve(positional(rest, 0, 'project'), values.port, io);
       case 'backend':
         return await commands.backend(values.backend, io);
+      case 'info':
+        return info(positional(rest, 0, 'file'), io);
       case undefined:
         throw new UsageError(`missing command\n${USAGE}`);
       default:

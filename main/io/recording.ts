@@ -65,7 +65,9 @@ export function edfMetadata(header: EdfHeader): RecordingMetadata {
 
 export async function inspectRecording(file: string): Promise<InspectedRecording> {
   sniffFormat(file);
-  const header = readEdfHeader(file);
+  // A file cut inside its data is imported up to its last whole record, with a warning (as
+  // EDFbrowser does); one cut inside its header is refused.
+  const header = readEdfHeader(file, { allowPartial: true });
   const sha256 = await sha256File(file);
   return {
     sourcePath: file,

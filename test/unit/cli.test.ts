@@ -83,6 +83,32 @@ describe('cajal CLI', () => {
     expect((await cli('ls', join(tmp.dir, 'text.cajal'))).err[0]).toMatch(/not a Cajal project file \(not an SQLite database\)/);
   });
 
+  it('imports a file cut inside its data up to the last whole record, with a warning', async () => {
+    const whole = sineEdf({ channels: 2, sampleRateHz: 128, durationS: 4 });
+    const cut = join(tmp.dir, 'cut-short.edf');
+    writeFileSync(cut, whole.subarray(0, whole.length - 700));
+    const result = await cli('import', project, cut);
+    expect(result.code).toBe(0);
+    expect(result.out[0]).toMatch(/cut-short\.edf \(EDF, 2 channels, 128 Hz, 0:00:02\)/);
+    expect(result.err).toEqual([
+      expect.stringMatching(/^cajal: warning: .*cut-short\.edf: file is truncated: the header declares 4 data records .*reading the 2 whole records$/),
+    ]);
+  });
+
+  it('info prints a header without a project', async () => {
+    const edf = join(tmp.dir, 'info.edf');
+    writeSineEdf(edf, { channels: 3, sampleRateHz: 200, durationS: 5 });
+    const result = await cli('info', edf);
+    expect(result.code).toBe(0);
+    const text = result.out.join('\n');
+    expect(text).toMatch(/^format\s+EDF$/m);
+    expect(text).toMatch(/^duration\s+0:00:05 \(5 records of 1 s\)$/m);
+    expect(text).toMatch(/^channels\s+3$/m);
+    expect(text).toMatch(/^annotations\s+0$/m);
+    expect(text).toMatch(/^3\s+EEG C3\s+200\s+uV/m);
+    expect((await cli('info', join(tmp.dir, 'nothing.edf'))).code).toBe(1);
+  });
+
   it('exits 2 on an internal error', async () => {
     const code = await runCli(['backend'], {
       out: () => {

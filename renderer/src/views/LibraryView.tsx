@@ -11,6 +11,7 @@ function fileName(path: string): string {
 interface ImportOutcome {
   imported: number;
   errors: { path: string; message: string }[];
+  warnings: { path: string; message: string }[];
 }
 
 /** Import form: typed paths (browser), file dialog and drag-and-drop (Electron). */
@@ -29,7 +30,7 @@ function ImportPanel() {
     setOutcome(null);
     try {
       const result = await api.call('recordings.import', { paths });
-      setOutcome({ imported: result.imported.length, errors: result.errors });
+      setOutcome({ imported: result.imported.length, errors: result.errors, warnings: result.warnings });
       if (result.errors.length === 0) setText('');
     } catch (error) {
       setFailure(errorMessage(error));
@@ -79,6 +80,11 @@ function ImportPanel() {
       {outcome && (
         <div role="status">
           {outcome.imported > 0 && <p>Imported {outcome.imported} recording(s).</p>}
+          {outcome.warnings.map((warning) => (
+            <p className="warning" key={`w-${warning.path}`}>
+              Warning: {warning.message}
+            </p>
+          ))}
           {outcome.errors.map((error) => (
             <p className="error" key={error.path}>
               {error.message}

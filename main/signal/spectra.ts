@@ -94,3 +94,54 @@ export function compressedSpectralArray(
   }
   return { freqsHz, powerDb };
 }
+
+/** scipy.signal.get_window(('tukey', alpha), n): the periodic Tukey window. */
+export function tukey(n: number, alpha = 0.25): Float64Array {
+  const m = n + 1; // periodic = symmetric of n + 1, truncated
+  const width = Math.floor((alpha * (m - 1)) / 2);
+  const window = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    if (i <= width) window[i] = 0.5 * (1 + Math.cos(Math.PI * (-1 + (2 * i) / alpha / (m - 1))));
+    else if (i >= m - width - 1) window[i] = 0.5 * (1 + Math.cos(Math.PI * (-2 / alpha + 1 + (2 * i) / alpha / (m - 1))));
+    else window[i] = 1;
+  }
+  return window;
+}
+
+export interface Spectrogram {
+  freqsHz: Float64Array;
+  /** Segment centres, seconds. */
+  timesS: Float64Array;
+  /** power[segment][frequency], one-sided density. */
+  power: Float64Array[];
+}
+
+/** Equal to scipy.signal.spectrogram(x, fs, nperseg=…, noverlap=…) with its defaults (Tukey 0.25). */
+export function spectrogram(samples: ArrayLike<number>, sampleRateHz: number, options: WelchOptions = {}): Spectrogram {
+  const nperseg = Math.min(options.nperseg ?? 256, samples.length);
+  const noverlap = options.noverlap ?? Math.floor(nperseg / 8);
+  if (noverlap >= nperseg) throw new RangeError(`noverlap (${noverlap}) must be less than nperseg (${nperseg})`);
+  const window = tukey(nperseg);
+  let windowPower = 0;
+  for (const w of window) windowPower += w * w;
+  const step = nperseg - noverlap;
+  const segments = Math.floor((samples.length - noverlap) / step);
+  const bins = Math.floor(nperseg / 2) + 1;
+  const lastDoubled = nperseg % 2 === 0 ? bins - 1 : bins;
+  const scale = 1 / (sampleRateHz * windowPower);
+  const segment = new Float64Array(nperseg);
+  const power: Float64Array[] = [];
+  for (let s = 0; s < segments; s++) {
+    let mean = 0;
+    for (let i = 0; i < nperseg; i++) mean += samples[s * step + i]!;
+    mean /= nperseg;
+    for (let i = 0; i < nperseg; i++) segment[i] = (samples[s * step + i]! - mean) * window[i]!;
+    const { re, im } = rfft(segment);
+    power.push(Float64Array.from({ length: bins }, (_, k) => (re[k]! * re[k]! + im[k]! * im[k]!) * scale * (k > 0 && k < lastDoubled ? 2 : 1)));
+  }
+  return {
+    freqsHz: Float64Array.from({ length: bins }, (_, k) => (k * sampleRateHz) / nperseg),
+    timesS: Float64Array.from({ length: segments }, (_, s) => (nperseg / 2 + s * step) / sampleRateHz),
+    power,
+  };
+}

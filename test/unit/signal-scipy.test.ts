@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { butter, notch, sosfilt, sosfiltfilt, welch, type BandType } from '../../main/signal/index.js';
+import { butter, notch, resamplePoly, sosfilt, sosfiltfilt, spectrogram, welch, type BandType } from '../../main/signal/index.js';
 import { REPO_ROOT } from '../helpers/data.js';
 
 interface Reference {
@@ -14,6 +14,8 @@ interface Reference {
   notch: { fs: number; freq: number; b: number[]; a: number[] }[];
   filter: { order: number; type: BandType; cutoff: number | [number, number]; fs: number; sosfilt: number[]; sosfiltfilt: number[] }[];
   welch: { n: number; fs: number; nperseg: number; freqs: number[]; psd: number[] }[];
+  resample: { up: number; down: number; y: number[] }[];
+  spectrogram: { n: number; fs: number; nperseg: number; freqs: number[]; times: number[]; power: number[][] }[];
 }
 const reference = JSON.parse(readFileSync(join(REPO_ROOT, 'test/fixtures/reference/signal-reference.json'), 'utf8')) as Reference;
 
@@ -86,5 +88,23 @@ describe('welch equals scipy.signal.welch', () => {
     expectClose(freqsHz, c.freqs, 1e-9);
     const peak = Math.max(...c.psd);
     expectClose(Array.from(psd, (v) => v / peak), c.psd.map((v) => v / peak), 1e-10);
+  });
+});
+
+describe('resamplePoly equals scipy.signal.resample_poly', () => {
+  const input = testInput(1000, 256);
+  it.each(reference.resample.map((c) => [`${c.up}/${c.down}`, c] as const))('%s', (_name, c) => {
+    expectClose(resamplePoly(input, c.up, c.down), c.y, 1e-9);
+  });
+});
+
+describe('spectrogram equals scipy.signal.spectrogram', () => {
+  it.each(reference.spectrogram.map((c) => [`${c.n} samples at ${c.fs} Hz, nperseg ${c.nperseg}`, c] as const))('%s', (_name, c) => {
+    const result = spectrogram(testInput(c.n, c.fs), c.fs, { nperseg: c.nperseg });
+    expectClose(result.freqsHz, c.freqs, 1e-9);
+    expectClose(result.timesS, c.times, 1e-12);
+    expect(result.power).toHaveLength(c.power.length);
+    const peak = Math.max(...c.power.flat());
+    result.power.forEach((row, s) => expectClose(Array.from(row, (v) => v / peak), c.power[s]!.map((v) => v / peak), 1e-10));
   });
 });

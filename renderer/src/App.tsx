@@ -6,6 +6,7 @@ import { StatusBar } from './components/StatusBar.js';
 import { useBackend } from './state/useBackend.js';
 import { useRecordings } from './state/useRecordings.js';
 import { useRuns } from './state/useRuns.js';
+import { ReviewView } from './eeg/ReviewView.js';
 import { LibraryView } from './views/LibraryView.js';
 import { RunsView } from './views/RunsView.js';
 import { SettingsView } from './views/SettingsView.js';
@@ -14,6 +15,7 @@ const VIEWS = [
   { id: 'library', title: 'Library', key: '1' },
   { id: 'runs', title: 'Runs', key: '2' },
   { id: 'settings', title: 'Settings', key: '3' },
+  { id: 'review', title: 'Review', key: '4' },
 ] as const;
 type ViewId = (typeof VIEWS)[number]['id'];
 
@@ -22,6 +24,7 @@ export function App() {
   const connection = useConnectionState();
   const [view, setView] = useState<ViewId>('library');
   const [selectedRunId, setSelectedRunId] = useState<number | null>(null);
+  const [reviewRecordingId, setReviewRecordingId] = useState<number | null>(null);
   const [project, setProject] = useState<ProjectInfo | null>(null);
   const [pipelines, setPipelines] = useState<PipelineInfo[]>([]);
   const [loadError, setLoadError] = useState<string | null>(null);
@@ -39,7 +42,7 @@ export function App() {
     );
   }, [api]);
 
-  // Alt+1/2/3 switch views from anywhere, as in most desktop tools.
+  // Alt+1/2/3/4 switch views from anywhere, as in most desktop tools.
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
       if (!event.altKey || event.ctrlKey || event.metaKey) return;
@@ -86,10 +89,21 @@ export function App() {
               runs.refresh();
               setView('runs');
             }}
+            onReview={(recordingId) => {
+              setReviewRecordingId(recordingId);
+              setView('review');
+            }}
           />
         )}
         {view === 'runs' && <RunsView runs={runs.runs} error={runs.error} selectedRunId={selectedRunId} onSelect={setSelectedRunId} />}
         {view === 'settings' && <SettingsView backend={backend} project={project} />}
+        {view === 'review' && (
+          <ReviewView
+            recordings={recordings.recordings}
+            recordingId={reviewRecordingId ?? recordings.recordings[0]?.id ?? null}
+            onSelectRecording={setReviewRecordingId}
+          />
+        )}
       </main>
       <StatusBar project={project} backend={backend.report} connection={connection} />
     </div>

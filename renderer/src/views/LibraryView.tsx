@@ -101,6 +101,7 @@ export function LibraryView(props: {
   pipelines: PipelineInfo[];
   error: string | null;
   onRunStarted(runId: number): void;
+  onReview(recordingId: number): void;
 }) {
   const api = useApi();
   const [startError, setStartError] = useState<string | null>(null);
@@ -149,6 +150,13 @@ export function LibraryView(props: {
                 <td>{formatDuration(recording.metadata.durationS)}</td>
                 <td>{formatBytes(recording.sizeBytes)}</td>
                 <td>
+                  <button
+                    type="button"
+                    aria-label={`Review ${fileName(recording.sourcePath)}`}
+                    onClick={() => props.onReview(recording.id)}
+                  >
+                    Review
+                  </button>
                   {recordingPipelines.map((pipeline) => (
                     <button
                       key={pipeline.name}

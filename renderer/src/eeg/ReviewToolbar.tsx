@@ -1,0 +1,98 @@
+/** The viewer's pickers: montage, display filters, page length and the calibrated scales. */
+import { useId } from 'react';
+import type { Montage } from '../../../shared/api/index.js';
+import { HIGHPASS_HZ, LOWPASS_HZ, NOTCH_HZ, PAGE_LENGTHS_S, SENSITIVITY_STEPS_UV_PER_MM, TIMEBASES_MM_PER_S } from './calibration.js';
+import type { ReviewPrefs } from './prefs.js';
+
+function Picker(props: { label: string; value: string; onChange(value: string): void; options: { value: string; text: string }[]; title?: string }) {
+  const id = useId();
+  return (
+    <span className="eeg-picker">
+      <label htmlFor={id}>{props.label}</label>
+      <select id={id} value={props.value} title={props.title} onChange={(event) => props.onChange(event.target.value)}>
+        {props.options.map((option) => (
+          <option key={option.value} value={option.value}>
+            {option.text}
+          </option>
+        ))}
+      </select>
+    </span>
+  );
+}
+
+const hz = (values: readonly number[]) => [{ value: 'off', text: 'off' }, ...values.map((v) => ({ value: String(v), text: `${v} Hz` }))];
+const parseHz = (value: string): number | null => (value === 'off' ? null : Number(value));
+
+export function ReviewToolbar(props: {
+  montages: Montage[];
+  montage: string;
+  onMontage(name: string): void;
+  onEditMontage(): void;
+  prefs: ReviewPrefs;
+  onPrefs(patch: Partial<ReviewPrefs>): void;
+}) {
+  const { prefs, onPrefs } = props;
+  const calibrationId = useId();
+  const zeroPhaseId = useId();
+  const montageOptions = props.montages.length
+    ? props.montages.map((m) => ({ value: m.name, text: m.builtin ? m.title : `${m.title} (saved)` }))
+    : [{ value: props.montage, text: props.montage }];
+  return (
+    <div className="eeg-toolbar" role="toolbar" aria-label="Display settings">
+      <Picker label="Montage" value={props.montage} onChange={props.onMontage} options={montageOptions} title="Keys 1–4: referential, average, bipolar, transverse" />
+      <button type="button" onClick={props.onEditMontage}>
+        Edit montage…
+      </button>
+      <Picker label="High-pass" value={prefs.highpassHz === null ? 'off' : String(prefs.highpassHz)} onChange={(v) => onPrefs({ highpassHz: parseHz(v) })} options={hz(HIGHPASS_HZ)} />
+      <Picker label="Low-pass" value={prefs.lowpassHz === null ? 'off' : String(prefs.lowpassHz)} onChange={(v) => onPrefs({ lowpassHz: parseHz(v) })} options={hz(LOWPASS_HZ)} />
+      <Picker
+        label="Notch"
+        value={prefs.notchHz === null ? 'off' : String(prefs.notchHz)}
+        onChange={(v) => onPrefs({ notchHz: v === '50' ? 50 : v === '60' ? 60 : null })}
+        options={hz(NOTCH_HZ)}
+      />
+      <span className="eeg-picker">
+        <input id={zeroPhaseId} type="checkbox" checked={prefs.zeroPhase} onChange={(event) => onPrefs({ zeroPhase: event.target.checked })} />
+        <label htmlFor={zeroPhaseId} title="Off: causal filters, as clinical systems display. On: forward-backward, no phase shift.">
+          Zero phase
+        </label>
+      </span>
+      <Picker
+        label="Page length"
+        value={String(prefs.pageLengthS)}
+        onChange={(v) => onPrefs({ pageLengthS: Number(v) })}
+        options={PAGE_LENGTHS_S.map((s) => ({ value: String(s), text: `${s} s` }))}
+      />
+      <Picker
+        label="Sensitivity"
+        value={String(prefs.sensitivityUvPerMm)}
+        onChange={(v) => onPrefs({ sensitivityUvPerMm: Number(v) })}
+        options={SENSITIVITY_STEPS_UV_PER_MM.map((s) => ({ value: String(s), text: `${s} µV/mm` }))}
+        title="Keys + and −"
+      />
+      <Picker
+        label="Timebase"
+        value={String(prefs.timebaseMmPerS)}
+        onChange={(v) => onPrefs({ timebaseMmPerS: Number(v) })}
+        options={TIMEBASES_MM_PER_S.map((s) => ({ value: String(s), text: `${s} mm/s` }))}
+      />
+      <span className="eeg-picker">
+        <label htmlFor={calibrationId} title="Measure the 10 mm scale bar on your screen: factor = 10 / measured mm">
+          Screen calibration
+        </label>
+        <input
+          id={calibrationId}
+          type="number"
+          min={0.5}
+          max={2}
+          step={0.01}
+          value={prefs.calibrationFactor}
+          onChange={(event) => {
+            const value = Number(event.target.value);
+            if (Number.isFinite(value) && value >= 0.5 && value <= 2) onPrefs({ calibrationFactor: value });
+          }}
+        />
+      </span>
+    </div>
+  );
+}

@@ -1,0 +1,363 @@
+/**
+ * The EEG review view: a page of traces through a montage and display filters at calibrated
+ * clinical scales, the spectral overview of the whole recording, and its annotations.
+ * Keyboard-first (see keyboard.ts); the mouse measures, annotates at the cursor and jumps.
+ */
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { BUILTIN_MONTAGES, type EegAnnotation, type FilterSettings, type Montage, type Recording } from '../../../shared/api/index.js';
+import { errorMessage, useApi } from '../api/context.js';
+import { ErrorMessage } from '../components/ErrorMessage.js';
+import { stepChannelGain, stepSensitivity } from './calibration.js';
+import { clockDate, clockTime, formatOffset } from './clock.js';
+import { AnnotationDialog } from './AnnotationDialog.js';
+import { AnnotationsPanel } from './AnnotationsPanel.js';
+import { commandOf, KEY_HELP, viewerOwnsKey, type ReviewCommand } from './keyboard.js';
+import { computeLayout } from './layout.js';
+import { MontageEditor } from './MontageEditor.js';
+import { OverviewStrip } from './OverviewStrip.js';
+import { useReviewPrefs } from './prefs.js';
+import { ReviewToolbar } from './ReviewToolbar.js';
+import { TraceCanvas, type Measurement } from './TraceCanvas.js';
+import { useElementSize } from './useElementSize.js';
+import { usePage, type PageRequest } from './usePage.js';
+import { useReviewData } from './useReviewData.js';
+
+const FILTER_ORDER = 4;
+const DEFAULT_MONTAGE = 'referential';
+
+function fileName(path: string): string {
+  return path.split(/[\\/]/).pop() ?? path;
+}
+
+/** Times in ms steps so repeated tenth-of-a-page moves do not drift. */
+const roundS = (s: number) => Math.round(s * 1000) / 1000;
+
+export function ReviewView(props: { recordings: Recording[]; recordingId: number | null; onSelectRecording(id: number): void }) {
+  const recording = props.recordings.find((r) => r.id === props.recordingId) ?? null;
+  return (
+    <section className="eeg-review" aria-labelledby="review-title">
+      <div className="eeg-review-title">
+        <h1 id="review-title">Review</h1>
+        {props.recordings.length > 0 && (
+          <span className="eeg-picker">
+            <label htmlFor="eeg-recording">Recording</label>
+            <select
+              id="eeg-recording"
+              value={props.recordingId ?? ''}
+              onChange={(event) => props.onSelectRecording(Number(event.target.value))}
+            >
+              {props.recordingId === null && <option value="">Choose…</option>}
+              {props.recordings.map((r) => (
+                <option key={r.id} value={r.id}>
+                  {r.id}: {fileName(r.sourcePath)}
+                </option>
+              ))}
+            </select>
+          </span>
+        )}
+      </div>
+      {recording ? (
+        <RecordingReview key={recording.id} recording={recording} />
+      ) : (
+        <p className="empty">{props.recordings.length ? 'Choose a recording to review.' : 'No recordings yet. Import one in the Library.'}</p>
+      )}
+    </section>
+  );
+}
+
+function RecordingReview({ recording }: { recording: Recording }) {
+  const api = useApi();
+  const recordingId = recording.id;
+  const durationS = recording.metadata.durationS;
+  const [prefs, setPrefs] = useReviewPrefs();
+  const data = useReviewData(recordingId);
+  const [montage, setMontage] = useState(DEFAULT_MONTAGE);
+  const [startS, setStartS] = useState(0);
+  const [gains, setGains] = useState<Record<string, number>>({});
+  const [selectedRow, setSelectedRow] = useState<number | null>(null);
+  const [measurement, setMeasurement] = useState<Measurement | null>(null);
+  const cursorTime = useRef<number | null>(null);
+  const [annotateAt, setAnnotateAt] = useState<number | null>(null);
+  const [annotateBusy, setAnnotateBusy] = useState(false);
+  const [annotateError, setAnnotateError] = useState<string | null>(null);
+  const [editingMontage, setEditingMontage] = useState(false);
+  const [pageRevision, setPageRevision] = useState(0);
+  const root = useRef<HTMLDivElement>(null);
+  const traceArea = useRef<HTMLDivElement>(null);
+  const traceSize = useElementSize(traceArea);
+
+  const pageLengthS = prefs.pageLengthS;
+  const maxStartS = Math.max(0, roundS(durationS - pageLengthS));
+  const clampStart = useCallback((s: number) => roundS(Math.min(maxStartS, Math.max(0, s))), [maxStartS]);
+  useEffect(() => setStartS((s) => clampStart(s)), [clampStart]);
+
+  const montageInfo: Montage | undefined = data.montages.find((m) => m.name === montage);
+  // A montage this recording cannot compute (nothing resolves) falls back to referential.
+  useEffect(() => {
+    if (data.montages.length && (!montageInfo || montageInfo.derivations.length === 0) && montage !== DEFAULT_MONTAGE) {
+      setMontage(DEFAULT_MONTAGE);
+    }
+  }, [data.montages, montageInfo, montage]);
+
+  const filter: FilterSettings = useMemo(
+    () => ({ highpassHz: prefs.highpassHz, lowpassHz: prefs.lowpassHz, notchHz: prefs.notchHz, order: FILTER_ORDER, zeroPhase: prefs.zeroPhase }),
+    [prefs.highpassHz, prefs.lowpassHz, prefs.notchHz, prefs.zeroPhase],
+  );
+
+  // Geometry first (it fixes how many points per channel are worth asking for).
+  const provisionalLayout = computeLayout({
+    channelCount: montageInfo?.derivations.length ?? 1,
+    startS,
+    durationS: pageLengthS,
+    timebaseMmPerS: prefs.timebaseMmPerS,
+    sensitivityUvPerMm: prefs.sensitivityUvPerMm,
+    calibrationFactor: prefs.calibrationFactor,
+    availableHeight: traceSize.height,
+  });
+  const dpr = typeof window === 'undefined' ? 1 : window.devicePixelRatio || 1;
+  // One (min, max) pair per device pixel of the plot: decimated pages lose nothing visible.
+  const maxPointsPerChannel = Math.min(100_000, Math.max(100, Math.round(provisionalLayout.plotWidth * dpr * 2)));
+
+  const request: PageRequest | null =
+    montageInfo && montageInfo.derivations.length > 0
+      ? { recordingId, startS, durationS: pageLengthS, montage, filter, maxPointsPerChannel }
+      : null;
+  const nextStartS = startS < maxStartS ? clampStart(startS + pageLengthS) : null;
+  const { page, loading, error: pageError } = usePage(request, nextStartS, pageRevision);
+
+  const labels = useMemo(() => page?.channels.map((c) => c.label) ?? [], [page]);
+  const layout = useMemo(
+    () =>
+      computeLayout({
+        channelCount: labels.length || 1,
+        startS: page?.startS ?? startS,
+        durationS: page?.durationS ?? pageLengthS,
+        timebaseMmPerS: prefs.timebaseMmPerS,
+        sensitivityUvPerMm: prefs.sensitivityUvPerMm,
+        calibrationFactor: prefs.calibrationFactor,
+        availableHeight: traceSize.height,
+      }),
+    [labels.length, page, startS, pageLengthS, prefs.timebaseMmPerS, prefs.sensitivityUvPerMm, prefs.calibrationFactor, traceSize.height],
+  );
+  const rowGains = useMemo(() => labels.map((label) => gains[label] ?? 1), [labels, gains]);
+
+  useEffect(() => {
+    traceArea.current?.focus({ preventScroll: true });
+  }, []);
+
+  const changeMontage = useCallback((name: string) => {
+    setMontage(name);
+    setSelectedRow(null);
+  }, []);
+
+  const run = useCallback(
+    (command: ReviewCommand) => {
+      switch (command.kind) {
+        case 'page':
+          setStartS((s) => clampStart(s + command.pages * pageLengthS));
+          return;
+        case 'nudge':
+          setStartS((s) => clampStart(s + (command.tenths * pageLengthS) / 10));
+          return;
+        case 'home':
+          setStartS(0);
+          return;
+        case 'end':
+          setStartS(maxStartS);
+          return;
+        case 'gain': {
+          const label = selectedRow !== null ? labels[selectedRow] : undefined;
+          if (label !== undefined) {
+            setGains((g) => ({ ...g, [label]: stepChannelGain(g[label] ?? 1, command.more) }));
+          } else {
+            setPrefs({ sensitivityUvPerMm: stepSensitivity(prefs.sensitivityUvPerMm, command.more) });
+          }
+          return;
+        }
+        case 'montage': {
+          const name = BUILTIN_MONTAGES[command.index];
+          if (name) changeMontage(name);
+          return;
+        }
+        case 'annotate':
+          setAnnotateError(null);
+          setAnnotateAt(roundS(cursorTime.current ?? startS));
+          return;
+        case 'selectRow':
+          if (labels.length === 0) return;
+          setSelectedRow((row) =>
+            row === null ? (command.delta > 0 ? 0 : labels.length - 1) : Math.min(labels.length - 1, Math.max(0, row + command.delta)),
+          );
+          return;
+        case 'escape':
+          setSelectedRow(null);
+          setMeasurement(null);
+          return;
+      }
+    },
+    [clampStart, pageLengthS, maxStartS, selectedRow, labels, setPrefs, prefs.sensitivityUvPerMm, changeMontage, startS],
+  );
+
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (event.defaultPrevented || !viewerOwnsKey(event.target, root.current)) return;
+      const command = commandOf(event);
+      if (!command) return;
+      event.preventDefault();
+      run(command);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [run]);
+
+  const onLabelClick = useCallback(
+    (row: number, modifiers: { shift: boolean; ctrl: boolean }) => {
+      const label = labels[row];
+      if (label === undefined) return;
+      if (modifiers.shift) {
+        setGains((g) => ({ ...g, [label]: stepChannelGain(g[label] ?? 1, !modifiers.ctrl) }));
+      } else {
+        setSelectedRow((current) => (current === row ? null : row));
+      }
+      traceArea.current?.focus({ preventScroll: true });
+    },
+    [labels],
+  );
+  const onCursorTime = useCallback((t: number | null) => {
+    cursorTime.current = t;
+  }, []);
+
+  const jumpTo = useCallback(
+    (timeS: number) => {
+      // The event a tenth of a page in, with context before it.
+      setStartS(clampStart(timeS - pageLengthS / 10));
+      traceArea.current?.focus({ preventScroll: true });
+    },
+    [clampStart, pageLengthS],
+  );
+
+  const addAnnotation = async (text: string) => {
+    if (annotateAt === null) return;
+    setAnnotateBusy(true);
+    setAnnotateError(null);
+    try {
+      await api.call('annotations.add', { recordingId, onsetS: annotateAt, durationS: 0, text });
+      setAnnotateAt(null);
+      data.refreshAnnotations();
+    } catch (failure) {
+      setAnnotateError(errorMessage(failure));
+    } finally {
+      setAnnotateBusy(false);
+    }
+  };
+
+  const onMontageSaved = (saved: Montage) => {
+    setEditingMontage(false);
+    data.refreshMontages();
+    setPageRevision((n) => n + 1);
+    setMontage(saved.name);
+  };
+
+  const shownStart = page?.startS ?? startS;
+  const shownEnd = shownStart + pageLengthS;
+  const pageCount = Math.max(1, Math.ceil(durationS / pageLengthS - 1e-9));
+  const pageNumber = Math.min(pageCount, Math.floor(shownStart / pageLengthS + 1e-9) + 1);
+  const startDateTime = page?.startDateTime ?? recording.metadata.startDateTime;
+  const montageTitle = montageInfo?.title ?? montage;
+  const ariaLabel = `EEG traces, ${labels.length} channels, ${formatOffset(shownStart)}–${formatOffset(shownEnd)}, ${page?.montage ?? montage}`;
+  const channelLabels = data.montages.find((m) => m.name === 'referential')?.derivations.map((d) => d.plus) ?? [];
+  const annotations: EegAnnotation[] = data.annotations;
+
+  return (
+    <div className="eeg-review-body" ref={root}>
+      <header className="eeg-header">
+        <span className="eeg-file" title={recording.sourcePath}>
+          {fileName(recording.sourcePath)}
+        </span>
+        <span className="eeg-clock" aria-label="Page start">
+          {clockDate(startDateTime, shownStart)} <strong>{clockTime(startDateTime, shownStart)}</strong>
+        </span>
+        <span className="eeg-position" role="status" aria-live="polite">
+          Page {pageNumber} of {pageCount} · {clockTime(startDateTime, shownStart)} · {formatOffset(shownStart)}–{formatOffset(Math.min(shownEnd, durationS))} of{' '}
+          {formatOffset(durationS)} · {montageTitle}
+        </span>
+        {loading && <span className="eeg-loading">loading…</span>}
+      </header>
+      <ReviewToolbar
+        montages={data.montages}
+        montage={montage}
+        onMontage={changeMontage}
+        onEditMontage={() => setEditingMontage(true)}
+        prefs={prefs}
+        onPrefs={setPrefs}
+      />
+      <ErrorMessage message={pageError ?? data.montagesError} />
+      <div className="eeg-main">
+        <div className="eeg-traces-column">
+          <div
+            className="eeg-trace-area"
+            ref={traceArea}
+            tabIndex={0}
+            role="group"
+            aria-label="Trace area"
+            aria-describedby="eeg-key-help"
+          >
+            <TraceCanvas
+              layout={layout}
+              page={page}
+              labels={labels}
+              gains={rowGains}
+              selectedRow={selectedRow}
+              annotations={annotations}
+              startDateTime={startDateTime}
+              sensitivityUvPerMm={prefs.sensitivityUvPerMm}
+              ariaLabel={ariaLabel}
+              onLabelClick={onLabelClick}
+              onCursorTime={onCursorTime}
+              onMeasure={setMeasurement}
+            />
+          </div>
+          <p className="eeg-measure" aria-live="polite">
+            {measurement
+              ? `Δt ${measurement.dtS.toFixed(3)} s · Δ ${measurement.dAmplitudeUv.toFixed(1)} µV (${measurement.label})`
+              : `${prefs.sensitivityUvPerMm} µV/mm · ${prefs.timebaseMmPerS} mm/s · negative up · drag on the traces to measure`}
+          </p>
+          <ErrorMessage message={data.overviewError} />
+          <OverviewStrip
+            overview={data.overview}
+            durationS={durationS}
+            annotations={annotations}
+            pageStartS={shownStart}
+            pageDurationS={pageLengthS}
+            onJump={(t) => setStartS(clampStart(t - pageLengthS / 2))}
+          />
+          <p id="eeg-key-help" className="eeg-hint">
+            {KEY_HELP}
+          </p>
+        </div>
+        <AnnotationsPanel
+          recordingId={recordingId}
+          annotations={annotations}
+          startDateTime={startDateTime}
+          error={data.annotationsError}
+          onJump={(annotation) => jumpTo(annotation.onsetS)}
+        />
+      </div>
+      <AnnotationDialog
+        open={annotateAt !== null}
+        onsetLabel={annotateAt === null ? '' : `${clockTime(startDateTime, annotateAt)} (${formatOffset(annotateAt)})`}
+        busy={annotateBusy}
+        error={annotateError}
+        onSubmit={(text) => void addAnnotation(text)}
+        onClose={() => setAnnotateAt(null)}
+      />
+      <MontageEditor
+        open={editingMontage}
+        start={montageInfo ?? null}
+        channelLabels={channelLabels}
+        onSaved={onMontageSaved}
+        onClose={() => setEditingMontage(false)}
+      />
+    </div>
+  );
+}

@@ -1,0 +1,66 @@
+/**
+ * Keyboard-first review: which key does what, and when the viewer may take a key (never while the
+ * user types in a field, picks in a select, or a dialog is open; only when the focus is in the
+ * viewer or on the page body).
+ */
+export type ReviewCommand =
+  | { kind: 'page'; pages: number }
+  | { kind: 'nudge'; tenths: number }
+  | { kind: 'home' }
+  | { kind: 'end' }
+  | { kind: 'gain'; more: boolean }
+  | { kind: 'montage'; index: number }
+  | { kind: 'annotate' }
+  | { kind: 'selectRow'; delta: number }
+  | { kind: 'escape' };
+
+export function commandOf(event: KeyboardEvent): ReviewCommand | null {
+  if (event.ctrlKey || event.metaKey || event.altKey) return null;
+  switch (event.key) {
+    case 'PageDown':
+      return { kind: 'page', pages: 1 };
+    case 'PageUp':
+      return { kind: 'page', pages: -1 };
+    case 'ArrowRight':
+      return { kind: 'nudge', tenths: 1 };
+    case 'ArrowLeft':
+      return { kind: 'nudge', tenths: -1 };
+    case 'ArrowDown':
+      return { kind: 'selectRow', delta: 1 };
+    case 'ArrowUp':
+      return { kind: 'selectRow', delta: -1 };
+    case 'Home':
+      return { kind: 'home' };
+    case 'End':
+      return { kind: 'end' };
+    case '+':
+    case '=':
+      return { kind: 'gain', more: true };
+    case '-':
+    case '_':
+      return { kind: 'gain', more: false };
+    case '1':
+    case '2':
+    case '3':
+    case '4':
+      return { kind: 'montage', index: Number(event.key) - 1 };
+    case 'a':
+    case 'A':
+      return { kind: 'annotate' };
+    case 'Escape':
+      return { kind: 'escape' };
+    default:
+      return null;
+  }
+}
+
+/** Whether the viewer (rooted at `root`) may handle a key whose target is `target`. */
+export function viewerOwnsKey(target: EventTarget | null, root: HTMLElement | null): boolean {
+  if (!(target instanceof HTMLElement)) return true;
+  if (target.closest('input, textarea, select, dialog, [contenteditable=""], [contenteditable="true"]')) return false;
+  if (document.querySelector('dialog[open]')) return false;
+  return target === document.body || (root !== null && root.contains(target));
+}
+
+export const KEY_HELP =
+  'PageDown/PageUp: next/previous page · ←/→: a tenth of a page · Home/End · +/−: sensitivity (or the selected channel’s gain) · ↑/↓: select a channel · 1–4: referential, average, bipolar, transverse · A: annotate · drag: measure';

@@ -141,7 +141,7 @@ export function OverviewStrip(props: {
       <canvas
         ref={canvas}
         role="img"
-        aria-label={`Overview of the whole recording (${formatOffset(duration)}): compressed spectral array ${F_MIN_HZ}–${F_MAX_HZ} Hz, ${props.annotations.length} annotations; click to jump`}
+        aria-label={`Overview of the whole recording (${formatOffset(duration)}): ${props.overview ? `compressed spectral array ${F_MIN_HZ}–${F_MAX_HZ} Hz` : 'spectral array being computed'}, ${props.annotations.length} annotations; click to jump`}
         onClick={onClick}
       />
     </div>

@@ -29,6 +29,8 @@ export function ReviewToolbar(props: {
   onMontage(name: string): void;
   onEditMontage(): void;
   prefs: ReviewPrefs;
+  /** The timebase at which a page fits the trace area. */
+  fittedTimebaseMmPerS: number;
   onPrefs(patch: Partial<ReviewPrefs>): void;
 }) {
   const { prefs, onPrefs } = props;
@@ -72,9 +74,12 @@ export function ReviewToolbar(props: {
       />
       <Picker
         label="Timebase"
-        value={String(prefs.timebaseMmPerS)}
-        onChange={(v) => onPrefs({ timebaseMmPerS: Number(v) })}
-        options={TIMEBASES_MM_PER_S.map((s) => ({ value: String(s), text: `${s} mm/s` }))}
+        value={prefs.timebaseFit ? 'fit' : String(prefs.timebaseMmPerS)}
+        onChange={(v) => onPrefs(v === 'fit' ? { timebaseFit: true } : { timebaseFit: false, timebaseMmPerS: Number(v) })}
+        options={[
+          ...TIMEBASES_MM_PER_S.map((s) => ({ value: String(s), text: `${s} mm/s` })),
+          { value: 'fit', text: `Fit to window (${props.fittedTimebaseMmPerS.toFixed(1)} mm/s)` },
+        ]}
       />
       <span className="eeg-picker">
         <label htmlFor={calibrationId} title="Measure the 10 mm scale bar on your screen: factor = 10 / measured mm">

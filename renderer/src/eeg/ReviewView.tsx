@@ -7,12 +7,12 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { BUILTIN_MONTAGES, type EegAnnotation, type FilterSettings, type Montage, type Recording } from '../../../shared/api/index.js';
 import { errorMessage, useApi } from '../api/context.js';
 import { ErrorMessage } from '../components/ErrorMessage.js';
-import { stepChannelGain, stepSensitivity } from './calibration.js';
+import { pxPerMm, stepChannelGain, stepSensitivity } from './calibration.js';
 import { clockDate, clockTime, formatOffset } from './clock.js';
 import { AnnotationDialog } from './AnnotationDialog.js';
 import { AnnotationsPanel } from './AnnotationsPanel.js';
 import { commandOf, KEY_HELP, viewerOwnsKey, type ReviewCommand } from './keyboard.js';
-import { computeLayout } from './layout.js';
+import { computeLayout, LABEL_GUTTER_PX, RIGHT_PAD_PX } from './layout.js';
 import { MontageEditor } from './MontageEditor.js';
 import { OverviewStrip } from './OverviewStrip.js';
 import { useReviewPrefs } from './prefs.js';
@@ -104,12 +104,19 @@ function RecordingReview({ recording }: { recording: Recording }) {
     [prefs.highpassHz, prefs.lowpassHz, prefs.notchHz, prefs.zeroPhase],
   );
 
+  // Calibrated timebase, or the one that fits a page in the window.
+  const fittedTimebase =
+    traceSize.width > LABEL_GUTTER_PX + RIGHT_PAD_PX + 20
+      ? (traceSize.width - LABEL_GUTTER_PX - RIGHT_PAD_PX) / pageLengthS / pxPerMm(prefs.calibrationFactor)
+      : prefs.timebaseMmPerS;
+  const timebase = prefs.timebaseFit ? fittedTimebase : prefs.timebaseMmPerS;
+
   // Geometry first (it fixes how many points per channel are worth asking for).
   const provisionalLayout = computeLayout({
     channelCount: montageInfo?.derivations.length ?? 1,
     startS,
     durationS: pageLengthS,
-    timebaseMmPerS: prefs.timebaseMmPerS,
+    timebaseMmPerS: timebase,
     sensitivityUvPerMm: prefs.sensitivityUvPerMm,
     calibrationFactor: prefs.calibrationFactor,
     availableHeight: traceSize.height,
@@ -132,12 +139,12 @@ function RecordingReview({ recording }: { recording: Recording }) {
         channelCount: labels.length || 1,
         startS: page?.startS ?? startS,
         durationS: page?.durationS ?? pageLengthS,
-        timebaseMmPerS: prefs.timebaseMmPerS,
+        timebaseMmPerS: timebase,
         sensitivityUvPerMm: prefs.sensitivityUvPerMm,
         calibrationFactor: prefs.calibrationFactor,
         availableHeight: traceSize.height,
       }),
-    [labels.length, page, startS, pageLengthS, prefs.timebaseMmPerS, prefs.sensitivityUvPerMm, prefs.calibrationFactor, traceSize.height],
+    [labels.length, page, startS, pageLengthS, timebase, prefs.sensitivityUvPerMm, prefs.calibrationFactor, traceSize.height],
   );
   const rowGains = useMemo(() => labels.map((label) => gains[label] ?? 1), [labels, gains]);
 
@@ -289,6 +296,7 @@ function RecordingReview({ recording }: { recording: Recording }) {
         onMontage={changeMontage}
         onEditMontage={() => setEditingMontage(true)}
         prefs={prefs}
+        fittedTimebaseMmPerS={fittedTimebase}
         onPrefs={setPrefs}
       />
       <ErrorMessage message={pageError ?? data.montagesError} />
@@ -317,10 +325,15 @@ function RecordingReview({ recording }: { recording: Recording }) {
               onMeasure={setMeasurement}
             />
           </div>
+          {!prefs.timebaseFit && traceSize.width > 0 && layout.width > traceSize.width + 1 && (
+            <p className="warning eeg-overflow">
+              At {timebase} mm/s a {pageLengthS} s page is wider than this window: scroll sideways, or choose Timebase “Fit to window”.
+            </p>
+          )}
           <p className="eeg-measure" aria-live="polite">
             {measurement
               ? `Δt ${measurement.dtS.toFixed(3)} s · Δ ${measurement.dAmplitudeUv.toFixed(1)} µV (${measurement.label})`
-              : `${prefs.sensitivityUvPerMm} µV/mm · ${prefs.timebaseMmPerS} mm/s · negative up · drag on the traces to measure`}
+              : `${prefs.sensitivityUvPerMm} µV/mm · ${prefs.timebaseFit ? `${timebase.toFixed(1)} mm/s (fitted)` : `${timebase} mm/s`} · negative up · drag on the traces to measure`}
           </p>
           <ErrorMessage message={data.overviewError} />
           <OverviewStrip

@@ -17,14 +17,14 @@ function pad(value: number, width = 2): string {
   return String(value).padStart(width, '0');
 }
 
-/** `HH:MM:SS` (with tenths when the offset is not a whole second) of `start + offsetS`. */
+/** `HH:MM:SS` (with tenths when not a whole second) of `start + offsetS`, to the nearest tenth. */
 export function clockTime(startDateTime: string, offsetS: number): string {
   const start = parseStart(startDateTime);
   if (start === null) return formatOffset(offsetS);
-  const t = new Date(start + Math.round(offsetS * 1000));
+  const t = new Date(Math.round((start + offsetS * 1000) / 100) * 100);
   const base = `${pad(t.getUTCHours())}:${pad(t.getUTCMinutes())}:${pad(t.getUTCSeconds())}`;
-  const tenths = Math.floor(t.getUTCMilliseconds() / 100);
-  return t.getUTCMilliseconds() === 0 ? base : `${base}.${tenths}`;
+  const tenths = Math.round(t.getUTCMilliseconds() / 100);
+  return tenths === 0 ? base : `${base}.${tenths}`;
 }
 
 /** Calendar date of `start + offsetS`, `YYYY-MM-DD`. */

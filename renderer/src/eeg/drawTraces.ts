@@ -38,7 +38,7 @@ export function themeFromCss(element: Element): TraceTheme {
     selected: accent,
     gap: v('--muted', '#666'),
     annotation: '#c2410c',
-    annotationBand: 'rgba(234, 88, 12, 0.12)',
+    annotationBand: 'rgba(234, 88, 12, 0.14)',
   };
 }
 
@@ -160,8 +160,9 @@ export function drawTraces(ctx: CanvasRenderingContext2D, input: DrawInput): voi
     if (end < layout.startS || annotation.onsetS > pageEnd) continue;
     const x = xOfTime(layout, Math.max(layout.startS, annotation.onsetS));
     if (annotation.durationS > 0) {
+      // Durations as a bar in the annotation lane: file events often tile the whole recording.
       ctx.fillStyle = theme.annotationBand;
-      ctx.fillRect(x, plotTop, (Math.min(end, pageEnd) - Math.max(layout.startS, annotation.onsetS)) * layout.pxPerS, plotHeight);
+      ctx.fillRect(x, 1, (Math.min(end, pageEnd) - Math.max(layout.startS, annotation.onsetS)) * layout.pxPerS, plotTop - 2);
     }
     if (annotation.onsetS >= layout.startS) {
       ctx.strokeStyle = theme.annotation;

@@ -9,6 +9,7 @@ export const LABEL_GUTTER_PX = 96;
 export const ANNOTATION_LANE_PX = 18;
 export const TIME_AXIS_PX = 24;
 export const MIN_ROW_PX = 12;
+export const RIGHT_PAD_PX = 8;
 
 export interface TraceLayout {
   /** Canvas size, CSS px. */
@@ -42,7 +43,7 @@ export function computeLayout(options: {
   const minPlot = rows * MIN_ROW_PX;
   const plotHeight = Math.max(minPlot, Math.floor(options.availableHeight - ANNOTATION_LANE_PX - TIME_AXIS_PX));
   return {
-    width: LABEL_GUTTER_PX + plotWidth + 8,
+    width: LABEL_GUTTER_PX + plotWidth + RIGHT_PAD_PX,
     height: ANNOTATION_LANE_PX + plotHeight + TIME_AXIS_PX,
     plotLeft: LABEL_GUTTER_PX,
     plotTop: ANNOTATION_LANE_PX,

@@ -19,6 +19,8 @@ export interface ReviewPrefs {
   pageLengthS: number;
   sensitivityUvPerMm: number;
   timebaseMmPerS: number;
+  /** Fit the page to the window instead of the calibrated timebase. */
+  timebaseFit: boolean;
   calibrationFactor: number;
   highpassHz: number | null;
   lowpassHz: number | null;
@@ -30,6 +32,7 @@ export const DEFAULT_PREFS: ReviewPrefs = {
   pageLengthS: DEFAULT_PAGE_S,
   sensitivityUvPerMm: DEFAULT_SENSITIVITY,
   timebaseMmPerS: DEFAULT_TIMEBASE,
+  timebaseFit: false,
   calibrationFactor: 1,
   highpassHz: 0.5,
   lowpassHz: 70,
@@ -56,6 +59,7 @@ export function loadPrefs(): ReviewPrefs {
     pageLengthS: oneOf<number>(PAGE_LENGTHS_S, stored.pageLengthS, DEFAULT_PREFS.pageLengthS),
     sensitivityUvPerMm: oneOf<number>(SENSITIVITY_STEPS_UV_PER_MM, stored.sensitivityUvPerMm, DEFAULT_PREFS.sensitivityUvPerMm),
     timebaseMmPerS: oneOf<number>(TIMEBASES_MM_PER_S, stored.timebaseMmPerS, DEFAULT_PREFS.timebaseMmPerS),
+    timebaseFit: stored.timebaseFit === true,
     calibrationFactor: Number.isFinite(factor) && factor >= 0.5 && factor <= 2 ? factor : 1,
     highpassHz: oneOf<number | null>([null, ...HIGHPASS_HZ], stored.highpassHz, DEFAULT_PREFS.highpassHz),
     lowpassHz: oneOf<number | null>([null, ...LOWPASS_HZ], stored.lowpassHz, DEFAULT_PREFS.lowpassHz),

@@ -1,0 +1,168 @@
+/**
+ * End to end, as a clinician reviewing a recording: `cajal serve` on a fresh project, the UI in
+ * Debian's Chromium, a 64-channel EDF+ imported by path, then the Review view: montages, display
+ * filters, keyboard paging, a measurement, an annotation added with `A` that is still there after a
+ * reload, and a screenshot of the viewer (test-results/eeg-viewer.png) as the artifact.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dataFile, hasSharedData, REPO_ROOT, SKIP_NO_DATA } from '../helpers/data.js';
+import { hasChromium, launchChromium, SKIP_NO_CHROMIUM } from '../helpers/browser.js';
+import { startServe, type Served } from '../helpers/serve.js';
+import { tempDir } from '../helpers/tmp.js';
+
+const FILE = 'bci2000_motor_imagery_64ch_T0T1T2_annotations.edf';
+const EDF = dataFile('eeg', FILE);
+const SCREENSHOT = join(REPO_ROOT, 'test-results', 'eeg-viewer.png');
+const skipReason = !hasChromium() ? SKIP_NO_CHROMIUM : !hasSharedData() ? SKIP_NO_DATA : null;
+if (skipReason) console.warn(`e2e skipped: ${skipReason}`);
+
+describe.skipIf(skipReason !== null)('EEG review viewer in Chromium', () => {
+  const tmp = tempDir();
+  const project = join(tmp.dir, 'eeg-viewer.cajal');
+  let served: Served;
+  let browser: Browser;
+  let page: Page;
+  const consoleErrors: string[] = [];
+
+  const derivations = () => page.getByRole('list', { name: 'Derivations shown' }).locator('li').allTextContents();
+  const traces = () => page.getByRole('img', { name: /^EEG traces/ });
+  const position = () => page.locator('.eeg-position[role="status"]');
+  const openReview = async () => {
+    await page.getByRole('button', { name: `Review ${FILE}`, exact: true }).click();
+    await page.getByRole('heading', { name: 'Review', exact: true }).waitFor();
+    await expect.poll(() => traces().getAttribute('aria-label'), { timeout: 20_000 }).toMatch(/^EEG traces, 64 channels/);
+  };
+
+  beforeAll(async () => {
+    execFileSync(process.execPath, [join(REPO_ROOT, 'bin', 'cajal.js'), 'init', project]);
+    served = await startServe(project);
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+    page.on('console', (message) => message.type() === 'error' && consoleErrors.push(message.text()));
+    page.on('pageerror', (error) => consoleErrors.push(error.message));
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await served?.stop();
+    tmp.cleanup();
+  });
+
+  it('imports the 64-channel EDF+ and opens it in Review', async () => {
+    await page.goto(served.url);
+    await page.getByLabel('Path to a file on this machine').fill(EDF);
+    await page.getByRole('button', { name: 'Import' }).click();
+    await page.locator('tr', { hasText: FILE }).waitFor();
+    await openReview();
+    await expect.poll(() => page.locator('.eeg-file').textContent()).toBe(FILE);
+    // Recording start 2009-08-12 16:15:00 (header); page 1 of 13 (124 s in 10 s pages).
+    expect(await page.getByLabel('Page start').textContent()).toContain('16:15:00');
+    expect(await position().textContent()).toContain('Page 1 of 13');
+    const referential = await derivations();
+    expect(referential).toHaveLength(64);
+    expect(referential[0]).toBe('Fc5.');
+    // The spectral overview arrives and annotations of the file are listed.
+    await expect
+      .poll(() => page.getByRole('img', { name: /^Overview of the whole recording/ }).getAttribute('aria-label'), { timeout: 30_000 })
+      .toContain('compressed spectral array 0.5–30 Hz');
+    await expect.poll(() => page.getByRole('list', { name: 'Annotations' }).locator('li').count()).toBeGreaterThan(10);
+  });
+
+  it('switches to the average montage (key 2), then bipolar longitudinal (picker)', async () => {
+    await page.getByRole('group', { name: 'Trace area' }).focus();
+    await page.keyboard.press('2');
+    await expect.poll(async () => (await derivations()).every((label) => label.endsWith('-Avg'))).toBe(true);
+    expect(await derivations()).toContain('C3-Avg');
+    expect(await traces().getAttribute('aria-label')).toContain('average');
+
+    await page.getByLabel('Montage', { exact: true }).selectOption('bipolar-longitudinal');
+    await expect.poll(() => derivations()).toEqual(expect.arrayContaining(['Fp1-F7', 'F7-T7', 'C3-P3', 'Fz-Cz', 'P8-O2']));
+    expect((await derivations()).some((label) => label.endsWith('-Avg'))).toBe(false);
+    expect(await traces().getAttribute('aria-label')).toMatch(/^EEG traces, 18 channels, 0:00:00–0:00:10, bipolar-longitudinal$/);
+  });
+
+  it('applies display filters and pages with the keyboard', async () => {
+    await page.getByLabel('High-pass', { exact: true }).selectOption('1');
+    await page.getByLabel('Low-pass', { exact: true }).selectOption('70');
+    await page.getByLabel('Notch', { exact: true }).selectOption('50');
+    expect(await page.getByLabel('High-pass', { exact: true }).inputValue()).toBe('1');
+    expect(await page.getByLabel('Sensitivity', { exact: true }).inputValue()).toBe('7');
+    expect(await page.getByLabel('Timebase', { exact: true }).inputValue()).toBe('30');
+    expect(await page.getByLabel('Page length', { exact: true }).inputValue()).toBe('10');
+    // 10 s at 30 mm/s is 300 mm = 1134 CSS px at 96 px/in: it fits this 1920 px window.
+    const plot = await traces().boundingBox();
+    expect(plot?.width).toBeGreaterThan(1134);
+    expect(await page.locator('.eeg-overflow').count()).toBe(0);
+
+    await page.getByRole('group', { name: 'Trace area' }).focus();
+    await page.keyboard.press('PageDown');
+    await page.keyboard.press('PageDown');
+    await expect.poll(() => page.getByLabel('Page start').textContent()).toContain('16:15:20');
+    await page.keyboard.press('PageUp');
+    await expect.poll(() => page.getByLabel('Page start').textContent()).toContain('16:15:10');
+    await expect.poll(() => position().textContent()).toContain('Page 2 of 13 · 16:15:10');
+    await expect.poll(() => traces().getAttribute('aria-label')).toContain('0:00:10–0:00:20');
+    expect(await page.locator('.eeg-loading').count()).toBe(0);
+    // + is more gain: one sensitivity step down (7 → 5 µV/mm).
+    await page.keyboard.press('+');
+    expect(await page.getByLabel('Sensitivity', { exact: true }).inputValue()).toBe('5');
+    await page.keyboard.press('-');
+    expect(await page.getByLabel('Sensitivity', { exact: true }).inputValue()).toBe('7');
+  });
+
+  it('measures Δt and Δamplitude by dragging on the traces', async () => {
+    const box = await traces().boundingBox();
+    if (!box) throw new Error('trace canvas not laid out');
+    // 30 mm/s at 96 px/in: 1 s = 113.4 px; start in the first row, right of the 96 px label gutter.
+    const x0 = box.x + 200;
+    const y0 = box.y + 40;
+    await page.mouse.move(x0, y0);
+    await page.mouse.down();
+    await page.mouse.move(x0 + 113.4, y0 + 30, { steps: 5 });
+    await page.mouse.up();
+    const text = await page.locator('.eeg-measure').textContent();
+    expect(text).toMatch(/^Δt \d\.\d{3} s · Δ \d+\.\d µV \(Fp1-F7\)$/);
+    // Mouse positions land on whole pixels: within a pixel (8.8 ms) of 1 s.
+    expect(Number(/Δt (\d\.\d{3}) s/.exec(text ?? '')?.[1])).toBeCloseTo(1, 1);
+    // 30 px at 7 µV/mm and 96 px/in: 30 / (3.7795 / 7) = 55.6 µV.
+    expect(Number(/Δ (\d+\.\d) µV/.exec(text ?? '')?.[1])).toBeCloseTo(55.6, 0);
+  });
+
+  it('adds an annotation with A at the cursor', async () => {
+    const box = await traces().boundingBox();
+    if (!box) throw new Error('trace canvas not laid out');
+    // Three seconds into the page (10 s): the annotation lands at 13 s ≈ 16:15:13.
+    await page.mouse.move(box.x + 96 + 3 * (96 / 25.4) * 30, box.y + 200);
+    await page.keyboard.press('a');
+    const text = page.getByLabel('Annotation text');
+    await text.waitFor();
+    await text.fill('e2e spike-wave');
+    await text.press('Enter');
+    await expect.poll(() => page.getByRole('list', { name: 'Annotations' }).textContent()).toContain('e2e spike-wave');
+    const item = page.getByRole('listitem').filter({ hasText: 'e2e spike-wave' });
+    expect(await item.textContent()).toContain('16:15:13');
+    await page.mouse.move(box.x + 5, box.y + box.height + 60);
+    mkdirSync(join(REPO_ROOT, 'test-results'), { recursive: true });
+    await page.locator('.eeg-review').screenshot({ path: SCREENSHOT });
+  });
+
+  it('still lists the annotation after a reload (it lives in the project file)', async () => {
+    await page.reload();
+    await page.getByRole('heading', { name: 'Library' }).waitFor();
+    await page.locator('tr', { hasText: FILE }).waitFor();
+    await openReview();
+    const list = page.getByRole('list', { name: 'Annotations' });
+    await expect.poll(() => list.textContent()).toContain('e2e spike-wave');
+    // Clicking it jumps to the page holding it (a tenth of a page of context before it).
+    await list.getByRole('button', { name: /e2e spike-wave/ }).click();
+    await expect.poll(() => page.getByLabel('Page start').textContent()).toContain('16:15:12');
+  });
+
+  it('raised no console errors or CSP violations', () => {
+    expect(consoleErrors).toEqual([]);
+  });
+});

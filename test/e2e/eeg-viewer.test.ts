@@ -5,10 +5,11 @@
  * reload, and a screenshot of the viewer (test-results/eeg-viewer.png) as the artifact.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encodeEdf } from '../../main/io/edf/index.js';
 import { dataFile, hasSharedData, REPO_ROOT, SKIP_NO_DATA } from '../helpers/data.js';
 import { hasChromium, launchChromium, SKIP_NO_CHROMIUM } from '../helpers/browser.js';
 import { startServe, type Served } from '../helpers/serve.js';
@@ -17,6 +18,29 @@ import { tempDir } from '../helpers/tmp.js';
 const FILE = 'bci2000_motor_imagery_64ch_T0T1T2_annotations.edf';
 const EDF = dataFile('eeg', FILE);
 const SCREENSHOT = join(REPO_ROOT, 'test-results', 'eeg-viewer.png');
+// A synthetic EDF+D: 23 channels of the 10-20 system at 256 Hz, records at 0–3 s then 8–63 s.
+const LABELS_1020 = ['Fp1', 'Fp2', 'F7', 'F3', 'Fz', 'F4', 'F8', 'T7', 'C3', 'Cz', 'C4', 'T8', 'P7', 'P3', 'Pz', 'P4', 'P8', 'O1', 'O2', 'A1', 'A2', 'Fpz', 'Oz'];
+const GAPPED_FILE = 'gapped_1020_edfplusD.edf';
+const RATE = 256;
+function gappedEdf(): Buffer {
+  const recordStartsS = [0, 1, 2, 3, ...Array.from({ length: 56 }, (_, r) => 8 + r)];
+  return encodeEdf({
+    variant: 'edf+D',
+    dataRecordDurationS: 1,
+    recordCount: recordStartsS.length,
+    recordStartsS,
+    startDateTime: '2025-02-03T22:15:00',
+    signals: LABELS_1020.map((label, c) => ({
+      label,
+      physicalDimension: 'uV',
+      physicalMin: -500,
+      physicalMax: 500,
+      samplesPerRecord: RATE,
+      values: (r: number) => Float64Array.from({ length: RATE }, (_, i) => 20 * Math.sin((2 * Math.PI * (3 + c / 4) * (r * RATE + i)) / RATE)),
+    })),
+  });
+}
+
 const skipReason = !hasChromium() ? SKIP_NO_CHROMIUM : !hasSharedData() ? SKIP_NO_DATA : null;
 if (skipReason) console.warn(`e2e skipped: ${skipReason}`);
 
@@ -107,6 +131,8 @@ describe.skipIf(skipReason !== null)('EEG review viewer in Chromium', () => {
     await expect.poll(() => position().textContent()).toContain('Page 2 of 13 · 16:15:10');
     await expect.poll(() => traces().getAttribute('aria-label')).toContain('0:00:10–0:00:20');
     expect(await page.locator('.eeg-loading').count()).toBe(0);
+    // 1280 samples per channel on a 1134 px plot: fewer than a (min, max) pair per pixel, drawn raw.
+    expect(await traces().getAttribute('data-decimated')).toBe('false');
     // + is more gain: one sensitivity step down (7 → 5 µV/mm).
     await page.keyboard.press('+');
     expect(await page.getByLabel('Sensitivity', { exact: true }).inputValue()).toBe('5');
@@ -160,6 +186,41 @@ describe.skipIf(skipReason !== null)('EEG review viewer in Chromium', () => {
     // Clicking it jumps to the page holding it (a tenth of a page of context before it).
     await list.getByRole('button', { name: /e2e spike-wave/ }).click();
     await expect.poll(() => page.getByLabel('Page start').textContent()).toContain('16:15:12');
+  });
+
+  it('shades the gaps of an EDF+D file, decimates zoomed-out pages and saves a user montage', async () => {
+    const gapped = join(tmp.dir, GAPPED_FILE);
+    writeFileSync(gapped, gappedEdf());
+    await page.keyboard.press('Alt+1');
+    await page.getByLabel('Path to a file on this machine').fill(gapped);
+    await page.getByRole('button', { name: 'Import' }).click();
+    await page.getByRole('button', { name: `Review ${GAPPED_FILE}`, exact: true }).click();
+    await expect.poll(() => traces().getAttribute('aria-label'), { timeout: 20_000 }).toBe(
+      'EEG traces, 23 channels, 0:00:00–0:00:10, referential, no data 0:00:04–0:00:08',
+    );
+    expect(await page.getByLabel('Page start').textContent()).toContain('22:15:00');
+    // Zoomed out: a 60 s page fitted to the window is min/max decimated to the plot's pixels.
+    await page.getByLabel('Page length', { exact: true }).selectOption('60');
+    await page.getByLabel('Timebase', { exact: true }).selectOption('fit');
+    await expect.poll(() => traces().getAttribute('data-decimated')).toBe('true');
+    expect(await traces().getAttribute('aria-label')).toContain('0:00:00–0:01:00, referential, no data 0:00:04–0:00:08');
+    // The last record starts at 63 s: the recording runs to 0:01:04 and has two 60 s pages.
+    await expect.poll(() => position().textContent()).toContain('Page 1 of 2');
+    expect(await position().textContent()).toContain('of 0:01:04');
+    const box = await traces().boundingBox();
+    expect(box!.x + box!.width).toBeLessThanOrEqual(1920);
+    await page.locator('.eeg-review').screenshot({ path: join(REPO_ROOT, 'test-results', 'eeg-viewer-gaps.png') });
+
+    // A user montage: two derivations typed plus-minus, saved, selected and drawn.
+    await page.getByRole('button', { name: 'Edit montage…' }).click();
+    await page.getByLabel('Montage name').fill('e2e pairs');
+    await page.getByLabel(/^Derivations, one per line/).fill('Fp1-F7\nC3-avg\nOz');
+    await page.getByRole('button', { name: 'Save montage' }).click();
+    await expect.poll(() => derivations()).toEqual(['Fp1-F7', 'C3-avg', 'Oz']);
+    expect(await page.getByLabel('Montage', { exact: true }).inputValue()).toBe('e2e pairs');
+    // Back to the defaults for whoever runs the viewer next in this browser profile.
+    await page.getByLabel('Page length', { exact: true }).selectOption('10');
+    await page.getByLabel('Timebase', { exact: true }).selectOption('30');
   });
 
   it('raised no console errors or CSP violations', () => {

@@ -68,7 +68,9 @@ export function ReviewView(props: { recordings: Recording[]; recordingId: number
 function RecordingReview({ recording }: { recording: Recording }) {
   const api = useApi();
   const recordingId = recording.id;
-  const durationS = recording.metadata.durationS;
+  // The header's record count × record length, until the engine says otherwise (EDF+D files end at
+  // their last record's time, which can be later).
+  const [durationS, setDurationS] = useState(recording.metadata.durationS);
   const [prefs, setPrefs] = useReviewPrefs();
   const data = useReviewData(recordingId);
   const [montage, setMontage] = useState(DEFAULT_MONTAGE);
@@ -92,12 +94,11 @@ function RecordingReview({ recording }: { recording: Recording }) {
   useEffect(() => setStartS((s) => clampStart(s)), [clampStart]);
 
   const montageInfo: Montage | undefined = data.montages.find((m) => m.name === montage);
-  // A montage this recording cannot compute (nothing resolves) falls back to referential.
+  // A montage this recording cannot compute (nothing resolves) falls back to referential. (A name
+  // not in the list yet, e.g. just saved, waits for the refreshed list.)
   useEffect(() => {
-    if (data.montages.length && (!montageInfo || montageInfo.derivations.length === 0) && montage !== DEFAULT_MONTAGE) {
-      setMontage(DEFAULT_MONTAGE);
-    }
-  }, [data.montages, montageInfo, montage]);
+    if (montageInfo && montageInfo.derivations.length === 0 && montage !== DEFAULT_MONTAGE) setMontage(DEFAULT_MONTAGE);
+  }, [montageInfo, montage]);
 
   const filter: FilterSettings = useMemo(
     () => ({ highpassHz: prefs.highpassHz, lowpassHz: prefs.lowpassHz, notchHz: prefs.notchHz, order: FILTER_ORDER, zeroPhase: prefs.zeroPhase }),
@@ -131,6 +132,9 @@ function RecordingReview({ recording }: { recording: Recording }) {
       : null;
   const nextStartS = startS < maxStartS ? clampStart(startS + pageLengthS) : null;
   const { page, loading, error: pageError } = usePage(request, nextStartS, pageRevision);
+  useEffect(() => {
+    if (page && page.recordingDurationS > 0) setDurationS(page.recordingDurationS);
+  }, [page]);
 
   const labels = useMemo(() => page?.channels.map((c) => c.label) ?? [], [page]);
   const layout = useMemo(
@@ -271,7 +275,8 @@ function RecordingReview({ recording }: { recording: Recording }) {
   const pageNumber = Math.min(pageCount, Math.floor(shownStart / pageLengthS + 1e-9) + 1);
   const startDateTime = page?.startDateTime ?? recording.metadata.startDateTime;
   const montageTitle = montageInfo?.title ?? montage;
-  const ariaLabel = `EEG traces, ${labels.length} channels, ${formatOffset(shownStart)}–${formatOffset(shownEnd)}, ${page?.montage ?? montage}`;
+  const gapText = (page?.gaps ?? []).map(([a, b]) => `, no data ${formatOffset(a)}–${formatOffset(b)}`).join('');
+  const ariaLabel = `EEG traces, ${labels.length} channels, ${formatOffset(shownStart)}–${formatOffset(shownEnd)}, ${page?.montage ?? montage}${gapText}`;
   const channelLabels = data.montages.find((m) => m.name === 'referential')?.derivations.map((d) => d.plus) ?? [];
   const annotations: EegAnnotation[] = data.annotations;
 

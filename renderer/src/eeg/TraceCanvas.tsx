@@ -183,7 +183,13 @@ export function TraceCanvas(props: {
 
   return (
     <div className="eeg-trace-stack">
-      <canvas ref={base} className="eeg-trace-canvas" role="img" aria-label={props.ariaLabel} />
+      <canvas
+        ref={base}
+        className="eeg-trace-canvas"
+        role="img"
+        aria-label={props.ariaLabel}
+        data-decimated={page ? String(page.channels.some((channel) => channel.decimated)) : undefined}
+      />
       <canvas
         ref={overlay}
         className="eeg-trace-overlay"

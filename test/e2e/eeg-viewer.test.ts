@@ -5,7 +5,7 @@
  * reload, and a screenshot of the viewer (test-results/eeg-viewer.png) as the artifact.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -186,6 +186,23 @@ describe.skipIf(skipReason !== null)('EEG review viewer in Chromium', () => {
     // Clicking it jumps to the page holding it (a tenth of a page of context before it).
     await list.getByRole('button', { name: /e2e spike-wave/ }).click();
     await expect.poll(() => page.getByLabel('Page start').textContent()).toContain('16:15:12');
+  });
+
+  it('exports the annotations as BIDS events.tsv and EDF+ to typed paths', async () => {
+    const tsv = join(tmp.dir, 'sub-01_task-mi_events.tsv');
+    await page.getByLabel('Export to path').fill(tsv);
+    await page.getByRole('button', { name: 'Export BIDS events.tsv' }).click();
+    await expect.poll(() => page.locator('.eeg-export-done').textContent()).toBe(`Wrote 39 annotation(s) to ${tsv}`);
+    const rows = readFileSync(tsv, 'utf8').trim().split('\n');
+    expect(rows[0]).toMatch(/^onset\tduration\t/);
+    expect(rows.some((row) => row.includes('e2e spike-wave'))).toBe(true);
+    await page.getByLabel('Export to path').fill(join(tmp.dir, 'annotations.edf'));
+    await page.getByRole('button', { name: 'Export EDF+ annotations' }).click();
+    await expect.poll(() => page.locator('.eeg-export-done').textContent()).toContain('annotations.edf');
+    // A source recording is never overwritten: the engine refuses, the panel says why.
+    await page.getByLabel('Export to path').fill(EDF);
+    await page.getByRole('button', { name: 'Export EDF+ annotations' }).click();
+    await expect.poll(() => page.locator('.eeg-export [role="alert"]').textContent()).toContain('never overwrites sources');
   });
 
   it('shades the gaps of an EDF+D file, decimates zoomed-out pages and saves a user montage', async () => {

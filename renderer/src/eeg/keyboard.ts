@@ -63,4 +63,4 @@ export function viewerOwnsKey(target: EventTarget | null, root: HTMLElement | nu
 }
 
 export const KEY_HELP =
-  'PageDown/PageUp: next/previous page · ←/→: a tenth of a page · Home/End · +/−: sensitivity (or the selected channel’s gain) · ↑/↓: select a channel · 1–4: referential, average, bipolar, transverse · A: annotate · drag: measure';
+  'PageDown/PageUp: next/previous page · ←/→: a tenth of a page · Home/End · +/−: sensitivity (or the selected channel’s gain) · ↑/↓ or click a label: select a channel (shift-click: its gain up, ctrl+shift-click: down) · 1–4: referential, average, bipolar, transverse · A: annotate · drag: measure';

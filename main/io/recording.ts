@@ -5,7 +5,7 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import type { RecordingFormat, RecordingMetadata } from '../../shared/api/index.js';
 import { FormatError, fileAccessError } from '../errors.js';
-import { readEdfHeader, type EdfHeader } from './edf/index.js';
+import { EdfReader, type EdfHeader } from './edf/index.js';
 import { sha256File } from './hash.js';
 
 export const SUPPORTED_FORMATS = 'EDF, EDF+, BDF, BDF+';
@@ -41,7 +41,8 @@ export function sniffFormat(file: string): 'edf-family' {
   }
 }
 
-export function edfMetadata(header: EdfHeader): RecordingMetadata {
+/** `durationS`: end of the last record; differs from records × duration in EDF+D files. */
+export function edfMetadata(header: EdfHeader, durationS = header.dataRecordCount * header.dataRecordDurationS): RecordingMetadata {
   const data = header.signals.filter((s) => !s.isAnnotation);
   return {
     signals: header.signals.map((s) => ({
@@ -54,7 +55,7 @@ export function edfMetadata(header: EdfHeader): RecordingMetadata {
     sampleRateHz: data.length && header.dataRecordDurationS > 0
       ? Math.max(...data.map((s) => s.samplesPerRecord / header.dataRecordDurationS))
       : 0,
-    durationS: header.dataRecordCount * header.dataRecordDurationS,
+    durationS,
     startDateTime: header.startDateTime,
     patient: header.patient,
     recordingInfo: header.recording,
@@ -67,14 +68,21 @@ export async function inspectRecording(file: string): Promise<InspectedRecording
   sniffFormat(file);
   // A file cut inside its data is imported up to its last whole record, with a warning (as
   // EDFbrowser does); one cut inside its header is refused.
-  const header = readEdfHeader(file, { allowPartial: true });
+  const reader = EdfReader.open(file, { allowPartial: true });
+  let durationS: number;
+  try {
+    durationS = reader.durationS; // reads EDF+D record times, and checks them
+  } finally {
+    reader.close();
+  }
+  const header = reader.header;
   const sha256 = await sha256File(file);
   return {
     sourcePath: file,
     sizeBytes: header.fileSizeBytes,
     sha256,
     format: header.variant,
-    metadata: edfMetadata(header),
+    metadata: edfMetadata(header, durationS),
     warnings: header.warnings,
   };
 }

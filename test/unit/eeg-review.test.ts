@@ -52,6 +52,8 @@ describe('EEG review', () => {
     const outcome = await engine.importRecordings([edfPath, gapped]);
     recordingId = outcome.imported[0]!.id;
     discontinuousId = outcome.imported[1]!.id;
+    // EDF+D: the recording lasts to the end of its last record (6 + 1 s), not 4 records × 1 s.
+    expect(outcome.imported[1]!.metadata.durationS).toBe(7);
   });
   afterAll(async () => {
     await engine.close();

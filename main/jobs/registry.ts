@@ -54,5 +54,6 @@ export function siblingModuleUrl(base: string, relativeWithoutExtension: string)
 export async function builtinPipelines(): Promise<PipelineRegistry> {
   const registry = new PipelineRegistry();
   await registry.register(siblingModuleUrl(import.meta.url, '../pipelines/rms/index'));
+  await registry.register(siblingModuleUrl(import.meta.url, '../pipelines/seizure/index'));
   return registry;
 }

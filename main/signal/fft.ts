@@ -124,3 +124,55 @@ export function rfft(input: ArrayLike<number>): { re: Float64Array; im: Float64A
   const bins = Math.floor(input.length / 2) + 1;
   return { re: re.slice(0, bins), im: im.slice(0, bins) };
 }
+
+interface RealPlan {
+  half: number;
+  re: Float64Array;
+  im: Float64Array;
+  twiddleRe: Float64Array;
+  twiddleIm: Float64Array;
+}
+const realPlans = new Map<number, RealPlan>();
+
+/**
+ * |X_k|² of a real signal, power-of-two length n, for k = 0…n/2, written into `out` without
+ * allocating: the n real samples are packed into an n/2-point complex FFT (even samples real,
+ * odd imaginary) and unpacked, about twice as fast as a complex FFT of the real signal. Used by
+ * detectors that take one spectrum per channel per second of multi-day recordings.
+ */
+export function realPowerSpectrum(input: ArrayLike<number>, out: Float64Array): void {
+  const n = input.length;
+  if (!isPowerOfTwo(n) || n < 4) throw new RangeError(`realPowerSpectrum needs a power-of-two length ≥ 4, got ${n}`);
+  let p = realPlans.get(n);
+  if (!p) {
+    const half = n / 2;
+    p = {
+      half,
+      re: new Float64Array(half),
+      im: new Float64Array(half),
+      twiddleRe: Float64Array.from({ length: half }, (_, k) => Math.cos((2 * Math.PI * k) / n)),
+      twiddleIm: Float64Array.from({ length: half }, (_, k) => -Math.sin((2 * Math.PI * k) / n)),
+    };
+    realPlans.set(n, p);
+  }
+  const { half, re, im, twiddleRe, twiddleIm } = p;
+  for (let k = 0; k < half; k++) {
+    re[k] = input[2 * k]!;
+    im[k] = input[2 * k + 1]!;
+  }
+  radix2(re, im);
+  for (let k = 0; k <= half; k++) {
+    const a = k % half;
+    const b = (half - k) % half;
+    // E_k = (Z_k + conj Z_{N/2−k}) / 2, O_k = (Z_k − conj Z_{N/2−k}) / 2i, X_k = E_k + W^k O_k.
+    const er = (re[a]! + re[b]!) / 2;
+    const ei = (im[a]! - im[b]!) / 2;
+    const or = (im[a]! + im[b]!) / 2;
+    const oi = -(re[a]! - re[b]!) / 2;
+    const wr = k < half ? twiddleRe[k]! : -1;
+    const wi = k < half ? twiddleIm[k]! : 0;
+    const xr = er + wr * or - wi * oi;
+    const xi = ei + wr * oi + wi * or;
+    out[k] = xr * xr + xi * xi;
+  }
+}

@@ -8,7 +8,7 @@ export { butter, notch, type BandType } from './butterworth.js';
 export { cplxreal, zpk2sos } from './zpk2sos.js';
 export { sosfilt, sosfiltfilt, sosfiltfiltPadLength, sosfiltZi, type SosState } from './sosfilt.js';
 export { applyDisplayFilter, designDisplayFilter, NOTCH_Q } from './display-filter.js';
-export { fft, rfft } from './fft.js';
+export { fft, realPowerSpectrum, rfft } from './fft.js';
 export { getWindow, hamming, hann, tukey, type WindowSpec } from './windows.js';
 export { spectrogram, welch, type Spectrogram, type Spectrum, type WelchOptions } from './spectra.js';
 export { compressedSpectralArray, type CompressedSpectralArray, type CsaOptions } from './csa.js';

@@ -9,7 +9,7 @@
  * of channels (seizures may be focal), and hysteresis turns the 1 Hz trace into events.
  * All thresholds are patient-independent defaults, listed in DEFAULT_CLASSICAL_PARAMS.
  */
-import { hann, rfft } from '../../signal/index.js';
+import { hann, realPowerSpectrum } from '../../signal/index.js';
 
 export interface ClassicalParams {
   windowS: number;
@@ -97,6 +97,8 @@ export class ClassicalDetector {
   private readonly history: Float64Array[];
   private readonly backgrounds: Background[];
   private readonly window: Float64Array;
+  private readonly segment: Float64Array;
+  private readonly power: Float64Array;
   private secondsSeen = 0;
   readonly probabilities: number[] = [];
   readonly votes: number[][] = [];
@@ -110,6 +112,8 @@ export class ClassicalDetector {
     this.history = electrodes.map(() => new Float64Array(windowSamples));
     this.backgrounds = electrodes.map(() => new Background(params.backgroundS));
     this.window = hann(windowSamples);
+    this.segment = new Float64Array(windowSamples);
+    this.power = new Float64Array(Math.floor(windowSamples / 2) + 1);
   }
 
   /** One second of samples per channel (rateHz samples each). Returns that second's probability. */
@@ -123,7 +127,7 @@ export class ClassicalDetector {
     const [totalLow, totalHigh] = band(0.5, 30);
     const [ictalLow, ictalHigh] = band(3, 12);
     const [rhythmLow, rhythmHigh] = band(2, 12);
-    const segment = new Float64Array(windowSamples);
+    const { segment, power: spectrum } = this;
     this.secondsSeen++;
     second.forEach((samples, c) => {
       const history = this.history[c]!;
@@ -138,13 +142,13 @@ export class ClassicalDetector {
       lineLength /= windowSamples - 1;
       mean /= windowSamples;
       for (let i = 0; i < windowSamples; i++) segment[i] = (history[i]! - mean) * this.window[i]!;
-      const { re, im } = rfft(segment);
+      realPowerSpectrum(segment, spectrum);
       let total = 0;
       let ictal = 0;
       let rhythmSum = 0;
       let rhythmPeak = 0;
       for (let k = totalLow; k <= totalHigh; k++) {
-        const power = re[k]! * re[k]! + im[k]! * im[k]!;
+        const power = spectrum[k]!;
         total += power;
         if (k >= ictalLow && k <= ictalHigh) ictal += power;
         if (k >= rhythmLow && k <= rhythmHigh) {

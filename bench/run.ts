@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { benchEdf } from './edf.bench.js';
+import { benchSeizure } from './seizure.bench.js';
 import { benchStore } from './store.bench.js';
 import type { BenchResult } from './types.js';
 
@@ -17,6 +18,7 @@ const dir = mkdtempSync(join(tmpdir(), 'cajal-bench-'));
 try {
   for (const result of benchStore(dir)) console.log(format(result));
   for (const result of benchEdf(dir)) console.log(format(result));
+  for (const result of benchSeizure(dir)) console.log(format(result));
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

@@ -1,53 +1,18 @@
 /**
- * Clinical montages over whatever labels a file uses. Labels are normalised to 10-10 electrode
- * names (`EEG Fp1-REF`, `FP1`, `Fp1-Avg`, `Fp1.` → Fp1; T3/T4/T5/T6 → T7/T8/P7/P8), recorded
- * bipolar channels (`FP1-F7`, CHB-MIT) are recognised as such, and each built-in montage is
- * resolved to the derivations this recording can compute.
+ * Clinical montages over whatever labels a file uses: each built-in montage is resolved to the
+ * derivations this recording can compute (`plus`/`minus` are recorded labels, exactly as the
+ * engine looks them up; `label` is the display name), and derivations are computed from the
+ * recorded samples. Label parsing lives in electrodes.ts.
  */
 import type { Derivation } from '../../shared/api/index.js';
 import { ValidationError } from '../errors.js';
+import { bipolarPair, EARS, normaliseLabel } from './electrodes.js';
 
-const ELECTRODES = (
-  'Fp1 Fpz Fp2 AF7 AF3 AFz AF4 AF8 F9 F7 F5 F3 F1 Fz F2 F4 F6 F8 F10 FT9 FT7 FC5 FC3 FC1 FCz FC2 FC4 FC6 FT8 FT10 ' +
-  'T9 T7 C5 C3 C1 Cz C2 C4 C6 T8 T10 TP9 TP7 CP5 CP3 CP1 CPz CP2 CP4 CP6 TP8 TP10 P9 P7 P5 P3 P1 Pz P2 P4 P6 P8 P10 ' +
-  'PO7 PO3 POz PO4 PO8 O1 Oz O2 Iz A1 A2 M1 M2'
-).split(' ');
-const CANONICAL = new Map(ELECTRODES.map((name) => [name.toUpperCase(), name]));
-const OLD_NAMES: Record<string, string> = { T3: 'T7', T4: 'T8', T5: 'P7', T6: 'P8' };
-const EARS = new Set(['A1', 'A2', 'M1', 'M2']);
-/** Reference suffixes meaning "this electrode against a reference", not a bipolar pair. */
-const REFERENCES = new Set(['REF', 'AVG', 'AV', 'AR', 'CAR', 'LE', 'RE', 'LER', 'A1', 'A2', 'M1', 'M2', 'A1A2', 'M1M2', 'CMS', 'REFERENCE']);
+export { bipolarPair, normaliseLabel } from './electrodes.js';
 
-function electrode(text: string): string | null {
-  const upper = text.trim().replace(/\.+$/, '').toUpperCase();
-  const renamed = OLD_NAMES[upper] ?? upper;
-  return CANONICAL.get(renamed.toUpperCase()) ?? null;
-}
+export type BuiltinMontage = 'referential' | 'average' | 'bipolar-longitudinal' | 'transverse';
 
-function stripPrefix(label: string): string {
-  return label.trim().replace(/^(EEG|EEG-)\s*/i, '').replace(/\.+$/, '');
-}
-
-/** The electrode a referential channel records, or null (bipolar, or not EEG: ECG, EMG, Resp…). */
-export function normaliseLabel(label: string): string | null {
-  const text = stripPrefix(label);
-  const single = electrode(text);
-  if (single) return single;
-  const parts = text.split('-');
-  if (parts.length === 2 && REFERENCES.has(parts[1]!.trim().toUpperCase().replace(/\+/g, ''))) return electrode(parts[0]!);
-  return null;
-}
-
-/** The two electrodes of a recorded bipolar channel (`FP1-F7`, `EEG Fpz-Cz`), or null. */
-export function bipolarPair(label: string): [string, string] | null {
-  const parts = stripPrefix(label).split('-');
-  if (parts.length !== 2) return null;
-  const a = electrode(parts[0]!);
-  const b = electrode(parts[1]!);
-  return a && b && !EARS.has(b) ? [a, b] : null;
-}
-
-const CHAINS: Record<'bipolar-longitudinal' | 'transverse', [string, string][]> = {
+const CHAINS: Record<'bipolar-longitudinal' | 'transverse', readonly (readonly [string, string])[]> = {
   // ACNS "double banana": left temporal, left parasagittal, midline, right parasagittal, right temporal.
   'bipolar-longitudinal': [
     ['Fp1', 'F7'], ['F7', 'T7'], ['T7', 'P7'], ['P7', 'O1'],
@@ -56,6 +21,7 @@ const CHAINS: Record<'bipolar-longitudinal' | 'transverse', [string, string][]> 
     ['Fp2', 'F4'], ['F4', 'C4'], ['C4', 'P4'], ['P4', 'O2'],
     ['Fp2', 'F8'], ['F8', 'T8'], ['T8', 'P8'], ['P8', 'O2'],
   ],
+  // Left to right, front to back.
   transverse: [
     ['F7', 'Fp1'], ['Fp1', 'Fp2'], ['Fp2', 'F8'],
     ['F7', 'F3'], ['F3', 'Fz'], ['Fz', 'F4'], ['F4', 'F8'],
@@ -65,77 +31,121 @@ const CHAINS: Record<'bipolar-longitudinal' | 'transverse', [string, string][]> 
   ],
 };
 
-export type BuiltinMontage = 'referential' | 'average' | 'bipolar-longitudinal' | 'transverse';
+const isAnnotationChannel = (label: string) => /^(EDF|BDF) Annotations$/i.test(label.trim());
 
-/** Derivations of a built-in montage this recording can compute, in the montage's order. */
-export function resolveMontage(name: BuiltinMontage | string, recordedLabels: readonly string[]): Derivation[] {
-  if (name === 'referential') return recordedLabels.map((label) => ({ label, plus: label, minus: null }));
-  const referential = new Map<string, string>();
-  const bipolar = new Map<string, string>();
+/**
+ * Scalp electrode → the recorded label of its referential channel, in recording order. Where two
+ * channels name the same electrode (`T3` and `T7`), the first wins; ears are left out. This is the
+ * set the average montage shows and the common average is taken over.
+ */
+function scalpChannels(recordedLabels: readonly string[]): Map<string, string> {
+  const channels = new Map<string, string>();
   for (const label of recordedLabels) {
-    const single = normaliseLabel(label);
-    if (single) {
-      if (!referential.has(single)) referential.set(single, label);
-      continue;
-    }
-    const pair = bipolarPair(label);
-    if (pair && !bipolar.has(pair.join('-'))) bipolar.set(pair.join('-'), label);
+    const electrode = normaliseLabel(label);
+    if (electrode && !EARS.has(electrode) && !channels.has(electrode)) channels.set(electrode, label);
   }
+  return channels;
+}
+
+/** `A-B` → the recorded label of a channel recorded as that bipolar pair (first one if repeated). */
+function recordedPairs(recordedLabels: readonly string[]): Map<string, string> {
+  const pairs = new Map<string, string>();
+  for (const label of recordedLabels) {
+    if (normaliseLabel(label)) continue;
+    const pair = bipolarPair(label);
+    if (pair && !pairs.has(pair.join('-'))) pairs.set(pair.join('-'), label);
+  }
+  return pairs;
+}
+
+/**
+ * The derivations of a built-in montage that this recording can compute, in the montage's order:
+ * - `referential`: every data channel as recorded (annotation channels left out);
+ * - `average`: each scalp EEG channel minus the common average of them all (label `Fp1-Avg`);
+ * - `bipolar-longitudinal` (double banana) and `transverse`: each pair whose electrodes exist. A
+ *   pair recorded as such (CHB-MIT's `FP1-F7`) maps to that channel (minus null); otherwise it is
+ *   computed from the two referential channels.
+ * Throws ValidationError for an unknown name.
+ */
+export function resolveMontage(name: BuiltinMontage | string, recordedLabels: readonly string[]): Derivation[] {
+  if (name === 'referential') {
+    return recordedLabels.filter((label) => !isAnnotationChannel(label)).map((label) => ({ label, plus: label, minus: null }));
+  }
+  const scalp = scalpChannels(recordedLabels);
   if (name === 'average') {
-    return [...referential]
-      .filter(([electrodeName]) => !EARS.has(electrodeName))
-      .map(([electrodeName, label]) => ({ label: `${electrodeName}-Avg`, plus: label, minus: 'avg' as const }));
+    return [...scalp].map(([electrode, label]) => ({ label: `${electrode}-Avg`, plus: label, minus: 'avg' as const }));
   }
   if (name === 'bipolar-longitudinal' || name === 'transverse') {
+    const pairs = recordedPairs(recordedLabels);
     const derivations: Derivation[] = [];
     for (const [a, b] of CHAINS[name]) {
-      const plus = referential.get(a);
-      const minus = referential.get(b);
-      if (plus && minus) derivations.push({ label: `${a}-${b}`, plus, minus });
-      else if (bipolar.has(`${a}-${b}`)) derivations.push({ label: `${a}-${b}`, plus: bipolar.get(`${a}-${b}`)!, minus: null });
+      const label = `${a}-${b}`;
+      const recorded = pairs.get(label);
+      const plus = scalp.get(a);
+      const minus = scalp.get(b);
+      if (recorded) derivations.push({ label, plus: recorded, minus: null });
+      else if (plus && minus) derivations.push({ label, plus, minus });
     }
     return derivations;
   }
-  throw new ValidationError('montage', `unknown built-in montage "${name}"`);
+  throw new ValidationError('montage', `unknown built-in montage "${name}" (built-in: referential, average, bipolar-longitudinal, transverse)`);
 }
 
-/** Throws naming the first derivation that refers to a channel the recording lacks. */
+/**
+ * Checks a (user-defined) montage against a recording: every `plus` and `minus` must name a
+ * recorded channel exactly, and `avg` needs referential scalp channels to average. Throws a
+ * ValidationError naming the first derivation at fault.
+ */
 export function validateMontage(derivations: readonly Derivation[], recordedLabels: readonly string[]): void {
   const known = new Set(recordedLabels);
+  const hint = (name: string) => {
+    const close = recordedLabels.filter((label) => label.toLowerCase().includes(name.toLowerCase().trim()));
+    return close.length ? ` (did you mean ${close.slice(0, 3).map((l) => `"${l}"`).join(', ')}?)` : '';
+  };
+  let hasScalp: boolean | null = null;
   for (const d of derivations) {
-    if (!known.has(d.plus)) throw new ValidationError('montage', `derivation ${d.label}: no channel "${d.plus}" in this recording`);
-    if (d.minus !== null && d.minus !== 'avg' && !known.has(d.minus)) {
-      throw new ValidationError('montage', `derivation ${d.label}: no channel "${d.minus}" in this recording`);
+    if (!known.has(d.plus)) throw new ValidationError('montage', `derivation ${d.label}: no channel "${d.plus}" in this recording${hint(d.plus)}`);
+    if (d.minus === 'avg') {
+      hasScalp ??= scalpChannels(recordedLabels).size > 0;
+      if (!hasScalp) throw new ValidationError('montage', `derivation ${d.label}: this recording has no referential EEG channels to average`);
+    } else if (d.minus !== null && !known.has(d.minus)) {
+      throw new ValidationError('montage', `derivation ${d.label}: no channel "${d.minus}" in this recording${hint(d.minus)}`);
     }
   }
 }
 
 /**
- * Computes each derivation from the recorded channels (data[i] belongs to recordedLabels[i]).
- * 'avg' is the common average of the referential EEG channels (ears excluded) sampled like `plus`.
+ * Computes each derivation from the recorded samples (data[i] belongs to recordedLabels[i]; a
+ * label recorded twice resolves to its first channel, as everywhere else). `avg` is the common
+ * average of the average montage's channels (scalp electrodes, ears and non-EEG left out) that
+ * have as many samples as `plus`, i.e. the same rate. Returns new arrays.
  */
 export function applyMontage(derivations: readonly Derivation[], recordedLabels: readonly string[], data: readonly Float64Array[]): Float64Array[] {
+  if (data.length !== recordedLabels.length) {
+    throw new ValidationError('montage', `${recordedLabels.length} channel labels but ${data.length} channels of samples`);
+  }
   validateMontage(derivations, recordedLabels);
-  const index = new Map(recordedLabels.map((label, i) => [label, i]));
+  const index = new Map<string, number>();
+  recordedLabels.forEach((label, i) => index.has(label) || index.set(label, i));
+  const channel = (label: string): Float64Array => data[index.get(label)!]!;
   const averages = new Map<number, Float64Array>();
   const averageFor = (length: number): Float64Array => {
     let average = averages.get(length);
     if (average) return average;
-    const members = recordedLabels
-      .map((label, i) => ({ single: normaliseLabel(label), channel: data[i]! }))
-      .filter(({ single, channel }) => single !== null && !EARS.has(single) && channel.length === length);
+    const members = [...scalpChannels(recordedLabels).values()].map(channel).filter((c) => c.length === length);
+    if (!members.length) throw new ValidationError('montage', `no EEG channels with ${length} samples (this sampling rate) to average`);
     average = new Float64Array(length);
-    for (const { channel } of members) for (let i = 0; i < length; i++) average[i] = average[i]! + channel[i]!;
-    if (members.length) for (let i = 0; i < length; i++) average[i] = average[i]! / members.length;
+    for (const member of members) for (let i = 0; i < length; i++) average[i] = average[i]! + member[i]!;
+    for (let i = 0; i < length; i++) average[i] = average[i]! / members.length;
     averages.set(length, average);
     return average;
   };
   return derivations.map((d) => {
-    const plus = data[index.get(d.plus)!]!;
+    const plus = channel(d.plus);
     if (d.minus === null) return Float64Array.from(plus);
-    const minus = d.minus === 'avg' ? averageFor(plus.length) : data[index.get(d.minus)!]!;
+    const minus = d.minus === 'avg' ? averageFor(plus.length) : channel(d.minus);
     if (minus.length !== plus.length) {
-      throw new ValidationError('montage', `derivation ${d.label}: ${d.plus} and ${d.minus} have different sample rates`);
+      throw new ValidationError('montage', `derivation ${d.label}: "${d.plus}" and "${d.minus}" have different sampling rates (${plus.length} vs ${minus.length} samples)`);
     }
     return plus.map((v, i) => v - minus[i]!);
   });

@@ -10,6 +10,12 @@ import {
   annotationFromMask,
   eventsToMask,
   maskToEvents,
+  npNanMean,
+  npNanStd,
+  npSum,
+  pyFormat2f,
+  pyInt,
+  pyRound,
   scoreEvents,
   scoreSamples,
   type Annotation,
@@ -135,5 +141,111 @@ describe.skipIf(!hasSharedData())('timescoring 0.0.7 reference cases', () => {
       const fromMask = annotationFromMask(c.mask, c.fs);
       expect(Array.from(fromMask.mask)).toEqual(c.mask);
     });
+  });
+});
+
+interface FuzzScores {
+  tp: number;
+  fp: number;
+  refTrue: number;
+  numSamples: number;
+  sensitivity: Num;
+  precision: Num;
+  f1: Num;
+  fpRate: Num;
+}
+interface FuzzFile {
+  scoring: {
+    fs: number;
+    numSamples: number;
+    as_mask: boolean;
+    ref: string | [number, number][];
+    hyp: string | [number, number][];
+    sample_fs: number;
+    params: Record<string, number>;
+    sample: FuzzScores | null;
+    event: FuzzScores & { ref_events: [number, number][]; hyp_events: [number, number][] };
+  }[];
+  reductions: { values: Num[]; sum: number; nanmean: Num; nanstd: Num }[];
+  python_numbers: { x: number; round: number; f2: string; int: number }[];
+}
+
+/** Made with the reference itself by test/fixtures/szcore/generate_fuzz.py (awkward inputs on purpose). */
+const fuzz = JSON.parse(readFileSync(new URL('../fixtures/szcore/fuzz_cases.json', import.meta.url), 'utf8')) as FuzzFile;
+
+function expectScores(actual: FuzzScores, expected: FuzzScores, what: string): void {
+  expect([actual.tp, actual.fp, actual.refTrue, actual.numSamples], what).toEqual([expected.tp, expected.fp, expected.refTrue, expected.numSamples]);
+  for (const key of ['sensitivity', 'precision', 'f1', 'fpRate'] as const) expectNumber(actual[key], expected[key], `${what} ${key}`);
+}
+
+describe('differential cases generated with timescoring 0.0.7 (unsorted, nested, negative, past-the-end, tie-rounded events)', () => {
+  it.each(fuzz.scoring.map((c, i) => [i, c] as const))('case %i', (_, c) => {
+    const make = (data: string | [number, number][]): Annotation =>
+      typeof data === 'string' ? annotationFromMask(Array.from(data, (ch) => (ch === '1' ? 1 : 0)), c.fs) : annotationFromEvents(data, c.fs, c.numSamples);
+    const ref = make(c.ref);
+    const hyp = make(c.hyp);
+    if (c.sample) expectScores(scoreSamples(ref, hyp, { fs: c.sample_fs }), c.sample, 'sample');
+    const e = scoreEvents(ref, hyp, undefined, c.params);
+    expectScores(e, c.event, 'event');
+    expectEvents(e.refEvents, c.event.ref_events, 'ref events');
+    expectEvents(e.hypEvents, c.event.hyp_events, 'hyp events');
+  });
+
+  it('NumPy pairwise sums, nanmean and nanstd bit for bit', () => {
+    for (const r of fuzz.reductions) {
+      const values = r.values.map((v) => v ?? Number.NaN);
+      expect(npSum(values.map((v) => (Number.isNaN(v) ? 0 : v)))).toBe(r.sum);
+      const mean = npNanMean(values);
+      const std = npNanStd(values);
+      if (r.nanmean === null) expect(mean).toBeNaN();
+      else expect(mean).toBe(r.nanmean);
+      if (r.nanstd === null) expect(std).toBeNaN();
+      else expect(std).toBe(r.nanstd);
+    }
+  });
+
+  it("Python's round(), int() and '{:.2f}'", () => {
+    for (const n of fuzz.python_numbers) {
+      expect(pyRound(n.x), `round(${n.x})`).toBe(n.round);
+      expect(pyInt(n.x), `int(${n.x})`).toBe(n.int);
+      expect(pyFormat2f(n.x), `'{:.2f}'.format(${n.x})`).toBe(n.f2);
+    }
+  });
+});
+
+describe('reference quirks, spelled out', () => {
+  it('merging keeps the later event end, even when it is nested in the previous event', () => {
+    const s = scoreEvents([[0, 100], [10, 20]], [], 600, { minDurationBetweenEvents: 0 });
+    expect(s.refEvents).toEqual([[0, 20]]);
+  });
+
+  it('merges before splitting: two 200 s seizures 60 s apart become one 460 s event, split in two', () => {
+    const s = scoreEvents([[100, 300], [360, 560]], [[100, 110]], 3600);
+    expect(s.refEvents).toEqual([[100, 400], [400, 560]]);
+    expect(s.refTrue).toBe(2);
+    expect(s.tp).toBe(1);
+  });
+
+  it('the tolerance window is clipped at the recording edges', () => {
+    // Detection 25 s before a seizure at 20 s: the window [max(0, 20-30), 80) = [0, 80) contains it.
+    expect(scoreEvents([[20, 30]], [[0, 1]], 3600).tp).toBe(1);
+  });
+
+  it('one long detection covering three seizures counts 3 TP and no FP', () => {
+    const s = scoreEvents([[100, 110], [300, 310], [500, 510]], [[90, 520]], 3600, { maxEventDuration: 1000 });
+    expect([s.tp, s.fp, s.refTrue]).toEqual([3, 0, 3]);
+  });
+
+  it('event bounds are rounded half to even on the 10 Hz grid', () => {
+    // In floating point 0.25 * 10 = 2.5 -> 2, 0.35 * 10 = 3.5 -> 4 and 0.45 * 10 = 4.5 -> 4 (Math.round: 3, 4, 5).
+    expect(Array.from(eventsToMask([[0.25, 0.35]], 10, 6))).toEqual([0, 0, 1, 1, 0, 0]);
+    expect(Array.from(eventsToMask([[0.35, 0.45]], 10, 6))).toEqual([0, 0, 0, 0, 0, 0]);
+  });
+
+  it('F1 is 0, not NaN, when there are reference events but no detections', () => {
+    const s = scoreEvents([[40, 60]], [], 3600);
+    expect(s.precision).toBeNaN();
+    expect(s.f1).toBe(0);
+    expect(scoreEvents([], [], 3600).f1).toBeNaN();
   });
 });

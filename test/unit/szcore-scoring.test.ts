@@ -173,7 +173,7 @@ interface FuzzFile {
 /** Made with the reference itself by test/fixtures/szcore/generate_fuzz.py (awkward inputs on purpose). */
 const fuzz = JSON.parse(readFileSync(new URL('../fixtures/szcore/fuzz_cases.json', import.meta.url), 'utf8')) as FuzzFile;
 
-function expectScores(actual: FuzzScores, expected: FuzzScores, what: string): void {
+function expectScores(actual: { tp: number; fp: number; refTrue: number; numSamples: number; sensitivity: number; precision: number; f1: number; fpRate: number }, expected: FuzzScores, what: string): void {
   expect([actual.tp, actual.fp, actual.refTrue, actual.numSamples], what).toEqual([expected.tp, expected.fp, expected.refTrue, expected.numSamples]);
   for (const key of ['sensitivity', 'precision', 'f1', 'fpRate'] as const) expectNumber(actual[key], expected[key], `${what} ${key}`);
 }

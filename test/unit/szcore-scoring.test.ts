@@ -8,7 +8,9 @@ import { describe, expect, it } from 'vitest';
 import {
   annotationFromEvents,
   annotationFromMask,
+  evaluateDataset,
   eventsToMask,
+  parseSzcoreTsv,
   maskToEvents,
   npNanMean,
   npNanStd,
@@ -247,5 +249,35 @@ describe('reference quirks, spelled out', () => {
     expect(s.precision).toBeNaN();
     expect(s.f1).toBe(0);
     expect(scoreEvents([], [], 3600).f1).toBeNaN();
+  });
+});
+
+interface DatasetFile {
+  datasets: {
+    files: { path: string; ref: string; hyp: string | null }[];
+    results: Record<'per_subject' | 'cumulated', Record<'sample_results' | 'event_results', Record<string, Num>>>;
+  }[];
+}
+
+/** Made with szcore-evaluation (8edbc79) itself by test/fixtures/szcore/generate_dataset.py. */
+const datasets = JSON.parse(readFileSync(new URL('../fixtures/szcore/dataset_cases.json', import.meta.url), 'utf8')) as DatasetFile;
+
+describe('per-subject and dataset aggregation, against szcore-evaluation on synthetic datasets', () => {
+  it.each(datasets.datasets.map((d, i) => [i, d] as const))('dataset %i', (_, d) => {
+    const recordings = d.files.map((f) => ({
+      subject: f.path.split('/')[0]!,
+      ref: parseSzcoreTsv(f.ref, `ref/${f.path}`),
+      hyp: f.hyp === null ? null : parseSzcoreTsv(f.hyp, `hyp/${f.path}`),
+    }));
+    for (const [mode, avgPerSubject] of [['per_subject', true], ['cumulated', false]] as const) {
+      const result = evaluateDataset(recordings, { avgPerSubject });
+      for (const [kind, key] of [['sample', 'sample_results'], ['event', 'event_results']] as const) {
+        const expected = d.results[mode][key];
+        for (const metric of ['sensitivity', 'precision', 'f1', 'fpRate'] as const) {
+          expectNumber(result[kind][metric], expected[metric]!, `${mode} ${kind} ${metric}`);
+          if (avgPerSubject) expectNumber(result[kind][`${metric}Std`]!, expected[`${metric}_std`]!, `${mode} ${kind} ${metric}_std`);
+        }
+      }
+    }
   });
 });

@@ -9,3 +9,6 @@ export * from './inputs.js';
 export * from './sample-scoring.js';
 export * from './event-scoring.js';
 export { pyRound, pyInt, pySlice, pyFormat2f, npSum, npNanMean, npNanStd } from './python-compat.js';
+export * from './event-types.js';
+export * from './tsv.js';
+export * from './evaluation.js';

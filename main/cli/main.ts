@@ -6,6 +6,8 @@ import { parseArgs } from 'node:util';
 import { UserError, describeError } from '../errors.js';
 import * as commands from './commands.js';
 import { info } from './info.js';
+import { seizureDetect } from './seizure-detect.js';
+import { seizureScore } from './seizure-score.js';
 
 export const USAGE = `usage: cajal <command> [options]
 
@@ -19,6 +21,11 @@ commands:
   serve <project> [--port N]               serve the UI and API on 127.0.0.1 with a per-launch token
   backend [--backend NAME]                 print the compute backend chain and the selected backend
   info <file>                              print a recording's header: channels, rates, duration, annotations
+  seizure detect <project> <recording-id> [--out events.tsv] [--param key=value]...
+                                           run the classical seizure detector (events and 1 Hz probability
+                                           stored in the project; --out writes the events as SzCORE TSV)
+  seizure score <reference.tsv> <hypothesis.tsv>
+                                           SzCORE event- and sample-based scores (SzCORE TSV or BIDS events)
 
 exit codes: 0 ok, 1 user error, 2 internal error`;
 
@@ -41,6 +48,7 @@ export async function runCli(argv: string[], io: commands.Output): Promise<numbe
       options: {
         port: { type: 'string' },
         backend: { type: 'string' },
+        out: { type: 'string' },
         param: { type: 'string', multiple: true },
         help: { type: 'boolean', short: 'h' },
       },
@@ -73,6 +81,20 @@ export async function runCli(argv: string[], io: commands.Output): Promise<numbe
         return await commands.backend(values.backend, io);
       case 'info':
         return info(positional(rest, 0, 'file'), io);
+      case 'seizure': {
+        const sub = rest[0];
+        if (sub === 'score') return seizureScore(positional(rest, 1, 'reference.tsv'), positional(rest, 2, 'hypothesis.tsv'), io);
+        if (sub === 'detect') {
+          return await seizureDetect(
+            positional(rest, 1, 'project'),
+            positional(rest, 2, 'recording-id'),
+            commands.parseParams(values.param ?? []),
+            values.out,
+            io,
+          );
+        }
+        throw new UsageError(`unknown seizure command "${sub ?? ''}" (expected detect or score)\n${USAGE}`);
+      }
       case undefined:
         throw new UsageError(`missing command\n${USAGE}`);
       default:

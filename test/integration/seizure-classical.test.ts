@@ -5,7 +5,9 @@
  * SzCORE tolerances (30 s before, 60 s after); latencies are printed for the README.
  */
 import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../main/cli/main.js';
 import { EdfReader } from '../../main/io/edf/index.js';
 import { detectClassical, ClassicalDetectionParams } from '../../main/pipelines/seizure/index.js';
 import { selectInputChannels } from '../../main/pipelines/seizure/input.js';
@@ -61,5 +63,22 @@ describe('classical seizure detector', () => {
       expect(Math.abs(latencyS)).toBeLessThan(30);
       expect(event.onsetS + event.durationS).toBeLessThan(seizures[i]!.onsetS + seizures[i]!.durationS + 60);
     });
+  });
+
+  it.skipIf(!hasSharedData())('cajal seizure detect writes an SzCORE TSV that cajal seizure score reads back', async () => {
+    const lines: string[] = [];
+    const io = { out: (line: string) => lines.push(line), err: () => {} };
+    const project = join(tmp.dir, 'cli.cajal');
+    expect(await runCli(['init', project], io)).toBe(0);
+    expect(await runCli(['import', project, dataFile('eeg', 'derived', 'ombao_seizure_8ch_100Hz_EDFplus_DERIVED.edf')], io)).toBe(0);
+    const hypothesis = join(tmp.dir, 'hyp.tsv');
+    expect(await runCli(['seizure', 'detect', project, '1', '--out', hypothesis], io)).toBe(0);
+    const reference = join(tmp.dir, 'ref.tsv');
+    writeFileSync(reference, 'onset\tduration\teventType\tconfidence\tchannels\tdateTime\trecordingDuration\n163.39\t162.61\tsz\tn/a\tn/a\tn/a\t326.00\n');
+    lines.length = 0;
+    expect(await runCli(['seizure', 'score', reference, hypothesis], io)).toBe(0);
+    const text = lines.join('\n');
+    expect(text).toMatch(/^F1\s+1\.0000\s+0\.94\d\d$/m);
+    expect(text).toMatch(/^TP \/ FP \/ ref\s+1 \/ 0 \/ 1/m);
   });
 });

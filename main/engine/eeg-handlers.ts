@@ -1,15 +1,15 @@
-/** The EEG review calls (shared/api/eeg.ts), implemented by the engine's EegReview. */
+/** The EEG review and seizure triage calls (shared/api/eeg.ts, seizure.ts), implemented by EegReview and SeizureTriage. */
 import type { z } from 'zod';
-import type { CallResult, eegCalls } from '../../shared/api/index.js';
+import type { CallResult, eegCalls, seizureCalls } from '../../shared/api/index.js';
 import type { Engine } from './engine.js';
 
-type EegCalls = typeof eegCalls;
+type EegCalls = typeof eegCalls & typeof seizureCalls;
 export type EegHandlers = {
   [N in keyof EegCalls]: (params: z.output<EegCalls[N]['params']>) => Promise<CallResult<N>> | CallResult<N>;
 };
 
 export function eegHandlers(engine: Engine): EegHandlers {
-  const { review } = engine;
+  const { review, triage } = engine;
   return {
     'eeg.montages': ({ recordingId }) => review.montages(recordingId),
     'eeg.saveMontage': ({ name, title, derivations }) => review.saveMontage(name, title, derivations),
@@ -18,5 +18,9 @@ export function eegHandlers(engine: Engine): EegHandlers {
     'annotations.list': ({ recordingId }) => review.annotations(recordingId),
     'annotations.add': ({ recordingId, onsetS, durationS, text }) => review.addAnnotation(recordingId, onsetS, durationS, text),
     'annotations.export': ({ recordingId, format, path }) => review.exportAnnotations(recordingId, format, path),
+    'seizure.runs': ({ recordingId }) => triage.runs(recordingId),
+    'seizure.review': ({ runId }) => triage.review(runId),
+    'seizure.decide': ({ runId, eventIndex, status, onsetS, durationS }) => triage.decide(runId, eventIndex, status, onsetS, durationS),
+    'seizure.export': ({ runId, format, path }) => triage.export(runId, format, path),
   };
 }

@@ -13,6 +13,7 @@ import { Store } from '../store/index.js';
 import { codeVersion } from '../version.js';
 import { ComputeSettings } from './compute-settings.js';
 import { EegReview } from '../eeg/review.js';
+import { SeizureTriage } from '../eeg/triage.js';
 
 export interface EngineOptions {
   projectPath: string;
@@ -37,6 +38,7 @@ export type EngineEvent = RunnerEvent;
 export class Engine {
   readonly compute: ComputeSettings;
   readonly review: EegReview;
+  readonly triage: SeizureTriage;
   private readonly listeners = new Set<RunnerListener>();
   private unsubscribeRunner: () => void;
 
@@ -51,6 +53,7 @@ export class Engine {
   ) {
     this.compute = new ComputeSettings(store.settings, forcedBackend);
     this.review = new EegReview(store);
+    this.triage = new SeizureTriage(store);
     this.unsubscribeRunner = runner.subscribe((event) => this.emit(event));
   }
 

@@ -16,6 +16,7 @@ import {
   RunStatus,
 } from './domain.js';
 import { eegCalls } from './eeg.js';
+import { seizureCalls } from './seizure.js';
 
 export const API_VERSION = 1;
 
@@ -55,7 +56,7 @@ const coreCalls = {
   'compute.setBackend': { params: z.object({ backend: BackendName.nullable() }).strict(), result: BackendReport },
 } as const;
 
-export const calls = { ...coreCalls, ...eegCalls } as const;
+export const calls = { ...coreCalls, ...eegCalls, ...seizureCalls } as const;
 
 /** Events pushed from the engine to every subscribed UI. */
 export const events = {

@@ -2,3 +2,4 @@ export * from './domain.js';
 export * from './contract.js';
 export * from './wire.js';
 export * from './eeg.js';
+export * from './seizure.js';

@@ -1,0 +1,82 @@
+/**
+ * Seizure triage: the events a detection run found, the clinician's decisions on them (stored as
+ * append-only annotations with author and time), and exports of the reviewed events.
+ */
+import { z } from 'zod';
+
+export const TriageDecision = z.object({
+  status: z.enum(['accepted', 'rejected']),
+  /** The onset/duration the reviewer settled on (adjusted or as detected). */
+  onsetS: z.number(),
+  durationS: z.number(),
+  author: z.string(),
+  createdAt: z.string(),
+  annotationId: z.number().int(),
+});
+export type TriageDecision = z.infer<typeof TriageDecision>;
+
+export const TriageEvent = z.object({
+  index: z.number().int().nonnegative(),
+  onsetS: z.number(),
+  durationS: z.number(),
+  confidence: z.number(),
+  channels: z.array(z.string()),
+  decision: TriageDecision.nullable(),
+});
+export type TriageEvent = z.infer<typeof TriageEvent>;
+
+export const DetectionRunSummary = z.object({
+  runId: z.number().int(),
+  recordingId: z.number().int(),
+  pipeline: z.string(),
+  createdAt: z.string(),
+  eventCount: z.number().int(),
+  reviewedCount: z.number().int(),
+});
+export type DetectionRunSummary = z.infer<typeof DetectionRunSummary>;
+
+export const TriageReview = z.object({
+  runId: z.number().int(),
+  recordingId: z.number().int(),
+  pipeline: z.string(),
+  params: z.record(z.string(), z.unknown()),
+  electrodes: z.array(z.string()),
+  /** 1 Hz probability trace: value i covers the window ending at i + 1 s. */
+  probability: z.array(z.number()),
+  events: z.array(TriageEvent),
+  reviewedCount: z.number().int(),
+  recordingDurationS: z.number(),
+});
+export type TriageReview = z.infer<typeof TriageReview>;
+
+const RunId = z.number().int().positive();
+
+export const seizureCalls = {
+  'seizure.runs': {
+    params: z.object({ recordingId: z.number().int().positive() }).strict(),
+    result: z.array(DetectionRunSummary),
+  },
+  'seizure.review': {
+    params: z.object({ runId: RunId }).strict(),
+    result: TriageReview,
+  },
+  'seizure.decide': {
+    params: z
+      .object({
+        runId: RunId,
+        eventIndex: z.number().int().nonnegative(),
+        status: z.enum(['accepted', 'rejected']),
+        /** Adjusted bounds; omitted = as detected (or as last adjusted). */
+        onsetS: z.number().min(0).optional(),
+        durationS: z.number().positive().optional(),
+      })
+      .strict(),
+    result: TriageEvent,
+  },
+  'seizure.export': {
+    params: z
+      .object({ runId: RunId, format: z.enum(['szcore-tsv', 'bids-events']), path: z.string().min(1).max(4096) })
+      .strict(),
+    result: z.object({ path: z.string(), count: z.number().int() }),
+  },
+} as const;

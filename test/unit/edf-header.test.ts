@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FormatError, FileAccessError } from '../../main/errors.js';
-import { EdfRecordReader, decodeSignal, readEdfHeader } from '../../main/io/edf/index.js';
+import { EdfReader, decodeSignal, readEdfHeader } from '../../main/io/edf/index.js';
 import { sniffFormat } from '../../main/io/recording.js';
 import { sineEdf } from '../helpers/edf.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -49,10 +49,10 @@ describe('EDF header reader', () => {
 
   it('decodes samples to physical units within one quantisation step', () => {
     const file = write('decode.edf', sineEdf({ channels: 2, sampleRateHz: 100, durationS: 3, amplitudeUv: 100 }));
-    const header = readEdfHeader(file);
-    const reader = new EdfRecordReader(header);
+    const reader = EdfReader.open(file);
+    const header = reader.header;
     const out = new Float64Array(300);
-    decodeSignal(header, header.signals[1]!, reader.readBlock(0, 3), 3, out);
+    decodeSignal(header, header.signals[1]!, reader.readRecords(0, 3), 3, out);
     reader.close();
     const step = header.signals[1]!.gain;
     for (let i = 0; i < 300; i++) expect(Math.abs(out[i]! - 200 * Math.sin((2 * Math.PI * 10 * i) / 100))).toBeLessThanOrEqual(step);

@@ -5,8 +5,8 @@
  */
 import { z } from 'zod';
 import { ValidationError } from '../../errors.js';
-import { EdfRecordReader, decodeSignal, readEdfHeader } from '../../io/edf/index.js';
-import type { PipelineDefinition } from '../../jobs/pipeline.js';
+import { EdfReader, decodeSignal } from '../../io/edf/index.js';
+import type { PipelineContext, PipelineDefinition } from '../../jobs/pipeline.js';
 import type { ResultItem } from '../../store/index.js';
 
 export const RmsParams = z
@@ -36,58 +36,62 @@ const rms: PipelineDefinition<RmsParams> = {
   async run(context) {
     const recording = context.recording;
     if (!recording) throw new ValidationError('recordingId', 'the RMS pipeline needs a recording');
-    const header = readEdfHeader(recording.sourcePath);
-    const signals = header.signals.filter((s) => !s.isAnnotation);
-    if (signals.length === 0) throw new ValidationError('recording', `${recording.sourcePath} has no data channels (annotations only)`);
-    for (const warning of header.warnings) context.log(warning, 'warn');
-    context.log(`${signals.length} channels, ${header.dataRecordCount} records of ${header.dataRecordDurationS} s`);
-
-    const sum = new Float64Array(signals.length);
-    const sumSquares = new Float64Array(signals.length);
-    const counts = new Float64Array(signals.length);
-    const { blockRecords } = context.params;
-    const maxSamples = Math.max(...signals.map((s) => s.samplesPerRecord)) * blockRecords;
-    const scratch = new Float64Array(maxSamples);
-    const reader = new EdfRecordReader(header);
+    const reader = EdfReader.open(recording.sourcePath);
     try {
-      for (let first = 0; first < header.dataRecordCount; first += blockRecords) {
-        context.throwIfCancelled();
-        const count = Math.min(blockRecords, header.dataRecordCount - first);
-        const block = reader.readBlock(first, count);
-        signals.forEach((signal, c) => {
-          const n = count * signal.samplesPerRecord;
-          decodeSignal(header, signal, block, count, scratch);
-          let s = 0;
-          let ss = 0;
-          for (let i = 0; i < n; i++) {
-            const v = scratch[i]!;
-            s += v;
-            ss += v * v;
-          }
-          sum[c]! += s;
-          sumSquares[c]! += ss;
-          counts[c]! += n;
-        });
-        const doneRecords = first + count;
-        context.progress(doneRecords / header.dataRecordCount, `${doneRecords} / ${header.dataRecordCount} records`);
-      }
+      return accumulate(context, reader);
     } finally {
       reader.close();
     }
-
-    const values = new Float64Array(signals.length);
-    const channels: ChannelRms[] = signals.map((signal, c) => {
-      const n = counts[c]!;
-      const mean = sum[c]! / n;
-      const meanSquare = sumSquares[c]! / n;
-      const value = Math.sqrt(Math.max(0, context.params.removeMean ? meanSquare - mean * mean : meanSquare));
-      values[c] = value;
-      return { label: signal.label, unit: signal.physicalDimension, rms: value, mean, samples: n };
-    });
-    context.progress(1, 'done');
-    const results: ResultItem[] = [{ key: 'rms', value: { channels }, array: { data: values, shape: [values.length] } }];
-    return results;
   },
 };
+
+function accumulate(context: PipelineContext<RmsParams>, reader: EdfReader): ResultItem[] {
+  const header = reader.header;
+  const signals = header.signals.filter((s) => !s.isAnnotation);
+  if (signals.length === 0) throw new ValidationError('recording', `${reader.file} has no data channels (annotations only)`);
+  for (const warning of header.warnings) context.log(warning, 'warn');
+  context.log(`${signals.length} channels, ${header.dataRecordCount} records of ${header.dataRecordDurationS} s`);
+
+  const sum = new Float64Array(signals.length);
+  const sumSquares = new Float64Array(signals.length);
+  const counts = new Float64Array(signals.length);
+  const { blockRecords } = context.params;
+  const maxSamples = Math.max(...signals.map((s) => s.samplesPerRecord)) * blockRecords;
+  const scratch = new Float64Array(maxSamples);
+  for (let first = 0; first < header.dataRecordCount; first += blockRecords) {
+    context.throwIfCancelled();
+    const count = Math.min(blockRecords, header.dataRecordCount - first);
+    const block = reader.readRecords(first, count);
+    signals.forEach((signal, c) => {
+      const n = count * signal.samplesPerRecord;
+      decodeSignal(header, signal, block, count, scratch);
+      let s = 0;
+      let ss = 0;
+      for (let i = 0; i < n; i++) {
+        const v = scratch[i]!;
+        s += v;
+        ss += v * v;
+      }
+      sum[c]! += s;
+      sumSquares[c]! += ss;
+      counts[c]! += n;
+    });
+    const doneRecords = first + count;
+    context.progress(doneRecords / header.dataRecordCount, `${doneRecords} / ${header.dataRecordCount} records`);
+  }
+
+  const values = new Float64Array(signals.length);
+  const channels: ChannelRms[] = signals.map((signal, c) => {
+    const n = counts[c]!;
+    const mean = sum[c]! / n;
+    const meanSquare = sumSquares[c]! / n;
+    const value = Math.sqrt(Math.max(0, context.params.removeMean ? meanSquare - mean * mean : meanSquare));
+    values[c] = value;
+    return { label: signal.label, unit: signal.physicalDimension, rms: value, mean, samples: n };
+  });
+  context.progress(1, 'done');
+  const results: ResultItem[] = [{ key: 'rms', value: { channels }, array: { data: values, shape: [values.length] } }];
+  return results;
+}
 
 export default rms;

@@ -2,40 +2,30 @@
  * End to end, as a user: `cajal serve` on a fresh project, the UI in Debian's Chromium, a real EDF
  * imported by path, the RMS job run to 100 %, and the run still there after a reload.
  */
-import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dataFile, hasSharedData, REPO_ROOT, SKIP_NO_DATA } from '../helpers/data.js';
-import { hasChromium, launchChromium, SKIP_NO_CHROMIUM } from '../helpers/browser.js';
-import { startServe, type Served } from '../helpers/serve.js';
-import { tempDir } from '../helpers/tmp.js';
+import { dataFile, hasSharedData, SKIP_NO_DATA } from '../helpers/data.js';
+import { openAppSession, type AppSession } from '../helpers/app-session.js';
+import { hasChromium, SKIP_NO_CHROMIUM } from '../helpers/browser.js';
+import type { Served } from '../helpers/serve.js';
 
 const EDF = dataFile('eeg', 'sleep_edf_SC4001E0_first5min_short_psg.edf');
 const skipReason = !hasChromium() ? SKIP_NO_CHROMIUM : !hasSharedData() ? SKIP_NO_DATA : null;
 if (skipReason) console.warn(`e2e skipped: ${skipReason}`);
 
 describe.skipIf(skipReason !== null)('Cajal in Chromium through the loopback bridge', () => {
-  const tmp = tempDir();
-  const project = join(tmp.dir, 'e2e.cajal');
   let served: Served;
-  let browser: Browser;
+  let session: AppSession;
   let page: Page;
-  const consoleErrors: string[] = [];
+  let consoleErrors: string[] = [];
 
   beforeAll(async () => {
-    execFileSync(process.execPath, [join(REPO_ROOT, 'bin', 'cajal.js'), 'init', project]);
-    served = await startServe(project);
-    browser = await launchChromium();
-    page = await browser.newPage();
-    page.on('console', (message) => message.type() === 'error' && consoleErrors.push(message.text()));
-    page.on('pageerror', (error) => consoleErrors.push(error.message));
+    session = await openAppSession();
+    ({ served, page, consoleErrors } = session);
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await served?.stop();
-    tmp.cleanup();
+    await session?.close();
   });
 
   it('opens with the token, drops it from the address bar and shows the compute backend', async () => {

@@ -4,15 +4,15 @@
  * filters, keyboard paging, a measurement, an annotation added with `A` that is still there after a
  * reload, and a screenshot of the viewer (test-results/eeg-viewer.png) as the artifact.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeEdf } from '../../main/io/edf/index.js';
 import { dataFile, hasSharedData, REPO_ROOT, SKIP_NO_DATA } from '../helpers/data.js';
-import { hasChromium, launchChromium, SKIP_NO_CHROMIUM } from '../helpers/browser.js';
-import { startServe, type Served } from '../helpers/serve.js';
+import { openAppSession, type AppSession } from '../helpers/app-session.js';
+import { hasChromium, SKIP_NO_CHROMIUM } from '../helpers/browser.js';
+import type { Served } from '../helpers/serve.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const FILE = 'bci2000_motor_imagery_64ch_T0T1T2_annotations.edf';
@@ -46,11 +46,10 @@ if (skipReason) console.warn(`e2e skipped: ${skipReason}`);
 
 describe.skipIf(skipReason !== null)('EEG review viewer in Chromium', () => {
   const tmp = tempDir();
-  const project = join(tmp.dir, 'eeg-viewer.cajal');
   let served: Served;
-  let browser: Browser;
+  let session: AppSession;
   let page: Page;
-  const consoleErrors: string[] = [];
+  let consoleErrors: string[] = [];
 
   const derivations = () => page.getByRole('list', { name: 'Derivations shown' }).locator('li').allTextContents();
   const traces = () => page.getByRole('img', { name: /^EEG traces/ });
@@ -62,17 +61,12 @@ describe.skipIf(skipReason !== null)('EEG review viewer in Chromium', () => {
   };
 
   beforeAll(async () => {
-    execFileSync(process.execPath, [join(REPO_ROOT, 'bin', 'cajal.js'), 'init', project]);
-    served = await startServe(project);
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
-    page.on('console', (message) => message.type() === 'error' && consoleErrors.push(message.text()));
-    page.on('pageerror', (error) => consoleErrors.push(error.message));
+    session = await openAppSession({ viewport: { width: 1920, height: 1080 } });
+    ({ served, page, consoleErrors } = session);
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await served?.stop();
+    await session?.close();
     tmp.cleanup();
   });
 

@@ -1,0 +1,362 @@
+/**
+ * Training the neural detector on recordings with known seizures.
+ *
+ * - Labels: the window ending at second t covers [t + 1 − 4, t + 1) s; it is a seizure window when
+ *   it lies wholly inside a seizure, background when it touches none, and is left out of training
+ *   when it straddles an onset or offset (its label would be a guess).
+ * - Held-out part: recordings are cut in 60 s blocks; a seeded, class-stratified fifth of the blocks
+ *   (blocks holding seizure windows and blocks without are drawn separately) is kept for early
+ *   stopping on the validation loss, with the best epoch's weights restored.
+ * - Class balancing: every batch holds as many seizure windows as background windows, drawn with a
+ *   seeded generator; validation loss is the mean of the two classes' mean losses.
+ * - Determinism: the same recordings, options and seed give the same weights (seeded initialisers,
+ *   seeded sampling, no dropout, Adam).
+ */
+import type * as tfTypes from '@tensorflow/tfjs';
+import { z } from 'zod';
+import { BackendName } from '../../../../shared/api/index.js';
+import { activateBackend, selectBackend, type Tfjs } from '../../../compute/index.js';
+import { ValidationError } from '../../../errors.js';
+import { CancelledError } from '../../../jobs/pipeline.js';
+import type { TimeEvent } from '../scoring/index.js';
+import { FEATURE_COUNT, FEATURE_NAMES, FEATURE_VERSION, FEATURE_WINDOW_S } from './features.js';
+import { buildModel, inputWidth, type NeuralModelConfig, type NeuralSeizureModel } from './model.js';
+import { streamFeatureFrames, type StreamInfo } from './detect.js';
+import { fillWindow, FIRST_READY_SECOND, type FrameSpan } from './windows.js';
+
+export interface TrainingRecording {
+  file: string;
+  /** Seizures as [start, end) seconds from the recording start. */
+  seizures: readonly TimeEvent[];
+}
+
+export const NeuralTrainOptions = z
+  .object({
+    seed: z.number().int().min(0).max(2 ** 31 - 1).default(1),
+    lagsS: z.array(z.number().int().min(0).max(60)).min(1).default([0, 2, 4]),
+    hiddenUnits: z.tuple([z.number().int().positive(), z.number().int().positive()]).default([16, 8]),
+    maxEpochs: z.number().int().positive().default(40),
+    /** Epochs without a better validation loss before training stops. */
+    patience: z.number().int().positive().default(6),
+    batchSize: z.number().int().min(2).default(64),
+    /** Batches per epoch; by default enough to see every seizure window about twice, within [10, 100]. */
+    stepsPerEpoch: z.number().int().positive().optional(),
+    learningRate: z.number().positive().default(0.005),
+    validationFraction: z.number().min(0).max(0.5).default(0.2),
+    validationBlockS: z.number().int().positive().default(60),
+    requireAllChannels: z.boolean().default(false),
+    /** Compute backend; by default the first available of the chain. */
+    backend: BackendName.optional(),
+  })
+  .strict();
+export type NeuralTrainOptions = z.infer<typeof NeuralTrainOptions>;
+export type NeuralTrainOptionsInput = z.input<typeof NeuralTrainOptions>;
+
+export type TrainProgress =
+  | { phase: 'features'; recording: number; recordings: number; file: string; doneS: number; totalS: number }
+  | { phase: 'training'; epoch: number; maxEpochs: number; trainLoss: number; validationLoss: number; best: boolean };
+
+export interface EpochRecord {
+  epoch: number;
+  trainLoss: number;
+  validationLoss: number;
+}
+
+export interface TrainResult {
+  neural: NeuralSeizureModel;
+  history: EpochRecord[];
+  bestEpoch: number;
+  windows: { train: { seizure: number; background: number }; validation: { seizure: number; background: number } };
+  backend: string;
+}
+
+/** A recording's feature frames and per-second labels (1 seizure, 0 background, −1 left out). */
+export interface RecordingFeatures extends StreamInfo {
+  file: string;
+  span: FrameSpan;
+  labels: Int8Array;
+  seizures: readonly TimeEvent[];
+}
+
+interface WindowRef {
+  recording: number;
+  t: number;
+}
+
+export interface TrainControl {
+  signal?: AbortSignal;
+  /** A tfjs instance already activated (tests and callers that manage the backend). */
+  tf?: Tfjs;
+}
+
+/** Deterministic 32-bit generator (mulberry32). */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function shuffle<T>(items: T[], random: () => number): T[] {
+  for (let i = items.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [items[i], items[j]] = [items[j]!, items[i]!];
+  }
+  return items;
+}
+
+export async function tfFor(backend: BackendName | undefined): Promise<Tfjs> {
+  const name = backend ?? (await selectBackend()).selected;
+  return activateBackend(name);
+}
+
+/** Label of the window ending at second t (see the module comment). */
+export function windowLabel(t: number, seizures: readonly TimeEvent[]): -1 | 0 | 1 {
+  const start = t + 1 - FEATURE_WINDOW_S;
+  const end = t + 1;
+  let overlap = 0;
+  for (const [s, e] of seizures) overlap += Math.max(0, Math.min(end, e) - Math.max(start, s));
+  if (overlap <= 0) return 0;
+  return overlap >= FEATURE_WINDOW_S - 1e-9 ? 1 : -1;
+}
+
+/** Feature frames of a whole recording, with its labels. */
+export function recordingFeatures(recording: TrainingRecording, options: { requireAllChannels?: boolean; signal?: AbortSignal; onProgress?: (doneS: number, totalS: number) => void } = {}): RecordingFeatures {
+  const parts: Float32Array[] = [];
+  let channels = 0;
+  const info = streamFeatureFrames(recording.file, options, (span) => {
+    parts.push(span.frames);
+    channels = span.channels;
+  });
+  const frames = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+  let offset = 0;
+  for (const part of parts) {
+    frames.set(part, offset);
+    offset += part.length;
+  }
+  const labels = new Int8Array(info.totalS);
+  for (let t = 0; t < info.totalS; t++) labels[t] = t < FIRST_READY_SECOND ? -1 : windowLabel(t, recording.seizures);
+  for (const [s, e] of recording.seizures) {
+    if (!(e > s) || s < 0) throw new ValidationError('seizures', `${recording.file}: seizure [${s}, ${e}) s is not a valid interval`);
+  }
+  return { ...info, file: recording.file, span: { firstS: 0, channels, frames }, labels, seizures: recording.seizures };
+}
+
+/** Extracts the features of every recording, reporting progress per chunk. */
+export function trainingFeatures(recordings: readonly TrainingRecording[], options: Pick<NeuralTrainOptions, 'requireAllChannels'>, onProgress: (p: TrainProgress) => void = () => {}, signal?: AbortSignal): RecordingFeatures[] {
+  return recordings.map((recording, i) =>
+    recordingFeatures(recording, {
+      requireAllChannels: options.requireAllChannels,
+      ...(signal ? { signal } : {}),
+      onProgress: (doneS, totalS) => onProgress({ phase: 'features', recording: i + 1, recordings: recordings.length, file: recording.file, doneS, totalS }),
+    }),
+  );
+}
+
+/** Splits windows into training and validation by seeded, class-stratified blocks. */
+function splitWindows(features: readonly RecordingFeatures[], options: NeuralTrainOptions, random: () => number) {
+  const blocks: { recording: number; from: number; to: number; seizure: boolean }[] = [];
+  features.forEach((f, recording) => {
+    for (let from = 0; from < f.totalS; from += options.validationBlockS) {
+      const to = Math.min(f.totalS, from + options.validationBlockS);
+      let seizure = false;
+      for (let t = from; t < to; t++) if (f.labels[t] === 1) seizure = true;
+      blocks.push({ recording, from, to, seizure });
+    }
+  });
+  const held = new Set<(typeof blocks)[number]>();
+  for (const kind of [true, false]) {
+    const candidates = shuffle(blocks.filter((b) => b.seizure === kind), random);
+    // Keep at least one seizure block for training.
+    const count = Math.min(Math.round(candidates.length * options.validationFraction), Math.max(0, candidates.length - 1));
+    candidates.slice(0, count).forEach((b) => held.add(b));
+  }
+  const sets = { train: { seizure: [] as WindowRef[], background: [] as WindowRef[] }, validation: { seizure: [] as WindowRef[], background: [] as WindowRef[] } };
+  for (const block of blocks) {
+    const set = held.has(block) ? sets.validation : sets.train;
+    for (let t = block.from; t < block.to; t++) {
+      const label = features[block.recording]!.labels[t];
+      if (label === 1) set.seizure.push({ recording: block.recording, t });
+      else if (label === 0) set.background.push({ recording: block.recording, t });
+    }
+  }
+  return sets;
+}
+
+/** Per input column, mean and standard deviation over the given windows (unstandardised). */
+function standardisation(features: readonly RecordingFeatures[], windows: readonly WindowRef[], lagsS: number[]) {
+  const width = FEATURE_COUNT * lagsS.length;
+  const identity = { lagsS, featureMean: new Array<number>(width).fill(0), featureStd: new Array<number>(width).fill(1) };
+  const sum = new Float64Array(width);
+  const sumSq = new Float64Array(width);
+  let n = 0;
+  let buffer = new Float32Array(0);
+  for (const { recording, t } of windows) {
+    const f = features[recording]!;
+    const size = f.span.channels * width;
+    if (buffer.length < size) buffer = new Float32Array(size);
+    fillWindow(f.span, t, identity, buffer, 0);
+    for (let c = 0; c < f.span.channels; c++) {
+      for (let k = 0; k < width; k++) {
+        const v = buffer[c * width + k]!;
+        sum[k] = sum[k]! + v;
+        sumSq[k] = sumSq[k]! + v * v;
+      }
+      n++;
+    }
+  }
+  const featureMean = Array.from(sum, (s) => (n ? s / n : 0));
+  const featureStd = Array.from(sumSq, (s, k) => Math.max(1e-3, Math.sqrt(Math.max(0, (n ? s / n : 0) - featureMean[k]! ** 2))));
+  return { featureMean, featureStd };
+}
+
+/** Groups windows by channel count and builds one input tensor per group. */
+function batchTensors(tf: Tfjs, features: readonly RecordingFeatures[], windows: readonly WindowRef[], labels: readonly number[], config: NeuralModelConfig) {
+  const width = inputWidth(config);
+  const groups = new Map<number, { refs: WindowRef[]; labels: number[] }>();
+  windows.forEach((w, i) => {
+    const channels = features[w.recording]!.span.channels;
+    const group = groups.get(channels) ?? { refs: [], labels: [] };
+    group.refs.push(w);
+    group.labels.push(labels[i]!);
+    groups.set(channels, group);
+  });
+  return [...groups].map(([channels, group]) => {
+    const data = new Float32Array(group.refs.length * channels * width);
+    group.refs.forEach(({ recording, t }, i) => fillWindow(features[recording]!.span, t, config, data, i * channels * width));
+    return {
+      x: tf.tensor3d(data, [group.refs.length, channels, width]),
+      y: tf.tensor2d(Float32Array.from(group.labels), [group.labels.length, 1]),
+    };
+  });
+}
+
+const EPSILON = 1e-6;
+
+function bce(tf: Tfjs, p: tfTypes.Tensor, y: tfTypes.Tensor): tfTypes.Tensor {
+  const q = tf.clipByValue(p, EPSILON, 1 - EPSILON);
+  return tf.neg(tf.add(tf.mul(y, tf.log(q)), tf.mul(tf.sub(1, y), tf.log(tf.sub(1, q)))));
+}
+
+/** Balanced validation loss: mean of the seizure windows' and the background windows' mean BCE. */
+function validationLoss(neural: NeuralSeizureModel, features: readonly RecordingFeatures[], set: { seizure: WindowRef[]; background: WindowRef[] }): number {
+  const { tf, model } = neural;
+  const classLoss = (windows: WindowRef[], label: number): number | null => {
+    if (!windows.length) return null;
+    let total = 0;
+    for (let from = 0; from < windows.length; from += 2048) {
+      const part = windows.slice(from, from + 2048);
+      const tensors = batchTensors(tf, features, part, part.map(() => label), neural.config);
+      for (const { x, y } of tensors) {
+        total += tf.tidy(() => tf.sum(bce(tf, model.predict(x) as tfTypes.Tensor, y)).dataSync()[0]!);
+        x.dispose();
+        y.dispose();
+      }
+    }
+    return total / windows.length;
+  };
+  const losses = [classLoss(set.seizure, 1), classLoss(set.background, 0)].filter((l): l is number => l !== null);
+  return losses.length ? losses.reduce((a, b) => a + b, 0) / losses.length : Number.NaN;
+}
+
+/** Trains on already extracted features (leave-one-out evaluation reuses them across folds). */
+export async function trainOnFeatures(features: readonly RecordingFeatures[], optionsInput: NeuralTrainOptionsInput, onProgress: (p: TrainProgress) => void = () => {}, control: TrainControl = {}): Promise<TrainResult> {
+  const parsed = NeuralTrainOptions.safeParse(optionsInput);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new ValidationError(issue.path.join('.') || 'options', issue.message);
+  }
+  const options = parsed.data;
+  if (!features.length) throw new ValidationError('recordings', 'training needs at least one recording');
+  const tf = control.tf ?? (await tfFor(options.backend));
+  const random = seededRandom(options.seed);
+  const sets = splitWindows(features, options, random);
+  const counts = {
+    train: { seizure: sets.train.seizure.length, background: sets.train.background.length },
+    validation: { seizure: sets.validation.seizure.length, background: sets.validation.background.length },
+  };
+  if (!sets.train.seizure.length) throw new ValidationError('seizures', `no seizure window to learn from: the recordings need seizures of at least ${FEATURE_WINDOW_S} s`);
+  if (!sets.train.background.length) throw new ValidationError('seizures', 'no background window to learn from: the recordings are all seizure');
+
+  const config: NeuralModelConfig = {
+    featureVersion: FEATURE_VERSION,
+    featureNames: [...FEATURE_NAMES],
+    windowS: FEATURE_WINDOW_S,
+    lagsS: options.lagsS,
+    ...standardisation(features, [...sets.train.seizure, ...sets.train.background], options.lagsS),
+    hiddenUnits: options.hiddenUnits,
+    seed: options.seed,
+    training: {},
+  };
+  const neural = buildModel(tf, config);
+  const { model } = neural;
+  const optimizer = tf.train.adam(options.learningRate);
+  const variables = model.trainableWeights.map((w) => w.read() as tfTypes.Variable);
+  const half = Math.floor(options.batchSize / 2);
+  const steps = options.stepsPerEpoch ?? Math.min(100, Math.max(10, Math.ceil((2 * sets.train.seizure.length) / half)));
+  const history: EpochRecord[] = [];
+  let best = { loss: Number.POSITIVE_INFINITY, epoch: 0, weights: model.getWeights().map((w) => w.clone()) };
+  try {
+    for (let epoch = 1; epoch <= options.maxEpochs; epoch++) {
+      let trainLoss = 0;
+      for (let step = 0; step < steps; step++) {
+        if (control.signal?.aborted) throw new CancelledError();
+        const pick = (from: WindowRef[]) => Array.from({ length: half }, () => from[Math.floor(random() * from.length)]!);
+        const windows = [...pick(sets.train.seizure), ...pick(sets.train.background)];
+        const labels = windows.map((_, i) => (i < half ? 1 : 0));
+        const tensors = batchTensors(tf, features, windows, labels, config);
+        const cost = optimizer.minimize(
+          () => {
+            const parts = tensors.map(({ x, y }) => tf.sum(bce(tf, model.apply(x, { training: true }) as tfTypes.Tensor, y)));
+            return tf.div(tf.addN(parts), windows.length) as tfTypes.Scalar;
+          },
+          true,
+          variables,
+        );
+        trainLoss += cost!.dataSync()[0]! / steps;
+        cost!.dispose();
+        for (const { x, y } of tensors) {
+          x.dispose();
+          y.dispose();
+        }
+      }
+      const hasValidation = sets.validation.seizure.length > 0 || sets.validation.background.length > 0;
+      const validation = hasValidation ? validationLoss(neural, features, sets.validation) : trainLoss;
+      history.push({ epoch, trainLoss, validationLoss: validation });
+      const improved = validation < best.loss - 1e-6;
+      if (improved) {
+        best.weights.forEach((w) => w.dispose());
+        best = { loss: validation, epoch, weights: model.getWeights().map((w) => w.clone()) };
+      }
+      onProgress({ phase: 'training', epoch, maxEpochs: options.maxEpochs, trainLoss, validationLoss: validation, best: improved });
+      if (epoch - best.epoch >= options.patience) break;
+    }
+    model.setWeights(best.weights);
+  } finally {
+    best.weights.forEach((w) => w.dispose());
+    optimizer.dispose();
+  }
+  neural.config.training = {
+    recordings: features.map((f) => ({ file: f.file, durationS: f.durationS, channels: f.electrodes.length, seizures: f.seizures.map(([s, e]) => [s, e]) })),
+    windows: counts,
+    bestEpoch: best.epoch,
+    epochs: history.length,
+    validationLoss: best.loss,
+    backend: tf.getBackend(),
+  };
+  return { neural, history, bestEpoch: best.epoch, windows: counts, backend: tf.getBackend() };
+}
+
+/**
+ * Trains the neural detector on EDF recordings with known seizures. Deterministic for a given
+ * seed; `onProgress` hears feature extraction per chunk and every epoch; `control.signal` cancels.
+ */
+export async function trainNeural(recordings: readonly TrainingRecording[], options: NeuralTrainOptionsInput = {}, onProgress: (p: TrainProgress) => void = () => {}, control: TrainControl = {}): Promise<TrainResult> {
+  const requireAllChannels = NeuralTrainOptions.shape.requireAllChannels.parse(options.requireAllChannels);
+  const features = trainingFeatures(recordings, { requireAllChannels }, onProgress, control.signal);
+  return trainOnFeatures(features, options, onProgress, control);
+}

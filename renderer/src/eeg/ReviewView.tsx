@@ -1,7 +1,9 @@
 /**
  * The EEG review view: a page of traces through a montage and display filters at calibrated
- * clinical scales, the spectral overview of the whole recording, and its annotations.
- * Keyboard-first (see keyboard.ts); the mouse measures, annotates at the cursor and jumps.
+ * clinical scales, the spectral overview of the whole recording, and its annotations. When the
+ * recording has seizure detection runs, the triage panel beside the traces lists the detected
+ * events for accept/reject, shades them on the traces and draws the run's probability over the
+ * overview. Keyboard-first (see keyboard.ts); the mouse measures, annotates at the cursor and jumps.
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { BUILTIN_MONTAGES, type EegAnnotation, type FilterSettings, type Montage, type Recording } from '../../../shared/api/index.js';
@@ -11,13 +13,18 @@ import { pxPerMm, stepChannelGain, stepSensitivity } from './calibration.js';
 import { clockDate, clockTime, formatOffset } from './clock.js';
 import { AnnotationDialog } from './AnnotationDialog.js';
 import { AnnotationsPanel } from './AnnotationsPanel.js';
-import { commandOf, KEY_HELP, viewerOwnsKey, type ReviewCommand } from './keyboard.js';
+import { commandOf, KEY_HELP, TRIAGE_KEY_HELP, viewerOwnsKey, type ReviewCommand } from './keyboard.js';
 import { computeLayout, LABEL_GUTTER_PX, RIGHT_PAD_PX } from './layout.js';
 import { MontageEditor } from './MontageEditor.js';
-import { OverviewStrip } from './OverviewStrip.js';
+import { OverviewStrip, type ProbabilityStrip } from './OverviewStrip.js';
 import { useReviewPrefs } from './prefs.js';
 import { ReviewToolbar } from './ReviewToolbar.js';
 import { TraceCanvas, type Measurement } from './TraceCanvas.js';
+import { boundsOf, contextS, offThresholdOf, sameBounds, stateOf, thresholdOf, type Bounds } from './triage/bounds.js';
+import type { EventBand } from './triage/colors.js';
+import { TriagePanel, type TriageAction } from './triage/TriagePanel.js';
+import { TriageReport } from './triage/TriageReport.js';
+import { useTriage } from './triage/useTriage.js';
 import { useElementSize } from './useElementSize.js';
 import { usePage, type PageRequest } from './usePage.js';
 import { useReviewData } from './useReviewData.js';
@@ -87,6 +94,8 @@ function RecordingReview({ recording }: { recording: Recording }) {
   const root = useRef<HTMLDivElement>(null);
   const traceArea = useRef<HTMLDivElement>(null);
   const traceSize = useElementSize(traceArea);
+  const triage = useTriage(recordingId, data.refreshAnnotations);
+  const [reportOpen, setReportOpen] = useState(false);
 
   const pageLengthS = prefs.pageLengthS;
   const maxStartS = Math.max(0, roundS(durationS - pageLengthS));
@@ -161,6 +170,58 @@ function RecordingReview({ recording }: { recording: Recording }) {
     setSelectedRow(null);
   }, []);
 
+  /**
+   * Shows an edge of an event: `force` jumps there (the onset a few seconds into the page, the end a
+   * few seconds before the page's end); otherwise the page moves only when that edge is off it.
+   */
+  const revealEvent = useCallback(
+    (bounds: Bounds, edge: 'onset' | 'end', force: boolean) => {
+      const pre = contextS(pageLengthS);
+      const t = edge === 'onset' ? bounds.onsetS : bounds.onsetS + bounds.durationS;
+      if (!force && t >= startS && t <= startS + pageLengthS) return;
+      setStartS(clampStart(edge === 'onset' ? t - pre : t - pageLengthS + pre));
+    },
+    [pageLengthS, startS, clampStart],
+  );
+  const showEvent = useCallback(
+    (index: number | null) => {
+      const bounds = index === null ? null : triage.boundsOf(index);
+      if (bounds) revealEvent(bounds, 'onset', true);
+    },
+    [triage, revealEvent],
+  );
+
+  const triageAction = useCallback(
+    (action: TriageAction | Extract<ReviewCommand, { kind: 'event' | 'decide' | 'adjust' }>) => {
+      switch (action.kind) {
+        case 'show':
+          triage.select(action.index);
+          showEvent(action.index);
+          traceArea.current?.focus({ preventScroll: true });
+          return;
+        case 'event':
+          showEvent(triage.step(action.delta));
+          return;
+        case 'decide': {
+          const before = triage.selected;
+          void triage.decide(action.status).then((index) => {
+            if (index !== null && index !== before) showEvent(index);
+          });
+          return;
+        }
+        case 'adjust': {
+          const bounds = triage.adjust(action.edge, action.deltaS);
+          if (bounds) revealEvent(bounds, action.edge, false);
+          return;
+        }
+        case 'reset':
+          triage.resetBounds();
+          return;
+      }
+    },
+    [triage, showEvent, revealEvent],
+  );
+
   const run = useCallback(
     (command: ReviewCommand) => {
       switch (command.kind) {
@@ -204,9 +265,14 @@ function RecordingReview({ recording }: { recording: Recording }) {
           setSelectedRow(null);
           setMeasurement(null);
           return;
+        case 'event':
+        case 'decide':
+        case 'adjust':
+          triageAction(command);
+          return;
       }
     },
-    [clampStart, pageLengthS, maxStartS, selectedRow, labels, setPrefs, prefs.sensitivityUvPerMm, changeMontage, startS],
+    [clampStart, pageLengthS, maxStartS, selectedRow, labels, setPrefs, prefs.sensitivityUvPerMm, changeMontage, startS, triageAction],
   );
 
   useEffect(() => {
@@ -214,12 +280,14 @@ function RecordingReview({ recording }: { recording: Recording }) {
       if (event.defaultPrevented || !viewerOwnsKey(event.target, root.current)) return;
       const command = commandOf(event);
       if (!command) return;
+      // Triage keys only mean something while a detection run is shown.
+      if ((command.kind === 'event' || command.kind === 'decide' || command.kind === 'adjust') && !triage.review) return;
       event.preventDefault();
       run(command);
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [run]);
+  }, [run, triage.review]);
 
   const onLabelClick = useCallback(
     (row: number, modifiers: { shift: boolean; ctrl: boolean }) => {
@@ -276,9 +344,39 @@ function RecordingReview({ recording }: { recording: Recording }) {
   const startDateTime = page?.startDateTime ?? recording.metadata.startDateTime;
   const montageTitle = montageInfo?.title ?? montage;
   const gapText = (page?.gaps ?? []).map(([a, b]) => `, no data ${formatOffset(a)}–${formatOffset(b)}`).join('');
-  const ariaLabel = `EEG traces, ${labels.length} channels, ${formatOffset(shownStart)}–${formatOffset(shownEnd)}, ${page?.montage ?? montage}${gapText}`;
   const channelLabels = data.montages.find((m) => m.name === 'referential')?.derivations.map((d) => d.plus) ?? [];
   const annotations: EegAnnotation[] = data.annotations;
+  const ariaLabelBase = `EEG traces, ${labels.length} channels, ${formatOffset(shownStart)}–${formatOffset(shownEnd)}, ${page?.montage ?? montage}${gapText}`;
+  const review = triage.review;
+  // The shown run's decisions are drawn as its event bands, not again as annotations.
+  const decisionLabel = review ? new RegExp(`^seizure (accepted|rejected) \\(run ${review.runId}, event \\d+\\)$`) : null;
+  const drawnAnnotations = useMemo(
+    () => (decisionLabel ? annotations.filter((a) => a.source === 'file' || !decisionLabel.test(a.text)) : annotations),
+    // The pattern depends only on the run.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [annotations, review?.runId],
+  );
+  const eventBands: EventBand[] = useMemo(
+    () =>
+      (review?.events ?? []).map((event) => {
+        const pending = triage.pending.get(event.index);
+        const bounds = boundsOf(event, pending);
+        const state = pending && !sameBounds(bounds, boundsOf(event, undefined)) ? 'adjusted' : stateOf(event);
+        return { index: event.index, startS: bounds.onsetS, endS: bounds.onsetS + bounds.durationS, state, selected: event.index === triage.selected };
+      }),
+    [review, triage.pending, triage.selected],
+  );
+  const probability: ProbabilityStrip | null = useMemo(
+    () =>
+      review
+        ? { runId: review.runId, values: review.probability, threshold: thresholdOf(review.params), offThreshold: offThresholdOf(review.params), events: eventBands }
+        : null,
+    [review, eventBands],
+  );
+  const bandsOnPage = eventBands.filter((band) => band.endS > shownStart && band.startS < shownEnd);
+  const bandText = bandsOnPage
+    .map((band) => `, seizure event ${band.index + 1} (${band.state}${band.selected ? ', selected' : ''}) ${formatOffset(band.startS)}–${formatOffset(band.endS)}`)
+    .join('');
 
   return (
     <div className="eeg-review-body" ref={root}>
@@ -321,10 +419,11 @@ function RecordingReview({ recording }: { recording: Recording }) {
               labels={labels}
               gains={rowGains}
               selectedRow={selectedRow}
-              annotations={annotations}
+              annotations={drawnAnnotations}
+              eventBands={eventBands}
               startDateTime={startDateTime}
               sensitivityUvPerMm={prefs.sensitivityUvPerMm}
-              ariaLabel={ariaLabel}
+              ariaLabel={ariaLabelBase + bandText}
               onLabelClick={onLabelClick}
               onCursorTime={onCursorTime}
               onMeasure={setMeasurement}
@@ -344,23 +443,43 @@ function RecordingReview({ recording }: { recording: Recording }) {
           <OverviewStrip
             overview={data.overview}
             durationS={durationS}
-            annotations={annotations}
+            annotations={drawnAnnotations}
             pageStartS={shownStart}
             pageDurationS={pageLengthS}
+            probability={probability}
             onJump={(t) => setStartS(clampStart(t - pageLengthS / 2))}
           />
           <p id="eeg-key-help" className="eeg-hint">
             {KEY_HELP}
+            {triage.runs.length > 0 && (
+              <>
+                <br />
+                {TRIAGE_KEY_HELP}
+              </>
+            )}
           </p>
         </div>
-        <AnnotationsPanel
-          recordingId={recordingId}
-          annotations={annotations}
-          startDateTime={startDateTime}
-          error={data.annotationsError}
-          onJump={(annotation) => jumpTo(annotation.onsetS)}
-        />
+        <div className="eeg-side">
+          {triage.runs.length > 0 && (
+            <TriagePanel triage={triage} startDateTime={startDateTime} onAction={triageAction} onReport={() => setReportOpen(true)} />
+          )}
+          <AnnotationsPanel
+            recordingId={recordingId}
+            annotations={annotations}
+            startDateTime={startDateTime}
+            error={data.annotationsError}
+            onJump={(annotation) => jumpTo(annotation.onsetS)}
+          />
+        </div>
       </div>
+      <TriageReport
+        open={reportOpen}
+        recording={recording}
+        review={review}
+        startDateTime={startDateTime}
+        durationS={durationS}
+        onClose={() => setReportOpen(false)}
+      />
       <AnnotationDialog
         open={annotateAt !== null}
         onsetLabel={annotateAt === null ? '' : `${clockTime(startDateTime, annotateAt)} (${formatOffset(annotateAt)})`}

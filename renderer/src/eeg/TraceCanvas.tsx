@@ -7,6 +7,7 @@ import { useEffect, useLayoutEffect, useMemo, useRef, useState, type MouseEvent 
 import type { EegAnnotation, EegPage } from '../../../shared/api/index.js';
 import { channelPath, drawTraces, themeFromCss } from './drawTraces.js';
 import { insidePlot, rowOfY, timeOfX, type TraceLayout } from './layout.js';
+import type { EventBand } from './triage/colors.js';
 
 export interface Measurement {
   row: number;
@@ -42,6 +43,8 @@ export function TraceCanvas(props: {
   startDateTime: string;
   sensitivityUvPerMm: number;
   ariaLabel: string;
+  /** Seizure events to shade (triage). */
+  eventBands?: readonly EventBand[];
   onLabelClick(row: number, modifiers: { shift: boolean; ctrl: boolean }): void;
   onCursorTime(timeS: number | null): void;
   onMeasure(measurement: Measurement | null): void;
@@ -74,8 +77,9 @@ export function TraceCanvas(props: {
       startDateTime: props.startDateTime,
       sensitivityUvPerMm: props.sensitivityUvPerMm,
       theme: themeFromCss(canvas),
+      eventBands: props.eventBands,
     });
-  }, [layout, page, labels, paths, gains, props.selectedRow, props.annotations, props.startDateTime, props.sensitivityUvPerMm]);
+  }, [layout, page, labels, paths, gains, props.selectedRow, props.annotations, props.startDateTime, props.sensitivityUvPerMm, props.eventBands]);
 
   // A measurement belongs to the page it was made on.
   const { onMeasure } = props;

@@ -8,6 +8,7 @@ import type { EegAnnotation, EegPage } from '../../../shared/api/index.js';
 import { toMicrovolts } from './calibration.js';
 import { clockTime } from './clock.js';
 import { baselineOf, xOfTime, type TraceLayout } from './layout.js';
+import { EVENT_COLORS, type EventBand } from './triage/colors.js';
 
 export interface TraceTheme {
   background: string;
@@ -104,6 +105,8 @@ export interface DrawInput {
   startDateTime: string;
   sensitivityUvPerMm: number;
   theme: TraceTheme;
+  /** Detected seizure events to shade (triage); the selected one gets its edges drawn. */
+  eventBands?: readonly EventBand[];
 }
 
 export function drawTraces(ctx: CanvasRenderingContext2D, input: DrawInput): void {
@@ -125,6 +128,8 @@ export function drawTraces(ctx: CanvasRenderingContext2D, input: DrawInput): voi
     ctx.fillRect(x, plotTop, plotLeft + plotWidth - x, plotHeight);
   }
   ctx.globalAlpha = 1;
+
+  drawEventBands(ctx, layout, input.eventBands ?? []);
 
   // Gridlines: every second, and every 0.2 s where there is room.
   ctx.lineWidth = 1;
@@ -232,5 +237,34 @@ export function drawTraces(ctx: CanvasRenderingContext2D, input: DrawInput): voi
     ctx.fillStyle = theme.muted;
     ctx.font = '10px system-ui, sans-serif';
     ctx.fillText(`${input.sensitivityUvPerMm * 10} µV`, bx + 4, by - barHeight / 2, plotLeft - bx - 8);
+  }
+}
+
+/** Triage events as shaded bands over the whole plot height; the selected one with solid edges. */
+function drawEventBands(ctx: CanvasRenderingContext2D, layout: TraceLayout, bands: readonly EventBand[]): void {
+  const pageEnd = layout.startS + layout.durationS;
+  const plotBottom = layout.plotTop + layout.plotHeight;
+  for (const band of bands) {
+    if (band.endS < layout.startS || band.startS > pageEnd) continue;
+    const color = EVENT_COLORS[band.state];
+    const x0 = xOfTime(layout, Math.max(layout.startS, band.startS));
+    const x1 = xOfTime(layout, Math.min(pageEnd, band.endS));
+    ctx.fillStyle = color;
+    ctx.globalAlpha = band.selected ? 0.16 : 0.08;
+    ctx.fillRect(x0, layout.plotTop, x1 - x0, layout.plotHeight);
+    ctx.globalAlpha = 1;
+    if (!band.selected) continue;
+    ctx.strokeStyle = color;
+    ctx.lineWidth = 2;
+    ctx.setLineDash([]);
+    ctx.beginPath();
+    for (const t of [band.startS, band.endS]) {
+      if (t < layout.startS || t > pageEnd) continue;
+      const x = Math.round(xOfTime(layout, t));
+      ctx.moveTo(x, layout.plotTop);
+      ctx.lineTo(x, plotBottom);
+    }
+    ctx.stroke();
+    ctx.lineWidth = 1;
   }
 }

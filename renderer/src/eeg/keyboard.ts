@@ -12,7 +12,11 @@ export type ReviewCommand =
   | { kind: 'montage'; index: number }
   | { kind: 'annotate' }
   | { kind: 'selectRow'; delta: number }
-  | { kind: 'escape' };
+  | { kind: 'escape' }
+  // Seizure triage (used when the recording has a detection run).
+  | { kind: 'event'; delta: number }
+  | { kind: 'decide'; status: 'accepted' | 'rejected' }
+  | { kind: 'adjust'; edge: 'onset' | 'end'; deltaS: number };
 
 export function commandOf(event: KeyboardEvent): ReviewCommand | null {
   if (event.ctrlKey || event.metaKey || event.altKey) return null;
@@ -49,6 +53,26 @@ export function commandOf(event: KeyboardEvent): ReviewCommand | null {
       return { kind: 'annotate' };
     case 'Escape':
       return { kind: 'escape' };
+    case 'j':
+    case 'J':
+      return { kind: 'event', delta: 1 };
+    case 'k':
+    case 'K':
+      return { kind: 'event', delta: -1 };
+    case 'y':
+    case 'Y':
+      return { kind: 'decide', status: 'accepted' };
+    case 'n':
+    case 'N':
+      return { kind: 'decide', status: 'rejected' };
+    case '[':
+      return { kind: 'adjust', edge: 'onset', deltaS: -1 };
+    case ']':
+      return { kind: 'adjust', edge: 'onset', deltaS: 1 };
+    case '{':
+      return { kind: 'adjust', edge: 'end', deltaS: -1 };
+    case '}':
+      return { kind: 'adjust', edge: 'end', deltaS: 1 };
     default:
       return null;
   }
@@ -64,3 +88,6 @@ export function viewerOwnsKey(target: EventTarget | null, root: HTMLElement | nu
 
 export const KEY_HELP =
   'PageDown/PageUp: next/previous page · ←/→: a tenth of a page · Home/End · +/−: sensitivity (or the selected channel’s gain) · ↑/↓ or click a label: select a channel (shift-click: its gain up, ctrl+shift-click: down) · 1–4: referential, average, bipolar, transverse · A: annotate · drag: measure';
+
+export const TRIAGE_KEY_HELP =
+  'Seizure triage: J/K: next/previous event · Y: accept · N: reject · [ / ]: onset 1 s earlier/later · { / }: end 1 s earlier/later (saved with the next accept)';

@@ -137,6 +137,17 @@ describe.skipIf(skipReason !== null)('seizure triage in Chromium', () => {
     const text = await events().getByRole('listitem').textContent();
     expect(text).toContain('#1 00:03:00 (0:03:00) · 146 s');
     expect(text).toContain('accepted by');
+    // A later decision supersedes the earlier one (both stay in the project as annotations); the
+    // adjusted bounds carry over.
+    expect(await page.getByRole('button', { name: 'Reject event' }).isDisabled()).toBe(true);
+    await page.getByRole('group', { name: 'Trace area' }).focus();
+    await page.keyboard.press('j');
+    await page.getByRole('button', { name: 'Reject event' }).click();
+    await expect.poll(() => progress().textContent()).toBe('1 of 1 reviewed (0 accepted, 1 rejected)');
+    expect(await events().textContent()).toContain('rejected by');
+    await page.getByRole('button', { name: 'Accept event' }).click();
+    await expect.poll(() => progress().textContent()).toBe('1 of 1 reviewed (1 accepted, 0 rejected)');
+    expect(await events().textContent()).toContain('#1 00:03:00 (0:03:00) · 146 s');
   });
 
   it('exports the accepted event as SzCORE TSV and BIDS events.tsv', async () => {

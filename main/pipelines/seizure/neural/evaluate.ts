@@ -7,9 +7,8 @@
 import { ValidationError } from '../../../errors.js';
 import type { DetectedEvent } from '../classical.js';
 import { computeMetrics, scoreEvents, sumCounts, type EventScores, type ScoringCounts, type ScoringMetrics, type TimeEvent } from '../scoring/index.js';
-import { predictSpan } from './detect.js';
+import { NeuralDetectionParams, predictSpan } from './detect.js';
 import { tfFor, trainOnFeatures, trainingFeatures, NeuralTrainOptions, type NeuralTrainOptionsInput, type TrainingRecording, type TrainControl, type TrainProgress } from './train.js';
-import { NeuralDetectionParams } from './detect.js';
 
 export interface LoroRecordingResult {
   file: string;

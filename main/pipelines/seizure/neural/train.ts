@@ -6,11 +6,13 @@
  *   when it straddles an onset or offset (its label would be a guess).
  * - Held-out part: recordings are cut in 60 s blocks; a seeded, class-stratified fifth of the blocks
  *   (blocks holding seizure windows and blocks without are drawn separately) is kept for early
- *   stopping on the validation loss, with the best epoch's weights restored.
+ *   stopping on the validation loss, with the best epoch's weights restored. (With a single seizure
+ *   block in all, it stays in training and the validation loss is the background windows' alone;
+ *   with nothing held out at all, the training loss stands in.)
  * - Class balancing: every batch holds as many seizure windows as background windows, drawn with a
  *   seeded generator; validation loss is the mean of the two classes' mean losses.
- * - Determinism: the same recordings, options and seed give the same weights (seeded initialisers,
- *   seeded sampling, no dropout, Adam).
+ * - Determinism: the same recordings, options, seed and backend give the same weights (seeded
+ *   initialisers, seeded sampling, no dropout, Adam); backends differ in float rounding.
  */
 import type * as tfTypes from '@tensorflow/tfjs';
 import { z } from 'zod';

@@ -6,8 +6,7 @@ import { parseArgs } from 'node:util';
 import { UserError, describeError } from '../errors.js';
 import * as commands from './commands.js';
 import { info } from './info.js';
-import { seizureDetect } from './seizure-detect.js';
-import { seizureScore } from './seizure-score.js';
+import { seizure } from './seizure.js';
 
 export const USAGE = `usage: cajal <command> [options]
 
@@ -21,11 +20,18 @@ commands:
   serve <project> [--port N]               serve the UI and API on 127.0.0.1 with a per-launch token
   backend [--backend NAME]                 print the compute backend chain and the selected backend
   info <file>                              print a recording's header: channels, rates, duration, annotations
-  seizure detect <project> <recording-id> [--out events.tsv] [--param key=value]...
-                                           run the classical seizure detector (events and 1 Hz probability
-                                           stored in the project; --out writes the events as SzCORE TSV)
+  seizure detect <project> <recording-id> [--detector classical|neural|both] [--out events.tsv]
+                                           run the seizure detectors (default both; neural needs a trained
+                                           model in the project); events and 1 Hz probability are stored,
+                                           --out writes the events as SzCORE TSV
   seizure score <reference.tsv> <hypothesis.tsv>
                                            SzCORE event- and sample-based scores (SzCORE TSV or BIDS events)
+  seizure train <file.edf>... [--project P] [--out FOLDER] [--name N] [--seed N] [--max-epochs N]
+                                           train the neural detector on EDFs with seizure annotations
+                                           (EDF+ "seizure…"/"sz…" or <name>_events.tsv); stores it in
+                                           the project and/or writes TF.js files
+  seizure eval <file.edf>... [--model FOLDER]
+                                           SzCORE scores of a TF.js model, or leave-one-recording-out
 
 exit codes: 0 ok, 1 user error, 2 internal error`;
 
@@ -49,6 +55,12 @@ export async function runCli(argv: string[], io: commands.Output): Promise<numbe
         port: { type: 'string' },
         backend: { type: 'string' },
         out: { type: 'string' },
+        detector: { type: 'string' },
+        project: { type: 'string' },
+        name: { type: 'string' },
+        model: { type: 'string' },
+        seed: { type: 'string' },
+        'max-epochs': { type: 'string' },
         param: { type: 'string', multiple: true },
         help: { type: 'boolean', short: 'h' },
       },
@@ -81,20 +93,8 @@ export async function runCli(argv: string[], io: commands.Output): Promise<numbe
         return await commands.backend(values.backend, io);
       case 'info':
         return info(positional(rest, 0, 'file'), io);
-      case 'seizure': {
-        const sub = rest[0];
-        if (sub === 'score') return seizureScore(positional(rest, 1, 'reference.tsv'), positional(rest, 2, 'hypothesis.tsv'), io);
-        if (sub === 'detect') {
-          return await seizureDetect(
-            positional(rest, 1, 'project'),
-            positional(rest, 2, 'recording-id'),
-            commands.parseParams(values.param ?? []),
-            values.out,
-            io,
-          );
-        }
-        throw new UsageError(`unknown seizure command "${sub ?? ''}" (expected detect or score)\n${USAGE}`);
-      }
+      case 'seizure':
+        return await seizure(rest, values, io);
       case undefined:
         throw new UsageError(`missing command\n${USAGE}`);
       default:

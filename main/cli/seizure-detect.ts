@@ -1,38 +1,76 @@
 /**
- * `cajal seizure detect <project> <recording> [--out events.tsv]`: runs the classical detector as a
- * project run (stored with its parameters), then prints its events and, with --out, writes them as
- * an SzCORE TSV that `cajal seizure score` (or the SzCORE tools) read.
+ * `cajal seizure detect <project> <recording> [--detector classical|neural|both] [--out events.tsv]`:
+ * runs the detectors as project runs (stored with their parameters; the neural one with the
+ * project's latest trained model), prints their events and, with --out, writes them as SzCORE TSV
+ * that `cajal seizure score` (or the SzCORE tools) read. With both detectors, the files are
+ * `<out>.classical.tsv` and `<out>.neural.tsv`.
  */
 import { resolve } from 'node:path';
 import { formatDuration } from '../../shared/units.js';
 import { Engine } from '../engine/index.js';
+import { ValidationError } from '../errors.js';
 import type { DetectedEvent } from '../pipelines/seizure/classical.js';
 import { writeSzcoreTsv, type SzcoreEvent } from '../pipelines/seizure/scoring/index.js';
 import { runPipeline, type Output } from './commands.js';
 import { table } from './format.js';
 
-export async function seizureDetect(projectPath: string, recordingArg: string, params: Record<string, unknown>, outPath: string | undefined, io: Output): Promise<number> {
-  const code = await runPipeline(projectPath, 'seizure-classical', recordingArg, params, io);
-  if (code !== 0) return code;
+const DETECTORS = { classical: 'seizure-classical', neural: 'seizure-neural' } as const;
+type Detector = keyof typeof DETECTORS;
+
+function outputPath(outPath: string, detector: Detector, several: boolean): string {
+  if (!several) return resolve(outPath);
+  const base = outPath.replace(/\.tsv$/i, '');
+  return resolve(`${base}.${detector}.tsv`);
+}
+
+export async function seizureDetect(
+  projectPath: string,
+  recordingArg: string,
+  params: Record<string, unknown>,
+  options: { detector?: string; out?: string },
+  io: Output,
+): Promise<number> {
+  const choice = options.detector ?? 'both';
+  if (!['classical', 'neural', 'both'].includes(choice)) throw new ValidationError('--detector', `expected classical, neural or both, got "${choice}"`);
+  let detectors: Detector[] = choice === 'both' ? ['classical', 'neural'] : [choice as Detector];
+  if (choice === 'both') {
+    const engine = await Engine.open({ projectPath, create: false });
+    const hasModel = engine.store.models.list('seizure-neural').length > 0;
+    await engine.close();
+    if (!hasModel) {
+      io.err('cajal: no neural seizure model in this project (train one with `cajal seizure train --project`); running the classical detector only');
+      detectors = ['classical'];
+    }
+  }
+  for (const detector of detectors) {
+    const code = await runPipeline(projectPath, DETECTORS[detector], recordingArg, params, io);
+    if (code !== 0) return code;
+    await report(projectPath, detector, options.out ? outputPath(options.out, detector, detectors.length > 1) : undefined, io);
+  }
+  return 0;
+}
+
+async function report(projectPath: string, detector: Detector, outPath: string | undefined, io: Output): Promise<void> {
   const engine = await Engine.open({ projectPath, create: false });
   try {
-    const run = engine.store.runs.list().filter((r) => r.pipeline === 'seizure-classical').sort((a, b) => b.id - a.id)[0]!;
+    const run = engine.store.runs.list().filter((r) => r.pipeline === DETECTORS[detector]).sort((a, b) => b.id - a.id)[0]!;
     const recording = engine.store.recordings.get(run.recordingId!)!;
     const result = engine.store.results.list(run.id).find((r) => r.key === 'events')!;
     const { events } = result.value as { events: DetectedEvent[] };
+    io.out(`${detector} detector, run ${run.id}:`);
     io.out(
       events.length
         ? table(['onset', 'duration (s)', 'confidence', 'channels'], events.map((e) => [formatDuration(e.onsetS), e.durationS, e.confidence.toFixed(2), e.channels.join(' ')]))
         : 'no seizure detected',
     );
     if (outPath) {
+      const durationS = recording.metadata.durationS;
       const rows: SzcoreEvent[] = events.length
-        ? events.map((e) => ({ onsetS: e.onsetS, durationS: e.durationS, eventType: 'sz', confidence: Number(e.confidence.toFixed(2)), channels: e.channels, dateTime: null, recordingDurationS: recording.metadata.durationS }))
-        : [{ onsetS: 0, durationS: recording.metadata.durationS, eventType: 'bckg', confidence: null, channels: null, dateTime: null, recordingDurationS: recording.metadata.durationS }];
-      writeSzcoreTsv(resolve(outPath), rows);
-      io.out(`wrote ${resolve(outPath)}`);
+        ? events.map((e) => ({ onsetS: e.onsetS, durationS: e.durationS, eventType: 'sz', confidence: Number(e.confidence.toFixed(2)), channels: e.channels, dateTime: null, recordingDurationS: durationS }))
+        : [{ onsetS: 0, durationS, eventType: 'bckg', confidence: null, channels: null, dateTime: null, recordingDurationS: durationS }];
+      writeSzcoreTsv(outPath, rows);
+      io.out(`wrote ${outPath}`);
     }
-    return 0;
   } finally {
     await engine.close();
   }

@@ -12,6 +12,8 @@ export interface PipelineContext<P> {
   readonly params: P;
   /** The input recording for pipelines whose `input` is 'recording'. */
   readonly recording: Recording | null;
+  /** The stored model for pipelines that declare `usesModel` (loaded by the runner, not the worker). */
+  readonly model: PipelineModel | null;
   /** Reports progress in [0, 1]; cheap to call often (the runner throttles). */
   progress(fraction: number, message?: string): void;
   log(message: string, level?: LogLevel): void;
@@ -20,8 +22,23 @@ export interface PipelineContext<P> {
   throwIfCancelled(): void;
 }
 
+/** A model from the project's models table, handed to the worker with its weights. */
+export interface PipelineModel {
+  id: number;
+  name: string;
+  format: string;
+  meta: Record<string, unknown>;
+  weights: Uint8Array;
+}
+
 export interface PipelineDefinition<P = unknown> extends PipelineInfo {
   readonly params: z.ZodType<P>;
+  /**
+   * Models of this `pipeline` name the run needs: the runner picks params.modelId (or the latest
+   * such model), records the id in the run's params so the run can be reproduced, and passes the
+   * weights to the worker (workers never open the project file).
+   */
+  readonly usesModel?: string;
   run(context: PipelineContext<P>): Promise<ResultItem[]>;
 }
 

@@ -1,12 +1,14 @@
 /** Messages between the job runner (main thread) and a pipeline worker. */
 import type { LogLevel, Recording } from '../../shared/api/index.js';
 import type { ResultItem } from '../store/index.js';
+import type { PipelineModel } from './pipeline.js';
 
 export interface WorkerInput {
   moduleUrl: string;
   runId: number;
   params: unknown;
   recording: Recording | null;
+  model: PipelineModel | null;
   /** Int32Array view: [0] becomes 1 when the run is cancelled. Shared so checks cost no messages. */
   cancelFlag: SharedArrayBuffer;
 }

@@ -55,5 +55,6 @@ export async function builtinPipelines(): Promise<PipelineRegistry> {
   const registry = new PipelineRegistry();
   await registry.register(siblingModuleUrl(import.meta.url, '../pipelines/rms/index'));
   await registry.register(siblingModuleUrl(import.meta.url, '../pipelines/seizure/index'));
+  await registry.register(siblingModuleUrl(import.meta.url, '../pipelines/seizure/neural-pipeline'));
   return registry;
 }

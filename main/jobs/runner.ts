@@ -75,9 +75,11 @@ export class JobRunner {
       if (recordingId === null) throw new ValidationError('recordingId', `pipeline "${pipelineName}" needs a recording`);
       if (!this.store.recordings.get(recordingId)) throw new NotFoundError(`recording ${recordingId}`);
     }
+    const params = parsed.data as Record<string, unknown>;
+    if (definition.usesModel) params.modelId = this.resolveModel(definition.usesModel, params.modelId);
     const run = this.store.runs.create({
       pipeline: pipelineName,
-      params: parsed.data as Record<string, unknown>,
+      params,
       recordingId: definition.input === 'recording' ? recordingId : null,
       codeVersion: this.options.codeVersion,
     });
@@ -85,6 +87,18 @@ export class JobRunner {
     this.queue.push(run.id);
     this.pump();
     return this.store.runs.get(run.id)!;
+  }
+
+  /** The id of the model a run will use: the one asked for, or the latest of its kind. */
+  private resolveModel(modelPipeline: string, requested: unknown): number {
+    if (requested !== undefined && requested !== null) {
+      const model = typeof requested === 'number' ? this.store.models.get(requested) : undefined;
+      if (!model || model.pipeline !== modelPipeline) throw new NotFoundError(`${modelPipeline} model ${String(requested)}`);
+      return model.id;
+    }
+    const latest = this.store.models.list(modelPipeline).at(-1);
+    if (!latest) throw new ValidationError('modelId', `no ${modelPipeline} model in this project; train one first (cajal seizure train --project …)`);
+    return latest.id;
   }
 
   cancel(runId: number): Run {
@@ -145,10 +159,12 @@ export class JobRunner {
 
   private launch(runId: number): void {
     const run = this.store.runs.get(runId)!;
-    const { moduleUrl } = this.registry.get(run.pipeline);
+    const { moduleUrl, definition } = this.registry.get(run.pipeline);
     const recording: Recording | null = run.recordingId === null ? null : (this.store.recordings.get(run.recordingId) ?? null);
+    const stored = definition.usesModel ? this.store.models.get(run.params.modelId as number) : undefined;
+    const model = stored ? { id: stored.id, name: stored.name, format: stored.format, meta: stored.meta, weights: stored.weights } : null;
     const cancelFlag = new SharedArrayBuffer(4);
-    const input: WorkerInput = { moduleUrl, runId, params: run.params, recording, cancelFlag };
+    const input: WorkerInput = { moduleUrl, runId, params: run.params, recording, model, cancelFlag };
     this.store.runs.markRunning(runId);
     // From source (tests, tsx) the worker is TypeScript and goes through a bootstrap that registers
     // tsx's loader (execArgv `--import tsx` does not reach worker threads on Node 20).

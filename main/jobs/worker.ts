@@ -23,6 +23,7 @@ async function main(): Promise<void> {
     runId: input.runId,
     params: input.params,
     recording: input.recording,
+    model: input.model,
     progress(fraction, message = '') {
       const now = Date.now();
       if (fraction < 1 && now - lastProgressAt < PROGRESS_INTERVAL_MS) return;

@@ -4,10 +4,12 @@
  * same model on the real Ombao recording (8 channels at 100 Hz, never seen in training: printed,
  * not asserted); and the `seizure train` / `seizure eval` CLI functions end to end.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../main/cli/main.js';
 import { seizureEval, seizureTrain } from '../../main/cli/seizure-neural.js';
+import { Engine } from '../../main/engine/index.js';
 import { activateBackend, type Tfjs } from '../../main/compute/index.js';
 import { ValidationError } from '../../main/errors.js';
 import { detectNeural, recordingSeizures, trainNeural, type TrainResult } from '../../main/pipelines/seizure/neural/index.js';
@@ -104,6 +106,23 @@ describe('neural seizure detector, trained on synthetic recordings', () => {
     const store = Store.open(project, { create: false });
     expect(store.models.list('seizure-neural').map((m) => m.name)).toEqual(['synthetic']);
     store.close();
+
+    // `cajal seizure detect` runs both detectors as project runs (the neural one with the stored
+    // model, recorded in its params) and writes one SzCORE TSV each.
+    lines.length = 0;
+    expect(await runCli(['import', project, unseen], io)).toBe(0);
+    const hypothesis = join(tmp.dir, 'unseen-hyp.tsv');
+    const detected = await runCli(['seizure', 'detect', project, '1', '--out', hypothesis], io);
+    expect(detected, lines.filter((line) => line.startsWith('ERR')).join('\n')).toBe(0);
+    for (const detector of ['classical', 'neural']) {
+      const tsv = readFileSync(join(tmp.dir, `unseen-hyp.${detector}.tsv`), 'utf8');
+      expect(tsv.trim().split('\n').filter((row) => row.includes('\tsz\t'))).toHaveLength(UNSEEN.length);
+    }
+    const engine = await Engine.open({ projectPath: project, create: false });
+    const neuralRun = engine.store.runs.list().find((run) => run.pipeline === 'seizure-neural')!;
+    expect(neuralRun.params.modelId).toBe(1);
+    expect(engine.triage.runs(1).map((run) => run.pipeline).sort()).toEqual(['seizure-classical', 'seizure-neural']);
+    await engine.close();
 
     lines.length = 0;
     expect(await seizureEval([unseen], { model: out, backend: 'wasm' }, io)).toBe(0);

@@ -1,0 +1,49 @@
+/**
+ * Seizure detection pipeline (neural detector): the project's trained seizure-neural model, loaded
+ * by the runner from the models table, streamed over the recording like the classical detector,
+ * writing the same results (1 Hz probability trace and events) so triage treats both alike.
+ */
+import { z } from 'zod';
+import { activateBackend, selectBackend } from '../../compute/index.js';
+import { ValidationError } from '../../errors.js';
+import type { PipelineDefinition } from '../../jobs/pipeline.js';
+import { detectNeural, modelFromBundle, NeuralDetectionParams } from './neural/index.js';
+
+const Params = NeuralDetectionParams.extend({
+  /** Model in the project's models table; the runner fills in the latest when omitted. */
+  modelId: z.number().int().positive().optional(),
+}).strict();
+type Params = z.infer<typeof Params>;
+
+const seizureNeural: PipelineDefinition<Params> = {
+  name: 'seizure-neural',
+  title: 'Detect seizures (neural)',
+  description: 'The project’s trained TensorFlow.js seizure model over per-second spectral features of every channel; events by the same hysteresis as the classical detector.',
+  input: 'recording',
+  usesModel: 'seizure-neural',
+  params: Params,
+  async run(context) {
+    const { recording, model } = context;
+    if (!recording) throw new ValidationError('recordingId', 'seizure detection needs a recording');
+    if (!model) throw new ValidationError('modelId', 'no seizure-neural model was given to this run');
+    const backend = await selectBackend();
+    const tf = await activateBackend(backend.selected);
+    context.log(`model #${model.id} "${model.name}" on the ${backend.selected} backend`);
+    const neural = await modelFromBundle(tf, model.weights, `model #${model.id}`);
+    const { modelId: _modelId, ...detection } = context.params;
+    const output = detectNeural(recording.sourcePath, neural, detection, {
+      onProgress: (doneS, totalS) => {
+        context.throwIfCancelled();
+        context.progress(doneS / totalS, `${Math.round(doneS / 60)} / ${Math.round(totalS / 60)} min`);
+      },
+    });
+    if (output.missing.length) context.log(`not in this recording (detector uses the others): ${output.missing.join(', ')}`, 'warn');
+    context.log(`${output.events.length} event(s) on ${output.electrodes.length} channels`);
+    return [
+      { key: 'events', value: { detector: 'neural', modelId: model.id, params: context.params, events: output.events, electrodes: output.electrodes } },
+      { key: 'probability', value: { rateHz: 1, note: 'probability of the 4 s window ending at each second' }, array: { data: output.probabilities, shape: [output.probabilities.length] } },
+    ];
+  },
+};
+
+export default seizureNeural;

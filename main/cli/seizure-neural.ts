@@ -19,6 +19,7 @@ import {
   evaluateNeuralLoro,
   exportModel,
   importModel,
+  isSeizureText,
   recordingSeizures,
   saveNeuralModel,
   tfFor,
@@ -64,6 +65,41 @@ function trainingRecordings(files: readonly string[], io: Output): TrainingRecor
     io.out(`${file}: ${seizures.length} seizure${seizures.length === 1 ? '' : 's'} (${source})`);
     return { file, seizures };
   });
+}
+
+/**
+ * The project's recordings as training data: seizures annotated in the files (or beside them) plus
+ * those marked in the project — accepted triage decisions and reviewers' "seizure…"/"sz…"
+ * annotations (rejected decisions excluded), merged where they overlap.
+ */
+function projectTrainingRecordings(projectPath: string, io: Output): TrainingRecording[] {
+  const store = Store.open(projectPath, { create: false });
+  try {
+    return store.recordings.list().map((recording) => {
+      const fromFile = existsSync(recording.sourcePath) ? recordingSeizures(recording.sourcePath) : { seizures: [], source: 'missing source', warnings: [`${recording.sourcePath}: no such file`] };
+      for (const warning of fromFile.warnings) io.err(`cajal: warning: ${warning}`);
+      const marked: TimeEvent[] = store.annotations
+        .current(recording.id)
+        .filter((a) => (a.label.startsWith('seizure accepted') || isSeizureText(a.label)) && !a.label.startsWith('seizure rejected'))
+        .map((a) => [a.onsetS, a.onsetS + a.durationS]);
+      const seizures = mergeEvents([...fromFile.seizures, ...marked]);
+      io.out(`#${recording.id} ${recording.sourcePath}: ${seizures.length} seizure${seizures.length === 1 ? '' : 's'} (${fromFile.source}${marked.length ? ` + ${marked.length} marked in the project` : ''})`);
+      return { file: recording.sourcePath, seizures };
+    });
+  } finally {
+    store.close();
+  }
+}
+
+function mergeEvents(events: TimeEvent[]): TimeEvent[] {
+  const sorted = [...events].sort((a, b) => a[0] - b[0]);
+  const merged: [number, number][] = [];
+  for (const [start, end] of sorted) {
+    const last = merged.at(-1);
+    if (last && start <= last[1]) last[1] = Math.max(last[1], end);
+    else merged.push([start, end]);
+  }
+  return merged;
 }
 
 function trainOptions(options: SeizureNeuralCommonOptions): NeuralTrainOptionsInput {
@@ -117,7 +153,8 @@ export async function seizureTrain(files: readonly string[], options: SeizureTra
   if (!options.out && !options.project) throw new ValidationError('out', 'say where the model goes: an output folder (--out) and/or a project (--project)');
   const projectPath = options.project ? resolve(options.project) : null;
   if (projectPath && !existsSync(projectPath)) throw new FileAccessError(projectPath, 'no such project file (create it with cajal init)');
-  const recordings = trainingRecordings(files, io);
+  // No files: train on the project's own recordings and their seizure annotations.
+  const recordings = files.length === 0 && projectPath ? projectTrainingRecordings(projectPath, io) : trainingRecordings(files, io);
   if (!recordings.some((r) => r.seizures.length)) throw new ValidationError('seizures', 'none of the files has a seizure annotation ("seizure…"/"sz…" EDF+ annotations or a <name>_events.tsv beside the file)');
   const result = await trainNeural(recordings, trainOptions(options), reporter(io));
   io.out(

@@ -124,6 +124,12 @@ describe('neural seizure detector, trained on synthetic recordings', () => {
     expect(engine.triage.runs(1).map((run) => run.pipeline).sort()).toEqual(['seizure-classical', 'seizure-neural']);
     await engine.close();
 
+    // Without files, training uses the project's recordings and their seizure annotations.
+    lines.length = 0;
+    expect(await runCli(['seizure', 'train', '--project', project, '--name', 'from the project', '--max-epochs', '5'], io)).toBe(0);
+    expect(lines.join('\n')).toMatch(/^#1 .*unseen.*: 2 seizures \(.*_events\.tsv\)$/m);
+    expect(lines.join('\n')).toMatch(/stored model #2 in/);
+
     lines.length = 0;
     expect(await seizureEval([unseen], { model: out, backend: 'wasm' }, io)).toBe(0);
     const scored = lines.join('\n');

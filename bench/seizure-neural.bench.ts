@@ -17,7 +17,7 @@ import { buildModel, detectNeural, FEATURE_COUNT, FEATURE_NAMES, FEATURE_VERSION
 import { seconds } from './timing.js';
 import type { BenchResult } from './types.js';
 
-const HOURS = Number(process.env.CAJAL_BENCH_NEURAL_HOURS ?? 2);
+const HOURS = Number(process.env.CAJAL_BENCH_NEURAL_HOURS ?? process.env.CAJAL_BENCH_HOURS ?? 24);
 const RATE = 256;
 
 /** Pink-ish background: a random walk pulled back to zero, different per channel. */

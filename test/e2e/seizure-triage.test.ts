@@ -6,10 +6,11 @@
  * reviewed" still there after a reload, the SzCORE TSV export checked on disk, the printable report,
  * and a screenshot (test-results/seizure-triage.png) as the artifact.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../main/cli/main.js';
 import { openAppSession, type AppSession } from '../helpers/app-session.js';
 import { hasChromium, SKIP_NO_CHROMIUM } from '../helpers/browser.js';
 import { dataFile, hasSharedData, REPO_ROOT, SKIP_NO_DATA } from '../helpers/data.js';
@@ -159,6 +160,12 @@ describe.skipIf(skipReason !== null)('seizure triage in Chromium', () => {
     expect(rows[0]).toBe('onset\tduration\teventType\tconfidence\tchannels\tdateTime\trecordingDuration');
     expect(rows).toHaveLength(2);
     expect(rows[1]!.split('\t').slice(0, 3)).toEqual(['180.00', '146.00', 'sz']);
+    // The scorer reads the export back: against the recording's annotated seizure, one hit.
+    const reference = join(tmp.dir, 'reference.tsv');
+    writeFileSync(reference, 'onset\tduration\teventType\tconfidence\tchannels\tdateTime\trecordingDuration\n163.39\t162.61\tsz\tn/a\tn/a\tn/a\t326.00\n');
+    const scored: string[] = [];
+    expect(await runCli(['seizure', 'score', reference, tsv], { out: (line) => scored.push(line), err: (line) => scored.push(line) })).toBe(0);
+    expect(scored.join('\n')).toMatch(/^TP \/ FP \/ ref\s+1 \/ 0 \/ 1/m);
 
     const bids = join(tmp.dir, 'sub-01_task-eeg_events.tsv');
     await page.getByLabel('Export accepted events to path').fill(bids);

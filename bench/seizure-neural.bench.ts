@@ -10,47 +10,17 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { BackendName } from '../shared/api/index.js';
-import { writeEdfFile } from '../main/io/edf/index.js';
 import { ClassicalDetectionParams, detectClassical } from '../main/pipelines/seizure/index.js';
-import { SZCORE_ELECTRODES } from '../main/pipelines/seizure/input.js';
 import { buildModel, detectNeural, FEATURE_COUNT, FEATURE_NAMES, FEATURE_VERSION, tfFor } from '../main/pipelines/seizure/neural/index.js';
+import { backgroundEdfName, generateBackgroundEdf } from './seizure.bench.js';
 import { seconds } from './timing.js';
 import type { BenchResult } from './types.js';
 
 const HOURS = Number(process.env.CAJAL_BENCH_NEURAL_HOURS ?? process.env.CAJAL_BENCH_HOURS ?? 24);
-const RATE = 256;
-
-/** Pink-ish background: a random walk pulled back to zero, different per channel. */
-function generate(path: string): void {
-  let seed = 77;
-  const level = SZCORE_ELECTRODES.map(() => 0);
-  const record = new Float64Array(RATE);
-  writeEdfFile(path, {
-    dataRecordDurationS: 1,
-    recordCount: Math.round(HOURS * 3600),
-    signals: SZCORE_ELECTRODES.map((electrode, c) => ({
-      label: `EEG ${electrode}-REF`,
-      physicalDimension: 'uV',
-      physicalMin: -3000,
-      physicalMax: 3000,
-      samplesPerRecord: RATE,
-      values: () => {
-        let x = level[c]!;
-        for (let i = 0; i < RATE; i++) {
-          seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
-          x = 0.9 * x + 12 * (seed / 4294967296 - 0.5);
-          record[i] = x;
-        }
-        level[c] = x;
-        return record;
-      },
-    })),
-  });
-}
 
 export async function benchSeizureNeural(dir: string): Promise<BenchResult[]> {
-  const path = join(dir, `seizure-neural-${HOURS}h.edf`);
-  if (!existsSync(path)) generate(path);
+  const path = join(dir, backgroundEdfName(HOURS));
+  if (!existsSync(path)) generateBackgroundEdf(path, HOURS);
   const backend = process.env.CAJAL_BENCH_BACKEND ? BackendName.parse(process.env.CAJAL_BENCH_BACKEND) : undefined;
   const tf = await tfFor(backend);
   const lagsS = [0, 2, 4];

@@ -14,13 +14,13 @@ const HOURS = Number(process.env.CAJAL_BENCH_HOURS ?? 24);
 const RATE = 256;
 
 /** Background: AR(1)-coloured noise per channel (cheap to make for a day of data). */
-function generate(path: string): void {
+export function generateBackgroundEdf(path: string, hours: number): void {
   let state = 2024;
   const state0 = SZCORE_ELECTRODES.map(() => 0);
   const record = new Float64Array(RATE);
   writeEdfFile(path, {
     dataRecordDurationS: 1,
-    recordCount: HOURS * 3600,
+    recordCount: Math.round(hours * 3600),
     signals: SZCORE_ELECTRODES.map((electrode, c) => ({
       label: `EEG ${electrode}-REF`,
       physicalDimension: 'uV',
@@ -41,9 +41,14 @@ function generate(path: string): void {
   });
 }
 
+/** Both seizure benchmarks read the same generated file when run together. */
+export function backgroundEdfName(hours: number): string {
+  return `seizure-background-${hours}h.edf`;
+}
+
 export function benchSeizure(dir: string): BenchResult[] {
-  const path = join(dir, `seizure-${HOURS}h.edf`);
-  if (!existsSync(path)) generate(path);
+  const path = join(dir, backgroundEdfName(HOURS));
+  if (!existsSync(path)) generateBackgroundEdf(path, HOURS);
   const params = ClassicalDetectionParams.parse({ requireAllChannels: true });
   const elapsed = seconds(() => detectClassical(path, params));
   return [{ name: `seizure: classical detector on ${HOURS} h × 19 ch × 256 Hz, × real time (target > 1000)`, value: (HOURS * 3600) / elapsed, unit: '× real time' }];

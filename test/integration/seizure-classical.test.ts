@@ -12,6 +12,8 @@ import { EdfReader } from '../../main/io/edf/index.js';
 import { detectClassical, ClassicalDetectionParams } from '../../main/pipelines/seizure/index.js';
 import { selectInputChannels } from '../../main/pipelines/seizure/input.js';
 import { dataFile, hasSharedData, SKIP_NO_DATA } from '../helpers/data.js';
+
+if (!hasSharedData()) console.warn(`seizure-classical: real-data tests skipped: ${SKIP_NO_DATA}`);
 import { writeSeizureEdf } from '../helpers/seizure-edf.js';
 import { tempDir } from '../helpers/tmp.js';
 

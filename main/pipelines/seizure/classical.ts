@@ -10,6 +10,7 @@
  * All thresholds are patient-independent defaults, listed in DEFAULT_CLASSICAL_PARAMS.
  */
 import { hann, realPowerSpectrum } from '../../signal/index.js';
+import { RunningQuantile } from './running-quantile.js';
 
 export interface ClassicalParams {
   windowS: number;
@@ -50,52 +51,13 @@ export interface DetectedEvent {
 
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
 
-function quantile(sorted: readonly number[], q: number): number {
-  if (!sorted.length) return Number.NaN;
-  const position = (sorted.length - 1) * q;
-  const low = Math.floor(position);
-  const high = Math.ceil(position);
-  return sorted[low]! + (sorted[high]! - sorted[low]!) * (position - low);
-}
-
-/** Keeps the last `capacity` values of a channel's line length, sorted, for its background quantile. */
-class Background {
-  private readonly order: number[] = [];
-  private readonly sorted: number[] = [];
-  constructor(private readonly capacity: number) {}
-
-  quantile(q: number): number {
-    return quantile(this.sorted, q);
-  }
-
-  push(value: number): void {
-    this.order.push(value);
-    this.sorted.splice(this.insertionIndex(value), 0, value);
-    if (this.order.length > this.capacity) {
-      const dropped = this.order.shift()!;
-      this.sorted.splice(this.insertionIndex(dropped), 1);
-    }
-  }
-
-  private insertionIndex(value: number): number {
-    let lo = 0;
-    let hi = this.sorted.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (this.sorted[mid]! < value) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  }
-}
-
 /**
  * Streaming detector: feed it one second of 256 Hz input at a time (all channels) and it returns
  * the probability of the window ending at that second; `finish` closes any open event.
  */
 export class ClassicalDetector {
   private readonly history: Float64Array[];
-  private readonly backgrounds: Background[];
+  private readonly backgrounds: RunningQuantile[];
   private readonly window: Float64Array;
   private readonly segment: Float64Array;
   private readonly power: Float64Array;
@@ -110,7 +72,7 @@ export class ClassicalDetector {
   ) {
     const windowSamples = Math.round(params.windowS * rateHz);
     this.history = electrodes.map(() => new Float64Array(windowSamples));
-    this.backgrounds = electrodes.map(() => new Background(params.backgroundS));
+    this.backgrounds = electrodes.map(() => new RunningQuantile(params.backgroundS));
     this.window = hann(windowSamples);
     this.segment = new Float64Array(windowSamples);
     this.power = new Float64Array(Math.floor(windowSamples / 2) + 1);

@@ -2,23 +2,15 @@
  * Seizure detection pipeline (classical detector): streams the recording in one-minute chunks
  * through the SzCORE standard input, writes the 1 Hz probability trace and the detected events.
  */
-import { z } from 'zod';
 import { ValidationError } from '../../errors.js';
 import { EdfReader } from '../../io/edf/index.js';
 import type { PipelineDefinition } from '../../jobs/pipeline.js';
 import { ClassicalDetector, DEFAULT_CLASSICAL_PARAMS, type DetectedEvent } from './classical.js';
 import { readStandardInput, selectInputChannels, SZCORE_RATE_HZ } from './input.js';
+import { DetectionParams } from './params.js';
 
-export const ClassicalDetectionParams = z
-  .object({
-    /** Refuse recordings without all 19 SzCORE channels (true), or use the EEG channels present. */
-    requireAllChannels: z.boolean().default(false),
-    onThreshold: z.number().min(0).max(1).default(DEFAULT_CLASSICAL_PARAMS.onThreshold),
-    offThreshold: z.number().min(0).max(1).default(DEFAULT_CLASSICAL_PARAMS.offThreshold),
-    minEventS: z.number().min(0).default(DEFAULT_CLASSICAL_PARAMS.minEventS),
-  })
-  .strict();
-export type ClassicalDetectionParams = z.infer<typeof ClassicalDetectionParams>;
+export const ClassicalDetectionParams = DetectionParams;
+export type ClassicalDetectionParams = DetectionParams;
 
 const CHUNK_S = 60;
 

@@ -5,29 +5,21 @@
  * the recording. The 1 Hz probability trace becomes events through the classical detector's own
  * hysteresis (same thresholds and holds), so both detectors' events mean the same thing.
  */
-import { z } from 'zod';
 import { ValidationError } from '../../../errors.js';
 import { EdfReader } from '../../../io/edf/index.js';
 import { CancelledError } from '../../../jobs/pipeline.js';
 import { ClassicalDetector, DEFAULT_CLASSICAL_PARAMS, type ClassicalParams, type DetectedEvent } from '../classical.js';
 import type { DetectionOutput } from '../index.js';
 import { readStandardInput, selectInputChannels, SZCORE_RATE_HZ } from '../input.js';
+import { DetectionParams } from '../params.js';
 import { FEATURE_COUNT, FEATURE_WINDOW_S, FeatureExtractor } from './features.js';
 import { inputWidth, type NeuralSeizureModel } from './model.js';
 import { fillWindow, FIRST_READY_SECOND, WindowPredictor, type FrameSpan } from './windows.js';
 
 export const CHUNK_S = 60;
 
-export const NeuralDetectionParams = z
-  .object({
-    /** Refuse recordings without all 19 SzCORE channels (true), or use the EEG channels present. */
-    requireAllChannels: z.boolean().default(false),
-    onThreshold: z.number().min(0).max(1).default(DEFAULT_CLASSICAL_PARAMS.onThreshold),
-    offThreshold: z.number().min(0).max(1).default(DEFAULT_CLASSICAL_PARAMS.offThreshold),
-    minEventS: z.number().min(0).default(DEFAULT_CLASSICAL_PARAMS.minEventS),
-  })
-  .strict();
-export type NeuralDetectionParams = z.infer<typeof NeuralDetectionParams>;
+export const NeuralDetectionParams = DetectionParams;
+export type NeuralDetectionParams = DetectionParams;
 
 export interface StreamOptions {
   requireAllChannels?: boolean;

@@ -45,7 +45,11 @@ export interface DetectedEvent {
   durationS: number;
   /** Mean probability over the event. */
   confidence: number;
-  /** Electrodes that voted for the event most often. */
+  /**
+   * Electrodes that voted for the event most often. They are judged on the common-average
+   * reference SzCORE prescribes, so a seizure spread over most electrodes also shows, inverted, in
+   * the few it spares: read this as "where the change is largest", not as a localisation.
+   */
   channels: string[];
 }
 

@@ -72,6 +72,10 @@ export async function inspectRecording(file: string): Promise<InspectedRecording
   let durationS: number;
   try {
     durationS = reader.durationS; // reads EDF+D record times, and checks them
+    // Annotation-only files (e.g. Sleep-EDF hypnograms) last as long as their annotations reach.
+    if (reader.dataSignals().length === 0) {
+      durationS = Math.max(durationS, ...reader.annotations().map((a) => a.onsetS + a.durationS));
+    }
   } finally {
     reader.close();
   }

@@ -95,3 +95,13 @@ describe.skipIf(!hasSharedData())('EDF reader conformance with MNE-Python', () =
     }
   });
 });
+
+describe.skipIf(!hasSharedData())('annotation-only EDF+ import', () => {
+  it('gives a hypnogram the duration its annotations span', async () => {
+    const { inspectRecording } = await import('../../main/io/recording.js');
+    const inspected = await inspectRecording(dataFile('eeg', 'sleep_edf_SC4001EC-Hypnogram.edf'));
+    expect(inspected.metadata.channelCount).toBe(0);
+    // max(onset + duration) over MNE's 154 annotations (edf-mne.json): 86400 s.
+    expect(inspected.metadata.durationS).toBe(86400);
+  });
+});

@@ -11,7 +11,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { BackendName } from '../shared/api/index.js';
 import { ClassicalDetectionParams, detectClassical } from '../main/pipelines/seizure/index.js';
-import { buildModel, detectNeural, FEATURE_COUNT, FEATURE_NAMES, FEATURE_VERSION, tfFor } from '../main/pipelines/seizure/neural/index.js';
+import { buildModel, detectNeural, tfFor, untrainedConfig } from '../main/pipelines/seizure/neural/index.js';
 import { backgroundEdfName, generateBackgroundEdf } from './seizure.bench.js';
 import { seconds } from './timing.js';
 import type { BenchResult } from './types.js';
@@ -23,18 +23,7 @@ export async function benchSeizureNeural(dir: string): Promise<BenchResult[]> {
   if (!existsSync(path)) generateBackgroundEdf(path, HOURS);
   const backend = process.env.CAJAL_BENCH_BACKEND ? BackendName.parse(process.env.CAJAL_BENCH_BACKEND) : undefined;
   const tf = await tfFor(backend);
-  const lagsS = [0, 2, 4];
-  const neural = buildModel(tf, {
-    featureVersion: FEATURE_VERSION,
-    featureNames: [...FEATURE_NAMES],
-    windowS: 4,
-    lagsS,
-    featureMean: new Array<number>(FEATURE_COUNT * lagsS.length).fill(0),
-    featureStd: new Array<number>(FEATURE_COUNT * lagsS.length).fill(1),
-    hiddenUnits: [16, 8],
-    seed: 1,
-    training: {},
-  });
+  const neural = buildModel(tf, untrainedConfig([0, 2, 4], 1));
   const durationS = HOURS * 3600;
   try {
     const neuralS = seconds(() => detectNeural(path, neural, { requireAllChannels: true }));

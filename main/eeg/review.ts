@@ -17,7 +17,7 @@ import {
 } from '../../shared/api/index.js';
 import { ConflictError, FileAccessError, NotFoundError, ValidationError } from '../errors.js';
 import { EdfReader, type EdfAnnotation } from '../io/edf/index.js';
-import { applyDisplayFilter, applyMontage, compressedSpectralArray, normaliseLabel, resolveMontage, validateMontage } from '../signal/index.js';
+import { applyDisplayFilter, applyMontage, compressedSpectralArray, normaliseLabel, resolveMontage } from '../signal/index.js';
 import type { Store } from '../store/index.js';
 import { minMaxDecimate } from './decimate.js';
 import { writeAnnotationsEdf, writeBidsEvents } from './export.js';
@@ -134,7 +134,6 @@ export class EegReview {
     const readStart = Math.max(0, request.startS - pad);
     const readEnd = request.startS + request.durationS + (zeroPhase ? pad : 0);
     const window = reader.readWindow(readStart, readEnd - readStart, signals.map((s) => s.index));
-    validateMontage(derivations, labels);
     const derived = applyMontage(derivations, labels, window.data);
     const channels = derivations.map((derivation, k) => {
       const source = signals[labels.indexOf(derivation.plus)]!;

@@ -17,11 +17,10 @@ import {
   detectNeural,
   exportModel,
   FEATURE_COUNT,
-  FEATURE_NAMES,
-  FEATURE_VERSION,
   FeatureExtractor,
   hysteresisEvents,
   importModel,
+  untrainedConfig,
   inputWidth,
   loadNeuralModel,
   modelFromBundle,
@@ -40,17 +39,7 @@ import { Store } from '../../main/store/index.js';
 import { writeSeizureEdf } from '../helpers/seizure-edf.js';
 import { tempDir } from '../helpers/tmp.js';
 
-const config = (lagsS: number[]): NeuralModelConfig => ({
-  featureVersion: FEATURE_VERSION,
-  featureNames: [...FEATURE_NAMES],
-  windowS: 4,
-  lagsS,
-  featureMean: new Array<number>(FEATURE_COUNT * lagsS.length).fill(0),
-  featureStd: new Array<number>(FEATURE_COUNT * lagsS.length).fill(1),
-  hiddenUnits: [16, 8],
-  seed: 3,
-  training: {},
-});
+const config = (lagsS: number[]): NeuralModelConfig => untrainedConfig(lagsS, 3);
 
 const weightsOf = (model: tfTypes.LayersModel) => model.getWeights().map((w) => Array.from(w.dataSync()));
 

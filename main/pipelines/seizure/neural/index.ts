@@ -23,6 +23,7 @@ export {
   modelToBundle,
   modelToFiles,
   NeuralModelConfig,
+  untrainedConfig,
   type ModelFiles,
   type NeuralSeizureModel,
 } from './model.js';

@@ -61,6 +61,24 @@ export function inputWidth(config: Pick<NeuralModelConfig, 'lagsS'>): number {
   return FEATURE_COUNT * config.lagsS.length;
 }
 
+/**
+ * The configuration of a model before training: identity feature normalisation, the default
+ * layer sizes. Used by tests and benchmarks that need a model without training one.
+ */
+export function untrainedConfig(lagsS: number[], seed: number): NeuralModelConfig {
+  return {
+    featureVersion: FEATURE_VERSION,
+    featureNames: [...FEATURE_NAMES],
+    windowS: 4,
+    lagsS,
+    featureMean: new Array<number>(FEATURE_COUNT * lagsS.length).fill(0),
+    featureStd: new Array<number>(FEATURE_COUNT * lagsS.length).fill(1),
+    hiddenUnits: [16, 8],
+    seed,
+    training: {},
+  };
+}
+
 /** A fresh, seeded model (the same seed gives the same initial weights). */
 export function buildModel(tf: Tfjs, config: NeuralModelConfig): NeuralSeizureModel {
   const [h1, h2] = config.hiddenUnits;

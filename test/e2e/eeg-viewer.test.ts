@@ -10,7 +10,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeEdf } from '../../main/io/edf/index.js';
 import { dataFile, hasSharedData, REPO_ROOT, SKIP_NO_DATA } from '../helpers/data.js';
-import { openAppSession, type AppSession } from '../helpers/app-session.js';
+import { importByPath, openAppSession, type AppSession } from '../helpers/app-session.js';
 import { hasChromium, SKIP_NO_CHROMIUM } from '../helpers/browser.js';
 import type { Served } from '../helpers/serve.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -72,9 +72,7 @@ describe.skipIf(skipReason !== null)('EEG review viewer in Chromium', () => {
 
   it('imports the 64-channel EDF+ and opens it in Review', async () => {
     await page.goto(served.url);
-    await page.getByLabel('Path to a file on this machine').fill(EDF);
-    await page.getByRole('button', { name: 'Import' }).click();
-    await page.locator('tr', { hasText: FILE }).waitFor();
+    await importByPath(page, EDF);
     await openReview();
     await expect.poll(() => page.locator('.eeg-file').textContent()).toBe(FILE);
     // Recording start 2009-08-12 16:15:00 (header); page 1 of 13 (124 s in 10 s pages).

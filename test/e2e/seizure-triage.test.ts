@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../main/cli/main.js';
-import { openAppSession, type AppSession } from '../helpers/app-session.js';
+import { importByPath, openAppSession, type AppSession } from '../helpers/app-session.js';
 import { hasChromium, SKIP_NO_CHROMIUM } from '../helpers/browser.js';
 import { dataFile, hasSharedData, REPO_ROOT, SKIP_NO_DATA } from '../helpers/data.js';
 import type { Served } from '../helpers/serve.js';
@@ -53,9 +53,7 @@ describe.skipIf(skipReason !== null)('seizure triage in Chromium', () => {
 
   it('imports the recording and runs the classical detector from the Library', async () => {
     await page.goto(served.url);
-    await page.getByLabel('Path to a file on this machine').fill(EDF);
-    await page.getByRole('button', { name: 'Import' }).click();
-    await page.locator('tr', { hasText: FILE }).waitFor();
+    await importByPath(page, EDF);
     // No detection yet: Review shows no triage panel.
     await page.getByRole('button', { name: `Review ${FILE}`, exact: true }).click();
     await expect.poll(() => traces().getAttribute('aria-label'), { timeout: 20_000 }).toMatch(/^EEG traces, 8 channels/);

@@ -44,3 +44,10 @@ export async function openAppSession(options: { viewport?: { width: number; heig
     },
   };
 }
+
+/** Imports a file by typing its path in the Library, as a browser user does, and waits for its row. */
+export async function importByPath(page: Page, path: string): Promise<void> {
+  await page.getByLabel('Path to a file on this machine').fill(path);
+  await page.getByRole('button', { name: 'Import' }).click();
+  await page.locator('tr', { hasText: path.split('/').pop()! }).waitFor();
+}

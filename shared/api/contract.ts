@@ -17,6 +17,7 @@ import {
 } from './domain.js';
 import { eegCalls } from './eeg.js';
 import { seizureCalls } from './seizure.js';
+import { fisbeCalls } from './fisbe.js';
 
 export const API_VERSION = 1;
 
@@ -56,7 +57,7 @@ const coreCalls = {
   'compute.setBackend': { params: z.object({ backend: BackendName.nullable() }).strict(), result: BackendReport },
 } as const;
 
-export const calls = { ...coreCalls, ...eegCalls, ...seizureCalls } as const;
+export const calls = { ...coreCalls, ...eegCalls, ...seizureCalls, ...fisbeCalls } as const;
 
 /** Events pushed from the engine to every subscribed UI. */
 export const events = {

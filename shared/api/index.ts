@@ -3,3 +3,4 @@ export * from './contract.js';
 export * from './wire.js';
 export * from './eeg.js';
 export * from './seizure.js';
+export * from './fisbe.js';

@@ -123,39 +123,53 @@ export async function runPipeline(
     if (recordingId !== null && !Number.isInteger(recordingId)) {
       throw new ValidationError('recording', `expected a recording id (see \`cajal ls\`), got "${recordingArg}"`);
     }
-    let lastPercent = -1;
-    const unsubscribe = engine.subscribe((event) => {
-      if (event.name === 'run.progress') {
-        const percent = Math.floor(event.payload.fraction * 100);
-        if (percent !== lastPercent) {
-          lastPercent = percent;
-          io.err(`run ${event.payload.runId}: ${percent} % ${event.payload.message}`);
-        }
-      } else if (event.name === 'run.log') {
-        io.err(`run ${event.payload.runId} ${event.payload.line.level}: ${event.payload.line.message}`);
-      }
-    });
-    // Ctrl-C cancels the run cleanly instead of leaving it half-done.
-    let runId = 0;
-    const onSigint = () => {
-      if (runId) engine.runner.cancel(runId);
-    };
-    process.on('SIGINT', onSigint);
-    try {
-      const run = engine.runner.start(pipeline, recordingId, params);
-      runId = run.id;
-      io.out(`run ${run.id} started (${pipeline})`);
-      await engine.runner.idle();
-    } finally {
-      process.off('SIGINT', onSigint);
-      unsubscribe();
-    }
-    const finished = engine.store.runs.get(runId)!;
+    const finished = await startAndWait(engine, pipeline, recordingId, params, io);
     io.out(table(['id', 'pipeline', 'recording', 'status', 'progress', 'duration', 'created', 'error'], [runRow(finished)]));
-    for (const result of engine.store.results.list(runId)) io.out(`${result.key}: ${JSON.stringify(result.value)}`);
-    if (finished.status === 'failed') io.err(`cajal: run ${runId} failed: ${finished.error}`);
+    for (const result of engine.store.results.list(finished.id)) io.out(`${result.key}: ${JSON.stringify(result.value)}`);
     return finished.status === 'succeeded' ? 0 : 1;
   });
+}
+
+/**
+ * Starts a run and waits for it, printing progress and log lines to stderr; Ctrl-C cancels it
+ * cleanly instead of leaving it half-done. Returns the finished run.
+ */
+export async function startAndWait(
+  engine: Engine,
+  pipeline: string,
+  recordingId: number | null,
+  params: Record<string, unknown>,
+  io: Output,
+): Promise<Run> {
+  let lastPercent = -1;
+  const unsubscribe = engine.subscribe((event) => {
+    if (event.name === 'run.progress') {
+      const percent = Math.floor(event.payload.fraction * 100);
+      if (percent !== lastPercent) {
+        lastPercent = percent;
+        io.err(`run ${event.payload.runId}: ${percent} % ${event.payload.message}`);
+      }
+    } else if (event.name === 'run.log') {
+      io.err(`run ${event.payload.runId} ${event.payload.line.level}: ${event.payload.line.message}`);
+    }
+  });
+  let runId = 0;
+  const onSigint = () => {
+    if (runId) engine.runner.cancel(runId);
+  };
+  process.on('SIGINT', onSigint);
+  try {
+    const run = engine.runner.start(pipeline, recordingId, params);
+    runId = run.id;
+    io.out(`run ${run.id} started (${pipeline})`);
+    await engine.runner.idle();
+  } finally {
+    process.off('SIGINT', onSigint);
+    unsubscribe();
+  }
+  const finished = engine.store.runs.get(runId)!;
+  if (finished.status === 'failed') io.err(`cajal: run ${runId} failed: ${finished.error}`);
+  return finished;
 }
 
 export async function serve(projectPath: string, portArg: string | undefined, io: Output): Promise<number> {

@@ -7,6 +7,7 @@ import { UserError, describeError } from '../errors.js';
 import * as commands from './commands.js';
 import { info } from './info.js';
 import { seizure } from './seizure.js';
+import { fisbe } from './fisbe.js';
 
 export const USAGE = `usage: cajal <command> [options]
 
@@ -32,6 +33,11 @@ commands:
                                            the project and/or writes TF.js files
   seizure eval <file.edf>... [--model FOLDER]
                                            SzCORE scores of a TF.js model, or leave-one-recording-out
+  fisbe eval --gt GT --pred PRED [--partly] [--project P] [--out metrics.toml]
+             [--gt-dataset D] [--pred-dataset D] [--split-file sample_list_per_split.txt]
+                                           FISBe instance-segmentation metrics (official evaluator's
+                                           flylight preset), stored as a run (default project
+                                           ./fisbe.cajal); PRED a folder: every sample, aggregated
 
 exit codes: 0 ok, 1 user error, 2 internal error`;
 
@@ -62,6 +68,12 @@ export async function runCli(argv: string[], io: commands.Output): Promise<numbe
         seed: { type: 'string' },
         'max-epochs': { type: 'string' },
         param: { type: 'string', multiple: true },
+        gt: { type: 'string' },
+        pred: { type: 'string' },
+        partly: { type: 'boolean' },
+        'gt-dataset': { type: 'string' },
+        'pred-dataset': { type: 'string' },
+        'split-file': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -95,6 +107,8 @@ export async function runCli(argv: string[], io: commands.Output): Promise<numbe
         return info(positional(rest, 0, 'file'), io);
       case 'seizure':
         return await seizure(rest, values, io);
+      case 'fisbe':
+        return await fisbe(rest, values, io);
       case undefined:
         throw new UsageError(`missing command\n${USAGE}`);
       default:

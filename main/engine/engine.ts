@@ -14,6 +14,7 @@ import { codeVersion } from '../version.js';
 import { ComputeSettings } from './compute-settings.js';
 import { EegReview } from '../eeg/review.js';
 import { SeizureTriage } from '../eeg/triage.js';
+import { FisbeView } from '../segmentation/fisbe-view.js';
 
 export interface EngineOptions {
   projectPath: string;
@@ -39,6 +40,7 @@ export class Engine {
   readonly compute: ComputeSettings;
   readonly review: EegReview;
   readonly triage: SeizureTriage;
+  readonly fisbe: FisbeView;
   private readonly listeners = new Set<RunnerListener>();
   private unsubscribeRunner: () => void;
 
@@ -54,6 +56,7 @@ export class Engine {
     this.compute = new ComputeSettings(store.settings, forcedBackend);
     this.review = new EegReview(store);
     this.triage = new SeizureTriage(store);
+    this.fisbe = new FisbeView(store);
     this.unsubscribeRunner = runner.subscribe((event) => this.emit(event));
   }
 

@@ -6,6 +6,7 @@ import { API_VERSION, type CallName, type CallResult, type Calls, type ProjectIn
 import { NotFoundError } from '../errors.js';
 import type { Engine } from './engine.js';
 import { eegHandlers } from './eeg-handlers.js';
+import { fisbeHandlers } from './fisbe-handlers.js';
 
 export type Handlers = {
   [N in CallName]: (params: z.output<Calls[N]['params']>) => Promise<CallResult<N>> | CallResult<N>;
@@ -47,5 +48,6 @@ export function createHandlers(engine: Engine, host: HostInfo): Handlers {
       return engine.backendReport();
     },
     ...eegHandlers(engine),
+    ...fisbeHandlers(engine),
   };
 }

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../main/errors.js';
-import { isEulerInvariant, isSimple, skeletonize3d } from '../../main/pipelines/fisbe/skeletonize.js';
+import { isEulerInvariant, isSimple, skeletonize3d, skeletonize3dIndices } from '../../main/pipelines/fisbe/skeletonize.js';
 import { REPO_ROOT } from '../helpers/data.js';
 
 type Shape3 = [number, number, number];
@@ -107,10 +107,33 @@ describe('skeletonize3d = skimage.morphology.skeletonize_3d', () => {
     });
   }
 
+  it('skeletonize3dIndices: the same skeletons from and to sorted flat indices', () => {
+    for (const c of fixture.cases) {
+      const input = Uint32Array.from(indicesOf(decodeRuns(c.inputRuns, size(c.shape))));
+      const copy = input.slice();
+      expect(Array.from(skeletonize3dIndices(input, c.shape)), c.name).toEqual(c.skeleton);
+      expect(input).toEqual(copy);
+    }
+    expect(() => skeletonize3dIndices([3, 2], [2, 2, 2])).toThrow(ValidationError);
+    expect(() => skeletonize3dIndices([8], [2, 2, 2])).toThrow(ValidationError);
+    expect(() => skeletonize3dIndices([1.5], [2, 2, 2])).toThrow(ValidationError);
+    expect(skeletonize3dIndices([], [0, 3, 3]).length).toBe(0);
+  });
+
   it('treats any nonzero value as foreground', () => {
     const c = fixture.cases.find((k) => k.name === 'blob 24^3 seed 0')!;
     const mask = decodeRuns(c.inputRuns, size(c.shape)).map((v, i) => v * (1 + (i % 255)));
     expect(indicesOf(skeletonize3d(mask, c.shape))).toEqual(c.skeleton);
+  });
+
+  it('reads masks at any byte offset (views into larger buffers)', () => {
+    const c = fixture.cases.find((k) => k.name === 'thick blob 36x44x40')!;
+    const mask = decodeRuns(c.inputRuns, size(c.shape));
+    for (const offset of [1, 2, 3]) {
+      const buffer = new Uint8Array(mask.length + 8);
+      buffer.set(mask, offset);
+      expect(indicesOf(skeletonize3d(buffer.subarray(offset, offset + mask.length), c.shape))).toEqual(c.skeleton);
+    }
   });
 
   it('rejects a mask whose length does not match the shape', () => {

@@ -211,28 +211,51 @@ function mergeSorted(a: Uint32Array, b: Uint32Array, into: Uint32Array): number 
   return k;
 }
 
-/** Lee-94 thinning of a binary 3D mask, identical to skimage.morphology.skeletonize_3d (0.19–0.24). */
-export function skeletonize3d(mask: Uint8Array, shape: readonly [number, number, number]): Uint8Array {
-  const [depth, height, width] = shape;
+function checkShape(shape: readonly [number, number, number]): number {
   for (const [axis, extent] of shape.entries()) {
     if (!Number.isInteger(extent) || extent < 0) throw new ValidationError(`shape[${axis}]`, `must be a non-negative integer, got ${extent}`);
   }
-  if (mask.length !== depth * height * width) {
-    throw new ValidationError('mask', `has ${mask.length} voxels, shape ${depth}×${height}×${width} needs ${depth * height * width}`);
-  }
-  const out = new Uint8Array(mask.length);
-  if (mask.length === 0) return out;
+  return shape[0] * shape[1] * shape[2];
+}
 
+/** Lee-94 thinning of a binary 3D mask, identical to skimage.morphology.skeletonize_3d (0.19–0.24). */
+export function skeletonize3d(mask: Uint8Array, shape: readonly [number, number, number]): Uint8Array {
+  const size = checkShape(shape);
+  if (mask.length !== size) throw new ValidationError('mask', `has ${mask.length} voxels, shape ${shape.join('×')} needs ${size}`);
+  const out = new Uint8Array(size);
+  if (size === 0) return out;
+  for (const i of thin(nonzeroIndices(mask), shape)) out[i] = 1;
+  return out;
+}
+
+/**
+ * The same thinning for a sparse mask: the foreground as ascending flat C-order indices into `shape`
+ * in, the skeleton as ascending flat indices out. Skips the dense scan of the input and the dense
+ * output, which dominate for a thin instance in a large bounding box.
+ */
+export function skeletonize3dIndices(indices: ArrayLike<number>, shape: readonly [number, number, number]): Uint32Array {
+  const size = checkShape(shape);
+  const foreground = Uint32Array.from(indices);
+  for (let i = 0; i < foreground.length; i++) {
+    if (foreground[i] !== indices[i] || indices[i]! >= size || (i > 0 && foreground[i]! <= foreground[i - 1]!)) {
+      throw new ValidationError(`indices[${i}]`, `must be ascending integers below ${size} (the voxel count of ${shape.join('×')}), got ${indices[i]}`);
+    }
+  }
+  return thin(foreground, shape);
+}
+
+/** Thins the foreground `foreground` (ascending flat indices, overwritten) of a volume of `shape`. */
+function thin(foreground: Uint32Array, shape: readonly [number, number, number]): Uint32Array {
+  const [depth, height, width] = shape;
   // Padded image: one voxel of background on every side, so neighbourhoods never leave the array.
   const paddedWidth = width + 2;
   const paddedHeight = height + 2;
   const plane = paddedWidth * paddedHeight;
   const paddedSize = plane * (depth + 2);
-  if (paddedSize > MAX_PADDED_VOXELS) throw new ValidationError('shape', `${depth}×${height}×${width} is too large to thin in one piece`);
+  if (paddedSize > MAX_PADDED_VOXELS) throw new ValidationError('shape', `${shape.join('×')} is too large to thin in one piece`);
   const image = new Uint8Array(paddedSize);
 
   // Foreground voxels by padded index, ascending = raster order (z, y, x), the order of every scan.
-  const foreground = nonzeroIndices(mask);
   for (let i = 0; i < foreground.length; i++) {
     const flat = foreground[i]!;
     const x = flat % width;
@@ -345,13 +368,15 @@ export function skeletonize3d(mask: Uint8Array, shape: readonly [number, number,
     }
   }
 
-  for (const v of foreground) {
+  let kept = 0;
+  for (let i = 0; i < foreground.length; i++) {
+    const v = foreground[i]!;
     if (image[v] === 0) continue;
     const x = (v % paddedWidth) - 1;
     const row = (v - x - 1) / paddedWidth;
     const y = (row % paddedHeight) - 1;
     const z = (row - y - 1) / paddedHeight - 1;
-    out[(z * height + y) * width + x] = 1;
+    foreground[kept++] = (z * height + y) * width + x;
   }
-  return out;
+  return foreground.slice(0, kept);
 }

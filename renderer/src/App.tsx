@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import type { PipelineInfo, ProjectInfo } from '../../shared/api/index.js';
 import { errorMessage, useApi, useConnectionState } from './api/context.js';
 import { ErrorMessage } from './components/ErrorMessage.js';
@@ -11,11 +11,15 @@ import { LibraryView } from './views/LibraryView.js';
 import { RunsView } from './views/RunsView.js';
 import { SettingsView } from './views/SettingsView.js';
 
+// three.js is large: the Segmentation view loads as its own chunk when first shown.
+const SegmentationView = lazy(() => import('./fisbe/SegmentationView.js').then((module) => ({ default: module.SegmentationView })));
+
 const VIEWS = [
   { id: 'library', title: 'Library', key: '1' },
   { id: 'runs', title: 'Runs', key: '2' },
   { id: 'settings', title: 'Settings', key: '3' },
   { id: 'review', title: 'Review', key: '4' },
+  { id: 'segmentation', title: 'Segmentation', key: '5' },
 ] as const;
 type ViewId = (typeof VIEWS)[number]['id'];
 
@@ -42,7 +46,7 @@ export function App() {
     );
   }, [api]);
 
-  // Alt+1/2/3/4 switch views from anywhere, as in most desktop tools.
+  // Alt+1…5 switch views from anywhere, as in most desktop tools.
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
       if (!event.altKey || event.ctrlKey || event.metaKey) return;
@@ -103,6 +107,11 @@ export function App() {
             recordingId={reviewRecordingId ?? recordings.recordings[0]?.id ?? null}
             onSelectRecording={setReviewRecordingId}
           />
+        )}
+        {view === 'segmentation' && (
+          <Suspense fallback={<p className="empty">Loading the Segmentation view…</p>}>
+            <SegmentationView />
+          </Suspense>
         )}
       </main>
       <StatusBar project={project} backend={backend.report} connection={connection} />

@@ -1,0 +1,105 @@
+/**
+ * The React side of the 3D error view: a focusable box that owns a SegmentationScene (plain
+ * three.js, renderer/src/three) and feeds it instances, layers and the selection. `data-ready`
+ * turns "true" once every expected instance is in the scene and a frame with them has been drawn.
+ */
+import { useEffect, useRef, useState, type KeyboardEvent, type RefObject } from 'react';
+import { errorMessage } from '../api/context.js';
+import { SegmentationScene, type SceneInstance, type SceneLayers } from '../three/segmentationScene.js';
+
+export interface SceneHandle {
+  /** Frames a [z, y, x] box of one side, or the whole volume without one. */
+  frame(target: { side: 'gt' | 'pred'; bboxMin: [number, number, number]; bboxMax: [number, number, number] } | null): void;
+  reset(): void;
+}
+
+export function SceneView(props: {
+  shape: readonly [number, number, number];
+  instances: readonly SceneInstance[];
+  /** How many instances the scene will have when everything is loaded. */
+  expected: number;
+  layers: SceneLayers;
+  selectedKey: string | null;
+  relatedKeys: readonly string[];
+  label: string;
+  handle: RefObject<SceneHandle | null>;
+  onPick(key: string | null): void;
+}) {
+  const box = useRef<HTMLDivElement>(null);
+  const sceneRef = useRef<SegmentationScene | null>(null);
+  const [failure, setFailure] = useState<string | null>(null);
+  const [drawn, setDrawn] = useState(0);
+  const onPick = useRef(props.onPick);
+  onPick.current = props.onPick;
+
+  useEffect(() => {
+    const container = box.current;
+    if (!container) return;
+    let scene: SegmentationScene;
+    try {
+      scene = new SegmentationScene(container);
+    } catch (error) {
+      setFailure(`3D view unavailable (WebGL): ${errorMessage(error)}`);
+      return;
+    }
+    sceneRef.current = scene;
+    scene.onRender = (stats) => setDrawn(stats.instances);
+    scene.onPick = (key) => onPick.current(key);
+    props.handle.current = {
+      frame: (target) => (target ? scene.frameBox(target.side, target.bboxMin, target.bboxMax) : scene.resetView()),
+      reset: () => scene.resetView(),
+    };
+    return () => {
+      props.handle.current = null;
+      sceneRef.current = null;
+      scene.dispose();
+    };
+    // The handle ref is stable for the view's life.
+  }, []);
+
+  const [nz, ny, nx] = props.shape;
+  useEffect(() => {
+    sceneRef.current?.setVolume([nz, ny, nx]);
+  }, [nz, ny, nx]);
+  useEffect(() => {
+    sceneRef.current?.setInstances(props.instances);
+  }, [props.instances]);
+  useEffect(() => {
+    sceneRef.current?.setLayers(props.layers);
+  }, [props.layers]);
+  useEffect(() => {
+    sceneRef.current?.setSelection(props.selectedKey, props.relatedKeys);
+  }, [props.selectedKey, props.relatedKeys]);
+
+  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
+    const scene = sceneRef.current;
+    if (!scene) return;
+    if (scene.handleKey(event.nativeEvent)) {
+      event.preventDefault();
+      event.stopPropagation();
+    }
+  };
+
+  const ready = failure === null && props.expected > 0 && props.instances.length === props.expected && drawn === props.expected;
+  return (
+    <div className="fisbe-scene-wrap">
+      <div
+        ref={box}
+        className="fisbe-scene"
+        role="img"
+        tabIndex={0}
+        aria-label={props.label}
+        aria-roledescription="3D view"
+        aria-describedby="fisbe-key-help"
+        data-ready={ready ? 'true' : 'false'}
+        data-instances={drawn}
+        onKeyDown={onKeyDown}
+      />
+      {failure && (
+        <p className="error fisbe-scene-error" role="alert">
+          {failure}
+        </p>
+      )}
+    </div>
+  );
+}

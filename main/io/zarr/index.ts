@@ -1,0 +1,3 @@
+export { openZarr, openZarrStore, listZarrArrays } from './reader.js';
+export { DirectoryStore, ZipStore, type ZarrStore } from './store.js';
+export { SUPPORTED_COMPRESSORS } from './metadata.js';

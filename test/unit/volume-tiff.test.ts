@@ -1,0 +1,214 @@
+/**
+ * TIFF stacks written here (main/io/tiff/write.ts, checked once against Pillow) and read back:
+ * every label dtype, deflate, regions, page-slab visits, and damaged files: pages that do not form
+ * one stack, RGB pages, hyperstacks, a strip that does not inflate, a cut-off file.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { FileAccessError, FormatError } from '../../main/errors.js';
+import { listTiffStack, openTiff, writeTiffStack } from '../../main/io/tiff/index.js';
+import type { NdArray, VolumeArray, VolumeDtype } from '../../main/io/volume/types.js';
+import { tempDir } from '../helpers/tmp.js';
+
+const tmp = tempDir('cajal-tiff-');
+afterAll(() => tmp.cleanup());
+
+const SHAPE = [9, 13, 17];
+const N = 9 * 13 * 17;
+
+const ARRAYS: Record<VolumeDtype, (n: number) => VolumeArray> = {
+  uint8: (n) => Uint8Array.from({ length: n }, (_, i) => (i * 7) % 256),
+  uint16: (n) => Uint16Array.from({ length: n }, (_, i) => (i * 977) % 65536),
+  uint32: (n) => Uint32Array.from({ length: n }, (_, i) => (i * 2654435761) % 4294967296),
+  int8: (n) => Int8Array.from({ length: n }, (_, i) => ((i * 7) % 256) - 128),
+  int16: (n) => Int16Array.from({ length: n }, (_, i) => ((i * 977) % 65536) - 32768),
+  int32: (n) => Int32Array.from({ length: n }, (_, i) => (i % 3 === 0 ? -i * 1000 : i * 12345)),
+  float32: (n) => Float32Array.from({ length: n }, (_, i) => i / 8 - 100),
+  float64: (n) => Float64Array.from({ length: n }, (_, i) => Math.sqrt(i) - 3),
+};
+
+function regionOf(full: ArrayLike<number>, start: number[], extent: number[]): number[] {
+  const out: number[] = [];
+  for (let z = 0; z < extent[0]!; z++)
+    for (let y = 0; y < extent[1]!; y++)
+      for (let x = 0; x < extent[2]!; x++) out.push(full[((z + start[0]!) * SHAPE[1]! + y + start[1]!) * SHAPE[2]! + x + start[2]!]!);
+  return out;
+}
+
+function writeStack(name: string, dtype: VolumeDtype, compression: 'none' | 'deflate' = 'none', description?: string): { file: string; data: VolumeArray } {
+  const file = join(tmp.dir, name);
+  const data = ARRAYS[dtype](N);
+  writeTiffStack(file, { dtype, shape: SHAPE, data }, { compression, ...(description !== undefined ? { description } : {}) });
+  return { file, data };
+}
+
+/** Offsets of each page's IFD, following the chain from the header. */
+function ifdOffsets(bytes: Uint8Array): number[] {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const offsets: number[] = [];
+  for (let offset = view.getUint32(4, true); offset !== 0; ) {
+    offsets.push(offset);
+    const count = view.getUint16(offset, true);
+    offset = view.getUint32(offset + 2 + count * 12, true);
+  }
+  return offsets;
+}
+
+/** Sets an inline SHORT/LONG tag value in page `page`'s IFD. */
+function patchTag(bytes: Uint8Array, page: number, tag: number, value: number): void {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const offset = ifdOffsets(bytes)[page]!;
+  const count = view.getUint16(offset, true);
+  for (let i = 0; i < count; i++) {
+    const at = offset + 2 + i * 12;
+    if (view.getUint16(at, true) !== tag) continue;
+    if (view.getUint16(at + 2, true) === 3) view.setUint16(at + 8, value, true);
+    else view.setUint32(at + 8, value, true);
+    return;
+  }
+  throw new Error(`tag ${tag} not in page ${page}`);
+}
+
+describe('TIFF stacks', () => {
+  const cases = (Object.keys(ARRAYS) as VolumeDtype[]).flatMap((dtype) => (['none', 'deflate'] as const).map((c) => [dtype, c] as const));
+
+  it.each(cases)('%s, %s: stack, regions and page-slab visits', async (dtype, compression) => {
+    const { file, data } = writeStack(`${dtype}-${compression}.tif`, dtype, compression);
+    const source = await openTiff(file);
+    try {
+      expect(source.info).toMatchObject({ file, dataset: '', dtype, shape: SHAPE });
+      const all = await source.readAll();
+      expect(all.data.constructor).toBe(data.constructor);
+      expect(Array.from(all.data)).toEqual(Array.from(data));
+      for (const [start, extent] of [
+        [[0, 0, 0], [1, 1, 1]],
+        [[2, 3, 4], [5, 6, 7]],
+        [[8, 12, 16], [1, 1, 1]],
+        [[1, 0, 0], [3, 13, 17]],
+        [[0, 5, 0], [9, 0, 17]],
+      ] as [number[], number[]][]) {
+        const region = await source.readRegion(start, extent);
+        expect(region.shape).toEqual(extent);
+        expect(Array.from(region.data)).toEqual(regionOf(data, start, extent));
+      }
+    } finally {
+      await source.close();
+    }
+  });
+
+  it('visits pages in slabs within the byte bound, each voxel once', async () => {
+    const { file, data } = writeStack('slabs.tif', 'uint16', 'deflate');
+    // 3 pages of 13 × 17 × 2 bytes = 1 326 bytes fit in 1 400.
+    const source = await openTiff(file, { maxBlockBytes: 1_400 });
+    const origins: number[][] = [];
+    const seen = new Uint8Array(N);
+    await source.forEachChunk((origin, chunk: NdArray) => {
+      origins.push([...origin]);
+      const offset = origin[0]! * 13 * 17;
+      chunk.data.forEach((value, i) => {
+        seen[offset + i]!++;
+        expect(value).toBe(data[offset + i]);
+      });
+    });
+    expect(origins).toEqual([
+      [0, 0, 0],
+      [3, 0, 0],
+      [6, 0, 0],
+    ]);
+    expect(seen.every((n) => n === 1)).toBe(true);
+    // A region across slabs.
+    expect(Array.from((await source.readRegion([2, 1, 1], [4, 3, 3])).data)).toEqual(regionOf(data, [2, 1, 1], [4, 3, 3]));
+    await source.close();
+  });
+
+  it('keeps the image description, and lists the one stack', async () => {
+    const { file, data } = writeStack('named.tiff', 'uint8', 'none', 'ImageJ=1.54f\nimages=9\nslices=9\n');
+    const source = await openTiff(file);
+    expect(source.info.dataset).toBe('');
+    expect(source.info.attributes['ImageDescription']).toBe('ImageJ=1.54f\nimages=9\nslices=9\n');
+    expect(Array.from((await source.readAll()).data)).toEqual(Array.from(data));
+    await source.close();
+    expect(await listTiffStack(file)).toEqual([{ dataset: '', shape: SHAPE, dtype: 'uint8' }]);
+    // A short description sits inside its IFD entry.
+    const short = writeStack('short.tif', 'uint8', 'none', 'abc');
+    const s = await openTiff(short.file);
+    expect(s.info.attributes['ImageDescription']).toBe('abc');
+    await s.close();
+  });
+
+  it('reads a single page as a one-slice stack', async () => {
+    const file = join(tmp.dir, 'page.tif');
+    writeTiffStack(file, { dtype: 'uint16', shape: [4, 5], data: Uint16Array.from({ length: 20 }, (_, i) => i) });
+    const source = await openTiff(file);
+    expect(source.info.shape).toEqual([1, 4, 5]);
+    expect(Array.from((await source.readAll()).data)).toEqual(Array.from({ length: 20 }, (_, i) => i));
+    await source.close();
+  });
+});
+
+describe('TIFF errors', () => {
+  it('pages that do not form one stack', async () => {
+    const { file } = writeStack('mixed.tif', 'uint8');
+    const bytes = new Uint8Array(readFileSync(file));
+    patchTag(bytes, 4, 256, 16); // ImageWidth of page 4
+    writeFileSync(file, bytes);
+    await expect(openTiff(file)).rejects.toThrow(/page 4 is 16×13, 1 sample\(s\) of 8 bits, sample format 1 but page 0 is 17×13.*do not form one stack/);
+  });
+
+  it('RGB pages, unsupported sample types and hyperstacks', async () => {
+    const rgb = writeStack('rgb.tif', 'uint8');
+    const bytes = new Uint8Array(readFileSync(rgb.file));
+    patchTag(bytes, 0, 277, 3); // SamplesPerPixel
+    writeFileSync(rgb.file, bytes);
+    await expect(openTiff(rgb.file)).rejects.toThrow(/3 samples per pixel/);
+
+    const odd = writeStack('odd.tif', 'uint16');
+    const oddBytes = new Uint8Array(readFileSync(odd.file));
+    for (let page = 0; page < 9; page++) patchTag(oddBytes, page, 339, 3); // 16-bit float
+    writeFileSync(odd.file, oddBytes);
+    await expect(openTiff(odd.file)).rejects.toThrow(/16-bit samples of sample format 3, which is not a supported volume type/);
+
+    const hyper = writeStack('hyper.tif', 'uint8', 'none', 'ImageJ=1.54f\nimages=9\nchannels=3\nslices=3\nhyperstack=true\n');
+    await expect(openTiff(hyper.file)).rejects.toThrow(/ImageJ hyperstack with channels=3/);
+  });
+
+  it('a strip that does not inflate names its page', async () => {
+    const { file } = writeStack('bad-strip.tif', 'uint16', 'deflate');
+    const bytes = new Uint8Array(readFileSync(file));
+    const view = new DataView(bytes.buffer);
+    // Page 2's strip offset and byte count (tags 273, 279) locate its data.
+    const ifd = ifdOffsets(bytes)[2]!;
+    let stripOffset = 0;
+    let stripBytes = 0;
+    for (let i = 0; i < view.getUint16(ifd, true); i++) {
+      const at = ifd + 2 + i * 12;
+      if (view.getUint16(at, true) === 273) stripOffset = view.getUint32(at + 8, true);
+      if (view.getUint16(at, true) === 279) stripBytes = view.getUint32(at + 8, true);
+    }
+    for (let i = stripOffset + 2; i < stripOffset + stripBytes; i++) bytes[i] = 0xff;
+    writeFileSync(file, bytes);
+    const source = await openTiff(file);
+    await expect(source.readRegion([0, 0, 0], [2, 13, 17])).resolves.toBeDefined();
+    const error = await source.readAll().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(FormatError);
+    expect((error as Error).message).toMatch(/page 2 cannot be decoded/);
+    await source.close();
+  });
+
+  it('a cut-off file, a file that is not a TIFF, a missing file', async () => {
+    const { file } = writeStack('cut.tif', 'uint8');
+    const bytes = readFileSync(file);
+    const cut = join(tmp.dir, 'cut-short.tif');
+    writeFileSync(cut, bytes.subarray(0, bytes.length - 100));
+    await expect(openTiff(cut)).rejects.toThrow(/truncated or corrupt/);
+    const cutEarly = join(tmp.dir, 'cut-early.tif');
+    writeFileSync(cutEarly, bytes.subarray(0, 300));
+    await expect(openTiff(cutEarly)).rejects.toThrow(FormatError);
+
+    const text = join(tmp.dir, 'text.tif');
+    writeFileSync(text, 'plain text, no TIFF header');
+    await expect(openTiff(text)).rejects.toThrow(/not a readable TIFF file/);
+    await expect(openTiff(join(tmp.dir, 'missing.tif'))).rejects.toThrow(FileAccessError);
+  });
+});

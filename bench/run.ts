@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { benchEdf } from './edf.bench.js';
 import { benchFisbe } from './fisbe.bench.js';
+import { benchFisbeSkeleton } from './fisbe-skeleton.js';
 import { benchSeizure } from './seizure.bench.js';
 import { benchSeizureNeural } from './seizure-neural.bench.js';
 import { benchStore } from './store.bench.js';
@@ -22,6 +23,7 @@ try {
   for (const result of benchEdf(dir)) console.log(format(result));
   for (const result of benchSeizure(dir)) console.log(format(result));
   for (const result of await benchSeizureNeural(dir)) console.log(format(result));
+  for (const result of await benchFisbeSkeleton(dir)) console.log(format(result));
   for (const result of benchFisbe()) console.log(format(result));
 } finally {
   rmSync(dir, { recursive: true, force: true });

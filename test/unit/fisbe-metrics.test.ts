@@ -6,6 +6,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { surfaceNets } from '../../main/geometry/surface-nets.js';
+import { skeletonOf } from '../../main/pipelines/fisbe/centerline.js';
+import { skeletonize3d } from '../../main/pipelines/fisbe/skeletonize.js';
 import { parsePartlySamples, scoreDataset } from '../../main/pipelines/fisbe/aggregate.js';
 import { commonShape, labelsFromDense, LabelCollector } from '../../main/pipelines/fisbe/labels.js';
 import { assignGreedy, manyToManyCounts, manyToManyMatches } from '../../main/pipelines/fisbe/matching.js';
@@ -183,5 +185,18 @@ describe('isosurface (surface nets)', () => {
     for (const i of [22, 23, 27, 37]) mask[i] = 1;
     const mesh = surfaceNets(mask, shape);
     expect(isClosed(mesh.indices)).toBe(true);
+  });
+});
+
+describe('skeletons of instances', () => {
+  it('thin an instance on its cropped box exactly as in the whole volume, even when it is one slice thick', () => {
+    const shape = [5, 20, 20] as const;
+    const mask = new Uint8Array(5 * 20 * 20);
+    for (let y = 0; y < 20; y++) for (let x = 0; x < 20; x++) if ((y - 10) ** 2 + (x - 9) ** 2 <= 36) mask[(2 * 20 + y) * 20 + x] = 1;
+    const voxels = Uint32Array.from(Array.from(mask).flatMap((v, i) => (v ? [i] : [])));
+    const whole = skeletonize3d(mask, shape);
+    const expected = Array.from(whole).flatMap((v, i) => (v ? [i] : []));
+    expect(expected.length).toBeGreaterThan(0);
+    expect(Array.from(skeletonOf(voxels, shape))).toEqual(expected);
   });
 });

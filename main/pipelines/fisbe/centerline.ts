@@ -10,13 +10,17 @@ import { boundingBox, type VoxelLabelIndex } from './voxels.js';
 
 /**
  * Lee-94 skeleton of one instance, as sorted linear indices in the full volume. Thinning runs on the
- * instance's bounding box only: the algorithm pads with zeros and is translation invariant, so the
- * result is the skeleton scikit-image computes on the whole volume, at a fraction of the work.
+ * instance's bounding box plus a margin only: the algorithm is translation invariant, so the result
+ * is the skeleton scikit-image computes on the whole volume, at a fraction of the work.
  */
 export function skeletonOf(voxels: Uint32Array, shape: Shape3): Uint32Array {
   if (voxels.length === 0) return new Uint32Array(0);
   const [, height, width] = shape;
-  const { min, max } = boundingBox(voxels, shape);
+  const box = boundingBox(voxels, shape);
+  // A one-voxel margin of background on every side: the evaluator thins the whole volume, and a
+  // crop one slice thick would not be thinned the same way (scikit-image treats it as 2D).
+  const min = box.min.map((v) => v - 1) as [number, number, number];
+  const max = box.max.map((v) => v + 1) as [number, number, number];
   const crop: [number, number, number] = [max[0] - min[0] + 1, max[1] - min[1] + 1, max[2] - min[2] + 1];
   const mask = new Uint8Array(crop[0] * crop[1] * crop[2]);
   for (const voxel of voxels) {

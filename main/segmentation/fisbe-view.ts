@@ -16,6 +16,7 @@ import type {
 import { NotFoundError, ValidationError } from '../errors.js';
 import { surfaceNets } from '../geometry/surface-nets.js';
 import { FISBE_RESULT } from '../pipelines/fisbe/index.js';
+import { boundingBox, lowerBound } from '../pipelines/fisbe/voxels.js';
 import type { Store } from '../store/index.js';
 
 type Side = 'gt' | 'pred';
@@ -123,20 +124,12 @@ export class FisbeView {
   private surface(voxels: Uint32Array, shape: Shape3) {
     if (voxels.length === 0) return { positions: new Float32Array(0), indices: new Uint32Array(0) };
     const [, height, width] = shape;
-    const min: Shape3 = [Infinity, Infinity, Infinity];
-    const max: Shape3 = [-Infinity, -Infinity, -Infinity];
+    const { min, max } = boundingBox(voxels, shape);
     const coords = (voxel: number): Shape3 => {
       const x = voxel % width;
       const rest = (voxel - x) / width;
       return [(rest - (rest % height)) / height, rest % height, x];
     };
-    for (const voxel of voxels) {
-      const c = coords(voxel);
-      for (let a = 0; a < 3; a++) {
-        min[a] = Math.min(min[a]!, c[a]!);
-        max[a] = Math.max(max[a]!, c[a]!);
-      }
-    }
     const cells = (max[0] - min[0] + 1) * (max[1] - min[1] + 1) * (max[2] - min[2] + 1);
     const step = Math.max(1, Math.ceil(Math.cbrt(cells / MAX_SURFACE_CELLS)));
     const grid: Shape3 = [0, 1, 2].map((a) => Math.floor((max[a]! - min[a]!) / step) + 1) as Shape3;
@@ -181,17 +174,6 @@ export class FisbeView {
     if (!list) throw new NotFoundError(`instance ${id} of run ${runId}`);
     return list;
   }
-}
-
-function lowerBound(sorted: Uint32Array, value: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sorted[mid]! < value) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /** Linear indices to x, y, z triples (three.js order). */

@@ -3,7 +3,7 @@
  * clPrecision[gt, pred] = share of pred's skeleton inside gt, clRecall[gt, pred] = share of gt's
  * skeleton inside pred, column / row 0 = background, clDice = 2PR / (P + R) in float32.
  */
-import { skeletonize3d } from './skeletonize.js';
+import { skeletonize3dIndices } from './skeletonize.js';
 import type { Shape3 } from './labels.js';
 import { f32, Matrix32 } from './numeric.js';
 import { boundingBox, type VoxelLabelIndex } from './voxels.js';
@@ -20,27 +20,24 @@ export function skeletonOf(voxels: Uint32Array, shape: Shape3): Uint32Array {
   // A one-voxel margin of background on every side: the evaluator thins the whole volume, and a
   // crop one slice thick would not be thinned the same way (scikit-image treats it as 2D).
   const min = box.min.map((v) => v - 1) as [number, number, number];
-  const max = box.max.map((v) => v + 1) as [number, number, number];
-  const crop: [number, number, number] = [max[0] - min[0] + 1, max[1] - min[1] + 1, max[2] - min[2] + 1];
-  const mask = new Uint8Array(crop[0] * crop[1] * crop[2]);
-  for (const voxel of voxels) {
+  const crop: [number, number, number] = [box.max[0] - min[0] + 2, box.max[1] - min[1] + 2, box.max[2] - min[2] + 2];
+  // Volume and crop indices are both C order, so the mapping keeps the voxels ascending.
+  const inCrop = new Uint32Array(voxels.length);
+  voxels.forEach((voxel, i) => {
     const x = voxel % width;
     const rest = (voxel - x) / width;
     const y = rest % height;
     const z = (rest - y) / height;
-    mask[((z - min[0]) * crop[1] + (y - min[1])) * crop[2] + (x - min[2])] = 1;
-  }
-  const skeleton = skeletonize3d(mask, crop);
-  const out: number[] = [];
-  for (let i = 0; i < skeleton.length; i++) {
-    if (!skeleton[i]) continue;
-    const x = i % crop[2];
-    const rest = (i - x) / crop[2];
+    inCrop[i] = ((z - min[0]) * crop[1] + (y - min[1])) * crop[2] + (x - min[2]);
+  });
+  const skeleton = skeletonize3dIndices(inCrop, crop);
+  return skeleton.map((index) => {
+    const x = index % crop[2];
+    const rest = (index - x) / crop[2];
     const y = rest % crop[1];
     const z = (rest - y) / crop[1];
-    out.push(((z + min[0]) * height + (y + min[1])) * width + (x + min[2]));
-  }
-  return Uint32Array.from(out);
+    return ((z + min[0]) * height + (y + min[1])) * width + (x + min[2]);
+  });
 }
 
 /**

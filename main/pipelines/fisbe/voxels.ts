@@ -30,13 +30,7 @@ export class VoxelLabelIndex {
   forEachLabel(voxel: number, visit: (id: number) => void): number {
     const packed = this.packed;
     const first = voxel * LABEL_SPAN;
-    let lo = 0;
-    let hi = packed.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (packed[mid]! < first) lo = mid + 1;
-      else hi = mid;
-    }
+    const lo = lowerBound(packed, first);
     let count = 0;
     const end = first + LABEL_SPAN;
     for (let i = lo; i < packed.length && packed[i]! < end; i++) {
@@ -59,16 +53,22 @@ export class VoxelLabelIndex {
   }
 }
 
-/** Whether a sorted voxel list holds `voxel` (binary search). */
-export function containsVoxel(sorted: Uint32Array, voxel: number): boolean {
+/** The first position in an ascending list whose value is not below `value` (binary search). */
+export function lowerBound(sorted: ArrayLike<number>, value: number): number {
   let lo = 0;
   let hi = sorted.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (sorted[mid]! < voxel) lo = mid + 1;
+    if (sorted[mid]! < value) lo = mid + 1;
     else hi = mid;
   }
-  return lo < sorted.length && sorted[lo] === voxel;
+  return lo;
+}
+
+/** Whether a sorted voxel list holds `voxel`. */
+export function containsVoxel(sorted: Uint32Array, voxel: number): boolean {
+  const at = lowerBound(sorted, voxel);
+  return at < sorted.length && sorted[at] === voxel;
 }
 
 /** Sorted `a \ b` for sorted lists. */

@@ -101,7 +101,7 @@ export function evaluateSample(gt: PreparedLabels, pred: PreparedLabels, options
   const avFscore59 = mean64(fscores.slice(4));
   const tp05ClDice = at05.gtIds.map((gtId, i) => clDice.get(gtId, at05.predIds[i]!));
 
-  const coverage = gtCoverage(gt.instances, gtSkeletons, pred.instances, precision, recall, shape, predOverlap.length > 0);
+  const coverage = gtCoverage(gt.instances, gtSkeletons, pred.instances, precision, recall, shape, gtOverlap.length > 0 && predOverlap.length > 0);
   const fm = manyToMany(recall, gt, pred, gtSkeletons, overlaps, options.falseMergeThreshold ?? 0.1).fm;
   const fs = manyToMany(recall, gt, pred, gtSkeletons, overlaps, options.falseSplitThreshold ?? 0.05).fs;
 
@@ -163,11 +163,11 @@ function gtCoverage(
   precision: Matrix32,
   recall: Matrix32,
   shape: Shape3,
-  predOverlaps: boolean,
+  /** Whether GT instances overlap one another and predicted ones too. */
+  bothOverlap: boolean,
 ): Coverage {
   const assignedGt = Array.from({ length: precision.cols }, (_, col) => argmax(precision.column(col)));
-  const gtOverlaps = overlapVoxels(gtInstances).length > 0;
-  if (gtOverlaps && predOverlaps) {
+  if (bothOverlap) {
     const values = gtInstances.map((_, index) => {
       const gtId = index + 1;
       const members = predInstances.filter((p) => assignedGt[p.id] === gtId);
@@ -237,7 +237,8 @@ function subsetCoverage(
   const rows = [0, ...ids];
   const recallSubset = recall.pickRows(rows);
   const clDiceSubset = clDice.pickRows(rows);
-  const coverage = gtCoverage(subset, subsetSkeletons, pred.instances, precision, recallSubset, shape, predOverlaps);
+  const bothOverlap = predOverlaps && overlapVoxels(subset).length > 0;
+  const coverage = gtCoverage(subset, subsetSkeletons, pred.instances, precision, recallSubset, shape, bothOverlap);
   let fgMax = -Infinity;
   for (let r = 1; r < clDiceSubset.rows; r++) for (let c = 1; c < clDiceSubset.cols; c++) fgMax = Math.max(fgMax, clDiceSubset.get(r, c));
   const tp05 = fgMax > f32(0.5) ? assignGreedy(clDiceSubset, 0.5).tp : 0;

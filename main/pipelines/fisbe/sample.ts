@@ -4,7 +4,7 @@
  */
 import { ValidationError } from '../../errors.js';
 import { openVolume } from '../../io/volume/open.js';
-import type { DatasetInfo } from '../../io/volume/types.js';
+import { voxelCount, type DatasetInfo } from '../../io/volume/types.js';
 import { commonShape, LabelCollector, prepareLabels, type PreparedLabels, type Shape3 } from './labels.js';
 
 export interface SampleFiles {
@@ -60,20 +60,20 @@ export async function loadSample(
         warnings.push(`shapes differ (gt ${gtSpatial.join('×')}, prediction ${predSpatial.join('×')}): centre-cropped to ${shape.join('×')}`);
       }
 
+      // Each volume is half of the reading progress.
+      const collect = async (source: typeof gtSource, collector: LabelCollector, base: number, message: string) => {
+        const total = 2 * voxelCount(source.info.shape);
+        let done = 0;
+        await source.forEachChunk((origin, chunk) => {
+          throwIfCancelled();
+          collector.add(origin, chunk);
+          onProgress(base + Math.min(0.5, (done += chunk.data.length) / total), message);
+        });
+      };
       const gtCollector = new LabelCollector(files.gtPath, gtSpatial, shape);
-      let done = 0;
-      await gtSource.forEachChunk((origin, chunk) => {
-        throwIfCancelled();
-        gtCollector.add(origin, chunk);
-        onProgress(Math.min(0.5, (done += chunk.data.length) / (2 * gtSource.info.shape.reduce((a, b) => a * b, 1))), 'reading ground truth');
-      });
+      await collect(gtSource, gtCollector, 0, 'reading ground truth');
       const predCollector = new LabelCollector(files.predPath, predSpatial, shape);
-      done = 0;
-      await predSource.forEachChunk((origin, chunk) => {
-        throwIfCancelled();
-        predCollector.add(origin, chunk);
-        onProgress(0.5 + Math.min(0.5, (done += chunk.data.length) / (2 * predSource.info.shape.reduce((a, b) => a * b, 1))), 'reading prediction');
-      });
+      await collect(predSource, predCollector, 0.5, 'reading prediction');
       const gtChannels = gtSource.info.shape.length === 4 ? gtSource.info.shape[0]! : 1;
       const predChannels = predSource.info.shape.length === 4 ? predSource.info.shape[0]! : 1;
       const { labels: gt, forwardMap } = prepareLabels(gtCollector.finish(), shape, gtChannels);

@@ -1,5 +1,28 @@
-/** Comparing our FISBe metrics with the official evaluator's output. */
+/** FISBe test helpers: comparing our metrics with the official evaluator's output, instance records. */
 import { expect } from 'vitest';
+import type { FisbeInstance } from '../../shared/api/index.js';
+
+/** An instance record as the engine sends it to the view, unmatched unless `over` says otherwise. */
+export function fisbeInstance(side: 'gt' | 'pred', id: number, over: Partial<FisbeInstance> = {}): FisbeInstance {
+  return {
+    side,
+    id,
+    sourceLabel: id,
+    sourceChannel: 0,
+    voxels: 100,
+    skeletonVoxels: 10,
+    bboxMin: [0, 0, 0],
+    bboxMax: [4, 4, 4],
+    status: 'unmatched',
+    matchedId: null,
+    matchedClDice: null,
+    bestId: null,
+    bestClDice: 0,
+    coverage: side === 'gt' ? 0 : null,
+    mergedIds: [],
+    ...over,
+  };
+}
 
 /**
  * Integers (counts) must be equal; floating values (the evaluator writes some as strings, e.g.

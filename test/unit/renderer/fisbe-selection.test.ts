@@ -3,7 +3,8 @@
  * jump to, what a slice click picks, where the slices go, the view's keys and its metric rows.
  */
 import { describe, expect, it } from 'vitest';
-import type { FisbeInstance, FisbeMetrics } from '../../../shared/api/index.js';
+import type { FisbeMetrics } from '../../../shared/api/index.js';
+import { fisbeInstance } from '../../helpers/fisbe.js';
 import { fisbeCommandOf, listStepOf } from '../../../renderer/src/fisbe/keyboard.js';
 import { formatScore, headlineMetrics, sortedThresholds, thresholdRow } from '../../../renderer/src/fisbe/metrics.js';
 import {
@@ -18,26 +19,6 @@ import {
   stepKey,
 } from '../../../renderer/src/fisbe/selection.js';
 
-function instance(side: 'gt' | 'pred', id: number, over: Partial<FisbeInstance> = {}): FisbeInstance {
-  return {
-    side,
-    id,
-    sourceLabel: id,
-    sourceChannel: 0,
-    voxels: 100,
-    skeletonVoxels: 10,
-    bboxMin: [0, 0, 0],
-    bboxMax: [4, 4, 4],
-    status: 'unmatched',
-    matchedId: null,
-    matchedClDice: null,
-    bestId: null,
-    bestClDice: 0,
-    coverage: side === 'gt' ? 0 : null,
-    mergedIds: [],
-    ...over,
-  };
-}
 
 describe('instance keys and list order', () => {
   it('round-trips keys and rejects others', () => {
@@ -48,7 +29,7 @@ describe('instance keys and list order', () => {
   });
 
   it('lists GT then predictions, each by id, and steps through them', () => {
-    const order = listOrder([instance('pred', 2), instance('gt', 2), instance('pred', 1), instance('gt', 1)]);
+    const order = listOrder([fisbeInstance('pred', 2), fisbeInstance('gt', 2), fisbeInstance('pred', 1), fisbeInstance('gt', 1)]);
     expect(order.map(instanceKey)).toEqual(['gt:1', 'gt:2', 'pred:1', 'pred:2']);
     expect(stepKey(order, null, 1)).toBe('gt:1');
     expect(stepKey(order, null, -1)).toBe('pred:2');
@@ -64,15 +45,15 @@ describe('instance keys and list order', () => {
 
 describe('partners, related instances and slice picks', () => {
   it('jumps to the match, else the best overlap', () => {
-    expect(partnerOf(instance('gt', 1, { matchedId: 4, bestId: 4 }))).toEqual({ side: 'pred', id: 4 });
-    expect(partnerOf(instance('pred', 4, { bestId: 2 }))).toEqual({ side: 'gt', id: 2 });
-    expect(partnerOf(instance('pred', 5))).toBeNull();
+    expect(partnerOf(fisbeInstance('gt', 1, { matchedId: 4, bestId: 4 }))).toEqual({ side: 'pred', id: 4 });
+    expect(partnerOf(fisbeInstance('pred', 4, { bestId: 2 }))).toEqual({ side: 'gt', id: 2 });
+    expect(partnerOf(fisbeInstance('pred', 5))).toBeNull();
   });
 
   it('relates a match and the GT a prediction merges', () => {
-    expect(relatedKeys(instance('gt', 1, { matchedId: 4 }))).toEqual(['pred:4']);
-    expect(relatedKeys(instance('pred', 7, { status: 'false-merge', mergedIds: [1, 3] }))).toEqual(['gt:1', 'gt:3']);
-    expect(relatedKeys(instance('pred', 8))).toEqual([]);
+    expect(relatedKeys(fisbeInstance('gt', 1, { matchedId: 4 }))).toEqual(['pred:4']);
+    expect(relatedKeys(fisbeInstance('pred', 7, { status: 'false-merge', mergedIds: [1, 3] }))).toEqual(['gt:1', 'gt:3']);
+    expect(relatedKeys(fisbeInstance('pred', 8))).toEqual([]);
   });
 
   it('picks GT first on a slice voxel, then toggles to the prediction there', () => {

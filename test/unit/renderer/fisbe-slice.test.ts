@@ -4,8 +4,8 @@
  * at its edge).
  */
 import { describe, expect, it } from 'vitest';
-import type { FisbeInstance } from '../../../shared/api/index.js';
 import type { SliceLabels } from '../../../renderer/src/fisbe/decode.js';
+import { fisbeInstance } from '../../helpers/fisbe.js';
 import { hexToRgb, STATUS_COLORS } from '../../../renderer/src/fisbe/palette.js';
 import {
   cellAt,
@@ -22,26 +22,6 @@ import {
   sliceVoxel,
   voxelInSlice,
 } from '../../../renderer/src/fisbe/sliceImage.js';
-
-function instance(side: 'gt' | 'pred', id: number, status: FisbeInstance['status']): FisbeInstance {
-  return {
-    side,
-    id,
-    sourceLabel: id,
-    sourceChannel: 0,
-    voxels: 10,
-    skeletonVoxels: 3,
-    bboxMin: [0, 0, 0],
-    bboxMax: [1, 1, 1],
-    status,
-    matchedId: null,
-    matchedClDice: null,
-    bestId: null,
-    bestClDice: 0,
-    coverage: side === 'gt' ? 0 : null,
-    mergedIds: [],
-  };
-}
 
 const pixel = (rgba: Uint8ClampedArray, width: number, col: number, row: number) => [...rgba.slice((row * width + col) * 4, (row * width + col) * 4 + 4)];
 const blend = (color: string) => {
@@ -92,7 +72,7 @@ describe('slice image', () => {
     gt: Uint16Array.from([1, 1, 1, 0, 0, 1, 1, 1, 0, 0, 1, 1, 1, 0, 0, 0, 0, 0, 0, 9]),
     pred: Uint16Array.from([0, 2, 2, 2, 0, 0, 2, 2, 2, 0, 0, 2, 2, 2, 0, 0, 0, 0, 0, 0]),
   };
-  const instances = [instance('gt', 1, 'true-positive'), instance('pred', 2, 'false-merge')];
+  const instances = [fisbeInstance('gt', 1, { status: 'true-positive' }), fisbeInstance('pred', 2, { status: 'false-merge' })];
 
   it('reads the labels under a pixel (background 0, outside the slice too)', () => {
     expect(labelsAt(labels, 1, 1)).toEqual({ gt: 1, pred: 2 });

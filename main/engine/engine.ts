@@ -15,6 +15,7 @@ import { ComputeSettings } from './compute-settings.js';
 import { EegReview } from '../eeg/review.js';
 import { SeizureTriage } from '../eeg/triage.js';
 import { FisbeView } from '../segmentation/fisbe-view.js';
+import { NtfView } from '../connectome/ntf-view.js';
 
 export interface EngineOptions {
   projectPath: string;
@@ -41,6 +42,7 @@ export class Engine {
   readonly review: EegReview;
   readonly triage: SeizureTriage;
   readonly fisbe: FisbeView;
+  readonly ntf: NtfView;
   private readonly listeners = new Set<RunnerListener>();
   private unsubscribeRunner: () => void;
 
@@ -57,6 +59,7 @@ export class Engine {
     this.review = new EegReview(store);
     this.triage = new SeizureTriage(store);
     this.fisbe = new FisbeView(store);
+    this.ntf = new NtfView(store);
     this.unsubscribeRunner = runner.subscribe((event) => this.emit(event));
   }
 

@@ -7,6 +7,7 @@ import { NotFoundError } from '../errors.js';
 import type { Engine } from './engine.js';
 import { eegHandlers } from './eeg-handlers.js';
 import { fisbeHandlers } from './fisbe-handlers.js';
+import { ntfHandlers } from './ntf-handlers.js';
 
 export type Handlers = {
   [N in CallName]: (params: z.output<Calls[N]['params']>) => Promise<CallResult<N>> | CallResult<N>;
@@ -49,5 +50,6 @@ export function createHandlers(engine: Engine, host: HostInfo): Handlers {
     },
     ...eegHandlers(engine),
     ...fisbeHandlers(engine),
+    ...ntfHandlers(engine),
   };
 }

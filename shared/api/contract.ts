@@ -18,6 +18,7 @@ import {
 import { eegCalls } from './eeg.js';
 import { seizureCalls } from './seizure.js';
 import { fisbeCalls } from './fisbe.js';
+import { ntfCalls } from './ntf.js';
 
 export const API_VERSION = 1;
 
@@ -57,7 +58,7 @@ const coreCalls = {
   'compute.setBackend': { params: z.object({ backend: BackendName.nullable() }).strict(), result: BackendReport },
 } as const;
 
-export const calls = { ...coreCalls, ...eegCalls, ...seizureCalls, ...fisbeCalls } as const;
+export const calls = { ...coreCalls, ...eegCalls, ...seizureCalls, ...fisbeCalls, ...ntfCalls } as const;
 
 /** Events pushed from the engine to every subscribed UI. */
 export const events = {

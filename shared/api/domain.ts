@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 
-export const RecordingFormat = z.enum(['edf', 'edf+', 'bdf', 'bdf+']);
+export const RecordingFormat = z.enum(['edf', 'edf+', 'bdf', 'bdf+', 'suite2p', 'nwb', 'calcium-hdf5', 'calcium-csv']);
 export type RecordingFormat = z.infer<typeof RecordingFormat>;
 
 /** One signal (channel) of a recording as described by its file header. */
@@ -30,6 +30,23 @@ export const RecordingMetadata = z.object({
   recordingInfo: z.string(),
   dataRecordCount: z.number().int(),
   dataRecordDurationS: z.number(),
+  /**
+   * What the recording holds; absent in projects written before calcium imaging was supported
+   * (those are all EEG). For calcium recordings `signals` lists the cells (label = neuron name),
+   * `channelCount` is the cell count and `sampleRateHz` the frame rate (0 when unknown).
+   */
+  modality: z.enum(['eeg', 'calcium']).optional(),
+  /** Calcium recordings: what the file says about the cells. */
+  calcium: z
+    .object({
+      frameCount: z.number().int(),
+      traceKind: z.string(),
+      labelledCells: z.number().int(),
+      hasPositions: z.boolean(),
+      assemblyCount: z.number().int(),
+      description: z.string(),
+    })
+    .optional(),
 });
 export type RecordingMetadata = z.infer<typeof RecordingMetadata>;
 

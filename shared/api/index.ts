@@ -4,3 +4,4 @@ export * from './wire.js';
 export * from './eeg.js';
 export * from './seizure.js';
 export * from './fisbe.js';
+export * from './ntf.js';

@@ -12,6 +12,8 @@ export interface PipelineContext<P> {
   readonly params: P;
   /** The input recording for pipelines whose `input` is 'recording'. */
   readonly recording: Recording | null;
+  /** The input recordings for pipelines whose `input` is 'recordings' (params.recordingIds, in order). */
+  readonly recordings: readonly Recording[];
   /** The stored model for pipelines that declare `usesModel` (loaded by the runner, not the worker). */
   readonly model: PipelineModel | null;
   /** Reports progress in [0, 1]; cheap to call often (the runner throttles). */

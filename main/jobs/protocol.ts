@@ -8,6 +8,8 @@ export interface WorkerInput {
   runId: number;
   params: unknown;
   recording: Recording | null;
+  /** Pipelines whose input is 'recordings': those named by params.recordingIds, in that order. */
+  recordings: Recording[];
   model: PipelineModel | null;
   /** Int32Array view: [0] becomes 1 when the run is cancelled. Shared so checks cost no messages. */
   cancelFlag: SharedArrayBuffer;

@@ -76,6 +76,7 @@ export class JobRunner {
       if (!this.store.recordings.get(recordingId)) throw new NotFoundError(`recording ${recordingId}`);
     }
     const params = parsed.data as Record<string, unknown>;
+    if (definition.input === 'recordings') this.recordingsOf(pipelineName, params);
     if (definition.usesModel) params.modelId = this.resolveModel(definition.usesModel, params.modelId);
     const run = this.store.runs.create({
       pipeline: pipelineName,
@@ -87,6 +88,19 @@ export class JobRunner {
     this.queue.push(run.id);
     this.pump();
     return this.store.runs.get(run.id)!;
+  }
+
+  /** The recordings named by `params.recordingIds`, checked to exist. */
+  private recordingsOf(pipelineName: string, params: Record<string, unknown>): Recording[] {
+    const ids = params.recordingIds;
+    if (!Array.isArray(ids) || ids.length === 0) {
+      throw new ValidationError('params.recordingIds', `pipeline "${pipelineName}" needs at least one recording id`);
+    }
+    return ids.map((id: unknown) => {
+      const recording = typeof id === 'number' ? this.store.recordings.get(id) : undefined;
+      if (!recording) throw new NotFoundError(`recording ${String(id)}`);
+      return recording;
+    });
   }
 
   /** The id of the model a run will use: the one asked for, or the latest of its kind. */
@@ -164,7 +178,8 @@ export class JobRunner {
     const stored = definition.usesModel ? this.store.models.get(run.params.modelId as number) : undefined;
     const model = stored ? { id: stored.id, name: stored.name, format: stored.format, meta: stored.meta, weights: stored.weights } : null;
     const cancelFlag = new SharedArrayBuffer(4);
-    const input: WorkerInput = { moduleUrl, runId, params: run.params, recording, model, cancelFlag };
+    const recordings = definition.input === 'recordings' ? this.recordingsOf(run.pipeline, run.params) : [];
+    const input: WorkerInput = { moduleUrl, runId, params: run.params, recording, recordings, model, cancelFlag };
     this.store.runs.markRunning(runId);
     // From source (tests, tsx) the worker is TypeScript and goes through a bootstrap that registers
     // tsx's loader (execArgv `--import tsx` does not reach worker threads on Node 20).

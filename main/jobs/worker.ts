@@ -23,6 +23,7 @@ async function main(): Promise<void> {
     runId: input.runId,
     params: input.params,
     recording: input.recording,
+    recordings: input.recordings,
     model: input.model,
     progress(fraction, message = '') {
       const now = Date.now();

@@ -121,7 +121,8 @@ export const PipelineInfo = z.object({
   name: z.string(),
   title: z.string(),
   description: z.string(),
-  input: z.enum(['recording', 'none']),
+  /** 'recordings': several recordings, named by `params.recordingIds` (e.g. one per animal). */
+  input: z.enum(['recording', 'recordings', 'none']),
 });
 export type PipelineInfo = z.infer<typeof PipelineInfo>;
 

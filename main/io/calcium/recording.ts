@@ -1,0 +1,90 @@
+/**
+ * What every calcium reader does the same way: the non-finite check (values are kept, the pipeline
+ * decides, but the user is told), frame timing from timestamps, and the final record.
+ */
+import type { CalciumFormat, CalciumRecording, TraceKind } from './types.js';
+
+/** "N cells contain non-finite values…" for a cells × frames matrix, or null when all are finite. */
+export function nonFiniteWarning(matrix: Float32Array, cells: number, frames: number, what = 'traces'): string | null {
+  let badCells = 0;
+  let badValues = 0;
+  for (let cell = 0; cell < cells; cell++) {
+    let bad = 0;
+    const end = (cell + 1) * frames;
+    for (let i = cell * frames; i < end; i++) if (!Number.isFinite(matrix[i]!)) bad++;
+    if (bad > 0) {
+      badCells++;
+      badValues += bad;
+    }
+  }
+  if (badCells === 0) return null;
+  return `${badCells} cell${badCells === 1 ? '' : 's'} contain${badCells === 1 ? 's' : ''} non-finite values (${badValues} NaN/Inf ${what} values in all); they are kept as read`;
+}
+
+/** The median of the positive frame-to-frame differences (robust to a dropped frame or a pause). */
+export function medianStep(times: ArrayLike<number>): number | null {
+  const steps: number[] = [];
+  for (let i = 1; i < times.length; i++) {
+    const step = times[i]! - times[i - 1]!;
+    if (Number.isFinite(step) && step > 0) steps.push(step);
+  }
+  if (steps.length === 0) return null;
+  steps.sort((a, b) => a - b);
+  const mid = steps.length >> 1;
+  return steps.length % 2 ? steps[mid]! : (steps[mid - 1]! + steps[mid]!) / 2;
+}
+
+/** Times relative to the first frame, and the rate from the median step (null when not increasing). */
+export function timingOf(times: ArrayLike<number>): { timestampsS: Float64Array; frameRateHz: number | null } {
+  const first = times.length > 0 ? times[0]! : 0;
+  const timestampsS = Float64Array.from(times, (t) => t - first);
+  const step = medianStep(times);
+  return { timestampsS, frameRateHz: step ? 1 / step : null };
+}
+
+export interface RecordingParts {
+  source: string;
+  format: CalciumFormat;
+  cellCount: number;
+  frameCount: number;
+  traces: Float32Array;
+  traceKind: TraceKind;
+  frameRateHz?: number | null;
+  timestampsS?: Float64Array | null;
+  neuropil?: Float32Array | null;
+  labels?: (string | null)[] | null;
+  positions?: Float32Array | null;
+  isCell?: boolean[] | null;
+  assemblies?: number[][] | null;
+  warnings?: string[];
+  description?: string;
+}
+
+/** The record, with defaults for what a format lacks and the non-finite warnings added. */
+export function makeRecording(parts: RecordingParts): CalciumRecording {
+  const warnings = [...(parts.warnings ?? [])];
+  const { cellCount, frameCount } = parts;
+  const traceWarning = nonFiniteWarning(parts.traces, cellCount, frameCount);
+  if (traceWarning) warnings.push(traceWarning);
+  if (parts.neuropil) {
+    const neuropilWarning = nonFiniteWarning(parts.neuropil, cellCount, frameCount, 'neuropil');
+    if (neuropilWarning) warnings.push(`neuropil: ${neuropilWarning}`);
+  }
+  return {
+    source: parts.source,
+    format: parts.format,
+    cellCount,
+    frameCount,
+    frameRateHz: parts.frameRateHz ?? null,
+    timestampsS: parts.timestampsS ?? null,
+    traces: parts.traces,
+    traceKind: parts.traceKind,
+    neuropil: parts.neuropil ?? null,
+    labels: parts.labels ?? new Array<string | null>(cellCount).fill(null),
+    positions: parts.positions ?? null,
+    isCell: parts.isCell ?? null,
+    assemblies: parts.assemblies ?? null,
+    warnings,
+    description: parts.description ?? '',
+  };
+}

@@ -22,7 +22,7 @@ import { existsSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { FileAccessError, FormatError } from '../../errors.js';
 import { parseNumber, readText, splitLine, textLines } from './csv.js';
-import { describeDatasets, entityAt, isDataset, isGroup, isNumeric, listDatasets, numberAttribute, readFloat64, readTraces, shapeOf, type H5Dataset, type H5File } from './h5.js';
+import { describeDatasets, dtypeOf, entityAt, isDataset, isGroup, isNumeric, listDatasets, numberAttribute, readFloat64, readTraces, shapeOf, type H5Dataset, type H5File } from './h5.js';
 import { makeRecording, timingOf } from './recording.js';
 import type { CalciumRecording, TraceKind } from './types.js';
 
@@ -189,7 +189,7 @@ export async function readGenericHdf5(file: string, h5: H5File, options: Hdf5Cal
   }
   const shape = shapeOf(entity);
   if (shape.length !== 2 || !isNumeric(entity)) {
-    throw new FormatError(file, `dataset "${path}" is ${shape.join('×') || 'scalar'} ${isNumeric(entity) ? '' : 'non-numeric '}; traces must be a 2-D numeric matrix`, path);
+    throw new FormatError(file, `dataset "${path}" is ${shape.join('×') || 'scalar'} ${dtypeOf(entity)}; traces must be a 2-D numeric matrix`, path);
   }
   // Recordings have more frames than cells: the longer axis is time; on a tie, rows are cells.
   const cellsFirst = shape[1]! >= shape[0]!;

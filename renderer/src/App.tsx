@@ -13,6 +13,8 @@ import { SettingsView } from './views/SettingsView.js';
 
 // three.js is large: the Segmentation view loads as its own chunk when first shown.
 const SegmentationView = lazy(() => import('./fisbe/SegmentationView.js').then((module) => ({ default: module.SegmentationView })));
+// The Connectome view uses three.js too: its own chunk, loaded when first shown.
+const NtfView = lazy(() => import('./ntf/NtfView.js').then((module) => ({ default: module.NtfView })));
 
 const VIEWS = [
   { id: 'library', title: 'Library', key: '1' },
@@ -20,6 +22,7 @@ const VIEWS = [
   { id: 'settings', title: 'Settings', key: '3' },
   { id: 'review', title: 'Review', key: '4' },
   { id: 'segmentation', title: 'Segmentation', key: '5' },
+  { id: 'connectome', title: 'Connectome', key: '6' },
 ] as const;
 type ViewId = (typeof VIEWS)[number]['id'];
 
@@ -46,7 +49,7 @@ export function App() {
     );
   }, [api]);
 
-  // Alt+1…5 switch views from anywhere, as in most desktop tools.
+  // Alt+1…6 switch views from anywhere, as in most desktop tools.
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
       if (!event.altKey || event.ctrlKey || event.metaKey) return;
@@ -111,6 +114,11 @@ export function App() {
         {view === 'segmentation' && (
           <Suspense fallback={<p className="empty">Loading the Segmentation view…</p>}>
             <SegmentationView />
+          </Suspense>
+        )}
+        {view === 'connectome' && (
+          <Suspense fallback={<p className="empty">Loading the Connectome view…</p>}>
+            <NtfView />
           </Suspense>
         )}
       </main>

@@ -1,0 +1,130 @@
+/**
+ * Starts an NTF run (`runs.start`, pipeline `ntf`) on calcium recordings of the project: one or
+ * more animals, the rank range to sweep and the restarts per rank, with live progress; the
+ * finished run is opened.
+ */
+import { useEffect, useId, useLayoutEffect, useRef, useState, type FormEvent } from 'react';
+import type { Recording } from '../../../shared/api/index.js';
+import { errorMessage, useApi } from '../api/context.js';
+import { ErrorMessage } from '../components/ErrorMessage.js';
+import { ProgressBar } from '../components/ProgressBar.js';
+import { useRecordings } from '../state/useRecordings.js';
+import { ntfParams } from './params.js';
+
+function fileName(path: string): string {
+  return path.split(/[\\/]/).pop() ?? path;
+}
+
+function describeRecording(recording: Recording): string {
+  const { metadata } = recording;
+  const frames = metadata.calcium?.frameCount;
+  const rate = metadata.sampleRateHz > 0 ? ` at ${Number(metadata.sampleRateHz.toFixed(2))} Hz` : '';
+  const labelled = metadata.calcium ? `, ${metadata.calcium.labelledCells} named` : '';
+  return `${metadata.channelCount} cells${labelled}${frames !== undefined ? `, ${frames} frames${rate}` : ''}`;
+}
+
+export function NewRunForm(props: { open: boolean; onFinished(runId: number): void }) {
+  const api = useApi();
+  const { recordings, error: recordingsError } = useRecordings();
+  const calcium = recordings.filter((recording) => recording.metadata.modality === 'calcium');
+  const [chosen, setChosen] = useState<Set<number> | null>(null);
+  const [minRank, setMinRank] = useState('2');
+  const [maxRank, setMaxRank] = useState('8');
+  const [restarts, setRestarts] = useState('5');
+  const [rank, setRank] = useState('');
+  const [running, setRunning] = useState<{ runId: number; fraction: number; message: string } | null>(null);
+  const [failure, setFailure] = useState<string | null>(null);
+  const ids = { min: useId(), max: useId(), restarts: useId(), rank: useId() };
+  const details = useRef<HTMLDetailsElement>(null);
+  const onFinished = props.onFinished;
+  const runningId = running?.runId ?? null;
+  // Every calcium recording until the user picks: most analyses take all animals of a project.
+  const selected = chosen ?? new Set(calcium.map((recording) => recording.id));
+
+  useLayoutEffect(() => {
+    if (props.open && details.current) details.current.open = true;
+  }, [props.open]);
+
+  useEffect(() => {
+    if (runningId === null) return;
+    const offProgress = api.on('run.progress', ({ runId, fraction, message }) => {
+      if (runId === runningId) setRunning({ runId, fraction, message });
+    });
+    const offStatus = api.on('run.status', ({ runId, status, error }) => {
+      if (runId !== runningId || status === 'queued' || status === 'running') return;
+      setRunning(null);
+      if (status === 'succeeded') {
+        if (details.current) details.current.open = false;
+        onFinished(runId);
+      } else setFailure(`NTF run ${runId} ${status}${error ? `: ${error}` : ''}`);
+    });
+    return () => {
+      offProgress();
+      offStatus();
+    };
+  }, [api, runningId, onFinished]);
+
+  const toggle = (id: number, on: boolean) => {
+    const next = new Set(selected);
+    if (on) next.add(id);
+    else next.delete(id);
+    setChosen(next);
+  };
+
+  const onSubmit = async (event: FormEvent) => {
+    event.preventDefault();
+    setFailure(null);
+    const recordingIds = calcium.map((recording) => recording.id).filter((id) => selected.has(id));
+    const checked = ntfParams({ recordingIds, minRank, maxRank, restarts, rank });
+    if (!checked.ok) {
+      setFailure(checked.message);
+      return;
+    }
+    try {
+      const run = await api.call('runs.start', { pipeline: 'ntf', recordingId: null, params: checked.params });
+      setRunning({ runId: run.id, fraction: run.progress, message: run.progressMessage || run.status });
+    } catch (error) {
+      setFailure(errorMessage(error));
+    }
+  };
+
+  return (
+    <details ref={details} className="ntf-new-run">
+      <summary>New NTF run</summary>
+      <form onSubmit={(event) => void onSubmit(event)} aria-label="New NTF run">
+        <fieldset>
+          <legend>Calcium recordings (one per animal)</legend>
+          {calcium.length === 0 ? (
+            <p className="empty">No calcium recordings in this project yet: import Suite2p, NWB or calcium HDF5/CSV files in the Library.</p>
+          ) : (
+            calcium.map((recording) => (
+              <label key={recording.id} className="ntf-recording" title={recording.sourcePath}>
+                <input type="checkbox" checked={selected.has(recording.id)} onChange={(event) => toggle(recording.id, event.target.checked)} />
+                <span>{fileName(recording.sourcePath)}</span>
+                <span className="ntf-recording-meta">{describeRecording(recording)}</span>
+              </label>
+            ))
+          )}
+        </fieldset>
+        <div className="ntf-new-run-numbers">
+          <label htmlFor={ids.min}>Smallest rank</label>
+          <input id={ids.min} type="number" min={1} step={1} value={minRank} onChange={(event) => setMinRank(event.target.value)} />
+          <label htmlFor={ids.max}>Largest rank</label>
+          <input id={ids.max} type="number" min={1} step={1} value={maxRank} onChange={(event) => setMaxRank(event.target.value)} />
+          <label htmlFor={ids.restarts}>Restarts per rank</label>
+          <input id={ids.restarts} type="number" min={1} step={1} value={restarts} onChange={(event) => setRestarts(event.target.value)} />
+          <label htmlFor={ids.rank}>Rank to show</label>
+          <input id={ids.rank} type="number" min={1} step={1} value={rank} placeholder="suggested" onChange={(event) => setRank(event.target.value)} />
+        </div>
+        <div>
+          <button type="submit" disabled={running !== null || calcium.length === 0}>
+            Start NTF run
+          </button>
+          {running && <ProgressBar fraction={running.fraction} label={`Progress of NTF run ${running.runId}`} />}
+          {running && <span className="progress-message">{running.message}</span>}
+        </div>
+        <ErrorMessage message={failure ?? recordingsError} />
+      </form>
+    </details>
+  );
+}

@@ -4,7 +4,7 @@
  * about the cells and the timing). `readCalcium` decides the format by content, never by name.
  */
 import { stat } from 'node:fs/promises';
-import { FormatError, fileAccessError } from '../../errors.js';
+import { FormatError, UserError, fileAccessError } from '../../errors.js';
 import { readCalciumCsv } from './csv.js';
 import { readFlavellHdf5, readGenericHdf5, isFlavell, type Hdf5CalciumOptions } from './flavell-hdf5.js';
 import { hasHdf5Signature, openH5 } from './h5.js';
@@ -58,6 +58,10 @@ async function readHdf5Calcium(file: string, options: ReadCalciumOptions): Promi
     }
     if (isFlavell(h5)) return await readFlavellHdf5(file, h5, options);
     return await readGenericHdf5(file, h5, options);
+  } catch (error) {
+    // h5wasm reports damage inside a file (a broken object header, a bad heap) as plain Errors.
+    if (error instanceof UserError) throw error;
+    throw new FormatError(file, `the HDF5 file cannot be read (${error instanceof Error ? error.message : String(error)}); it may be corrupt`);
   } finally {
     h5.close();
   }

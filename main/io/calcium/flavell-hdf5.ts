@@ -4,9 +4,11 @@
  * `gcamp/trace_array_original` (raw), `timing/timestamp_confocal` (seconds, one per frame),
  * `neuropal_registration/roi_match`, and behaviour we do not read.
  *
- * Orientation: h5wasm (like h5py) reports the traces as 800 × N, frames × neurons (Julia's N × 800
- * with the axes reversed, as HDF5.jl writes). We do not trust that blindly: the frame axis is the
- * one as long as `timestamp_confocal`, and the rows are frames when that cannot decide.
+ * Orientation: h5wasm (like h5py) reports the traces as 800 × N, frames × neurons (HDF5.jl stores
+ * Julia's column-major N × 800 with the axes reversed). Checked on the data: each neuron's F/F20
+ * trace has mean 1 and each z-scored trace mean 0 along the 800 axis. We still do not trust the
+ * layout blindly: the frame axis is the one as long as `timestamp_confocal`, and the rows are
+ * frames when that cannot decide.
  *
  * Neuron names come from `neuropal_labels_csv/<uid>_neuropal_labels.csv` beside `<uid>-data.h5`
  * (or an explicit CSV). Its `neuron_index_1based` is a 1-based index into the neuron axis of the

@@ -5,14 +5,15 @@
  * to stay apart under common colour-vision deficiencies; beyond those, hues step by the golden angle.
  */
 
+// Ordered so neighbours differ most: orange and yellow, or the two blues, are far apart.
 export const GROUP_COLORS: readonly string[] = [
   '#e69f00',
   '#56b4e9',
   '#009e73',
+  '#cc79a7',
   '#f0e442',
   '#0072b2',
   '#d55e00',
-  '#cc79a7',
   '#88ccee',
   '#ddcc77',
   '#44aa99',

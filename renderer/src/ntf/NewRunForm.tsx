@@ -114,7 +114,7 @@ export function NewRunForm(props: { open: boolean; onFinished(runId: number): vo
           <label htmlFor={ids.restarts}>Restarts per rank</label>
           <input id={ids.restarts} type="number" min={1} step={1} value={restarts} onChange={(event) => setRestarts(event.target.value)} />
           <label htmlFor={ids.rank}>Rank to show</label>
-          <input id={ids.rank} type="number" min={1} step={1} value={rank} placeholder="suggested" onChange={(event) => setRank(event.target.value)} />
+          <input id={ids.rank} className="ntf-rank-input" type="number" min={1} step={1} value={rank} placeholder="suggested" onChange={(event) => setRank(event.target.value)} />
         </div>
         <div>
           <button type="submit" disabled={running !== null || calcium.length === 0}>

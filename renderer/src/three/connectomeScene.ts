@@ -20,6 +20,7 @@ import {
   Quaternion,
   Scene,
   SphereGeometry,
+  SRGBColorSpace,
   Vector3,
   WebGLRenderer,
 } from 'three';
@@ -48,6 +49,22 @@ export interface ConnectomeNodes {
 export interface ConnectomeSceneStats {
   nodes: number;
   edges: number;
+}
+
+/**
+ * sRGB colours (as `#rrggbb` reads) in three's linear working space. Node colours go through
+ * Color.set, which converts; raw vertex colours do not, and would be drawn too light.
+ */
+function linearColors(srgb: Float32Array): Float32Array {
+  const out = new Float32Array(srgb.length);
+  const color = new Color();
+  for (let i = 0; i + 2 < srgb.length; i += 3) {
+    color.setRGB(srgb[i]!, srgb[i + 1]!, srgb[i + 2]!, SRGBColorSpace);
+    out[i] = color.r;
+    out[i + 1] = color.g;
+    out[i + 2] = color.b;
+  }
+  return out;
 }
 
 export class ConnectomeScene {
@@ -137,7 +154,7 @@ export class ConnectomeScene {
       if (batch.count === 0) continue;
       const geometry = new LineSegmentsGeometry();
       geometry.setPositions(batch.positions);
-      geometry.setColors(batch.colors);
+      geometry.setColors(linearColors(batch.colors));
       const material = new LineMaterial({
         linewidth: batch.tier.widthPx,
         vertexColors: true,

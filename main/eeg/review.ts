@@ -69,6 +69,9 @@ export class EegReview {
     }
     const recording = this.store.recordings.get(recordingId);
     if (!recording) throw new NotFoundError(`recording ${recordingId}`);
+    if (recording.metadata.modality === 'calcium') {
+      throw new ValidationError('recordingId', `recording ${recordingId} is calcium imaging, not EEG: open it in the Connectome view`);
+    }
     if (!existsSync(recording.sourcePath)) {
       throw new FileAccessError(recording.sourcePath, 'the source file of this recording is missing (moved or deleted?)');
     }

@@ -7,8 +7,10 @@ import type { RecordingFormat, RecordingMetadata } from '../../shared/api/index.
 import { FormatError, fileAccessError } from '../errors.js';
 import { EdfReader, type EdfHeader } from './edf/index.js';
 import { sha256File } from './hash.js';
+import { detectCalcium } from './calcium/index.js';
+import { inspectCalcium } from './calcium/inspect.js';
 
-export const SUPPORTED_FORMATS = 'EDF, EDF+, BDF, BDF+';
+export const SUPPORTED_FORMATS = 'EDF, EDF+, BDF, BDF+; calcium imaging: Suite2p folders, NWB, HDF5, CSV';
 
 export interface InspectedRecording {
   sourcePath: string;
@@ -64,8 +66,20 @@ export function edfMetadata(header: EdfHeader, durationS = header.dataRecordCoun
   };
 }
 
+/** EDF-family files by their signature; anything else is tried as calcium imaging. */
 export async function inspectRecording(file: string): Promise<InspectedRecording> {
-  sniffFormat(file);
+  let edf = false;
+  try {
+    edf = sniffFormat(file) === 'edf-family';
+  } catch (error) {
+    if (!(error instanceof FormatError) && !statSync(file, { throwIfNoEntry: false })?.isDirectory()) throw error;
+  }
+  if (!edf) {
+    if (!(await detectCalcium(file))) {
+      throw new FormatError(file, `unrecognised file format (supported: ${SUPPORTED_FORMATS})`, 'file signature', 0);
+    }
+    return inspectCalcium(file);
+  }
   // A file cut inside its data is imported up to its last whole record, with a warning (as
   // EDFbrowser does); one cut inside its header is refused.
   const reader = EdfReader.open(file, { allowPartial: true });

@@ -57,5 +57,6 @@ export async function builtinPipelines(): Promise<PipelineRegistry> {
   await registry.register(siblingModuleUrl(import.meta.url, '../pipelines/seizure/index'));
   await registry.register(siblingModuleUrl(import.meta.url, '../pipelines/seizure/neural-pipeline'));
   await registry.register(siblingModuleUrl(import.meta.url, '../pipelines/fisbe/index'));
+  await registry.register(siblingModuleUrl(import.meta.url, '../pipelines/ntf/index'));
   return registry;
 }

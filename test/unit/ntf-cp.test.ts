@@ -144,6 +144,6 @@ describe('rank sweep and suggestion', () => {
     const rows = [row(2, 0.8, 1), row(3, 0.5, 0.99), row(4, 0.31, 0.6), row(5, 0.3, 0.5)];
     const suggestion = suggestRank(rows);
     expect(suggestion.rank).toBe(3);
-    expect(suggestion.reasoning.join(' ')).toMatch(/disagree .* 4 \(0\.60\)/);
+    expect(suggestion.reasoning.join(' ')).toMatch(/disagree .* 4 \(0\.600\)/);
   });
 });

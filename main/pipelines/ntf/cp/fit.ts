@@ -142,7 +142,7 @@ export function fitNonnegativeCp(x: DenseTensor, rank: number, options: CpOption
     grams[0] = gram(factors[0]!, shape[0]!, rank);
     // The other modes from U₀ᵀ ×₀ X.
     contractLead(x, factors[0]!, rank, contracted);
-    let lastG = new Float64Array(0);
+    let lastG: Float64Array = new Float64Array(0);
     for (let m = 1; m < modes; m++) {
       mttkrpFromContracted(contracted, shape, factors, rank, m, mttkrps[m]!);
       lastG = hadamardOfGrams(grams, m, rank);

@@ -130,7 +130,7 @@ export function suggestRank(rows: readonly SweepRow[], options: SuggestOptions =
   if (unstable.length) {
     reasoning.push(
       `Restarts disagree (similarity < ${minSimilarity.toFixed(2)}) at rank${unstable.length > 1 ? 's' : ''} ` +
-        `${unstable.map((row) => `${row.rank} (${row.similarity.toFixed(2)})`).join(', ')}: their components are not reproducible.`,
+        `${unstable.map((row) => `${row.rank} (${row.similarity.toFixed(3)})`).join(', ')}: their components are not reproducible.`,
     );
   } else {
     reasoning.push(`Restarts agree at every rank (similarity ≥ ${minSimilarity.toFixed(2)}).`);

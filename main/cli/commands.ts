@@ -32,10 +32,11 @@ export async function importFiles(projectPath: string, files: string[], io: Outp
     const { imported, errors, warnings } = await engine.importRecordings(files);
     for (const recording of imported) {
       const m = recording.metadata;
-      io.out(
-        `imported #${recording.id} ${recording.sourcePath} (${recording.format.toUpperCase()}, ${m.channelCount} channels, ` +
-          `${m.sampleRateHz} Hz, ${formatDuration(m.durationS)})`,
-      );
+      const content = m.calcium
+        ? `${m.channelCount} cells (${m.calcium.labelledCells} named), ${m.calcium.frameCount} frames` +
+          (m.sampleRateHz ? ` at ${m.sampleRateHz.toFixed(3)} Hz` : ', frame rate unknown')
+        : `${m.channelCount} channels, ${m.sampleRateHz} Hz, ${formatDuration(m.durationS)}`;
+      io.out(`imported #${recording.id} ${recording.sourcePath} (${recording.format.toUpperCase()}, ${content})`);
     }
     for (const warning of warnings) io.err(`cajal: warning: ${warning.message}`);
     for (const error of errors) io.err(`cajal: ${error.message}`);

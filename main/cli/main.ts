@@ -8,12 +8,14 @@ import * as commands from './commands.js';
 import { info } from './info.js';
 import { seizure } from './seizure.js';
 import { fisbe } from './fisbe.js';
+import { ntf } from './ntf.js';
 
 export const USAGE = `usage: cajal <command> [options]
 
 commands:
   init <project.cajal>                     create a project file
-  import <project> <file>...               add recordings (EDF, EDF+, BDF, BDF+) by path; sources are never copied
+  import <project> <file>...               add recordings by path; sources are never copied: EDF, EDF+, BDF,
+                                           BDF+, and calcium imaging (Suite2p plane folders, NWB, HDF5, CSV)
   ls <project>                             list the project's recordings
   run <project> <pipeline> [recording-id] [--param key=value]...
                                            run a pipeline and wait (Ctrl-C cancels); pipelines: rms
@@ -38,6 +40,11 @@ commands:
                                            FISBe instance-segmentation metrics (official evaluator's
                                            flylight preset), stored as a run (default project
                                            ./fisbe.cajal); PRED a folder: every sample, aggregated
+  ntf run <project> [--ranks 2..12] [--restarts 8] [--recordings ID,ID] [--rank N] [--seed N]
+          [--dataset D] [--param key=value]...
+                                           functional connectome (Dyballa et al.): affinity tensor of the
+                                           calcium recordings (default: all in the project, one animal
+                                           each), NTF rank sweep, communities per component
 
 exit codes: 0 ok, 1 user error, 2 internal error`;
 
@@ -74,6 +81,11 @@ export async function runCli(argv: string[], io: commands.Output): Promise<numbe
         'gt-dataset': { type: 'string' },
         'pred-dataset': { type: 'string' },
         'split-file': { type: 'string' },
+        ranks: { type: 'string' },
+        restarts: { type: 'string' },
+        recordings: { type: 'string' },
+        rank: { type: 'string' },
+        dataset: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -109,6 +121,8 @@ export async function runCli(argv: string[], io: commands.Output): Promise<numbe
         return await seizure(rest, values, io);
       case 'fisbe':
         return await fisbe(rest, values, io);
+      case 'ntf':
+        return await ntf(rest, { ...values, params: commands.parseParams(values.param ?? []) }, io);
       case undefined:
         throw new UsageError(`missing command\n${USAGE}`);
       default:

@@ -1,0 +1,113 @@
+/**
+ * The NTF rank sweep against tensortools' HALS ensemble (Williams et al. 2018; the non-negative CP
+ * the reference notebooks use), timed in the same run on the same tensor: the differential affinity
+ * tensor of the two C. elegans recordings in ../shared/data (neuron pairs × time bins × worms), ranks
+ * 2–12 × 4 restarts each, both with HALS, tol 1e-5 and at most 500 iterations (tensortools'
+ * defaults). Reported: wall time (ratio = ours / tensortools, below 1 is faster) and the best
+ * normalised error per rank (ours must be equal or lower).
+ *
+ * tensortools is pure Python over numpy/scipy/numba: Debian's /usr/bin/python3 with python3-numpy,
+ * -scipy, -numba, -tqdm, -munkres and -matplotlib, and tensortools itself either importable or in
+ * the folder named by TENSORTOOLS_SRC (a checkout of github.com/ahwillia/tensortools). Without it
+ * only our figures are printed.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { readCalcium } from '../main/io/calcium/index.js';
+import { encodeNpy } from '../main/io/npy.js';
+import { affinityTensor } from '../main/pipelines/ntf/affinity.js';
+import type { DenseTensor } from '../main/pipelines/ntf/cp/ktensor.js';
+import { rankSweep } from '../main/pipelines/ntf/cp/sweep.js';
+import { NtfParams } from '../main/pipelines/ntf/index.js';
+import { matchNeurons, preprocessAnimal } from '../main/pipelines/ntf/preprocess.js';
+import type { BenchResult } from './types.js';
+
+const DATA = resolve(import.meta.dirname, '..', '..', 'shared', 'data', 'calcium', 'celegans_flavell_dag2023');
+const WORMS = ['2022-07-26-31-data.h5', '2022-07-27-31-data.h5'];
+const PYTHON = '/usr/bin/python3';
+const MIN_RANK = 2;
+const MAX_RANK = 12;
+const RESTARTS = 4;
+
+const TENSORTOOLS_TIMER = `
+import json, sys, time, os
+src = os.environ.get("TENSORTOOLS_SRC")
+if src: sys.path.insert(0, src)
+import numpy as np
+import scipy
+# tensortools calls scipy.random, an alias of numpy.random that SciPy ≥ 1.10 dropped.
+if not hasattr(scipy, "random"): scipy.random = np.random
+import tensortools as tt
+X = np.load(sys.argv[1])
+ranks = list(range(int(sys.argv[2]), int(sys.argv[3]) + 1))
+# One small fit first so numba's compilation is not timed.
+tt.ncp_hals(X[:10], 2, max_iter=2, verbose=False)
+start = time.perf_counter()
+ensemble = tt.Ensemble(nonneg=True, fit_method="ncp_hals")
+ensemble.fit(X, ranks=ranks, replicates=int(sys.argv[4]), verbose=False)
+seconds = time.perf_counter() - start
+print(json.dumps({"seconds": seconds, "best": [min(ensemble.objectives(r)) for r in ranks]}))
+`;
+
+async function wormTensor(): Promise<DenseTensor> {
+  const params = NtfParams.parse({ recordingIds: [1, 2] });
+  const animals = [];
+  for (const file of WORMS) animals.push(preprocessAnimal(file, await readCalcium(join(DATA, file)), params));
+  const matched = matchNeurons(animals, 'label');
+  return affinityTensor({ traces: animals.map((animal, a) => matched.indices[a]!.map((row) => animal.traces[row]!)) }, params).tensor;
+}
+
+function tensortools(tensorFile: string): { seconds: number; best: number[] } | string {
+  const probe = spawnSync(PYTHON, ['-c', 'import os,sys; s=os.environ.get("TENSORTOOLS_SRC"); s and sys.path.insert(0,s); import tensortools'], { encoding: 'utf8' });
+  if (probe.error || probe.status !== 0) return 'tensortools not importable (set TENSORTOOLS_SRC to a checkout; needs python3-numpy, -scipy, -numba, -tqdm, -munkres, -matplotlib)';
+  const run = spawnSync(PYTHON, ['-c', TENSORTOOLS_TIMER, tensorFile, String(MIN_RANK), String(MAX_RANK), String(RESTARTS)], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  if (run.status !== 0) return `tensortools failed: ${run.stderr.trim().split('\n').at(-1)}`;
+  return JSON.parse(run.stdout.trim().split('\n').at(-1)!) as { seconds: number; best: number[] };
+}
+
+export async function benchNtf(dir: string): Promise<BenchResult[]> {
+  if (!existsSync(DATA)) {
+    console.log(`ntf: skipped, ${DATA} not found`);
+    return [];
+  }
+  const tensor = await wormTensor();
+  const tensorFile = join(dir, 'worm-affinity.npy');
+  writeFileSync(tensorFile, encodeNpy({ dtype: 'float64', shape: [...tensor.shape], data: tensor.data }));
+  console.log(`ntf: affinity tensor ${tensor.shape.join(' × ')} (pairs × bins × worms), ranks ${MIN_RANK}–${MAX_RANK} × ${RESTARTS} restarts`);
+  const started = performance.now();
+  const sweep = rankSweep(tensor, { minRank: MIN_RANK, maxRank: MAX_RANK, restarts: RESTARTS, seed: 0 });
+  const ours = (performance.now() - started) / 1000;
+  const reference = tensortools(tensorFile);
+  const results: BenchResult[] = [];
+  if (typeof reference === 'string') {
+    console.log(`ntf: ${reference}`);
+    results.push({ name: 'ntf rank sweep (HALS)', value: ours, unit: 's' });
+  } else {
+    results.push({ name: 'ntf rank sweep (HALS)', value: ours, unit: 's', reference: { name: 'tensortools Ensemble ncp_hals', value: reference.seconds } });
+    const lines = sweep.rows.map((row, i) => {
+      const theirs = reference.best[i]!;
+      const mine = row.errors[0]!;
+      return `  rank ${row.rank}: error ${mine.toFixed(5)} vs tensortools ${theirs.toFixed(5)} (${mine <= theirs + 1e-6 ? 'equal or lower' : `HIGHER by ${(mine - theirs).toFixed(5)}`})`;
+    });
+    console.log(lines.join('\n'));
+    const worse = sweep.rows.filter((row, i) => row.errors[0]! > reference.best[i]! + 1e-6).length;
+    console.log(`ntf: best error equal or lower than tensortools at ${sweep.rows.length - worse}/${sweep.rows.length} ranks`);
+  }
+  return results;
+}
+
+/** Standalone: `tsx bench/ntf.bench.ts`. */
+if (process.argv[1] && resolve(process.argv[1]) === resolve(import.meta.filename)) {
+  const { mkdtempSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const dir = mkdtempSync(join(tmpdir(), 'cajal-bench-ntf-'));
+  try {
+    for (const result of await benchNtf(dir)) {
+      const ratio = result.reference ? ` = ${(result.value / result.reference.value).toFixed(2)}× ${result.reference.name} (${result.reference.value.toFixed(1)} s)` : '';
+      console.log(`${result.name}: ${result.value.toFixed(1)} s${ratio}`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

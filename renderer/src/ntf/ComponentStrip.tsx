@@ -9,7 +9,7 @@ import { componentTitle, formatNumber } from './format.js';
 import { componentStepOf, stepComponent } from './keyboard.js';
 import { linePath, linearScale, paddedExtent } from './plot.js';
 
-const SPARK_WIDTH = 72;
+const SPARK_WIDTH = 56;
 const SPARK_HEIGHT = 18;
 
 function optionId(index: number): string {

@@ -29,8 +29,9 @@ export function NewRunForm(props: { open: boolean; onFinished(runId: number): vo
   const calcium = recordings.filter((recording) => recording.metadata.modality === 'calcium');
   const [chosen, setChosen] = useState<Set<number> | null>(null);
   const [minRank, setMinRank] = useState('2');
-  const [maxRank, setMaxRank] = useState('8');
-  const [restarts, setRestarts] = useState('5');
+  // The pipeline's own defaults (main/pipelines/ntf): ranks 2–12, 8 restarts each.
+  const [maxRank, setMaxRank] = useState('12');
+  const [restarts, setRestarts] = useState('8');
   const [rank, setRank] = useState('');
   const [running, setRunning] = useState<{ runId: number; fraction: number; message: string } | null>(null);
   const [failure, setFailure] = useState<string | null>(null);

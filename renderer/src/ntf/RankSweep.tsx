@@ -9,6 +9,11 @@ import { sweepPlot } from './sweep.js';
 
 const BOX = { width: 440, height: 170, left: 46, right: 40, top: 14, bottom: 32 };
 
+/** A rank marker's label beside its line, on the side with room (left of a line in the right half). */
+function markLabel(x: number, box: typeof BOX): { x: number; textAnchor: 'start' | 'end' } {
+  return x > (box.left + box.width - box.right) / 2 ? { x: x - 4, textAnchor: 'end' } : { x: x + 4, textAnchor: 'start' };
+}
+
 export function RankSweep({ result }: { result: NtfResult }) {
   const plot = sweepPlot(result.sweep, result.suggestedRank, BOX);
   // The plot's points are in rank order; so are these rows.
@@ -29,7 +34,7 @@ export function RankSweep({ result }: { result: NtfResult }) {
           {plot.suggestedX !== null && (
             <g className="ntf-suggested">
               <line x1={plot.suggestedX} x2={plot.suggestedX} y1={BOX.top} y2={bottom} />
-              <text x={plot.suggestedX + 3} y={BOX.top + 8}>
+              <text {...markLabel(plot.suggestedX, BOX)} y={BOX.top + 8}>
                 suggested
               </text>
             </g>
@@ -37,7 +42,7 @@ export function RankSweep({ result }: { result: NtfResult }) {
           {shownX !== null && (
             <g className="ntf-shown-rank">
               <line x1={shownX} x2={shownX} y1={BOX.top} y2={bottom} />
-              <text x={shownX + 3} y={BOX.top + 20}>
+              <text {...markLabel(shownX, BOX)} y={BOX.top + 20}>
                 shown
               </text>
             </g>

@@ -26,12 +26,12 @@ export interface EpochSpan {
   to: number;
 }
 
-/** Each epoch's span on the axis, clipped to the recording; empty epochs dropped. */
+/** Each epoch's span on the axis, from the start of `startBin` to the start of `endBin`, clipped to the recording; empty epochs dropped. */
 export function epochSpans(epochs: readonly NtfEpoch[], axis: TimeAxis, binCount: number): EpochSpan[] {
   return epochs.flatMap((epoch) => {
     const start = Math.max(0, Math.min(binCount, epoch.startBin));
-    // endBin is the epoch's last bin; the span runs to that bin's end.
-    const end = Math.max(0, Math.min(binCount, epoch.endBin + 1));
+    // endBin is the boundary after the epoch (the engine rounds the end time up to a bin edge).
+    const end = Math.max(0, Math.min(binCount, epoch.endBin));
     return end > start ? [{ label: epoch.label, from: axis.at(start), to: axis.at(end) }] : [];
   });
 }

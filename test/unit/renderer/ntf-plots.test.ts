@@ -90,14 +90,15 @@ describe('time axis', () => {
     expect([bins.unit, bins.title, bins.at(10), bins.end]).toEqual(['bin', 'time bin', 10, 800]);
   });
 
-  it('shades epochs from their first bin to the end of their last, clipped', () => {
+  it('shades epochs from their first bin to their end boundary, clipped', () => {
     const axis = timeAxis(RESULT.binCount, RESULT.binDurationS);
     const [heat] = epochSpans(RESULT.epochs, axis, RESULT.binCount);
     expect(heat!.label).toBe('heat');
     expect(heat!.from).toBeCloseTo(1.2);
-    expect(heat!.to).toBeCloseTo(3);
+    expect(heat!.to).toBeCloseTo(2.4);
     expect(epochSpans([{ label: 'late', startBin: 6, endBin: 20 }], axis, 8)).toEqual([{ label: 'late', from: axis.at(6), to: axis.at(8) }]);
     expect(epochSpans([{ label: 'none', startBin: 9, endBin: 12 }], axis, 8)).toEqual([]);
+    expect(epochSpans([{ label: 'empty', startBin: 3, endBin: 3 }], axis, 8)).toEqual([]);
   });
 });
 

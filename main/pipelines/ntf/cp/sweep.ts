@@ -122,8 +122,10 @@ export function suggestRank(rows: readonly SweepRow[], options: SuggestOptions =
   } else {
     elbow = rows.find((row) => bestError(row) - bestError(last) <= share * drop)!.rank;
     reasoning.push(
-      `The error falls from ${bestError(first).toFixed(4)} at rank ${first.rank} to ${bestError(last).toFixed(4)} at rank ${last.rank}; ` +
-        `from rank ${elbow} on, less than ${Math.round(share * 100)} % of that drop remains, so larger ranks add little.`,
+      elbow === last.rank
+        ? `The error falls from ${bestError(first).toFixed(4)} at rank ${first.rank} to ${bestError(last).toFixed(4)} at rank ${last.rank} and is still falling at the largest rank tried: sweep higher ranks to find where it levels off.`
+        : `The error falls from ${bestError(first).toFixed(4)} at rank ${first.rank} to ${bestError(last).toFixed(4)} at rank ${last.rank}; ` +
+            `from rank ${elbow} on, less than ${Math.round(share * 100)} % of that drop remains, so larger ranks add little.`,
     );
   }
   const unstable = rows.filter((row) => row.similarity < minSimilarity);

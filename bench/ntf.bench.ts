@@ -76,7 +76,7 @@ export async function benchNtf(dir: string): Promise<BenchResult[]> {
   writeFileSync(tensorFile, encodeNpy({ dtype: 'float64', shape: [...tensor.shape], data: tensor.data }));
   console.log(`ntf: affinity tensor ${tensor.shape.join(' × ')} (pairs × bins × worms), ranks ${MIN_RANK}–${MAX_RANK} × ${RESTARTS} restarts`);
   const started = performance.now();
-  const sweep = rankSweep(tensor, { minRank: MIN_RANK, maxRank: MAX_RANK, restarts: RESTARTS, seed: 0 });
+  const sweep = await rankSweep(tensor, { minRank: MIN_RANK, maxRank: MAX_RANK, restarts: RESTARTS, seed: 0 });
   const ours = (performance.now() - started) / 1000;
   const reference = tensortools(tensorFile);
   const results: BenchResult[] = [];

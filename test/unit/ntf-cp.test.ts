@@ -121,18 +121,29 @@ describe('non-negative CP fit', () => {
 });
 
 describe('rank sweep and suggestion', () => {
-  it('finds the planted rank on a noisy tensor', () => {
+  it('finds the planted rank on a noisy tensor, with the same numbers on 1 or 2 threads', async () => {
     const truth = plantedKruskal([50, 20, 6], 3, 51);
     const x = kruskalToDense(truth);
     const random = seededRandom(52);
     const scale = frobeniusNorm(x.data) / Math.sqrt(x.data.length);
     for (let i = 0; i < x.data.length; i++) x.data[i] = Math.max(0, x.data[i]! + 0.05 * scale * (random() - 0.5));
-    const sweep = rankSweep(x, { minRank: 1, maxRank: 6, restarts: 3, seed: 1 });
+    const sweep = await rankSweep(x, { minRank: 1, maxRank: 6, restarts: 3, seed: 1, threads: 1 });
+    const threaded = await rankSweep(x, { minRank: 1, maxRank: 6, restarts: 3, seed: 1, threads: 2 });
+    expect(threaded.rows.map((row) => row.errors)).toEqual(sweep.rows.map((row) => row.errors));
     expect(sweep.rows.map((row) => row.rank)).toEqual([1, 2, 3, 4, 5, 6]);
     for (const row of sweep.rows) expect(row.errors).toEqual([...row.errors].sort((a, b) => a - b));
     const suggestion = suggestRank(sweep.rows);
     expect(suggestion.rank).toBe(3);
     expect(suggestion.reasoning.join(' ')).toMatch(/Suggested rank 3/);
+  });
+
+  it('cancels: a throwing shouldStop stops every thread and rejects', async () => {
+    const x = kruskalToDense(plantedKruskal([80, 30, 6], 4, 61));
+    let calls = 0;
+    const stop = () => {
+      if (++calls > 3) throw new Error('cancelled by the user');
+    };
+    await expect(rankSweep(x, { minRank: 2, maxRank: 8, restarts: 4, threads: 2, tolerance: 0, shouldStop: stop })).rejects.toThrow(/cancelled by the user/);
   });
 
   const row = (rank: number, error: number, similarity: number): SweepRow => ({ rank, errors: [error], iterations: [1], similarity, durationMs: 1 });

@@ -122,7 +122,7 @@ const ntf: PipelineDefinition<NtfParams> = {
     // 3. Rank sweep.
     stageStart = performance.now();
     const maxRank = Math.min(params.maxRank, Math.max(...tensor.shape));
-    const sweep = rankSweep(tensor, {
+    const sweep = await rankSweep(tensor, {
       minRank: Math.min(params.minRank, maxRank),
       maxRank,
       restarts: params.restarts,

@@ -33,6 +33,8 @@ export interface CpFit {
   iterations: number;
   converged: boolean;
   errorHistory: number[];
+  /** Wall time of the fit. */
+  durationMs: number;
 }
 
 /** Guards the HALS division for components that collapsed to zero. */
@@ -106,6 +108,7 @@ function muUpdate(factor: Float64Array, rows: number, rank: number, g: Float64Ar
 export function fitNonnegativeCp(x: DenseTensor, rank: number, options: CpOptions = {}): CpFit {
   if (!Number.isInteger(rank) || rank < 1) throw new Error(`rank must be a positive integer, got ${rank}`);
   checkNonnegativeTensor(x);
+  const started = performance.now();
   const { shape } = x;
   const modes = shape.length;
   const method = options.method ?? 'hals';
@@ -174,5 +177,6 @@ export function fitNonnegativeCp(x: DenseTensor, rank: number, options: CpOption
     iterations: iteration,
     converged,
     errorHistory,
+    durationMs: performance.now() - started,
   };
 }

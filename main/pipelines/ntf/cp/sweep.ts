@@ -3,8 +3,10 @@
  * al. 2018), with each rank's best error and how alike its restarts are; then a rank suggestion
  * whose reasoning is spelled out for the user to check rather than taken on trust.
  */
+import { availableParallelism } from 'node:os';
 import { deriveSeed } from '../random.js';
 import { fitNonnegativeCp, type CpFit, type CpMethod } from './fit.js';
+import { FitPool } from './fit-pool.js';
 import type { DenseTensor } from './ktensor.js';
 import { ensembleSimilarity } from './similarity.js';
 
@@ -16,9 +18,14 @@ export interface SweepOptions {
   method?: CpMethod;
   maxIterations?: number;
   tolerance?: number;
+  /**
+   * Worker threads fitting restarts side by side (default: one per core). Results do not depend on
+   * it: each restart's seed is fixed by (seed, rank, restart).
+   */
+  threads?: number;
   /** Progress over the whole sweep in [0, 1]. */
   onProgress?: (fraction: number, message: string) => void;
-  /** Called between iterations; throw to cancel. */
+  /** Called as fits progress; throw to cancel (running fits stop at their next iteration). */
   shouldStop?: () => void;
 }
 
@@ -29,6 +36,7 @@ export interface SweepRow {
   iterations: number[];
   /** Mean ensemble similarity of the other restarts to the best one (1 with a single restart). */
   similarity: number;
+  /** Fitting time of this rank's restarts, summed (CPU time when they ran in parallel). */
   durationMs: number;
 }
 
@@ -38,51 +46,71 @@ export interface RankSweep {
   best: Map<number, CpFit>;
 }
 
-export function rankSweep(x: DenseTensor, options: SweepOptions): RankSweep {
+export function defaultThreads(): number {
+  return Math.max(1, availableParallelism());
+}
+
+export async function rankSweep(x: DenseTensor, options: SweepOptions): Promise<RankSweep> {
   const { minRank, maxRank, restarts } = options;
   if (!(Number.isInteger(minRank) && Number.isInteger(maxRank) && minRank >= 1 && maxRank >= minRank)) {
     throw new Error(`ranks must be integers with 1 ≤ min ≤ max, got ${minRank}..${maxRank}`);
   }
   if (!(Number.isInteger(restarts) && restarts >= 1)) throw new Error(`restarts must be a positive integer, got ${restarts}`);
+  const maxIterations = options.maxIterations ?? 500;
+  const jobs: { rank: number; restart: number }[] = [];
+  // Largest ranks first: they take longest, so the threads finish together.
+  for (let rank = maxRank; rank >= minRank; rank--) for (let restart = 0; restart < restarts; restart++) jobs.push({ rank, restart });
   // Work grows about linearly with the rank: weight progress by it.
-  let totalWork = 0;
-  for (let rank = minRank; rank <= maxRank; rank++) totalWork += rank * restarts;
+  const totalWork = jobs.reduce((sum, job) => sum + job.rank, 0);
   let doneWork = 0;
+  const partial = new Map<number, number>();
+  const report = (message: string) => {
+    const running = [...partial.values()].reduce((a, b) => a + b, 0);
+    options.onProgress?.(Math.min(1, (doneWork + running) / totalWork), message);
+  };
+  const threads = Math.min(options.threads ?? defaultThreads(), jobs.length);
+  const pool = threads > 1 ? new FitPool(x, threads) : null;
+  const fits = new Map<number, CpFit[]>();
+  try {
+    await Promise.all(
+      jobs.map(async (job, index) => {
+        const seed = deriveSeed(options.seed ?? 0, job.rank, job.restart);
+        const onIteration = (iteration: number) => {
+          options.shouldStop?.();
+          partial.set(index, (job.rank * Math.min(iteration, maxIterations)) / maxIterations);
+          if (iteration % 10 === 0) report(`rank ${job.rank}, restart ${job.restart + 1}/${restarts}`);
+        };
+        const request = { rank: job.rank, seed, method: options.method, maxIterations, tolerance: options.tolerance };
+        const fit = pool
+          ? await pool.fit(request, onIteration)
+          : fitNonnegativeCp(x, job.rank, { ...request, onIteration });
+        partial.delete(index);
+        doneWork += job.rank;
+        report(`rank ${job.rank}, restart ${job.restart + 1}/${restarts} done`);
+        const list = fits.get(job.rank) ?? [];
+        list[job.restart] = fit;
+        fits.set(job.rank, list);
+      }),
+    );
+  } catch (error) {
+    pool?.cancel();
+    throw error;
+  } finally {
+    await pool?.close();
+  }
   const rows: SweepRow[] = [];
   const best = new Map<number, CpFit>();
   for (let rank = minRank; rank <= maxRank; rank++) {
-    const started = performance.now();
-    const fits: CpFit[] = [];
-    for (let restart = 0; restart < restarts; restart++) {
-      const maxIterations = options.maxIterations ?? 500;
-      fits.push(
-        fitNonnegativeCp(x, rank, {
-          method: options.method,
-          seed: deriveSeed(options.seed ?? 0, rank, restart),
-          maxIterations,
-          tolerance: options.tolerance,
-          onIteration: (iteration) => {
-            options.shouldStop?.();
-            if (iteration % 10 === 0) {
-              const fraction = (doneWork + (rank * Math.min(iteration, maxIterations)) / maxIterations) / totalWork;
-              options.onProgress?.(fraction, `rank ${rank}, restart ${restart + 1}/${restarts}`);
-            }
-          },
-        }),
-      );
-      doneWork += rank;
-      options.onProgress?.(doneWork / totalWork, `rank ${rank}, restart ${restart + 1}/${restarts} done`);
-    }
-    fits.sort((a, b) => a.error - b.error);
-    const others = fits.slice(1).map((fit) => ensembleSimilarity(fits[0]!.kruskal, fit.kruskal));
+    const ranked = [...fits.get(rank)!].sort((a, b) => a.error - b.error);
+    const others = ranked.slice(1).map((fit) => ensembleSimilarity(ranked[0]!.kruskal, fit.kruskal));
     rows.push({
       rank,
-      errors: fits.map((fit) => fit.error),
-      iterations: fits.map((fit) => fit.iterations),
+      errors: ranked.map((fit) => fit.error),
+      iterations: ranked.map((fit) => fit.iterations),
       similarity: others.length ? others.reduce((a, b) => a + b, 0) / others.length : 1,
-      durationMs: performance.now() - started,
+      durationMs: ranked.reduce((sum, fit) => sum + fit.durationMs, 0),
     });
-    best.set(rank, fits[0]!);
+    best.set(rank, ranked[0]!);
   }
   return { rows, best };
 }

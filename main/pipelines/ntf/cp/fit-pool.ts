@@ -7,7 +7,7 @@
 import { Worker } from 'node:worker_threads';
 import { siblingModuleUrl } from '../../../jobs/registry.js';
 import type { CpFit, CpMethod } from './fit.js';
-import type { DenseTensor } from './ktensor.js';
+import type { DenseTensor, KruskalTensor } from './ktensor.js';
 
 export interface PoolWorkerData {
   shape: number[];
@@ -24,6 +24,8 @@ export interface FitRequest {
   method?: CpMethod;
   maxIterations?: number;
   tolerance?: number;
+  /** Start from these factors (a refinement) instead of a random draw. */
+  init?: KruskalTensor;
 }
 
 export type FitReply =

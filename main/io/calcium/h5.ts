@@ -6,68 +6,15 @@
  * sits twice in the wasm heap. Strings, references and compounds (small: names, ids, masks) go
  * through h5wasm's own converters.
  */
-import { open as openFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import h5wasm from 'h5wasm/node';
-import { FormatError, fileAccessError } from '../../errors.js';
-import { expectFile } from '../volume/file.js';
+import { FormatError } from '../../errors.js';
+import { dtypeName, H5T_FLOAT, H5T_INTEGER, readHyperslab, type H5Dataset, type H5Group } from '../hdf5/open.js';
 
-export type H5File = InstanceType<typeof h5wasm.File>;
-export type H5Group = InstanceType<typeof h5wasm.Group>;
-export type H5Dataset = InstanceType<typeof h5wasm.Dataset>;
-type H5Module = Awaited<typeof h5wasm.ready>;
+// Opening and signatures are the HDF5 module's (one copy for every HDF5 reader); re-exported for the calcium readers.
+export { HDF5_SIGNATURE, hasHdf5Signature, openH5, type H5Dataset, type H5File, type H5Group } from '../hdf5/open.js';
 
 export const isGroup = (entity: unknown): entity is H5Group => entity instanceof h5wasm.Group;
 export const isDataset = (entity: unknown): entity is H5Dataset => entity instanceof h5wasm.Dataset;
-
-/** The HDF5 signature, at byte 0 or after a user block (512, 1024, 2048… bytes). */
-export const HDF5_SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
-
-/** True when `bytes` (the start of a file) hold the HDF5 signature at 0 or at a user-block offset. */
-export function hasHdf5Signature(bytes: Uint8Array): boolean {
-  for (let offset = 0; offset + 8 <= bytes.length; offset = offset === 0 ? 512 : offset * 2) {
-    if (HDF5_SIGNATURE.every((byte, i) => bytes[offset + i] === byte)) return true;
-  }
-  return false;
-}
-
-async function checkSignature(file: string): Promise<void> {
-  let handle;
-  try {
-    handle = await openFile(file, 'r');
-  } catch (error) {
-    throw fileAccessError(file, error);
-  }
-  try {
-    const { size } = await handle.stat();
-    const bytes = new Uint8Array(8);
-    for (let offset = 0; offset + 8 <= size; offset = offset === 0 ? 512 : offset * 2) {
-      await handle.read(bytes, 0, 8, offset);
-      if (bytes.every((byte, i) => byte === HDF5_SIGNATURE[i])) return;
-    }
-    throw new FormatError(file, 'not an HDF5 file (no HDF5 signature)', undefined, 0);
-  } finally {
-    await handle.close();
-  }
-}
-
-let module: H5Module | null = null;
-
-/** Opens `file` read-only (FileAccessError / FormatError for a missing, non-HDF5 or broken file). */
-export async function openH5(file: string): Promise<H5File> {
-  await expectFile(file);
-  await checkSignature(file);
-  module ??= await h5wasm.ready;
-  let h5: H5File;
-  try {
-    h5 = new h5wasm.File(resolve(file), 'r');
-  } catch (error) {
-    throw new FormatError(file, `HDF5 file cannot be opened (${error instanceof Error ? error.message : String(error)})`);
-  }
-  // h5wasm hands back an invalid id rather than throwing when H5Fopen fails (a truncated file).
-  if (h5.file_id < 0n) throw new FormatError(file, 'HDF5 file cannot be opened: it is truncated or corrupt');
-  return h5;
-}
 
 /** The entity at `path`, or null when there is none (or it is a broken link). */
 export function entityAt(group: H5Group, path: string): H5Group | H5Dataset | null {
@@ -116,17 +63,9 @@ export function numberAttribute(entity: H5Group | H5Dataset, name: string): numb
   return undefined;
 }
 
-// HDF5 datatype classes as h5wasm reports them (H5T_class_t).
-const H5T_INTEGER = 0;
-const H5T_FLOAT = 1;
-const CLASS_NAMES: Record<number, string> = { 2: 'time', 3: 'string', 4: 'bitfield', 5: 'opaque', 6: 'compound', 7: 'reference', 8: 'enum', 9: 'vlen', 10: 'array' };
-
 /** numpy-style name of a dataset's element type (`float64`, `int32`, `string`…). */
 export function dtypeOf(dataset: H5Dataset): string {
-  const meta = dataset.metadata;
-  if (meta.type === H5T_INTEGER) return `${meta.signed ? 'int' : 'uint'}${meta.size * 8}`;
-  if (meta.type === H5T_FLOAT) return `float${meta.size * 8}`;
-  return CLASS_NAMES[meta.type] ?? `class ${meta.type}`;
+  return dtypeName(dataset.metadata);
 }
 
 export const isNumeric = (dataset: H5Dataset): boolean =>
@@ -182,7 +121,6 @@ export function readRows(
   file: string,
   visit: (firstRow: number, rows: number, values: ArrayLike<number> | BigInt64Array | BigUint64Array) => void,
 ): void {
-  const h5 = module!;
   const meta = dataset.metadata;
   const path = dataset.path.replace(/^\//, '');
   if (!isNumeric(dataset)) throw new FormatError(file, `dataset "${path}" holds ${dtypeOf(dataset)} values, not numbers`, path);
@@ -192,23 +130,13 @@ export function readRows(
   const rowsPerSlab = Math.max(1, Math.floor(SLAB_BYTES / Math.max(1, rowElements * meta.size)));
   for (let first = 0; first < totalRows; first += rowsPerSlab) {
     const rows = Math.min(rowsPerSlab, totalRows - first);
-    const nbytes = rows * rowElements * meta.size;
-    if (nbytes === 0) continue;
-    const pointer = h5._malloc(nbytes);
-    if (pointer === 0) throw new Error(`h5wasm: cannot allocate ${nbytes} bytes in the wasm heap`);
-    let bytes: Uint8Array;
-    try {
-      const whole = shape.length === 0;
-      const count = whole ? null : [rows, ...shape.slice(1)].map(BigInt);
-      const offset = whole ? null : [first, ...shape.slice(1).map(() => 0)].map(BigInt);
-      const status = h5.get_dataset_data(dataset.file_id, dataset.path, count, offset, whole ? null : shape.map(() => 1n), BigInt(pointer));
-      if (status < 0) {
-        throw new FormatError(file, `dataset "${path}" cannot be read: HDF5 reports a read error (the file is corrupt or truncated)`, path);
-      }
-      // HEAPU8 is read after the call: the heap may have grown (and been replaced) during it.
-      bytes = h5.HEAPU8.slice(pointer, pointer + nbytes);
-    } finally {
-      h5._free(pointer);
+    if (rows * rowElements * meta.size === 0) continue;
+    // A scalar is read whole (empty start and extent).
+    const start = shape.length === 0 ? [] : [first, ...shape.slice(1).map(() => 0)];
+    const extent = shape.length === 0 ? [] : [rows, ...shape.slice(1)];
+    const bytes = readHyperslab(dataset, start, extent, meta.size);
+    if (!bytes) {
+      throw new FormatError(file, `dataset "${path}" cannot be read: HDF5 reports a read error (the file is corrupt or truncated)`, path);
     }
     visit(first, rows, numbersOf(bytes, meta.type, meta.size, meta.signed));
   }

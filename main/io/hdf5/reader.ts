@@ -10,21 +10,13 @@
  * multiples of the dataset's chunks, because h5wasm assembles a read in the wasm heap before copying
  * it out — one whole-volume read would need the volume twice over and grow the heap for good.
  */
-import { open as openFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import h5wasm from 'h5wasm/node';
-import { FormatError, fileAccessError } from '../../errors.js';
-import { expectFile } from '../volume/file.js';
+import { FormatError } from '../../errors.js';
 import { narrow64 } from '../volume/narrow.js';
 import { isVolumeDtype, slabShape, viewAs } from '../volume/ndarray.js';
 import { blockedSource, type DatasetEntry, type VolumeSource } from '../volume/source.js';
 import type { DatasetInfo, VolumeDtype } from '../volume/types.js';
-import { voxelCount } from '../volume/types.js';
-
-type H5File = InstanceType<typeof h5wasm.File>;
-type H5Dataset = InstanceType<typeof h5wasm.Dataset>;
-type H5Metadata = H5Dataset['metadata'];
-type H5Module = Awaited<typeof h5wasm.ready>;
+import { dtypeName, H5T_INTEGER, openH5, readHyperslab, type H5Dataset, type H5File } from './open.js';
 
 /**
  * Upper bound of one hyperslab read. 32 MiB is one row of chunks (13 slices) of the FISBe
@@ -32,101 +24,6 @@ type H5Module = Awaited<typeof h5wasm.ready>;
  * in speed; below a chunk row, chunks are inflated once per slab that cuts them, which is slower.
  */
 export const SLAB_BYTES = 32 * 1024 * 1024;
-
-// HDF5 datatype classes as h5wasm reports them (H5T_class_t).
-const H5T_INTEGER = 0;
-const H5T_FLOAT = 1;
-const CLASS_NAMES: Record<number, string> = {
-  2: 'time',
-  3: 'string',
-  4: 'bitfield',
-  5: 'opaque',
-  6: 'compound',
-  7: 'reference',
-  8: 'enum',
-  9: 'vlen',
-  10: 'array',
-};
-
-/** The element type numpy would name (`int32`, `float64`, `string`…). */
-function dtypeName(meta: H5Metadata): string {
-  if (meta.type === H5T_INTEGER) return `${meta.signed ? 'int' : 'uint'}${meta.size * 8}`;
-  if (meta.type === H5T_FLOAT) return `float${meta.size * 8}`;
-  return CLASS_NAMES[meta.type] ?? `class ${meta.type}`;
-}
-
-const SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
-
-/**
- * Checks the HDF5 signature (at byte 0, or after a user block at 512, 1024, 2048…) so that a file
- * that is not HDF5 is reported as such, not by an HDF5 library error stack.
- */
-async function checkSignature(file: string): Promise<void> {
-  let handle;
-  try {
-    handle = await openFile(file, 'r');
-  } catch (error) {
-    throw fileAccessError(file, error);
-  }
-  try {
-    const { size } = await handle.stat();
-    const bytes = new Uint8Array(8);
-    for (let offset = 0; offset + 8 <= size; offset = offset === 0 ? 512 : offset * 2) {
-      await handle.read(bytes, 0, 8, offset);
-      if (bytes.every((byte, i) => byte === SIGNATURE[i])) return;
-    }
-    throw new FormatError(file, 'not an HDF5 file (no HDF5 signature)', undefined, 0);
-  } finally {
-    await handle.close();
-  }
-}
-
-let module: H5Module | null = null;
-
-/** Opens `file` read-only with h5wasm (loading the wasm module on first use). */
-async function openH5(file: string): Promise<H5File> {
-  await expectFile(file);
-  await checkSignature(file);
-  module ??= await h5wasm.ready;
-  let h5: H5File;
-  try {
-    h5 = new h5wasm.File(resolve(file), 'r');
-  } catch (error) {
-    throw new FormatError(file, `HDF5 file cannot be opened (${error instanceof Error ? error.message : String(error)})`);
-  }
-  // h5wasm does not throw when H5Fopen fails (a truncated file, say): it hands back an invalid id.
-  if (h5.file_id < 0n) throw new FormatError(file, 'HDF5 file cannot be opened: it is truncated or corrupt');
-  return h5;
-}
-
-/**
- * Reads a hyperslab as native-order bytes, or null when HDF5 reports a failure. Not h5wasm's
- * `Dataset.slice`: it ignores the status of the read, so a chunk that fails to inflate comes back as
- * whatever the wasm heap held. The same call underneath, with its status checked. (HDF5 still
- * prints its error stack to stderr; the wasm build offers no way to turn that off.)
- */
-function readHyperslab(dataset: H5Dataset, start: readonly number[], extent: readonly number[], bytesPerElement: number): Uint8Array | null {
-  const h5 = module!;
-  const nbytes = bytesPerElement * voxelCount(extent);
-  const pointer = h5._malloc(Math.max(1, nbytes));
-  if (pointer === 0) throw new Error(`h5wasm: cannot allocate ${nbytes} bytes in the wasm heap`);
-  try {
-    const whole = extent.length === 0;
-    const status = h5.get_dataset_data(
-      dataset.file_id,
-      dataset.path,
-      whole ? null : extent.map(BigInt),
-      whole ? null : start.map(BigInt),
-      whole ? null : extent.map(() => 1n),
-      BigInt(pointer),
-    );
-    if (status < 0) return null;
-    // HEAPU8 is read after the call: the heap may have grown (and been replaced) during it.
-    return h5.HEAPU8.slice(pointer, pointer + nbytes);
-  } finally {
-    h5._free(pointer);
-  }
-}
 
 function viewAs64(bytes: Uint8Array, signed: boolean): BigInt64Array | BigUint64Array {
   const Ctor = signed ? BigInt64Array : BigUint64Array;

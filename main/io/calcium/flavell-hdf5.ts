@@ -25,7 +25,7 @@ import { basename, dirname, join } from 'node:path';
 import { FileAccessError, FormatError } from '../../errors.js';
 import { parseNumber, readText, splitLine, textLines } from './csv.js';
 import { describeDatasets, dtypeOf, entityAt, isDataset, isGroup, isNumeric, listDatasets, numberAttribute, readFloat64, readTraces, shapeOf, type H5Dataset, type H5File } from './h5.js';
-import { makeRecording, timingOf } from './recording.js';
+import { makeRecording, timingOf, type RecordingParts } from './recording.js';
 import type { CalciumRecording, TraceKind } from './types.js';
 
 export interface Hdf5CalciumOptions {
@@ -105,6 +105,15 @@ function pickFlavellDataset(h5: H5File, file: string, requested: string | undefi
   return [entityAt(h5, match[0]) as H5Dataset, match[0], match[1]];
 }
 
+/** The record of traces read from an HDF5 file; one place, as both readers here (Flavell-lab, generic) build it alike. */
+function hdf5Recording(
+  file: string,
+  read: { cells: number; frames: number; traces: Float32Array },
+  rest: Omit<RecordingParts, 'source' | 'format' | 'cellCount' | 'frameCount' | 'traces'>,
+): CalciumRecording {
+  return makeRecording({ source: file, format: 'calcium-hdf5', cellCount: read.cells, frameCount: read.frames, traces: read.traces, ...rest });
+}
+
 export async function readFlavellHdf5(file: string, h5: H5File, options: Hdf5CalciumOptions = {}): Promise<CalciumRecording> {
   const [dataset, path, traceKind] = pickFlavellDataset(h5, file, options.dataset);
   const shape = shapeOf(dataset);
@@ -155,12 +164,7 @@ export async function readFlavellHdf5(file: string, h5: H5File, options: Hdf5Cal
   if (others.length) notes.push(`other trace datasets: ${others.join(', ')}`);
   notes.push('behaviour (behavior/*) not read; no positions in these files');
 
-  return makeRecording({
-    source: file,
-    format: 'calcium-hdf5',
-    cellCount: cells,
-    frameCount: frames,
-    traces,
+  return hdf5Recording(file, { cells, frames, traces }, {
     traceKind,
     frameRateHz: timing?.frameRateHz ?? null,
     timestampsS: timing?.timestampsS ?? null,
@@ -201,12 +205,7 @@ export async function readGenericHdf5(file: string, h5: H5File, options: Hdf5Cal
     `${file}: plain HDF5 (not Flavell-lab or NWB): "${path}" (${shape.join(' × ')}) read as ${cells} cells × ${frames} frames, taking the longer axis as time`,
   ];
   if (rate === undefined) warnings.push(`${file}: "${path}" has no frame-rate attribute (${RATE_ATTRIBUTES.join(', ')}); frame rate unknown`);
-  return makeRecording({
-    source: file,
-    format: 'calcium-hdf5',
-    cellCount: cells,
-    frameCount: frames,
-    traces,
+  return hdf5Recording(file, { cells, frames, traces }, {
     traceKind: 'unknown',
     frameRateHz: rate ?? null,
     warnings,

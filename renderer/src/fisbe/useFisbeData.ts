@@ -7,66 +7,19 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { FisbeAxis, FisbeRunSummary, FisbeSample } from '../../../shared/api/index.js';
 import { errorMessage, useApi } from '../api/context.js';
+import { useRunPayload, useStoredRuns, type StoredRuns } from '../state/useStoredRuns.js';
 import { decodeGeometry, decodeSlice, type DecodedGeometry, type SliceLabels } from './decode.js';
 import { instanceKey } from './selection.js';
 
-export interface FisbeRuns {
-  runs: FisbeRunSummary[];
-  error: string | null;
-  loaded: boolean;
-  refresh(): void;
-}
+export type FisbeRuns = StoredRuns<FisbeRunSummary>;
 
 export function useFisbeRuns(): FisbeRuns {
-  const api = useApi();
-  const [runs, setRuns] = useState<FisbeRunSummary[]>([]);
-  const [error, setError] = useState<string | null>(null);
-  const [loaded, setLoaded] = useState(false);
-
-  const refresh = useCallback(() => {
-    api.call('fisbe.runs', {}).then(
-      (list) => {
-        setRuns([...list].sort((a, b) => b.runId - a.runId));
-        setError(null);
-        setLoaded(true);
-      },
-      (failure: unknown) => {
-        setError(errorMessage(failure));
-        setLoaded(true);
-      },
-    );
-  }, [api]);
-
-  useEffect(() => {
-    refresh();
-    const offStatus = api.on('run.status', ({ status }) => status === 'succeeded' && refresh());
-    const offState = api.transport.onState((state) => state === 'open' && refresh());
-    return () => {
-      offStatus();
-      offState();
-    };
-  }, [api, refresh]);
-
-  return { runs, error, loaded, refresh };
+  return useStoredRuns('fisbe.runs');
 }
 
 export function useFisbeSample(runId: number): { sample: FisbeSample | null; error: string | null } {
-  const api = useApi();
-  const [sample, setSample] = useState<FisbeSample | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    let current = true;
-    setSample(null);
-    setError(null);
-    api.call('fisbe.sample', { runId }).then(
-      (result) => current && setSample(result),
-      (failure: unknown) => current && setError(errorMessage(failure)),
-    );
-    return () => {
-      current = false;
-    };
-  }, [api, runId]);
-  return { sample, error };
+  const { value, error } = useRunPayload('fisbe.sample', runId);
+  return { sample: value, error };
 }
 
 export interface GeometryState {

@@ -4,68 +4,21 @@
  * a handful of components of n² floats each: loading them all up front makes switching instant and
  * lets one layout serve every component).
  */
-import { useCallback, useEffect, useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { NtfResult, NtfRunSummary } from '../../../shared/api/index.js';
 import { errorMessage, useApi } from '../api/context.js';
+import { useRunPayload, useStoredRuns, type StoredRuns } from '../state/useStoredRuns.js';
 import { decodeAffinity, type DecodedAffinity } from './decode.js';
 
-export interface NtfRuns {
-  runs: NtfRunSummary[];
-  error: string | null;
-  loaded: boolean;
-  refresh(): void;
-}
+export type NtfRuns = StoredRuns<NtfRunSummary>;
 
 export function useNtfRuns(): NtfRuns {
-  const api = useApi();
-  const [runs, setRuns] = useState<NtfRunSummary[]>([]);
-  const [error, setError] = useState<string | null>(null);
-  const [loaded, setLoaded] = useState(false);
-
-  const refresh = useCallback(() => {
-    api.call('ntf.runs', {}).then(
-      (list) => {
-        setRuns([...list].sort((a, b) => b.runId - a.runId));
-        setError(null);
-        setLoaded(true);
-      },
-      (failure: unknown) => {
-        setError(errorMessage(failure));
-        setLoaded(true);
-      },
-    );
-  }, [api]);
-
-  useEffect(() => {
-    refresh();
-    const offStatus = api.on('run.status', ({ status }) => status === 'succeeded' && refresh());
-    const offState = api.transport.onState((state) => state === 'open' && refresh());
-    return () => {
-      offStatus();
-      offState();
-    };
-  }, [api, refresh]);
-
-  return { runs, error, loaded, refresh };
+  return useStoredRuns('ntf.runs');
 }
 
 export function useNtfResult(runId: number): { result: NtfResult | null; error: string | null } {
-  const api = useApi();
-  const [result, setResult] = useState<NtfResult | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    let current = true;
-    setResult(null);
-    setError(null);
-    api.call('ntf.result', { runId }).then(
-      (value) => current && setResult(value),
-      (failure: unknown) => current && setError(errorMessage(failure)),
-    );
-    return () => {
-      current = false;
-    };
-  }, [api, runId]);
-  return { result, error };
+  const { value, error } = useRunPayload('ntf.result', runId);
+  return { result: value, error };
 }
 
 export interface AffinityState {

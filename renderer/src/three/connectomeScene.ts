@@ -8,9 +8,7 @@
  * Coordinates are the unit sphere the placement (connectome/positions.ts) fits the nodes into.
  */
 import {
-  AmbientLight,
   Color,
-  DirectionalLight,
   InstancedMesh,
   Matrix4,
   Mesh,
@@ -22,7 +20,7 @@ import {
   SphereGeometry,
   SRGBColorSpace,
   Vector3,
-  WebGLRenderer,
+  type WebGLRenderer,
 } from 'three';
 import { LineMaterial } from 'three/addons/lines/LineMaterial.js';
 import { LineSegments2 } from 'three/addons/lines/LineSegments2.js';
@@ -31,6 +29,7 @@ import type { EdgeBatch } from '../connectome/edgeStyle.js';
 import { OrbitRig } from './orbit.js';
 import { toNdc } from './picking.js';
 import { pickInstance } from './nodePicking.js';
+import { addViewerLight, createSceneRenderer, FrameScheduler, releaseSceneRenderer } from './sceneSetup.js';
 
 const BACKGROUND = 0x121418;
 /** Sphere radius of a node of scale 1, in the unit sphere the nodes fill. */
@@ -87,24 +86,16 @@ export class ConnectomeScene {
   private edges: LineSegments2[] = [];
   private edgeCount = 0;
   private hovered: number | null = null;
-  private frame: number | null = null;
+  private readonly frames = new FrameScheduler(() => this.render());
   private disposed = false;
 
   /** Appends a canvas to `container` and follows its size. Throws when WebGL is unavailable. */
   constructor(private readonly container: HTMLElement) {
-    this.renderer = new WebGLRenderer({ antialias: true });
-    this.renderer.setPixelRatio(Math.min(2, window.devicePixelRatio || 1));
-    this.renderer.setClearColor(BACKGROUND, 1);
+    this.renderer = createSceneRenderer(container, 'connectome-canvas', BACKGROUND);
     this.canvas = this.renderer.domElement;
-    this.canvas.className = 'connectome-canvas';
-    container.appendChild(this.canvas);
 
     // Light from the viewer (carried by the camera), so spheres read as spheres from any side.
-    this.scene.add(new AmbientLight(0xffffff, 1.2));
-    const headlight = new DirectionalLight(0xffffff, 1.5);
-    headlight.position.set(0.4, 0.6, 1);
-    this.camera.add(headlight);
-    this.scene.add(this.camera);
+    addViewerLight(this.scene, this.camera, { ambient: 1.2, headlight: 1.5, headlightPosition: [0.4, 0.6, 1] });
 
     this.halo = new Mesh(this.sphere, new MeshBasicMaterial({ color: 0xffffff, wireframe: true, transparent: true, opacity: 0.8 }));
     this.halo.visible = false;
@@ -212,17 +203,12 @@ export class ConnectomeScene {
   }
 
   requestRender(): void {
-    if (this.frame !== null || this.disposed) return;
-    this.frame = requestAnimationFrame(() => {
-      this.frame = null;
-      this.render();
-    });
+    this.frames.request();
   }
 
   dispose(): void {
     this.disposed = true;
-    if (this.frame !== null) cancelAnimationFrame(this.frame);
-    this.frame = null;
+    this.frames.stop();
     this.resizeObserver.disconnect();
     this.canvas.removeEventListener('pointermove', this.onPointerMove);
     this.canvas.removeEventListener('pointerleave', this.onPointerLeave);
@@ -232,10 +218,7 @@ export class ConnectomeScene {
     this.sphere.dispose();
     this.nodeMaterial.dispose();
     this.halo.material.dispose();
-    this.renderer.dispose();
-    // Give the context back now rather than at garbage collection: browsers cap live contexts.
-    this.renderer.forceContextLoss();
-    this.canvas.remove();
+    releaseSceneRenderer(this.renderer);
   }
 
   private readonly onPointerMove = (event: PointerEvent) => {

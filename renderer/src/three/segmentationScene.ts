@@ -10,12 +10,10 @@
  * space, as the evaluator sees it.
  */
 import {
-  AmbientLight,
   Box3,
   BufferAttribute,
   BufferGeometry,
   Color,
-  DirectionalLight,
   DoubleSide,
   EdgesGeometry,
   BoxGeometry,
@@ -30,10 +28,11 @@ import {
   PointsMaterial,
   Scene,
   Vector3,
-  WebGLRenderer,
+  type WebGLRenderer,
 } from 'three';
 import { OrbitRig } from './orbit.js';
 import { KEY_FIELD, pickKey, toNdc } from './picking.js';
+import { addViewerLight, createSceneRenderer, FrameScheduler, releaseSceneRenderer } from './sceneSetup.js';
 
 export type SceneSide = 'gt' | 'pred';
 
@@ -101,24 +100,16 @@ export class SegmentationScene {
   private layers: SceneLayers = { ...DEFAULT_LAYERS };
   private selected: string | null = null;
   private related = new Set<string>();
-  private frame: number | null = null;
+  private readonly frames = new FrameScheduler(() => this.render());
   private disposed = false;
 
   /** Appends a canvas to `container` and follows its size. Throws when WebGL is unavailable. */
   constructor(private readonly container: HTMLElement) {
-    this.renderer = new WebGLRenderer({ antialias: true });
-    this.renderer.setPixelRatio(Math.min(2, window.devicePixelRatio || 1));
-    this.renderer.setClearColor(BACKGROUND, 1);
+    this.renderer = createSceneRenderer(container, 'fisbe-scene-canvas', BACKGROUND);
     this.canvas = this.renderer.domElement;
-    this.canvas.className = 'fisbe-scene-canvas';
-    container.appendChild(this.canvas);
 
     // Light from the viewer: the camera carries it, so what faces the viewer is lit from any angle.
-    this.scene.add(new AmbientLight(0xffffff, 1.1));
-    const headlight = new DirectionalLight(0xffffff, 1.6);
-    headlight.position.set(0.3, -0.5, -1);
-    this.camera.add(headlight);
-    this.scene.add(this.camera);
+    addViewerLight(this.scene, this.camera, { ambient: 1.1, headlight: 1.6, headlightPosition: [0.3, -0.5, -1] });
 
     const outlineMaterial = new LineBasicMaterial({ color: 0x5c6370 });
     const box = new EdgesGeometry(new BoxGeometry(1, 1, 1));
@@ -221,27 +212,19 @@ export class SegmentationScene {
   }
 
   requestRender(): void {
-    if (this.frame !== null || this.disposed) return;
-    this.frame = requestAnimationFrame(() => {
-      this.frame = null;
-      this.render();
-    });
+    this.frames.request();
   }
 
   dispose(): void {
     this.disposed = true;
-    if (this.frame !== null) cancelAnimationFrame(this.frame);
-    this.frame = null;
+    this.frames.stop();
     this.resizeObserver.disconnect();
     this.rig.dispose();
     for (const entry of this.entries.values()) this.remove(entry);
     this.entries.clear();
     this.outlines.gt.geometry.dispose();
     this.outlines.gt.material.dispose();
-    this.renderer.dispose();
-    // Give the context back now rather than at garbage collection: browsers cap live contexts.
-    this.renderer.forceContextLoss();
-    this.canvas.remove();
+    releaseSceneRenderer(this.renderer);
   }
 
   private render(): void {

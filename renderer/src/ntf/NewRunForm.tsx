@@ -3,12 +3,13 @@
  * more animals, the rank range to sweep and the restarts per rank, with live progress; the
  * finished run is opened.
  */
-import { useEffect, useId, useLayoutEffect, useRef, useState, type FormEvent } from 'react';
+import { useId, useState, type FormEvent } from 'react';
 import type { Recording } from '../../../shared/api/index.js';
-import { errorMessage, useApi } from '../api/context.js';
+import { useApi } from '../api/context.js';
 import { ErrorMessage } from '../components/ErrorMessage.js';
-import { ProgressBar } from '../components/ProgressBar.js';
+import { RunProgress } from '../components/RunProgress.js';
 import { useRecordings } from '../state/useRecordings.js';
+import { useRunStart } from '../state/useRunStart.js';
 import { ntfParams } from './params.js';
 
 function fileName(path: string): string {
@@ -33,37 +34,14 @@ export function NewRunForm(props: { open: boolean; onFinished(runId: number): vo
   const [maxRank, setMaxRank] = useState('12');
   const [restarts, setRestarts] = useState('8');
   const [rank, setRank] = useState('');
-  const [running, setRunning] = useState<{ runId: number; fraction: number; message: string } | null>(null);
-  const [failure, setFailure] = useState<string | null>(null);
   const ids = { min: useId(), max: useId(), restarts: useId(), rank: useId() };
-  const details = useRef<HTMLDetailsElement>(null);
-  const onFinished = props.onFinished;
-  const runningId = running?.runId ?? null;
+  const { details, running, failure, setFailure, start } = useRunStart({
+    open: props.open,
+    onSucceeded: props.onFinished,
+    describeFailure: ({ runId, status, error }) => `NTF run ${runId} ${status}${error ? `: ${error}` : ''}`,
+  });
   // Every calcium recording until the user picks: most analyses take all animals of a project.
   const selected = chosen ?? new Set(calcium.map((recording) => recording.id));
-
-  useLayoutEffect(() => {
-    if (props.open && details.current) details.current.open = true;
-  }, [props.open]);
-
-  useEffect(() => {
-    if (runningId === null) return;
-    const offProgress = api.on('run.progress', ({ runId, fraction, message }) => {
-      if (runId === runningId) setRunning({ runId, fraction, message });
-    });
-    const offStatus = api.on('run.status', ({ runId, status, error }) => {
-      if (runId !== runningId || status === 'queued' || status === 'running') return;
-      setRunning(null);
-      if (status === 'succeeded') {
-        if (details.current) details.current.open = false;
-        onFinished(runId);
-      } else setFailure(`NTF run ${runId} ${status}${error ? `: ${error}` : ''}`);
-    });
-    return () => {
-      offProgress();
-      offStatus();
-    };
-  }, [api, runningId, onFinished]);
 
   const toggle = (id: number, on: boolean) => {
     const next = new Set(selected);
@@ -81,12 +59,7 @@ export function NewRunForm(props: { open: boolean; onFinished(runId: number): vo
       setFailure(checked.message);
       return;
     }
-    try {
-      const run = await api.call('runs.start', { pipeline: 'ntf', recordingId: null, params: checked.params });
-      setRunning({ runId: run.id, fraction: run.progress, message: run.progressMessage || run.status });
-    } catch (error) {
-      setFailure(errorMessage(error));
-    }
+    await start(() => api.call('runs.start', { pipeline: 'ntf', recordingId: null, params: checked.params }));
   };
 
   return (
@@ -121,8 +94,7 @@ export function NewRunForm(props: { open: boolean; onFinished(runId: number): vo
           <button type="submit" disabled={running !== null || calcium.length === 0}>
             Start NTF run
           </button>
-          {running && <ProgressBar fraction={running.fraction} label={`Progress of NTF run ${running.runId}`} />}
-          {running && <span className="progress-message">{running.message}</span>}
+          <RunProgress running={running} label="Progress of NTF run" />
         </div>
         <ErrorMessage message={failure ?? recordingsError} />
       </form>

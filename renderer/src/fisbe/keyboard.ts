@@ -3,6 +3,8 @@
  * PageUp/PageDown move the selection; in the 3D view, arrows turn it, shift+arrows pan and + / −
  * zoom; slice sliders take the arrows as sliders do. Anywhere in the view, the letters below.
  */
+import { keyStep } from '../components/keySteps.js';
+
 export type FisbeCommand =
   | { kind: 'step'; delta: number }
   | { kind: 'partner' }
@@ -51,24 +53,16 @@ export function fisbeCommandOf(event: Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'm
   }
 }
 
+const LIST_STEPS: ReadonlyMap<string, number> = new Map([
+  ['ArrowDown', 1],
+  ['ArrowUp', -1],
+  ['PageDown', 5],
+  ['PageUp', -5],
+]);
+
 /** List keys: how far ↑/↓/Home/End/PageUp/PageDown move the selection (±Infinity: first/last). */
 export function listStepOf(key: string): number | null {
-  switch (key) {
-    case 'ArrowDown':
-      return 1;
-    case 'ArrowUp':
-      return -1;
-    case 'PageDown':
-      return 5;
-    case 'PageUp':
-      return -5;
-    case 'Home':
-      return -Infinity;
-    case 'End':
-      return Infinity;
-    default:
-      return null;
-  }
+  return keyStep(key, LIST_STEPS);
 }
 
 const TEXT_INPUT_TYPES = new Set(['text', 'search', 'number', 'password', 'email', 'url', 'tel']);

@@ -3,21 +3,17 @@
  * except where the arrows already mean something (text fields, selects, sliders, the 3D view,
  * which turns with them).
  */
+import { keyStep } from '../components/keySteps.js';
+
+/** ← / → step through the components. */
+const COMPONENT_STEPS: ReadonlyMap<string, number> = new Map([
+  ['ArrowRight', 1],
+  ['ArrowLeft', -1],
+]);
 
 export function componentStepOf(event: Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'metaKey' | 'altKey' | 'shiftKey'>): number | null {
   if (event.ctrlKey || event.metaKey || event.altKey || event.shiftKey) return null;
-  switch (event.key) {
-    case 'ArrowRight':
-      return 1;
-    case 'ArrowLeft':
-      return -1;
-    case 'Home':
-      return -Infinity;
-    case 'End':
-      return Infinity;
-    default:
-      return null;
-  }
+  return keyStep(event.key, COMPONENT_STEPS);
 }
 
 /** The component after moving `delta` from `current` among `count`, clamped (±Infinity: first/last). */

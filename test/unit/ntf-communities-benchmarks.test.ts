@@ -14,6 +14,9 @@ import { ValidationError } from '../../main/errors.js';
 import {
   createRng,
   fitWeightedSbm,
+  formatLfrTable,
+  lfrBenchmark,
+  notebookSettings,
   louvain,
   measureMixing,
   normalizedMutualInformation,
@@ -185,5 +188,23 @@ describe('detectors on weighted LFR graphs', () => {
     expect(mean(at(0.5).sbm)).toBeGreaterThan(mean(at(0.5).chance) + 0.3);
     expect(mean(at(0.75).sbm)).toBeGreaterThanOrEqual(0.85);
     expect(mean(at(0.75).louvain)).toBeLessThan(0.25);
+  });
+});
+
+describe('lfrBenchmark', () => {
+  it("covers the notebook's 18 settings and scores one of them into a Markdown row", () => {
+    const settings = notebookSettings();
+    expect(settings).toHaveLength(18);
+    expect(new Set(settings.map((s) => s.setting.beta))).toEqual(new Set([0.5, 1, 2]));
+    const chosen = settings.find((s) => s.name === 'β = 1, μ_w = 0.25')!;
+    expect(chosen.setting).toMatchObject({ n: 125, averageDegree: 25, maxDegree: 100, mixingTopology: 0.5, mixingWeights: 0.25 });
+    const [row] = lfrBenchmark({ seeds: 1, settings: [chosen] });
+    // Seed 1 as measured in the β = 1 test above: DC SBM 0.899, Louvain 1.
+    expect(row!.sbmDegreeCorrected.nmi).toBeCloseTo(0.899, 3);
+    expect(row!.louvain.nmi).toBe(1);
+    expect(row!.achievedMixing.weights).toBeCloseTo(0.25, 2);
+    const table = formatLfrTable([row!]).split('\n');
+    expect(table).toHaveLength(3);
+    expect(table[2]).toMatch(/^\| β = 1, μ_w = 0\.25 \| 0\.\d{3} \(\d+\.\d\) \| 0\.899 /);
   });
 });

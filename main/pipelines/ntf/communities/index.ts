@@ -16,3 +16,10 @@ export {
   type WeightedLfrOptions,
 } from './benchmarks.js';
 export { createRng, type Rng } from './random.js';
+export {
+  formatLfrTable,
+  lfrBenchmark,
+  notebookSettings,
+  type LfrBenchmarkRow,
+  type LfrSetting,
+} from './evaluate.js';

@@ -1,0 +1,107 @@
+/**
+ * The community detectors scored as Dyballa et al. score them: mean NMI against the planted
+ * communities of weighted LFR graphs, in the settings of their benchmark notebook
+ * (dyballa/dynamic-connectomes, benchmark.ipynb): N = 125, ⟨k⟩ = 25, k_max = 100, μ_t = 0.5,
+ * μ_w = 0.5, τ₁ = 2, τ₂ = 1, β ∈ {0.5, 1, 2}, each with one parameter varied, 10 seeds.
+ *
+ * Reproduce the table of issue #6 with
+ *   ./node_modules/.bin/tsx -e "import('./main/pipelines/ntf/communities/evaluate.ts').then((m) => console.log(m.formatLfrTable(m.lfrBenchmark())))"
+ */
+import { measureMixing, weightedLfr, type WeightedLfrOptions } from './benchmarks.js';
+import { louvain } from './louvain.js';
+import { normalizedMutualInformation } from './nmi.js';
+import { fitWeightedSbm } from './sbm.js';
+
+export type LfrSetting = Omit<WeightedLfrOptions, 'seed'>;
+
+export interface LfrBenchmarkRow {
+  name: string;
+  setting: LfrSetting;
+  seeds: number;
+  /** Mean NMI and mean block count: SBM with DC chosen by DL ('auto'), SBM forced DC, Louvain. */
+  sbm: { nmi: number; blocks: number; milliseconds: number };
+  sbmDegreeCorrected: { nmi: number; blocks: number };
+  louvain: { nmi: number; blocks: number };
+  plantedBlocks: number;
+  achievedMixing: { topology: number; weights: number };
+}
+
+const NOTEBOOK_BASE: LfrSetting = {
+  n: 125,
+  averageDegree: 25,
+  maxDegree: 100,
+  mixingTopology: 0.5,
+  mixingWeights: 0.5,
+  beta: 1,
+  degreeExponent: 2,
+  communityExponent: 1,
+};
+
+/** The notebook's settings: each β with the base parameters and one variation at a time. */
+export function notebookSettings(): { name: string; setting: LfrSetting }[] {
+  const variations: [string, Partial<LfrSetting>][] = [
+    ['base', {}],
+    ['μ_t = 0.25', { mixingTopology: 0.25 }],
+    ['μ_t = 0.75', { mixingTopology: 0.75 }],
+    ['⟨k⟩ = 10', { averageDegree: 10 }],
+    ['μ_w = 0.25', { mixingWeights: 0.25 }],
+    ['μ_w = 0.75', { mixingWeights: 0.75 }],
+  ];
+  return [0.5, 1, 2].flatMap((beta) =>
+    variations.map(([name, change]) => ({ name: `β = ${beta}, ${name}`, setting: { ...NOTEBOOK_BASE, beta, ...change } })),
+  );
+}
+
+/** Mean scores over seeds 1…seeds for each setting (the same seed drives graph and detectors). */
+export function lfrBenchmark(
+  options: { seeds?: number; settings?: { name: string; setting: LfrSetting }[] } = {},
+): LfrBenchmarkRow[] {
+  const seeds = options.seeds ?? 10;
+  return (options.settings ?? notebookSettings()).map(({ name, setting }) => {
+    const sum = { sbm: 0, sbmBlocks: 0, ms: 0, dc: 0, dcBlocks: 0, louvain: 0, louvainBlocks: 0, planted: 0, mt: 0, mw: 0 };
+    for (let seed = 1; seed <= seeds; seed++) {
+      const { graph, labels } = weightedLfr({ ...setting, seed });
+      const mixing = measureMixing(graph, labels);
+      sum.mt += mixing.topology;
+      sum.mw += mixing.weights;
+      sum.planted += Math.max(...labels) + 1;
+      const start = performance.now();
+      const auto = fitWeightedSbm(graph, { seed });
+      sum.ms += performance.now() - start;
+      sum.sbm += normalizedMutualInformation(labels, auto.blocks);
+      sum.sbmBlocks += auto.count;
+      const dc = fitWeightedSbm(graph, { seed, degreeCorrected: true });
+      sum.dc += normalizedMutualInformation(labels, dc.blocks);
+      sum.dcBlocks += dc.count;
+      const baseline = louvain(graph, { seed });
+      sum.louvain += normalizedMutualInformation(labels, baseline.blocks);
+      sum.louvainBlocks += baseline.count;
+    }
+    return {
+      name,
+      setting,
+      seeds,
+      sbm: { nmi: sum.sbm / seeds, blocks: sum.sbmBlocks / seeds, milliseconds: sum.ms / seeds },
+      sbmDegreeCorrected: { nmi: sum.dc / seeds, blocks: sum.dcBlocks / seeds },
+      louvain: { nmi: sum.louvain / seeds, blocks: sum.louvainBlocks / seeds },
+      plantedBlocks: sum.planted / seeds,
+      achievedMixing: { topology: sum.mt / seeds, weights: sum.mw / seeds },
+    };
+  });
+}
+
+/** A Markdown table of benchmark rows. */
+export function formatLfrTable(rows: LfrBenchmarkRow[]): string {
+  const lines = [
+    '| setting | SBM auto NMI (blocks) | SBM DC NMI (blocks) | Louvain NMI (blocks) | planted blocks | achieved μ_t, μ_w | SBM auto ms |',
+    '|---|---|---|---|---|---|---|',
+  ];
+  for (const r of rows) {
+    lines.push(
+      `| ${r.name} | ${r.sbm.nmi.toFixed(3)} (${r.sbm.blocks.toFixed(1)}) | ${r.sbmDegreeCorrected.nmi.toFixed(3)} (${r.sbmDegreeCorrected.blocks.toFixed(1)}) | ` +
+        `${r.louvain.nmi.toFixed(3)} (${r.louvain.blocks.toFixed(1)}) | ${r.plantedBlocks.toFixed(1)} | ` +
+        `${r.achievedMixing.topology.toFixed(3)}, ${r.achievedMixing.weights.toFixed(3)} | ${r.sbm.milliseconds.toFixed(0)} |`,
+    );
+  }
+  return lines.join('\n');
+}

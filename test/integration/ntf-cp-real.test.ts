@@ -15,7 +15,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { FitPool } from '../../main/pipelines/ntf/cp/fit-pool.js';
 import { frobeniusNorm, kruskalToDense, type KruskalTensor } from '../../main/pipelines/ntf/cp/ktensor.js';
 import { factorMatchScore } from '../../main/pipelines/ntf/cp/similarity.js';
-import { seededRandom } from '../../main/pipelines/ntf/random.js';
+import { seededRandom } from '../../shared/random.js';
 import { hasSharedData, SKIP_NO_DATA } from '../helpers/data.js';
 import { realKruskal } from '../helpers/ntf.js';
 

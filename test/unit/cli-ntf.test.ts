@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../main/cli/main.js';
 import { parseRankRange } from '../../main/cli/ntf.js';
-import { seededRandom } from '../../main/pipelines/ntf/random.js';
+import { seededRandom } from '../../shared/random.js';
 import { tempDir } from '../helpers/tmp.js';
 
 async function cli(...argv: string[]): Promise<{ code: number; out: string[]; err: string[] }> {

@@ -11,8 +11,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../main/errors.js';
+import { seededRandom } from '../../shared/random.js';
 import {
-  createRng,
   fitWeightedSbm,
   formatLfrTable,
   lfrBenchmark,
@@ -41,7 +41,7 @@ function mean(values: number[]): number {
 
 /** NMI against the planted labels shuffled: what a partition that ignores the graph scores. */
 function chanceNmi(labels: Int32Array, blocks: Int32Array, seed: number): number {
-  const rng = createRng(seed);
+  const rng = seededRandom(seed);
   const shuffled = Array.from(labels);
   for (let i = shuffled.length - 1; i > 0; i--) {
     const j = Math.floor(rng() * (i + 1));

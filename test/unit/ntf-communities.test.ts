@@ -13,17 +13,16 @@ import {
   normalizedMutualInformation,
   plantedPartition,
   sbmDescriptionLength,
-  type Rng,
   type WeightedGraph,
 } from '../../main/pipelines/ntf/communities/index.js';
 import { BlockState, descriptionLengthOf, SbmGraph, type SbmModel } from '../../main/pipelines/ntf/communities/sbm.js';
 import { lnFactorialTable, lnPartitionsAtMost, lnPartitionsAtMostAsymptotic } from '../../main/pipelines/ntf/communities/sbm-math.js';
-import { createRng } from '../../main/pipelines/ntf/communities/random.js';
+import { seededRandom, type Random } from '../../shared/random.js';
 
 /** Exponential weights with the given mean (inverse CDF). */
 const exponential =
   (mean: number) =>
-  (rng: Rng): number =>
+  (rng: Random): number =>
     -Math.log(1 - rng()) * mean;
 
 const MODELS: SbmModel[] = [
@@ -115,7 +114,7 @@ describe('SBM description length', () => {
   it('incremental node moves and merges agree with recomputation from scratch (all three models)', () => {
     const g = new SbmGraph(planted.graph);
     for (const model of MODELS) {
-      const rng = createRng(5);
+      const rng = seededRandom(5);
       const labels = Int32Array.from({ length: 30 }, () => Math.floor(rng() * 6));
       const state = new BlockState(g, model, labels);
       expect(state.total).toBeCloseTo(descriptionLengthOf(g, labels, model), 8);

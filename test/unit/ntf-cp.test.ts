@@ -9,7 +9,7 @@ import { fitNonnegativeCp, randomKruskal } from '../../main/pipelines/ntf/cp/fit
 import { frobeniusNorm, kruskalToDense, normalizeKruskal, permuteComponents, type KruskalTensor } from '../../main/pipelines/ntf/cp/ktensor.js';
 import { ensembleSimilarity, factorMatchScore } from '../../main/pipelines/ntf/cp/similarity.js';
 import { rankSweep, suggestRank, type SweepRow } from '../../main/pipelines/ntf/cp/sweep.js';
-import { seededRandom } from '../../main/pipelines/ntf/random.js';
+import { seededRandom } from '../../shared/random.js';
 
 /** Sparse-ish non-negative factors (a third of the loadings zero), like real NTF components. */
 function plantedKruskal(shape: number[], rank: number, seed: number): KruskalTensor {

@@ -11,6 +11,7 @@ import { activateBackend, type Tfjs } from '../../main/compute/index.js';
 import { FileAccessError, FormatError, ValidationError } from '../../main/errors.js';
 import { writeEdfFile } from '../../main/io/edf/index.js';
 import { CancelledError } from '../../main/jobs/pipeline.js';
+import { seededRandom } from '../../shared/random.js';
 import { ClassicalDetector, DEFAULT_CLASSICAL_PARAMS } from '../../main/pipelines/seizure/classical.js';
 import {
   buildModel,
@@ -27,7 +28,6 @@ import {
   modelToBundle,
   recordingSeizures,
   saveNeuralModel,
-  seededRandom,
   trainNeural,
   windowLabel,
   type NeuralModelConfig,

@@ -18,7 +18,7 @@ import { rankSweep, suggestRank } from './cp/sweep.js';
 import { fitWeightedSbm, louvain, type WeightedGraph } from './communities/index.js';
 import { NTF_PIPELINE, NTF_RESULT, type NtfSummary } from './keys.js';
 import { matchNeurons, preprocessAnimal } from './preprocess.js';
-import { deriveSeed } from './random.js';
+import { deriveSeed } from '../../../shared/random.js';
 
 export const NtfParams = z
   .object({

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { toEdgeList } from '../../../renderer/src/connectome/edges.js';
 import { fitUnitSphere, forceLayout } from '../../../renderer/src/connectome/layout.js';
 import { placeNodes } from '../../../renderer/src/connectome/positions.js';
-import { seededRandom } from '../../../renderer/src/connectome/random.js';
+import { seededRandom } from '../../../shared/random.js';
 import type { ConnectomeNode } from '../../../renderer/src/connectome/types.js';
 
 /** A dense graph of `groups` blocks of `size` nodes: strong inside a block, weak across. */

@@ -6,7 +6,7 @@
  */
 import { ValidationError } from '../../../errors.js';
 import { relabelByFirstAppearance } from './labels.js';
-import { createRng, randomInt, shuffleInPlace, type Rng } from './random.js';
+import { seededRandom, randomInt, shuffleInPlace, type Random } from '../../../../shared/random.js';
 import type { WeightedGraph } from './types.js';
 
 export interface BenchmarkGraph {
@@ -22,8 +22,8 @@ export interface PlantedPartitionOptions {
   pIn: number;
   pOut: number;
   /** Weight of an edge inside / between communities (must be ≥ 0; 0 means no edge). */
-  weightIn: (rng: Rng) => number;
-  weightOut: (rng: Rng) => number;
+  weightIn: (rng: Random) => number;
+  weightOut: (rng: Random) => number;
   seed: number;
 }
 
@@ -39,7 +39,7 @@ export function plantedPartition(options: PlantedPartitionOptions): BenchmarkGra
   const labels = new Int32Array(n);
   let offset = 0;
   for (const [k, s] of sizes.entries()) labels.fill(k, offset, (offset += s));
-  const rng = createRng(seed);
+  const rng = seededRandom(seed);
   const weights = new Float64Array(n * n);
   for (let i = 0; i < n; i++) {
     for (let j = i + 1; j < n; j++) {
@@ -100,7 +100,7 @@ export function weightedLfr(options: WeightedLfrOptions): BenchmarkGraph {
   checkProbability('mixingTopology', mixingTopology);
   checkProbability('mixingWeights', mixingWeights);
   if (!Number.isFinite(beta)) throw new ValidationError('beta', `must be finite, got ${beta}`);
-  const rng = createRng(seed);
+  const rng = seededRandom(seed);
 
   // 1. Degrees.
   const kMin = powerLawMinimumForMean(degreeExponent, averageDegree, maxDegree);
@@ -251,7 +251,7 @@ function powerLawMinimumForMean(tau: number, mean: number, max: number): number 
 }
 
 /** Inverse-CDF sample of a continuous power law x^−τ on [a, b]. */
-function samplePowerLaw(rng: Rng, tau: number, a: number, b: number): number {
+function samplePowerLaw(rng: Random, tau: number, a: number, b: number): number {
   const u = rng();
   if (Math.abs(tau - 1) < 1e-12) return a * Math.pow(b / a, u);
   const e = 1 - tau;
@@ -259,7 +259,7 @@ function samplePowerLaw(rng: Rng, tau: number, a: number, b: number): number {
 }
 
 /** ⌊x⌋ or ⌈x⌉ with probability making the expectation x: keeps the mean mixing exact. */
-function stochasticRound(rng: Rng, x: number): number {
+function stochasticRound(rng: Random, x: number): number {
   const f = Math.floor(x);
   return rng() < x - f ? f + 1 : f;
 }
@@ -269,7 +269,7 @@ function stochasticRound(rng: Rng, x: number): number {
  * overshoot is cut to the remainder, or, if that is below min, the remainder is spread over the
  * others (as far as max allows).
  */
-function sampleCommunitySizes(rng: Rng, n: number, tau: number, min: number, max: number): number[] {
+function sampleCommunitySizes(rng: Random, n: number, tau: number, min: number, max: number): number[] {
   const sizes: number[] = [];
   let total = 0;
   while (total < n) {
@@ -303,7 +303,7 @@ function sampleCommunitySizes(rng: Rng, n: number, tau: number, min: number, max
  * internal degree (size > k_in); if that community is full, a random member is evicted and becomes
  * homeless. Largest internal degrees are placed first, which makes evictions rare.
  */
-function assignCommunities(rng: Rng, internalDegree: Int32Array, sizes: number[]): Int32Array {
+function assignCommunities(rng: Random, internalDegree: Int32Array, sizes: number[]): Int32Array {
   const n = internalDegree.length;
   const community = new Int32Array(n).fill(-1);
   const occupants: number[][] = sizes.map(() => []);
@@ -338,7 +338,7 @@ function assignCommunities(rng: Rng, internalDegree: Int32Array, sizes: number[]
  * cannot be repaired (rare: near-complete layers) are dropped. Returns the edges as u·n + v, u < v.
  */
 function wireStubs(
-  rng: Rng,
+  rng: Random,
   stubs: number[],
   n: number,
   edgeSet: Set<number>,
@@ -392,7 +392,7 @@ function wireStubs(
  * neighbours); this finds the weighted least-squares compromise. Weights stay ≥ a small floor
  * (a weight of 0 would delete the edge).
  */
-function scaleLayer(rng: Rng, edges: number[], target: Float64Array, n: number, weights: Float64Array): void {
+function scaleLayer(rng: Random, edges: number[], target: Float64Array, n: number, weights: Float64Array): void {
   if (edges.length === 0) return;
   const start = new Int32Array(n + 1);
   for (const e of edges) {

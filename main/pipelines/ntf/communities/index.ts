@@ -15,7 +15,6 @@ export {
   type PlantedPartitionOptions,
   type WeightedLfrOptions,
 } from './benchmarks.js';
-export { createRng, type Rng } from './random.js';
 export {
   formatLfrTable,
   lfrBenchmark,

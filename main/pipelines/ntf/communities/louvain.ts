@@ -17,7 +17,7 @@
  */
 import { ValidationError } from '../../../errors.js';
 import { relabelByFirstAppearance } from './labels.js';
-import { createRng, randomPermutation } from './random.js';
+import { seededRandom, randomPermutation } from '../../../../shared/random.js';
 import type { LouvainResult, WeightedGraph } from './types.js';
 import { validateWeightedGraph } from './validate.js';
 
@@ -37,7 +37,7 @@ export function louvain(graph: WeightedGraph, options: LouvainOptions = {}): Lou
   if (!(resolution > 0) || !Number.isFinite(resolution)) {
     throw new ValidationError('resolution', `must be a positive finite number, got ${resolution}`);
   }
-  const rng = createRng(options.seed ?? 1);
+  const rng = seededRandom(options.seed ?? 1);
   const n = graph.nodeCount;
   // Start from the upper triangle mirrored, so that round-off asymmetry allowed by validation cannot
   // make the gains inconsistent.

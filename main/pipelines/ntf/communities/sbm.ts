@@ -93,7 +93,7 @@
  */
 import { ValidationError } from '../../../errors.js';
 import { relabelByFirstAppearance } from './labels.js';
-import { createRng, deriveSeed, randomInt, randomPermutation, type Rng } from './random.js';
+import { seededRandom, deriveSeed, randomInt, randomPermutation, type Random } from '../../../../shared/random.js';
 import { lnFactorialTable, lnPartitionsAtMost } from './sbm-math.js';
 import type { SbmResult, WeightedGraph } from './types.js';
 import { validateWeightedGraph } from './validate.js';
@@ -289,7 +289,7 @@ export class SbmGraph {
   }
 
   /** A neighbour of i drawn with probability ∝ edge weight (−1 for an isolated node). */
-  sampleNeighbour(i: number, rng: Rng): number {
+  sampleNeighbour(i: number, rng: Random): number {
     const lo0 = this.adjStart[i]!;
     const hi0 = this.adjStart[i + 1]!;
     if (hi0 === lo0) return -1;
@@ -759,7 +759,7 @@ export class BlockState {
    *     structure too);
    * 2 — a uniformly random block (graph-tool's ε-mixing: keeps every block reachable).
    */
-  private proposeBlock(from: number, kind: number, rng: Rng): number {
+  private proposeBlock(from: number, kind: number, rng: Random): number {
     const j = kind < 2 ? this.g.sampleNeighbour(from, rng) : -1;
     if (j < 0) return this.active[randomInt(rng, this.blockCount)]!;
     if (kind === 0) return this.blockOf[j]!;
@@ -768,7 +768,7 @@ export class BlockState {
   }
 
   /** Up to `attempts` distinct proposed blocks other than `exclude`, each from a random node of `sources`. */
-  private proposeBlocks(sources: ArrayLike<number>, exclude: number, attempts: number, rng: Rng, out: Int32Array): number {
+  private proposeBlocks(sources: ArrayLike<number>, exclude: number, attempts: number, rng: Random, out: Int32Array): number {
     const stamp = ++this.stampValue;
     this.stamp[exclude] = stamp;
     let found = 0;
@@ -786,7 +786,7 @@ export class BlockState {
    * One zero-temperature sweep: every node in random order moves to the candidate block that lowers
    * Σ most, if any. Returns the decrease of Σ.
    */
-  sweep(rng: Rng): number {
+  sweep(rng: Random): number {
     const n = this.g.n;
     const order = randomPermutation(n, rng);
     const candidates = new Int32Array(Math.max(MOVE_PROPOSALS, this.cap));
@@ -828,7 +828,7 @@ export class BlockState {
    * One agglomerative round: each block finds its best merge partner; merges are made best first
    * until `targetBlocks` remain. Partners already merged away are followed to where they went.
    */
-  mergeRound(targetBlocks: number, rng: Rng): void {
+  mergeRound(targetBlocks: number, rng: Random): void {
     const g = this.g;
     const cap = this.cap;
     // Members of each block, for member-based proposals and the DC histogram deltas.
@@ -890,7 +890,7 @@ function snapshot(state: BlockState): Snapshot {
   return { blockCount: state.blockCount, total: state.total, labels: relabelByFirstAppearance(state.blockOf).blocks };
 }
 
-function runSweeps(state: BlockState, rng: Rng, maxSweeps: number, shouldStop: (() => void) | undefined): void {
+function runSweeps(state: BlockState, rng: Random, maxSweeps: number, shouldStop: (() => void) | undefined): void {
   for (let k = 0; k < maxSweeps; k++) {
     shouldStop?.();
     const large = state.blockCount > EXHAUSTIVE_MOVE_LIMIT;
@@ -903,7 +903,7 @@ function runSweeps(state: BlockState, rng: Rng, maxSweeps: number, shouldStop: (
 function agglomerativeSearch(
   g: SbmGraph,
   model: SbmModel,
-  rng: Rng,
+  rng: Random,
   maxBlocks: number,
   shouldStop: (() => void) | undefined,
 ): Snapshot {
@@ -986,7 +986,7 @@ export function fitWeightedSbm(graph: WeightedGraph, options: SbmOptions = {}): 
     // Without edges only the partition prior remains, and one block minimises it.
     if (g.edgeCount > 0 && n > 1) {
       for (let k = 0; k < restarts; k++) {
-        const rng = createRng(deriveSeed(seed, k, dc ? 1 : 0));
+        const rng = seededRandom(deriveSeed(seed, k, dc ? 1 : 0));
         const found = agglomerativeSearch(g, model, rng, maxBlocks, options.shouldStop);
         // Report Σ recomputed from scratch, not the incremental running value.
         const exact = descriptionLengthOf(g, found.labels, model);

@@ -9,7 +9,7 @@
  */
 import { denseTensor, frobeniusNorm, gram, kruskalNormSquared, type DenseTensor, type KruskalTensor } from './ktensor.js';
 import { contractLead, mttkrpFromContracted, mttkrpLead, trailingKhatriRaoT, trailingSize } from './mttkrp.js';
-import { seededRandom } from '../random.js';
+import { seededRandom } from '../../../../shared/random.js';
 
 export type CpMethod = 'hals' | 'mu';
 

@@ -4,7 +4,7 @@
  * whose reasoning is spelled out for the user to check rather than taken on trust.
  */
 import { availableParallelism } from 'node:os';
-import { deriveSeed } from '../random.js';
+import { deriveSeed } from '../../../../shared/random.js';
 import { fitNonnegativeCp, type CpFit, type CpMethod } from './fit.js';
 import { FitPool } from './fit-pool.js';
 import type { DenseTensor } from './ktensor.js';

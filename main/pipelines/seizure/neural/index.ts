@@ -31,7 +31,6 @@ export { CHUNK_S, detectNeural, hysteresisEvents, NeuralDetectionParams, predict
 export {
   NeuralTrainOptions,
   recordingFeatures,
-  seededRandom,
   tfFor,
   trainingFeatures,
   trainNeural,

@@ -20,6 +20,7 @@ import { BackendName } from '../../../../shared/api/index.js';
 import { activateBackend, selectBackend, type Tfjs } from '../../../compute/index.js';
 import { ValidationError } from '../../../errors.js';
 import { CancelledError } from '../../../jobs/pipeline.js';
+import { seededRandom } from '../../../../shared/random.js';
 import type { TimeEvent } from '../scoring/index.js';
 import { FEATURE_COUNT, FEATURE_NAMES, FEATURE_VERSION, FEATURE_WINDOW_S } from './features.js';
 import { buildModel, inputWidth, type NeuralModelConfig, type NeuralSeizureModel } from './model.js';
@@ -89,18 +90,6 @@ export interface TrainControl {
   signal?: AbortSignal;
   /** A tfjs instance already activated (tests and callers that manage the backend). */
   tf?: Tfjs;
-}
-
-/** Deterministic 32-bit generator (mulberry32). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function shuffle<T>(items: T[], random: () => number): T[] {

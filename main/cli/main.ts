@@ -9,6 +9,7 @@ import { info } from './info.js';
 import { seizure } from './seizure.js';
 import { fisbe } from './fisbe.js';
 import { ntf } from './ntf.js';
+import { morph } from './morph.js';
 
 export const USAGE = `usage: cajal <command> [options]
 
@@ -45,6 +46,11 @@ commands:
                                            functional connectome (Dyballa et al.): affinity tensor of the
                                            calcium recordings (default: all in the project, one animal
                                            each), NTF rank sweep, communities per component
+  morph stats <file.swc>... [--scale UM_PER_UNIT] [--sholl R,R,...] [--out stats.csv]
+                                           validate SWC morphologies and print NeuroM-definition
+                                           morphometrics per neurite type (coordinates as given unless
+                                           --scale, e.g. 0.008 for hemibrain voxels; Sholl radii default
+                                           every 50 units); --out writes them as CSV
 
 exit codes: 0 ok, 1 user error, 2 internal error`;
 
@@ -86,6 +92,8 @@ export async function runCli(argv: string[], io: commands.Output): Promise<numbe
         recordings: { type: 'string' },
         rank: { type: 'string' },
         dataset: { type: 'string' },
+        scale: { type: 'string' },
+        sholl: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -123,6 +131,8 @@ export async function runCli(argv: string[], io: commands.Output): Promise<numbe
         return await fisbe(rest, values, io);
       case 'ntf':
         return await ntf(rest, { ...values, params: commands.parseParams(values.param ?? []) }, io);
+      case 'morph':
+        return await morph(rest, values, io);
       case undefined:
         throw new UsageError(`missing command\n${USAGE}`);
       default:

@@ -1,0 +1,99 @@
+/**
+ * `cajal morph stats <file.swc>... [--scale UM_PER_UNIT] [--sholl R,R,...] [--out stats.csv]`:
+ * reads and validates each SWC file and prints its NeuroM-definition morphometrics, one table per
+ * file (a column per neurite type present, plus all); warnings go to stderr; --out writes the CSV.
+ */
+import { writeFile } from 'node:fs/promises';
+import { ValidationError, fileAccessError } from '../errors.js';
+import { readSwc } from '../io/swc/index.js';
+import {
+  computeMorphometrics,
+  morphometricsCsv,
+  NEURITE_TYPES,
+  type MorphologyMetrics,
+  type NeuriteMetrics,
+  type NeuriteTypeName,
+  type Summary,
+} from '../pipelines/morphology/index.js';
+import type { Output } from './commands.js';
+import { table } from './format.js';
+
+export interface MorphFlags {
+  scale?: string;
+  sholl?: string;
+  out?: string;
+}
+
+function positiveNumber(flag: string, value: string): number {
+  const parsed = Number(value);
+  if (!value.trim() || !Number.isFinite(parsed) || parsed <= 0) throw new ValidationError(flag, `expected a positive number, got "${value}"`);
+  return parsed;
+}
+
+/** `10,50,100` → [10, 50, 100]. */
+export function parseRadii(value: string): number[] {
+  return value.split(',').map((part) => positiveNumber('--sholl', part.trim()));
+}
+
+function fmt(value: number | null, digits = 2): string {
+  if (value === null) return '–';
+  if (Number.isInteger(value)) return String(value);
+  return value.toFixed(digits);
+}
+
+const TYPE_LABEL: Record<NeuriteTypeName, string> = { all: 'all', axon: 'axon', basal_dendrite: 'basal', apical_dendrite: 'apical' };
+
+export function metricsTable(m: MorphologyMetrics): string {
+  const types = (Object.keys(NEURITE_TYPES) as NeuriteTypeName[]).filter((t) => t === 'all' || m.byType[t].numberOfNeurites > 0);
+  const unit = m.unit === 'µm' ? 'µm' : 'unit';
+  const row = (label: string, get: (t: NeuriteMetrics) => string): string[] => [label, ...types.map((t) => get(m.byType[t]))];
+  const mm = (s: Summary): string => `${fmt(s.mean)} / ${fmt(s.max)}`;
+  const rows: string[][] = [
+    row('neurites', (t) => fmt(t.numberOfNeurites)),
+    row('sections', (t) => fmt(t.numberOfSections)),
+    row('bifurcations', (t) => fmt(t.numberOfBifurcations)),
+    row('tips (leaves)', (t) => fmt(t.numberOfLeaves)),
+    row(`total length (${unit})`, (t) => fmt(t.totalLength)),
+    row(`total surface (${unit}²)`, (t) => fmt(t.totalArea)),
+    row(`total volume (${unit}³)`, (t) => fmt(t.totalVolume)),
+    row('section length mean / max', (t) => mm(t.sectionLengths)),
+    row('tip path distance mean / max', (t) => mm(t.terminalPathLengths)),
+    row('branch order mean / max', (t) => mm(t.sectionBranchOrders)),
+    row('Strahler order max', (t) => fmt(t.sectionStrahlerOrders.max)),
+    row('partition asymmetry mean', (t) => fmt(t.partitionAsymmetry.mean, 3)),
+    row('bounding box x', (t) => (t.boundingBox ? `${fmt(t.boundingBox.min[0])} … ${fmt(t.boundingBox.max[0])}` : '–')),
+    row('bounding box y', (t) => (t.boundingBox ? `${fmt(t.boundingBox.min[1])} … ${fmt(t.boundingBox.max[1])}` : '–')),
+    row('bounding box z', (t) => (t.boundingBox ? `${fmt(t.boundingBox.min[2])} … ${fmt(t.boundingBox.max[2])}` : '–')),
+    ...m.shollRadii.map((r, k) => row(`Sholl crossings r=${fmt(r)}`, (t) => fmt(t.shollCrossings[k] ?? null))),
+  ];
+  return table(['metric', ...types.map((t) => TYPE_LABEL[t])], rows);
+}
+
+export async function morph(args: string[], flags: MorphFlags, io: Output): Promise<number> {
+  const [sub, ...files] = args;
+  if (sub !== 'stats') throw new ValidationError('morph', `unknown morph command "${sub ?? ''}" (expected stats)`);
+  if (!files.length) throw new ValidationError('file', 'missing <file.swc> (see cajal --help)');
+  const scale = flags.scale === undefined ? undefined : positiveNumber('--scale', flags.scale);
+  const shollRadii = flags.sholl === undefined ? undefined : parseRadii(flags.sholl);
+  const all: MorphologyMetrics[] = [];
+  for (const file of files) {
+    const morphology = await readSwc(file, scale === undefined ? {} : { scaleUmPerUnit: scale });
+    const metrics = computeMorphometrics(morphology, shollRadii ? { shollRadii } : {});
+    all.push(metrics);
+    if (all.length > 1) io.out('');
+    io.out(`${file}: ${morphology.count} samples, ${morphology.trees.length} tree${morphology.trees.length === 1 ? '' : 's'}, ` +
+      `coordinates ${scale === undefined ? 'as given' : `scaled by ${scale} µm/unit`}`);
+    io.out(`soma: ${metrics.soma.kind.replace(/_/g, ' ')}, radius ${fmt(metrics.soma.radius)}, surface ${fmt(metrics.soma.surfaceArea)}`);
+    io.out(metricsTable(metrics));
+    for (const warning of metrics.warnings) io.err(`cajal: warning: ${file}: ${warning}`);
+  }
+  if (flags.out) {
+    try {
+      await writeFile(flags.out, morphometricsCsv(all));
+    } catch (error) {
+      throw fileAccessError(flags.out, error);
+    }
+    io.out(`wrote ${flags.out}`);
+  }
+  return 0;
+}

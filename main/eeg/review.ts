@@ -69,8 +69,9 @@ export class EegReview {
     }
     const recording = this.store.recordings.get(recordingId);
     if (!recording) throw new NotFoundError(`recording ${recordingId}`);
-    if (recording.metadata.modality === 'calcium') {
-      throw new ValidationError('recordingId', `recording ${recordingId} is calcium imaging, not EEG: open it in the Connectome view`);
+    if (recording.metadata.modality === 'calcium' || recording.metadata.modality === 'morphology') {
+      const where = recording.metadata.modality === 'calcium' ? 'calcium imaging, not EEG: open it in the Connectome view' : 'a morphology, not EEG: open it in the Morphology view';
+      throw new ValidationError('recordingId', `recording ${recordingId} is ${where}`);
     }
     if (!existsSync(recording.sourcePath)) {
       throw new FileAccessError(recording.sourcePath, 'the source file of this recording is missing (moved or deleted?)');

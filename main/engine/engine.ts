@@ -16,6 +16,7 @@ import { EegReview } from '../eeg/review.js';
 import { SeizureTriage } from '../eeg/triage.js';
 import { FisbeView } from '../segmentation/fisbe-view.js';
 import { NtfView } from '../connectome/ntf-view.js';
+import { MorphologyView } from '../morphology/morphology-view.js';
 
 export interface EngineOptions {
   projectPath: string;
@@ -43,6 +44,7 @@ export class Engine {
   readonly triage: SeizureTriage;
   readonly fisbe: FisbeView;
   readonly ntf: NtfView;
+  readonly morphology: MorphologyView;
   private readonly listeners = new Set<RunnerListener>();
   private unsubscribeRunner: () => void;
 
@@ -60,6 +62,7 @@ export class Engine {
     this.triage = new SeizureTriage(store);
     this.fisbe = new FisbeView(store);
     this.ntf = new NtfView(store);
+    this.morphology = new MorphologyView(store);
     this.unsubscribeRunner = runner.subscribe((event) => this.emit(event));
   }
 

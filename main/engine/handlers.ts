@@ -8,6 +8,7 @@ import type { Engine } from './engine.js';
 import { eegHandlers } from './eeg-handlers.js';
 import { fisbeHandlers } from './fisbe-handlers.js';
 import { ntfHandlers } from './ntf-handlers.js';
+import { morphologyHandlers } from './morphology-handlers.js';
 
 export type Handlers = {
   [N in CallName]: (params: z.output<Calls[N]['params']>) => Promise<CallResult<N>> | CallResult<N>;
@@ -51,5 +52,6 @@ export function createHandlers(engine: Engine, host: HostInfo): Handlers {
     ...eegHandlers(engine),
     ...fisbeHandlers(engine),
     ...ntfHandlers(engine),
+    ...morphologyHandlers(engine),
   };
 }

@@ -9,8 +9,9 @@ import { EdfReader, type EdfHeader } from './edf/index.js';
 import { sha256File } from './hash.js';
 import { detectCalcium } from './calcium/index.js';
 import { inspectCalcium } from './calcium/inspect.js';
+import { inspectSwc, looksLikeSwc } from './swc/inspect.js';
 
-export const SUPPORTED_FORMATS = 'EDF, EDF+, BDF, BDF+; calcium imaging: Suite2p folders, NWB, HDF5, CSV';
+export const SUPPORTED_FORMATS = 'EDF, EDF+, BDF, BDF+; calcium imaging: Suite2p folders, NWB, HDF5, CSV; morphologies: SWC';
 
 export interface InspectedRecording {
   sourcePath: string;
@@ -75,6 +76,7 @@ export async function inspectRecording(file: string): Promise<InspectedRecording
     if (!(error instanceof FormatError) && !statSync(file, { throwIfNoEntry: false })?.isDirectory()) throw error;
   }
   if (!edf) {
+    if (looksLikeSwc(file)) return inspectSwc(file);
     if (!(await detectCalcium(file))) {
       throw new FormatError(file, `unrecognised file format (supported: ${SUPPORTED_FORMATS})`, 'file signature', 0);
     }

@@ -19,6 +19,7 @@ import { eegCalls } from './eeg.js';
 import { seizureCalls } from './seizure.js';
 import { fisbeCalls } from './fisbe.js';
 import { ntfCalls } from './ntf.js';
+import { morphologyCalls } from './morphology.js';
 
 export const API_VERSION = 1;
 
@@ -58,7 +59,7 @@ const coreCalls = {
   'compute.setBackend': { params: z.object({ backend: BackendName.nullable() }).strict(), result: BackendReport },
 } as const;
 
-export const calls = { ...coreCalls, ...eegCalls, ...seizureCalls, ...fisbeCalls, ...ntfCalls } as const;
+export const calls = { ...coreCalls, ...eegCalls, ...seizureCalls, ...fisbeCalls, ...ntfCalls, ...morphologyCalls } as const;
 
 /** Events pushed from the engine to every subscribed UI. */
 export const events = {

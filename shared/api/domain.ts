@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 
-export const RecordingFormat = z.enum(['edf', 'edf+', 'bdf', 'bdf+', 'suite2p', 'nwb', 'calcium-hdf5', 'calcium-csv']);
+export const RecordingFormat = z.enum(['edf', 'edf+', 'bdf', 'bdf+', 'suite2p', 'nwb', 'calcium-hdf5', 'calcium-csv', 'swc']);
 export type RecordingFormat = z.infer<typeof RecordingFormat>;
 
 /** One signal (channel) of a recording as described by its file header. */
@@ -35,7 +35,7 @@ export const RecordingMetadata = z.object({
    * (those are all EEG). For calcium recordings `signals` lists the cells (label = neuron name),
    * `channelCount` is the cell count and `sampleRateHz` the frame rate (0 when unknown).
    */
-  modality: z.enum(['eeg', 'calcium']).optional(),
+  modality: z.enum(['eeg', 'calcium', 'morphology']).optional(),
   /** Calcium recordings: what the file says about the cells. */
   calcium: z
     .object({
@@ -45,6 +45,15 @@ export const RecordingMetadata = z.object({
       hasPositions: z.boolean(),
       assemblyCount: z.number().int(),
       description: z.string(),
+    })
+    .optional(),
+  /** Morphologies (SWC): `channelCount` is the number of samples (nodes). */
+  morphology: z
+    .object({
+      nodeCount: z.number().int(),
+      treeCount: z.number().int(),
+      somaSamples: z.number().int(),
+      warnings: z.array(z.string()),
     })
     .optional(),
 });

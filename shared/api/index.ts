@@ -5,3 +5,4 @@ export * from './eeg.js';
 export * from './seizure.js';
 export * from './fisbe.js';
 export * from './ntf.js';
+export * from './morphology.js';

@@ -1,0 +1,69 @@
+/**
+ * Neuron morphologies (SWC): what the morphology viewer asks of the engine. Geometry travels as
+ * base64 little-endian typed arrays (see fisbe.ts for why not JSON arrays).
+ */
+import { z } from 'zod';
+
+const Id = z.number().int().positive();
+
+/** SWC structure types (NeuroMorpho.Org): 1 soma, 2 axon, 3 basal dendrite, 4 apical dendrite; others custom. */
+export const SWC_TYPE_NAMES: Readonly<Record<number, string>> = { 1: 'soma', 2: 'axon', 3: 'basal dendrite', 4: 'apical dendrite' };
+
+export const MorphologySummary = z.object({
+  recordingId: Id,
+  name: z.string(),
+  source: z.string(),
+  nodeCount: z.number().int().nonnegative(),
+  treeCount: z.number().int().nonnegative(),
+  /** µm per file unit (1 unless the user set one, e.g. 0.008 for hemibrain's 8 nm voxels). */
+  scaleUmPerUnit: z.number().positive(),
+});
+export type MorphologySummary = z.infer<typeof MorphologySummary>;
+
+/** One section: an unbranched run of nodes between a root/bifurcation and a bifurcation/tip (NeuroM's definition). */
+export const MorphologySection = z.object({
+  id: z.number().int().nonnegative(),
+  type: z.number().int(),
+  /** Parent section id, −1 at a neurite's first section. */
+  parent: z.number().int(),
+  /** Indices of its nodes in the node arrays, in order from the parent side. */
+  nodeStart: z.number().int().nonnegative(),
+  nodeCount: z.number().int().positive(),
+  lengthUm: z.number(),
+  branchOrder: z.number().int().nonnegative(),
+  /** Path distance from the soma to the section's end, µm. */
+  pathDistanceUm: z.number(),
+  strahlerOrder: z.number().int().nonnegative(),
+});
+export type MorphologySection = z.infer<typeof MorphologySection>;
+
+export const MorphologyNeuron = MorphologySummary.extend({
+  /** base64 Float32Array of x, y, z per node, in µm (scale applied). */
+  positions: z.string(),
+  /** base64 Float32Array of radii per node, µm. */
+  radii: z.string(),
+  /** base64 Int32Array of SWC types per node. */
+  types: z.string(),
+  /** base64 Int32Array of the parent node's index (−1 for roots). */
+  parents: z.string(),
+  /**
+   * base64 Int32Array: node indices ordered section by section (a section's nodes are
+   * sectionNodes[nodeStart … nodeStart + nodeCount − 1], the first being the shared branch point).
+   */
+  sectionNodes: z.string(),
+  sections: z.array(MorphologySection),
+  /** The morphometrics table (per neurite type and for all neurites), as `cajal morph stats` prints it. */
+  metrics: z.record(z.string(), z.record(z.string(), z.number())),
+  warnings: z.array(z.string()),
+});
+export type MorphologyNeuron = z.infer<typeof MorphologyNeuron>;
+
+export const morphologyCalls = {
+  'morph.list': { params: z.object({}).strict(), result: z.array(MorphologySummary) },
+  'morph.neuron': { params: z.object({ recordingId: Id }).strict(), result: MorphologyNeuron },
+  /** µm per file unit, stored with the recording (e.g. 0.008 for hemibrain's 8 nm voxels); null resets to 1. */
+  'morph.setScale': {
+    params: z.object({ recordingId: Id, umPerUnit: z.number().positive().max(1e6).nullable() }).strict(),
+    result: MorphologySummary,
+  },
+} as const;

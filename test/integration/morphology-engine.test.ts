@@ -1,0 +1,67 @@
+/**
+ * Morphologies in a project: the four NeuroMorpho SWC files imported by content, listed and served
+ * to the viewer (geometry, NeuroM sections with their metrics, the metrics table), with a scale
+ * stored per recording. Section lengths must add up to the NeuroM total length of the fixture.
+ */
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Engine } from '../../main/engine/index.js';
+import { dataFile, hasSharedData, REPO_ROOT, SKIP_NO_DATA } from '../helpers/data.js';
+import { tempDir } from '../helpers/tmp.js';
+
+const FILES = [
+  'cat_spinal_motoneuron_v_e_moto1.CNG.swc',
+  'guineapig_cerebellar_purkinje_v_e_purk2.CNG.swc',
+  'rat_CA3c_pyramidal_l22.CNG.swc',
+  'rat_dentate_granule_1220882a.CNG.swc',
+];
+
+if (!hasSharedData()) console.warn(`morphology engine test skipped: ${SKIP_NO_DATA}`);
+
+describe.skipIf(!hasSharedData())('morphologies in a project', () => {
+  const tmp = tempDir();
+  let engine: Engine;
+  beforeAll(async () => {
+    engine = await Engine.open({ projectPath: `${tmp.dir}/morph.cajal`, create: true });
+  });
+  afterAll(async () => {
+    await engine?.close();
+    tmp.cleanup();
+  });
+
+  it('imports SWC files by content as morphology recordings', async () => {
+    const { imported, errors } = await engine.importRecordings(FILES.map((f) => dataFile('morphology', f)));
+    expect(errors).toEqual([]);
+    expect(imported.map((r) => [r.format, r.metadata.modality])).toEqual(FILES.map(() => ['swc', 'morphology']));
+    expect(engine.morphology.list().map((m) => m.name)).toEqual(FILES.map((f) => f.replace('.CNG.swc', '')));
+  });
+
+  it('serves each neuron with sections whose lengths add up to the NeuroM total length', async () => {
+    const fixture = JSON.parse(readFileSync(`${REPO_ROOT}/test/fixtures/reference/morphology/neurom-features.json`, 'utf8')) as Record<string, unknown>;
+    expect(Object.keys(fixture).length).toBeGreaterThan(0);
+    for (const summary of engine.morphology.list()) {
+      const neuron = await engine.morphology.neuron(summary.recordingId);
+      const positions = new Float32Array(Uint8Array.from(Buffer.from(neuron.positions, 'base64')).buffer);
+      const parents = new Int32Array(Uint8Array.from(Buffer.from(neuron.parents, 'base64')).buffer);
+      expect(positions.length).toBe(3 * neuron.nodeCount);
+      expect(parents.length).toBe(neuron.nodeCount);
+      const total = neuron.sections.reduce((sum, s) => sum + s.lengthUm, 0);
+      expect(total).toBeCloseTo(neuron.metrics.all!.totalLength!, 6);
+      expect(neuron.sections.length).toBe(neuron.metrics.all!.sections);
+      for (const s of neuron.sections) {
+        if (s.parent >= 0) expect(s.branchOrder).toBe(neuron.sections[s.parent]!.branchOrder + 1);
+        expect(s.pathDistanceUm).toBeGreaterThanOrEqual(s.lengthUm - 1e-9);
+      }
+    }
+  });
+
+  it('stores a scale with the recording and applies it', async () => {
+    const [first] = engine.morphology.list();
+    const before = await engine.morphology.neuron(first!.recordingId);
+    expect(engine.morphology.setScale(first!.recordingId, 0.5).scaleUmPerUnit).toBe(0.5);
+    const after = await engine.morphology.neuron(first!.recordingId);
+    expect(after.metrics.all!.totalLength).toBeCloseTo(before.metrics.all!.totalLength! / 2, 6);
+    engine.morphology.setScale(first!.recordingId, null);
+    expect(engine.morphology.list()[0]!.scaleUmPerUnit).toBe(1);
+  });
+});

@@ -58,5 +58,6 @@ export async function builtinPipelines(): Promise<PipelineRegistry> {
   await registry.register(siblingModuleUrl(import.meta.url, '../pipelines/seizure/neural-pipeline'));
   await registry.register(siblingModuleUrl(import.meta.url, '../pipelines/fisbe/index'));
   await registry.register(siblingModuleUrl(import.meta.url, '../pipelines/ntf/index'));
+  await registry.register(siblingModuleUrl(import.meta.url, '../pipelines/morphology/pipeline'));
   return registry;
 }

@@ -55,6 +55,19 @@ describe.skipIf(!hasSharedData())('morphologies in a project', () => {
     }
   });
 
+  it('stores the morphometrics of a neuron as a run (pipeline morphometrics)', async () => {
+    const [first] = engine.morphology.list();
+    const run = engine.runner.start('morphometrics', first!.recordingId, { shollRadii: [100, 200] });
+    await engine.runner.idle();
+    expect(engine.store.runs.get(run.id)!.status).toBe('succeeded');
+    const results = engine.store.results.list(run.id);
+    const metrics = results.find((r) => r.key === 'metrics')!.value as { byType: { all: { totalLength: number; shollCrossings: number[] } } };
+    const neuron = await engine.morphology.neuron(first!.recordingId);
+    expect(metrics.byType.all.totalLength).toBeCloseTo(neuron.metrics.all!.totalLength!, 9);
+    expect(metrics.byType.all.shollCrossings).toHaveLength(2);
+    expect(String(results.find((r) => r.key === 'csv')!.value)).toMatch(/^file,/);
+  });
+
   it('stores a scale with the recording and applies it', async () => {
     const [first] = engine.morphology.list();
     const before = await engine.morphology.neuron(first!.recordingId);

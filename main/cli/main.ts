@@ -16,7 +16,8 @@ export const USAGE = `usage: cajal <command> [options]
 commands:
   init <project.cajal>                     create a project file
   import <project> <file>...               add recordings by path; sources are never copied: EDF, EDF+, BDF,
-                                           BDF+, and calcium imaging (Suite2p plane folders, NWB, HDF5, CSV)
+                                           BDF+, calcium imaging (Suite2p plane folders, NWB, HDF5, CSV),
+                                           SWC morphologies
   ls <project>                             list the project's recordings
   run <project> <pipeline> [recording-id] [--param key=value]...
                                            run a pipeline and wait (Ctrl-C cancels); pipelines: rms

@@ -15,6 +15,8 @@ import { SettingsView } from './views/SettingsView.js';
 const SegmentationView = lazy(() => import('./fisbe/SegmentationView.js').then((module) => ({ default: module.SegmentationView })));
 // The Connectome view uses three.js too: its own chunk, loaded when first shown.
 const NtfView = lazy(() => import('./ntf/NtfView.js').then((module) => ({ default: module.NtfView })));
+// The Morphology view (three.js too): its own chunk, loaded when first shown.
+const MorphologyView = lazy(() => import('./morphology/MorphologyView.js').then((module) => ({ default: module.MorphologyView })));
 
 const VIEWS = [
   { id: 'library', title: 'Library', key: '1' },
@@ -23,6 +25,7 @@ const VIEWS = [
   { id: 'review', title: 'Review', key: '4' },
   { id: 'segmentation', title: 'Segmentation', key: '5' },
   { id: 'connectome', title: 'Connectome', key: '6' },
+  { id: 'morphology', title: 'Morphology', key: '7' },
 ] as const;
 type ViewId = (typeof VIEWS)[number]['id'];
 
@@ -49,7 +52,7 @@ export function App() {
     );
   }, [api]);
 
-  // Alt+1…6 switch views from anywhere, as in most desktop tools.
+  // Alt+1…7 switch views from anywhere, as in most desktop tools.
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
       if (!event.altKey || event.ctrlKey || event.metaKey) return;
@@ -119,6 +122,11 @@ export function App() {
         {view === 'connectome' && (
           <Suspense fallback={<p className="empty">Loading the Connectome view…</p>}>
             <NtfView />
+          </Suspense>
+        )}
+        {view === 'morphology' && (
+          <Suspense fallback={<p className="empty">Loading the Morphology view…</p>}>
+            <MorphologyView />
           </Suspense>
         )}
       </main>

@@ -1,0 +1,99 @@
+/**
+ * The project's morphologies (morph.list, refreshed when recordings change) and the neurons asked
+ * for (morph.neuron, decoded once and kept by recording id). A test-only source: with
+ * `?morphology-synthetic=<nodes>` in the page's URL, one generated neuron of that many nodes is
+ * listed as well (recording id 0, which no real recording has), for the e2e frame-time measurement.
+ */
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import type { MorphologySummary } from '../../../shared/api/index.js';
+import { errorMessage, useApi } from '../api/context.js';
+import { decodeNeuron, type DecodedNeuron } from './decode.js';
+import { neuronPayload, syntheticNeuronRaw } from './fixtures.js';
+
+/** Node count of the test-only synthetic neuron asked for in the URL, or null. */
+export function syntheticRequest(search: string): number | null {
+  const value = new URLSearchParams(search).get('morphology-synthetic');
+  if (value === null) return null;
+  const n = Number(value);
+  return Number.isInteger(n) && n >= 2 && n <= 2_000_000 ? n : null;
+}
+
+export const SYNTHETIC_ID = 0;
+
+export function useMorphologyList(): { list: MorphologySummary[]; error: string | null; loaded: boolean } {
+  const api = useApi();
+  const [list, setList] = useState<MorphologySummary[]>([]);
+  const [error, setError] = useState<string | null>(null);
+  const [loaded, setLoaded] = useState(false);
+  const refresh = useCallback(() => {
+    api.call('morph.list', {}).then(
+      (items) => {
+        const synthetic = syntheticRequest(window.location.search);
+        const extra: MorphologySummary[] =
+          synthetic === null ? [] : [{ recordingId: SYNTHETIC_ID, name: `synthetic ${synthetic.toLocaleString('en-US')} nodes (test)`, source: '(generated)', nodeCount: synthetic, treeCount: 1, scaleUmPerUnit: 1 }];
+        setList([...extra, ...items]);
+        setError(null);
+        setLoaded(true);
+      },
+      (failure: unknown) => {
+        setError(errorMessage(failure));
+        setLoaded(true);
+      },
+    );
+  }, [api]);
+  useEffect(() => {
+    refresh();
+    const offChanged = api.on('recordings.changed', refresh);
+    const offState = api.transport.onState((state) => state === 'open' && refresh());
+    return () => {
+      offChanged();
+      offState();
+    };
+  }, [api, refresh]);
+  return { list, error, loaded };
+}
+
+/** Decoded neurons for `ids`, in that order once all are loaded; errors by id. */
+export function useNeurons(ids: readonly number[]): { neurons: DecodedNeuron[] | null; error: string | null } {
+  const api = useApi();
+  const [cache, setCache] = useState<ReadonlyMap<number, DecodedNeuron>>(new Map());
+  const [error, setError] = useState<string | null>(null);
+  const key = ids.join(',');
+  useEffect(() => {
+    let cancelled = false;
+    for (const id of ids) {
+      if (cache.has(id)) continue;
+      const load =
+        id === SYNTHETIC_ID
+          ? Promise.resolve().then(() => {
+              const n = syntheticRequest(window.location.search) ?? 100_000;
+              return neuronPayload(syntheticNeuronRaw(n), { recordingId: SYNTHETIC_ID, name: `synthetic ${n} nodes` });
+            })
+          : api.call('morph.neuron', { recordingId: id });
+      load.then(
+        (payload) => {
+          if (cancelled) return;
+          try {
+            const decoded = decodeNeuron(payload);
+            setCache((current) => new Map(current).set(id, decoded));
+            setError(null);
+          } catch (failure) {
+            setError(`${payload.name}: ${errorMessage(failure)}`);
+          }
+        },
+        (failure: unknown) => !cancelled && setError(errorMessage(failure)),
+      );
+    }
+    return () => {
+      cancelled = true;
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [api, key]);
+  const all = ids.every((id) => cache.has(id));
+  const neurons = useMemo(
+    () => (all ? ids.map((id) => cache.get(id)!) : null),
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [all, key, cache],
+  );
+  return { neurons, error };
+}

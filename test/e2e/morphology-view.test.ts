@@ -171,7 +171,7 @@ describe.skipIf(skipReason !== null)('Morphology view in Chromium', () => {
   });
 
   it('orbits a synthetic 100,000-node neuron at interactive frame rates (frame time measured)', async () => {
-    const measure = async (query: string, style: 'Tubes' | 'Lines') => {
+    const measure = async (query: string, style: 'Tubes' | 'Lines', frames = FRAMES) => {
       await page.goto(`${served.url}${served.url.includes('?') ? '&' : '?'}${query}`);
       await page.getByRole('heading', { name: 'Library' }).waitFor();
       await page.keyboard.press('Alt+7');
@@ -181,11 +181,12 @@ describe.skipIf(skipReason !== null)('Morphology view in Chromium', () => {
       await page.getByRole('radio', { name: style }).check();
       await sceneReady();
       await page.waitForTimeout(300);
-      return orbit(page, FRAMES);
+      return orbit(page, frames);
     };
     const auto = await measure(`morphology-synthetic=${SYNTHETIC_NODES}`, 'Tubes');
     const lines = await measure(`morphology-synthetic=${SYNTHETIC_NODES}`, 'Lines');
-    const tubes = await measure(`morphology-synthetic=${SYNTHETIC_NODES}&morphology-lod=off`, 'Tubes');
+    // Tubes take over a second a frame in software: a few frames say enough.
+    const tubes = await measure(`morphology-synthetic=${SYNTHETIC_NODES}&morphology-lod=off`, 'Tubes', 8);
     const segments = Number(await scene().getAttribute('data-segments'));
     const report = {
       neuron: `synthetic, ${SYNTHETIC_NODES} nodes, ${segments} segments`,
@@ -200,9 +201,13 @@ describe.skipIf(skipReason !== null)('Morphology view in Chromium', () => {
     writeFileSync(join(RESULTS, 'morphology-frame-time.json'), `${JSON.stringify(report, null, 2)}\n`);
     console.log(
       `morphology orbit, ${SYNTHETIC_NODES} nodes: mean frame ${auto.meanMs.toFixed(1)} ms with the automatic level of detail (${auto.lods.join('/')}), ` +
-        `${lines.meanMs.toFixed(1)} ms as lines, ${tubes.meanMs.toFixed(1)} ms as tubes forced; the 1,521-node Purkinje cell as tubes ${purkinjeOrbit?.meanMs.toFixed(1)} ms`,
+        `${lines.meanMs.toFixed(1)} ms in line style (${lines.lods.join('/')}), ${tubes.meanMs.toFixed(1)} ms as tubes forced; the 1,521-node Purkinje cell as tubes ${purkinjeOrbit?.meanMs.toFixed(1)} ms`,
     );
-    expect(auto.lods).toEqual(['lines']);
+    // While moving, the 100k-node neuron is drawn as coarse lines (the first sample may still show the
+    // resting frame's level: data-lod follows through a React update).
+    expect(auto.lods).toContain('coarse');
+    expect(auto.lods).not.toContain('tubes');
+    expect(lines.lods).toContain('coarse');
     expect(tubes.lods).toEqual(['tubes']);
     // The level of detail pays: far faster than tubes while moving. The figure itself is reported, not
     // asserted tightly: in software WebGL on a 2-core machine it is ~0.1 s; on a GPU a few ms.

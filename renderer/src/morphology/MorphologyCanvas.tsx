@@ -7,7 +7,7 @@
  */
 import { forwardRef, useEffect, useImperativeHandle, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { errorMessage } from '../api/context.js';
-import type { Lod } from '../three/morphologySegments.js';
+import type { DrawStyle } from '../three/morphologySegments.js';
 import { MorphologyScene, type MorphologySceneStats, type PickedSegment, type Projection } from '../three/morphologyScene.js';
 import type { DecodedNeuron } from './decode.js';
 import { scaleBar } from './layout.js';
@@ -21,7 +21,7 @@ export interface MorphologyCanvasProps {
   offsets: ReadonlyArray<readonly [number, number, number]>;
   colors: readonly Float32Array[];
   colorSignature: string;
-  style: Lod;
+  style: DrawStyle;
   projection: Projection;
   selection: { neuron: number; sectionId: number } | null;
   label: string;

@@ -8,7 +8,7 @@
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { ErrorMessage } from '../components/ErrorMessage.js';
-import type { Lod } from '../three/morphologySegments.js';
+import type { DrawStyle } from '../three/morphologySegments.js';
 import type { PickedSegment, Projection } from '../three/morphologyScene.js';
 import { COLOR_MODES, colorRange, legendEntries, nodeColors, nodePathDistances, type ColorMode } from './colors.js';
 import { MorphologyCanvas, type MorphologyCanvasHandle } from './MorphologyCanvas.js';
@@ -23,7 +23,7 @@ export function MorphologyView() {
   const { list, error: listError, loaded } = useMorphologyList();
   const [chosen, setChosen] = useState<number[] | null>(null);
   const [mode, setMode] = useState<ColorMode>('type');
-  const [style, setStyle] = useState<Lod>('tubes');
+  const [style, setStyle] = useState<DrawStyle>('tubes');
   const [projection, setProjection] = useState<Projection>('perspective');
   const [selection, setSelection] = useState<{ neuron: number; sectionId: number } | null>(null);
   const canvas = useRef<MorphologyCanvasHandle>(null);
@@ -105,8 +105,8 @@ function NeuronsView(props: {
   neurons: readonly DecodedNeuron[];
   mode: ColorMode;
   setMode(mode: ColorMode): void;
-  style: Lod;
-  setStyle(style: Lod): void;
+  style: DrawStyle;
+  setStyle(style: DrawStyle): void;
   projection: Projection;
   setProjection(projection: Projection): void;
   selection: { neuron: number; sectionId: number } | null;

@@ -35,7 +35,19 @@ import {
   type Camera,
   type WebGLRenderer,
 } from 'three';
-import { buildSegmentBuffers, chooseLod, nearestSegmentToRay, type Lod, type NeuronGeometryInput, type SegmentBuffers } from './morphologySegments.js';
+import {
+  buildCoarseLines,
+  buildSegmentBuffers,
+  chooseLod,
+  coarseStep,
+  LINES_WHILE_MOVING_MAX,
+  nearestSegmentToRay,
+  type CoarseLines,
+  type DrawStyle,
+  type Lod,
+  type NeuronGeometryInput,
+  type SegmentBuffers,
+} from './morphologySegments.js';
 import { OrbitRig } from './orbit.js';
 import { toNdc } from './picking.js';
 import { addViewerLight, createSceneRenderer, FrameScheduler, releaseSceneRenderer } from './sceneSetup.js';
@@ -126,10 +138,11 @@ export class MorphologyScene {
   private nodeCount = 0;
   private tubes: InstancedMesh<CylinderGeometry, MeshLambertMaterial> | null = null;
   private lines: LineSegments<BufferGeometry, LineBasicMaterial> | null = null;
+  private coarse: { data: CoarseLines; lines: LineSegments<BufferGeometry, LineBasicMaterial> } | null = null;
   private somata: InstancedMesh<SphereGeometry, MeshLambertMaterial> | null = null;
   private highlightTubes: InstancedMesh<CylinderGeometry, MeshBasicMaterial> | null = null;
   private highlightLines: LineSegments<BufferGeometry, LineBasicMaterial> | null = null;
-  private style: Lod = 'tubes';
+  private style: DrawStyle = 'tubes';
   private projection: Projection = 'perspective';
   private lod: Lod = 'tubes';
   private lastMoveAt = -Infinity;
@@ -179,6 +192,18 @@ export class MorphologyScene {
     this.lines.frustumCulled = false;
     this.scene.add(this.lines);
 
+    if (buffers.count > LINES_WHILE_MOVING_MAX) {
+      const data = buildCoarseLines(neurons, offsets, coarseStep(buffers.count));
+      const geometry = new BufferGeometry();
+      geometry.setAttribute('position', new BufferAttribute(data.linePositions, 3));
+      geometry.setAttribute('color', new BufferAttribute(new Float32Array(6 * data.count), 3).setUsage(DynamicDrawUsage));
+      const lines = new LineSegments(geometry, this.lineMaterial);
+      lines.frustumCulled = false;
+      lines.visible = false;
+      this.coarse = { data, lines };
+      this.scene.add(lines);
+    }
+
     const somaCount = buffers.somas.length / 4;
     if (somaCount > 0) {
       const somata = new InstancedMesh(this.sphere, this.somaMaterial, somaCount);
@@ -227,6 +252,20 @@ export class MorphologyScene {
     }
     this.tubes.instanceColor!.needsUpdate = true;
     this.lines.geometry.getAttribute('color').needsUpdate = true;
+    if (this.coarse) {
+      const { data, lines } = this.coarse;
+      const coarseColors = lines.geometry.getAttribute('color').array as Float32Array;
+      const color = new Color();
+      for (let k = 0; k < data.count; k += 1) {
+        const source = colors[data.neuronIndex[k]!];
+        const i = data.childNodes[k]!;
+        color.setRGB(source?.[3 * i] ?? 1, source?.[3 * i + 1] ?? 1, source?.[3 * i + 2] ?? 1, SRGBColorSpace);
+        coarseColors[6 * k] = coarseColors[6 * k + 3] = color.r;
+        coarseColors[6 * k + 1] = coarseColors[6 * k + 4] = color.g;
+        coarseColors[6 * k + 2] = coarseColors[6 * k + 5] = color.b;
+      }
+      lines.geometry.getAttribute('color').needsUpdate = true;
+    }
     if (this.somata) {
       const soma = new Color(0xe6e6e6);
       for (let s = 0; s < this.somata.count; s += 1) this.somata.setColorAt(s, soma);
@@ -274,7 +313,7 @@ export class MorphologyScene {
   }
 
   /** Tubes (with the automatic level of detail) or always lines. */
-  setStyle(style: Lod): void {
+  setStyle(style: DrawStyle): void {
     this.style = style;
     this.requestRender();
   }
@@ -408,6 +447,7 @@ export class MorphologyScene {
     });
     if (this.tubes) this.tubes.visible = this.lod === 'tubes';
     if (this.lines) this.lines.visible = this.lod === 'lines';
+    if (this.coarse) this.coarse.lines.visible = this.lod === 'coarse';
     if (this.highlightTubes) this.highlightTubes.visible = this.lod === 'tubes';
     const camera = this.activeCamera();
     // The headlight rides on the perspective camera; in orthographic view it still points along the view.
@@ -452,6 +492,11 @@ export class MorphologyScene {
       this.lines.removeFromParent();
       this.lines.geometry.dispose();
       this.lines = null;
+    }
+    if (this.coarse) {
+      this.coarse.lines.removeFromParent();
+      this.coarse.lines.geometry.dispose();
+      this.coarse = null;
     }
     if (this.somata) {
       this.somata.removeFromParent();

@@ -202,15 +202,116 @@ export function nearestSegmentToRay(
   return best;
 }
 
-/** Which level of detail to draw. */
-export type Lod = 'tubes' | 'lines';
+/**
+ * Coarse lines: the same skeleton with each unbranched run thinned to every `step`-th node (roots,
+ * branch points, tips and nodes next to the soma always kept), one line per kept node to its kept
+ * ancestor. What a very large neuron is drawn as while the view moves.
+ */
+export interface CoarseLines {
+  count: number;
+  step: number;
+  linePositions: Float32Array;
+  neuronIndex: Uint16Array;
+  /** The node whose colour each line takes (the kept node at its far end). */
+  childNodes: Int32Array;
+}
 
-/** Above this many segments tubes give way to lines while the view moves (measured: see the e2e frame-time test). */
-export const TUBES_WHILE_MOVING_MAX = 60_000;
+/** Nodes with parents before children (depth first from the roots). */
+export function topologicalOrder(parents: Int32Array): Int32Array {
+  const n = parents.length;
+  const start = new Int32Array(n + 1);
+  for (let i = 0; i < n; i += 1) if (parents[i]! >= 0) start[parents[i]! + 1]! += 1;
+  for (let i = 0; i < n; i += 1) start[i + 1]! += start[i]!;
+  const fill = start.slice(0, n);
+  const children = new Int32Array(start[n]!);
+  for (let i = 0; i < n; i += 1) if (parents[i]! >= 0) children[fill[parents[i]!]!++] = i;
+  const order = new Int32Array(n);
+  const stack: number[] = [];
+  let k = 0;
+  for (let i = 0; i < n; i += 1) {
+    if (parents[i]! >= 0) continue;
+    stack.push(i);
+    while (stack.length > 0) {
+      const node = stack.pop()!;
+      order[k++] = node;
+      for (let c = start[node]!; c < start[node + 1]!; c += 1) stack.push(children[c]!);
+    }
+  }
+  return k === n ? order : order.subarray(0, k);
+}
+
+export function buildCoarseLines(neurons: readonly NeuronGeometryInput[], offsets: ReadonlyArray<readonly [number, number, number]>, step: number): CoarseLines {
+  const kept: Uint8Array[] = [];
+  let count = 0;
+  for (const neuron of neurons) {
+    const n = neuron.parents.length;
+    const childCount = new Int32Array(n);
+    for (let i = 0; i < n; i += 1) if (neuron.parents[i]! >= 0) childCount[neuron.parents[i]!]! += 1;
+    const keep = new Uint8Array(n);
+    const run = new Int32Array(n);
+    for (const i of topologicalOrder(neuron.parents)) {
+      const p = neuron.parents[i]!;
+      if (p < 0 || neuron.types[i] === SOMA || neuron.types[p] === SOMA || childCount[i] !== 1) keep[i] = 1;
+      else {
+        run[i] = run[p]! + 1;
+        if (run[i]! >= step) keep[i] = 1;
+      }
+      if (keep[i]) run[i] = 0;
+    }
+    for (let i = 0; i < n; i += 1) if (keep[i] && isSegment(neuron, i)) count += 1;
+    kept.push(keep);
+  }
+  const linePositions = new Float32Array(6 * count);
+  const neuronIndex = new Uint16Array(count);
+  const childNodes = new Int32Array(count);
+  let k = 0;
+  neurons.forEach((neuron, n) => {
+    const [ox, oy, oz] = offsets[n] ?? [0, 0, 0];
+    const keep = kept[n]!;
+    const p = neuron.positions;
+    for (let i = 0; i < neuron.parents.length; i += 1) {
+      if (!keep[i] || !isSegment(neuron, i)) continue;
+      let a = neuron.parents[i]!;
+      while (!keep[a]) a = neuron.parents[a]!;
+      linePositions[6 * k] = p[3 * a]! + ox;
+      linePositions[6 * k + 1] = p[3 * a + 1]! + oy;
+      linePositions[6 * k + 2] = p[3 * a + 2]! + oz;
+      linePositions[6 * k + 3] = p[3 * i]! + ox;
+      linePositions[6 * k + 4] = p[3 * i + 1]! + oy;
+      linePositions[6 * k + 5] = p[3 * i + 2]! + oz;
+      neuronIndex[k] = n;
+      childNodes[k] = i;
+      k += 1;
+    }
+  });
+  return { count, step, linePositions, neuronIndex, childNodes };
+}
+
+/** Thinning step giving about `target` coarse lines for `segments` segments (2…16). */
+export function coarseStep(segments: number, target = COARSE_TARGET_SEGMENTS): number {
+  return Math.min(16, Math.max(2, Math.ceil(segments / target)));
+}
+
+/** Which level of detail to draw. */
+export type Lod = 'tubes' | 'lines' | 'coarse';
+/** What the user asks for. */
+export type DrawStyle = 'tubes' | 'lines';
+
+/**
+ * Measured in the e2e test (Chromium with SwiftShader, software WebGL, 2 cores): a tube costs
+ * ~16 µs a frame, a line ~0.9 µs, a frame ~30 ms at least (100k-node neuron: tubes ~1.6 s, lines
+ * ~92 ms; the 1.5k-node Purkinje cell as tubes ~32 ms). A GPU is 100× faster, but the view must
+ * stay usable without one. So while the view moves: tubes up to 20k segments, lines up to 50k,
+ * coarse lines (~25k) above; at rest everything is drawn as asked.
+ */
+export const TUBES_WHILE_MOVING_MAX = 20_000;
+export const LINES_WHILE_MOVING_MAX = 50_000;
+export const COARSE_TARGET_SEGMENTS = 25_000;
 /** Tubes thinner than this on screen (median radius, px) are drawn as lines: zoomed out, a line reads better. */
 export const TUBE_MIN_RADIUS_PX = 0.35;
 
-export function chooseLod(options: { style: Lod; segmentCount: number; medianRadiusPx: number; moving: boolean }): Lod {
+export function chooseLod(options: { style: DrawStyle; segmentCount: number; medianRadiusPx: number; moving: boolean }): Lod {
+  if (options.moving && options.segmentCount > LINES_WHILE_MOVING_MAX) return 'coarse';
   if (options.style === 'lines') return 'lines';
   if (options.medianRadiusPx < TUBE_MIN_RADIUS_PX) return 'lines';
   if (options.moving && options.segmentCount > TUBES_WHILE_MOVING_MAX) return 'lines';

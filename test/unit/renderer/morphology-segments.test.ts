@@ -13,8 +13,12 @@ import { neuronPayload, smallNeuronRaw, syntheticNeuronRaw } from '../../../rend
 import { boundingBox, sideBySideOffsets } from '../../../renderer/src/morphology/layout.js';
 import { pickInstance } from '../../../renderer/src/three/nodePicking.js';
 import {
+  buildCoarseLines,
   buildSegmentBuffers,
   chooseLod,
+  coarseStep,
+  LINES_WHILE_MOVING_MAX,
+  topologicalOrder,
   MIN_RADIUS_UM,
   nearestSegmentToRay,
   raySegmentDistance,
@@ -122,12 +126,31 @@ describe('morphology segment buffers', () => {
     expect(raySegmentDistance([1, 0, 10], [0, 0, -1], [0, 0, 0], [0, 0, 5]).distance).toBeCloseTo(1);
   });
 
+  it('thins unbranched runs into coarse lines, keeping roots, branch points and tips', () => {
+    const coarse = buildCoarseLines([small], [[0, 0, 0]], 2);
+    // Runs thinned to every 2nd node: 6 (between 5 and the branch point 7) and 11 (between 9 and the tip 12) go.
+    expect([...coarse.childNodes]).toEqual([1, 2, 3, 4, 5, 7, 8, 9, 10, 12]);
+    expect([...coarse.linePositions.subarray(6 * 5, 6 * 6)]).toEqual([0, 6, 0, 0, 26, 0]);
+    const big = decodeNeuron(neuronPayload(syntheticNeuronRaw(20_000), { recordingId: 1, name: 'synthetic' }));
+    const full = buildSegmentBuffers([big], [[0, 0, 0]]);
+    const thinned = buildCoarseLines([big], [[0, 0, 0]], 4);
+    expect(thinned.count).toBeLessThan(full.count / 2.5);
+    expect(coarseStep(100_000)).toBe(4);
+    expect(coarseStep(1000)).toBe(2);
+    expect(coarseStep(1e8)).toBe(16);
+    // Parents after children still give a parent-first order.
+    expect([...topologicalOrder(Int32Array.from([2, -1, 1, 0]))]).toEqual([1, 2, 0, 3]);
+  });
+
   it('chooses lines when asked, when zoomed out, and while a very large neuron moves', () => {
     expect(chooseLod({ style: 'lines', segmentCount: 10, medianRadiusPx: 10, moving: false })).toBe('lines');
     expect(chooseLod({ style: 'tubes', segmentCount: 10, medianRadiusPx: 10, moving: true })).toBe('tubes');
     expect(chooseLod({ style: 'tubes', segmentCount: 10, medianRadiusPx: 0.1, moving: false })).toBe('lines');
     expect(chooseLod({ style: 'tubes', segmentCount: TUBES_WHILE_MOVING_MAX + 1, medianRadiusPx: 3, moving: true })).toBe('lines');
     expect(chooseLod({ style: 'tubes', segmentCount: TUBES_WHILE_MOVING_MAX + 1, medianRadiusPx: 3, moving: false })).toBe('tubes');
+    expect(chooseLod({ style: 'tubes', segmentCount: LINES_WHILE_MOVING_MAX + 1, medianRadiusPx: 3, moving: true })).toBe('coarse');
+    expect(chooseLod({ style: 'lines', segmentCount: LINES_WHILE_MOVING_MAX + 1, medianRadiusPx: 3, moving: true })).toBe('coarse');
+    expect(chooseLod({ style: 'lines', segmentCount: LINES_WHILE_MOVING_MAX + 1, medianRadiusPx: 3, moving: false })).toBe('lines');
   });
 
   it('builds the buffers of a 100,000-node neuron (time printed)', () => {
@@ -147,9 +170,12 @@ describe('morphology segment buffers', () => {
     started = performance.now();
     nearestSegmentToRay(buffers, [0, 0, 1e4], [0, 0, -1], 1);
     const pickMs = performance.now() - started;
+    started = performance.now();
+    const coarse = buildCoarseLines([neuron], [[0, 0, 0]], coarseStep(buffers.count));
+    const coarseMs = performance.now() - started;
     console.log(
       `morphology 100k nodes: generate ${generateMs.toFixed(0)} ms, decode ${decodeMs.toFixed(0)} ms, ` +
-        `instance buffers ${buildMs.toFixed(0)} ms, path-distance colours ${colourMs.toFixed(0)} ms, ray pick fallback ${pickMs.toFixed(0)} ms ` +
+        `instance buffers ${buildMs.toFixed(0)} ms, path-distance colours ${colourMs.toFixed(0)} ms, ray pick fallback ${pickMs.toFixed(0)} ms, coarse lines ${coarseMs.toFixed(0)} ms (${coarse.count}) ` +
         `(${buffers.count} segments, ${payload.sections.length} sections)`,
     );
     expect(buffers.count).toBe(99_999);

@@ -36,6 +36,24 @@ describe.skipIf(!hasSharedData())('morphologies in a project', () => {
     expect(engine.morphology.list().map((m) => m.name)).toEqual(FILES.map((f) => f.replace('.CNG.swc', '')));
   });
 
+  it('refuses malformed SWC with the line and stores nothing', async () => {
+    const { writeFileSync } = await import('node:fs');
+    const before = engine.store.recordings.list().length;
+    const cases: [string, string, RegExp][] = [
+      ['cycle.swc', '1 1 0 0 0 1 -1\n2 3 1 0 0 1 3\n3 3 2 0 0 1 2\n', /cycle/],
+      ['orphan.swc', '1 1 0 0 0 1 -1\n2 3 1 0 0 1 7\n', /line 2: .*parent 7/],
+      ['duplicate.swc', '1 1 0 0 0 1 -1\n1 3 1 0 0 1 -1\n', /duplicate/],
+      ['nan.swc', '1 1 0 0 0 1 -1\n2 3 NaN 0 0 1 1\n', /line 2/],
+    ];
+    for (const [name, text, message] of cases) {
+      writeFileSync(`${tmp.dir}/${name}`, text);
+      const { imported, errors } = await engine.importRecordings([`${tmp.dir}/${name}`]);
+      expect(imported).toEqual([]);
+      expect(errors[0]!.message).toMatch(message);
+    }
+    expect(engine.store.recordings.list()).toHaveLength(before);
+  });
+
   it('serves each neuron with sections whose lengths add up to the NeuroM total length', async () => {
     const fixture = JSON.parse(readFileSync(`${REPO_ROOT}/test/fixtures/reference/morphology/neurom-features.json`, 'utf8')) as Record<string, unknown>;
     expect(Object.keys(fixture).length).toBeGreaterThan(0);

@@ -22,6 +22,7 @@ import { dataFile, hasSharedData, REPO_ROOT, SKIP_NO_DATA } from '../helpers/dat
 import type { Served } from '../helpers/serve.js';
 
 const PURKINJE = dataFile('morphology', 'guineapig_cerebellar_purkinje_v_e_purk2.CNG.swc');
+const GRANULE = dataFile('morphology', 'rat_dentate_granule_1220882a.CNG.swc');
 const RESULTS = join(REPO_ROOT, 'test-results');
 const SYNTHETIC_NODES = 100_000;
 const FRAMES = 60;
@@ -162,6 +163,19 @@ describe.skipIf(skipReason !== null)('Morphology view in Chromium', () => {
     await page.getByRole('radio', { name: 'Tubes' }).check();
     await expect.poll(() => scene().getAttribute('data-lod')).toBe('tubes');
     purkinjeOrbit = await orbit(page, FRAMES);
+    // Two neurons side by side: a dentate granule cell beside the Purkinje cell.
+    const purkinjeNodes = Number(await scene().getAttribute('data-nodes'));
+    await page.keyboard.press('Alt+1');
+    await importByPath(page, GRANULE);
+    await page.keyboard.press('Alt+7');
+    await page.getByRole('checkbox', { name: /rat_dentate_granule_1220882a/ }).check();
+    await expect.poll(async () => Number(await scene().getAttribute('data-nodes')), { timeout: 60_000 }).toBeGreaterThan(purkinjeNodes);
+    await sceneReady();
+    expect(Number(await scene().getAttribute('data-somata'))).toBeGreaterThanOrEqual(2);
+    await page.screenshot({ path: join(RESULTS, 'morphology-view-two.png') });
+    await page.getByRole('checkbox', { name: /rat_dentate_granule_1220882a/ }).uncheck();
+    await expect.poll(async () => Number(await scene().getAttribute('data-nodes'))).toBe(purkinjeNodes);
+    await sceneReady();
     // F fits the view again.
     await scene().focus();
     await page.keyboard.press('F');

@@ -223,7 +223,8 @@ function NeuronsView(props: {
 }
 
 function MetricsTable({ neuron }: { neuron: DecodedNeuron }) {
-  const groups = Object.keys(neuron.metrics);
+  // Neurite types the neuron lacks (no sections) would be columns of zeros.
+  const groups = Object.keys(neuron.metrics).filter((group) => neuron.metrics[group]!.sections !== 0);
   const keys = [...new Set(groups.flatMap((group) => Object.keys(neuron.metrics[group]!)))];
   return (
     <section className="morphology-metrics" aria-label={`Metrics of ${neuron.name}`}>

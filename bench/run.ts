@@ -6,6 +6,7 @@ import { benchEdf } from './edf.bench.js';
 import { benchFisbe } from './fisbe.bench.js';
 import { benchFisbeSkeleton } from './fisbe-skeleton.js';
 import { benchNtf } from './ntf.bench.js';
+import { benchMorphology } from './morphology.bench.js';
 import { benchSeizure } from './seizure.bench.js';
 import { benchSeizureNeural } from './seizure-neural.bench.js';
 import { benchStore } from './store.bench.js';
@@ -27,6 +28,7 @@ try {
   for (const result of await benchFisbeSkeleton(dir)) console.log(format(result));
   for (const result of benchFisbe()) console.log(format(result));
   for (const result of await benchNtf(dir)) console.log(format(result));
+  for (const result of await benchMorphology()) console.log(format(result));
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

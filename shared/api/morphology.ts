@@ -31,7 +31,7 @@ export const MorphologySection = z.object({
   nodeCount: z.number().int().positive(),
   lengthUm: z.number(),
   branchOrder: z.number().int().nonnegative(),
-  /** Path distance from the soma to the section's end, µm. */
+  /** Path distance from the neurite's root (its first point, as NeuroM measures it) to the section's end, µm. */
   pathDistanceUm: z.number(),
   strahlerOrder: z.number().int().nonnegative(),
 });

@@ -8,6 +8,7 @@
  * `?morphology-synthetic=<nodes>` (see MorphologyView.tsx), never otherwise.
  */
 import type { MorphologyNeuron, MorphologySection } from '../../../shared/api/index.js';
+import { seededRandom as random } from '../../../shared/random.js';
 
 export interface RawNeuron {
   positions: Float32Array;
@@ -115,18 +116,6 @@ export function smallNeuronRaw(): RawNeuron {
     radii: Float32Array.from(rows.map((r) => r[3])),
     types: Int32Array.from(rows.map((r) => r[4])),
     parents: Int32Array.from(rows.map((r) => r[5])),
-  };
-}
-
-/** mulberry32: a small seeded generator, so a synthetic neuron is the same every time. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
 

@@ -32,7 +32,9 @@ export async function importFiles(projectPath: string, files: string[], io: Outp
     const { imported, errors, warnings } = await engine.importRecordings(files);
     for (const recording of imported) {
       const m = recording.metadata;
-      const content = m.calcium
+      const content = m.morphology
+        ? `${m.morphology.nodeCount} samples, ${m.morphology.treeCount} tree${m.morphology.treeCount === 1 ? '' : 's'}`
+        : m.calcium
         ? `${m.channelCount} cells (${m.calcium.labelledCells} named), ${m.calcium.frameCount} frames` +
           (m.sampleRateHz ? ` at ${m.sampleRateHz.toFixed(3)} Hz` : ', frame rate unknown')
         : `${m.channelCount} channels, ${m.sampleRateHz} Hz, ${formatDuration(m.durationS)}`;

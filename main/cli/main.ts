@@ -52,6 +52,8 @@ commands:
                                            morphometrics per neurite type (coordinates as given unless
                                            --scale, e.g. 0.008 for hemibrain voxels; Sholl radii default
                                            every 50 units); --out writes them as CSV
+  morph scale <project> <recording-id> <um-per-unit|reset>
+                                           store the scale of an imported morphology (e.g. 0.008)
 
 exit codes: 0 ok, 1 user error, 2 internal error`;
 

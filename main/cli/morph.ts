@@ -6,6 +6,7 @@
 import { writeFile } from 'node:fs/promises';
 import { ValidationError, fileAccessError } from '../errors.js';
 import { readSwc } from '../io/swc/index.js';
+import { Engine } from '../engine/index.js';
 import {
   computeMorphometrics,
   morphometricsCsv,
@@ -69,9 +70,30 @@ export function metricsTable(m: MorphologyMetrics): string {
   return table(['metric', ...types.map((t) => TYPE_LABEL[t])], rows);
 }
 
+/**
+ * `cajal morph scale <project> <recording-id> <um-per-unit|reset>`: stores the scale of an imported
+ * morphology with its recording (the viewer and the API use it; the source file is not changed).
+ */
+async function morphScale(args: string[], io: Output): Promise<number> {
+  const [projectPath, idArg, value] = args;
+  if (!projectPath || !idArg || !value) throw new ValidationError('morph scale', 'usage: cajal morph scale <project> <recording-id> <um-per-unit|reset>');
+  const recordingId = Number(idArg);
+  if (!Number.isInteger(recordingId) || recordingId < 1) throw new ValidationError('recording-id', `expected a recording id (see cajal ls), got "${idArg}"`);
+  const umPerUnit = value === 'reset' ? null : positiveNumber('um-per-unit', value);
+  const engine = await Engine.open({ projectPath, create: false });
+  try {
+    const summary = engine.morphology.setScale(recordingId, umPerUnit);
+    io.out(`${summary.name}: ${summary.scaleUmPerUnit} µm per unit`);
+    return 0;
+  } finally {
+    await engine.close();
+  }
+}
+
 export async function morph(args: string[], flags: MorphFlags, io: Output): Promise<number> {
   const [sub, ...files] = args;
-  if (sub !== 'stats') throw new ValidationError('morph', `unknown morph command "${sub ?? ''}" (expected stats)`);
+  if (sub === 'scale') return morphScale(files, io);
+  if (sub !== 'stats') throw new ValidationError('morph', `unknown morph command "${sub ?? ''}" (expected stats or scale)`);
   if (!files.length) throw new ValidationError('file', 'missing <file.swc> (see cajal --help)');
   const scale = flags.scale === undefined ? undefined : positiveNumber('--scale', flags.scale);
   const shollRadii = flags.sholl === undefined ? undefined : parseRadii(flags.sholl);

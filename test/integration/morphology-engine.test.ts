@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../main/cli/main.js';
 import { Engine } from '../../main/engine/index.js';
 import { dataFile, hasSharedData, REPO_ROOT, SKIP_NO_DATA } from '../helpers/data.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -94,5 +95,24 @@ describe.skipIf(!hasSharedData())('morphologies in a project', () => {
     expect(after.metrics.all!.totalLength).toBeCloseTo(before.metrics.all!.totalLength! / 2, 6);
     engine.morphology.setScale(first!.recordingId, null);
     expect(engine.morphology.list()[0]!.scaleUmPerUnit).toBe(1);
+  });
+});
+
+describe.skipIf(!hasSharedData())('cajal import / morph scale', () => {
+  const tmp = tempDir();
+  afterAll(() => tmp.cleanup());
+
+  it('imports an SWC file and stores a scale with it', async () => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const io = { out: (line: string) => out.push(line), err: (line: string) => err.push(line) };
+    const project = `${tmp.dir}/scale.cajal`;
+    expect(await runCli(['init', project], io)).toBe(0);
+    expect(await runCli(['import', project, dataFile('morphology', FILES[3]!)], io)).toBe(0);
+    expect(out.at(-1)).toMatch(/\(SWC, 459 samples, 1 tree\)$/);
+    expect(await runCli(['morph', 'scale', project, '1', '0.008'], io)).toBe(0);
+    expect(out.at(-1)).toBe('rat_dentate_granule_1220882a: 0.008 µm per unit');
+    expect(await runCli(['morph', 'scale', project, '1', 'zero'], io)).toBe(1);
+    expect(err.at(-1)).toMatch(/um-per-unit: expected a positive number/);
   });
 });

@@ -7,6 +7,7 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { MorphologySummary } from '../../../shared/api/index.js';
 import { errorMessage, useApi } from '../api/context.js';
+import { useRecordingsRefresh } from '../state/useRecordingsRefresh.js';
 import { decodeNeuron, type DecodedNeuron } from './decode.js';
 import { neuronPayload, syntheticNeuronRaw } from './fixtures.js';
 
@@ -41,15 +42,7 @@ export function useMorphologyList(): { list: MorphologySummary[]; error: string 
       },
     );
   }, [api]);
-  useEffect(() => {
-    refresh();
-    const offChanged = api.on('recordings.changed', refresh);
-    const offState = api.transport.onState((state) => state === 'open' && refresh());
-    return () => {
-      offChanged();
-      offState();
-    };
-  }, [api, refresh]);
+  useRecordingsRefresh(refresh);
   return { list, error, loaded };
 }
 

@@ -1,6 +1,7 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useState } from 'react';
 import type { Recording } from '../../../shared/api/index.js';
 import { errorMessage, useApi } from '../api/context.js';
+import { useRecordingsRefresh } from './useRecordingsRefresh.js';
 
 export interface RecordingsState {
   recordings: Recording[];
@@ -22,15 +23,6 @@ export function useRecordings(): RecordingsState {
       (failure: unknown) => setError(errorMessage(failure)),
     );
   }, [api]);
-  useEffect(() => {
-    refresh();
-    const offChanged = api.on('recordings.changed', refresh);
-    // After a reconnect the list may be stale.
-    const offState = api.transport.onState((state) => state === 'open' && refresh());
-    return () => {
-      offChanged();
-      offState();
-    };
-  }, [api, refresh]);
+  useRecordingsRefresh(refresh);
   return { recordings, error, refresh };
 }

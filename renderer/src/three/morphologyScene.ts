@@ -50,7 +50,7 @@ import {
 } from './morphologySegments.js';
 import { OrbitRig } from './orbit.js';
 import { toNdc } from './picking.js';
-import { addViewerLight, createSceneRenderer, FrameScheduler, releaseSceneRenderer } from './sceneSetup.js';
+import { addViewerLight, createSceneRenderer, fitRendererToContainer, FrameScheduler, releaseSceneRenderer } from './sceneSetup.js';
 
 const BACKGROUND = 0x121418;
 const HIGHLIGHT = 0xffe066;
@@ -458,11 +458,7 @@ export class MorphologyScene {
   }
 
   private resize(): void {
-    const width = Math.max(1, this.container.clientWidth);
-    const height = Math.max(1, this.container.clientHeight);
-    this.renderer.setSize(width, height);
-    this.camera.aspect = width / height;
-    this.camera.updateProjectionMatrix();
+    fitRendererToContainer(this.renderer, this.camera, this.container);
     this.requestRender();
   }
 

@@ -3,7 +3,7 @@
  * light from the viewer, and drawing on demand rather than in a loop (a software WebGL such as
  * SwiftShader must not spin a core while nothing changes). One copy, so they cannot drift apart.
  */
-import { AmbientLight, DirectionalLight, type Camera, type Scene, WebGLRenderer } from 'three';
+import { AmbientLight, DirectionalLight, type Camera, type PerspectiveCamera, type Scene, WebGLRenderer } from 'three';
 
 /** A renderer whose canvas (class `className`) is appended to `container`. Throws when WebGL is unavailable. */
 export function createSceneRenderer(container: HTMLElement, className: string, background: number): WebGLRenderer {
@@ -59,4 +59,17 @@ export class FrameScheduler {
     if (this.frame !== null) cancelAnimationFrame(this.frame);
     this.frame = null;
   }
+}
+
+/**
+ * Sizes the renderer to its container and fits the camera's aspect; returns the size. setSize writes
+ * the canvas size through the CSSOM (style.width/height), which the CSP allows.
+ */
+export function fitRendererToContainer(renderer: WebGLRenderer, camera: PerspectiveCamera, container: HTMLElement): { width: number; height: number } {
+  const width = Math.max(1, container.clientWidth);
+  const height = Math.max(1, container.clientHeight);
+  renderer.setSize(width, height);
+  camera.aspect = width / height;
+  camera.updateProjectionMatrix();
+  return { width, height };
 }

@@ -32,7 +32,7 @@ import {
 } from 'three';
 import { OrbitRig } from './orbit.js';
 import { KEY_FIELD, pickKey, toNdc } from './picking.js';
-import { addViewerLight, createSceneRenderer, FrameScheduler, releaseSceneRenderer } from './sceneSetup.js';
+import { addViewerLight, createSceneRenderer, fitRendererToContainer, FrameScheduler, releaseSceneRenderer } from './sceneSetup.js';
 
 export type SceneSide = 'gt' | 'pred';
 
@@ -234,12 +234,7 @@ export class SegmentationScene {
   }
 
   private resize(): void {
-    const width = Math.max(1, this.container.clientWidth);
-    const height = Math.max(1, this.container.clientHeight);
-    // setSize writes the canvas size through the CSSOM (style.width/height), which the CSP allows.
-    this.renderer.setSize(width, height);
-    this.camera.aspect = width / height;
-    this.camera.updateProjectionMatrix();
+    fitRendererToContainer(this.renderer, this.camera, this.container);
     this.requestRender();
   }
 

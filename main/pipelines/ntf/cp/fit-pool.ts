@@ -76,9 +76,7 @@ export class FitPool {
       const id = this.nextId++;
       this.pending.set(id, { resolve, reject, rank: request.rank, onIteration });
       const send = () => {
-        const worker = this.idle.pop()!;
-        (worker as Worker & { jobId?: number }).jobId = id;
-        worker.postMessage({ ...request, id } satisfies FitRequest);
+        this.idle.pop()!.postMessage({ ...request, id } satisfies FitRequest);
       };
       if (this.idle.length) send();
       else this.queue.push(send);

@@ -65,44 +65,40 @@ export function fillTransposedIm2col(
   rowEnd: number,
 ): void {
   const { inHeight: H, inWidth: W, inChannels: C, outHeight: OH, outWidth: OW } = g;
+  const sw = g.strideWidth;
   const columns = (rowEnd - rowStart) * OW;
+  // Output rows are taken in blocks so that, for each channel, the writes run contiguously over
+  // ~1 KiB (one block) while the block's input rows stay in cache for the channel-strided reads.
+  const block = Math.max(1, Math.ceil(256 / OW));
   for (let ky = 0; ky < g.filterHeight; ky++) {
     for (let kx = 0; kx < g.filterWidth; kx++) {
       const firstRow = (ky * g.filterWidth + kx) * C;
       const xOffset = kx * g.dilationWidth - g.padLeft;
       // Output columns whose input column lies inside the image: [owLo, owHi).
-      const owLo = Math.min(OW, Math.max(0, Math.ceil(-xOffset / g.strideWidth)));
-      const owHi = Math.max(owLo, Math.min(OW, Math.floor((W - 1 - xOffset) / g.strideWidth) + 1));
-      for (let row = rowStart; row < rowEnd; row++) {
-        const b = Math.floor(row / OH);
-        const oy = row - b * OH;
-        const iy = oy * g.strideHeight + ky * g.dilationHeight - g.padTop;
-        const colBase = (row - rowStart) * OW;
-        if (iy < 0 || iy >= H) {
-          for (let c = 0; c < C; c++) {
-            const start = (firstRow + c) * columns + colBase;
-            cols.fill(0, start, start + OW);
+      const owLo = Math.min(OW, Math.max(0, Math.ceil(-xOffset / sw)));
+      const owHi = Math.max(owLo, Math.min(OW, Math.floor((W - 1 - xOffset) / sw) + 1));
+      const inside = owHi - owLo;
+      for (let blockStart = rowStart; blockStart < rowEnd; blockStart += block) {
+        const blockEnd = Math.min(rowEnd, blockStart + block);
+        for (let c = 0; c < C; c++) {
+          const rowBase = (firstRow + c) * columns - rowStart * OW;
+          for (let row = blockStart; row < blockEnd; row++) {
+            const b = Math.floor(row / OH);
+            const oy = row - b * OH;
+            const iy = oy * g.strideHeight + ky * g.dilationHeight - g.padTop;
+            const start = rowBase + row * OW;
+            if (iy < 0 || iy >= H) {
+              cols.fill(0, start, start + OW);
+              continue;
+            }
+            if (owLo > 0) cols.fill(0, start, start + owLo);
+            if (owHi < OW) cols.fill(0, start + owHi, start + OW);
+            let xi = ((b * H + iy) * W + owLo * sw + xOffset) * C + c;
+            const xStep = sw * C;
+            let o = start + owLo;
+            const end = o + inside;
+            for (; o < end; o++, xi += xStep) cols[o] = x[xi]!;
           }
-          continue;
-        }
-        if (owLo > 0 || owHi < OW) {
-          for (let c = 0; c < C; c++) {
-            const start = (firstRow + c) * columns + colBase;
-            cols.fill(0, start, start + owLo);
-            cols.fill(0, start + owHi, start + OW);
-          }
-        }
-        const xRow = (b * H + iy) * W;
-        if (C === 1) {
-          let o = firstRow * columns + colBase + owLo;
-          let xi = xRow + owLo * g.strideWidth + xOffset;
-          for (let ox = owLo; ox < owHi; ox++, o++, xi += g.strideWidth) cols[o] = x[xi]!;
-          continue;
-        }
-        for (let ox = owLo; ox < owHi; ox++) {
-          const xi = (xRow + ox * g.strideWidth + xOffset) * C;
-          let o = firstRow * columns + colBase + ox;
-          for (let c = 0; c < C; c++, o += columns) cols[o] = x[xi + c]!;
         }
       }
     }
@@ -169,7 +165,8 @@ export function conv2dBackpropFilterConfig(tf: Tfjs, options: Conv2dBackpropFilt
     const matMul = tf.getKernel('BatchMatMul', 'wasm')?.kernelFunc as KernelFunc | undefined;
     if (!matMul) throw new Error(`${NAME}: the wasm backend has no BatchMatMul kernel`);
 
-    const rowsPerChunk = Math.max(1, Math.min(totalRows, Math.floor(columnBudget / (R * OW))));
+    const maxRows = Math.max(1, Math.min(totalRows, Math.floor(columnBudget / (R * OW))));
+    const rowsPerChunk = Math.ceil(totalRows / Math.ceil(totalRows / maxRows)); // even chunks
     let result: TensorInfo | null = null;
     for (let rowStart = 0; rowStart < totalRows; rowStart += rowsPerChunk) {
       const rowEnd = Math.min(totalRows, rowStart + rowsPerChunk);

@@ -5,6 +5,7 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { BackendName } from '../../shared/api/index.js';
+import { installWebGpu, type WebGpuOptions } from './webgpu.js';
 
 export type Tfjs = typeof import('@tensorflow/tfjs');
 
@@ -24,7 +25,7 @@ const TFJS_NAME: Record<BackendName, string> = {
   cpu: 'cpu',
 };
 
-async function registerProvider(backend: BackendName): Promise<void> {
+async function registerProvider(backend: BackendName, options: ActivateOptions): Promise<void> {
   switch (backend) {
     case 'tensorflow-gpu':
       await import('@tensorflow/tfjs-node-gpu' as string);
@@ -32,21 +33,10 @@ async function registerProvider(backend: BackendName): Promise<void> {
     case 'tensorflow':
       await import('@tensorflow/tfjs-node' as string);
       return;
-    case 'webgpu': {
-      const dawn = (await import('webgpu')) as unknown as {
-        create(options: string[]): unknown;
-        globals: Record<string, unknown>;
-      };
-      // tfjs-backend-webgpu looks for the browser globals; Dawn provides them for Node.
-      Object.assign(globalThis, dawn.globals);
-      const nav = ((globalThis as { navigator?: object }).navigator ?? {}) as { gpu?: unknown };
-      if (!nav.gpu) Object.defineProperty(nav, 'gpu', { value: dawn.create([]), configurable: true });
-      if (!(globalThis as { navigator?: object }).navigator) {
-        Object.defineProperty(globalThis, 'navigator', { value: nav, configurable: true });
-      }
-      await import('@tensorflow/tfjs-backend-webgpu');
+    case 'webgpu':
+      // Binds tfjs-backend-webgpu to the adapter Cajal's policy allows (hardware, or software on request).
+      await installWebGpu(options.webgpu ?? {});
       return;
-    }
     case 'wasm': {
       const wasm = await import('@tensorflow/tfjs-backend-wasm');
       wasm.setWasmPaths(wasmDirectory());
@@ -57,10 +47,18 @@ async function registerProvider(backend: BackendName): Promise<void> {
   }
 }
 
-/** Loads tfjs, registers and activates `backend`, and returns tfjs ready for use. */
-export async function activateBackend(backend: BackendName): Promise<Tfjs> {
+export interface ActivateOptions {
+  /** WebGPU adapter policy; `software` defaults to `CAJAL_WEBGPU=software`. */
+  webgpu?: Pick<WebGpuOptions, 'software'>;
+}
+
+/**
+ * Loads tfjs, registers and activates `backend`, and returns tfjs ready for use. After `webgpu`,
+ * call `releaseWebGpu()` when done so the Dawn instance does not outlive the work.
+ */
+export async function activateBackend(backend: BackendName, options: ActivateOptions = {}): Promise<Tfjs> {
   const tf = await import('@tensorflow/tfjs');
-  await registerProvider(backend);
+  await registerProvider(backend, options);
   const ok = await tf.setBackend(TFJS_NAME[backend]);
   if (!ok) throw new Error(`the ${backend} compute backend failed to initialise`);
   await tf.ready();

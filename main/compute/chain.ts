@@ -3,7 +3,8 @@
  * the backend and how to find out, without activating anything, whether it can run here.
  */
 import type { BackendName } from '../../shared/api/index.js';
-import { classifyImportFailure, firstLine } from './import-failure.js';
+import { classifyImportFailure } from './import-failure.js';
+import { searchWebGpuAdapters, softwareRequestedByEnv } from './webgpu.js';
 
 /** Loads a module by specifier; injectable so tests can simulate every failure shape. */
 export type ModuleImporter = (specifier: string) => Promise<unknown>;
@@ -17,7 +18,7 @@ export interface BackendCandidate {
   name: BackendName;
   /** The npm package that provides the backend. */
   provider: string;
-  probe(importModule: ModuleImporter): Promise<ProbeOutcome>;
+  probe(importModule: ModuleImporter, context?: ProbeContext): Promise<ProbeOutcome>;
 }
 
 /** A probe that only needs the provider package to load (tfjs-node, tfjs-node-gpu, wasm). */
@@ -32,35 +33,19 @@ function loadsPackage(provider: string, detailWhenLoaded: string): BackendCandid
   };
 }
 
-/** Minimal view of the `webgpu` (Dawn) package's exports we rely on. */
-interface DawnModule {
-  create(options: string[]): { requestAdapter(): Promise<unknown> };
+/** What a probe may need beyond the importer. */
+export interface ProbeContext {
+  /** Allow a software WebGPU adapter (llvmpipe, lavapipe, SwiftShader); see webgpu.ts. */
+  webgpuSoftware: boolean;
 }
 
-const ADAPTER_TIMEOUT_MS = 10_000;
-
-async function probeWebGpu(importModule: ModuleImporter): Promise<ProbeOutcome> {
-  let dawn: DawnModule;
-  try {
-    dawn = (await importModule('webgpu')) as DawnModule;
-  } catch (error) {
-    return { available: false, detail: classifyImportFailure('webgpu', error) };
-  }
-  try {
-    const gpu = dawn.create([]);
-    // A driver that hangs must not hang start-up: give up after a bounded wait.
-    const adapter = await Promise.race([
-      gpu.requestAdapter(),
-      new Promise((resolve) => setTimeout(() => resolve('timeout'), ADAPTER_TIMEOUT_MS).unref()),
-    ]);
-    if (adapter === 'timeout') return { available: false, detail: `no GPU adapter answered within ${ADAPTER_TIMEOUT_MS / 1000} s` };
-    if (adapter === null || adapter === undefined) {
-      return { available: false, detail: 'no GPU adapter found (Dawn sees no Vulkan/Metal/D3D12 device)' };
-    }
-    return { available: true, detail: 'GPU adapter found through Dawn' };
-  } catch (error) {
-    return { available: false, detail: `Dawn failed to start: ${firstLine(error)}` };
-  }
+/**
+ * Available only with a hardware GPU adapter, or a software one when it was asked for. Without a GPU
+ * the detail still says whether a software adapter could be had, and how.
+ */
+async function probeWebGpu(importModule: ModuleImporter, context?: ProbeContext): Promise<ProbeOutcome> {
+  const search = await searchWebGpuAdapters({ importModule, software: context?.webgpuSoftware ?? softwareRequestedByEnv() });
+  return { available: search.adapter !== null, detail: search.detail };
 }
 
 export const BACKEND_CHAIN: readonly BackendCandidate[] = [

@@ -3,7 +3,8 @@
  * Probing loads native libraries, so the chain is probed once per process and cached.
  */
 import type { BackendName, BackendProbe, BackendReport } from '../../shared/api/index.js';
-import { BACKEND_CHAIN, type BackendCandidate, type ModuleImporter } from './chain.js';
+import { BACKEND_CHAIN, type BackendCandidate, type ModuleImporter, type ProbeContext } from './chain.js';
+import { softwareRequestedByEnv, type WebGpuOptions } from './webgpu.js';
 
 const nativeImport: ModuleImporter = (specifier) => import(specifier);
 
@@ -13,17 +14,21 @@ export interface SelectOptions {
   /** Replaces `import()` (tests). A custom importer bypasses the per-process cache. */
   importModule?: ModuleImporter;
   chain?: readonly BackendCandidate[];
+  /** WebGPU adapter policy; `software` defaults to `CAJAL_WEBGPU=software`. */
+  webgpu?: Pick<WebGpuOptions, 'software'>;
 }
 
-let cachedProbes: Promise<BackendProbe[]> | null = null;
+/** Probes per process, one set per software-adapter policy (the env var is read once per call). */
+const cachedProbes = new Map<boolean, Promise<BackendProbe[]>>();
 
 export async function probeChain(
   importModule: ModuleImporter = nativeImport,
   chain: readonly BackendCandidate[] = BACKEND_CHAIN,
+  context: ProbeContext = { webgpuSoftware: softwareRequestedByEnv() },
 ): Promise<BackendProbe[]> {
   const probes: BackendProbe[] = [];
   for (const candidate of chain) {
-    const outcome = await candidate.probe(importModule);
+    const outcome = await candidate.probe(importModule, context);
     probes.push({ name: candidate.name, provider: candidate.provider, ...outcome });
   }
   return probes;
@@ -31,12 +36,17 @@ export async function probeChain(
 
 export async function selectBackend(options: SelectOptions = {}): Promise<BackendReport> {
   const forced = options.forced ?? null;
+  const context: ProbeContext = { webgpuSoftware: options.webgpu?.software ?? softwareRequestedByEnv() };
   let probes: BackendProbe[];
   if (options.importModule || options.chain) {
-    probes = await probeChain(options.importModule, options.chain);
+    probes = await probeChain(options.importModule, options.chain, context);
   } else {
-    cachedProbes ??= probeChain();
-    probes = await cachedProbes;
+    let cached = cachedProbes.get(context.webgpuSoftware);
+    if (!cached) {
+      cached = probeChain(nativeImport, BACKEND_CHAIN, context);
+      cachedProbes.set(context.webgpuSoftware, cached);
+    }
+    probes = await cached;
   }
   const firstAvailable = probes.find((probe) => probe.available);
   // `cpu` has no requirements, so a chain without an available backend is a programming error.

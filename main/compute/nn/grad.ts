@@ -1,0 +1,25 @@
+/**
+ * A typed front for tf.customGrad: an op with a hand-written gradient is one tape entry, where
+ * the elementwise chain it replaces records one per kernel (and keeps each intermediate alive).
+ */
+import type * as tfTypes from '@tensorflow/tfjs';
+import type { Tfjs } from '../activate.js';
+
+export interface CustomGradResult {
+  value: tfTypes.Tensor;
+  /** Gradients of the inputs, in input order, from dy and the tensors passed to save(). */
+  gradFunc: (dy: tfTypes.Tensor, saved: tfTypes.Tensor[]) => tfTypes.Tensor[];
+}
+
+/** Runs `forward(inputs, save)` as one differentiable op over `inputs`. */
+export function withCustomGrad(
+  tf: Tfjs,
+  inputs: tfTypes.Tensor[],
+  forward: (inputs: tfTypes.Tensor[], save: tfTypes.GradSaveFunc) => CustomGradResult,
+): tfTypes.Tensor {
+  const op = tf.customGrad((...args: (tfTypes.Tensor | tfTypes.GradSaveFunc)[]) => {
+    const save = args[args.length - 1] as tfTypes.GradSaveFunc;
+    return forward(args.slice(0, -1) as tfTypes.Tensor[], save);
+  });
+  return op(...inputs);
+}

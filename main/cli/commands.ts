@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { BackendName, type Run } from '../../shared/api/index.js';
-import { formatBackendReport, selectBackend } from '../compute/index.js';
+import { formatBackendReport, formatWebGpuLimits, searchWebGpuAdapters, selectBackend } from '../compute/index.js';
 import { Engine } from '../engine/index.js';
 import { FileAccessError, ValidationError } from '../errors.js';
 import { startBridge } from '../server/index.js';
@@ -209,6 +209,11 @@ export async function backend(forcedArg: string | undefined, io: Output): Promis
   }
   const report = await selectBackend({ forced });
   io.out(formatBackendReport(report));
+  // With a usable WebGPU adapter, say how large a tensor it can hold (the detail line names it).
+  if (report.chain.some((probe) => probe.name === 'webgpu' && probe.available)) {
+    const search = await searchWebGpuAdapters();
+    if (search.adapter) io.out(formatWebGpuLimits(search.adapter));
+  }
   return 0;
 }
 

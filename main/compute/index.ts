@@ -5,6 +5,7 @@ export { activateBackend, type ActivateOptions, type Tfjs } from './activate.js'
 export {
   adapterSummary,
   findWebGpuAdapter,
+  formatWebGpuLimits,
   installedWebGpuAdapter,
   installWebGpu,
   releaseWebGpu,

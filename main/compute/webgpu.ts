@@ -229,6 +229,21 @@ export function adapterSummary(report: WebGpuAdapterReport): string {
   return `${report.name} (${parts.filter(Boolean).join(', ')})`;
 }
 
+function mebibytes(bytes: number): string {
+  return `${Math.round(bytes / 2 ** 20)} MiB`;
+}
+
+/** The limits that bound tfjs-backend-webgpu, in one line: the largest tensor is the binding size. */
+export function formatWebGpuLimits(report: WebGpuAdapterReport): string {
+  const { limits } = report;
+  return (
+    `webgpu adapter limits: buffer ${mebibytes(limits.maxBufferSize)}, storage binding ${mebibytes(limits.maxStorageBufferBindingSize)} ` +
+    `(largest tensor ${Math.floor(limits.maxStorageBufferBindingSize / 4).toLocaleString('en-US')} float32), ` +
+    `${limits.maxStorageBuffersPerShaderStage} storage buffers per shader, workgroup ${limits.maxComputeInvocationsPerWorkgroup} invocations / ` +
+    `${limits.maxComputeWorkgroupStorageSize / 1024} KiB shared`
+  );
+}
+
 async function loadDawn(importModule: ModuleImporter): Promise<DawnModule> {
   try {
     return (await importModule('webgpu')) as DawnModule;
@@ -240,14 +255,16 @@ async function loadDawn(importModule: ModuleImporter): Promise<DawnModule> {
 const TIMED_OUT = Symbol('timed out');
 
 /**
- * Mesa's EGL needs EGL_PLATFORM=surfaceless to open a display without X11/Wayland. It is set only
- * around the request (Mesa reads it when Dawn initialises EGL) and removed afterwards so that child
- * processes — Electron's GPU process above all — do not inherit it. In a worker thread process.env is
- * a private copy that native code never sees, so there it must already be set in the real environment.
+ * Mesa's EGL needs EGL_PLATFORM=surfaceless to open a display without X11/Wayland. Only looking
+ * (software not allowed), it is set around the request (Mesa reads it when Dawn initialises EGL) and
+ * removed afterwards, so child processes — Electron's GPU process above all — do not inherit it.
+ * When software is allowed in the main thread it stays set: a worker thread's process.env is a
+ * private copy that native code never sees, so workers rely on the main thread having set it.
  */
-async function withSurfacelessEgl<T>(body: () => Promise<T>): Promise<T> {
+async function withSurfacelessEgl<T>(keep: boolean, body: () => Promise<T>): Promise<T> {
   if (process.platform !== 'linux' || process.env.EGL_PLATFORM !== undefined) return body();
   process.env.EGL_PLATFORM = 'surfaceless';
+  if (keep && isMainThread) return body();
   try {
     return await body();
   } finally {
@@ -259,6 +276,7 @@ async function requestAdapter(
   dawn: DawnModule,
   request: AdapterRequest,
   timeoutMs: number,
+  softwareAllowed: boolean,
 ): Promise<{ gpu: DawnGpu; adapter: DawnAdapter } | string> {
   const attempt = async (): Promise<{ gpu: DawnGpu; adapter: DawnAdapter } | string> => {
     let gpu: DawnGpu;
@@ -285,7 +303,7 @@ async function requestAdapter(
       clearTimeout(timer);
     }
   };
-  return request.backend === 'opengles' ? withSurfacelessEgl(attempt) : attempt();
+  return request.backend === 'opengles' ? withSurfacelessEgl(softwareAllowed, attempt) : attempt();
 }
 
 function libraryDirectories(): string[] {
@@ -344,7 +362,7 @@ async function openAdapter(
   let platformFailure: string | null = null;
   let softwareAdapter: WebGpuAdapterReport | null = null;
   for (const request of adapterRequests(software || lookForSoftware)) {
-    const result = await requestAdapter(dawn, request, timeoutMs);
+    const result = await requestAdapter(dawn, request, timeoutMs, software);
     if (typeof result === 'string') {
       if (request.backend !== 'opengles') platformFailure = result;
       continue;

@@ -5,6 +5,7 @@ import {
   classifyImportFailure,
   findWebGpuAdapter,
   formatBackendReport,
+  formatWebGpuLimits,
   searchWebGpuAdapters,
   selectBackend,
   softwareRequestedByEnv,
@@ -218,6 +219,7 @@ describe('webgpu adapter policy', () => {
     const hardware = await findWebGpuAdapter({ importModule: importerFailing({}, { vulkan: NVIDIA }) });
     expect(hardware).toMatchObject({ name: 'NVIDIA GeForce RTX 3080', software: false, vendor: 'nvidia', featureLevel: 'core' });
     expect(hardware.limits).toMatchObject({ maxBufferSize: 2 ** 28, maxStorageBufferBindingSize: 2 ** 27, maxStorageBuffersPerShaderStage: 8 });
+    expect(formatWebGpuLimits(hardware)).toMatch(/^webgpu adapter limits: buffer 256 MiB, storage binding 128 MiB \(largest tensor 33,554,432 float32\), 8 storage buffers per shader/);
   });
 
   it('gives up on an adapter request that never answers, and explains a missing Dawn', async () => {

@@ -5,6 +5,9 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { BackendName } from '../../shared/api/index.js';
+import { registerWasmGradientKernels } from './wasm/kernels/index.js';
+import { registerFastWasmMatMul } from './wasm/matmul.js';
+import { enableWasmThreads, type WasmThreadsResult } from './wasm/threads.js';
 import { installWebGpu, type WebGpuOptions } from './webgpu.js';
 
 export type Tfjs = typeof import('@tensorflow/tfjs');
@@ -38,6 +41,9 @@ async function registerProvider(backend: BackendName, options: ActivateOptions):
       await installWebGpu(options.webgpu ?? {});
       return;
     case 'wasm': {
+      // Threads are fixed when the wasm module starts, so they are asked for before anything else.
+      const threads = options.wasmThreads ?? wasmThreadsFromEnv();
+      if (threads > 1 && wasmThreads === null) wasmThreads = await enableWasmThreads(threads);
       const wasm = await import('@tensorflow/tfjs-backend-wasm');
       wasm.setWasmPaths(wasmDirectory());
       return;
@@ -50,6 +56,23 @@ async function registerProvider(backend: BackendName, options: ActivateOptions):
 export interface ActivateOptions {
   /** WebGPU adapter policy; `software` defaults to `CAJAL_WEBGPU=software`. */
   webgpu?: Pick<WebGpuOptions, 'software'>;
+  /**
+   * XNNPACK threads for `wasm` (tfjs's threaded SIMD build); defaults to `CAJAL_WASM_THREADS`,
+   * else 1. Fixed by the first activation of wasm in a thread; later values are ignored.
+   */
+  wasmThreads?: number;
+}
+
+/** What the first multi-threaded wasm activation in this thread got; null when none was asked for. */
+let wasmThreads: WasmThreadsResult | null = null;
+
+export function wasmThreadsReport(): WasmThreadsResult | null {
+  return wasmThreads;
+}
+
+function wasmThreadsFromEnv(): number {
+  const value = Number(process.env.CAJAL_WASM_THREADS ?? '1');
+  return Number.isInteger(value) && value >= 1 ? value : 1;
 }
 
 /**
@@ -62,5 +85,11 @@ export async function activateBackend(backend: BackendName, options: ActivateOpt
   const ok = await tf.setBackend(TFJS_NAME[backend]);
   if (!ok) throw new Error(`the ${backend} compute backend failed to initialise`);
   await tf.ready();
+  if (backend === 'wasm') {
+    // tfjs-backend-wasm cannot train without these (gradient kernels it lacks, XNNPACK for the
+    // transposed and batched products of every backward pass); both calls are idempotent.
+    registerWasmGradientKernels(tf);
+    registerFastWasmMatMul(tf);
+  }
   return tf;
 }

@@ -12,6 +12,7 @@ import type { NamedAttrMap, Tensor, TensorInfo } from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { activateBackend, type Tfjs } from '../../main/compute/index.js';
 import { conv2dBackpropFilterConfig } from '../../main/compute/wasm/kernels/conv2d-backprop-filter.js';
+import { conv2dBackpropInputConfig, isFastConv2dBackpropInput } from '../../main/compute/wasm/kernels/conv2d-backprop-input.js';
 import { registerWasmGradientKernels, WASM_GRADIENT_KERNELS } from '../../main/compute/wasm/kernels/index.js';
 import { seededRandom } from '../../shared/random.js';
 
@@ -170,6 +171,32 @@ function referenceDepthwiseInputGrad(
   return dx;
 }
 
+/** float64 reference of the conv2d input gradient: dx[b,iy,ix,c] = Σ dy[b,oy,ox,o]·w[ky,kx,c,o]. */
+function referenceConvInputGrad(
+  xShape: Shape4, dy: Input, w: Input, strides: number | [number, number], dilations: number | [number, number], g: Geometry,
+): Float64Array {
+  const [B, H, W, C] = xShape;
+  const [FH, FW, , O] = w.shape as Shape4;
+  const [sh, sw] = pairOf(strides);
+  const [dh, dw] = pairOf(dilations);
+  const dx = new Float64Array(size(xShape));
+  for (let b = 0; b < B; b++)
+    for (let oy = 0; oy < g.outH; oy++)
+      for (let ox = 0; ox < g.outW; ox++)
+        for (let ky = 0; ky < FH; ky++)
+          for (let kx = 0; kx < FW; kx++) {
+            const iy = oy * sh + ky * dh - g.top;
+            const ix = ox * sw + kx * dw - g.left;
+            if (iy < 0 || iy >= H || ix < 0 || ix >= W) continue;
+            for (let c = 0; c < C; c++)
+              for (let o = 0; o < O; o++) {
+                dx[((b * H + iy) * W + ix) * C + c]! +=
+                  dy.values[((b * g.outH + oy) * g.outW + ox) * O + o]! * w.values[((ky * FW + kx) * C + c) * O + o]!;
+              }
+          }
+  return dx;
+}
+
 interface ConvCase {
   x: Shape4;
   f: Shape4;
@@ -275,6 +302,73 @@ describe('Conv2DBackpropFilter on wasm', () => {
     expect(() => run({ strides: 1, pad: 'same', dataFormat: 'NCHW', filterShape: [3, 3, 2, 3] })).toThrow(/NHWC/);
     expect(() => run({ strides: 1, pad: 'valid', dataFormat: 'NHWC', filterShape: [3, 3, 2, 3] })).toThrow(/conv output/);
     tf.dispose([x, dy]);
+  });
+});
+
+describe('Conv2DBackpropInput on wasm (XNNPACK replacement of the stock kernel)', () => {
+  it('is the registered wasm kernel', () => {
+    expect(isFastConv2dBackpropInput(tf.getKernel('Conv2DBackpropInput', 'wasm')?.kernelFunc)).toBe(true);
+  });
+
+  CONV2D_CASES.forEach((c, n) => {
+    it(`matches cpu: ${caseName(c)}`, async () => {
+      const g = geometry(c.x, c.f, c.strides, 1, c.pad, false, c.dimRoundingMode);
+      const w = randomInput(c.f, 1100 + n);
+      const dy = randomInput([c.x[0], g.outH, g.outW, c.f[3]], 1200 + n);
+      const attrs: NamedAttrMap = { strides: c.strides, pad: c.pad, dataFormat: 'NHWC', inputShape: c.x };
+      if (c.dimRoundingMode) attrs['dimRoundingMode'] = c.dimRoundingMode;
+      const wasm = await runKernel('wasm', 'Conv2DBackpropInput', { dy, filter: w }, attrs);
+      const cpu = await runKernel('cpu', 'Conv2DBackpropInput', { dy, filter: w }, attrs);
+      expect(wasm.shape).toEqual(c.x);
+      expectClose(wasm.values, cpu.values, caseName(c));
+      expectClose(wasm.values, referenceConvInputGrad(c.x, dy, w, c.strides, 1, g), `f64 ${caseName(c)}`);
+    });
+  });
+
+  CONV2D_DILATED.forEach((c, n) => {
+    it(`matches the float64 definition with dilations: ${caseName(c)}`, async () => {
+      const g = geometry(c.x, c.f, c.strides, c.dilations!, c.pad, false);
+      const w = randomInput(c.f, 1300 + n);
+      const dy = randomInput([c.x[0], g.outH, g.outW, c.f[3]], 1400 + n);
+      const attrs: NamedAttrMap = { strides: c.strides, pad: c.pad, dataFormat: 'NHWC', inputShape: c.x, dilations: c.dilations! };
+      const wasm = await runKernel('wasm', 'Conv2DBackpropInput', { dy, filter: w }, attrs);
+      expectClose(wasm.values, referenceConvInputGrad(c.x, dy, w, c.strides, c.dilations!, g), caseName(c));
+    });
+  });
+
+  it('gives the same result when dCols is split into many chunks', async () => {
+    await tf.setBackend('wasm');
+    const c: ConvCase = { x: [3, 8, 7, 4], f: [3, 3, 4, 5], strides: 2, pad: 'same' };
+    const g = geometry(c.x, c.f, 2, 1, c.pad, false);
+    const w = randomInput(c.f, 17);
+    const dy = randomInput([3, g.outH, g.outW, 5], 18);
+    const reference = referenceConvInputGrad(c.x, dy, w, 2, 1, g);
+    for (const rows of [1, 5, 1000]) {
+      const config = conv2dBackpropInputConfig(tf, undefined, { columnBudget: 3 * 3 * 4 * g.outW * rows });
+      const dyt = tf.tensor(dy.values, dy.shape);
+      const wt = tf.tensor(w.values, w.shape);
+      const ids = backendDataIds();
+      const info = config.kernelFunc({
+        inputs: { dy: dyt, filter: wt },
+        backend: tf.backend(),
+        attrs: { strides: 2, pad: 'same', dataFormat: 'NHWC', inputShape: c.x },
+      }) as TensorInfo;
+      expectClose(tf.backend().readSync(info.dataId) as Float32Array, reference, `chunked by ${rows} rows`);
+      tf.backend().disposeData(info.dataId);
+      expect(backendDataIds()).toBe(ids);
+      tf.dispose([dyt, wt]);
+    }
+  });
+
+  it('hands NCHW to the stock wasm kernel (still matches cpu)', async () => {
+    const x: Shape4 = [2, 3, 7, 6]; // NCHW
+    const f: Shape4 = [3, 3, 3, 4];
+    const w = randomInput(f, 19);
+    const dy = randomInput([2, 4, 4, 3], 20); // 'same', stride 2: 7×6 → 4×3
+    const attrs: NamedAttrMap = { strides: 2, pad: 'same', dataFormat: 'NCHW', inputShape: x };
+    const wasm = await runKernel('wasm', 'Conv2DBackpropInput', { dy, filter: w }, attrs);
+    const cpu = await runKernel('cpu', 'Conv2DBackpropInput', { dy, filter: w }, attrs);
+    expectClose(wasm.values, cpu.values, 'NCHW');
   });
 });
 

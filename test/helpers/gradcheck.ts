@@ -290,7 +290,7 @@ interface Evaluation {
 }
 
 /** L and its gradients on the current backend; asserts no tensor outlives the call. */
-function evaluate(tf: Tfjs, c: GradCase, inputs: Materialised[]): Evaluation {
+async function evaluate(tf: Tfjs, c: GradCase, inputs: Materialised[]): Promise<Evaluation> {
   const before = tf.memory().numTensors;
   const diffIdx = inputs.flatMap((input, i) => (input.differentiable ? [i] : []));
   let out: Tensor[];
@@ -322,8 +322,9 @@ function evaluate(tf: Tfjs, c: GradCase, inputs: Materialised[]): Evaluation {
     });
   }
   const result: Evaluation = {
-    loss: out[0]!.dataSync()[0]!,
-    grads: out.slice(1).map((g) => Float32Array.from(g.dataSync())),
+    // Asynchronous reads: WebGPU under Node has no synchronous read-back (it needs OffscreenCanvas).
+    loss: (await out[0]!.data())[0]!,
+    grads: await Promise.all(out.slice(1).map(async (g) => Float32Array.from(await g.data()))),
   };
   tf.dispose(out);
   expect(tf.memory().numTensors, `${c.name}: tensors leaked on ${tf.getBackend()}`).toBe(before);
@@ -331,7 +332,7 @@ function evaluate(tf: Tfjs, c: GradCase, inputs: Materialised[]): Evaluation {
 }
 
 /** L alone on the current backend with the differentiable inputs replaced. */
-function lossAt(tf: Tfjs, c: GradCase, inputs: Materialised[], replaced: Map<number, Float32Array>): number {
+async function lossAt(tf: Tfjs, c: GradCase, inputs: Materialised[], replaced: Map<number, Float32Array>): Promise<number> {
   const loss = tf.tidy(() =>
     projectedLoss(
       tf,
@@ -339,7 +340,7 @@ function lossAt(tf: Tfjs, c: GradCase, inputs: Materialised[], replaced: Map<num
       inputs.map((input, i) => tf.tensor(replaced.get(i) ?? input.values, input.shape, input.dtype)),
     ),
   );
-  const value = loss.dataSync()[0]!;
+  const value = (await loss.data())[0]!;
   loss.dispose();
   return value;
 }
@@ -376,16 +377,16 @@ export async function checkGradients(tf: Tfjs, backendName: string, c: GradCase,
   const tol = { ...tolerance, ...c.tolerance };
   const inputs = materialise(c);
   await use(tf, backendName);
-  const tested = evaluate(tf, c, inputs);
+  const tested = await evaluate(tf, c, inputs);
   await use(tf, 'cpu');
-  const reference = evaluate(tf, c, inputs);
+  const reference = await evaluate(tf, c, inputs);
 
   expect(Math.abs(tested.loss - reference.loss), `${c.name}: forward value ${tested.loss} vs cpu ${reference.loss}`).toBeLessThanOrEqual(
     1e-4 * Math.max(1, Math.abs(reference.loss)),
   );
   const diffIdx = inputs.flatMap((input, i) => (input.differentiable ? [i] : []));
   expect(tested.grads.length).toBe(diffIdx.length);
-  diffIdx.forEach((inputIndex, k) => {
+  for (const [k, inputIndex] of diffIdx.entries()) {
     const g = tested.grads[k]!;
     expectCloseToCpu(g, reference.grads[k]!, tol.rtol, `${c.name}: d/d input ${inputIndex} on ${backendName}`);
 
@@ -410,14 +411,14 @@ export async function checkGradients(tf: Tfjs, backendName: string, c: GradCase,
         minus[i] = x[i]! - tol.fdEpsilon * v[i]!;
       }
       const fd =
-        (lossAt(tf, c, inputs, new Map([[inputIndex, plus]])) - lossAt(tf, c, inputs, new Map([[inputIndex, minus]]))) /
+        ((await lossAt(tf, c, inputs, new Map([[inputIndex, plus]]))) - (await lossAt(tf, c, inputs, new Map([[inputIndex, minus]])))) /
         (2 * tol.fdEpsilon);
       expect(
         Math.abs(fd - analytic),
         `${c.name}: input ${inputIndex} direction ${d}: finite difference ${fd} vs ⟨grad, v⟩ ${analytic} (‖g‖ ${gNorm})`,
       ).toBeLessThanOrEqual(tol.fdRtol * gNorm * vRms);
     }
-  });
+  }
 }
 
 export interface GradientCheckOptions {

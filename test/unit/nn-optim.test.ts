@@ -82,8 +82,8 @@ describe('AdamW', () => {
       refB.step(gb, lr);
       expectClose(params.get('w').dataSync(), refW.p, 2e-6);
       expectClose(params.get('b').dataSync(), refB.p, 2e-6);
-      expectClose(opt.m.get('w')!.dataSync(), refW.m, 1e-6);
-      expectClose(opt.v.get('b')!.dataSync(), refB.v, 1e-6);
+      expectClose(opt.moments().m.get('w')!.values, refW.m, 1e-6);
+      expectClose(opt.moments().v.get('b')!.values, refB.v, 1e-6);
     }
     expect(opt.step).toBe(lrs.length);
     // Decay really acted: the same run without weight decay ends elsewhere.
@@ -99,11 +99,30 @@ describe('AdamW', () => {
     params.add('a', [2], new Float32Array([1, 1]), { role: 'bias' });
     params.add('frozen', [2], new Float32Array([1, 1]), { trainable: false });
     const opt = new AdamW(params, { lr: 0.1, weightDecay: 0.5, decay: () => true });
-    expect(opt.m.has('frozen')).toBe(false);
+    expect(opt.moments().m.has('frozen')).toBe(false);
     opt.update(new Map([['a', tf.zeros([2])]]));
     // Zero gradient: only the decay moves the parameter, 1·(1 − 0.1·0.5).
     expectClose(params.get('a').dataSync(), [0.95, 0.95], 1e-7);
     expectClose(params.get('frozen').dataSync(), [1, 1], 0);
+    opt.dispose();
+    params.dispose();
+  });
+
+  it('leaves a parameter without a gradient alone, moments included (as PyTorch skips a None grad)', () => {
+    const params = new Params(tf);
+    params.add('a', [2], new Float32Array([1, -1]), { role: 'weight' });
+    params.add('unused', [3], new Float32Array([1, 2, 3]), { role: 'weight' });
+    const opt = new AdamW(params, { lr: 0.1, weightDecay: 0.1 });
+    const ref = new TorchAdamWReference([1, -1], 0.9, 0.999, 1e-8, 0.1);
+    for (let i = 0; i < 2; i++) {
+      opt.update(new Map([['a', tf.tensor1d([0.5, 0.25])]]));
+      ref.step([0.5, 0.25], 0.1);
+    }
+    expectClose(params.get('a').dataSync(), ref.p, 1e-6);
+    expectClose(params.get('unused').dataSync(), [1, 2, 3], 0);
+    expectClose(opt.moments().v.get('unused')!.values, [0, 0, 0], 0);
+    expect(opt.update(new Map())).toEqual({}); // nothing to do
+    expect(opt.step).toBe(2);
     opt.dispose();
     params.dispose();
   });

@@ -71,9 +71,9 @@ function collect(parts: CheckpointParts): { group: TensorGroup; name: string; sh
   };
   add('param', parts.params.snapshot());
   if (parts.optimizer) {
-    for (const [group, vars] of [['adam.m', parts.optimizer.m], ['adam.v', parts.optimizer.v]] as const) {
-      for (const [name, variable] of vars) out.push({ group, name, shape: [...variable.shape], values: variable.dataSync() as Float32Array });
-    }
+    const { m, v } = parts.optimizer.moments();
+    add('adam.m', m);
+    add('adam.v', v);
   }
   if (parts.ema) add('ema', parts.ema.shadow.snapshot());
   return out;
@@ -178,7 +178,7 @@ export function restoreCheckpoint(decoded: DecodedCheckpoint, targets: Omit<Chec
   check('param', decoded.groups.get('param'), shapes(params));
   if (optimizer) {
     if (!decoded.groups.has('adam.m')) throw new ValidationError('optimizer', 'the checkpoint holds no optimiser state');
-    const moments = new Map([...optimizer.m].map(([name, v]) => [name, v.shape] as const));
+    const moments = optimizer.shapes();
     check('adam.m', decoded.groups.get('adam.m'), moments);
     check('adam.v', decoded.groups.get('adam.v'), moments);
   }
@@ -187,19 +187,7 @@ export function restoreCheckpoint(decoded: DecodedCheckpoint, targets: Omit<Chec
     check('ema', decoded.groups.get('ema'), shapes(ema.shadow));
   }
   params.restore(decoded.groups.get('param')!);
-  if (optimizer) {
-    const tf = params.tf;
-    for (const [group, vars] of [['adam.m', optimizer.m], ['adam.v', optimizer.v]] as const) {
-      const saved = decoded.groups.get(group)!;
-      for (const [name, variable] of vars) {
-        const t = saved.get(name)!;
-        const value = tf.tensor(t.values, t.shape, 'float32');
-        variable.assign(value);
-        value.dispose();
-      }
-    }
-    optimizer.step = decoded.header.step;
-  }
+  if (optimizer) optimizer.setMoments(decoded.groups.get('adam.m')!, decoded.groups.get('adam.v')!, decoded.header.step);
   if (ema) {
     ema.shadow.restore(decoded.groups.get('ema')!);
     ema.updates = decoded.header.emaUpdates ?? 0;

@@ -47,7 +47,7 @@ export {
   scaleGrads,
   trainStep,
   type AdamWConfig,
-  type AdamWState,
+  type AdamWStepResult,
   type AdamWStepOptions,
   type ClipResult,
   type CosineScheduleConfig,

@@ -1,0 +1,164 @@
+/**
+ * Training-step time of the issue's transformer on each tfjs backend, beside PyTorch CPU measured in
+ * the same run (bench/reference/transformer_torch.py, same architecture and step).
+ *
+ * Model (main/compute/nn createTransformerLM): vocab 128, d_model 128, 4 heads, 4 pre-LN blocks,
+ * MLP ratio 4 (exact GELU), learned positions for T = 64, final LayerNorm, untied linear head:
+ *   token embedding 128·128 = 16,384; positions 64·128 = 8,192;
+ *   per block 198,272 (LN 256 + fused QKV 49,536 + out 16,512 + LN 256 + fc1 66,048 + fc2 65,664) × 4 = 793,088;
+ *   final LN 256; head 128·128 + 128 = 16,512;  total 834,432 (PyTorch counts the same).
+ * Step: batch 32 of seeded random tokens, next-token cross-entropy, gradients, global-norm clip 1.0
+ * folded into AdamW (lr 3e-4, wd 0.01 on matmul weights), one read of the loss.
+ *
+ * cpu gets only a couple of steps (slow); wasm and webgpu a median after warm-up. A backend that
+ * cannot run prints one line saying why. Also reports tfjs kernels per training step.
+ */
+import { spawnSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type * as tfTypes from '@tensorflow/tfjs';
+import type { BackendName } from '../shared/api/index.js';
+import { activateBackend, type Tfjs } from '../main/compute/index.js';
+import { AdamW, Params, createTransformerLM, trainStep, type TransformerLMConfig } from '../main/compute/nn/index.js';
+import { seededRandom } from '../shared/random.js';
+import { median } from './timing.js';
+import type { BenchResult } from './types.js';
+
+const MODEL: TransformerLMConfig = { vocabSize: 128, maxLength: 64, layers: 4, dim: 128, heads: 4, seed: 1 };
+const BATCH = 32;
+const CLIP = 1;
+const PYTHON = '/usr/bin/python3';
+const TORCH_SCRIPT = join(dirname(fileURLToPath(import.meta.url)), 'reference', 'transformer_torch.py');
+
+/** Warm-up and timed steps per backend (cpu is ~100× slower than the others). */
+const PLAN: Record<'cpu' | 'wasm' | 'webgpu', { warmup: number; steps: number }> = {
+  cpu: { warmup: 1, steps: 2 },
+  wasm: { warmup: 2, steps: Number(process.env.CAJAL_BENCH_TRANSFORMER_STEPS ?? 5) },
+  webgpu: { warmup: 3, steps: Number(process.env.CAJAL_BENCH_TRANSFORMER_STEPS ?? 10) },
+};
+
+interface TorchReference {
+  stepMs: number;
+  parameters: number;
+  torch: string;
+  threads: number;
+}
+
+/** PyTorch CPU's step time, or why it could not be measured. */
+function torchReference(): TorchReference | string {
+  const probe = spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf8' });
+  if (probe.status !== 0) return `${PYTHON} cannot import torch (${(probe.stderr || probe.error?.message || '').trim().split('\n').pop()})`;
+  const run = spawnSync(PYTHON, [TORCH_SCRIPT, '--threads', '2', '--warmup', '5', '--steps', '10'], {
+    encoding: 'utf8',
+    env: { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '2' },
+    timeout: 600_000,
+  });
+  if (run.status !== 0) return `transformer_torch.py failed: ${(run.stderr || run.error?.message || '').trim().split('\n').pop()}`;
+  return JSON.parse(run.stdout.trim().split('\n').pop()!) as TorchReference;
+}
+
+interface Model {
+  params: Params;
+  step: () => number;
+  dispose: () => void;
+}
+
+function buildModel(tf: Tfjs): Model {
+  const params = new Params(tf);
+  const lm = createTransformerLM(params, MODEL);
+  const optimizer = new AdamW(params, { lr: 3e-4, weightDecay: 0.01 });
+  const random = seededRandom(7);
+  const tokens = new Int32Array(BATCH * (MODEL.maxLength + 1));
+  for (let i = 0; i < tokens.length; i++) tokens[i] = Math.floor(random() * MODEL.vocabSize);
+  const all = tf.tensor2d(tokens, [BATCH, MODEL.maxLength + 1], 'int32');
+  const inputs = tf.slice(all, [0, 0], [BATCH, MODEL.maxLength]) as tfTypes.Tensor2D;
+  const targets = tf.slice(all, [0, 1], [BATCH, MODEL.maxLength]) as tfTypes.Tensor2D;
+  all.dispose();
+  return {
+    params,
+    step: () => trainStep(optimizer, () => lm.loss(inputs, targets), { clipNorm: CLIP }).loss,
+    dispose: () => {
+      inputs.dispose();
+      targets.dispose();
+      optimizer.dispose();
+      params.dispose();
+    },
+  };
+}
+
+function firstLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split('\n')[0]!;
+}
+
+interface BackendTiming {
+  backend: string;
+  stepMs: number;
+  steps: number;
+  kernels: number;
+  parameters: number;
+}
+
+async function timeBackend(backend: 'cpu' | 'wasm' | 'webgpu'): Promise<BackendTiming | string> {
+  let tf: Tfjs;
+  try {
+    tf = await activateBackend(backend as BackendName);
+  } catch (error) {
+    return `activateBackend('${backend}') failed: ${firstLine(error)}`;
+  }
+  const model = buildModel(tf);
+  try {
+    const plan = PLAN[backend];
+    try {
+      for (let i = 0; i < plan.warmup; i++) model.step();
+    } catch (error) {
+      return `a training step fails: ${firstLine(error)}`;
+    }
+    const times: number[] = [];
+    for (let i = 0; i < plan.steps; i++) {
+      const start = process.hrtime.bigint();
+      const loss = model.step();
+      times.push(Number(process.hrtime.bigint() - start) / 1e6);
+      if (!Number.isFinite(loss)) return `the loss is ${loss}`;
+    }
+    const profile = await tf.profile(() => {
+      model.step();
+    });
+    return { backend, stepMs: median(times), steps: plan.steps, kernels: profile.kernels.length, parameters: model.params.count() };
+  } finally {
+    model.dispose();
+  }
+}
+
+export async function benchTransformer(): Promise<BenchResult[]> {
+  const torch = torchReference();
+  const reference = typeof torch === 'string' ? undefined : { name: `PyTorch ${torch.torch} CPU (${torch.threads} threads)`, value: torch.stepMs };
+  if (typeof torch === 'string') console.log(`transformer: no PyTorch reference: ${torch}`);
+  const results: BenchResult[] = [];
+  let kernels: number | undefined;
+  for (const backend of ['cpu', 'wasm', 'webgpu'] as const) {
+    const timing = await timeBackend(backend);
+    if (typeof timing === 'string') {
+      console.log(`transformer: ${backend}: not measured: ${timing}`);
+      continue;
+    }
+    if (typeof torch !== 'string' && timing.parameters !== torch.parameters) {
+      console.log(`transformer: parameter counts differ: tfjs ${timing.parameters}, PyTorch ${torch.parameters}`);
+    }
+    kernels ??= timing.kernels;
+    results.push({
+      name: `transformer: training step, 4 layers × d128 × 4 heads, T 64, batch 32, ${timing.parameters} parameters, tfjs ${backend} (median of ${timing.steps})`,
+      value: timing.stepMs,
+      unit: 'ms',
+      ...(reference ? { reference } : {}),
+    });
+  }
+  if (kernels !== undefined) results.push({ name: 'transformer: tfjs kernels per training step', value: kernels, unit: 'kernels' });
+  return results;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  for (const r of await benchTransformer()) {
+    const ratio = r.reference ? ` = ${(r.value / r.reference.value).toFixed(2)}× ${r.reference.name} (${r.reference.value.toFixed(0)} ${r.unit})` : '';
+    console.log(`${r.name}: ${r.value.toFixed(r.value < 10 ? 2 : 0)} ${r.unit}${ratio}`);
+  }
+}

@@ -169,7 +169,7 @@ export class AdamW {
       if (options.clipNorm !== undefined) {
         const n = tf.sqrt(tf.sum(tf.square(g))) as tfTypes.Scalar;
         const clip = tf.minimum(tf.div(options.clipNorm, tf.add(n, 1e-6)), 1) as tfTypes.Scalar;
-        scale = scale ? tf.mul(scale, clip) : clip;
+        scale = scale ? (tf.mul(scale, clip) as tfTypes.Scalar) : clip;
         norm = n;
       }
       // With a gradient factor c: m ← β₁m + (1−β₁)c·g, v ← β₂v + (1−β₂)c²·g².

@@ -19,7 +19,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type * as tfTypes from '@tensorflow/tfjs';
 import type { BackendName } from '../shared/api/index.js';
 import { activateBackend, type Tfjs } from '../main/compute/index.js';
-import { AdamW, Params, createTransformerLM, trainStep, type TransformerLMConfig } from '../main/compute/nn/index.js';
+import { AdamW, Params, createTransformerLM, trainStepAsync, type TransformerLMConfig } from '../main/compute/nn/index.js';
 import { seededRandom } from '../shared/random.js';
 import { median } from './timing.js';
 import type { BenchResult } from './types.js';
@@ -59,7 +59,7 @@ function torchReference(): TorchReference | string {
 
 interface Model {
   params: Params;
-  step: () => number;
+  step: () => Promise<number>;
   dispose: () => void;
 }
 
@@ -76,7 +76,7 @@ function buildModel(tf: Tfjs): Model {
   all.dispose();
   return {
     params,
-    step: () => trainStep(optimizer, () => lm.loss(inputs, targets), { clipNorm: CLIP }).loss,
+    step: async () => (await trainStepAsync(optimizer, () => lm.loss(inputs, targets), { clipNorm: CLIP })).loss,
     dispose: () => {
       inputs.dispose();
       targets.dispose();
@@ -109,19 +109,19 @@ async function timeBackend(backend: 'cpu' | 'wasm' | 'webgpu'): Promise<BackendT
   try {
     const plan = PLAN[backend];
     try {
-      for (let i = 0; i < plan.warmup; i++) model.step();
+      for (let i = 0; i < plan.warmup; i++) await model.step();
     } catch (error) {
       return `a training step fails: ${firstLine(error)}`;
     }
     const times: number[] = [];
     for (let i = 0; i < plan.steps; i++) {
       const start = process.hrtime.bigint();
-      const loss = model.step();
+      const loss = await model.step();
       times.push(Number(process.hrtime.bigint() - start) / 1e6);
       if (!Number.isFinite(loss)) return `the loss is ${loss}`;
     }
-    const profile = await tf.profile(() => {
-      model.step();
+    const profile = await tf.profile(async () => {
+      await model.step();
     });
     return { backend, stepMs: median(times), steps: plan.steps, kernels: profile.kernels.length, parameters: model.params.count() };
   } finally {

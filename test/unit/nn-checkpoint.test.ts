@@ -17,6 +17,8 @@ import {
   loadCheckpoint,
   restoreCheckpoint,
   saveCheckpoint,
+  saveCheckpointAsync,
+  encodeCheckpointAsync,
   trainStep,
   type TransformerLMConfig,
 } from '../../main/compute/nn/index.js';
@@ -144,6 +146,22 @@ describe('checkpoints', () => {
     expect(flat(a.params)).toEqual(weightsBefore);
     for (const m of [a, wide, deeper, target]) dispose(m);
     smaller.dispose();
+  });
+
+  it('the asynchronous save (for WebGPU, which cannot read synchronously) writes the same bundle', async () => {
+    const store = Store.open(join(tmp.dir, 'b.cajal'));
+    const a = build();
+    train(a, 0, 2);
+    const parts = { params: a.params, optimizer: a.opt, ema: a.ema, config };
+    expect(Array.from(await encodeCheckpointAsync(parts))).toEqual(Array.from(encodeCheckpoint(parts)));
+    const id = await saveCheckpointAsync(store, { name: 'lm', pipeline: 'test', ...parts });
+    const b = build({ ...config, seed: 42 });
+    loadCheckpoint(store, id, { params: b.params, optimizer: b.opt, ema: b.ema });
+    expect(flat(b.params)).toEqual(flat(a.params));
+    expect(b.opt.step).toBe(2);
+    dispose(a);
+    dispose(b);
+    store.close();
   });
 
   it('a bundle is bit-exact float32 little-endian after the padded header', () => {

@@ -64,24 +64,43 @@ export interface DecodedCheckpoint {
 
 const littleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
-function collect(parts: CheckpointParts): { group: TensorGroup; name: string; shape: number[]; values: Float32Array }[] {
-  const out: { group: TensorGroup; name: string; shape: number[]; values: Float32Array }[] = [];
-  const add = (group: TensorGroup, snapshot: ParamSnapshot) => {
-    for (const [name, t] of snapshot) out.push({ group, name, shape: t.shape, values: t.values });
-  };
-  add('param', parts.params.snapshot());
-  if (parts.optimizer) {
-    const { m, v } = parts.optimizer.moments();
-    add('adam.m', m);
-    add('adam.v', v);
-  }
-  if (parts.ema) add('ema', parts.ema.shadow.snapshot());
-  return out;
+type Collected = { group: TensorGroup; name: string; shape: number[]; values: Float32Array }[];
+
+function flatten(groups: [TensorGroup, ParamSnapshot][]): Collected {
+  return groups.flatMap(([group, snapshot]) => [...snapshot].map(([name, t]) => ({ group, name, shape: t.shape, values: t.values })));
 }
 
-/** The bundle bytes of a collection (and optimiser/EMA state). */
+function collect(parts: CheckpointParts): Collected {
+  const groups: [TensorGroup, ParamSnapshot][] = [['param', parts.params.snapshot()]];
+  if (parts.optimizer) {
+    const { m, v } = parts.optimizer.moments();
+    groups.push(['adam.m', m], ['adam.v', v]);
+  }
+  if (parts.ema) groups.push(['ema', parts.ema.shadow.snapshot()]);
+  return flatten(groups);
+}
+
+async function collectAsync(parts: CheckpointParts): Promise<Collected> {
+  const groups: [TensorGroup, ParamSnapshot][] = [['param', await parts.params.snapshotAsync()]];
+  if (parts.optimizer) {
+    const { m, v } = await parts.optimizer.momentsAsync();
+    groups.push(['adam.m', m], ['adam.v', v]);
+  }
+  if (parts.ema) groups.push(['ema', await parts.ema.shadow.snapshotAsync()]);
+  return flatten(groups);
+}
+
+/** The bundle bytes of a collection (and optimiser/EMA state); synchronous reads (cpu, wasm). */
 export function encodeCheckpoint(parts: CheckpointParts): Uint8Array {
-  const tensors = collect(parts);
+  return encode(parts, collect(parts));
+}
+
+/** encodeCheckpoint with asynchronous reads (every backend, WebGPU included). */
+export async function encodeCheckpointAsync(parts: CheckpointParts): Promise<Uint8Array> {
+  return encode(parts, await collectAsync(parts));
+}
+
+function encode(parts: CheckpointParts, tensors: Collected): Uint8Array {
   let offset = 0;
   const entries = tensors.map((t) => {
     const entry = { group: t.group, name: t.name, shape: t.shape, dtype: 'float32' as const, offset };
@@ -205,7 +224,15 @@ export interface SaveCheckpointOptions extends CheckpointParts {
 
 /** Stores a checkpoint as one row of `models` (one transaction); returns its id. */
 export function saveCheckpoint(store: Store, options: SaveCheckpointOptions): number {
-  const weights = encodeCheckpoint(options);
+  return addModelRow(store, options, encodeCheckpoint(options));
+}
+
+/** saveCheckpoint with asynchronous reads (every backend); the write is still one transaction. */
+export async function saveCheckpointAsync(store: Store, options: SaveCheckpointOptions): Promise<number> {
+  return addModelRow(store, options, await encodeCheckpointAsync(options));
+}
+
+function addModelRow(store: Store, options: SaveCheckpointOptions, weights: Uint8Array): number {
   return store.transaction(() =>
     store.models.add({
       name: options.name,

@@ -117,11 +117,18 @@ export class AdamW {
     return new Map(this.slots.map((s) => [s.name, s.shape]));
   }
 
-  /** The first and second moments per parameter, copied to JS. */
+  /** The first and second moments per parameter, copied to JS (synchronous read: not WebGPU). */
   moments(): { m: ParamSnapshot; v: ParamSnapshot } {
-    const split = (flat: Float32Array): ParamSnapshot =>
-      new Map(this.slots.map((s) => [s.name, { shape: [...s.shape], values: flat.slice(s.offset, s.offset + s.size) }]));
-    return { m: split(this.m.dataSync() as Float32Array), v: split(this.v.dataSync() as Float32Array) };
+    return { m: this.split(this.m.dataSync() as Float32Array), v: this.split(this.v.dataSync() as Float32Array) };
+  }
+
+  /** moments() with asynchronous reads (every backend). */
+  async momentsAsync(): Promise<{ m: ParamSnapshot; v: ParamSnapshot }> {
+    return { m: this.split((await this.m.data()) as Float32Array), v: this.split((await this.v.data()) as Float32Array) };
+  }
+
+  private split(flat: Float32Array): ParamSnapshot {
+    return new Map(this.slots.map((s) => [s.name, { shape: [...s.shape], values: flat.slice(s.offset, s.offset + s.size) }]));
   }
 
   /** Sets the moments (every parameter, its shape checked by the caller) and the step. */
@@ -328,23 +335,39 @@ export interface TrainStepResult {
 }
 
 /**
- * One optimisation step: gradients of `lossFn` for the trainable parameters, optional clipping
- * folded into AdamW, the update, and one read of the loss. Everything else is freed.
+ * One optimisation step without any read-back: gradients of `lossFn` for the trainable
+ * parameters, optional clipping folded into AdamW, the update. Returns the loss (and the pre-clip
+ * gradient norm when clipping) as scalar tensors the caller reads and disposes.
  */
-export function trainStep(optimizer: AdamW, lossFn: () => tfTypes.Scalar, options: TrainStepOptions = {}): TrainStepResult {
+export function trainStepTensors(optimizer: AdamW, lossFn: () => tfTypes.Scalar, options: TrainStepOptions = {}): { loss: tfTypes.Scalar; gradNorm?: tfTypes.Scalar } {
   const params = optimizer.params;
   const tf = params.tf;
-  const { lossTensor, normTensor } = tf.tidy(() => {
+  return tf.tidy(() => {
     const { value, grads } = tf.variableGrads(lossFn, params.trainableVariables());
     const { gradNorm } = optimizer.update(params.byName(grads), { lr: options.lr, clipNorm: options.clipNorm });
-    return { lossTensor: value, normTensor: gradNorm };
+    return gradNorm ? { loss: value, gradNorm } : { loss: value };
   });
-  const loss = lossTensor.dataSync()[0]!;
-  lossTensor.dispose();
-  let gradNorm: number | undefined;
-  if (normTensor) {
-    if (options.readGradNorm) gradNorm = normTensor.dataSync()[0]!;
-    normTensor.dispose();
+}
+
+/** trainStepTensors, then one synchronous read of the loss (cpu, wasm; not WebGPU under Node). */
+export function trainStep(optimizer: AdamW, lossFn: () => tfTypes.Scalar, options: TrainStepOptions = {}): TrainStepResult {
+  const { loss, gradNorm } = trainStepTensors(optimizer, lossFn, options);
+  const result: TrainStepResult = { loss: loss.dataSync()[0]! };
+  if (gradNorm && options.readGradNorm) result.gradNorm = gradNorm.dataSync()[0]!;
+  loss.dispose();
+  gradNorm?.dispose();
+  return result;
+}
+
+/** trainStepTensors, then an asynchronous read of the loss: works on every backend (WebGPU included). */
+export async function trainStepAsync(optimizer: AdamW, lossFn: () => tfTypes.Scalar, options: TrainStepOptions = {}): Promise<TrainStepResult> {
+  const { loss, gradNorm } = trainStepTensors(optimizer, lossFn, options);
+  try {
+    const result: TrainStepResult = { loss: (await loss.data())[0]! };
+    if (gradNorm && options.readGradNorm) result.gradNorm = (await gradNorm.data())[0]!;
+    return result;
+  } finally {
+    loss.dispose();
+    gradNorm?.dispose();
   }
-  return gradNorm === undefined ? { loss } : { loss, gradNorm };
 }

@@ -122,11 +122,20 @@ export class Params {
     return n;
   }
 
-  /** Copies every value to JS (one download per parameter). */
+  /** Copies every value to JS (one synchronous download per parameter: cpu, wasm; not WebGPU under Node). */
   snapshot(): ParamSnapshot {
     const out: ParamSnapshot = new Map();
     for (const e of this.entries.values()) {
       out.set(e.name, { shape: [...e.shape], values: Float32Array.from(e.variable.dataSync() as Float32Array) });
+    }
+    return out;
+  }
+
+  /** snapshot() with asynchronous reads (every backend). */
+  async snapshotAsync(): Promise<ParamSnapshot> {
+    const out: ParamSnapshot = new Map();
+    for (const e of this.entries.values()) {
+      out.set(e.name, { shape: [...e.shape], values: Float32Array.from((await e.variable.data()) as Float32Array) });
     }
     return out;
   }

@@ -19,6 +19,7 @@ import {
   createLinear,
   createPositionalEmbedding,
   createTransformer,
+  dense,
   dropoutMask,
   gelu,
   geluTanh,
@@ -144,6 +145,25 @@ describe('layers', () => {
     expect(params.has('nb.bias')).toBe(false);
     expect(noBias.apply(x).shape).toEqual([2, 5, 2]);
     params.dispose();
+  });
+
+  it("dense: the written gradient (bias as a column-sum matmul, ReLU mask) equals tfjs' autodiff", () => {
+    const x = tf.tensor2d(randomValues(6 * 4, 30), [6, 4]);
+    const w = tf.tensor2d(randomValues(4 * 3, 31), [4, 3]);
+    const b = tf.tensor1d(randomValues(3, 32, 0.5));
+    const up = tf.tensor2d(randomValues(6 * 3, 33), [6, 3]);
+    for (const activation of ['linear', 'relu'] as const) {
+      const ours = tf.grads((xx: tfTypes.Tensor, ww: tfTypes.Tensor, bb: tfTypes.Tensor) =>
+        tf.sum(tf.mul(up, dense(tf, xx as tfTypes.Tensor2D, ww as tfTypes.Tensor2D, bb as tfTypes.Tensor1D, activation))),
+      )([x, w, b]);
+      const plain = tf.grads((xx: tfTypes.Tensor, ww: tfTypes.Tensor, bb: tfTypes.Tensor) => {
+        const y = tf.add(tf.matMul(xx as tfTypes.Tensor2D, ww as tfTypes.Tensor2D), bb);
+        return tf.sum(tf.mul(up, activation === 'relu' ? tf.relu(y) : y));
+      })([x, w, b]);
+      for (let i = 0; i < 3; i++) expect(values(ours[i]!)).toEqual(values(plain[i]!).map((v) => expect.closeTo(v, 5)));
+    }
+    const noBias = tf.grads((xx: tfTypes.Tensor, ww: tfTypes.Tensor) => tf.sum(dense(tf, xx as tfTypes.Tensor2D, ww as tfTypes.Tensor2D, undefined)))([x, w]);
+    expect(noBias).toHaveLength(2);
   });
 
   it('embeddings: token lookup, tied logits, positions for T ≤ maxLength', () => {

@@ -118,8 +118,9 @@ describe('training', () => {
       trainStep(m.opt, m.copyLoss(x), { clipNorm: 1 });
     });
     expect(tf.memory().numTensors).toBe(before);
-    // 1 block, 20 parameters: forward ≈ 100, backward ≈ 180 (a third of them free Identity/Reshape), flat AdamW with the clip ≈ 25 + 3 reshapes per parameter.
-    expect(profile.kernels.length).toBeLessThan(400);
+    // 1 block, 20 parameters: forward ≈ 100, backward ≈ 150 (a third of them free Identity/Reshape),
+    // clip 4 + 1 reshape per parameter, AdamW 13 per parameter: 515 when written.
+    expect(profile.kernels.length).toBeLessThan(560);
     console.log(`kernels per step (1 layer, 20 parameters): ${profile.kernels.length}`);
     x.dispose();
     m.opt.dispose();

@@ -89,9 +89,10 @@ export function createAttention(params: Params, name: string, config: AttentionC
 
   function applyRows(rows: tfTypes.Tensor2D, batch: number, seqLen: number, options: AttentionForward = {}): tfTypes.Tensor2D {
     const projected = qkv.apply(rows, options); // [B·T, 3·dim]
-    // [B, T, 3, H, dh] → [3, B, H, T, dh] → q, k, v [B, H, T, dh]
-    const split = tf.transpose(tf.reshape(projected, [batch, seqLen, 3, heads, headDim]), [2, 0, 3, 1, 4]);
-    const [q, k, v] = tf.unstack(split, 0) as [tfTypes.Tensor4D, tfTypes.Tensor4D, tfTypes.Tensor4D];
+    // [B, T, 3H, dh] → [B, 3H, T, dh] → q, k, v [B, H, T, dh]: one rank-4 transpose (rank 5 is
+    // a slow generic path on wasm) and one split along a contiguous axis.
+    const heads3 = tf.transpose(tf.reshape(projected, [batch, seqLen, 3 * heads, headDim]), [0, 2, 1, 3]);
+    const [q, k, v] = tf.split(heads3, 3, 1) as [tfTypes.Tensor4D, tfTypes.Tensor4D, tfTypes.Tensor4D];
     let scores = tf.matMul(tf.mul(q, scale), k, false, true); // [B, H, T, T]
     if (options.bias) scores = tf.add(scores, options.bias);
     let probs = tf.softmax(scores);

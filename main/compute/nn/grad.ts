@@ -23,3 +23,13 @@ export function withCustomGrad(
   });
   return op(...inputs);
 }
+
+/**
+ * Σ over the rows of a matrix [N, C] → [C], as ones[1, N]·x: a plain matmul, which every backend
+ * runs on its fast path, where a reduction over the leading axis is a transpose plus a reduce on
+ * wasm (~2.4 ms for 2048×128 there, against a fraction of that for the matmul).
+ */
+export function columnSum(tf: Tfjs, x: tfTypes.Tensor2D): tfTypes.Tensor1D {
+  const [rows, cols] = x.shape;
+  return tf.reshape(tf.matMul(tf.ones([1, rows]), x), [cols]);
+}

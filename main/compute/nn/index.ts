@@ -6,7 +6,7 @@
  */
 export { Params, joinName, sizeOf, type AddParamOptions, type ForwardOptions, type ParamEntry, type ParamRole, type ParamSnapshot } from './params.js';
 export { heNormal, initKernel, ones, paramSeed, truncatedNormal, xavierUniform, zeros, type KernelInit } from './init.js';
-export { createLinear, type FusedActivation, type Linear, type LinearConfig } from './linear.js';
+export { createLinear, dense, type FusedActivation, type Linear, type LinearConfig } from './linear.js';
 export {
   createEmbedding,
   createPositionalEmbedding,
@@ -18,6 +18,7 @@ export {
 export { LAYER_NORM_EPS, createLayerNorm, layerNorm, type LayerNorm, type LayerNormConfig } from './norm.js';
 export { activate, gelu, geluTanh, type Activation } from './activations.js';
 export { dropout, dropoutMask } from './dropout.js';
+export { columnSum, withCustomGrad, type CustomGradResult } from './grad.js';
 export {
   MASKED,
   attentionBias,

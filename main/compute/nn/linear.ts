@@ -4,6 +4,8 @@
  * flattened to rows for one 2-D matmul, which every backend runs faster than a batched one.
  */
 import type * as tfTypes from '@tensorflow/tfjs';
+import type { Tfjs } from '../activate.js';
+import { columnSum, withCustomGrad } from './grad.js';
 import { initKernel, paramSeed, zeros, type KernelInit } from './init.js';
 import { joinName, type ForwardOptions, type Params } from './params.js';
 
@@ -47,13 +49,35 @@ export function createLinear(params: Params, name: string, config: LinearConfig)
     outFeatures,
     apply<T extends tfTypes.Tensor>(x: T, options: ForwardOptions & { activation?: FusedActivation } = {}): T {
       const p = options.params ?? params;
-      const w = p.get(weightName);
-      const bias = biasName ? p.get(biasName) : undefined;
+      const w = p.get(weightName) as tfTypes.Tensor2D;
+      const bias = biasName ? (p.get(biasName) as tfTypes.Tensor1D) : undefined;
       const activation = options.activation ?? 'linear';
-      if (x.rank === 2) return tf.fused.matMul({ a: x as unknown as tfTypes.Tensor2D, b: w, bias, activation }) as unknown as T;
-      const rows = tf.reshape(x, [-1, inFeatures]);
-      const y = tf.fused.matMul({ a: rows as tfTypes.Tensor2D, b: w, bias, activation });
+      if (x.rank === 2) return dense(tf, x as unknown as tfTypes.Tensor2D, w, bias, activation) as unknown as T;
+      const y = dense(tf, tf.reshape(x, [-1, inFeatures]), w, bias, activation);
       return tf.reshape(y, [...x.shape.slice(0, -1), outFeatures]) as unknown as T;
     },
   };
+}
+
+/**
+ * y = act(x·W + b) in one fused kernel, with the gradient written out: dx = dy'·Wᵀ, dW = xᵀ·dy',
+ * db = column sums of dy' as a matmul (tfjs' own fused gradient reduces with Sum over rows, a slow
+ * path on wasm); dy' = dy masked by y > 0 for ReLU.
+ */
+export function dense(tf: Tfjs, x: tfTypes.Tensor2D, w: tfTypes.Tensor2D, bias: tfTypes.Tensor1D | undefined, activation: FusedActivation = 'linear'): tfTypes.Tensor2D {
+  const inputs: tfTypes.Tensor[] = bias ? [x, w, bias] : [x, w];
+  return withCustomGrad(tf, inputs, ([a, b, c], save) => {
+    const y = tf.fused.matMul({ a: a as tfTypes.Tensor2D, b: b as tfTypes.Tensor2D, bias: c, activation });
+    save(activation === 'relu' ? [a!, b!, y] : [a!, b!]);
+    return {
+      value: y,
+      gradFunc: (dy, saved) => {
+        const [xs, ws, ys] = saved as [tfTypes.Tensor2D, tfTypes.Tensor2D, tfTypes.Tensor2D | undefined];
+        const g = (ys ? tf.mul(dy, tf.step(ys)) : dy) as tfTypes.Tensor2D;
+        const grads: tfTypes.Tensor[] = [tf.matMul(g, ws, false, true), tf.matMul(xs, g, true, false)];
+        if (c) grads.push(columnSum(tf, g));
+        return grads;
+      },
+    };
+  }) as tfTypes.Tensor2D;
 }

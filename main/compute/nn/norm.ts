@@ -5,7 +5,7 @@
  */
 import type * as tfTypes from '@tensorflow/tfjs';
 import type { Tfjs } from '../activate.js';
-import { withCustomGrad } from './grad.js';
+import { columnSum, withCustomGrad } from './grad.js';
 import { ones, zeros } from './init.js';
 import { joinName, type ForwardOptions, type Params } from './params.js';
 
@@ -15,6 +15,7 @@ export const LAYER_NORM_EPS = 1e-5;
 export function layerNorm<T extends tfTypes.Tensor>(tf: Tfjs, x: T, gamma: tfTypes.Tensor, beta: tfTypes.Tensor, eps = LAYER_NORM_EPS): T {
   const last = x.rank - 1;
   const leading = Array.from({ length: last }, (_, i) => i);
+  const dim = x.shape[last]!;
   return withCustomGrad(tf, [x, gamma, beta], ([input, g, b], save) => {
     const { xhat, rstd } = tf.tidy(() => {
       const { mean, variance } = tf.moments(input!, last, true);
@@ -30,8 +31,9 @@ export function layerNorm<T extends tfTypes.Tensor>(tf: Tfjs, x: T, gamma: tfTyp
         const meanDyg = tf.mean(dyg, last, true);
         const meanDygXh = tf.mean(tf.mul(dyg, xh), last, true);
         const dx = tf.mul(tf.sub(tf.sub(dyg, meanDyg), tf.mul(xh, meanDygXh)), r);
-        const dGamma = leading.length > 0 ? tf.sum(tf.mul(dy, xh), leading) : tf.mul(dy, xh);
-        const dBeta = leading.length > 0 ? tf.sum(dy, leading) : dy;
+        const rows = (t: tfTypes.Tensor): tfTypes.Tensor2D => (t.rank === 2 ? (t as tfTypes.Tensor2D) : tf.reshape(t, [-1, dim]));
+        const dGamma = leading.length > 0 ? columnSum(tf, rows(tf.mul(dy, xh))) : tf.mul(dy, xh);
+        const dBeta = leading.length > 0 ? columnSum(tf, rows(dy)) : dy;
         return [dx, dGamma, dBeta];
       },
     };

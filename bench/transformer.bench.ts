@@ -11,14 +11,16 @@
  * folded into AdamW (lr 3e-4, wd 0.01 on matmul weights), one read of the loss.
  *
  * cpu gets only a couple of steps (slow); wasm and webgpu a median after warm-up. A backend that
- * cannot run prints one line saying why. Also reports tfjs kernels per training step.
+ * cannot run prints one line saying why (webgpu without a GPU: CAJAL_WEBGPU=software allows the
+ * software adapter). wasm runs with CAJAL_WASM_THREADS XNNPACK threads (default 1; PyTorch has 2).
+ * Also reports tfjs kernels per training step.
  */
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type * as tfTypes from '@tensorflow/tfjs';
 import type { BackendName } from '../shared/api/index.js';
-import { activateBackend, type Tfjs } from '../main/compute/index.js';
+import { activateBackend, releaseWebGpu, wasmThreadsReport, type Tfjs } from '../main/compute/index.js';
 import { AdamW, Params, createTransformerLM, trainStepAsync, type TransformerLMConfig } from '../main/compute/nn/index.js';
 import { seededRandom } from '../shared/random.js';
 import { median } from './timing.js';
@@ -126,7 +128,15 @@ async function timeBackend(backend: 'cpu' | 'wasm' | 'webgpu'): Promise<BackendT
     return { backend, stepMs: median(times), steps: plan.steps, kernels: profile.kernels.length, parameters: model.params.count() };
   } finally {
     model.dispose();
+    if (backend === 'webgpu') releaseWebGpu();
   }
+}
+
+/** "wasm, 1 thread" (CAJAL_WASM_THREADS sets the XNNPACK threads of the first wasm activation). */
+function label(backend: string): string {
+  if (backend !== 'wasm') return backend;
+  const threads = wasmThreadsReport()?.threads ?? 1;
+  return `wasm, ${threads} thread${threads === 1 ? '' : 's'}`;
 }
 
 export async function benchTransformer(): Promise<BenchResult[]> {
@@ -146,7 +156,7 @@ export async function benchTransformer(): Promise<BenchResult[]> {
     }
     kernels ??= timing.kernels;
     results.push({
-      name: `transformer: training step, 4 layers × d128 × 4 heads, T 64, batch 32, ${timing.parameters} parameters, tfjs ${backend} (median of ${timing.steps})`,
+      name: `transformer: training step, 4 layers × d128 × 4 heads, T 64, batch 32, ${timing.parameters} parameters, tfjs ${label(backend)} (median of ${timing.steps})`,
       value: timing.stepMs,
       unit: 'ms',
       ...(reference ? { reference } : {}),

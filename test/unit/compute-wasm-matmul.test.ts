@@ -163,6 +163,25 @@ describe('fast wasm BatchMatMul', () => {
     expect(after.stock - before.stock).toBe(1);
   });
 
+  // Weight-gradient shapes (long K): computed as (op(B)ᵀ·op(A)ᵀ)ᵀ, which transposes the small operands.
+  for (const [ta, tb, aShape, bShape] of [
+    [true, false, [301, 7], [301, 5]],
+    [false, true, [5, 301], [7, 301]],
+    [true, true, [301, 7], [5, 301]],
+  ] as Array<[boolean, boolean, number[], number[]]>) {
+    it(`${aShape.join('×')} @ ${bShape.join('×')} (${ta}, ${tb}) takes the swapped product and equals the reference`, () => {
+      const a = values(size(aShape), 11);
+      const b = values(size(bShape), 12);
+      const before = matMulPathCounts();
+      const out = tf.matMul(tf.tensor(a, aShape), tf.tensor(b, bShape), ta, tb);
+      expect(matMulPathCounts().swapped - before.swapped).toBe(1);
+      const ref = reference(a, aShape, b, bShape, ta, tb);
+      expect(out.shape).toEqual(ref.shape);
+      expectClose(out.dataSync(), ref.data);
+      out.dispose();
+    });
+  }
+
   it('leaks no tensors and no heap ids', () => {
     const before = tf.memory().numTensors;
     const dataIds = tf.engine().backend.numDataIds();
@@ -237,7 +256,7 @@ describe('matMul gradients on wasm', () => {
       const after = matMulPathCounts();
       // The forward product and both gradient products: only a plain 2-D one may go to the stock kernel,
       // which takes XNNPACK for exactly that case.
-      expect(after.folded + after.sliced - before.folded - before.sliced).toBeGreaterThanOrEqual(2);
+      expect(after.folded + after.sliced + after.swapped - before.folded - before.sliced - before.swapped).toBeGreaterThanOrEqual(2);
       const cpu = await onCpu(grads);
       expectClose(wasm[0]!, cpu[0]!, 5e-4);
       expectClose(wasm[1]!, cpu[1]!, 5e-4);

@@ -5,8 +5,7 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { BackendName } from '../../shared/api/index.js';
-import { registerWasmGradientKernels } from './wasm/kernels/index.js';
-import { registerFastWasmMatMul } from './wasm/matmul.js';
+import { installWasmKernels } from './wasm/index.js';
 import { enableWasmThreads, type WasmThreadsResult } from './wasm/threads.js';
 import { installWebGpu, type WebGpuOptions } from './webgpu.js';
 
@@ -87,9 +86,8 @@ export async function activateBackend(backend: BackendName, options: ActivateOpt
   await tf.ready();
   if (backend === 'wasm') {
     // tfjs-backend-wasm cannot train without these (gradient kernels it lacks, XNNPACK for the
-    // transposed and batched products of every backward pass); both calls are idempotent.
-    registerWasmGradientKernels(tf);
-    registerFastWasmMatMul(tf);
+    // transposed and batched products of every backward pass); idempotent.
+    installWasmKernels(tf);
   }
   return tf;
 }

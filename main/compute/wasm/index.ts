@@ -1,0 +1,16 @@
+/**
+ * What Cajal adds to tfjs-backend-wasm so that models can be trained on it: the gradient kernels
+ * it lacks, XNNPACK for transposed and batched matmuls, and slices that copy only the slice.
+ * Threads (threads.ts) are separate: they must be chosen before the backend starts.
+ */
+import type { Tfjs } from '../activate.js';
+import { registerWasmGradientKernels } from './kernels/index.js';
+import { registerFastWasmMatMul } from './matmul.js';
+import { registerFastWasmSlice } from './slice.js';
+
+/** Registers every Cajal kernel for 'wasm' (idempotent; after tfjs-backend-wasm is imported). */
+export function installWasmKernels(tf: Tfjs): void {
+  registerWasmGradientKernels(tf);
+  registerFastWasmMatMul(tf);
+  registerFastWasmSlice(tf);
+}

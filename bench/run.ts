@@ -6,6 +6,7 @@ import { benchEdf } from './edf.bench.js';
 import { benchFisbe } from './fisbe.bench.js';
 import { benchFisbeSkeleton } from './fisbe-skeleton.js';
 import { benchMatmul } from './matmul.bench.js';
+import { benchTransformer } from './transformer.bench.js';
 import { benchNtf } from './ntf.bench.js';
 import { benchMorphology } from './morphology.bench.js';
 import { benchSeizure } from './seizure.bench.js';
@@ -31,6 +32,7 @@ try {
   for (const result of await benchNtf(dir)) console.log(format(result));
   for (const result of await benchMorphology()) console.log(format(result));
   for (const result of await benchMatmul()) console.log(format(result));
+  for (const result of await benchTransformer()) console.log(format(result));
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

@@ -13,15 +13,20 @@
  * cpu gets only a couple of steps (slow); wasm and webgpu a median after warm-up. A backend that
  * cannot run prints one line saying why (webgpu without a GPU: CAJAL_WEBGPU=software allows the
  * software adapter). wasm runs with CAJAL_WASM_THREADS XNNPACK threads (default 1; PyTorch has 2).
- * Also reports tfjs kernels per training step.
+ * Also reports tfjs kernels per training step, and the same step data-parallel on N worker threads
+ * (main/compute/parallel: one single-threaded wasm replica per worker, batch split 16+16, summed
+ * gradients sent back; CAJAL_BENCH_DP_WORKERS, default min(2, cores)), with its per-step overhead.
  */
 import { spawnSync } from 'node:child_process';
+import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type * as tfTypes from '@tensorflow/tfjs';
 import type { BackendName } from '../shared/api/index.js';
 import { activateBackend, releaseWebGpu, wasmThreadsReport, type Tfjs } from '../main/compute/index.js';
 import { AdamW, Params, createTransformerLM, trainStepAsync, type TransformerLMConfig } from '../main/compute/nn/index.js';
+import type { LMReplicaConfig } from '../main/compute/nn/lm-replica.js';
+import { createDataParallelTrainer, type DataParallelTrainer, type TensorBatch } from '../main/compute/parallel/index.js';
 import { seededRandom } from '../shared/random.js';
 import { median } from './timing.js';
 import type { BenchResult } from './types.js';
@@ -65,13 +70,19 @@ interface Model {
   dispose: () => void;
 }
 
+/** The batch every step trains on: seeded random tokens, [BATCH, T + 1]. */
+function batchTokens(): Int32Array {
+  const random = seededRandom(7);
+  const tokens = new Int32Array(BATCH * (MODEL.maxLength + 1));
+  for (let i = 0; i < tokens.length; i++) tokens[i] = Math.floor(random() * MODEL.vocabSize);
+  return tokens;
+}
+
 function buildModel(tf: Tfjs): Model {
   const params = new Params(tf);
   const lm = createTransformerLM(params, MODEL);
   const optimizer = new AdamW(params, { lr: 3e-4, weightDecay: 0.01 });
-  const random = seededRandom(7);
-  const tokens = new Int32Array(BATCH * (MODEL.maxLength + 1));
-  for (let i = 0; i < tokens.length; i++) tokens[i] = Math.floor(random() * MODEL.vocabSize);
+  const tokens = batchTokens();
   const all = tf.tensor2d(tokens, [BATCH, MODEL.maxLength + 1], 'int32');
   const inputs = tf.slice(all, [0, 0], [BATCH, MODEL.maxLength]) as tfTypes.Tensor2D;
   const targets = tf.slice(all, [0, 1], [BATCH, MODEL.maxLength]) as tfTypes.Tensor2D;
@@ -132,6 +143,72 @@ async function timeBackend(backend: 'cpu' | 'wasm' | 'webgpu'): Promise<BackendT
   }
 }
 
+interface DataParallelTiming {
+  workers: number;
+  stepMs: number;
+  steps: number;
+  parameters: number;
+  /** Medians: slowest shard's gradients, the update, and the rest (messages, the sum, the split). */
+  gradientsMs: number;
+  applyMs: number;
+  overheadMs: number;
+  gradientBytes: number;
+}
+
+/** The same step data-parallel over `workers` single-threaded wasm replicas (main/compute/parallel). */
+async function timeDataParallel(workers: number): Promise<DataParallelTiming | string> {
+  const config: LMReplicaConfig = { model: MODEL, optimizer: { lr: 3e-4, weightDecay: 0.01 } };
+  const replicaModule = new URL(`../main/compute/nn/lm-replica${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
+  let trainer: DataParallelTrainer;
+  try {
+    trainer = await createDataParallelTrainer({ replicaModule, config, workers, backend: 'wasm' });
+  } catch (error) {
+    return `the workers do not start: ${firstLine(error)}`;
+  }
+  try {
+    const T = MODEL.maxLength;
+    const tokens = batchTokens();
+    const inputs = new Int32Array(BATCH * T);
+    const targets = new Int32Array(BATCH * T);
+    for (let r = 0; r < BATCH; r++) {
+      inputs.set(tokens.subarray(r * (T + 1), r * (T + 1) + T), r * T);
+      targets.set(tokens.subarray(r * (T + 1) + 1, (r + 1) * (T + 1)), r * T);
+    }
+    const batch: TensorBatch = { inputs: { data: inputs, shape: [BATCH, T] }, targets: { data: targets, shape: [BATCH, T] } };
+    const plan = PLAN.wasm;
+    for (let i = 0; i < plan.warmup; i++) await trainer.step(batch, { clipNorm: CLIP });
+    const times: number[] = [];
+    const gradients: number[] = [];
+    const applies: number[] = [];
+    const overheads: number[] = [];
+    for (let i = 0; i < plan.steps; i++) {
+      const start = process.hrtime.bigint();
+      const { loss, timing } = await trainer.step(batch, { clipNorm: CLIP });
+      const ms = Number(process.hrtime.bigint() - start) / 1e6;
+      if (!Number.isFinite(loss)) return `the loss is ${loss}`;
+      times.push(ms);
+      gradients.push(timing.gradientsMs);
+      applies.push(timing.applyMs);
+      overheads.push(ms - timing.gradientsMs - timing.applyMs);
+    }
+    const total = trainer.layout.reduce((n, e) => n + e.size, 0);
+    return {
+      workers,
+      stepMs: median(times),
+      steps: plan.steps,
+      parameters: trainer.parameters,
+      gradientsMs: median(gradients),
+      applyMs: median(applies),
+      overheadMs: median(overheads),
+      gradientBytes: total * 4,
+    };
+  } catch (error) {
+    return `a training step fails: ${firstLine(error)}`;
+  } finally {
+    await trainer.dispose();
+  }
+}
+
 /** "wasm, 1 thread" (CAJAL_WASM_THREADS sets the XNNPACK threads of the first wasm activation). */
 function label(backend: string): string {
   if (backend !== 'wasm') return backend;
@@ -163,6 +240,21 @@ export async function benchTransformer(): Promise<BenchResult[]> {
     });
   }
   if (kernels !== undefined) results.push({ name: 'transformer: tfjs kernels per training step', value: kernels, unit: 'kernels' });
+  const workers = Number(process.env.CAJAL_BENCH_DP_WORKERS ?? Math.min(2, os.availableParallelism()));
+  const parallel = await timeDataParallel(workers);
+  if (typeof parallel === 'string') console.log(`transformer: wasm data-parallel: not measured: ${parallel}`);
+  else {
+    console.log(
+      `transformer: wasm data-parallel on ${parallel.workers} workers: median gradients ${parallel.gradientsMs.toFixed(0)} ms (slowest shard), ` +
+        `update ${parallel.applyMs.toFixed(0)} ms, overhead ${parallel.overheadMs.toFixed(1)} ms (split, 2 × ${(parallel.gradientBytes / 1e6).toFixed(1)} MB messages per worker, sum)`,
+    );
+    results.push({
+      name: `transformer: training step, batch ${BATCH}, ${parallel.parameters} parameters, tfjs wasm data-parallel on ${parallel.workers} workers (1 wasm thread each, median of ${parallel.steps})`,
+      value: parallel.stepMs,
+      unit: 'ms',
+      ...(reference ? { reference } : {}),
+    });
+  }
   return results;
 }
 

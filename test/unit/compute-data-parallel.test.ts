@@ -9,11 +9,14 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { activateBackend } from '../../main/compute/activate.js';
-import { decodeCheckpoint } from '../../main/compute/nn/checkpoint.js';
+import { join } from 'node:path';
+import { decodeCheckpoint, loadCheckpoint } from '../../main/compute/nn/checkpoint.js';
 import { createReplica as createLmReplica, type LMReplicaConfig } from '../../main/compute/nn/lm-replica.js';
 import { trainStep } from '../../main/compute/nn/optim.js';
 import type { ParamSnapshot } from '../../main/compute/nn/params.js';
-import { createDataParallelTrainer, shardRanges, type DataParallelTrainer, type TensorBatch } from '../../main/compute/parallel/index.js';
+import { Store } from '../../main/store/index.js';
+import { tempDir } from '../helpers/tmp.js';
+import { DataParallelWorkerError, createDataParallelTrainer, saveTrainerCheckpoint, shardRanges, type DataParallelTrainer, type TensorBatch } from '../../main/compute/parallel/index.js';
 import type { CreateReplica } from '../../main/compute/parallel/protocol.js';
 import { seededRandom } from '../../shared/random.js';
 import { POISON, createReplica as createMlpReplica, type MlpReplicaConfig } from '../fixtures/parallel/mlp-replica.js';
@@ -33,8 +36,10 @@ const WEIGHT_ATOL = 2e-5;
 const WEIGHT_RTOL = 1e-4;
 
 const open: DataParallelTrainer[] = [];
+const tmp = tempDir();
 afterAll(async () => {
   await Promise.all(open.map((t) => t.dispose()));
+  tmp.cleanup();
 });
 
 function mlpBatches(rows: number): TensorBatch[] {
@@ -138,6 +143,17 @@ describe('data-parallel training', () => {
     expect(await other.restoreCheckpoint(bytes)).toBe(STEPS);
     const restored = await other.snapshot();
     for (const [name, t] of actual.weights) expect(restored.get(name)!.values).toEqual(t.values);
+    // Stored as saveCheckpoint stores an in-process model: loadCheckpoint reads it into one.
+    const store = Store.open(join(tmp.dir, 'dp.cajal'));
+    const id = await saveTrainerCheckpoint(store, actual.trainer, { name: 'lm', pipeline: 'test', config: LM });
+    expect(store.models.get(id)!.meta).toMatchObject({ step: STEPS, parameterCount: actual.trainer.parameters, config: LM });
+    const tf = await activateBackend('wasm');
+    const local = createLmReplica(tf, LM);
+    expect(loadCheckpoint(store, id, { params: local.params, optimizer: local.optimizer }).step).toBe(STEPS);
+    for (const [name, t] of local.params.snapshot()) expect(t.values).toEqual(actual.weights.get(name)!.values);
+    local.optimizer.dispose();
+    local.params.dispose();
+    store.close();
     // restore() writes plain weights into every replica.
     await actual.trainer.restore(await other.snapshot());
     await other.dispose();
@@ -154,7 +170,10 @@ describe('data-parallel training', () => {
     open.push(trainer);
     const batch = mlpBatches(5)[0]!;
     batch.x!.data[4 * 6] = POISON; // row 4: worker 1's shard [3, 5)
-    await expect(trainer.step(batch)).rejects.toThrow(/worker 1 of 2 failed: mlp-replica: poisoned row/);
+    const failure = await trainer.step(batch).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(DataParallelWorkerError);
+    expect((failure as DataParallelWorkerError).worker).toBe(1);
+    expect((failure as Error).message).toMatch(/worker 1 of 2 failed: mlp-replica: poisoned row/);
     await expect(trainer.step(mlpBatches(5)[0]!)).rejects.toThrow(/worker 1 of 2 failed/);
     await trainer.dispose();
     await trainer.dispose();

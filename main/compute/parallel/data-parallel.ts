@@ -53,6 +53,10 @@ export interface DataParallelTrainer {
   readonly parameters: number;
   /** Trainable parameters, in the flat gradient's order. */
   readonly layout: readonly LayoutEntry[];
+  /**
+   * One training step on `batch` (its arrays are copied, not transferred: the caller keeps them).
+   * Rejects with a DataParallelWorkerError when a worker fails; the trainer is then closed.
+   */
   step(batch: TensorBatch, options?: DataParallelStepOptions): Promise<DataParallelStepResult>;
   /** The weights of worker 0 (all replicas hold the same). */
   snapshot(): Promise<ParamSnapshot>;
@@ -64,6 +68,18 @@ export interface DataParallelTrainer {
   restoreCheckpoint(bytes: Uint8Array): Promise<number>;
   /** Terminates the workers; idempotent. */
   dispose(): Promise<void>;
+}
+
+/** A replica worker failed (its createReplica, loss or update threw, or the thread died); names the worker. */
+export class DataParallelWorkerError extends Error {
+  constructor(
+    readonly worker: number,
+    readonly workers: number,
+    readonly detail: string,
+  ) {
+    super(`data-parallel worker ${worker} of ${workers} failed: ${detail}`);
+    this.name = 'DataParallelWorkerError';
+  }
 }
 
 interface Pending {
@@ -191,7 +207,7 @@ class Trainer implements DataParallelTrainer {
   /** A worker failed: every pending request rejects naming it, and the trainer is closed for good. */
   private fail(k: number, message: string): void {
     if (this.failure || this.disposed) return;
-    this.failure = new Error(`data-parallel worker ${k} of ${this.workers} failed: ${message}`);
+    this.failure = new DataParallelWorkerError(k, this.workers, message);
     for (const pending of this.pending) {
       for (const job of pending.values()) job.reject(this.failure);
       pending.clear();

@@ -1,5 +1,6 @@
 /** Training across worker threads (data parallelism over single-threaded replicas). */
 export {
+  DataParallelWorkerError,
   createDataParallelTrainer,
   saveTrainerCheckpoint,
   shardRanges,

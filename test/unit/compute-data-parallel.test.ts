@@ -165,6 +165,11 @@ describe('data-parallel training', () => {
     expectClose(await parallel('cpu', LM_MODULE, LM, batches), await reference('cpu', createLmReplica, LM, batches));
   }, 30_000);
 
+  it('a batch with fewer rows than workers leaves a worker without a shard and still equals one process', async () => {
+    const batches = mlpBatches(1);
+    expectClose(await parallel('cpu', MLP_MODULE, MLP, batches), await reference('cpu', createMlpReplica, MLP, batches));
+  }, 30_000);
+
   it('a worker that throws rejects the step with its message, and the trainer stays closed', async () => {
     const trainer = await createDataParallelTrainer({ replicaModule: MLP_MODULE, config: MLP, workers: 2, backend: 'cpu' });
     open.push(trainer);

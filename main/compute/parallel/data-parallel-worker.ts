@@ -114,6 +114,13 @@ function handle(request: WorkerRequest): void {
 
 try {
   state = await start();
+  port.on('message', (request: WorkerRequest) => {
+    try {
+      handle(request);
+    } catch (error) {
+      post({ type: 'failed', id: request.id, message: messageOf(error) });
+    }
+  });
   post({
     type: 'ready',
     layout: state.layout,
@@ -121,13 +128,6 @@ try {
     parameters: state.replica.params.count(),
     checksum: checksum(state.replica),
     step: state.replica.optimizer.step,
-  });
-  port.on('message', (request: WorkerRequest) => {
-    try {
-      handle(request);
-    } catch (error) {
-      post({ type: 'failed', id: request.id, message: messageOf(error) });
-    }
   });
 } catch (error) {
   post({ type: 'failed', message: messageOf(error) });

@@ -214,6 +214,13 @@ export async function backend(forcedArg: string | undefined, io: Output): Promis
     const search = await searchWebGpuAdapters();
     if (search.adapter) io.out(formatWebGpuLimits(search.adapter));
   }
+  if (report.chain.some((probe) => probe.name === 'wasm' && probe.available)) {
+    const threads = Number(process.env.CAJAL_WASM_THREADS ?? '1');
+    io.out(
+      `wasm: with Cajal's training kernels (embedding and convolution gradients, XNNPACK for transposed and batched matmuls); ` +
+        `${threads > 1 ? `${threads} XNNPACK threads (CAJAL_WASM_THREADS)` : '1 XNNPACK thread (CAJAL_WASM_THREADS=2 for two)'}`,
+    );
+  }
   return 0;
 }
 

@@ -11,8 +11,9 @@
  * folded into AdamW (lr 3e-4, wd 0.01 on matmul weights), one read of the loss.
  *
  * cpu gets only a couple of steps (slow); wasm and webgpu a median after warm-up. A backend that
- * cannot run prints one line saying why (webgpu without a GPU: CAJAL_WEBGPU=software allows the
- * software adapter). wasm runs with CAJAL_WASM_THREADS XNNPACK threads (default 1; PyTorch has 2).
+ * cannot run prints one line saying why. wasm is timed with 1 XNNPACK thread (CAJAL_WASM_THREADS
+ * of this process) and with 2 in a child process (PyTorch has 2). webgpu runs on a GPU when Dawn
+ * finds one; without, on the software adapter (llvmpipe), labelled so, with two steps only.
  * Also reports tfjs kernels per training step, and the same step data-parallel on N worker threads
  * (main/compute/parallel: one single-threaded wasm replica per worker, batch split 16+16, summed
  * gradients sent back; CAJAL_BENCH_DP_WORKERS, default min(2, cores)), with its per-step overhead.
@@ -23,7 +24,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type * as tfTypes from '@tensorflow/tfjs';
 import type { BackendName } from '../shared/api/index.js';
-import { activateBackend, releaseWebGpu, wasmThreadsReport, type Tfjs } from '../main/compute/index.js';
+import { activateBackend, releaseWebGpu, searchWebGpuAdapters, wasmThreadsReport, type Tfjs } from '../main/compute/index.js';
 import { AdamW, Params, createTransformerLM, trainStepAsync, type TransformerLMConfig } from '../main/compute/nn/index.js';
 import type { LMReplicaConfig } from '../main/compute/nn/lm-replica.js';
 import { createDataParallelTrainer, type DataParallelTrainer, type TensorBatch } from '../main/compute/parallel/index.js';
@@ -38,10 +39,12 @@ const PYTHON = '/usr/bin/python3';
 const TORCH_SCRIPT = join(dirname(fileURLToPath(import.meta.url)), 'reference', 'transformer_torch.py');
 
 /** Warm-up and timed steps per backend (cpu is ~100× slower than the others). */
-const PLAN: Record<'cpu' | 'wasm' | 'webgpu', { warmup: number; steps: number }> = {
+const PLAN: Record<'cpu' | 'wasm' | 'webgpu' | 'webgpuSoftware', { warmup: number; steps: number }> = {
   cpu: { warmup: 1, steps: 2 },
   wasm: { warmup: 2, steps: Number(process.env.CAJAL_BENCH_TRANSFORMER_STEPS ?? 5) },
   webgpu: { warmup: 3, steps: Number(process.env.CAJAL_BENCH_TRANSFORMER_STEPS ?? 10) },
+  // Mesa llvmpipe: ~16 s a step here; measured so the figure exists without a GPU, not for speed.
+  webgpuSoftware: { warmup: 1, steps: 2 },
 };
 
 interface TorchReference {
@@ -111,16 +114,16 @@ interface BackendTiming {
   parameters: number;
 }
 
-async function timeBackend(backend: 'cpu' | 'wasm' | 'webgpu'): Promise<BackendTiming | string> {
+async function timeBackend(backend: 'cpu' | 'wasm' | 'webgpu', software = false): Promise<BackendTiming | string> {
   let tf: Tfjs;
   try {
-    tf = await activateBackend(backend as BackendName);
+    tf = await activateBackend(backend as BackendName, { webgpu: { software } });
   } catch (error) {
     return `activateBackend('${backend}') failed: ${firstLine(error)}`;
   }
   const model = buildModel(tf);
   try {
-    const plan = PLAN[backend];
+    const plan = PLAN[software ? 'webgpuSoftware' : backend];
     try {
       for (let i = 0; i < plan.warmup; i++) await model.step();
     } catch (error) {
@@ -216,14 +219,46 @@ function label(backend: string): string {
   return `wasm, ${threads} thread${threads === 1 ? '' : 's'}`;
 }
 
+/** The wasm step with 2 XNNPACK threads, in a child process (threads are fixed when wasm starts). */
+function timeWasmThreadsChild(threads: number): BackendTiming | string {
+  const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+  const run = spawnSync(join(root, 'node_modules/.bin/tsx'), [fileURLToPath(import.meta.url)], {
+    cwd: root,
+    encoding: 'utf8',
+    timeout: 300_000,
+    env: { ...process.env, CAJAL_WASM_THREADS: String(threads), CAJAL_BENCH_TRANSFORMER_CHILD: 'wasm' },
+  });
+  const line = run.stdout?.split('\n').find((l) => l.startsWith('{'));
+  if (!line) return `the child process failed (status ${run.status}): ${(run.stderr ?? '').trim().split('\n').pop()}`;
+  return JSON.parse(line) as BackendTiming | string;
+}
+
 export async function benchTransformer(): Promise<BenchResult[]> {
   const torch = torchReference();
   const reference = typeof torch === 'string' ? undefined : { name: `PyTorch ${torch.torch} CPU (${torch.threads} threads)`, value: torch.stepMs };
   if (typeof torch === 'string') console.log(`transformer: no PyTorch reference: ${torch}`);
   const results: BenchResult[] = [];
   let kernels: number | undefined;
-  for (const backend of ['cpu', 'wasm', 'webgpu'] as const) {
-    const timing = await timeBackend(backend);
+  const threads = Math.min(2, os.availableParallelism());
+  for (const backend of ['cpu', 'wasm', 'wasm-threads', 'webgpu'] as const) {
+    let name: string = backend;
+    let timing: BackendTiming | string;
+    if (backend === 'wasm-threads') {
+      if (threads < 2) continue;
+      timing = timeWasmThreadsChild(threads);
+      name = `wasm, ${threads} XNNPACK threads`;
+    } else {
+      timing = await timeBackend(backend);
+      name = label(backend);
+    }
+    if (backend === 'webgpu' && typeof timing === 'string') {
+      // No GPU: time the software adapter when there is one, so WebGPU still has a figure.
+      console.log(`transformer: webgpu on a GPU: not measured: ${timing}`);
+      const search = await searchWebGpuAdapters({ software: true });
+      if (!search.adapter?.software) continue;
+      timing = await timeBackend('webgpu', true);
+      name = `webgpu on the software adapter ${search.adapter.name} (no GPU)`;
+    }
     if (typeof timing === 'string') {
       console.log(`transformer: ${backend}: not measured: ${timing}`);
       continue;
@@ -233,7 +268,7 @@ export async function benchTransformer(): Promise<BenchResult[]> {
     }
     kernels ??= timing.kernels;
     results.push({
-      name: `transformer: training step, 4 layers × d128 × 4 heads, T 64, batch 32, ${timing.parameters} parameters, tfjs ${label(backend)} (median of ${timing.steps})`,
+      name: `transformer: training step, 4 layers × d128 × 4 heads, T 64, batch 32, ${timing.parameters} parameters, tfjs ${name} (median of ${timing.steps})`,
       value: timing.stepMs,
       unit: 'ms',
       ...(reference ? { reference } : {}),
@@ -258,7 +293,10 @@ export async function benchTransformer(): Promise<BenchResult[]> {
   return results;
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href && process.env.CAJAL_BENCH_TRANSFORMER_CHILD === 'wasm') {
+  console.log(JSON.stringify(await timeBackend('wasm')));
+  process.exit(0);
+} else if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   for (const r of await benchTransformer()) {
     const ratio = r.reference ? ` = ${(r.value / r.reference.value).toFixed(2)}× ${r.reference.name} (${r.reference.value.toFixed(0)} ${r.unit})` : '';
     console.log(`${r.name}: ${r.value.toFixed(r.value < 10 ? 2 : 0)} ${r.unit}${ratio}`);

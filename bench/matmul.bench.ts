@@ -12,6 +12,7 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { activateBackend, type Tfjs } from '../main/compute/activate.js';
+import { releaseWebGpu, searchWebGpuAdapters } from '../main/compute/webgpu.js';
 import { registerFastWasmMatMul, unregisterFastWasmMatMul } from '../main/compute/wasm/matmul.js';
 import { median } from './timing.js';
 import type { BenchResult } from './types.js';
@@ -50,13 +51,16 @@ const CASES: Case[] = [
   },
 ];
 
-function gflops(tf: Tfjs, flops: number, run: () => Tensor, repeats: number): number {
-  run().dispose(); // warm-up (and XNNPACK weight packing for cached operators)
+/** Asynchronous reads: WebGPU under Node has no synchronous read-back. */
+async function gflops(tf: Tfjs, flops: number, run: () => Tensor, repeats: number): Promise<number> {
+  const warm = run(); // warm-up (and XNNPACK weight packing for cached operators, shader compilation)
+  await warm.data();
+  warm.dispose();
   const times: number[] = [];
   for (let r = 0; r < repeats; r++) {
     const start = performance.now();
     const out = run();
-    out.dataSync();
+    await out.data();
     times.push(performance.now() - start);
     out.dispose();
   }
@@ -64,25 +68,25 @@ function gflops(tf: Tfjs, flops: number, run: () => Tensor, repeats: number): nu
   return flops / (median(times) * 1e6);
 }
 
-function measureAll(tf: Tfjs, repeats: number): Map<string, number> {
+async function measureAll(tf: Tfjs, repeats: number): Promise<Map<string, number>> {
   const results = new Map<string, number>();
   for (const c of CASES) {
     const a = tf.randomNormal(c.a);
     const b = tf.randomNormal(c.b);
-    results.set(c.name, gflops(tf, c.flops, () => tf.matMul(a, b, c.transposeA, c.transposeB), repeats));
+    results.set(c.name, await gflops(tf, c.flops, () => tf.matMul(a, b, c.transposeA, c.transposeB), repeats));
     a.dispose();
     b.dispose();
   }
   return results;
 }
 
-function stockPlain(tf: Tfjs, repeats: number): Map<string, number> {
+async function stockPlain(tf: Tfjs, repeats: number): Promise<Map<string, number>> {
   const results = new Map<string, number>();
   for (const c of CASES) {
     const [m, k, n] = c.plain;
     const a = tf.randomNormal([m, k]);
     const b = tf.randomNormal([k, n]);
-    results.set(c.name, gflops(tf, c.flops, () => tf.matMul(a, b), repeats));
+    results.set(c.name, await gflops(tf, c.flops, () => tf.matMul(a, b), repeats));
     a.dispose();
     b.dispose();
   }
@@ -111,10 +115,10 @@ export async function benchMatmul(): Promise<BenchResult[]> {
   const results: BenchResult[] = [];
   const tf = await activateBackend('wasm');
   unregisterFastWasmMatMul(tf);
-  const reference = stockPlain(tf, 5);
-  const stock = measureAll(tf, 3);
+  const reference = await stockPlain(tf, 5);
+  const stock = await measureAll(tf, 3);
   registerFastWasmMatMul(tf);
-  const cajal = measureAll(tf, 5);
+  const cajal = await measureAll(tf, 5);
   const push = (backend: string, values: Map<string, number>): void => {
     for (const c of CASES) {
       results.push({
@@ -129,13 +133,22 @@ export async function benchMatmul(): Promise<BenchResult[]> {
   push('wasm (Cajal kernels)', cajal);
 
   await tf.setBackend('cpu');
-  push('cpu', measureAll(tf, 1));
+  push('cpu', await measureAll(tf, 1));
 
   try {
-    const gpu = await activateBackend('webgpu');
-    push('webgpu', measureAll(gpu, 3));
+    const gpu = await activateBackend('webgpu', { webgpu: { software: false } });
+    push('webgpu', await measureAll(gpu, 3));
+    releaseWebGpu();
   } catch (error) {
-    console.log(`matmul on webgpu: skipped (${(error as Error).message.split('\n')[0]})`);
+    console.log(`matmul on webgpu (GPU): skipped (${(error as Error).message.split('\n')[0]})`);
+    // No GPU: the software adapter, labelled so, for a figure on every backend.
+    const search = await searchWebGpuAdapters({ software: true });
+    if (search.adapter?.software) {
+      const gpu = await activateBackend('webgpu', { webgpu: { software: true } });
+      gpu.env().set('WEBGPU_CPU_FORWARD', false);
+      push(`webgpu (software adapter ${search.adapter.name}, no GPU)`, await measureAll(gpu, 2));
+      releaseWebGpu();
+    }
   }
   await tf.setBackend('wasm');
 

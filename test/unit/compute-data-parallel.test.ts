@@ -5,7 +5,6 @@
  * relative); AdamW divides by √v, which amplifies that slightly over a few steps. Losses must agree
  * to 1e-5 relative, weights to 2e-5 absolute + 1e-4 relative (the weights are O(0.1–1)).
  */
-import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { activateBackend } from '../../main/compute/activate.js';
@@ -15,6 +14,7 @@ import { createReplica as createLmReplica, type LMReplicaConfig } from '../../ma
 import { trainStep } from '../../main/compute/nn/optim.js';
 import type { ParamSnapshot } from '../../main/compute/nn/params.js';
 import { Store } from '../../main/store/index.js';
+import { runTsxChild } from '../helpers/child.js';
 import { tempDir } from '../helpers/tmp.js';
 import { DataParallelWorkerError, createDataParallelTrainer, saveTrainerCheckpoint, shardRanges, type DataParallelTrainer, type TensorBatch } from '../../main/compute/parallel/index.js';
 import type { CreateReplica } from '../../main/compute/parallel/protocol.js';
@@ -191,22 +191,7 @@ describe('data-parallel training', () => {
   }, 30_000);
 
   it('lets the process exit by itself after dispose()', async () => {
-    const result = await new Promise<{ code: number | null; exitedAlone: boolean; stdout: string; stderr: string }>((resolve) => {
-      const child = spawn(path.join(root, 'node_modules/.bin/tsx'), [path.join(root, 'test/fixtures/parallel/dispose-child.ts')], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-      let exitedAlone = true;
-      const timer = setTimeout(() => {
-        exitedAlone = false;
-        child.kill('SIGKILL');
-      }, 30_000);
-      child.on('close', (code) => {
-        clearTimeout(timer);
-        resolve({ code, exitedAlone, stdout, stderr });
-      });
-    });
+    const result = await runTsxChild('test/fixtures/parallel/dispose-child.ts', [], 30_000);
     expect(result.exitedAlone, `the child did not exit within 30 s\n${result.stderr}`).toBe(true);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/loss \d/);

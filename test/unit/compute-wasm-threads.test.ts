@@ -2,11 +2,8 @@
  * wasm threads (main/compute/wasm/threads.ts) in child processes: the process exits by itself,
  * two threads are really in use, and the results equal the single-thread ones.
  */
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-
-const root = path.resolve(import.meta.dirname, '../..');
+import { runTsxChild } from '../helpers/child.js';
 
 interface ChildReport {
   threads: { threads: number; detail: string };
@@ -14,27 +11,10 @@ interface ChildReport {
   attention: { checksum: number[]; ms: number };
 }
 
-function runChild(threads: number, timeoutMs: number): Promise<{ code: number | null; exitedAlone: boolean; report: ChildReport | null; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(path.join(root, 'node_modules/.bin/tsx'), [path.join(root, 'test/unit/wasm-threads-child.ts'), String(threads), '1'], {
-      cwd: root,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    let exitedAlone = true;
-    const timer = setTimeout(() => {
-      exitedAlone = false;
-      child.kill('SIGKILL');
-    }, timeoutMs);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      const line = stdout.split('\n').find((l) => l.startsWith('{'));
-      resolve({ code, exitedAlone, report: line ? (JSON.parse(line) as ChildReport) : null, stderr });
-    });
-  });
+async function runChild(threads: number, timeoutMs: number): Promise<{ code: number | null; exitedAlone: boolean; report: ChildReport | null; stderr: string }> {
+  const { code, exitedAlone, stdout, stderr } = await runTsxChild('test/unit/wasm-threads-child.ts', [String(threads), '1'], timeoutMs);
+  const line = stdout.split('\n').find((l) => l.startsWith('{'));
+  return { code, exitedAlone, report: line ? (JSON.parse(line) as ChildReport) : null, stderr };
 }
 
 describe('wasm threads', () => {

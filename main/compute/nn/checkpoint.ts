@@ -232,22 +232,38 @@ export async function saveCheckpointAsync(store: Store, options: SaveCheckpointO
   return addModelRow(store, options, await encodeCheckpointAsync(options));
 }
 
-function addModelRow(store: Store, options: SaveCheckpointOptions, weights: Uint8Array): number {
+/** Where a checkpoint's `models` row comes from and what it says about it. */
+export interface CheckpointRow {
+  name: string;
+  pipeline: string;
+  runId?: number | null;
+  config?: unknown;
+  meta?: Record<string, unknown>;
+  /** Optimiser steps taken. */
+  step: number;
+  parameterCount: number;
+}
+
+/**
+ * Writes an encoded checkpoint as one `models` row in one transaction: format, meta.config,
+ * meta.step and meta.parameterCount, so loadCheckpoint reads it whoever encoded it (this process
+ * or a data-parallel worker).
+ */
+export function addCheckpointRow(store: Store, row: CheckpointRow, weights: Uint8Array): number {
   return store.transaction(() =>
     store.models.add({
-      name: options.name,
-      pipeline: options.pipeline,
-      runId: options.runId ?? null,
+      name: row.name,
+      pipeline: row.pipeline,
+      runId: row.runId ?? null,
       format: CHECKPOINT_FORMAT,
-      meta: {
-        ...options.meta,
-        config: options.config ?? null,
-        step: options.optimizer?.step ?? 0,
-        parameterCount: options.params.count(),
-      },
+      meta: { ...row.meta, config: row.config ?? null, step: row.step, parameterCount: row.parameterCount },
       weights,
     }),
   );
+}
+
+function addModelRow(store: Store, options: SaveCheckpointOptions, weights: Uint8Array): number {
+  return addCheckpointRow(store, { ...options, step: options.optimizer?.step ?? 0, parameterCount: options.params.count() }, weights);
 }
 
 /** Loads model `id` into the targets (checked first, so a bad bundle changes nothing). */

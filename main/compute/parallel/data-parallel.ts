@@ -15,7 +15,7 @@ import { Worker } from 'node:worker_threads';
 import { siblingModuleUrl } from '../../jobs/registry.js';
 import { ValidationError } from '../../errors.js';
 import type { Store } from '../../store/index.js';
-import { CHECKPOINT_FORMAT } from '../nn/checkpoint.js';
+import { addCheckpointRow, decodeCheckpoint } from '../nn/checkpoint.js';
 import { sizeOf, type ParamSnapshot } from '../nn/params.js';
 import type { LayoutEntry, TensorBatch, WorkerInit, WorkerReply, WorkerRequest } from './protocol.js';
 
@@ -362,16 +362,6 @@ export interface SaveTrainerCheckpointOptions {
  */
 export async function saveTrainerCheckpoint(store: Store, trainer: DataParallelTrainer, options: SaveTrainerCheckpointOptions): Promise<number> {
   const weights = await trainer.checkpoint(options.config);
-  const view = new DataView(weights.buffer, weights.byteOffset, weights.byteLength);
-  const header = JSON.parse(new TextDecoder().decode(weights.subarray(8, 8 + view.getUint32(4, true)))) as { step: number };
-  return store.transaction(() =>
-    store.models.add({
-      name: options.name,
-      pipeline: options.pipeline,
-      runId: options.runId ?? null,
-      format: CHECKPOINT_FORMAT,
-      meta: { ...options.meta, config: options.config ?? null, step: header.step, parameterCount: trainer.parameters },
-      weights,
-    }),
-  );
+  const { header } = decodeCheckpoint(weights, 'the trainer checkpoint');
+  return addCheckpointRow(store, { ...options, step: header.step, parameterCount: trainer.parameters }, weights);
 }

@@ -18,14 +18,13 @@
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 import type { Tfjs } from '../../activate.js';
 import {
-  convPad,
+  convInfoFromAttrs,
   f32,
   input,
   kernelFunc,
   pair,
   release,
   requireNhwc,
-  roundingMode,
   shape4,
   type KernelArgs,
 } from './wasm-heap.js';
@@ -124,16 +123,7 @@ export function conv2dBackpropFilterConfig(tf: Tfjs, options: Conv2dBackpropFilt
     const dy = input(inputs, 'dy', NAME);
     requireNhwc(attrs['dataFormat'], NAME);
     const filterShape = filterShapeAttr(attrs['filterShape']);
-    const info = tf.backend_util.computeConv2DInfo(
-      shape4(x.shape, 'x', NAME),
-      filterShape,
-      pair(attrs['strides'], 1, 'strides', NAME),
-      pair(attrs['dilations'], 1, 'dilations', NAME),
-      convPad(attrs['pad'], NAME),
-      roundingMode(attrs['dimRoundingMode'], NAME),
-      false,
-      'channelsLast',
-    );
+    const info = convInfoFromAttrs(tf, shape4(x.shape, 'x', NAME), filterShape, attrs, false, NAME);
     if (x.dtype !== 'float32' || dy.dtype !== 'float32') throw new Error(`${NAME}: float32 tensors only`);
     if (dy.shape.join(',') !== info.outShape.join(',')) {
       throw new Error(`${NAME}: dy shape [${dy.shape.join(', ')}] is not the conv output [${info.outShape.join(', ')}]`);

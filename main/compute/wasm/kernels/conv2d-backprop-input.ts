@@ -17,13 +17,11 @@
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 import type { Tfjs } from '../../activate.js';
 import {
-  convPad,
+  convInfoFromAttrs,
   f32,
   input,
   kernelFunc,
-  pair,
   release,
-  roundingMode,
   shape4,
   type ConvInfo,
   type KernelArgs,
@@ -103,16 +101,7 @@ export function conv2dBackpropInputConfig(
     }
     const inputShape = shapeAttr(attrs['inputShape']);
     const filterShape = shape4(filter.shape, 'filter', NAME);
-    const info = tf.backend_util.computeConv2DInfo(
-      inputShape,
-      filterShape,
-      pair(attrs['strides'], 1, 'strides', NAME),
-      pair(attrs['dilations'], 1, 'dilations', NAME),
-      convPad(attrs['pad'], NAME),
-      roundingMode(attrs['dimRoundingMode'], NAME),
-      false,
-      'channelsLast',
-    );
+    const info = convInfoFromAttrs(tf, inputShape, filterShape, attrs, false, NAME);
     if (info.inChannels !== filterShape[2]) {
       throw new Error(`${NAME}: input has ${info.inChannels} channels but the filter expects ${filterShape[2]}`);
     }

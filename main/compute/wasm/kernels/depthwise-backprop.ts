@@ -15,12 +15,10 @@
 import type { KernelConfig, TensorInfo } from '@tensorflow/tfjs';
 import type { Tfjs } from '../../activate.js';
 import {
-  convPad,
+  convInfoFromAttrs,
   f32,
   input,
   kernelFunc,
-  pair,
-  roundingMode,
   shape4,
   type ConvInfo,
   type KernelArgs,
@@ -49,16 +47,7 @@ function depthwiseInfo(
   if (xShape[3] !== filterShape[2]) {
     throw new Error(`${kernel}: input has ${xShape[3]} channels but the filter expects ${filterShape[2]}`);
   }
-  return tf.backend_util.computeConv2DInfo(
-    xShape,
-    filterShape,
-    pair(attrs['strides'], 1, 'strides', kernel),
-    pair(attrs['dilations'], 1, 'dilations', kernel),
-    convPad(attrs['pad'], kernel),
-    roundingMode(attrs['dimRoundingMode'], kernel),
-    true,
-    'channelsLast',
-  );
+  return convInfoFromAttrs(tf, xShape, filterShape, attrs, true, kernel);
 }
 
 function checkDy(dy: TensorInfo, info: ConvInfo, kernel: string): void {

@@ -83,6 +83,30 @@ export function roundingMode(value: unknown, kernel: string): 'floor' | 'round' 
   throw new Error(`${kernel}: unsupported dimRoundingMode ${JSON.stringify(value)}`);
 }
 
+/**
+ * tfjs' own conv geometry for a kernel's attributes (strides, dilations, pad, dimRoundingMode),
+ * NHWC, so our kernels pad and stride exactly as tfjs' forward ops do.
+ */
+export function convInfoFromAttrs(
+  tf: Tfjs,
+  inputShape: [number, number, number, number],
+  filterShape: [number, number, number, number],
+  attrs: NamedAttrMap,
+  depthwise: boolean,
+  kernel: string,
+): ConvInfo {
+  return tf.backend_util.computeConv2DInfo(
+    inputShape,
+    filterShape,
+    pair(attrs['strides'], 1, 'strides', kernel),
+    pair(attrs['dilations'], 1, 'dilations', kernel),
+    convPad(attrs['pad'], kernel),
+    roundingMode(attrs['dimRoundingMode'], kernel),
+    depthwise,
+    'channelsLast',
+  );
+}
+
 /** Only NHWC is implemented; NCHW would silently mean different strides, so it is refused. */
 export function requireNhwc(dataFormat: unknown, kernel: string): void {
   if (dataFormat != null && dataFormat !== 'NHWC' && dataFormat !== 'channelsLast') {

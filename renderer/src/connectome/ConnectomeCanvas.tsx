@@ -5,8 +5,8 @@
  * asked for. From the keyboard, [ and ] step through the nodes as hovering does, R resets the view.
  */
 import { useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
-import { errorMessage } from '../api/context.js';
 import { ConnectomeScene, type ConnectomeNodes } from '../three/connectomeScene.js';
+import { useThreeScene } from '../three/useThreeScene.js';
 import type { EdgeBatch } from './edgeStyle.js';
 
 export interface NodeInfo {
@@ -33,34 +33,19 @@ export function ConnectomeCanvas(props: {
   keyHelpId: string;
   nodeInfo(index: number): NodeInfo;
 }) {
-  const box = useRef<HTMLDivElement>(null);
   const tip = useRef<HTMLDivElement>(null);
-  const sceneRef = useRef<ConnectomeScene | null>(null);
-  const [failure, setFailure] = useState<string | null>(null);
   const [drawn, setDrawn] = useState({ nodes: 0, edges: 0 });
   const [hover, setHover] = useState<Hover | null>(null);
-
-  useEffect(() => {
-    const container = box.current;
-    if (!container) return;
-    let scene: ConnectomeScene;
-    try {
-      scene = new ConnectomeScene(container);
-    } catch (error) {
-      setFailure(`3D view unavailable (WebGL): ${errorMessage(error)}`);
-      return;
-    }
-    sceneRef.current = scene;
-    scene.onRender = (stats) => setDrawn((current) => (current.nodes === stats.nodes && current.edges === stats.edges ? current : stats));
-    scene.onHover = (index, clientX, clientY) => {
-      const rect = container.getBoundingClientRect();
-      setHover(index === null ? null : { index, x: clientX - rect.left, y: clientY - rect.top });
-    };
-    return () => {
-      sceneRef.current = null;
-      scene.dispose();
-    };
-  }, []);
+  const { box, sceneRef, failure } = useThreeScene(
+    (container) => new ConnectomeScene(container),
+    (scene, container) => {
+      scene.onRender = (stats) => setDrawn((current) => (current.nodes === stats.nodes && current.edges === stats.edges ? current : stats));
+      scene.onHover = (index, clientX, clientY) => {
+        const rect = container.getBoundingClientRect();
+        setHover(index === null ? null : { index, x: clientX - rect.left, y: clientY - rect.top });
+      };
+    },
+  );
 
   useEffect(() => {
     sceneRef.current?.setNodes(props.nodes);

@@ -4,8 +4,8 @@
  * turns "true" once every expected instance is in the scene and a frame with them has been drawn.
  */
 import { useEffect, useRef, useState, type KeyboardEvent, type RefObject } from 'react';
-import { errorMessage } from '../api/context.js';
 import { SegmentationScene, type SceneInstance, type SceneLayers } from '../three/segmentationScene.js';
+import { useThreeScene } from '../three/useThreeScene.js';
 
 export interface SceneHandle {
   /** Frames a [z, y, x] box of one side, or the whole volume without one. */
@@ -25,37 +25,25 @@ export function SceneView(props: {
   handle: RefObject<SceneHandle | null>;
   onPick(key: string | null): void;
 }) {
-  const box = useRef<HTMLDivElement>(null);
-  const sceneRef = useRef<SegmentationScene | null>(null);
-  const [failure, setFailure] = useState<string | null>(null);
   const [drawn, setDrawn] = useState(0);
   const onPick = useRef(props.onPick);
   onPick.current = props.onPick;
 
-  useEffect(() => {
-    const container = box.current;
-    if (!container) return;
-    let scene: SegmentationScene;
-    try {
-      scene = new SegmentationScene(container);
-    } catch (error) {
-      setFailure(`3D view unavailable (WebGL): ${errorMessage(error)}`);
-      return;
-    }
-    sceneRef.current = scene;
-    scene.onRender = (stats) => setDrawn(stats.instances);
-    scene.onPick = (key) => onPick.current(key);
-    props.handle.current = {
-      frame: (target) => (target ? scene.frameBox(target.side, target.bboxMin, target.bboxMax) : scene.resetView()),
-      reset: () => scene.resetView(),
-    };
-    return () => {
-      props.handle.current = null;
-      sceneRef.current = null;
-      scene.dispose();
-    };
-    // The handle ref is stable for the view's life.
-  }, []);
+  const { box, sceneRef, failure } = useThreeScene(
+    (container) => new SegmentationScene(container),
+    (scene) => {
+      scene.onRender = (stats) => setDrawn(stats.instances);
+      scene.onPick = (key) => onPick.current(key);
+      // The handle ref is stable for the view's life.
+      props.handle.current = {
+        frame: (target) => (target ? scene.frameBox(target.side, target.bboxMin, target.bboxMax) : scene.resetView()),
+        reset: () => scene.resetView(),
+      };
+      return () => {
+        props.handle.current = null;
+      };
+    },
+  );
 
   const [nz, ny, nx] = props.shape;
   useEffect(() => {

@@ -6,9 +6,9 @@
  * turns "true" once that is what was asked for. F fits the view, arrows orbit, + / − zoom.
  */
 import { forwardRef, useEffect, useImperativeHandle, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
-import { errorMessage } from '../api/context.js';
 import type { DrawStyle } from '../three/morphologySegments.js';
 import { MorphologyScene, type MorphologySceneStats, type PickedSegment, type Projection } from '../three/morphologyScene.js';
+import { useThreeScene } from '../three/useThreeScene.js';
 import type { DecodedNeuron } from './decode.js';
 import { scaleBar } from './layout.js';
 
@@ -30,44 +30,29 @@ export interface MorphologyCanvasProps {
 }
 
 export const MorphologyCanvas = forwardRef<MorphologyCanvasHandle, MorphologyCanvasProps>(function MorphologyCanvas(props, ref) {
-  const box = useRef<HTMLDivElement>(null);
   const bar = useRef<HTMLDivElement>(null);
-  const sceneRef = useRef<MorphologyScene | null>(null);
   const onPick = useRef(props.onPick);
   onPick.current = props.onPick;
-  const [failure, setFailure] = useState<string | null>(null);
   const [drawn, setDrawn] = useState<MorphologySceneStats | null>(null);
   const [drawnColors, setDrawnColors] = useState('');
   const [built, setBuilt] = useState<readonly DecodedNeuron[] | null>(null);
   const renderTimes = useRef<number[]>([]);
 
+  const { box, sceneRef, failure } = useThreeScene(
+    (container) => new MorphologyScene(container),
+    (scene) => {
+      // Test-only: `?morphology-lod=off` keeps tubes while moving, to measure what the automatic level of detail saves.
+      scene.autoLod = new URLSearchParams(window.location.search).get('morphology-lod') !== 'off';
+      scene.onRender = (stats) => {
+        const times = renderTimes.current;
+        times.push(stats.renderMs);
+        if (times.length > 30) times.shift();
+        setDrawn(stats);
+      };
+      scene.onPick = (picked) => onPick.current(picked);
+    },
+  );
   useImperativeHandle(ref, () => ({ fit: () => sceneRef.current?.fit() }), []);
-
-  useEffect(() => {
-    const container = box.current;
-    if (!container) return;
-    let scene: MorphologyScene;
-    try {
-      scene = new MorphologyScene(container);
-    } catch (error) {
-      setFailure(`3D view unavailable (WebGL): ${errorMessage(error)}`);
-      return;
-    }
-    sceneRef.current = scene;
-    // Test-only: `?morphology-lod=off` keeps tubes while moving, to measure what the automatic level of detail saves.
-    scene.autoLod = new URLSearchParams(window.location.search).get('morphology-lod') !== 'off';
-    scene.onRender = (stats) => {
-      const times = renderTimes.current;
-      times.push(stats.renderMs);
-      if (times.length > 30) times.shift();
-      setDrawn(stats);
-    };
-    scene.onPick = (picked) => onPick.current(picked);
-    return () => {
-      sceneRef.current = null;
-      scene.dispose();
-    };
-  }, []);
 
   // Geometry: rebuilt when the neurons (or their placement) change; the view is fitted to them.
   useEffect(() => {

@@ -99,7 +99,7 @@ export class MorphologyView {
     const scale = this.scale(recordingId);
     const m = await readSwc(recording.sourcePath, scale === 1 ? {} : { scaleUmPerUnit: scale });
     const topology = buildSections(m);
-    const metrics = computeMorphometrics(m);
+    const metrics = computeMorphometrics(m, {}, topology);
     const { sections, sectionNodes } = sectionRecords(m, topology.neurites);
     return {
       ...this.summary(recording),

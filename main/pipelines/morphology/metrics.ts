@@ -10,7 +10,7 @@
  */
 import { ValidationError } from '../../errors.js';
 import type { SwcMorphology } from '../../io/swc/index.js';
-import { buildSections, preorder, type Section, type SomaKind } from './sections.js';
+import { buildSections, preorder, type NeuronTopology, type Section, type SomaKind } from './sections.js';
 
 export const NEURITE_TYPES = { all: null, axon: 2, basal_dendrite: 3, apical_dendrite: 4 } as const;
 export type NeuriteTypeName = keyof typeof NEURITE_TYPES;
@@ -86,8 +86,8 @@ function summary(values: number[]): Summary {
   return { count: values.length, sum, mean: sum / values.length, min, max };
 }
 
-export function computeMorphometrics(m: SwcMorphology, options: MorphometricsOptions = {}): MorphologyMetrics {
-  const topology = buildSections(m);
+/** `topology` is `buildSections(m)`, passed by callers that already built it (it is not cheap). */
+export function computeMorphometrics(m: SwcMorphology, options: MorphometricsOptions = {}, topology: NeuronTopology = buildSections(m)): MorphologyMetrics {
   const { xyz, radii } = m;
   const dist = (a: number, b: number): number => {
     const dx = xyz[3 * b]! - xyz[3 * a]!;

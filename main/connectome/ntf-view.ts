@@ -20,34 +20,27 @@ export class NtfView {
       .list()
       .filter((run) => run.pipeline === NTF_PIPELINE && run.status === 'succeeded')
       .map((run) => {
-        const summary = this.value<NtfSummary>(run.id, NTF_RESULT.summary);
+        const { summary, components } = this.values(run.id);
         return {
           runId: run.id,
           createdAt: run.createdAt,
           animals: summary.animals.map((animal) => animal.name),
           neuronCount: summary.neurons.length,
           rank: summary.rank,
-          componentCount: this.value<StoredComponents>(run.id, NTF_RESULT.components).length,
+          componentCount: components.length,
         };
       });
   }
 
   result(runId: number): NtfResult {
     const run = this.ntfRun(runId);
-    const summary = this.value<NtfSummary>(runId, NTF_RESULT.summary);
-    return {
-      runId,
-      createdAt: run.createdAt,
-      ...summary,
-      components: this.value<StoredComponents>(runId, NTF_RESULT.components),
-      params: run.params,
-    };
+    const { summary, components } = this.values(runId);
+    return { runId, createdAt: run.createdAt, ...summary, components, params: run.params };
   }
 
   affinity(runId: number, component: number): NtfAffinity {
     this.ntfRun(runId);
-    const summary = this.value<NtfSummary>(runId, NTF_RESULT.summary);
-    const components = this.value<StoredComponents>(runId, NTF_RESULT.components);
+    const { summary, components } = this.values(runId);
     const stored = this.store.results.array(runId, NTF_RESULT.pairFactors);
     const info = components[component];
     if (!info || !stored) throw new NotFoundError(`component ${component} of NTF run ${runId}`, `it has ${components.length}`);
@@ -71,10 +64,15 @@ export class NtfView {
     return run;
   }
 
-  private value<T>(runId: number, key: string): T {
-    const result = this.store.results.list(runId).find((item) => item.key === key);
-    if (!result) throw new NotFoundError(`NTF result "${key}" of run ${runId}`, 'is it a finished ntf run?');
-    return result.value as T;
+  /** The run's summary and components, from one read of its results. */
+  private values(runId: number): { summary: NtfSummary; components: StoredComponents } {
+    const results = this.store.results.list(runId);
+    const value = <T>(key: string): T => {
+      const result = results.find((item) => item.key === key);
+      if (!result) throw new NotFoundError(`NTF result "${key}" of run ${runId}`, 'is it a finished ntf run?');
+      return result.value as T;
+    };
+    return { summary: value<NtfSummary>(NTF_RESULT.summary), components: value<StoredComponents>(NTF_RESULT.components) };
   }
 }
 

@@ -144,8 +144,7 @@ export async function benchMatmul(): Promise<BenchResult[]> {
     // No GPU: the software adapter, labelled so, for a figure on every backend.
     const search = await searchWebGpuAdapters({ software: true });
     if (search.adapter?.software) {
-      const gpu = await activateBackend('webgpu', { webgpu: { software: true } });
-      gpu.env().set('WEBGPU_CPU_FORWARD', false);
+      const gpu = await activateBackend('webgpu', { webgpu: { software: true, cpuForward: false } });
       push(`webgpu (software adapter ${search.adapter.name}, no GPU)`, await measureAll(gpu, 2));
       releaseWebGpu();
     }

@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { BackendName, type Run } from '../../shared/api/index.js';
-import { formatBackendReport, formatWebGpuLimits, searchWebGpuAdapters, selectBackend } from '../compute/index.js';
+import { formatBackendReport, formatWebGpuLimits, searchWebGpuAdapters, selectBackend, wasmThreadsFromEnv } from '../compute/index.js';
 import { Engine } from '../engine/index.js';
 import { FileAccessError, ValidationError } from '../errors.js';
 import { startBridge } from '../server/index.js';
@@ -215,7 +215,7 @@ export async function backend(forcedArg: string | undefined, io: Output): Promis
     if (search.adapter) io.out(formatWebGpuLimits(search.adapter));
   }
   if (report.chain.some((probe) => probe.name === 'wasm' && probe.available)) {
-    const threads = Number(process.env.CAJAL_WASM_THREADS ?? '1');
+    const threads = wasmThreadsFromEnv();
     io.out(
       `wasm: with Cajal's training kernels (embedding and convolution gradients, XNNPACK for transposed and batched matmuls); ` +
         `${threads > 1 ? `${threads} XNNPACK threads (CAJAL_WASM_THREADS)` : '1 XNNPACK thread (CAJAL_WASM_THREADS=2 for two)'}`,

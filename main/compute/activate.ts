@@ -53,8 +53,12 @@ async function registerProvider(backend: BackendName, options: ActivateOptions):
 }
 
 export interface ActivateOptions {
-  /** WebGPU adapter policy; `software` defaults to `CAJAL_WEBGPU=software`. */
-  webgpu?: Pick<WebGpuOptions, 'software'>;
+  /**
+   * WebGPU adapter policy; `software` defaults to `CAJAL_WEBGPU=software`. `cpuForward: false`
+   * turns off tfjs's WEBGPU_CPU_FORWARD, which runs small ops whose inputs are still on the CPU
+   * with the CPU kernels: off, every op runs on the GPU (what a comparison with `cpu` needs).
+   */
+  webgpu?: Pick<WebGpuOptions, 'software'> & { cpuForward?: boolean };
   /**
    * XNNPACK threads for `wasm` (tfjs's threaded SIMD build); defaults to `CAJAL_WASM_THREADS`,
    * else 1. Fixed by the first activation of wasm in a thread; later values are ignored.
@@ -69,7 +73,8 @@ export function wasmThreadsReport(): WasmThreadsResult | null {
   return wasmThreads;
 }
 
-function wasmThreadsFromEnv(): number {
+/** The XNNPACK threads `CAJAL_WASM_THREADS` asks for (1 when unset or not a positive integer). */
+export function wasmThreadsFromEnv(): number {
   const value = Number(process.env.CAJAL_WASM_THREADS ?? '1');
   return Number.isInteger(value) && value >= 1 ? value : 1;
 }
@@ -89,5 +94,7 @@ export async function activateBackend(backend: BackendName, options: ActivateOpt
     // transposed and batched products of every backward pass); idempotent.
     installWasmKernels(tf);
   }
+  // The flag exists once tfjs-backend-webgpu is loaded.
+  if (backend === 'webgpu' && options.webgpu?.cpuForward !== undefined) tf.env().set('WEBGPU_CPU_FORWARD', options.webgpu.cpuForward);
   return tf;
 }

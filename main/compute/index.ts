@@ -1,7 +1,7 @@
 export { BACKEND_CHAIN, type BackendCandidate, type ModuleImporter, type ProbeContext } from './chain.js';
 export { classifyImportFailure } from './import-failure.js';
 export { formatBackendReport, probeChain, selectBackend, type SelectOptions } from './select.js';
-export { activateBackend, wasmThreadsReport, type ActivateOptions, type Tfjs } from './activate.js';
+export { activateBackend, wasmThreadsFromEnv, wasmThreadsReport, type ActivateOptions, type Tfjs } from './activate.js';
 export {
   adapterSummary,
   findWebGpuAdapter,

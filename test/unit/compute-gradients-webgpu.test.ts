@@ -12,10 +12,9 @@ const search = await searchWebGpuAdapters({ software: true });
 
 if (search.adapter) {
   describeGradientChecks('webgpu', async () => {
-    const tf = await activateBackend('webgpu', { webgpu: { software: true } });
-    // Small ops whose inputs are still on the CPU would otherwise run on tfjs's CPU kernels, and
-    // the check would compare cpu with cpu.
-    tf.env().set('WEBGPU_CPU_FORWARD', false);
+    // cpuForward off: small ops would otherwise run on tfjs's CPU kernels, and the check would
+    // compare cpu with cpu.
+    await activateBackend('webgpu', { webgpu: { software: true, cpuForward: false } });
   });
   afterAll(() => releaseWebGpu());
 } else {

@@ -16,12 +16,9 @@ const SKIP_REASON = `Dawn found no WebGPU adapter, not even a software one: ${se
 type Backend = 'cpu' | 'webgpu';
 
 async function useBackend(backend: Backend): Promise<Tfjs> {
-  const tf = await activateBackend(backend, { webgpu: { software: true } });
-  // Small ops whose inputs are still on the CPU would otherwise run on tfjs's CPU kernels
-  // (WEBGPU_CPU_FORWARD), and this test would compare cpu with cpu.
-  // The flag exists once tfjs-backend-webgpu is loaded.
-  if (backend === 'webgpu') tf.env().set('WEBGPU_CPU_FORWARD', false);
-  return tf;
+  // cpuForward off: small ops would otherwise run on tfjs's CPU kernels, and this test would
+  // compare cpu with cpu.
+  return activateBackend(backend, { webgpu: { software: true, cpuForward: false } });
 }
 
 function seededArray(length: number, seed: number, scale = 1): Float32Array {

@@ -65,8 +65,6 @@ describe('nn on every backend', () => {
   });
 
   it.skipIf(!search.adapter)(`webgpu (${search.adapter ? 'found an adapter' : `no adapter: ${search.detail}`})`, async () => {
-    const tf = await activateBackend('webgpu', { webgpu: { software: true } });
-    tf.env().set('WEBGPU_CPU_FORWARD', false);
-    same(await train('webgpu', { webgpu: { software: true } }));
+    same(await train('webgpu', { webgpu: { software: true, cpuForward: false } }));
   });
 });

@@ -8,13 +8,9 @@
  * well under 1 ms for copying only the slice's runs. Strings and non-numeric dtypes go to the stock
  * kernels.
  */
-import type { DataType, KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs';
+import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs';
 import type { Tfjs } from '../activate.js';
-
-interface WasmBackendLike {
-  makeOutput(shape: number[], dtype: DataType): TensorInfo;
-  typedArrayFromHeap(info: TensorInfo): Float32Array | Int32Array | Uint8Array;
-}
+import type { WasmBackendLike } from './kernels/wasm-heap.js';
 
 interface SliceArgs {
   inputs: { x?: TensorInfo };

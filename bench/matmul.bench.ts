@@ -8,12 +8,10 @@
  * (main/compute/wasm/threads.ts), each in a child process since threads are fixed at startup.
  * Medians of a few runs; the machine may be shared, so expect noise.
  */
-import { spawnSync } from 'node:child_process';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { activateBackend, type Tfjs } from '../main/compute/activate.js';
 import { releaseWebGpu, searchWebGpuAdapters } from '../main/compute/webgpu.js';
 import { registerFastWasmMatMul, unregisterFastWasmMatMul } from '../main/compute/wasm/matmul.js';
+import { tsxChildJson } from './child.js';
 import { median } from './timing.js';
 import type { BenchResult } from './types.js';
 
@@ -100,15 +98,7 @@ interface ThreadsChild {
 }
 
 function threadsChild(threads: number): ThreadsChild | string {
-  const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-  const run = spawnSync(
-    path.join(root, 'node_modules/.bin/tsx'),
-    [path.join(root, 'test/unit/wasm-threads-child.ts'), String(threads), '5'],
-    { cwd: root, encoding: 'utf8', timeout: 60_000 },
-  );
-  const line = run.stdout?.split('\n').find((l) => l.startsWith('{'));
-  if (!line) return `child failed (status ${run.status}): ${(run.stderr ?? '').trim().split('\n').pop()}`;
-  return JSON.parse(line) as ThreadsChild;
+  return tsxChildJson<ThreadsChild>('test/unit/wasm-threads-child.ts', [String(threads), '5'], { timeoutMs: 60_000 });
 }
 
 export async function benchMatmul(): Promise<BenchResult[]> {

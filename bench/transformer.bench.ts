@@ -29,6 +29,7 @@ import { AdamW, Params, createTransformerLM, trainStepAsync, type TransformerLMC
 import type { LMReplicaConfig } from '../main/compute/nn/lm-replica.js';
 import { createDataParallelTrainer, type DataParallelTrainer, type TensorBatch } from '../main/compute/parallel/index.js';
 import { seededRandom } from '../shared/random.js';
+import { tsxChildJson } from './child.js';
 import { median } from './timing.js';
 import type { BenchResult } from './types.js';
 
@@ -221,16 +222,10 @@ function label(backend: string): string {
 
 /** The wasm step with 2 XNNPACK threads, in a child process (threads are fixed when wasm starts). */
 function timeWasmThreadsChild(threads: number): BackendTiming | string {
-  const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-  const run = spawnSync(join(root, 'node_modules/.bin/tsx'), [fileURLToPath(import.meta.url)], {
-    cwd: root,
-    encoding: 'utf8',
-    timeout: 300_000,
+  return tsxChildJson<BackendTiming>(fileURLToPath(import.meta.url), [], {
+    timeoutMs: 300_000,
     env: { ...process.env, CAJAL_WASM_THREADS: String(threads), CAJAL_BENCH_TRANSFORMER_CHILD: 'wasm' },
   });
-  const line = run.stdout?.split('\n').find((l) => l.startsWith('{'));
-  if (!line) return `the child process failed (status ${run.status}): ${(run.stderr ?? '').trim().split('\n').pop()}`;
-  return JSON.parse(line) as BackendTiming | string;
 }
 
 export async function benchTransformer(): Promise<BenchResult[]> {

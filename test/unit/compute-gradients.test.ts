@@ -7,13 +7,11 @@
 import type { GradSaveFunc, Tensor } from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { activateBackend, type Tfjs } from '../../main/compute/index.js';
-import { registerWasmGradientKernels } from '../../main/compute/wasm/kernels/index.js';
 import { checkGradients, DEFAULT_TOLERANCE, describeGradientChecks, type GradCase } from '../helpers/gradcheck.js';
 
+/** activateBackend registers Cajal's wasm kernels (main/compute/wasm) itself. */
 async function activateWasm(): Promise<Tfjs> {
-  const tf = await activateBackend('wasm');
-  registerWasmGradientKernels(tf);
-  return tf;
+  return activateBackend('wasm');
 }
 
 describeGradientChecks('wasm', async () => {

@@ -1,18 +1,16 @@
 /**
  * Child process for compute-wasm-threads.test.ts: enables `argv[2]` wasm threads, activates the
- * wasm backend with the fast matmul kernels, prints one JSON line with the threads outcome,
+ * wasm backend through activateBackend (Cajal's kernels included), prints one JSON line with the threads outcome,
  * checksums of a 1024² matmul and a batched attention product, and their timings, then returns
  * without any cleanup: the test asserts that the process exits by itself.
  */
-import { activateBackend } from '../../main/compute/activate.js';
-import { registerFastWasmMatMul } from '../../main/compute/wasm/matmul.js';
-import { enableWasmThreads } from '../../main/compute/wasm/threads.js';
+import { activateBackend, wasmThreadsReport } from '../../main/compute/activate.js';
 
 const requested = Number(process.argv[2] ?? 1);
 const repeats = Number(process.argv[3] ?? 3);
-const threads = await enableWasmThreads(requested);
-const tf = await activateBackend('wasm');
-registerFastWasmMatMul(tf);
+// The way the app asks for threads (activateBackend also registers Cajal's wasm kernels).
+const tf = await activateBackend('wasm', { wasmThreads: requested });
+const threads = wasmThreadsReport() ?? { threads: 1, detail: 'one thread requested' };
 
 function filled(shape: number[], seed: number): ReturnType<typeof tf.tensor> {
   const n = shape.reduce((p, d) => p * d, 1);

@@ -1,0 +1,16 @@
+import { defineConfig } from 'vitest/config';
+
+/**
+ * The robustness suite (`npm run test:robust`, run by CI after `npm test`): seeded fuzzing of every
+ * reader on the real files, the bridge under load, storage failures. Heavier than the unit tests,
+ * so it is kept out of `npm test`'s quick loop.
+ */
+export default defineConfig({
+  test: {
+    include: ['test/robust/**/*.test.ts'],
+    fileParallelism: false,
+    testTimeout: 600_000,
+    hookTimeout: 120_000,
+    reporters: ['default'],
+  },
+});

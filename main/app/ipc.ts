@@ -1,9 +1,12 @@
-/** Binds the API contract to Electron IPC: the same dispatcher as the bridge, behind a sender check. */
-import { dialog, ipcMain, type BrowserWindow } from 'electron';
+/**
+ * Binds the API contract to Electron IPC: the same dispatcher as the bridge, behind a sender check
+ * (the app's own window, its top frame, showing an app://cajal page).
+ */
+import { dialog, ipcMain, type BrowserWindow, type IpcMainInvokeEvent } from 'electron';
 import type { EventEnvelope, ReplyEnvelope } from '../../shared/api/index.js';
 import { IPC_CHANNELS } from '../../shared/ipc.js';
 import { createHandlers, dispatch, type Engine } from '../engine/index.js';
-import { isTrustedSender } from './security.js';
+import { isTrustedSender } from './trust.js';
 
 let nextId = 1;
 
@@ -11,15 +14,17 @@ let nextId = 1;
 export function bindIpc(engine: Engine, window: BrowserWindow): () => void {
   const handlers = createHandlers(engine, { transport: 'ipc', nativeFileDialog: true });
 
+  const trusted = (event: IpcMainInvokeEvent): boolean => event.sender === window.webContents && isTrustedSender(event.senderFrame);
+
   ipcMain.handle(IPC_CHANNELS.invoke, async (event, call: unknown, params: unknown): Promise<ReplyEnvelope> => {
-    if (!isTrustedSender(event.senderFrame)) {
+    if (!trusted(event)) {
       return { id: null, ok: false, error: { code: 'bad-request', message: 'IPC from an untrusted frame refused' } };
     }
     return dispatch(handlers, { id: nextId++, call, params });
   });
 
   ipcMain.handle(IPC_CHANNELS.pickFiles, async (event): Promise<string[]> => {
-    if (!isTrustedSender(event.senderFrame)) return [];
+    if (!trusted(event)) return [];
     const result = await dialog.showOpenDialog(window, {
       title: 'Import recordings',
       properties: ['openFile', 'multiSelections'],

@@ -12,7 +12,7 @@ import { bindIpc } from './ipc.js';
 import { buildMenu } from './menu.js';
 import { initialProjectPath, rememberProject } from './project-location.js';
 import { registerAppScheme, serveRenderer } from './protocol.js';
-import { APP_ORIGIN, hardenContents, hardenSession, secureWebPreferences } from './security.js';
+import { APP_ENTRY_URL, hardenApp, hardenSession, secureWebPreferences } from './security.js';
 
 const root = packageRoot();
 const rendererDir = join(root, 'dist', 'renderer');
@@ -22,6 +22,8 @@ let window: BrowserWindow | null = null;
 let engine: Engine | null = null;
 let unbindIpc: (() => void) | null = null;
 
+// Before anything else and before `ready`: these switches only take effect when set this early.
+hardenApp();
 registerAppScheme();
 if (!app.requestSingleInstanceLock()) app.quit();
 
@@ -35,7 +37,7 @@ async function openProject(path: string): Promise<void> {
   if (!window) return;
   unbindIpc = bindIpc(engine, window);
   window.setTitle(`Cajal — ${path}`);
-  await window.loadURL(`${APP_ORIGIN}/index.html`);
+  await window.loadURL(APP_ENTRY_URL);
 }
 
 async function chooseProject(mode: 'new' | 'open'): Promise<void> {
@@ -62,7 +64,6 @@ async function start(): Promise<void> {
     title: 'Cajal',
     webPreferences: secureWebPreferences(preloadPath),
   });
-  hardenContents(window.webContents);
   window.once('ready-to-show', () => window?.show());
   window.on('closed', () => (window = null));
   await openProject(initialProjectPath(process.argv));

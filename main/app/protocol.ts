@@ -1,11 +1,14 @@
 /**
  * Serves the built renderer from `app://cajal/`, a privileged standard scheme: the page gets a real
- * origin (so the IPC sender check and CSP 'self' mean something) without a file:// free-for-all.
+ * origin (Chromium reports "app://cajal", so CSP 'self' and the same-origin policy mean something)
+ * without a file:// free-for-all. `secure` makes it a secure context like https. The main process's
+ * checks do not rely on that origin (Node's URL says "null" for app:): see trust.ts.
  */
 import { net, protocol } from 'electron';
 import { pathToFileURL } from 'node:url';
 import { resolveStaticPath } from '../server/static.js';
 import { APP_SCHEME, CONTENT_SECURITY_POLICY } from './security.js';
+import { isAppUrl } from './trust.js';
 
 /** Must run before `app.whenReady()`. */
 export function registerAppScheme(): void {
@@ -16,8 +19,7 @@ export function registerAppScheme(): void {
 
 export function serveRenderer(rendererDir: string): void {
   protocol.handle(APP_SCHEME, async (request) => {
-    const url = new URL(request.url);
-    const file = url.host === 'cajal' ? resolveStaticPath(rendererDir, url.pathname) : null;
+    const file = isAppUrl(request.url) ? resolveStaticPath(rendererDir, new URL(request.url).pathname) : null;
     if (!file) return new Response('not found', { status: 404 });
     const response = await net.fetch(pathToFileURL(file).href);
     const headers = new Headers(response.headers);

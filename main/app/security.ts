@@ -1,12 +1,14 @@
 /**
  * Security policy of the Electron shell: sandboxed, isolated renderers that can load nothing but
- * the app's own files and can open nothing.
+ * the app's own pages, navigate nowhere else, open no windows and reach the OS only through the
+ * typed IPC API. The URL checks themselves live in trust.ts (pure, unit-tested); docs/security.md
+ * walks through Electron's security checklist item by item.
  */
-import { session, shell, type WebContents, type WebFrameMain, type WebPreferences } from 'electron';
+import { app, session, shell, type WebContents, type WebPreferences } from 'electron';
 import { contentSecurityPolicy } from '../../shared/csp.js';
+import { isAllowedExternalUrl, isAllowedNavigation } from './trust.js';
 
-export const APP_SCHEME = 'app';
-export const APP_ORIGIN = `${APP_SCHEME}://cajal`;
+export { APP_ENTRY_URL, APP_ORIGIN, APP_SCHEME, isTrustedSender } from './trust.js';
 
 export const CONTENT_SECURITY_POLICY = contentSecurityPolicy();
 
@@ -26,30 +28,35 @@ export function secureWebPreferences(preloadPath: string): WebPreferences {
   };
 }
 
-/** IPC is accepted only from the top frame of our own app origin. */
-export function isTrustedSender(frame: WebFrameMain | null): boolean {
-  if (!frame || frame.parent !== null) return false;
-  try {
-    return new URL(frame.url).origin === APP_ORIGIN;
-  } catch {
-    return false;
-  }
+/**
+ * Process-wide switches; must run before the app is ready. `enableSandbox` sandboxes every
+ * renderer, whatever its webPreferences say; `web-contents-created` hardens every webContents the
+ * app (or a bug, or an attacker's page) ever creates, not only the main window's.
+ */
+export function hardenApp(): void {
+  app.enableSandbox();
+  app.on('web-contents-created', (_event, contents) => hardenContents(contents));
 }
 
 export function hardenSession(): void {
   // No camera, microphone, notifications, geolocation...: Cajal needs none of them.
   session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
   session.defaultSession.setPermissionCheckHandler(() => false);
+  session.defaultSession.setDevicePermissionHandler(() => false);
 }
 
-export function hardenContents(contents: WebContents): void {
-  contents.on('will-navigate', (event, url) => {
-    if (new URL(url).origin !== APP_ORIGIN) event.preventDefault();
+function hardenContents(contents: WebContents): void {
+  // will-frame-navigate covers the main frame and subframes; will-redirect covers server redirects.
+  contents.on('will-frame-navigate', (event) => {
+    if (!isAllowedNavigation(event.url)) event.preventDefault();
+  });
+  contents.on('will-redirect', (event) => {
+    if (!isAllowedNavigation(event.url)) event.preventDefault();
   });
   contents.on('will-attach-webview', (event) => event.preventDefault());
   contents.setWindowOpenHandler(({ url }) => {
-    // Links to documentation open in the user's browser, never inside the app.
-    if (url.startsWith('https://')) void shell.openExternal(url);
+    // No new windows, ever. An allowed external link (none today: see trust.ts) opens in the browser.
+    if (isAllowedExternalUrl(url)) void shell.openExternal(url);
     return { action: 'deny' };
   });
 }

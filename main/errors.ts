@@ -66,17 +66,47 @@ export class ConflictError extends UserError {
   }
 }
 
+/**
+ * The project file cannot be written: the disk is full, or the OS reports an I/O error. Names the
+ * file, so the user knows which disk to free or check. A user error: nothing in Cajal is broken.
+ */
+export class StorageError extends UserError {
+  readonly code = 'io' as const;
+  constructor(
+    readonly file: string,
+    readonly diskFull: boolean,
+    problem = 'the disk is full',
+  ) {
+    super(diskFull ? `disk full: ${file}` : `cannot write ${file}: ${problem}`);
+    this.name = 'StorageError';
+  }
+}
+
+/** What an fs error code means for the user, in their words rather than errno's. */
+const FILE_ACCESS_PROBLEMS: ReadonlyMap<string, string> = new Map([
+  ['ENOENT', 'no such file'],
+  ['EACCES', 'permission denied'],
+  ['EPERM', 'permission denied'],
+  ['EISDIR', 'is a directory, not a file'],
+  ['ENOTDIR', 'a part of the path is a file, not a folder'],
+  ['ELOOP', 'too many levels of symbolic links (a symbolic link loop?)'],
+  ['ENAMETOOLONG', 'file name too long'],
+  ['EIO', 'input/output error (a damaged disk or a lost network share?)'],
+  ['ENXIO', 'no such device or address'],
+  ['EMFILE', 'too many open files'],
+  ['ENFILE', 'too many open files in the system'],
+  ['ESTALE', 'stale network file handle (reconnect the share)'],
+]);
+
 /** Maps a Node fs error on `file` to a FileAccessError with a readable problem. */
 export function fileAccessError(file: string, error: unknown): FileAccessError {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  const problem =
-    code === 'ENOENT'
-      ? 'no such file'
-      : code === 'EACCES' || code === 'EPERM'
-        ? 'permission denied'
-        : code === 'EISDIR'
-          ? 'is a directory, not a file'
-          : `cannot be read (${error instanceof Error ? error.message : String(error)})`;
+  // Node decodes file names as UTF-8 and turns bytes that are not (a Latin-1 "é") into U+FFFD: that
+  // name cannot be opened from JavaScript, so "no such file" would mislead.
+  if (code === 'ENOENT' && file.includes('\uFFFD')) {
+    return new FileAccessError(file, 'cannot read: the file name is not valid UTF-8 (rename the file)');
+  }
+  const problem = FILE_ACCESS_PROBLEMS.get(code ?? '') ?? `cannot be read (${error instanceof Error ? error.message : String(error)})`;
   return new FileAccessError(file, problem);
 }
 

@@ -1,12 +1,17 @@
 /**
  * The job runner: runs pipeline steps in worker threads so the API stays responsive, streams
  * progress to subscribers, cancels promptly, and writes each run's results in one transaction.
+ * It owns the runs it queues (ownership.ts): it renews their lease, and its final status is the
+ * one that stands. A project file that cannot be written (disk full) fails the run concerned with
+ * one line naming the file; it never throws out of a worker's event handler, where it would take
+ * the whole process (and every other run, and `cajal serve`) down.
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { EventName, EventPayload, Recording, Run } from '../../shared/api/index.js';
-import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
-import type { Store } from '../store/index.js';
+import type { EventName, EventPayload, Recording, Run, RunLogLine } from '../../shared/api/index.js';
+import { ConflictError, NotFoundError, StorageError, ValidationError, describeError } from '../errors.js';
+import { asStorageError, type FinalStatus, type RunOwner, type Store } from '../store/index.js';
+import { HEARTBEAT_INTERVAL_MS, newRunOwner } from './ownership.js';
 import type { PipelineRegistry } from './registry.js';
 import type { WorkerInput, WorkerMessage } from './protocol.js';
 import { siblingModuleUrl } from './registry.js';
@@ -21,6 +26,8 @@ export interface JobRunnerOptions {
   cancelGraceMs?: number;
   /** How often progress is written to the project file (events are not throttled by this). */
   progressWriteIntervalMs?: number;
+  /** How often the lease on this runner's runs is renewed (ownership.ts). */
+  heartbeatIntervalMs?: number;
 }
 
 interface ActiveJob {
@@ -31,6 +38,14 @@ interface ActiveJob {
   settled: boolean;
   lastProgressWriteAt: number;
   done: Promise<void>;
+}
+
+/** A final status the project file refused (disk full): kept here, written when it accepts writes again. */
+interface UnsavedFinal {
+  status: Exclude<FinalStatus, 'succeeded'>;
+  error: string | null;
+  /** Why it could not be written. */
+  cause: StorageError | undefined;
 }
 
 export function defaultConcurrency(): number {
@@ -45,7 +60,11 @@ export class JobRunner {
   private readonly cancelGraceMs: number;
   private readonly progressWriteIntervalMs: number;
   private readonly workerUrl = new URL(siblingModuleUrl(import.meta.url, './worker'));
+  private readonly unsavedFinals = new Map<number, UnsavedFinal>();
+  private readonly heartbeat: NodeJS.Timeout;
   private closed = false;
+  /** The identity this runner's runs are stored with. */
+  readonly owner: RunOwner = newRunOwner();
 
   constructor(
     private readonly store: Store,
@@ -55,6 +74,8 @@ export class JobRunner {
     this.maxConcurrent = Math.max(1, options.maxConcurrent ?? defaultConcurrency());
     this.cancelGraceMs = options.cancelGraceMs ?? 2000;
     this.progressWriteIntervalMs = options.progressWriteIntervalMs ?? 250;
+    this.heartbeat = setInterval(() => this.beat(), options.heartbeatIntervalMs ?? HEARTBEAT_INTERVAL_MS);
+    this.heartbeat.unref(); // the lease is no reason to keep the process alive
   }
 
   subscribe(listener: RunnerListener): () => void {
@@ -78,16 +99,21 @@ export class JobRunner {
     const params = parsed.data as Record<string, unknown>;
     if (definition.input === 'recordings') this.recordingsOf(pipelineName, params);
     if (definition.usesModel) params.modelId = this.resolveModel(definition.usesModel, params.modelId);
-    const run = this.store.runs.create({
-      pipeline: pipelineName,
-      params,
-      recordingId: definition.input === 'recording' ? recordingId : null,
-      codeVersion: this.options.codeVersion,
-    });
+    let run: Run;
+    try {
+      run = this.store.runs.create(
+        { pipeline: pipelineName, params, recordingId: definition.input === 'recording' ? recordingId : null, codeVersion: this.options.codeVersion },
+        this.owner,
+      );
+    } catch (error) {
+      throw this.storageError(error) ?? error;
+    }
     this.emit({ name: 'run.status', payload: { runId: run.id, status: 'queued', error: null } });
     this.queue.push(run.id);
-    this.pump();
-    return this.store.runs.get(run.id)!;
+    // The run could not even be marked running (disk full): say so to the caller, not only in events.
+    const refused = this.pump().get(run.id);
+    if (refused) throw refused;
+    return this.view(run.id);
   }
 
   /** The recordings named by `params.recordingIds`, checked to exist. */
@@ -124,10 +150,17 @@ export class JobRunner {
       this.finish(runId, 'cancelled', null);
     } else {
       const job = this.active.get(runId);
-      if (!job) throw new ConflictError(`run ${runId} is ${run.status}, not queued or running`);
+      if (!job) throw new ConflictError(`run ${runId} is ${this.view(runId).status}, not queued or running`);
       this.requestStop(job);
     }
-    return this.store.runs.get(runId)!;
+    return this.view(runId);
+  }
+
+  /** A run as stored, with the final status the store refused (if any) in place of the stored one. */
+  private view(runId: number): Run {
+    const run = this.store.runs.get(runId)!;
+    const unsaved = this.unsavedFinals.get(runId);
+    return unsaved ? { ...run, status: unsaved.status, error: unsaved.error } : run;
   }
 
   /** Resolves when no run is queued or running. */
@@ -145,12 +178,15 @@ export class JobRunner {
   /** Stops every worker; runs still in progress end `interrupted`. */
   async shutdown(): Promise<void> {
     this.closed = true;
+    clearInterval(this.heartbeat);
     for (const runId of this.queue.splice(0)) this.finish(runId, 'interrupted', 'the application was closed before this run started');
     const jobs = [...this.active.values()];
     for (const job of jobs) {
+      if (job.settled) continue; // its final status is already written (or kept to be written)
       job.settled = true;
       this.finish(job.runId, 'interrupted', 'the application was closed while this run was in progress');
     }
+    this.writeUnsavedFinals();
     await Promise.all(jobs.map((job) => job.worker.terminate()));
     this.active.clear();
   }
@@ -165,13 +201,66 @@ export class JobRunner {
     }
   }
 
-  private pump(): void {
-    while (!this.closed && this.active.size < this.maxConcurrent && this.queue.length) {
-      this.launch(this.queue.shift()!);
+  /**
+   * The heartbeat: writes final statuses the store refused earlier, and renews the lease on the
+   * runs this runner holds (taking back any another process marked interrupted meanwhile). Never
+   * throws: a timer's exception would end the process.
+   */
+  private beat(): void {
+    try {
+      this.writeUnsavedFinals();
+      const held = [...this.queue, ...[...this.active.values()].filter((job) => !job.settled).map((job) => job.runId)];
+      for (const runId of this.store.runs.renewLease(this.owner.token, held)) {
+        this.log(runId, 'warn', 'another process marked this run interrupted while this one was still running it; it goes on');
+      }
+    } catch {
+      // Disk full or busy: the lease is renewed at the next beat; if it never is, the runs are
+      // recovered as interrupted once this process is gone.
     }
   }
 
-  private launch(runId: number): void {
+  /** Writes the final statuses the store refused earlier, while it accepts them. */
+  private writeUnsavedFinals(): void {
+    for (const [runId, final] of this.unsavedFinals) {
+      try {
+        this.store.runs.finish(runId, final.status, final.error, this.owner.token);
+      } catch {
+        return; // still refused: the next beat tries again
+      }
+      this.unsavedFinals.delete(runId);
+      // The clients heard this line when the status was decided; now it reaches the run's logs too.
+      if (final.error) this.storeLog(runId, final.status === 'failed' ? 'error' : 'warn', final.error);
+    }
+  }
+
+  /** Starts queued runs up to the concurrency limit; returns the runs the project file refused to start. */
+  private pump(): Map<number, StorageError> {
+    const refused = new Map<number, StorageError>();
+    while (!this.closed && this.active.size < this.maxConcurrent && this.queue.length) {
+      const runId = this.queue.shift()!;
+      const storage = this.launch(runId);
+      if (storage) refused.set(runId, storage);
+    }
+    return refused;
+  }
+
+  /**
+   * Starts one queued run. Whatever stops it from starting (the project file cannot be written, its
+   * recording is gone) fails this run only: launch is called from a worker's exit handler, where a
+   * throw would end the process.
+   */
+  private launch(runId: number): StorageError | undefined {
+    try {
+      this.startWorker(runId);
+      return undefined;
+    } catch (error) {
+      const storage = this.storageError(error);
+      this.finish(runId, 'failed', storage?.message ?? describeError(error));
+      return storage;
+    }
+  }
+
+  private startWorker(runId: number): void {
     const run = this.store.runs.get(runId)!;
     const { moduleUrl, definition } = this.registry.get(run.pipeline);
     const recording: Recording | null = run.recordingId === null ? null : (this.store.recordings.get(run.recordingId) ?? null);
@@ -180,7 +269,7 @@ export class JobRunner {
     const cancelFlag = new SharedArrayBuffer(4);
     const recordings = definition.input === 'recordings' ? this.recordingsOf(run.pipeline, run.params) : [];
     const input: WorkerInput = { moduleUrl, runId, params: run.params, recording, recordings, model, cancelFlag };
-    this.store.runs.markRunning(runId);
+    this.store.runs.markRunning(runId, this.owner.token);
     // From source (tests, tsx) the worker is TypeScript and goes through a bootstrap that registers
     // tsx's loader (execArgv `--import tsx` does not reach worker threads on Node 20).
     const fromSource = this.workerUrl.pathname.endsWith('.ts');
@@ -213,6 +302,17 @@ export class JobRunner {
 
   private onMessage(job: ActiveJob, message: WorkerMessage): void {
     if (job.settled) return;
+    try {
+      this.handleMessage(job, message);
+    } catch (error) {
+      // Progress or a log line the project file refused (disk full): the run cannot be stored, so
+      // it fails now rather than computing on for nothing; other runs and the process go on.
+      this.settle(job, 'failed', this.storageError(error)?.message ?? describeError(error));
+      void job.worker.terminate();
+    }
+  }
+
+  private handleMessage(job: ActiveJob, message: WorkerMessage): void {
     const { runId } = job;
     switch (message.type) {
       case 'progress': {
@@ -234,13 +334,14 @@ export class JobRunner {
           // One transaction: the results and the final status land together, or not at all.
           this.store.transaction(() => {
             for (const item of message.results) this.store.results.add(runId, item);
-            this.store.runs.finish(runId, 'succeeded');
+            this.store.runs.finish(runId, 'succeeded', null, this.owner.token);
           });
           job.settled = true;
           this.emit({ name: 'run.progress', payload: { runId, fraction: 1, message: 'done' } });
           this.emit({ name: 'run.status', payload: { runId, status: 'succeeded', error: null } });
         } catch (error) {
-          this.settle(job, 'failed', `storing the results failed: ${(error as Error).message}`);
+          const storage = this.storageError(error);
+          this.settle(job, 'failed', storage ? storage.message : `storing the results failed: ${(error as Error).message}`);
         }
         void job.worker.terminate();
         break;
@@ -268,12 +369,42 @@ export class JobRunner {
     this.finish(job.runId, status, error);
   }
 
-  private finish(runId: number, status: 'failed' | 'cancelled' | 'interrupted', error: string | null): void {
-    if (!this.store.runs.finish(runId, status, error)) return;
-    if (error) {
-      const line = this.store.runs.appendLog(runId, status === 'failed' ? 'error' : 'warn', error);
-      this.emit({ name: 'run.log', payload: { runId, line } });
+  /**
+   * Writes a run's final status and tells the clients. When the project file refuses even this
+   * small update (disk still full), the status is kept in memory and written at a later heartbeat
+   * or at shutdown; the clients hear it now either way. If it is never written, the next open of
+   * the project finds this process gone and marks the run interrupted.
+   */
+  private finish(runId: number, status: UnsavedFinal['status'], error: string | null): void {
+    const level = status === 'failed' ? 'error' : 'warn';
+    try {
+      if (!this.store.runs.finish(runId, status, error, this.owner.token)) return; // it had already finished
+    } catch (writeError) {
+      this.unsavedFinals.set(runId, { status, error, cause: this.storageError(writeError) });
+      if (error) this.emit({ name: 'run.log', payload: { runId, line: { time: new Date().toISOString(), level, message: error } } });
+      this.emit({ name: 'run.status', payload: { runId, status, error } });
+      return;
     }
+    if (error) this.log(runId, level, error);
     this.emit({ name: 'run.status', payload: { runId, status, error } });
+  }
+
+  /** Appends a line to the run's logs where the project file takes it, and tells the clients. */
+  private log(runId: number, level: RunLogLine['level'], message: string): void {
+    const line = this.storeLog(runId, level, message);
+    this.emit({ name: 'run.log', payload: { runId, line } });
+  }
+
+  private storeLog(runId: number, level: RunLogLine['level'], message: string): RunLogLine {
+    try {
+      return this.store.runs.appendLog(runId, level, message);
+    } catch {
+      // Disk full: the line still reaches the clients, and the run's status says what happened.
+      return { time: new Date().toISOString(), level, message };
+    }
+  }
+
+  private storageError(error: unknown): StorageError | undefined {
+    return asStorageError(error, this.store.path);
   }
 }

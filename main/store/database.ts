@@ -5,6 +5,7 @@
 import Database from 'better-sqlite3';
 import { FormatError } from '../errors.js';
 import { MIGRATIONS, SCHEMA_VERSION, type Migration } from './migrations.js';
+import { asStorageError } from './storage-failure.js';
 
 export type Db = Database.Database;
 
@@ -38,6 +39,9 @@ export function openDatabase(path: string, options: OpenOptions = {}): Db {
   } catch (error) {
     db.close();
     if (error instanceof FormatError) throw error;
+    // A migration or the switch to WAL on a full disk: name the file, not SQLITE_FULL.
+    const storage = asStorageError(error, path);
+    if (storage) throw storage;
     const message = (error as Error).message;
     if (/file is not a database|file is encrypted/i.test(message)) {
       throw new FormatError(path, 'not a Cajal project file (not an SQLite database)');

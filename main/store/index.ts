@@ -62,5 +62,6 @@ export type { Dtype, NumericArray, StoredArray } from './arrays.js';
 export type { ModelRecord } from './models.js';
 export type { NewRecording } from './recordings.js';
 export type { ResultItem } from './results.js';
-export type { FinalStatus, NewRun } from './runs.js';
+export type { FinalStatus, NewRun, RunOwner, UnfinishedRun } from './runs.js';
+export { asStorageError } from './storage-failure.js';
 export { SCHEMA_VERSION } from './migrations.js';

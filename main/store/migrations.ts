@@ -107,6 +107,21 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    description: 'run owners: the runner that queued a run, its process and a lease it renews',
+    sql: `
+      -- Who runs a run: the owning runner's random token (so a recycled process id is not taken for
+      -- it), its process id and host, and the lease it renews while the run is queued or running.
+      -- Opening the project from another process marks a run interrupted only when its owner is gone:
+      -- its pid is dead on this host, or its lease expired. Runs from before this migration have no
+      -- owner and are recovered as before.
+      ALTER TABLE runs ADD COLUMN owner_token  TEXT;
+      ALTER TABLE runs ADD COLUMN owner_pid    INTEGER;
+      ALTER TABLE runs ADD COLUMN owner_host   TEXT;
+      ALTER TABLE runs ADD COLUMN heartbeat_at TEXT;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -1,4 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { PipelineRegistry } from '../../main/jobs/registry.js';
@@ -22,13 +24,15 @@ describe('job runner', () => {
   let store: Store;
   let runner: JobRunner;
   let events: RunnerEvent[];
+  let registry: PipelineRegistry;
 
   beforeEach(async () => {
     tmp = tempDir();
     store = Store.open(join(tmp.dir, 'p.cajal'));
-    const registry = new PipelineRegistry();
+    registry = new PipelineRegistry();
     await registry.register(fixture('forever'));
     await registry.register(fixture('misbehaving'));
+    await registry.register(fixture('writer'));
     runner = new JobRunner(store, registry, { codeVersion: 'test', maxConcurrent: 1, cancelGraceMs: 300 });
     events = [];
     runner.subscribe((event) => events.push(event));
@@ -129,5 +133,45 @@ describe('job runner', () => {
     await waitFor(() => store.runs.get(run.id)!.status === 'running');
     await runner.shutdown();
     expect(store.runs.get(run.id)!.status).toBe('interrupted');
+  });
+
+  it('records this process as the owner of its runs, queued ones included', () => {
+    const first = runner.start('test-forever', null, {});
+    const second = runner.start('test-forever', null, { steps: 1 });
+    for (const run of [first, second]) {
+      expect(store.runs.owner(run.id)).toEqual({ token: runner.owner.token, pid: process.pid, host: hostname() });
+    }
+  });
+
+  it("writes the owner's final status even if another process marked the run interrupted meanwhile", async () => {
+    const gatePath = join(tmp.dir, 'gate');
+    const run = runner.start('test-writer', null, { gatePath });
+    await waitFor(() => events.some((e) => e.name === 'run.progress'));
+    expect(store.runs.markInterrupted('wrongly judged gone')).toBe(1); // as an older Cajal's open would
+    writeFileSync(gatePath, '');
+    await runner.idle();
+    expect(store.runs.get(run.id)).toMatchObject({ status: 'succeeded', error: null, progress: 1 });
+    expect(store.results.list(run.id).map((result) => result.key)).toEqual(['size', 'data']);
+    expect(events.filter((e) => e.name === 'run.status').map((e) => e.payload.status)).toEqual(['queued', 'running', 'succeeded']);
+  });
+
+  it('takes back a run another process marked interrupted at its next heartbeat', async () => {
+    const beating = new JobRunner(store, registry, { codeVersion: 'test', maxConcurrent: 1, heartbeatIntervalMs: 50 });
+    try {
+      const gatePath = join(tmp.dir, 'gate');
+      const run = beating.start('test-writer', null, { gatePath });
+      await waitFor(() => store.runs.get(run.id)!.status === 'running');
+      store.runs.markInterrupted('wrongly judged gone');
+      await waitFor(() => store.runs.get(run.id)!.status === 'running');
+      expect(store.runs.get(run.id)).toMatchObject({ error: null, finishedAt: null });
+      expect(store.runs.logs(run.id).map((line) => line.message)).toContain(
+        'another process marked this run interrupted while this one was still running it; it goes on',
+      );
+      writeFileSync(gatePath, '');
+      await beating.idle();
+      expect(store.runs.get(run.id)!.status).toBe('succeeded');
+    } finally {
+      await beating.shutdown();
+    }
   });
 });

@@ -55,21 +55,23 @@ describe('project store', () => {
     store.close();
     const v1only: readonly Migration[] = MIGRATIONS.slice(0, 1);
     const extra: Migration = { version: 2, description: 'test', sql: 'CREATE TABLE extra (id INTEGER PRIMARY KEY);' };
-    const db = openDatabase(path, { migrations: [...v1only, extra] });
+    const oldPath = join(tmp.dir, 'v1.cajal'); // a project written by a Cajal that knew version 1 only
+    openDatabase(oldPath, { migrations: v1only }).close();
+    const db = openDatabase(oldPath, { migrations: [...v1only, extra] });
     expect(db.pragma('user_version', { simple: true })).toBe(2);
     expect(db.prepare("SELECT count(*) AS n FROM sqlite_schema WHERE name = 'extra'").get()).toEqual({ n: 1 });
     db.close();
     // A Cajal that only knows version 1 must refuse a newer file rather than damage it.
-    expect(() => openDatabase(path, { migrations: v1only })).toThrow(/schema version 2 is newer than this Cajal supports \(1\)/);
+    expect(() => openDatabase(oldPath, { migrations: v1only })).toThrow(/schema version 2 is newer than this Cajal supports \(1\)/);
     store = Store.open(join(tmp.dir, 'other.cajal'));
   });
 
   it('rolls back a failed migration whole', () => {
     store.close();
-    const broken: Migration = { version: 2, description: 'broken', sql: 'CREATE TABLE half (id INTEGER); THIS IS NOT SQL;' };
+    const broken: Migration = { version: SCHEMA_VERSION + 1, description: 'broken', sql: 'CREATE TABLE half (id INTEGER); THIS IS NOT SQL;' };
     expect(() => openDatabase(path, { migrations: [...MIGRATIONS, broken] })).toThrow();
     store = Store.open(path);
-    expect(store.schemaVersion).toBe(1);
+    expect(store.schemaVersion).toBe(SCHEMA_VERSION);
   });
 
   it('refuses files that are not Cajal projects', () => {

@@ -2,7 +2,7 @@
  * Recognises a source file and reads what the project stores about it: format, header metadata,
  * size and SHA-256. Sources are never modified or copied.
  */
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, openSync, readSync } from 'node:fs';
 import type { RecordingFormat, RecordingMetadata } from '../../shared/api/index.js';
 import { FormatError, fileAccessError } from '../errors.js';
 import { EdfReader, type EdfHeader } from './edf/index.js';
@@ -10,6 +10,7 @@ import { sha256File } from './hash.js';
 import { detectCalcium } from './calcium/index.js';
 import { inspectCalcium } from './calcium/inspect.js';
 import { inspectSwc, looksLikeSwc } from './swc/inspect.js';
+import { assertReadableSource } from './source-file.js';
 
 export const SUPPORTED_FORMATS = 'EDF, EDF+, BDF, BDF+; calcium imaging: Suite2p folders, NWB, HDF5, CSV; morphologies: SWC';
 
@@ -24,10 +25,9 @@ export interface InspectedRecording {
 
 /** Sniffs the format from the first bytes, never from the file name. */
 export function sniffFormat(file: string): 'edf-family' {
+  assertReadableSource(file); // a regular file: opening it cannot block (a FIFO's open would)
   let fd: number;
   try {
-    const stat = statSync(file);
-    if (stat.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
     fd = openSync(file, 'r');
   } catch (error) {
     throw fileAccessError(file, error);
@@ -67,13 +67,23 @@ export function edfMetadata(header: EdfHeader, durationS = header.dataRecordCoun
   };
 }
 
-/** EDF-family files by their signature; anything else is tried as calcium imaging. */
+/**
+ * EDF-family files by their signature; anything else is tried as SWC, then calcium imaging. A
+ * folder can only be a Suite2p plane folder. FIFOs, devices and unreadable paths are refused before
+ * anything opens them.
+ */
 export async function inspectRecording(file: string): Promise<InspectedRecording> {
+  if (assertReadableSource(file, { allowDirectory: true }) === 'folder') {
+    if ((await detectCalcium(file)) !== 'suite2p') {
+      throw new FormatError(file, 'folder is not a recording: the only folders Cajal imports are Suite2p plane folders (with F.npy, or plane0/F.npy)');
+    }
+    return inspectCalcium(file);
+  }
   let edf = false;
   try {
     edf = sniffFormat(file) === 'edf-family';
   } catch (error) {
-    if (!(error instanceof FormatError) && !statSync(file, { throwIfNoEntry: false })?.isDirectory()) throw error;
+    if (!(error instanceof FormatError)) throw error;
   }
   if (!edf) {
     if (looksLikeSwc(file)) return inspectSwc(file);
@@ -87,10 +97,13 @@ export async function inspectRecording(file: string): Promise<InspectedRecording
   const reader = EdfReader.open(file, { allowPartial: true });
   let durationS: number;
   try {
-    durationS = reader.durationS; // reads EDF+D record times, and checks them
+    // Reads and checks every annotation block (and EDF+D record time) now, so a broken one is
+    // refused at import rather than met in a later view; annotation signals are small.
+    const annotations = reader.annotations();
+    durationS = reader.durationS;
     // Annotation-only files (e.g. Sleep-EDF hypnograms) last as long as their annotations reach.
     if (reader.dataSignals().length === 0) {
-      durationS = Math.max(durationS, ...reader.annotations().map((a) => a.onsetS + a.durationS));
+      for (const a of annotations) durationS = Math.max(durationS, a.onsetS + a.durationS);
     }
   } finally {
     reader.close();

@@ -162,3 +162,103 @@ describe('EdfReader', () => {
     reader.close();
   });
 });
+
+/**
+ * Every annotation block is read and checked at import (issue #15: an unreadable block used to be
+ * found only when a view first asked for annotations). Errors name the file, the data record and
+ * the byte offset, and never quote annotation text.
+ */
+describe('annotation blocks are checked at import', () => {
+  const annotations = [
+    { onsetS: 0.5, durationS: 0, text: 'eyes closed' },
+    { onsetS: 3.25, durationS: 1.5, text: 'spike-wave' },
+  ];
+
+  /** An EDF+ file with its bytes changed by `mutate`, which gets the annotation signal's offset in record r. */
+  function mutated(
+    name: string,
+    mutate: (bytes: Buffer, annotationAt: (record: number) => number, annotationBytes: number) => void,
+    overrides: Partial<EdfToWrite> = {},
+  ): string {
+    const path = write(name, rampEdf({ variant: 'edf+C', annotations, ...overrides }));
+    const reader = EdfReader.open(path);
+    const { headerBytes, recordBytes, signals } = reader.header;
+    reader.close();
+    const annotation = signals.find((s) => s.isAnnotation)!;
+    const bytes = readFileSync(path);
+    mutate(bytes, (record) => headerBytes + record * recordBytes + annotation.offsetInRecord, annotation.samplesPerRecord * 2);
+    writeFileSync(path, bytes);
+    return path;
+  }
+
+  async function importError(path: string): Promise<FormatError> {
+    const { inspectRecording } = await import('../../main/io/recording.js');
+    const error = await inspectRecording(path).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(FormatError);
+    return error as FormatError;
+  }
+
+  it('a well-formed file imports without warnings', async () => {
+    const { inspectRecording } = await import('../../main/io/recording.js');
+    const inspected = await inspectRecording(write('tals-ok.edf', rampEdf({ variant: 'edf+C', annotations })));
+    expect(inspected.warnings).toEqual([]);
+  });
+
+  it('a broken TAL in a late record fails the import, naming the record and byte', async () => {
+    let at = 0;
+    // Record 4 holds "+3\x14\x14\x00+3.25\x151.5\x14spike-wave\x14\x00": drop the 0x14 that closes the text.
+    const path = mutated('tals-late.edf', (bytes, annotationAt) => {
+      const start = annotationAt(3);
+      at = bytes.indexOf(0x14, bytes.indexOf('spike-wave', start, 'latin1'));
+      bytes[at] = 0x20;
+    });
+    const error = await importError(path);
+    expect(error.message).toBe(`${path}: field "EDF+ annotation (TAL)" at byte ${at + 1}: a TAL does not end with 0x14 before its 0x00 byte in data record 4`);
+    expect(error.message).not.toContain('spike');
+  });
+
+  it('bytes after the last TAL must be 0x00 (a TAL hidden after a stray 0x00 is refused)', async () => {
+    const path = mutated('tals-padding.edf', (bytes, annotationAt) => {
+      const start = annotationAt(1);
+      const padding = bytes.indexOf('\x00\x00', start, 'latin1') + 1;
+      bytes.write('+1.5\x14lost\x14\x00', padding + 1, 'latin1');
+    });
+    expect((await importError(path)).message).toMatch(/a non-zero byte after the last TAL \(the unused bytes of an annotation signal are 0x00\) in data record 2/);
+  });
+
+  it('a TAL without its closing 0x00, a second duration, a control byte, a bad onset', async () => {
+    const cases: [string, (bytes: Buffer, start: number, length: number) => void, RegExp][] = [
+      ['unclosed', (bytes, start, length) => bytes.fill(0x41, bytes.indexOf('spike', start, 'latin1'), start + length), /a TAL runs to the end of the annotation signal without its closing 0x00 byte in data record 4/],
+      ['durations', (bytes, start) => bytes.write('+3.25\x151.5\x152\x14', bytes.indexOf('+3.25', start, 'latin1'), 'latin1'), /more than one duration \(0x15\) in data record 4/],
+      ['control', (bytes, start) => (bytes[bytes.indexOf('spike', start, 'latin1') + 2] = 0x07), /annotation text holds a control byte .* in data record 4/],
+      ['onset', (bytes, start) => bytes.write('x', bytes.indexOf('+3.25', start, 'latin1'), 'latin1'), /a TAL onset is not \+seconds or -seconds in data record 4/],
+    ];
+    for (const [name, mutate, expected] of cases) {
+      const path = mutated(`tals-${name}.edf`, (bytes, annotationAt, length) => mutate(bytes, annotationAt(3), length));
+      expect((await importError(path)).message, name).toMatch(expected);
+    }
+  });
+
+  it('a record without its time-keeping TAL is refused in EDF+C too', async () => {
+    // "+2\x14\x14\x00" → "+2\x14x\x14": the first TAL of record 3 now carries text, so keeps no time.
+    const path = mutated('tals-notime.edf', (bytes, annotationAt) => bytes.write('+2\x14x\x14\x00', annotationAt(2), 'latin1'));
+    expect((await importError(path)).message).toMatch(/data record 3 does not start with a time-keeping TAL/);
+  });
+
+  it('EDF+C time-keeping that contradicts back-to-back records is a warning the user sees', async () => {
+    const { inspectRecording } = await import('../../main/io/recording.js');
+    const path = mutated('tals-jump.edf', (bytes, annotationAt) => bytes.write('+9\x14\x14\x00', annotationAt(2), 'latin1'));
+    const inspected = await inspectRecording(path);
+    expect(inspected.warnings).toEqual([
+      'the time-keeping TAL of data record 3 says it starts at 9 s, but EDF+C records follow each other from the start time (2 s); the signals are shown back to back',
+    ]);
+  });
+
+  it('EDF+D records that overlap are refused', async () => {
+    const path = write('overlap.edf', rampEdf({ variant: 'edf+D', recordStartsS: [0, 1, 2.5, 3, 10, 11] }));
+    expect((await importError(path)).message).toMatch(/data record 4 starts at 3 s, before the record preceding it ends \(2\.5 s \+ 1 s\): EDF\+D records must be in time order without overlap/);
+  });
+});

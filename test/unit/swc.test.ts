@@ -131,30 +131,46 @@ describe('strict errors name the line', () => {
 
   it('too few and too many columns', () => {
     const few = formatError('1 1 0 0 0 1 -1\n2 3 1 0 0 1\n');
-    expect(few.problem).toBe('line 2: expected 7 columns (id type x y z radius parent), found 6');
+    expect(few.problem).toBe('line 2 has 6 columns, expected 7 (id type x y z radius parent)');
     expect(few.byteOffset).toBe(15);
-    expect(formatError('1 1 0 0 0 1 -1 0\n').problem).toBe('line 1: expected 7 columns (id type x y z radius parent), found 8');
+    expect(formatError('1 1 0 0 0 1 -1 0\n').problem).toBe('line 1 has 8 columns, expected 7 (id type x y z radius parent)');
   });
 
-  it('non-numeric values, with the column', () => {
+  it('non-numeric values, naming line, column and field but never quoting the cell', () => {
     const e = formatError('1 1 0 0 0 1 -1\n\n2 3 1 abc 0 1 1\n');
-    expect(e.problem).toBe('line 3: y "abc" is not a number');
+    expect(e.problem).toBe('line 3, column 4 (y) is not a number');
     expect(e.field).toBe('y');
-    expect(e.message).toBe('bad.swc: field "y" at byte 16: line 3: y "abc" is not a number');
+    expect(e.byteOffset).toBe(22); // the cell itself
+    expect(e.message).toBe('bad.swc: field "y" at byte 22: line 3, column 4 (y) is not a number');
+    // Text where a number belongs may be private (a name, a password): it is never echoed.
+    const secret = formatError('hunter2 1 0 0 0 1 -1\n');
+    expect(secret.message).toBe('bad.swc: field "id" at byte 0: line 1, column 1 (id) is not a number');
+    expect(secret.message).not.toContain('hunter2');
   });
 
   it('NaN and infinite coordinates or radii', () => {
-    expect(formatError('1 1 NaN 0 0 1 -1\n').problem).toBe('line 1: x "NaN" is not a number');
-    expect(formatError('1 1 0 0 0 inf -1\n').problem).toBe('line 1: radius "inf" is not a number');
-    expect(formatError('1 1 0 0 1e999 1 -1\n').problem).toBe('line 1: z "1e999" is not a finite number');
+    expect(formatError('1 1 NaN 0 0 1 -1\n').problem).toBe('line 1, column 3 (x) is not a number');
+    expect(formatError('1 1 0 0 0 inf -1\n').problem).toBe('line 1, column 6 (radius) is not a number');
+    expect(formatError('1 1 0 0 1e999 1 -1\n').problem).toBe('line 1, column 5 (z) is not a finite number');
+  });
+
+  it('coordinates and radii beyond ±1e9 file units (finite, but damage: lengths would overflow)', () => {
+    const e = formatError('1 1 0 0 0 1 -1\n2 3 1e308 0 0 1 1\n');
+    expect(e.problem).toBe('line 2, column 3 (x) is out of range: beyond ±1e+9 file units');
+    expect(e.field).toBe('x');
+    expect(formatError('1 1 0 -2e9 0 1 -1\n').problem).toBe('line 1, column 4 (y) is out of range: beyond ±1e+9 file units');
+    expect(formatError('1 1 0 0 0 5e9 -1\n').field).toBe('radius');
+    // The largest real volumes in nm (millimetres of tissue) stay far below the bound.
+    expect(parseSwc('1 1 3.2e6 -4e6 9.9e8 12 -1\n', 'nm.swc').xyz[2]).toBe(9.9e8);
   });
 
   it('non-integer or out-of-range ids, types and parents', () => {
-    expect(formatError('1.5 1 0 0 0 1 -1\n').problem).toBe('line 1: id "1.5" is not an integer');
-    expect(formatError('1 1 0 0 0 1 -1.0\n').problem).toBe('line 1: parent "-1.0" is not an integer');
-    expect(formatError('0 1 0 0 0 1 -1\n').problem).toBe('line 1: id 0 is not a positive integer');
-    expect(formatError('1 -3 0 0 0 1 -1\n').problem).toMatch(/^line 1: type -3 is negative/);
-    expect(formatError('1 1 0 0 0 1 -2\n').problem).toBe('line 1: parent -2 is not −1 or a sample id');
+    expect(formatError('1.5 1 0 0 0 1 -1\n').problem).toBe('line 1, column 1 (id) is not an integer');
+    expect(formatError('1 1 0 0 0 1 -1.0\n').problem).toBe('line 1, column 7 (parent) is not an integer');
+    expect(formatError('0 1 0 0 0 1 -1\n').problem).toBe('line 1, column 1 (id) is not a positive integer below 2^32 (0)');
+    expect(formatError('1 -3 0 0 0 1 -1\n').problem).toMatch(/^line 1, column 2 \(type\) is negative \(-3;/);
+    expect(formatError('1 99999999999 0 0 0 1 -1\n').problem).toMatch(/^line 1, column 2 \(type\) is out of range/);
+    expect(formatError('1 1 0 0 0 1 -2\n').problem).toBe('line 1, column 7 (parent) is not −1 or a sample id (-2)');
   });
 
   it('duplicate ids, with both lines', () => {
@@ -170,7 +186,7 @@ describe('strict errors name the line', () => {
   });
 
   it('a sample that is its own parent', () => {
-    expect(formatError('1 1 0 0 0 1 -1\n2 3 1 0 0 1 2\n').problem).toBe('line 2: sample 2 is its own parent (a cycle)');
+    expect(formatError('1 1 0 0 0 1 -1\n2 3 1 0 0 1 2\n').problem).toBe('line 2, column 7 (parent) makes sample 2 its own parent (a cycle)');
   });
 
   it('a cycle beside a good tree', () => {
@@ -186,5 +202,41 @@ describe('strict errors name the line', () => {
   it('a subtree hanging below a cycle points at the cycle', () => {
     const e = formatError('1 1 0 0 0 1 -1\n9 3 9 9 9 1 4\n3 3 0 0 0 1 4\n4 3 0 0 0 1 3\n');
     expect(e.problem).toMatch(/^line 3: cycle of 2 samples/);
+  });
+});
+
+describe('a last line without a newline is checked for truncation', () => {
+  const BODY = '1 1 0 0 0 5 -1\n' + Array.from({ length: 113 }, (_, i) => `${i + 2} 3 ${i + 1} 0 0 1 ${i + 1}\n`).join('');
+
+  it('a cut inside the parent id that re-parents the sample (114 → 1) is refused, naming the line', () => {
+    // Line 115 was "115 3 114 0 0 1 114"; cut after its first parent digit it still parses, as a
+    // sample hanging from the soma.
+    const e = formatError(`${BODY}115 3 114 0 0 1 1`);
+    expect(e.problem).toBe(
+      "file appears truncated at line 115 (its last line, which has no newline): line 115, column 7 (parent) has fewer digits (1) than the sample's id (115): a cut number? If the line is complete, end the file with a newline",
+    );
+    expect(e.field).toBe('parent');
+    expect(formatError(`${BODY}115 3 114 0 0 1 11`).problem).toMatch(/^file appears truncated at line 115 /);
+    // The same line with its newline is a complete file: accepted as written.
+    expect(parseSwc(`${BODY}115 3 114 0 0 1 1\n`, 'ok.swc').parentIndex[114]).toBe(0);
+  });
+
+  it('a cut elsewhere in the last line: too few columns, half a number, a missing parent', () => {
+    expect(formatError(`${BODY}115 3 114 0 0 1`).problem).toBe(
+      'file appears truncated at line 115 (its last line, which has no newline): line 115 has 6 columns, expected 7 (id type x y z radius parent)',
+    );
+    expect(formatError(`${BODY}115 3 114 0 0 1 -`).problem).toBe(
+      'file appears truncated at line 115 (its last line, which has no newline): line 115, column 7 (parent) is not a number',
+    );
+    expect(formatError(`${BODY}115 3 114 0 0 1 116`).problem).toBe(
+      'file appears truncated at line 115 (its last line, which has no newline): line 115: parent 116 of sample 115 does not exist',
+    );
+  });
+
+  it('complete last lines without a newline are accepted', () => {
+    for (const last of ['115 3 114 0 0 1 114', '115 3 114 0 0 1 -1', '10 3 0 0 0 1 9', '115 3 114 0 0 1 1  ', '115 3 114 0 0 1 1 # stem', '115 3 114 0 0 1 1\r\n']) {
+      const text = last.startsWith('10 ') ? '1 1 0 0 0 5 -1\n9 3 1 0 0 1 1\n' + last : BODY + last;
+      expect(() => parseSwc(text, 'ok.swc'), last).not.toThrow();
+    }
   });
 });

@@ -23,10 +23,16 @@ export interface ParsedTals {
 
 const ONSET = /^[+-]\d+(\.\d*)?$/;
 const DURATION = /^\d+(\.\d*)?$/;
+/** Control bytes other than tab, LF and CR have no place in annotation text (EDFbrowser agrees). */
+const CONTROL = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/;
+const decoder = new TextDecoder('utf-8');
 
 /**
- * Parses the bytes of one annotation signal in one data record. `isFirstSignal`: this is the first
- * annotation signal, whose first TAL keeps time. `where` names the record for error messages.
+ * Parses the bytes of one annotation signal in one data record, checking its syntax (EDF+ spec
+ * 2.2.2): every TAL is `±onset[\x15duration]\x14[text\x14]…\x00`, and the bytes after the last TAL
+ * are all 0x00. `isFirstSignal`: this is the first annotation signal, whose first TAL keeps time
+ * (`+t\x14\x14`, an empty first text). `where` names the record and the signal's file offset for
+ * error messages, which never quote the bytes (annotation text may name the patient).
  */
 export function parseTals(
   bytes: Uint8Array,
@@ -35,35 +41,46 @@ export function parseTals(
   where: { record: number; byteOffset: number },
 ): ParsedTals {
   const result: ParsedTals = { recordStartS: null, annotations: [] };
-  const decoder = new TextDecoder('utf-8');
+  const fail = (at: number, problem: string): never => {
+    throw new FormatError(file, `${problem} in data record ${where.record + 1}`, 'EDF+ annotation (TAL)', where.byteOffset + at);
+  };
   let position = 0;
   let talIndex = 0;
   while (position < bytes.length && bytes[position] !== 0) {
-    const end = bytes.indexOf(0, position);
-    const talEnd = end < 0 ? bytes.length : end;
-    const tal = bytes.subarray(position, talEnd);
-    const fields = splitOn(tal, 0x14);
-    const timing = decoder.decode(fields[0] ?? new Uint8Array());
-    const [onsetText, durationText] = timing.split('\x15');
-    const fail = (problem: string): never => {
-      throw new FormatError(file, `${problem} in data record ${where.record + 1}`, 'EDF+ annotation (TAL)', where.byteOffset + position);
-    };
-    if (!onsetText || !ONSET.test(onsetText)) fail(`onset "${onsetText ?? ''}" is not +seconds or -seconds`);
-    if (durationText !== undefined && durationText !== '' && !DURATION.test(durationText)) fail(`duration "${durationText}" is not a number of seconds`);
+    const talEnd = bytes.indexOf(0, position);
+    if (talEnd < 0) fail(position, 'a TAL runs to the end of the annotation signal without its closing 0x00 byte');
+    if (bytes[talEnd - 1] !== 0x14) fail(talEnd, 'a TAL does not end with 0x14 before its 0x00 byte');
+    // Timing, then the texts; the TAL's last 0x14 closes the last text.
+    const fields = splitOn(bytes.subarray(position, talEnd - 1), 0x14);
+    const timing = splitOn(fields[0]!, 0x15);
+    if (timing.length > 2) fail(position, 'a TAL has more than one duration (0x15)');
+    const onsetText = latin1(timing[0]!);
+    const durationText = timing.length === 2 ? latin1(timing[1]!) : '';
+    if (!ONSET.test(onsetText)) fail(position, 'a TAL onset is not +seconds or -seconds');
+    if (timing.length === 2 && !DURATION.test(durationText)) fail(position, 'a TAL duration is not a number of seconds');
     const onsetS = Number(onsetText);
     const durationS = durationText ? Number(durationText) : 0;
-    // fields after timing: texts, the list ends with a trailing \x14 so the last field is empty.
-    const texts = fields.slice(1).map((field) => decoder.decode(field)).filter((text, i, all) => !(i === all.length - 1 && text === ''));
-    if (isFirstSignal && talIndex === 0) {
+    if (!Number.isFinite(onsetS) || !Number.isFinite(durationS)) fail(position, 'a TAL onset or duration is too large to be finite');
+    const texts = fields.slice(1).map((field) => decoder.decode(field));
+    if (texts.some((text) => CONTROL.test(text))) fail(position, 'annotation text holds a control byte (TAL separators out of place?)');
+    let first = 0;
+    if (isFirstSignal && talIndex === 0 && texts[0] === '') {
       result.recordStartS = onsetS;
-      for (const text of texts) if (text !== '') result.annotations.push({ onsetS, durationS, text });
-    } else {
-      for (const text of texts) if (text !== '') result.annotations.push({ onsetS, durationS, text });
+      first = 1;
     }
+    for (const text of texts.slice(first)) if (text !== '') result.annotations.push({ onsetS, durationS, text });
     talIndex++;
     position = talEnd + 1;
   }
+  // The unused rest of the signal is 0x00: anything else is a TAL lost after a stray 0x00, or damage.
+  for (let i = position; i < bytes.length; i++) {
+    if (bytes[i] !== 0) fail(i, 'a non-zero byte after the last TAL (the unused bytes of an annotation signal are 0x00)');
+  }
   return result;
+}
+
+function latin1(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
 }
 
 function splitOn(bytes: Uint8Array, separator: number): Uint8Array[] {

@@ -113,20 +113,28 @@ export class EdfReader {
     return { startS, durationS, data, gaps: uncovered(startS, endS, covered) };
   }
 
-  /** All annotations of all annotation signals, sorted by onset (read once, then cached). */
+  /**
+   * All annotations of all annotation signals, sorted by onset (read once, then cached). Reads and
+   * checks every annotation block of the file (one small read per record and annotation signal),
+   * so importing calls it: a broken block is refused at import, with its record and byte offset.
+   * Time-keeping TALs that contradict EDF+C's back-to-back records add a warning to the header's.
+   */
   annotations(): EdfAnnotation[] {
     if (this.annotationsCache) return this.annotationsCache;
     const annotationSignals = this.header.signals.filter((signal) => signal.isAnnotation);
     const all: EdfAnnotation[] = [];
-    const starts = this.header.continuous ? null : new Float64Array(this.header.dataRecordCount);
+    const starts = annotationSignals.length ? new Float64Array(this.header.dataRecordCount) : null;
     for (let record = 0; record < this.header.dataRecordCount; record++) {
       annotationSignals.forEach((signal, k) => {
         const parsed = this.readTals(record, signal, k === 0);
-        all.push(...parsed.annotations);
-        if (starts && k === 0) starts[record] = this.requireRecordStart(parsed.recordStartS, record);
+        for (const annotation of parsed.annotations) all.push(annotation);
+        if (starts && k === 0) starts[record] = this.requireRecordStart(parsed.recordStartS, record, signal);
       });
     }
-    if (starts) this.recordStarts = starts;
+    if (starts) {
+      this.checkRecordStarts(starts, annotationSignals[0]!);
+      if (!this.header.continuous) this.recordStarts = starts;
+    }
     all.sort((a, b) => a.onsetS - b.onsetS);
     this.annotationsCache = all;
     return all;
@@ -138,16 +146,57 @@ export class EdfReader {
   }
 
   private readTals(record: number, signal: EdfSignalHeader, isFirstSignal: boolean) {
-    const position = this.header.headerBytes + record * this.header.recordBytes + signal.offsetInRecord;
+    const position = this.annotationOffset(record, signal);
     const bytes = this.readAt(position, signal.samplesPerRecord * this.header.bytesPerSample);
     return parseTals(bytes, isFirstSignal, this.file, { record, byteOffset: position });
   }
 
-  private requireRecordStart(start: number | null, record: number): number {
+  private annotationOffset(record: number, signal: EdfSignalHeader): number {
+    return this.header.headerBytes + record * this.header.recordBytes + signal.offsetInRecord;
+  }
+
+  private requireRecordStart(start: number | null, record: number, signal: EdfSignalHeader): number {
     if (start === null) {
-      throw new FormatError(this.file, `data record ${record + 1} has no time-keeping TAL (required in EDF+D)`, 'EDF+ annotation (TAL)');
+      throw new FormatError(
+        this.file,
+        `data record ${record + 1} does not start with a time-keeping TAL ("+seconds" then 0x14 0x14; EDF+ requires one in every record)`,
+        'EDF+ annotation (TAL)',
+        this.annotationOffset(record, signal),
+      );
     }
     return start;
+  }
+
+  /**
+   * EDF+D records must follow each other without overlap (else two records would claim the same
+   * time). EDF+C records are placed back to back from the start time; time-keeping TALs that say
+   * otherwise are reported as a warning (EDFbrowser refuses such files; MNE ignores the TALs).
+   */
+  private checkRecordStarts(starts: Float64Array, signal: EdfSignalHeader): void {
+    const duration = this.header.dataRecordDurationS;
+    const tolerance = 1e-6; // far below any sample interval: only decimal rounding passes
+    if (!this.header.continuous) {
+      for (let record = 1; record < starts.length; record++) {
+        if (starts[record]! < starts[record - 1]! + duration - tolerance) {
+          throw new FormatError(
+            this.file,
+            `data record ${record + 1} starts at ${starts[record]} s, before the record preceding it ends (${starts[record - 1]} s + ${duration} s): EDF+D records must be in time order without overlap`,
+            'EDF+ annotation (TAL)',
+            this.annotationOffset(record, signal),
+          );
+        }
+      }
+      return;
+    }
+    if (duration <= 0) return;
+    for (let record = 0; record < starts.length; record++) {
+      if (Math.abs(starts[record]! - record * duration) > tolerance) {
+        this.header.warnings.push(
+          `the time-keeping TAL of data record ${record + 1} says it starts at ${starts[record]} s, but EDF+C records follow each other from the start time (${record * duration} s); the signals are shown back to back`,
+        );
+        return;
+      }
+    }
   }
 
   private loadRecordStarts(): Float64Array {
@@ -156,11 +205,9 @@ export class EdfReader {
     if (!first) throw new FormatError(this.file, 'EDF+D file without an annotation signal', 'reserved', 192);
     const starts = new Float64Array(this.header.dataRecordCount);
     for (let record = 0; record < starts.length; record++) {
-      starts[record] = this.requireRecordStart(this.readTals(record, first, true).recordStartS, record);
-      if (record > 0 && starts[record]! < starts[record - 1]!) {
-        throw new FormatError(this.file, `data record ${record + 1} starts before the one preceding it (EDF+D records must be in time order)`, 'EDF+ annotation (TAL)');
-      }
+      starts[record] = this.requireRecordStart(this.readTals(record, first, true).recordStartS, record, first);
     }
+    this.checkRecordStarts(starts, first);
     this.recordStarts = starts;
     return starts;
   }

@@ -3,8 +3,20 @@
  * (kept as header metadata), blank lines, tabs and CRLF tolerated. Ids are positive integers in any
  * order; parent −1 marks a root, and a file may hold several trees.
  *
- * Strict (FormatError naming the line): no samples, wrong column count, a non-numeric or non-finite
- * value, a non-integer id/type/parent, a duplicate id, a missing parent, a cycle.
+ * Strict (FormatError naming the line and column, never quoting a cell: a file may hold private
+ * text where numbers belong): no samples, wrong column count, a non-numeric or non-finite value, a
+ * coordinate or radius beyond ±1e9 file units (no neuron spans a metre in nm; larger values are
+ * damage, and would make lengths overflow), a non-integer id/type/parent, a duplicate id, a missing
+ * parent, a cycle.
+ *
+ * Truncation: the only cut that leaves a well-formed last line is one inside its parent id
+ * (`… 114` cut to `… 1` re-parents the sample). So when the file does not end with a newline, its
+ * last sample line is refused as "appears truncated" if it has fewer than 7 columns, a cell that is
+ * not a number, a parent that does not exist, or a parent id with fewer digits than the sample's
+ * own id other than id − 1 (parents are nearly always written near their children). Blanks or a
+ * comment after the last cell show the cells are whole. A complete file that trips this rule is
+ * accepted once it ends with a newline, as every SWC writer does.
+ *
  * Repairable (kept, listed in `warnings`): a zero or negative radius, type 0 (undefined).
  */
 import { readFile } from 'node:fs/promises';
@@ -15,6 +27,9 @@ const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 const INTEGER = /^[+-]?\d+$/;
 const COLUMNS = ['id', 'type', 'x', 'y', 'z', 'radius', 'parent'] as const;
 const MAX_ID = 0xffffffff;
+const MAX_TYPE = 0x7fffffff;
+/** Coordinates and radii beyond this many file units are damage, not anatomy (see above). */
+export const MAX_SWC_COORDINATE = 1e9;
 
 /** Reads and validates an SWC file (see `parseSwc`). */
 export async function readSwc(file: string, options: SwcOptions = {}): Promise<SwcMorphology> {
@@ -33,7 +48,8 @@ export function parseSwc(text: string, file: string, options: SwcOptions = {}): 
   if (scale !== undefined && !(Number.isFinite(scale) && scale > 0)) {
     throw new ValidationError('scaleUmPerUnit', `expected a positive number of µm per unit, got ${scale}`);
   }
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  const bom = text.charCodeAt(0) === 0xfeff;
+  if (bom) text = text.slice(1);
 
   const header: string[] = [];
   const warnings: SwcWarning[] = [];
@@ -45,8 +61,11 @@ export function parseSwc(text: string, file: string, options: SwcOptions = {}): 
   const lines: number[] = [];
   const offsets: number[] = [];
 
-  let offset = 0;
+  let offset = bom ? 3 : 0;
   const rawLines = text.split('\n');
+  // Where the text does not end with a newline, its last line may have been cut (see above).
+  const unterminatedLine = /[\r\n]$/.test(text) || text === '' ? -1 : rawLines.length;
+  let unterminatedSample = -1;
   for (let l = 0; l < rawLines.length; l++) {
     const raw = rawLines[l]!;
     const lineNo = l + 1;
@@ -62,30 +81,44 @@ export function parseSwc(text: string, file: string, options: SwcOptions = {}): 
       }
       line = line.slice(0, hash);
     }
-    line = line.trim();
-    if (!line) continue;
-    const fail = (problem: string, field?: string): never => {
-      throw new FormatError(file, `line ${lineNo}: ${problem}`, field, lineOffset);
+    if (!line.trim()) continue;
+    // A comment or trailing blanks after the last cell show that the cells themselves are whole.
+    const cut = lineNo === unterminatedLine && hash < 0 && /\S$/.test(line);
+    const cells = [...line.matchAll(/\S+/g)];
+    const fail = (problem: string, column?: number): never => {
+      const name = column === undefined ? undefined : COLUMNS[column];
+      const where = column === undefined ? `line ${lineNo}` : `line ${lineNo}, column ${column + 1} (${name})`;
+      const at = column === undefined ? lineOffset : lineOffset + Buffer.byteLength(line.slice(0, cells[column]!.index), 'utf8');
+      const message = cut ? `file appears truncated at line ${lineNo} (its last line, which has no newline): ${where} ${problem}` : `${where} ${problem}`;
+      throw new FormatError(file, message, name, at);
     };
-    const cells = line.split(/\s+/);
     if (cells.length !== 7) {
-      fail(`expected 7 columns (id type x y z radius parent), found ${cells.length}`);
+      fail(`has ${cells.length} columns, expected 7 (id type x y z radius parent)`);
     }
-    const values = cells.map((cell, c) => {
+    const values = cells.map(([cell], c) => {
       const name = COLUMNS[c]!;
-      if (!NUMBER.test(cell)) fail(`${name} "${cell}" is not a number`, name);
+      if (!NUMBER.test(cell)) fail('is not a number', c);
       const value = Number(cell);
-      if (!Number.isFinite(value)) fail(`${name} "${cell}" is not a finite number`, name);
-      if ((name === 'id' || name === 'type' || name === 'parent') && !INTEGER.test(cell)) {
-        fail(`${name} "${cell}" is not an integer`, name);
+      if (!Number.isFinite(value)) fail('is not a finite number', c);
+      if ((name === 'id' || name === 'type' || name === 'parent') && !INTEGER.test(cell)) fail('is not an integer', c);
+      if (c >= 2 && c <= 5 && Math.abs(value) > MAX_SWC_COORDINATE) {
+        fail(`is out of range: beyond ±${MAX_SWC_COORDINATE.toExponential()} file units`, c);
       }
       return value;
     });
     const [id, type, x, y, z, radius, parent] = values as [number, number, number, number, number, number, number];
-    if (id < 1 || id > MAX_ID) fail(`id ${id} is not a positive integer`, 'id');
-    if (type < 0) fail(`type ${type} is negative (expected 0 undefined, 1 soma, 2 axon, 3 basal, 4 apical or a custom type ≥ 5)`, 'type');
-    if (parent < -1 || parent === 0 || parent > MAX_ID) fail(`parent ${parent} is not −1 or a sample id`, 'parent');
-    if (parent === id) fail(`sample ${id} is its own parent (a cycle)`, 'parent');
+    if (id < 1 || id > MAX_ID) fail(`is not a positive integer below 2^32 (${id})`, 0);
+    if (type < 0) fail(`is negative (${type}; expected 0 undefined, 1 soma, 2 axon, 3 basal, 4 apical or a custom type ≥ 5)`, 1);
+    if (type > MAX_TYPE) fail(`is out of range (${type}; custom types are below 2^31)`, 1);
+    if (parent < -1 || parent === 0 || parent > MAX_ID) fail(`is not −1 or a sample id (${parent})`, 6);
+    if (parent === id) fail(`makes sample ${id} its own parent (a cycle)`, 6);
+    if (cut) {
+      unterminatedSample = ids.length;
+      const digits = (cell: string) => cell.replace(/^[+-]/, '').replace(/^0+(?=\d)/, '').length;
+      if (parent !== -1 && parent !== id - 1 && digits(cells[6]![0]) < digits(cells[0]![0])) {
+        fail(`has fewer digits (${parent}) than the sample's id (${id}): a cut number? If the line is complete, end the file with a newline`, 6);
+      }
+    }
     if (type === 0) warnings.push({ line: lineNo, message: `sample ${id} has type 0 (undefined); kept as is` });
     if (radius <= 0) warnings.push({ line: lineNo, message: `sample ${id} has radius ${radius} (≤ 0); kept as is` });
     ids.push(id);
@@ -116,7 +149,13 @@ export function parseSwc(text: string, file: string, options: SwcOptions = {}): 
     }
     const p = indexOf.get(parents[i]!);
     if (p === undefined) {
-      throw new FormatError(file, `line ${lines[i]}: parent ${parents[i]} of sample ${ids[i]} does not exist`, 'parent', offsets[i]);
+      const problem = `line ${lines[i]}: parent ${parents[i]} of sample ${ids[i]} does not exist`;
+      throw new FormatError(
+        file,
+        i === unterminatedSample ? `file appears truncated at line ${lines[i]} (its last line, which has no newline): ${problem}` : problem,
+        'parent',
+        offsets[i],
+      );
     }
     parentIndex[i] = p;
   }

@@ -20,7 +20,7 @@ export function bindIpc(engine: Engine, window: BrowserWindow): () => void {
     if (!trusted(event)) {
       return { id: null, ok: false, error: { code: 'bad-request', message: 'IPC from an untrusted frame refused' } };
     }
-    return dispatch(handlers, { id: nextId++, call, params });
+    return dispatch(handlers, { id: nextId++, call, params }, { projectPath: engine.projectPath });
   });
 
   ipcMain.handle(IPC_CHANNELS.pickFiles, async (event): Promise<string[]> => {

@@ -12,13 +12,19 @@ import {
   type ReplyEnvelope,
 } from '../../shared/api/index.js';
 import { UserError } from '../errors.js';
+import { asStorageError } from '../store/index.js';
 import type { Handlers } from './handlers.js';
 
 function reply(id: number | null, code: ErrorCode, message: string): ReplyEnvelope {
   return { id, ok: false, error: ApiErrorPayload.parse({ code, message }) };
 }
 
-export async function dispatch(handlers: Handlers, raw: unknown): Promise<ReplyEnvelope> {
+export interface DispatchContext {
+  /** The open project file: a disk-full or I/O failure of any call is reported against it. */
+  projectPath?: string;
+}
+
+export async function dispatch(handlers: Handlers, raw: unknown, context: DispatchContext = {}): Promise<ReplyEnvelope> {
   const envelope = RequestEnvelope.safeParse(raw);
   if (!envelope.success) {
     const id = typeof (raw as { id?: unknown } | null)?.id === 'number' ? (raw as { id: number }).id : null;
@@ -34,6 +40,9 @@ export async function dispatch(handlers: Handlers, raw: unknown): Promise<ReplyE
     return { id, ok: true, result };
   } catch (error) {
     if (error instanceof UserError) return reply(id, error.code, error.message);
+    // A full disk under the project file is the user's to fix, whichever call hit it.
+    const storage = context.projectPath ? asStorageError(error, context.projectPath) : undefined;
+    if (storage) return reply(id, storage.code, storage.message);
     const message = error instanceof Error ? error.message : String(error);
     return reply(id, 'internal', `internal error in ${call}: ${message}`);
   }

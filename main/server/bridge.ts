@@ -101,7 +101,7 @@ async function onMessage(ws: WebSocket, handlers: Handlers, data: RawData, isBin
     reply =
       raw === undefined
         ? { id: null, ok: false, error: { code: 'bad-request', message: 'message is not valid JSON' } }
-        : await dispatch(handlers, raw);
+        : await dispatch(handlers, raw, { projectPath: options.engine.projectPath });
   }
   if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(reply));
 }

@@ -121,6 +121,15 @@ describe('disk full during a run', () => {
     expect(engine.runner.runningCount).toBe(0);
   });
 
+  it('answers any other call that hits the full disk with the same line, not an internal error', async () => {
+    fillDiskLeaving(engine.store, 0);
+    const handlers = createHandlers(engine, { transport: 'bridge', nativeFileDialog: false });
+    connectionOf(engine.store).pragma('query_only = ON'); // a settings write refused like a full disk's
+    const refused = await dispatch(handlers, { id: 8, call: 'compute.setBackend', params: { backend: 'cpu' } }, { projectPath: engine.projectPath });
+    expect(refused).toMatchObject({ id: 8, ok: false, error: { code: 'io' } });
+    expect((refused as { error: { message: string } }).error.message).toMatch(new RegExp(`^cannot write ${engine.projectPath.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: `));
+  });
+
   it('keeps a final status the store refuses, tells the clients, and writes it once the store accepts writes', async () => {
     const store = engine.store;
     const runner = new JobRunner(store, engine.registry, { codeVersion: 'test', heartbeatIntervalMs: 50 });

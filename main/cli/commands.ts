@@ -29,7 +29,8 @@ export async function init(projectPath: string, io: Output): Promise<number> {
 export async function importFiles(projectPath: string, files: string[], io: Output): Promise<number> {
   if (files.length === 0) throw new ValidationError('files', 'name at least one file to import');
   return withEngine(projectPath, io, async (engine) => {
-    const { imported, errors, warnings } = await engine.importRecordings(files);
+    // The CLI's user owns the machine: say why a file cannot be read (the API does not).
+    const { imported, errors, warnings } = await engine.importRecordings(files, { detailedFileErrors: true });
     for (const recording of imported) {
       const m = recording.metadata;
       const content = m.morphology
@@ -187,7 +188,7 @@ export async function serve(projectPath: string, portArg: string | undefined, io
     await engine.close();
     throw error;
   });
-  if (engine.recoveredRunCount) io.err(`cajal: ${engine.recoveredRunCount} run(s) left running by an earlier crash were marked interrupted`);
+  if (engine.recoveredRunCount) io.err(`cajal: ${engine.recoveredRunCount} run(s) left running by a process that has since stopped were marked interrupted`);
   io.out(`Cajal is serving ${engine.projectPath}`);
   io.out(`Open ${bridge.url}`);
   await new Promise<void>((resolveStop) => {
@@ -228,7 +229,7 @@ async function withEngine<T>(projectPath: string, io: Output, body: (engine: Eng
   const engine = await Engine.open({ projectPath, create: false });
   try {
     if (engine.recoveredRunCount) {
-      io.err(`cajal: ${engine.recoveredRunCount} run(s) left running by an earlier crash were marked interrupted`);
+      io.err(`cajal: ${engine.recoveredRunCount} run(s) left running by a process that has since stopped were marked interrupted`);
     }
     return await body(engine);
   } finally {

@@ -5,12 +5,13 @@
  * every sample is scored against `<gt folder>/<sample>.zarr` and the dataset is aggregated as the
  * benchmark does: complete and partly labelled sets (from --split-file) and the combined S.
  */
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { stringify } from 'smol-toml';
 import type { FisbeMetrics } from '../../shared/api/index.js';
 import { Engine } from '../engine/index.js';
 import { FileAccessError, ValidationError } from '../errors.js';
+import { checkWriteTarget, projectFilePaths, writeFileAtomically, type WriteTargetOptions } from '../io/write-target.js';
 import { parsePartlySamples, scoreDataset, type SetScore } from '../pipelines/fisbe/aggregate.js';
 import { FISBE_RESULT } from '../pipelines/fisbe/index.js';
 import { formatMetricsTable, toEvaluatorTables } from '../pipelines/fisbe/report.js';
@@ -26,6 +27,8 @@ export interface FisbeFlags {
   'gt-dataset'?: string;
   'pred-dataset'?: string;
   'split-file'?: string;
+  /** --out may replace an existing file. */
+  overwrite?: boolean;
 }
 
 const DEFAULT_PROJECT = 'fisbe.cajal';
@@ -40,10 +43,18 @@ export async function fisbe(args: string[], flags: FisbeFlags, io: Output): Prom
   if (!existsSync(pred)) throw new FileAccessError(pred, 'no such file or folder');
   if (!existsSync(gt)) throw new FileAccessError(gt, 'no such file or folder');
   const projectPath = resolve(flags.project ?? DEFAULT_PROJECT);
+  // --out is checked before the evaluation, so a refused path costs nothing: never the project, the
+  // inputs, or an existing file without --overwrite.
+  const out: WriteTargetOptions = {
+    overwrite: flags.overwrite ?? false,
+    field: '--out',
+    protectedPaths: [...projectFilePaths(projectPath), { path: gt, kind: 'input' }, { path: pred, kind: 'input' }],
+  };
+  if (flags.out) checkWriteTarget(flags.out, out);
   const engine = await Engine.open({ projectPath, create: true });
   try {
     const folderMode = statSync(pred).isDirectory() && !pred.endsWith('.zarr');
-    return folderMode ? await evaluateFolder(engine, gt, pred, flags, io) : await evaluateOne(engine, gt, pred, flags.partly ?? false, flags, io);
+    return folderMode ? await evaluateFolder(engine, gt, pred, flags, out, io) : await evaluateOne(engine, gt, pred, flags.partly ?? false, flags, out, io);
   } finally {
     await engine.close();
   }
@@ -67,14 +78,14 @@ async function runOne(engine: Engine, gt: string, pred: string, partly: boolean,
   return { runId: run.id, metrics: (stored!.value as { metrics: FisbeMetrics }).metrics };
 }
 
-async function evaluateOne(engine: Engine, gt: string, pred: string, partly: boolean, flags: FisbeFlags, io: Output): Promise<number> {
+async function evaluateOne(engine: Engine, gt: string, pred: string, partly: boolean, flags: FisbeFlags, out: WriteTargetOptions, io: Output): Promise<number> {
   const result = await runOne(engine, gt, pred, partly, flags, io);
   if (!result) return 1;
   io.out(`FISBe metrics of run ${result.runId} (${partly ? 'partly' : 'completely'} labelled ground truth), stored in ${engine.projectPath}`);
   io.out(formatMetricsTable(result.metrics));
   if (flags.out) {
-    writeFileSync(resolve(flags.out), stringify(toEvaluatorTables(result.metrics)));
-    io.out(`wrote ${resolve(flags.out)} (the official evaluator's TOML layout)`);
+    const written = writeFileAtomically(flags.out, stringify(toEvaluatorTables(result.metrics)), out);
+    io.out(`wrote ${written} (the official evaluator's TOML layout)`);
   }
   return 0;
 }
@@ -84,7 +95,7 @@ function sampleName(file: string): string {
   return basename(file).split('.')[0]!;
 }
 
-async function evaluateFolder(engine: Engine, gtFolder: string, predFolder: string, flags: FisbeFlags, io: Output): Promise<number> {
+async function evaluateFolder(engine: Engine, gtFolder: string, predFolder: string, flags: FisbeFlags, out: WriteTargetOptions, io: Output): Promise<number> {
   const entries = readdirSync(predFolder).sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
   const hdf = entries.filter((name) => name.endsWith('.hdf'));
   const predictions = (hdf.length ? hdf : entries.filter((name) => name.endsWith('.zarr'))).map((name) => join(predFolder, name));
@@ -130,8 +141,8 @@ async function evaluateFolder(engine: Engine, gtFolder: string, predFolder: stri
   if (dataset.partly) io.out(line('partly', dataset.partly));
   io.out(line('combined', dataset.combined));
   if (flags.out) {
-    writeFileSync(resolve(flags.out), `${JSON.stringify({ samples: scored, dataset }, null, 2)}\n`);
-    io.out(`wrote ${resolve(flags.out)}`);
+    const written = writeFileAtomically(flags.out, `${JSON.stringify({ samples: scored, dataset }, null, 2)}\n`, out);
+    io.out(`wrote ${written}`);
   }
   return failed > 0 ? 1 : 0;
 }

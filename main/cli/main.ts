@@ -2,6 +2,7 @@
  * `cajal` command line: the same engine as the app, without a window.
  * Exit codes: 0 ok, 1 user error (one-line message), 2 internal error.
  */
+import type { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { UserError, describeError } from '../errors.js';
 import * as commands from './commands.js';
@@ -25,19 +26,19 @@ commands:
   serve <project> [--port N]               serve the UI and API on 127.0.0.1 with a per-launch token
   backend [--backend NAME]                 print the compute backend chain and the selected backend
   info <file>                              print a recording's header: channels, rates, duration, annotations
-  seizure detect <project> <recording-id> [--detector classical|neural|both] [--out events.tsv]
+  seizure detect <project> <recording-id> [--detector classical|neural|both] [--out events.tsv] [--overwrite]
                                            run the seizure detectors (default both; neural needs a trained
                                            model in the project); events and 1 Hz probability are stored,
                                            --out writes the events as SzCORE TSV
   seizure score <reference.tsv> <hypothesis.tsv>
                                            SzCORE event- and sample-based scores (SzCORE TSV or BIDS events)
-  seizure train <file.edf>... [--project P] [--out FOLDER] [--name N] [--seed N] [--max-epochs N]
+  seizure train <file.edf>... [--project P] [--out FOLDER [--overwrite]] [--name N] [--seed N] [--max-epochs N]
                                            train the neural detector on EDFs with seizure annotations
                                            (EDF+ "seizure…"/"sz…" or <name>_events.tsv); stores it in
                                            the project and/or writes TF.js files
   seizure eval <file.edf>... [--model FOLDER]
                                            SzCORE scores of a TF.js model, or leave-one-recording-out
-  fisbe eval --gt GT --pred PRED [--partly] [--project P] [--out metrics.toml]
+  fisbe eval --gt GT --pred PRED [--partly] [--project P] [--out metrics.toml] [--overwrite]
              [--gt-dataset D] [--pred-dataset D] [--split-file sample_list_per_split.txt]
                                            FISBe instance-segmentation metrics (official evaluator's
                                            flylight preset), stored as a run (default project
@@ -47,13 +48,16 @@ commands:
                                            functional connectome (Dyballa et al.): affinity tensor of the
                                            calcium recordings (default: all in the project, one animal
                                            each), NTF rank sweep, communities per component
-  morph stats <file.swc>... [--scale UM_PER_UNIT] [--sholl R,R,...] [--out stats.csv]
+  morph stats <file.swc>... [--scale UM_PER_UNIT] [--sholl R,R,...] [--out stats.csv] [--overwrite]
                                            validate SWC morphologies and print NeuroM-definition
                                            morphometrics per neurite type (coordinates as given unless
                                            --scale, e.g. 0.008 for hemibrain voxels; Sholl radii default
                                            every 50 units); --out writes them as CSV
   morph scale <project> <recording-id> <um-per-unit|reset>
                                            store the scale of an imported morphology (e.g. 0.008)
+
+--out never writes over a project file, a source or an input, and replaces an existing file only with
+--overwrite.
 
 exit codes: 0 ok, 1 user error, 2 internal error`;
 
@@ -77,6 +81,7 @@ export async function runCli(argv: string[], io: commands.Output): Promise<numbe
         port: { type: 'string' },
         backend: { type: 'string' },
         out: { type: 'string' },
+        overwrite: { type: 'boolean' },
         detector: { type: 'string' },
         project: { type: 'string' },
         name: { type: 'string' },
@@ -153,11 +158,29 @@ export async function runCli(argv: string[], io: commands.Output): Promise<numbe
   }
 }
 
+/**
+ * Writes lines to a standard stream that may go away. A reader that stops early (`cajal info f |
+ * head -1`) closes the pipe and the next write fails with EPIPE, reported as an 'error' event that
+ * would otherwise crash the process with a stack trace. That is not a failure of the command: its
+ * output is dropped and the command finishes its work (an import or a run is not cut in half) and
+ * exits with its own code. Any other write error (a full disk under `> out.txt`) is reported once.
+ */
+export function lineWriter(stream: Writable, onFailure: (error: NodeJS.ErrnoException) => void): (line: string) => void {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') onFailure(error);
+  });
+  return (line) => {
+    if (!stream.destroyed) stream.write(`${line}\n`);
+  };
+}
+
 /** Entry point used by bin/cajal.js. */
 export async function main(): Promise<void> {
-  const code = await runCli(process.argv.slice(2), {
-    out: (line) => process.stdout.write(`${line}\n`),
-    err: (line) => process.stderr.write(`${line}\n`),
+  const err = lineWriter(process.stderr, () => {});
+  const out = lineWriter(process.stdout, (error) => {
+    err(`cajal: cannot write the output: ${error.message}`);
+    process.exitCode ||= 1; // (may come after the command returned 0: its output is incomplete)
   });
-  process.exitCode = code;
+  const code = await runCli(process.argv.slice(2), { out, err });
+  process.exitCode = process.exitCode || code;
 }

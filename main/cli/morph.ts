@@ -3,8 +3,8 @@
  * reads and validates each SWC file and prints its NeuroM-definition morphometrics, one table per
  * file (a column per neurite type present, plus all); warnings go to stderr; --out writes the CSV.
  */
-import { writeFile } from 'node:fs/promises';
-import { ValidationError, fileAccessError } from '../errors.js';
+import { ValidationError } from '../errors.js';
+import { checkWriteTarget, writeFileAtomically, type WriteTargetOptions } from '../io/write-target.js';
 import { readSwc } from '../io/swc/index.js';
 import { Engine } from '../engine/index.js';
 import {
@@ -23,6 +23,8 @@ export interface MorphFlags {
   scale?: string;
   sholl?: string;
   out?: string;
+  /** --out may replace an existing file. */
+  overwrite?: boolean;
 }
 
 function positiveNumber(flag: string, value: string): number {
@@ -97,6 +99,9 @@ export async function morph(args: string[], flags: MorphFlags, io: Output): Prom
   if (!files.length) throw new ValidationError('file', 'missing <file.swc> (see cajal --help)');
   const scale = flags.scale === undefined ? undefined : positiveNumber('--scale', flags.scale);
   const shollRadii = flags.sholl === undefined ? undefined : parseRadii(flags.sholl);
+  // Checked before any work: never one of the SWC inputs, an existing file only with --overwrite.
+  const out: WriteTargetOptions = { overwrite: flags.overwrite ?? false, field: '--out', protectedPaths: files.map((path) => ({ path, kind: 'input' })) };
+  if (flags.out) checkWriteTarget(flags.out, out);
   const all: MorphologyMetrics[] = [];
   for (const file of files) {
     const morphology = await readSwc(file, scale === undefined ? {} : { scaleUmPerUnit: scale });
@@ -110,11 +115,7 @@ export async function morph(args: string[], flags: MorphFlags, io: Output): Prom
     for (const warning of metrics.warnings) io.err(`cajal: warning: ${file}: ${warning}`);
   }
   if (flags.out) {
-    try {
-      await writeFile(flags.out, morphometricsCsv(all));
-    } catch (error) {
-      throw fileAccessError(flags.out, error);
-    }
+    writeFileAtomically(flags.out, morphometricsCsv(all), out);
     io.out(`wrote ${flags.out}`);
   }
   return 0;

@@ -5,12 +5,16 @@
  * that `cajal seizure score` (or the SzCORE tools) read. With both detectors, the files are
  * `<out>.classical.tsv` and `<out>.neural.tsv`.
  */
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { formatDuration } from '../../shared/units.js';
 import { Engine } from '../engine/index.js';
 import { ValidationError } from '../errors.js';
 import type { DetectedEvent } from '../pipelines/seizure/classical.js';
+import { checkWriteTarget, projectFilePaths, type ProtectedPath, type WriteTargetOptions } from '../io/write-target.js';
 import { writeSzcoreTsv, type SzcoreEvent } from '../pipelines/seizure/scoring/index.js';
+import { Store } from '../store/index.js';
+import { protectedPaths } from '../store/protected-paths.js';
 import { runPipeline, type Output } from './commands.js';
 import { table } from './format.js';
 
@@ -27,7 +31,7 @@ export async function seizureDetect(
   projectPath: string,
   recordingArg: string,
   params: Record<string, unknown>,
-  options: { detector?: string; out?: string },
+  options: { detector?: string; out?: string; overwrite?: boolean },
   io: Output,
 ): Promise<number> {
   const choice = options.detector ?? 'both';
@@ -42,15 +46,34 @@ export async function seizureDetect(
       detectors = ['classical'];
     }
   }
+  const out = (detector: Detector) => (options.out ? outputPath(options.out, detector, detectors.length > 1) : undefined);
+  // The --out files are checked before the detectors run, so a refused path costs nothing.
+  const writeOptions = { overwrite: options.overwrite ?? false, field: '--out' };
+  if (options.out) {
+    const guarded = projectProtection(projectPath);
+    for (const detector of detectors) checkWriteTarget(out(detector)!, { ...writeOptions, protectedPaths: guarded });
+  }
   for (const detector of detectors) {
     const code = await runPipeline(projectPath, DETECTORS[detector], recordingArg, params, io);
     if (code !== 0) return code;
-    await report(projectPath, detector, options.out ? outputPath(options.out, detector, detectors.length > 1) : undefined, io);
+    await report(projectPath, detector, out(detector), writeOptions, io);
   }
   return 0;
 }
 
-async function report(projectPath: string, detector: Detector, outPath: string | undefined, io: Output): Promise<void> {
+/** The project's files and its recordings' sources; the engine reports a missing project itself. */
+function projectProtection(projectPath: string): ProtectedPath[] {
+  const path = resolve(projectPath);
+  if (!existsSync(path)) return projectFilePaths(path);
+  const store = Store.open(path, { create: false, readonly: true });
+  try {
+    return protectedPaths(store);
+  } finally {
+    store.close();
+  }
+}
+
+async function report(projectPath: string, detector: Detector, outPath: string | undefined, writeOptions: WriteTargetOptions, io: Output): Promise<void> {
   const engine = await Engine.open({ projectPath, create: false });
   try {
     const run = engine.store.runs.list().filter((r) => r.pipeline === DETECTORS[detector]).sort((a, b) => b.id - a.id)[0]!;
@@ -68,7 +91,7 @@ async function report(projectPath: string, detector: Detector, outPath: string |
       const rows: SzcoreEvent[] = events.length
         ? events.map((e) => ({ onsetS: e.onsetS, durationS: e.durationS, eventType: 'sz', confidence: Number(e.confidence.toFixed(2)), channels: e.channels, dateTime: null, recordingDurationS: durationS }))
         : [{ onsetS: 0, durationS, eventType: 'bckg', confidence: null, channels: null, dateTime: null, recordingDurationS: durationS }];
-      writeSzcoreTsv(outPath, rows);
+      writeSzcoreTsv(outPath, rows, { ...writeOptions, protectedPaths: protectedPaths(engine.store) });
       io.out(`wrote ${outPath}`);
     }
   } finally {

@@ -14,7 +14,9 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { BackendName } from '../../shared/api/index.js';
 import { FileAccessError, ValidationError } from '../errors.js';
+import { projectFilePaths, type ProtectedPath, type WriteTargetOptions } from '../io/write-target.js';
 import {
+  checkModelFolder,
   detectNeural,
   evaluateNeuralLoro,
   exportModel,
@@ -44,6 +46,8 @@ export interface SeizureNeuralCommonOptions {
 export interface SeizureTrainOptions extends SeizureNeuralCommonOptions {
   /** Folder to write the TF.js files into (model.json + weights). */
   out?: string;
+  /** The files in `out` may replace an existing model. */
+  overwrite?: boolean;
   /** Project file whose models table receives the model. */
   project?: string;
   /** Name of the model in the project (default: neural seizure detector). */
@@ -155,6 +159,10 @@ export async function seizureTrain(files: readonly string[], options: SeizureTra
   if (projectPath && !existsSync(projectPath)) throw new FileAccessError(projectPath, 'no such project file (create it with cajal init)');
   // No files: train on the project's own recordings and their seizure annotations.
   const recordings = files.length === 0 && projectPath ? projectTrainingRecordings(projectPath, io) : trainingRecordings(files, io);
+  // The model folder is checked before training, so a refused --out costs no training time.
+  const guarded: ProtectedPath[] = [...(projectPath ? projectFilePaths(projectPath) : []), ...recordings.map((r): ProtectedPath => ({ path: r.file, kind: 'input' }))];
+  const out: WriteTargetOptions = { overwrite: options.overwrite ?? false, field: '--out', protectedPaths: guarded };
+  if (options.out) checkModelFolder(options.out, out);
   if (!recordings.some((r) => r.seizures.length)) throw new ValidationError('seizures', 'none of the files has a seizure annotation ("seizure…"/"sz…" EDF+ annotations or a <name>_events.tsv beside the file)');
   const result = await trainNeural(recordings, trainOptions(options), reporter(io));
   io.out(
@@ -163,7 +171,7 @@ export async function seizureTrain(files: readonly string[], options: SeizureTra
   );
   try {
     if (options.out) {
-      const written = await exportModel(result.neural, options.out);
+      const written = await exportModel(result.neural, options.out, out);
       io.out(`wrote ${written.join(', ')}`);
     }
     if (projectPath) {

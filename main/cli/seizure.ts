@@ -16,6 +16,8 @@ export interface SeizureFlags {
   seed?: string;
   'max-epochs'?: string;
   backend?: string;
+  /** --out may replace existing files. */
+  overwrite?: boolean;
 }
 
 function integer(flag: string, value: string | undefined): number | undefined {
@@ -44,11 +46,11 @@ export async function seizure(args: string[], flags: SeizureFlags, io: Output): 
   const defined = <T extends object>(o: T) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
   switch (sub) {
     case 'detect':
-      return seizureDetect(need(rest, 0, 'project'), need(rest, 1, 'recording-id'), parseParams(flags.param ?? []), defined({ detector: flags.detector, out: flags.out }), io);
+      return seizureDetect(need(rest, 0, 'project'), need(rest, 1, 'recording-id'), parseParams(flags.param ?? []), defined({ detector: flags.detector, out: flags.out, overwrite: flags.overwrite }), io);
     case 'score':
       return seizureScore(need(rest, 0, 'reference.tsv'), need(rest, 1, 'hypothesis.tsv'), io);
     case 'train':
-      return seizureTrain(rest, defined({ ...common, out: flags.out, project: flags.project, name: flags.name }), io);
+      return seizureTrain(rest, defined({ ...common, out: flags.out, overwrite: flags.overwrite, project: flags.project, name: flags.name }), io);
     case 'eval':
       return seizureEval(rest, defined({ ...common, model: flags.model }), io);
     default:

@@ -1,13 +1,20 @@
 /**
  * Exports a recording's annotations: as an annotation-only EDF+ file (like Sleep-EDF hypnograms)
- * or as a BIDS `events.tsv`. Written to a temporary name and renamed, so nothing half-written is
- * ever left under the real name.
+ * or as a BIDS `events.tsv`. The target is checked and written atomically by io/write-target
+ * (never a project file or a source, an existing file only with `overwrite`).
  */
-import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { encodeEdf, type EdfAnnotation } from '../io/edf/index.js';
+import { writeFileAtomically, type WriteTargetOptions } from '../io/write-target.js';
 
-export function writeAnnotationsEdf(path: string, annotations: readonly EdfAnnotation[], startDateTime: string, patient: string): void {
-  writeAtomically(
+/** Returns the absolute path written. */
+export function writeAnnotationsEdf(
+  path: string,
+  annotations: readonly EdfAnnotation[],
+  startDateTime: string,
+  patient: string,
+  options: WriteTargetOptions = {},
+): string {
+  return writeFileAtomically(
     path,
     encodeEdf({
       variant: 'edf+C',
@@ -20,14 +27,15 @@ export function writeAnnotationsEdf(path: string, annotations: readonly EdfAnnot
       signals: [],
       annotations: [...annotations],
     }),
+    options,
   );
 }
 
-/** BIDS events.tsv: onset and duration in seconds, the text as trial_type. */
-export function writeBidsEvents(path: string, annotations: readonly EdfAnnotation[]): void {
+/** BIDS events.tsv: onset and duration in seconds, the text as trial_type. Returns the absolute path written. */
+export function writeBidsEvents(path: string, annotations: readonly EdfAnnotation[], options: WriteTargetOptions = {}): string {
   const clean = (text: string) => text.replace(/[\t\r\n]+/g, ' ').trim() || 'n/a';
   const rows = annotations.map((a) => `${round(a.onsetS)}\t${round(a.durationS)}\t${clean(a.text)}`);
-  writeAtomically(path, ['onset\tduration\ttrial_type', ...rows].join('\n') + '\n');
+  return writeFileAtomically(path, ['onset\tduration\ttrial_type', ...rows].join('\n') + '\n', options);
 }
 
 function round(seconds: number): string {
@@ -38,15 +46,4 @@ function edfDate(iso: string): string {
   const months = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'];
   const [, y, m, d] = /^(\d{4})-(\d\d)-(\d\d)/.exec(iso) ?? [];
   return y ? `${d}-${months[Number(m) - 1]}-${y}` : 'X';
-}
-
-function writeAtomically(path: string, content: string | Buffer): void {
-  const temporary = `${path}.partial`;
-  try {
-    writeFileSync(temporary, content);
-    renameSync(temporary, path);
-  } catch (error) {
-    rmSync(temporary, { force: true });
-    throw error;
-  }
 }

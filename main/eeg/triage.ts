@@ -3,14 +3,14 @@
  * is an annotation (author, time, never overwritten: a new decision supersedes the previous one),
  * labelled so that it reads well in the annotation list and can be traced to its run and event.
  */
-import { existsSync } from 'node:fs';
 import { userInfo } from 'node:os';
-import { dirname, resolve } from 'node:path';
 import type { DetectionRunSummary, TriageEvent, TriageReview } from '../../shared/api/index.js';
-import { FileAccessError, NotFoundError, ValidationError } from '../errors.js';
+import { NotFoundError, ValidationError } from '../errors.js';
+import { checkWriteTarget } from '../io/write-target.js';
 import type { DetectedEvent } from '../pipelines/seizure/classical.js';
 import { writeSzcoreTsv, type SzcoreEvent } from '../pipelines/seizure/scoring/index.js';
 import type { Annotation, Store } from '../store/index.js';
+import { protectedPaths } from '../store/protected-paths.js';
 import { writeBidsEvents } from './export.js';
 
 const DETECTION_PIPELINES = new Set(['seizure-classical', 'seizure-neural']);
@@ -80,23 +80,25 @@ export class SeizureTriage {
     return this.triageEvent(event, eventIndex, annotation);
   }
 
-  export(runId: number, format: 'szcore-tsv' | 'bids-events', path: string): { path: string; count: number } {
-    const target = resolve(path);
-    if (this.store.recordings.list().some((r) => resolve(r.sourcePath) === target)) {
-      throw new ValidationError('path', `${target} is a source recording; Cajal never overwrites sources`);
-    }
-    if (!existsSync(dirname(target))) throw new FileAccessError(dirname(target), 'no such folder');
+  /**
+   * Writes the accepted events to a path the user typed (absolute): never over the project or a
+   * source, over an existing file only with `overwrite` (io/write-target).
+   */
+  export(runId: number, format: 'szcore-tsv' | 'bids-events', path: string, options: { overwrite?: boolean } = {}): { path: string; count: number } {
+    const target = { overwrite: options.overwrite ?? false, requireAbsolute: true, protectedPaths: protectedPaths(this.store) };
+    checkWriteTarget(path, target); // refuse before assembling the review
     const review = this.review(runId);
     const accepted = review.events.filter((e) => e.decision?.status === 'accepted');
+    let written: string;
     if (format === 'szcore-tsv') {
       const rows: SzcoreEvent[] = accepted.length
         ? accepted.map((e) => ({ onsetS: e.decision!.onsetS, durationS: e.decision!.durationS, eventType: 'sz', confidence: Number(e.confidence.toFixed(2)), channels: e.channels, dateTime: null, recordingDurationS: review.recordingDurationS }))
         : [{ onsetS: 0, durationS: review.recordingDurationS, eventType: 'bckg', confidence: null, channels: null, dateTime: null, recordingDurationS: review.recordingDurationS }];
-      writeSzcoreTsv(target, rows);
+      written = writeSzcoreTsv(path, rows, target);
     } else {
-      writeBidsEvents(target, accepted.map((e) => ({ onsetS: e.decision!.onsetS, durationS: e.decision!.durationS, text: 'sz' })));
+      written = writeBidsEvents(path, accepted.map((e) => ({ onsetS: e.decision!.onsetS, durationS: e.decision!.durationS, text: 'sz' })), target);
     }
-    return { path: target, count: accepted.length };
+    return { path: written, count: accepted.length };
   }
 
   private triageEvent(event: DetectedEvent, index: number, decision: Annotation | null): TriageEvent {

@@ -17,10 +17,10 @@ export function eegHandlers(engine: Engine): EegHandlers {
     'eeg.overview': ({ recordingId }) => review.overview(recordingId),
     'annotations.list': ({ recordingId }) => review.annotations(recordingId),
     'annotations.add': ({ recordingId, onsetS, durationS, text }) => review.addAnnotation(recordingId, onsetS, durationS, text),
-    'annotations.export': ({ recordingId, format, path }) => review.exportAnnotations(recordingId, format, path),
+    'annotations.export': ({ recordingId, format, path, overwrite }) => review.exportAnnotations(recordingId, format, path, { overwrite }),
     'seizure.runs': ({ recordingId }) => triage.runs(recordingId),
     'seizure.review': ({ runId }) => triage.review(runId),
     'seizure.decide': ({ runId, eventIndex, status, onsetS, durationS }) => triage.decide(runId, eventIndex, status, onsetS, durationS),
-    'seizure.export': ({ runId, format, path }) => triage.export(runId, format, path),
+    'seizure.export': ({ runId, format, path, overwrite }) => triage.export(runId, format, path, { overwrite }),
   };
 }

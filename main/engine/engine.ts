@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import type { BackendName, BackendReport, EventName, EventPayload, Recording } from '../../shared/api/index.js';
 import { FileAccessError, describeError } from '../errors.js';
 import { inspectRecording } from '../io/recording.js';
+import { recoverAbandonedRuns } from '../jobs/ownership.js';
 import { builtinPipelines, type PipelineRegistry } from '../jobs/registry.js';
 import { JobRunner, type RunnerEvent, type RunnerListener } from '../jobs/runner.js';
 import { Store } from '../store/index.js';
@@ -36,6 +37,20 @@ export interface ImportOutcome {
   warnings: { path: string; message: string }[];
 }
 
+export interface ImportOptions {
+  /**
+   * Say why a file cannot be read (no such file, permission denied, a folder). Off by default: over
+   * the API that would tell a client which paths exist on this machine, so every file that cannot
+   * be read reads the same "cannot read <path>". The CLI turns it on.
+   */
+  detailedFileErrors?: boolean;
+}
+
+/** A file that could not be opened or read at all, as opposed to one read and found malformed. */
+function isFileAccessFailure(error: unknown): boolean {
+  return error instanceof FileAccessError || typeof (error as NodeJS.ErrnoException | null)?.syscall === 'string';
+}
+
 export type EngineEvent = RunnerEvent;
 
 export class Engine {
@@ -52,7 +67,7 @@ export class Engine {
     readonly store: Store,
     readonly registry: PipelineRegistry,
     readonly runner: JobRunner,
-    /** Runs found `queued`/`running` at open and marked `interrupted` (a previous crash). */
+    /** Runs found `queued`/`running` at open whose process is gone, marked `interrupted` (a crash). */
     readonly recoveredRunCount: number,
     readonly codeVersion: string,
     forcedBackend: BackendName | null,
@@ -73,7 +88,8 @@ export class Engine {
     }
     const store = Store.open(projectPath);
     try {
-      const recovered = store.runs.markInterrupted();
+      // Only runs whose owner is gone: another process may be running the others right now.
+      const recovered = recoverAbandonedRuns(store);
       const registry = await builtinPipelines();
       for (const url of options.extraPipelines ?? []) await registry.register(url);
       const version = codeVersion();
@@ -105,7 +121,7 @@ export class Engine {
    * Imports source files by path. Each file is checked completely (format, header against size,
    * hash) before anything is written, so a bad file leaves no trace in the project.
    */
-  async importRecordings(paths: readonly string[]): Promise<ImportOutcome> {
+  async importRecordings(paths: readonly string[], options: ImportOptions = {}): Promise<ImportOutcome> {
     const outcome: ImportOutcome = { imported: [], errors: [], warnings: [] };
     for (const path of paths) {
       const absolute = resolve(path);
@@ -115,7 +131,7 @@ export class Engine {
         outcome.imported.push(recording);
         for (const warning of inspected.warnings) outcome.warnings.push({ path: absolute, message: `${absolute}: ${warning}` });
       } catch (error) {
-        outcome.errors.push({ path: absolute, message: describeError(error) });
+        outcome.errors.push({ path: absolute, message: options.detailedFileErrors || !isFileAccessFailure(error) ? describeError(error) : `cannot read ${absolute}` });
       }
     }
     if (outcome.imported.length) this.emit({ name: 'recordings.changed', payload: {} });

@@ -75,7 +75,14 @@ export const seizureCalls = {
   },
   'seizure.export': {
     params: z
-      .object({ runId: RunId, format: z.enum(['szcore-tsv', 'bids-events']), path: z.string().min(1).max(4096) })
+      .object({
+        runId: RunId,
+        format: z.enum(['szcore-tsv', 'bids-events']),
+        /** Absolute. Never a project file or a source recording; an existing file only with overwrite. */
+        path: z.string().min(1).max(4096),
+        /** The user chose to replace an existing file (the UI asks first; a 'conflict' error says it exists). */
+        overwrite: z.boolean().default(false),
+      })
       .strict(),
     result: z.object({ path: z.string(), count: z.number().int() }),
   },

@@ -4,7 +4,8 @@
  * system would. Annotations go into an `EDF Annotations` signal as TALs, each in the data record
  * its onset falls in. Large files are written record by record (`writeEdfFile`), never held whole.
  */
-import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { writeSync } from 'node:fs';
+import { writeThroughTemporary } from '../write-target.js';
 import { encodeTals, type EdfAnnotation } from './annotations.js';
 
 export interface EdfSignalToWrite {
@@ -162,28 +163,25 @@ export function encodeEdf(edf: EdfToWrite): Buffer {
 }
 
 /**
- * Writes a file of any size record by record, to a temporary name renamed at the end, so a
- * failure never leaves a half-written file under the real name.
+ * Writes a file of any size record by record through a temporary file renamed at the end
+ * (io/write-target), so a failure never leaves a half-written file under the real name. It
+ * replaces `path` unchecked: callers that write where a user pointed check it first.
  */
 export function writeEdfFile(path: string, edf: EdfToWrite, onProgress?: (fraction: number) => void): void {
   const lay = layout(edf);
-  const temporary = `${path}.partial`;
-  const fd = openSync(temporary, 'w');
-  try {
-    writeSync(fd, encodeHeader(edf, lay));
-    const perChunk = Math.max(1, Math.floor((8 << 20) / lay.recordBytes));
-    const chunk = Buffer.alloc(perChunk * lay.recordBytes);
-    for (let first = 0; first < edf.recordCount; first += perChunk) {
-      const count = Math.min(perChunk, edf.recordCount - first);
-      for (let r = 0; r < count; r++) encodeRecord(edf, lay, first + r, chunk, r * lay.recordBytes);
-      writeSync(fd, chunk, 0, count * lay.recordBytes);
-      onProgress?.((first + count) / edf.recordCount);
-    }
-    closeSync(fd);
-    renameSync(temporary, path);
-  } catch (error) {
-    closeSync(fd);
-    rmSync(temporary, { force: true });
-    throw error;
-  }
+  writeThroughTemporary(
+    path,
+    (fd) => {
+      writeSync(fd, encodeHeader(edf, lay));
+      const perChunk = Math.max(1, Math.floor((8 << 20) / lay.recordBytes));
+      const chunk = Buffer.alloc(perChunk * lay.recordBytes);
+      for (let first = 0; first < edf.recordCount; first += perChunk) {
+        const count = Math.min(perChunk, edf.recordCount - first);
+        for (let r = 0; r < count; r++) encodeRecord(edf, lay, first + r, chunk, r * lay.recordBytes);
+        writeSync(fd, chunk, 0, count * lay.recordBytes);
+        onProgress?.((first + count) / edf.recordCount);
+      }
+    },
+    { replace: true },
+  );
 }

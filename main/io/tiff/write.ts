@@ -4,9 +4,10 @@
  * to export volumes that Fiji/ImageJ, tifffile and napari open. Pages are written one at a time, so
  * a stack is never encoded whole in memory. Classic TIFF (32-bit offsets): files up to 4 GiB.
  */
-import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { writeSync } from 'node:fs';
 import { deflateSync } from 'node:zlib';
 import { bytesPerVoxel } from '../volume/ndarray.js';
+import { writeThroughTemporary } from '../write-target.js';
 import type { NdArray, VolumeDtype } from '../volume/types.js';
 
 export interface TiffWriteOptions {
@@ -57,10 +58,9 @@ export function writeTiffStack(file: string, volume: NdArray, options: TiffWrite
   const pageValues = height * width;
   const raw = new Uint8Array(volume.data.buffer, volume.data.byteOffset, volume.data.byteLength);
 
-  const temporary = `${file}.partial`;
-  const fd = openSync(temporary, 'w');
-  let open = true;
-  try {
+  // Through a temporary renamed into place (io/write-target); `file` is replaced unchecked: callers
+  // that write where a user pointed check it first.
+  writeThroughTemporary(file, (fd) => {
     let position = 0;
     const write = (chunk: Uint8Array, at = position): void => {
       writeSync(fd, chunk, 0, chunk.length, at);
@@ -124,12 +124,5 @@ export function writeTiffStack(file: string, volume: NdArray, options: TiffWrite
       write(new Uint8Array(ifd.buffer));
       previousNextField = ifdOffset + 2 + entries.length * 12;
     }
-    closeSync(fd);
-    open = false;
-    renameSync(temporary, file);
-  } catch (error) {
-    if (open) closeSync(fd);
-    rmSync(temporary, { force: true });
-    throw error;
-  }
+  }, { replace: true });
 }

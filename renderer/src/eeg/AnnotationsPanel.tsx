@@ -7,6 +7,7 @@ import { useState, type FormEvent } from 'react';
 import type { EegAnnotation } from '../../../shared/api/index.js';
 import { errorMessage, useApi } from '../api/context.js';
 import { ErrorMessage } from '../components/ErrorMessage.js';
+import { exportWithOverwrite } from '../components/exportWithOverwrite.js';
 import { clockTime, formatOffset } from './clock.js';
 
 export function AnnotationsPanel(props: {
@@ -60,8 +61,9 @@ function ExportForm({ recordingId }: { recordingId: number }) {
     setDone(null);
     setFailure(null);
     try {
-      const result = await api.call('annotations.export', { recordingId, format, path: path.trim() });
-      setDone(`Wrote ${result.count} annotation(s) to ${result.path}`);
+      const target = path.trim();
+      const result = await exportWithOverwrite(target, (overwrite) => api.call('annotations.export', { recordingId, format, path: target, overwrite }));
+      if (result) setDone(`Wrote ${result.count} annotation(s) to ${result.path}`);
     } catch (error) {
       setFailure(errorMessage(error));
     } finally {

@@ -13,6 +13,7 @@ import { MODEL_FORMAT, MODEL_PIPELINE, modelFromBundle, modelToBundle, type Neur
 export { FEATURE_COUNT, FEATURE_NAMES, FEATURE_VERSION, FEATURE_WINDOW_S, FeatureExtractor } from './features.js';
 export {
   buildModel,
+  checkModelFolder,
   exportModel,
   importModel,
   inputWidth,

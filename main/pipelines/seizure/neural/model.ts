@@ -15,11 +15,12 @@
  * weights shard. In the project store the two are one byte bundle (format "tfjs-layers"):
  * uint32 LE length of model.json, model.json in UTF-8, then the weight bytes.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type * as tfTypes from '@tensorflow/tfjs';
 import { z } from 'zod';
-import { FormatError, ValidationError, fileAccessError } from '../../../errors.js';
+import { FileAccessError, FormatError, ValidationError, fileAccessError } from '../../../errors.js';
+import { checkWriteTarget, writeFileAtomically, type WriteTargetOptions } from '../../../io/write-target.js';
 import type { Tfjs } from '../../../compute/index.js';
 import { FEATURE_COUNT, FEATURE_NAMES, FEATURE_VERSION, FEATURE_WINDOW_S } from './features.js';
 
@@ -216,15 +217,46 @@ export async function modelFromBundle(tf: Tfjs, bundle: Uint8Array, source = 'mo
   return modelFromFiles(tf, { modelJson: modelJson as ModelJson, weights: bytes.subarray(4 + length) }, source);
 }
 
-/** Writes the model as TF.js files into `folder` (created if needed): model.json + one weight shard. */
-export async function exportModel(neural: NeuralSeizureModel, folder: string): Promise<string[]> {
-  const { modelJson, weights } = await modelToFiles(neural);
+/**
+ * Checks that the TF.js files may be written into `folder` (io/write-target's rules for each file;
+ * a missing folder may be created when its parent exists). Returns the absolute folder and files.
+ */
+export function checkModelFolder(folder: string, options: WriteTargetOptions = {}): { dir: string; files: [string, string] } {
   const dir = resolve(folder);
-  mkdirSync(dir, { recursive: true });
-  const jsonPath = join(dir, MODEL_JSON);
-  const weightsPath = join(dir, WEIGHTS_FILE);
-  writeFileSync(jsonPath, JSON.stringify(modelJson, null, 1));
-  writeFileSync(weightsPath, weights);
+  const files: [string, string] = [join(dir, MODEL_JSON), join(dir, WEIGHTS_FILE)];
+  let stat;
+  try {
+    stat = statSync(dir, { throwIfNoEntry: false });
+  } catch (error) {
+    throw fileAccessError(dir, error);
+  }
+  if (!stat) {
+    // The folder itself is checked as a new file would be: its parent exists, it is no project, no
+    // source, nothing under /proc, /sys, /dev.
+    checkWriteTarget(dir, { ...options, overwrite: false });
+  } else {
+    if (!stat.isDirectory()) throw new FileAccessError(dir, 'is not a folder (the model is written as model.json and a weights file into a folder)');
+    for (const file of files) checkWriteTarget(file, options);
+  }
+  return { dir, files };
+}
+
+/**
+ * Writes the model as TF.js files into `folder` (created if missing, when its parent exists):
+ * model.json + one weight shard, each checked and written atomically (io/write-target); an
+ * existing model is replaced only with `options.overwrite`.
+ */
+export async function exportModel(neural: NeuralSeizureModel, folder: string, options: WriteTargetOptions = {}): Promise<string[]> {
+  const { modelJson, weights } = await modelToFiles(neural);
+  const { dir, files } = checkModelFolder(folder, options);
+  try {
+    mkdirSync(dir);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw fileAccessError(dir, error);
+  }
+  const [jsonPath, weightsPath] = files;
+  writeFileAtomically(jsonPath, JSON.stringify(modelJson, null, 1), options);
+  writeFileAtomically(weightsPath, weights, options);
   return [jsonPath, weightsPath];
 }
 

@@ -20,8 +20,9 @@
  *  - writing: the seven columns in order, onset / duration / confidence / recordingDuration with
  *    Python's `'{:.2f}'` (ties to even), so a round trip keeps values to 0.01 s, like the reference.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { FormatError, fileAccessError } from '../../../errors.js';
+import { writeFileAtomically, type WriteTargetOptions } from '../../../io/write-target.js';
 import type { TimeEvent } from './annotation.js';
 import { BACKGROUND_TYPE, isKnownEventType, isSeizureType } from './event-types.js';
 import { pyFormat2f } from './python-compat.js';
@@ -260,13 +261,12 @@ export function formatSzcoreTsv(events: readonly SzcoreEvent[]): string {
   return `${lines.join('\n')}\n`;
 }
 
-export function writeSzcoreTsv(path: string, events: readonly SzcoreEvent[]): void {
-  try {
-    writeFileSync(path, formatSzcoreTsv(events));
-  } catch (error) {
-    if (error instanceof FormatError) throw error;
-    throw fileAccessError(path, error);
-  }
+/**
+ * Writes `events` to `path` through io/write-target: checked (never a project file or a protected
+ * source; an existing file only with `overwrite`) and atomic. Returns the absolute path written.
+ */
+export function writeSzcoreTsv(path: string, events: readonly SzcoreEvent[], options: WriteTargetOptions = {}): string {
+  return writeFileAtomically(path, formatSzcoreTsv(events), options);
 }
 
 /**

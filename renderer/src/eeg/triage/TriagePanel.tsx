@@ -7,6 +7,7 @@ import { useId, useState, type FormEvent } from 'react';
 import type { TriageEvent } from '../../../../shared/api/index.js';
 import { errorMessage, useApi } from '../../api/context.js';
 import { ErrorMessage } from '../../components/ErrorMessage.js';
+import { exportWithOverwrite } from '../../components/exportWithOverwrite.js';
 import { clockTime, formatOffset } from '../clock.js';
 import { boundsOf, sameBounds, stateOf, type Bounds } from './bounds.js';
 import type { Triage } from './useTriage.js';
@@ -164,8 +165,9 @@ function TriageExport({ runId }: { runId: number }) {
     setDone(null);
     setFailure(null);
     try {
-      const result = await api.call('seizure.export', { runId, format, path: path.trim() });
-      setDone(`Wrote ${result.count} accepted event(s) to ${result.path}`);
+      const target = path.trim();
+      const result = await exportWithOverwrite(target, (overwrite) => api.call('seizure.export', { runId, format, path: target, overwrite }));
+      if (result) setDone(`Wrote ${result.count} accepted event(s) to ${result.path}`);
     } catch (error) {
       setFailure(errorMessage(error));
     } finally {

@@ -8,6 +8,7 @@
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { FormatError, fileAccessError } from '../../errors.js';
+import { assertReadableSource } from '../source-file.js';
 
 export type EdfVariant = 'edf' | 'edf+' | 'bdf' | 'bdf+';
 
@@ -86,6 +87,7 @@ export interface ReadHeaderOptions {
 }
 
 export function readEdfHeader(file: string, options: ReadHeaderOptions = {}): EdfHeader {
+  assertReadableSource(file); // every caller (import, info, training, detection): a FIFO's open() would block
   let fd: number;
   try {
     fd = openSync(file, 'r');

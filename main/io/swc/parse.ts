@@ -21,6 +21,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { FormatError, ValidationError, fileAccessError } from '../../errors.js';
+import { assertReadableSource } from '../source-file.js';
 import type { SwcMorphology, SwcOptions, SwcTree, SwcWarning } from './types.js';
 
 const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
@@ -33,6 +34,7 @@ export const MAX_SWC_COORDINATE = 1e9;
 
 /** Reads and validates an SWC file (see `parseSwc`). */
 export async function readSwc(file: string, options: SwcOptions = {}): Promise<SwcMorphology> {
+  assertReadableSource(file); // `cajal morph stats` and imports alike: a FIFO's open() would block
   let text: string;
   try {
     text = await readFile(file, 'utf8');

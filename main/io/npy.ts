@@ -11,6 +11,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { FormatError, fileAccessError } from '../errors.js';
+import { checkAllocation, checkShape, rethrowIfOutOfMemory } from './allocation.js';
 
 export type NpyDtype =
   | 'bool'
@@ -329,7 +330,8 @@ export function npyArrayFromBytes(
   /** Byte offset of `bytes[0]` in the file, for error messages. */
   fileOffset = 0,
 ): NpyArray {
-  const count = elementCount(shape);
+  // A shape past 2^53 elements would make `needed` inexact; say the shape is damaged instead.
+  const count = checkShape(file, shape, { what: 'array', allowEmpty: true });
   const needed = count * descr.itemSize;
   const available = bytes.length - offset;
   if (available < needed) {
@@ -340,6 +342,8 @@ export function npyArrayFromBytes(
       fileOffset + bytes.length,
     );
   }
+  // The elements are copied (and float16 widened to 4 bytes): that copy must fit in memory too.
+  checkAllocation(file, shape, descr.dtype === 'float16' ? 4 : descr.itemSize, `shape (${shape.join(', ')}) of ${descr.dtype}`);
   // slice() copies into a fresh, aligned ArrayBuffer that the typed array can own.
   const raw = bytes.slice(offset, offset + needed);
   if (descr.bigEndian && descr.itemSize > 1) {
@@ -386,6 +390,7 @@ async function readBytes(file: string): Promise<Uint8Array> {
   try {
     return new Uint8Array(await readFile(file));
   } catch (error) {
+    rethrowIfOutOfMemory(error, file, 'the whole .npy file');
     throw fileAccessError(file, error);
   }
 }

@@ -10,10 +10,13 @@
  * Traces are float32 here, so float64 values from h5py are compared after Math.fround and sums to a
  * relative 1e-6.
  */
-import { describe, expect, it } from 'vitest';
+import { chmodSync, cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { FormatError } from '../../main/errors.js';
 import { detectCalcium, readCalcium, sniffCalcium, type CalciumRecording } from '../../main/io/calcium/index.js';
 import { dataFile, hasSharedData, SKIP_NO_DATA } from '../helpers/data.js';
+import { tempDir } from '../helpers/tmp.js';
 
 if (!hasSharedData()) console.warn(`calcium-real skipped: ${SKIP_NO_DATA}`);
 
@@ -194,5 +197,76 @@ describe.skipIf(!hasSharedData())('files that are not calcium recordings', () =>
     const movie = dataFile('calcium', 'sima_example', 'example.tif');
     expect(sniffCalcium(movie)).toBeNull();
     await expect(readCalcium(movie)).rejects.toThrow(/not a calcium recording Cajal reads/);
+  });
+});
+
+/**
+ * Issue #15 on copies of the real files, changed in a temporary folder (never in place): values
+ * that cannot be data are refused naming the file and field; a truncated HDF5 file says so.
+ */
+describe.skipIf(!hasSharedData())('damaged copies of the real recordings (issue #15)', () => {
+  const tmp = tempDir('cajal-calcium-damaged-');
+  afterAll(() => tmp.cleanup());
+  let copies = 0;
+
+  /** A copy of the Suite2p plane folder with `name` changed by `change`. */
+  function suite2pWith(name: string, change: (bytes: Buffer) => void): string {
+    const dir = join(tmp.dir, `plane-${copies++}`);
+    cpSync(SUITE2P, dir, { recursive: true });
+    // The shared data is read-only and cpSync copies the modes: make the copy ours to change and remove.
+    chmodSync(dir, 0o755);
+    for (const file of readdirSync(dir)) chmodSync(join(dir, file), 0o644);
+    const bytes = readFileSync(join(dir, name));
+    change(bytes);
+    writeFileSync(join(dir, name), bytes);
+    return dir;
+  }
+
+  it('a NaN in iscell is refused, naming iscell.npy and the entry', async () => {
+    const dir = suite2pWith('iscell.npy', (bytes) => {
+      // iscell is float64, Fortran order: column 0 (the flags) first. Element 4 is ROI 4's flag.
+      const header = bytes.readUInt16LE(8) + 10;
+      bytes.writeDoubleLE(NaN, header + 4 * 8);
+    });
+    const error = await readCalcium(dir).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(FormatError);
+    expect((error as Error).message).toBe(`${join(dir, 'iscell.npy')}: field "iscell[4, 0]": ROI 4: classification NaN is not 0 or 1 (iscell column 0 is the 0/1 cell flag)`);
+  });
+
+  it('a zero frame rate in ops.npy is refused', async () => {
+    const dir = suite2pWith('ops.npy', (bytes) => {
+      // The pickled dict holds the key 'fs', a BINPUT (q + 1 byte), then fs = 1 as BININT1 (K 01).
+      const key = bytes.indexOf(Buffer.from('X\x02\x00\x00\x00fsq', 'latin1'));
+      expect(key).toBeGreaterThan(0);
+      expect([...bytes.subarray(key + 9, key + 11)]).toEqual([0x4b, 0x01]);
+      bytes[key + 10] = 0;
+    });
+    await expect(readCalcium(dir)).rejects.toThrow(`${join(dir, 'ops.npy')}: field "fs": frame rate fs is 0; it must be a positive number of Hz`);
+  });
+
+  it('a truncated Flavell-lab file is "truncated or corrupt HDF5 file" on import', async () => {
+    const { inspectRecording } = await import('../../main/io/recording.js');
+    const bytes = readFileSync(WORM('2022-07-26-31'));
+    const cut = join(tmp.dir, '2022-07-26-31-data.h5');
+    writeFileSync(cut, bytes.subarray(0, Math.floor(bytes.length * 0.7)));
+    await expect(inspectRecording(cut)).rejects.toThrow(`${cut}: byte 0: truncated or corrupt HDF5 file`);
+  });
+
+  it('a NaN confocal timestamp is refused', async () => {
+    const { openH5 } = await import('../../main/io/hdf5/open.js');
+    const source = WORM('2022-07-26-31');
+    const h5 = await openH5(source);
+    const times = (h5.get('timing/timestamp_confocal') as unknown as { value: Float64Array }).value;
+    h5.close();
+    const bytes = readFileSync(source);
+    const third = Buffer.alloc(8);
+    third.writeDoubleLE(times[3]!);
+    // The dataset is contiguous and unfiltered: its values sit in the file as they are.
+    const at = bytes.indexOf(third);
+    expect(at).toBeGreaterThan(0);
+    bytes.writeDoubleLE(NaN, at);
+    const copy = join(tmp.dir, 'nan-time-data.h5');
+    writeFileSync(copy, bytes);
+    await expect(readCalcium(copy)).rejects.toThrow(`${copy}: field "timing/timestamp_confocal": timestamp 3 is NaN; frame times must be finite`);
   });
 });

@@ -7,10 +7,14 @@
  *   the zip extracted with zipfile, then zarr.open on its JRC_SS05008-20160318_24_B2_crop.zarr folder
  *   (zarr 2's ZipStore cannot open it: its keys sit under that folder, not at the zip root).
  */
-import { describe, expect, it } from 'vitest';
+import { chmodSync, cpSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { FormatError } from '../../main/errors.js';
 import { expectLabelVolume } from '../../main/io/volume/label.js';
 import { listDatasets, openVolume } from '../../main/io/volume/open.js';
 import { dataFile, hasSharedData, SKIP_NO_DATA } from '../helpers/data.js';
+import { tempDir } from '../helpers/tmp.js';
 
 function countWhere(data: ArrayLike<number>, test: (value: number) => boolean): number {
   let count = 0;
@@ -149,5 +153,77 @@ describe.skipIf(!hasSharedData())('volume readers on real data', () => {
     expect((await raw.readRegion([1, 20, 30, 40], [1, 1, 1, 1])).data[0]).toBe(4);
     expect((await raw.readRegion([2, 49, 0, 7], [1, 1, 1, 1])).data[0]).toBe(187);
     await raw.close();
+  });
+});
+
+/**
+ * Issue #15 on copies of the real stores, changed in a temporary folder (never in place): the
+ * fuzzing probe's hangs, empty shapes, unsupported filters and folder chunks are refused at once
+ * with the file and field named; a truncated HDF5 file says it is one.
+ */
+describe.skipIf(!hasSharedData())('damaged copies of the real volumes (issue #15)', () => {
+  const tmp = tempDir('cajal-volume-damaged-');
+  afterAll(() => tmp.cleanup());
+  let copies = 0;
+
+  function makeWritable(path: string): void {
+    const isFolder = statSync(path).isDirectory();
+    chmodSync(path, isFolder ? 0o755 : 0o644);
+    if (isFolder) for (const name of readdirSync(path)) makeWritable(join(path, name));
+  }
+
+  /** A copy of the FISBe ground-truth store with its .zarray changed by `patch`. */
+  function gtWith(patch: Record<string, unknown>): string {
+    const root = join(tmp.dir, `gt-${copies++}.zarr`);
+    cpSync(GT, root, { recursive: true });
+    makeWritable(root); // the shared data is read-only, and cpSync copies the modes
+    const key = join(root, 'volumes', 'gt_instances', '.zarray');
+    const zarray = JSON.parse(readFileSync(key, 'utf8')) as Record<string, unknown>;
+    writeFileSync(key, JSON.stringify({ ...zarray, ...patch }));
+    return root;
+  }
+
+  it('shapes from the probe: huge ones are refused at open, an empty one names its axis', async () => {
+    for (const shape of [
+      [3, 50, 50, 999_999_999],
+      [2 ** 53, 385, 685, 686],
+    ]) {
+      const root = gtWith({ shape });
+      const started = Date.now();
+      const error = await openVolume(root, 'volumes/gt_instances').catch((e: unknown) => e);
+      expect(error, shape.join('×')).toBeInstanceOf(FormatError);
+      expect((error as Error).message).toMatch(/^.*: field "volumes\/gt_instances\/\.zarray shape": /);
+      expect(Date.now() - started).toBeLessThan(5000);
+    }
+    const empty = gtWith({ shape: [3, 0, 50, 50] });
+    await expect(openVolume(empty, 'volumes/gt_instances')).rejects.toThrow(
+      `${empty}: field "volumes/gt_instances/.zarray shape": empty volume: dimension 1 has size 0 (shape 3×0×50×50)`,
+    );
+  });
+
+  it('a delta filter is refused at open', async () => {
+    const root = gtWith({ filters: [{ id: 'delta', dtype: '|u1' }] });
+    await expect(openVolume(root, 'volumes/gt_instances')).rejects.toThrow(/field "volumes\/gt_instances\/\.zarray filters": unsupported filter "delta"/);
+  });
+
+  it('a chunk that is a folder is an error naming its key', async () => {
+    const root = gtWith({});
+    const chunk = join(root, 'volumes', 'gt_instances', '0.0.0.0');
+    rmSync(chunk);
+    mkdirSync(chunk);
+    const source = await openVolume(root, 'volumes/gt_instances');
+    try {
+      await expect(source.readRegion([0, 0, 0, 0], [1, 1, 1, 1])).rejects.toThrow(
+        `${root}: field "volumes/gt_instances/0.0.0.0": "volumes/gt_instances/0.0.0.0" is a folder, not a file`,
+      );
+    } finally {
+      await source.close();
+    }
+  });
+
+  it('a truncated FISBe prediction is "truncated or corrupt HDF5 file"', async () => {
+    const cut = join(tmp.dir, 'cut.hdf');
+    writeFileSync(cut, readFileSync(PRED).subarray(0, 100_000));
+    await expect(openVolume(cut, 'volumes/gmm_label_cleaned')).rejects.toThrow(`${cut}: byte 0: truncated or corrupt HDF5 file`);
   });
 });

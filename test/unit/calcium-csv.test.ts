@@ -124,6 +124,14 @@ describe('sibling files', () => {
       `${join(tmp.dir, 'bad_assembly_assignments.csv')}: skipped (line 2, value 2: "9" is not a cell index from 1 to 2)`,
     ]);
   });
+
+  it('a NaN coordinate skips the positions with a warning naming the cell, rather than placing it nowhere (issue #15)', async () => {
+    const file = write('1,2\n3,4\n', 'nanxy_activity_matrix.csv');
+    write('1,2\n3,NaN\n', 'nanxy_cell_coordinates.csv');
+    const recording = await readCalcium(file);
+    expect(recording.positions).toBeNull();
+    expect(recording.warnings).toEqual([`${join(tmp.dir, 'nanxy_cell_coordinates.csv')}: skipped (field "y": cell 2: coordinate y is NaN)`]);
+  });
 });
 
 describe('errors', () => {

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import h5wasm from 'h5wasm/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FileAccessError, FormatError } from '../../main/errors.js';
+import { InsufficientMemoryError } from '../../main/io/allocation.js';
 import { detectCalcium, readCalcium, sniffCalcium } from '../../main/io/calcium/index.js';
 import { tempDir } from '../helpers/tmp.js';
 
@@ -206,7 +207,71 @@ describe('plain HDF5', () => {
     await expect(readCalcium(cut)).rejects.toBeInstanceOf(FormatError);
     const fake = join(tmp.dir, 'fake.h5');
     writeFileSync(fake, new Uint8Array([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0]));
-    await expect(readCalcium(fake)).rejects.toThrow(/HDF5 file cannot be opened/);
-    expect(await detectCalcium(fake)).toBeNull();
+    await expect(readCalcium(fake)).rejects.toThrow(/truncated or corrupt HDF5 file/);
+    // Not null ("not calcium"), which the import reported as an unrecognised format.
+    await expect(detectCalcium(fake)).rejects.toThrow(`${fake}: byte 0: truncated or corrupt HDF5 file`);
+  });
+});
+
+describe('damaged and oversized HDF5 files (issue #15)', () => {
+  const limits = join(tmp.dir, 'limits');
+  beforeAll(() => mkdirSync(limits, { recursive: true }));
+
+  it('a truncated file is "truncated or corrupt HDF5 file" on import, not an unrecognised format', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { inspectRecording } = await import('../../main/io/recording.js');
+    const bytes = readFileSync(main);
+    for (const size of [600, Math.floor(bytes.length / 2)]) {
+      const cut = join(limits, `cut-${size}.h5`);
+      writeFileSync(cut, bytes.subarray(0, size));
+      await expect(inspectRecording(cut)).rejects.toThrow(`${cut}: byte 0: truncated or corrupt HDF5 file`);
+    }
+  });
+
+  it('HDF5 prints nothing on stderr for a truncated file (its error stack is silenced)', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { runTsxChild } = await import('../helpers/child.js');
+    const cut = join(limits, 'quiet.h5');
+    writeFileSync(cut, readFileSync(main).subarray(0, 2000));
+    const run = await runTsxChild('test/helpers/hdf5-quiet-child.ts', [cut], 60_000);
+    expect(run.exitedAlone).toBe(true);
+    expect(run.stderr).not.toMatch(/HDF5-DIAG|H5F|#000/);
+    expect(run.stdout.trim().split('\n')).toEqual([
+      `${cut}: byte 0: truncated or corrupt HDF5 file: it has the HDF5 signature but HDF5 cannot open it`,
+      `${cut}: byte 0: truncated or corrupt HDF5 file: it has the HDF5 signature but HDF5 cannot open it`,
+    ]);
+  }, 90_000);
+
+  it('NaN confocal timestamps are refused', async () => {
+    const file = join(limits, '2099-01-02-01-data.h5');
+    writeFlavell(file, { timestamps: false });
+    const h5 = new h5wasm.File(file, 'a');
+    h5.create_group('timing').create_dataset({ name: 'timestamp_confocal', data: Float64Array.from(TIMES, (t, i) => (i === 4 ? NaN : t)), dtype: '<d' });
+    h5.close();
+    await expect(readCalcium(file)).rejects.toThrow(`${file}: field "timing/timestamp_confocal": timestamp 4 is NaN; frame times must be finite`);
+  });
+
+  it('a frame-rate attribute that is NaN is refused, not taken as "no rate"', async () => {
+    const file = join(limits, 'nan-rate.h5');
+    const h5 = new h5wasm.File(file, 'w');
+    h5.create_dataset({ name: 'traces', data: Float32Array.from([1, 2, 3, 4, 5, 6]), shape: [2, 3], dtype: '<f' }).create_attribute('fs', NaN);
+    h5.close();
+    await expect(readCalcium(file, { dataset: 'traces' })).rejects.toThrow(`${file}: field "traces fs": frame rate NaN is not a positive number of Hz`);
+  });
+
+  it('traces too large for memory, and empty traces, are refused before anything is allocated', async () => {
+    const file = join(limits, 'sizes.h5');
+    const h5 = new h5wasm.File(file, 'w');
+    const big = h5.create_dataset({ name: 'big', data: new Float64Array(4), shape: [2, 2], maxshape: [null, null], chunks: [2, 2], compression: 'gzip', dtype: '<d' });
+    big.resize([200_000, 200_000]);
+    const empty = h5.create_dataset({ name: 'empty', data: new Float64Array(4), shape: [2, 2], maxshape: [null, null], chunks: [2, 2], dtype: '<d' });
+    empty.resize([0, 2]);
+    h5.close();
+    const started = Date.now();
+    const error = await readCalcium(file, { dataset: 'big' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InsufficientMemoryError);
+    expect((error as Error).message).toMatch(new RegExp(`^not enough memory to read ${file} \\(traces "big" as float32: 200000×200000 × 4 bytes = 149 GiB; .* can be allocated now\\)$`));
+    expect(Date.now() - started).toBeLessThan(5000);
+    await expect(readCalcium(file, { dataset: 'empty' })).rejects.toThrow(/field "empty": empty traces "empty" \(cells × frames\): dimension 0 has size 0 \(shape 0×2\)/);
   });
 });

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import h5wasm from 'h5wasm/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FormatError } from '../../main/errors.js';
+import { InsufficientMemoryError } from '../../main/io/allocation.js';
 import { detectCalcium, readCalcium, sniffCalcium } from '../../main/io/calcium/index.js';
 import { tempDir } from '../helpers/tmp.js';
 
@@ -243,5 +244,95 @@ describe('RoiResponseSeries', () => {
     const error = await readCalcium(unitsFile).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(FormatError);
     expect((error as FormatError).message).toBe(`${unitsFile}: no RoiResponseSeries in this NWB file (no calcium traces); it holds TimeIntervals, Units`);
+  });
+});
+
+describe('values that cannot be data, and memory (issue #15)', () => {
+  type Dataset = InstanceType<typeof h5wasm.Dataset>;
+  let count = 0;
+  /** A one-series NWB file, changed by `edit` (series group, its PlaneSegmentation) before it is closed. */
+  function nwbWith(edit: (series: Group, seg: Group) => void, timing: 'rate' | 'timestamps' | 'none' = 'rate'): string {
+    const file = join(tmp.dir, `limits-${count++}.nwb`);
+    const h5 = nwbFile(file);
+    const ophys = typed(h5.create_group('processing').create_group('ophys'), 'ProcessingModule');
+    const seg = planeSegmentation(typed(ophys.create_group('ImageSegmentation'), 'ImageSegmentation'), 'none');
+    const series = roiSeries(typed(ophys.create_group('Fluorescence'), 'Fluorescence'), 'RoiResponseSeries', seg, [0, 1, 2], timing);
+    edit(series, seg);
+    h5.close();
+    return file;
+  }
+
+  it('a NaN, infinite or zero starting_time rate is refused, naming the series', async () => {
+    for (const bad of [NaN, Infinity, 0]) {
+      const file = nwbWith((series) => {
+        const start = series.get('starting_time') as Dataset;
+        start.delete_attribute('rate');
+        start.create_attribute('rate', bad);
+      });
+      await expect(readCalcium(file)).rejects.toThrow(
+        `${file}: field "processing/ophys/Fluorescence/RoiResponseSeries/starting_time rate": frame rate ${bad} is not a positive number of Hz`,
+      );
+    }
+  });
+
+  it('timestamps with a NaN are refused', async () => {
+    const file = nwbWith((series) => {
+      const times = Float64Array.from({ length: FRAMES }, (_, t) => (t === 3 ? NaN : t * 0.25));
+      series.create_dataset({ name: 'timestamps', data: times, dtype: '<d' });
+    }, 'none');
+    await expect(readCalcium(file)).rejects.toThrow(/field "processing\/ophys\/Fluorescence\/RoiResponseSeries\/timestamps": timestamp 3 is NaN; frame times must be finite/);
+  });
+
+  it('a NaN conversion is refused rather than turning every value into NaN', async () => {
+    const file = nwbWith((series) => {
+      const data = series.get('data') as Dataset;
+      data.delete_attribute('conversion');
+      data.create_attribute('conversion', NaN);
+    });
+    await expect(readCalcium(file)).rejects.toThrow(/RoiResponseSeries\/data has conversion NaN; it must be a finite number/);
+  });
+
+  it('a mask coordinate that is NaN skips names and positions with a warning', async () => {
+    const file = nwbWith((_series, seg) => {
+      seg.create_dataset({
+        name: 'pixel_mask',
+        data: new Map<string, unknown>([
+          ['x', Float32Array.from([2, NaN, 7])],
+          ['y', Float32Array.from([3, 20, 8])],
+          ['weight', Float32Array.from([1, 1, 1])],
+        ]) as never,
+        dtype: [
+          ['x', '<f'],
+          ['y', '<f'],
+          ['weight', '<f'],
+        ] as never,
+      });
+      seg.create_dataset({ name: 'pixel_mask_index', data: Int32Array.from([1, 2, 3]), dtype: '<i' });
+    });
+    const recording = await readCalcium(file);
+    expect(recording.positions).toBeNull();
+    expect(recording.warnings.join('\n')).toMatch(/ROI names\/positions skipped \(field "pixel_mask": pixel_mask entry 1 has a non-finite coordinate \(NaN\)\)/);
+  });
+
+  it('running out of wasm memory on the ROI table is an error, not a warning', async () => {
+    // A chunked image_mask resized to 3 × 30000 × 30000 float32: a few bytes on disk, one ROI's
+    // mask is 3.6 GB, more than a wasm heap can hold.
+    const file = nwbWith((_series, seg) => {
+      const mask = seg.create_dataset({
+        name: 'image_mask',
+        data: new Float32Array(3 * 4 * 5),
+        shape: [3, 4, 5],
+        maxshape: [3, null, null],
+        chunks: [1, 4, 5],
+        compression: 'gzip',
+        dtype: '<f',
+      }) as Dataset;
+      mask.resize([3, 30000, 30000]);
+    });
+    const started = Date.now();
+    const error = await readCalcium(file).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InsufficientMemoryError);
+    expect((error as Error).message).toBe(`not enough memory to read ${file} (the ROI table of processing/ophys/Fluorescence/RoiResponseSeries)`);
+    expect(Date.now() - started).toBeLessThan(5000);
   });
 });

@@ -226,3 +226,71 @@ describe('errors', () => {
     await expect(readCalcium(join(dir, 'F.npy'))).rejects.toThrow(/a lone \.npy file is not a recording: open the Suite2p plane folder/);
   });
 });
+
+/** `bytes` with the 8 bytes of big-endian double `from` (the pickle's BINFLOAT) after `after` replaced by `to`. */
+function patchDouble(base64: string, after: string, from: number, to: number): Uint8Array {
+  const bytes = new Uint8Array(Buffer.from(base64, 'base64'));
+  const encode = (value: number): Buffer => {
+    const buffer = Buffer.alloc(8);
+    buffer.writeDoubleBE(value);
+    return buffer;
+  };
+  const start = Buffer.from(bytes).indexOf(after);
+  const at = Buffer.from(bytes).indexOf(encode(from), start);
+  if (start < 0 || at < 0) throw new Error(`no ${from} after "${after}" in the fixture`);
+  bytes.set(encode(to), at);
+  return bytes;
+}
+
+describe('values that cannot be data (issue #15)', () => {
+  const iscell = (values: number[]): NpyArray => ({ dtype: 'float64', shape: [CELLS, 2], data: Float64Array.from(values) });
+
+  it('a NaN iscell flag is refused naming the file and the field, not counted as a cell', async () => {
+    const dir = planeFolder({ ...full(), 'iscell.npy': iscell([1, 0.9, NaN, 0.2, 1, 0.7]) });
+    const error = await readSuite2p(dir).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(FormatError);
+    expect((error as FormatError).message).toBe(
+      `${join(dir, 'iscell.npy')}: field "iscell[1, 0]": ROI 1: classification NaN is not 0 or 1 (iscell column 0 is the 0/1 cell flag)`,
+    );
+  });
+
+  it('flags other than 0/1 and probabilities outside [0, 1] are refused', async () => {
+    await expect(readSuite2p(planeFolder({ ...full(), 'iscell.npy': iscell([1, 0.9, 0.5, 0.2, 1, 0.7]) }))).rejects.toThrow(
+      /field "iscell\[1, 0\]": ROI 1: classification 0\.5 is not 0 or 1/,
+    );
+    await expect(readSuite2p(planeFolder({ ...full(), 'iscell.npy': iscell([1, 0.9, 0, 0.2, 1, NaN]) }))).rejects.toThrow(
+      /field "iscell\[2, 1\]": ROI 2: cell probability NaN is not in \[0, 1\]/,
+    );
+    await expect(readSuite2p(planeFolder({ ...full(), 'iscell.npy': iscell([1, 1.5, 0, 0.2, 1, 0.7]) }))).rejects.toThrow(
+      /field "iscell\[0, 1\]": ROI 0: cell probability 1\.5 is not in \[0, 1\]/,
+    );
+    // A bool iscell (0/1, one column) is fine.
+    const flags = await readSuite2p(planeFolder({ ...full(), 'iscell.npy': { dtype: 'bool', shape: [CELLS], data: Uint8Array.from([1, 0, 1]) } }));
+    expect(flags.isCell).toEqual([true, false, true]);
+  });
+
+  it('an fs that is NaN, infinite or not positive is refused', async () => {
+    for (const bad of [NaN, Infinity, 0, -30]) {
+      const dir = planeFolder({ ...full(), 'ops.npy': patchDouble(OPS_NPY, 'fs', 30, bad) });
+      await expect(readSuite2p(dir)).rejects.toThrow(`${join(dir, 'ops.npy')}: field "fs": frame rate fs is ${bad}; it must be a positive number of Hz`);
+    }
+  });
+
+  it('a non-finite med centroid skips the positions, with a warning naming the ROI', async () => {
+    const dir = planeFolder({ ...full(), 'stat.npy': patchDouble(STAT_NPY, 'med', 7.5, NaN) });
+    const recording = await readSuite2p(dir);
+    expect(recording.positions).toBeNull();
+    expect(recording.warnings.join('\n')).toMatch(/stat\.npy: skipped \(field "med": ROI 2 has a non-finite "med" centroid \[NaN, 15\]\); no positions/);
+  });
+
+  it('an empty F is refused, naming the empty axis', async () => {
+    await expect(readSuite2p(planeFolder({ 'F.npy': f32([0, FRAMES], () => 0) }))).rejects.toThrow(/F\.npy: field "shape": empty recording: F is 0 × 6 \(no ROIs\)/);
+    await expect(readSuite2p(planeFolder({ 'F.npy': f32([CELLS, 0], () => 0) }))).rejects.toThrow(/empty recording: F is 3 × 0 \(no frames\)/);
+  });
+
+  it('NaN in the traces is kept and counted (Suite2p never writes one; a NaN movie frame does)', async () => {
+    const recording = await readSuite2p(planeFolder(full()));
+    expect(recording.traces[7]).toBeNaN();
+    expect(recording.warnings).toContain('1 cell contains non-finite values (1 NaN/Inf traces values in all); they are kept as read');
+  });
+});

@@ -256,6 +256,13 @@ describe('broken files', () => {
     }
   });
 
+  it('a shape past 2^53 elements is called damaged, not a truncation of an inexact byte count (issue #15)', () => {
+    const error = formatError(rawNpy("{'descr': '<f4', 'fortran_order': False, 'shape': (1099511627776, 1099511627776), }", new Uint8Array(8)));
+    expect(error.message).toBe('bad.npy: field "shape": array: shape 1099511627776×1099511627776 has more elements than any file can hold (the shape is damaged)');
+    // An empty array is still an array (numpy writes them).
+    expect(parseNpy(rawNpy("{'descr': '<f4', 'fortran_order': False, 'shape': (0, 3), }", new Uint8Array(0)), 'empty.npy').shape).toEqual([0, 3]);
+  });
+
   it('pickled objects are refused, never unpickled', () => {
     const error = formatError(rawNpy("{'descr': '|O', 'fortran_order': False, 'shape': (3,), }", fromHex('80034e2e')));
     expect(error.message).toMatch(/holds pickled Python objects.*does not unpickle them, for safety/);

@@ -186,7 +186,7 @@ describe('HDF5 errors', () => {
     const bytes = readFileSync(file);
     const truncated = join(tmp.dir, 'truncated.h5');
     writeFileSync(truncated, bytes.subarray(0, Math.floor(bytes.length * 0.6)));
-    await expect(openHdf5(truncated, 'volumes/labels')).rejects.toThrow(/HDF5 file cannot be opened: it is truncated or corrupt/);
+    await expect(openHdf5(truncated, 'volumes/labels')).rejects.toThrow(`${truncated}: byte 0: truncated or corrupt HDF5 file`);
 
     // Overwrite the middle of the labels' chunk data (h5wasm writes metadata first, then chunks).
     await h5wasm.ready;
@@ -198,7 +198,7 @@ describe('HDF5 errors', () => {
     for (let i = Math.floor(damaged.length * 0.4); i < Math.floor(damaged.length * 0.6); i++) damaged[i] = 0x55;
     const corrupt = join(tmp.dir, 'corrupt.h5');
     writeFileSync(corrupt, damaged);
-    // HDF5 prints its error stack on stderr; the reader turns the failed read into a FormatError.
+    // HDF5's error stack is silenced (see calcium-hdf5.test.ts); the reader turns the failed read into a FormatError.
     const source = await openHdf5(corrupt, 'labels');
     const error = await source.readAll().catch((e: unknown) => e);
     await source.close();
@@ -211,5 +211,41 @@ describe('HDF5 errors', () => {
     expect(() => expectLabelVolume(c.info)).toThrow(/dataset "other\/deeper\/counts" has rank 2 \(shape 6×6\); a label volume needs rank 3 or 4/);
     expect(expectLabelVolume(c.info, { ranks: [2] })).toBe(c.info);
     await c.close();
+  });
+});
+
+describe('shapes checked before reading (issue #15)', () => {
+  const sizes = join(tmp.dir, 'sizes.h5');
+  beforeAll(() => {
+    // Chunked datasets resized after writing: a few bytes on disk whatever the shape says.
+    const h5 = new h5wasm.File(sizes, 'w');
+    const resized = (name: string, shape: number[], chunks = [1, 1, 1, 1]): void => {
+      const dataset = h5.create_dataset({ name, data: new Uint8Array(1), shape: [1, 1, 1, 1], maxshape: [null, null, null, null], chunks, dtype: '<B' });
+      dataset.resize(shape);
+    };
+    resized('empty', [3, 0, 50, 50]);
+    resized('huge', [3, 50, 50, 999_999_999], [1, 50, 50, 1000]);
+    resized('chunky', [1, 1, 1, 1], [1, 1, 2 ** 16, 2 ** 15]);
+    h5.close();
+  });
+
+  it('an empty volume names the empty dimension', async () => {
+    const error = await openHdf5(sizes, 'empty').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(FormatError);
+    expect((error as Error).message).toBe(`${sizes}: field "empty": empty volume: dimension 1 has size 0 (shape 3×0×50×50)`);
+  });
+
+  it('a volume past what one pass can read is refused at open, not read for hours', async () => {
+    const started = Date.now();
+    await expect(openHdf5(sizes, 'huge')).rejects.toThrow(
+      /field "huge": dataset "huge" is 3×50×50×999999999 × 1 bytes = 6\.8 TiB, more than the 64 GiB Cajal reads in one pass/,
+    );
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+
+  it('a chunk larger than memory can hold is refused at open', async () => {
+    const error = await openHdf5(sizes, 'chunky').catch((e: unknown) => e);
+    expect((error as Error).name).toBe('InsufficientMemoryError');
+    expect((error as Error).message).toMatch(new RegExp(`^not enough memory to read ${sizes} \\(one chunk of dataset "chunky"`));
   });
 });

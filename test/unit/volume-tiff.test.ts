@@ -212,3 +212,38 @@ describe('TIFF errors', () => {
     await expect(openTiff(join(tmp.dir, 'missing.tif'))).rejects.toThrow(FileAccessError);
   });
 });
+
+describe('page sizes checked before decoding (issue #15)', () => {
+  it('pages whose size promises more than one pass can read are refused at open', async () => {
+    const { file } = writeStack('wide.tif', 'uint8');
+    const bytes = new Uint8Array(readFileSync(file));
+    for (let page = 0; page < 9; page++) {
+      patchTag(bytes, page, 256, 4_000_000_000); // ImageWidth
+      patchTag(bytes, page, 278, 1); // RowsPerStrip: one row per strip, so 13 strips are needed
+    }
+    writeFileSync(file, bytes);
+    const started = Date.now();
+    await expect(openTiff(file)).rejects.toThrow(/field "ImageWidth": the stack is 9×13×4000000000 × 1 bytes = 436 GiB, more than the 64 GiB Cajal reads in one pass/);
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+
+  it('a strip past the end of the file, or too short for an uncompressed page, names the page', async () => {
+    const { file } = writeStack('strips.tif', 'uint16');
+    const original = new Uint8Array(readFileSync(file));
+
+    const past = new Uint8Array(original);
+    patchTag(past, 3, 273, original.length - 10); // StripOffsets of page 3: the strip runs past the end
+    writeFileSync(file, past);
+    let source = await openTiff(file);
+    await expect(source.readRegion([0, 0, 0], [3, 13, 17])).resolves.toBeDefined();
+    await expect(source.readAll()).rejects.toThrow(new RegExp(`^${file}: field "page 3": page 3: strip 0 lies at bytes ${original.length - 10}–\\d+ but the file ends at byte ${original.length}; the file is truncated or corrupt$`));
+    await source.close();
+
+    const short = new Uint8Array(original);
+    patchTag(short, 5, 279, 100); // StripByteCounts of page 5: 100 of the 13 × 17 × 2 bytes
+    writeFileSync(file, short);
+    source = await openTiff(file);
+    await expect(source.readAll()).rejects.toThrow(/field "page 5": page 5 is uncompressed 17×13 and needs 442 bytes, but its strips hold 100; the file is truncated or corrupt/);
+    await source.close();
+  });
+});

@@ -9,6 +9,7 @@ import { crc32, deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
 import { Blosc, LZ4, Zstd } from 'numcodecs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FileAccessError, FormatError } from '../../main/errors.js';
+import { InsufficientMemoryError } from '../../main/io/allocation.js';
 import type { NdArray, VolumeArray } from '../../main/io/volume/types.js';
 import { listZarrArrays, openZarr } from '../../main/io/zarr/index.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -529,5 +530,114 @@ describe('zarr errors', () => {
     await expect(source.readRegion([-1, 0, 0], [1, 1, 1])).rejects.toThrow(RangeError);
     await source.close();
     await expect(source.readAll()).rejects.toThrow(/closed/);
+  });
+});
+
+describe('metadata and chunks checked before reading (issue #15)', () => {
+  const base: ArraySpec = { shape: [4, 6, 6], chunks: [2, 3, 3], dtype: '|u1', compressor: { id: 'gzip', level: 1 }, fill: 0 };
+  let stores = 0;
+  /** A store with array "a" written from `base`, its .zarray then changed by `patch`. */
+  async function storeWith(patch: Record<string, unknown>, spec: ArraySpec = base): Promise<string> {
+    const root = join(tmp.dir, `limits-${stores++}.zarr`);
+    await writeV2(root, 'a', spec);
+    const zarray = JSON.parse(readFileSync(join(root, 'a', '.zarray'), 'utf8')) as Record<string, unknown>;
+    writeFileSync(join(root, 'a', '.zarray'), JSON.stringify({ ...zarray, ...patch }));
+    return root;
+  }
+
+  it('an empty array names its empty dimension', async () => {
+    const root = await storeWith({ shape: [3, 0, 50, 50], chunks: [1, 10, 10, 10] });
+    const error = await openZarr(root, 'a').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(FormatError);
+    expect((error as Error).message).toBe(`${root}: field "a/.zarray shape": empty volume: dimension 1 has size 0 (shape 3×0×50×50)`);
+  });
+
+  it('shapes no pass could read are refused at open, at once', async () => {
+    for (const shape of [
+      [3, 50, 50, 999_999_999],
+      [2 ** 53, 1, 1],
+      [2 ** 20, 2 ** 20, 2 ** 20],
+    ]) {
+      const root = await storeWith({ shape, chunks: shape.map((n) => Math.min(n, 50)) });
+      const started = Date.now();
+      const error = await openZarr(root, 'a').catch((e: unknown) => e);
+      expect(error, shape.join('×')).toBeInstanceOf(FormatError);
+      expect((error as Error).message, shape.join('×')).toMatch(/field "a\/\.zarray shape": (array "a" is .* more than the 64 GiB Cajal reads in one pass|volume: dimension 0 has size 9007199254740992, not a whole number below 2\^53|volume: shape 1048576×1048576×1048576 has more elements than any file can hold)/);
+      expect(Date.now() - started).toBeLessThan(5000);
+    }
+  });
+
+  it('a chunk too large to decode, and a region too large to hold, are out-of-memory errors', async () => {
+    const chunky = await storeWith({ shape: [4, 2 ** 17, 2 ** 16], chunks: [1, 2 ** 17, 2 ** 16] });
+    await expect(openZarr(chunky, 'a')).rejects.toThrow(new RegExp(`^not enough memory to read ${chunky} \\(one chunk of array "a": 1×131072×65536 × 1 bytes = 8\\.0 GiB; `));
+    // 8 GiB read block by block is fine; as one dense array it is not.
+    const wide = await storeWith({ shape: [8, 1024, 1024, 1024], chunks: [1, 64, 64, 64] });
+    const source = await openZarr(wide, 'a');
+    try {
+      const error = await source.readAll().catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(InsufficientMemoryError);
+      expect((error as Error).message).toMatch(/\(a region of 8×1024×1024×1024 voxels of "a": 8×1024×1024×1024 × 1 bytes = 8\.0 GiB; .* can be allocated now\)$/);
+      expect((await source.readRegion([0, 0, 0, 0], [1, 2, 2, 2])).data).toEqual(new Uint8Array(8));
+    } finally {
+      await source.close();
+    }
+  });
+
+  it('filters and codecs Cajal does not read correctly are refused at open, not after minutes of decoding', async () => {
+    const delta = await storeWith({ filters: [{ id: 'delta', dtype: '<i8', astype: '|u1' }] });
+    await expect(openZarr(delta, 'a')).rejects.toThrow(`${delta}: field "a/.zarray filters": unsupported filter "delta" (supported: fixedscaleoffset, or none)`);
+    const shuffle = await storeWith({ filters: [{ id: 'shuffle', elementsize: 1 }] });
+    await expect(openZarr(shuffle, 'a')).rejects.toThrow(/unsupported filter "shuffle"/);
+    const odd = await storeWith({ filters: 'delta' });
+    await expect(openZarr(odd, 'a')).rejects.toThrow(/filters must be a list or null/);
+
+    const v3 = join(tmp.dir, 'limits-v3.zarr');
+    mkdirSync(join(v3, 'a'), { recursive: true });
+    writeFileSync(join(v3, 'zarr.json'), JSON.stringify({ zarr_format: 3, node_type: 'group', attributes: {} }));
+    writeFileSync(
+      join(v3, 'a', 'zarr.json'),
+      JSON.stringify({
+        zarr_format: 3,
+        node_type: 'array',
+        shape: [4, 4],
+        data_type: 'uint8',
+        chunk_grid: { name: 'regular', configuration: { chunk_shape: [2, 2] } },
+        chunk_key_encoding: { name: 'default', configuration: { separator: '/' } },
+        fill_value: 0,
+        codecs: [{ name: 'numcodecs.delta', configuration: { dtype: '|u1' } }, { name: 'bytes' }],
+        attributes: {},
+      }),
+    );
+    await expect(openZarr(v3, 'a')).rejects.toThrow(/field "a\/zarr\.json codecs": unsupported codec "numcodecs\.delta"/);
+  });
+
+  it('a chunk key that is a folder is an error naming the key, not a chunk of fill values', async () => {
+    const root = join(tmp.dir, 'limits-folder-chunk.zarr');
+    await writeV2(root, 'a', base);
+    rmSync(join(root, 'a', '1.0.1'));
+    mkdirSync(join(root, 'a', '1.0.1'));
+    const source = await openZarr(root, 'a');
+    try {
+      const error = await source.readAll().catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(FormatError);
+      expect((error as Error).message).toBe(`${root}: field "a/1.0.1": "a/1.0.1" is a folder, not a file; a chunk or metadata key must be a regular file`);
+      // A chunk that is absent is still fill values.
+      rmSync(join(root, 'a', '1.0.1'), { recursive: true });
+      expect(Array.from((await source.readRegion([2, 0, 3], [2, 3, 3])).data)).toEqual(new Array(18).fill(0));
+    } finally {
+      await source.close();
+    }
+
+    // The same in a zip: a folder entry at the key.
+    const files = filesOf(root, 'store.zarr/').filter(([name]) => !name.endsWith('/a/1.0.0'));
+    files.push(['store.zarr/a/1.0.0/', new Uint8Array(0)]);
+    const zipped = join(tmp.dir, 'limits-folder-chunk.zarr.zip');
+    writeFileSync(zipped, zip(files, false));
+    const fromZip = await openZarr(zipped, 'a');
+    try {
+      await expect(fromZip.readAll()).rejects.toThrow(`${zipped}: field "a/1.0.0": "store.zarr/a/1.0.0" is a folder in the zip, not a file`);
+    } finally {
+      await fromZip.close();
+    }
   });
 });

@@ -12,6 +12,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import { FormatError, UserError, fileAccessError } from '../../errors.js';
+import { rethrowIfOutOfMemory } from '../allocation.js';
 import { expectFile } from '../volume/file.js';
 import { makeRecording } from './recording.js';
 import type { CalciumRecording, TraceKind } from './types.js';
@@ -79,6 +80,7 @@ export async function readText(file: string): Promise<string> {
   try {
     return await readFile(file, 'utf8');
   } catch (error) {
+    rethrowIfOutOfMemory(error, file, 'the text');
     throw fileAccessError(file, error);
   }
 }
@@ -168,7 +170,12 @@ async function readCoordinates(file: string, cells: number): Promise<Float32Arra
   if (matrix.columns < 2 || matrix.columns > 3) throw new FormatError(file, `has ${matrix.columns} columns; expected x, y or x, y, z`);
   const xyz = new Float32Array(cells * 3);
   for (let cell = 0; cell < cells; cell++) {
-    for (let axis = 0; axis < matrix.columns; axis++) xyz[cell * 3 + axis] = matrix.values[cell * matrix.columns + axis]!;
+    for (let axis = 0; axis < matrix.columns; axis++) {
+      const value = matrix.values[cell * matrix.columns + axis]!;
+      // A NaN coordinate is no position: the whole file is skipped (with a warning) rather than cells drawn nowhere.
+      if (!Number.isFinite(value)) throw new FormatError(file, `cell ${cell + 1}: coordinate ${'xyz'[axis]} is ${value}`, 'xyz'[axis]);
+      xyz[cell * 3 + axis] = value;
+    }
   }
   return xyz;
 }
@@ -216,6 +223,7 @@ export async function readCalciumCsv(file: string): Promise<CalciumRecording> {
       positions = await readCoordinates(coordinates, cells);
       notes.push(`positions from ${basename(coordinates)}`);
     } catch (error) {
+      rethrowIfOutOfMemory(error, file, 'a sibling file');
       warnings.push(`${coordinates}: skipped (${reason(error, coordinates)})`);
     }
   }
@@ -226,6 +234,7 @@ export async function readCalciumCsv(file: string): Promise<CalciumRecording> {
       assemblies = await readAssemblies(assignments, cells);
       notes.push(`${assemblies.length} assemblies from ${basename(assignments)} (sizes ${assemblies.map((a) => a.length).join(', ')})`);
     } catch (error) {
+      rethrowIfOutOfMemory(error, file, 'a sibling file');
       warnings.push(`${assignments}: skipped (${reason(error, assignments)})`);
     }
   }

@@ -25,7 +25,7 @@ import { basename, dirname, join } from 'node:path';
 import { FileAccessError, FormatError } from '../../errors.js';
 import { parseNumber, readText, splitLine, textLines } from './csv.js';
 import { describeDatasets, dtypeOf, entityAt, isDataset, isGroup, isNumeric, listDatasets, numberAttribute, readFloat64, readTraces, shapeOf, type H5Dataset, type H5File } from './h5.js';
-import { makeRecording, timingOf, type RecordingParts } from './recording.js';
+import { checkFrameRate, checkTimestamps, makeRecording, timingOf, type RecordingParts } from './recording.js';
 import type { CalciumRecording, TraceKind } from './types.js';
 
 export interface Hdf5CalciumOptions {
@@ -124,6 +124,7 @@ export async function readFlavellHdf5(file: string, h5: H5File, options: Hdf5Cal
   // Timing, and with it the orientation.
   const stamps = entityAt(h5, TIMESTAMPS);
   const times = isDataset(stamps) && isNumeric(stamps) ? readFloat64(stamps, file) : null;
+  if (times) checkTimestamps(file, times, TIMESTAMPS);
   let cellsFirst = false;
   if (times && shape[1] === times.length && shape[0] !== times.length) cellsFirst = true;
   else if (!times) warnings.push(`${file}: no ${TIMESTAMPS}; rows of ${path} taken as frames, frame rate unknown`);
@@ -200,7 +201,9 @@ export async function readGenericHdf5(file: string, h5: H5File, options: Hdf5Cal
   // Recordings have more frames than cells: the longer axis is time; on a tie, rows are cells.
   const cellsFirst = shape[1]! >= shape[0]!;
   const { cells, frames, traces } = readTraces(entity, file, cellsFirst);
-  const rate = RATE_ATTRIBUTES.map((name) => numberAttribute(entity, name)).find((value) => value !== undefined && Number.isFinite(value) && value > 0);
+  // The first rate attribute present is the rate; one that is NaN, infinite or ≤ 0 is refused, not skipped.
+  const rateName = RATE_ATTRIBUTES.find((name) => numberAttribute(entity, name) !== undefined);
+  const rate = rateName === undefined ? undefined : checkFrameRate(file, numberAttribute(entity, rateName)!, `${path} ${rateName}`);
   const warnings = [
     `${file}: plain HDF5 (not Flavell-lab or NWB): "${path}" (${shape.join(' × ')}) read as ${cells} cells × ${frames} frames, taking the longer axis as time`,
   ];

@@ -8,6 +8,7 @@
  */
 import h5wasm from 'h5wasm/node';
 import { FormatError } from '../../errors.js';
+import { checkAllocation, checkShape } from '../allocation.js';
 import { dtypeName, H5T_FLOAT, H5T_INTEGER, readHyperslab, type H5Dataset, type H5Group } from '../hdf5/open.js';
 
 // Opening and signatures are the HDF5 module's (one copy for every HDF5 reader); re-exported for the calcium readers.
@@ -145,6 +146,9 @@ export function readRows(
 /** A whole numeric dataset as float64 numbers in C order (for small ones: times, ids, indices). */
 export function readFloat64(dataset: H5Dataset, file: string): Float64Array {
   const shape = shapeOf(dataset);
+  const path = dataset.path.replace(/^\//, '');
+  checkShape(file, shape, { what: `dataset "${path}"`, field: path, allowEmpty: true });
+  checkAllocation(file, shape, 8, `dataset "${path}" as float64`);
   const out = new Float64Array(shape.reduce((a, b) => a * b, 1));
   const rowElements = shape.slice(1).reduce((a, b) => a * b, 1);
   readRows(dataset, file, (first, _rows, values) => {
@@ -165,6 +169,9 @@ export function readTraces(dataset: H5Dataset, file: string, cellsFirst: boolean
   const [rowCount, columnCount] = shape as [number, number];
   const cells = cellsFirst ? rowCount : columnCount;
   const frames = cellsFirst ? columnCount : rowCount;
+  // Checked before the allocation below, which a damaged shape would make fail inside V8 (or hang).
+  checkShape(file, shape, { what: `traces "${path}" (${cellsFirst ? 'cells × frames' : 'frames × cells'})`, field: path });
+  checkAllocation(file, shape, 4, `traces "${path}" as float32`);
   const traces = new Float32Array(cells * frames);
   readRows(dataset, file, (first, rows, values) => {
     if (cellsFirst) {

@@ -5,6 +5,7 @@
  */
 import { stat } from 'node:fs/promises';
 import { FormatError, UserError, fileAccessError } from '../../errors.js';
+import { rethrowIfOutOfMemory } from '../allocation.js';
 import { readCalciumCsv } from './csv.js';
 import { readFlavellHdf5, readGenericHdf5, isFlavell, type Hdf5CalciumOptions } from './flavell-hdf5.js';
 import { hasHdf5Signature, openH5 } from './h5.js';
@@ -31,7 +32,9 @@ const SNIFF_BYTES = 4096;
 
 /**
  * The format at `path` as `readCalcium` will read it: like `sniffCalcium`, but HDF5 files are
- * opened to tell NWB (root attributes or RoiResponseSeries) from plain HDF5 exactly.
+ * opened to tell NWB (root attributes or RoiResponseSeries) from plain HDF5 exactly. A file with
+ * the HDF5 signature that HDF5 cannot open is a FormatError ("truncated or corrupt HDF5 file"),
+ * not null: null would have it reported as an unrecognised format.
  */
 export async function detectCalcium(path: string): Promise<CalciumFormat | null> {
   const sniffed = sniffCalcium(path);
@@ -43,7 +46,8 @@ export async function detectCalcium(path: string): Promise<CalciumFormat | null>
     } finally {
       h5.close();
     }
-  } catch {
+  } catch (error) {
+    if (error instanceof UserError) throw error;
     return null;
   }
 }
@@ -59,8 +63,10 @@ async function readHdf5Calcium(file: string, options: ReadCalciumOptions): Promi
     if (isFlavell(h5)) return await readFlavellHdf5(file, h5, options);
     return await readGenericHdf5(file, h5, options);
   } catch (error) {
-    // h5wasm reports damage inside a file (a broken object header, a bad heap) as plain Errors.
+    // h5wasm reports damage inside a file (a broken object header, a bad heap) as plain Errors;
+    // running out of wasm memory is none of that.
     if (error instanceof UserError) throw error;
+    rethrowIfOutOfMemory(error, file, 'HDF5 datasets');
     throw new FormatError(file, `the HDF5 file cannot be read (${error instanceof Error ? error.message : String(error)}); it may be corrupt`);
   } finally {
     h5.close();
@@ -69,6 +75,16 @@ async function readHdf5Calcium(file: string, options: ReadCalciumOptions): Promi
 
 /** Reads the calcium recording at `path` (a Suite2p folder, or an NWB / HDF5 / CSV file). */
 export async function readCalcium(path: string, options: ReadCalciumOptions = {}): Promise<CalciumRecording> {
+  try {
+    return await readCalciumAt(path, options);
+  } catch (error) {
+    // Out of memory (V8 or a wasm heap) is an error for the user, never an "internal error".
+    rethrowIfOutOfMemory(error, path, 'calcium recording');
+    throw error;
+  }
+}
+
+async function readCalciumAt(path: string, options: ReadCalciumOptions): Promise<CalciumRecording> {
   let kind;
   try {
     kind = await stat(path);

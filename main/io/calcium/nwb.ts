@@ -31,7 +31,8 @@ import {
   type H5File,
   type H5Group,
 } from './h5.js';
-import { makeRecording, timingOf } from './recording.js';
+import { rethrowIfOutOfMemory } from '../allocation.js';
+import { checkFrameRate, checkTimestamps, makeRecording, timingOf } from './recording.js';
 import type { CalciumRecording, TraceKind } from './types.js';
 
 export interface RoiSeries {
@@ -198,7 +199,11 @@ function centroids(table: H5Group, file: string, rowCount: number): { xyz: Float
         const weight = Number(entry[axes]);
         if (!(weight > 0)) continue;
         w += weight;
-        for (let axis = 0; axis < axes; axis++) sums[axis]! += weight * Number(entry[axis]);
+        for (let axis = 0; axis < axes; axis++) {
+          const coordinate = Number(entry[axis]);
+          if (!Number.isFinite(coordinate)) throw new FormatError(file, `${column} entry ${i} has a non-finite coordinate (${coordinate})`, column);
+          sums[axis]! += weight * coordinate;
+        }
       }
       xyz.set(w > 0 ? sums.map((s) => s / w) : [NaN, NaN, NaN], row * 3);
     });
@@ -235,6 +240,10 @@ export async function readNwb(file: string, h5: H5File, options: { dataset?: str
   notes.push(`${cells} ROIs × ${frames} frames`);
   const conversion = numberAttribute(data, 'conversion') ?? 1;
   const offset = numberAttribute(data, 'offset') ?? 0;
+  // They say what every value means in `unit`: a NaN or Inf there would silently turn all of them into NaN.
+  for (const [name, value] of [['conversion', conversion], ['offset', offset]] as const) {
+    if (!Number.isFinite(value)) throw new FormatError(file, `${series.path}/data has ${name} ${value}; it must be a finite number`, `${series.path}/data ${name}`);
+  }
   if (conversion !== 1 || offset !== 0) {
     for (let i = 0; i < traces.length; i++) traces[i] = traces[i]! * conversion + offset;
     notes.push(`values × ${conversion} + ${offset} (the data's conversion and offset)`);
@@ -249,10 +258,11 @@ export async function readNwb(file: string, h5: H5File, options: { dataset?: str
   const stamps = entityAt(series.group, 'timestamps');
   if (isDataset(starting)) {
     const rate = numberAttribute(starting, 'rate');
-    if (rate !== undefined && rate > 0) frameRateHz = rate;
+    if (rate !== undefined) frameRateHz = checkFrameRate(file, rate, `${series.path}/starting_time rate`);
     else warnings.push(`${file}: ${series.path}/starting_time has no positive "rate"; frame rate unknown`);
   } else if (isDataset(stamps) && isNumeric(stamps)) {
     const times = readFloat64(stamps, file);
+    checkTimestamps(file, times, `${series.path}/timestamps`);
     if (times.length === frames) ({ timestampsS, frameRateHz } = timingOf(times));
     else warnings.push(`${file}: ${series.path}/timestamps has ${times.length} times for ${frames} frames; not used`);
   } else {
@@ -292,6 +302,8 @@ export async function readNwb(file: string, h5: H5File, options: { dataset?: str
         warnings.push(`${file}: ${clean(table.path)} has no image_mask, pixel_mask or voxel_mask we can read; no positions`);
       }
     } catch (error) {
+      // A damaged table skips names and positions; running out of memory is no reason to carry on.
+      rethrowIfOutOfMemory(error, file, `the ROI table of ${series.path}`);
       warnings.push(`${file}: ROI names/positions skipped (${reason(error, file)})`);
       labels = null;
       positions = null;

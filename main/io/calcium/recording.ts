@@ -1,7 +1,22 @@
 /**
  * What every calcium reader does the same way: the non-finite check (values are kept, the pipeline
  * decides, but the user is told), frame timing from timestamps, and the final record.
+ *
+ * Non-finite values, one policy for every format (Suite2p, NWB, Flavell-lab and plain HDF5, CSV):
+ * - In traces and neuropil (data): kept as read and counted in a warning. A NaN there is one frame
+ *   of one cell the pipeline can mask (NWB and CSV exports use NaN for missing frames); refusing the
+ *   file would lose every other cell, and Suite2p, which never writes NaN itself, gets one from a
+ *   NaN in the movie it extracted from, which is still worth seeing.
+ * - Where a value cannot be data, refused with a FormatError naming the file and field: frame
+ *   rates (Suite2p `fs`, NWB `rate`, HDF5 rate attributes) that are not positive finite numbers,
+ *   timestamps that are not finite, NWB `conversion`/`offset`, Suite2p `iscell`, and empty trace
+ *   matrices (0 cells or 0 frames).
+ * - In side parts that a reader already skips with a warning when it cannot use them (Suite2p
+ *   stat, NWB ROI tables, CSV coordinate files): a non-finite coordinate skips that part with a
+ *   warning naming it; the traces are still good.
+ * - Out of memory is never a warning (`allocation.ts`): the import is refused.
  */
+import { FormatError } from '../../errors.js';
 import type { CalciumFormat, CalciumRecording, TraceKind } from './types.js';
 
 /** "N cells contain non-finite values…" for a cells × frames matrix, or null when all are finite. */
@@ -60,10 +75,26 @@ export interface RecordingParts {
   description?: string;
 }
 
+/** Refuses a frame rate that cannot be one (NaN, Inf, ≤ 0) stated by `file` in `field`; returns it otherwise. */
+export function checkFrameRate(file: string, rate: number, field: string): number {
+  if (!(Number.isFinite(rate) && rate > 0)) throw new FormatError(file, `frame rate ${rate} is not a positive number of Hz`, field);
+  return rate;
+}
+
+/** Refuses timestamps with a NaN or infinite time (they set the time axis of every result). */
+export function checkTimestamps(file: string, times: ArrayLike<number>, field: string): void {
+  for (let i = 0; i < times.length; i++) {
+    if (!Number.isFinite(times[i]!)) throw new FormatError(file, `timestamp ${i} is ${times[i]}; frame times must be finite`, field);
+  }
+}
+
 /** The record, with defaults for what a format lacks and the non-finite warnings added. */
 export function makeRecording(parts: RecordingParts): CalciumRecording {
   const warnings = [...(parts.warnings ?? [])];
   const { cellCount, frameCount } = parts;
+  if (cellCount === 0 || frameCount === 0) {
+    throw new FormatError(parts.source, `empty recording: ${cellCount} cells × ${frameCount} frames`, 'shape');
+  }
   const traceWarning = nonFiniteWarning(parts.traces, cellCount, frameCount);
   if (traceWarning) warnings.push(traceWarning);
   if (parts.neuropil) {

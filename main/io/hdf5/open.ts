@@ -6,7 +6,9 @@
  * h5wasm's Node build uses Emscripten's NODERAWFS: the file is opened in place on the real file
  * system and only the chunks a read touches are loaded.
  */
+import { openSync } from 'node:fs';
 import { open as openFile } from 'node:fs/promises';
+import { devNull } from 'node:os';
 import { resolve } from 'node:path';
 import h5wasm from 'h5wasm/node';
 import { FormatError, fileAccessError } from '../../errors.js';
@@ -56,6 +58,33 @@ async function checkSignature(file: string): Promise<void> {
 
 let module: H5Module | null = null;
 
+/** Emscripten's file-system streams, as far as `silenceDiagnostics` needs them. */
+interface StreamTable {
+  streams?: ({ nfd?: unknown } | null | undefined)[];
+}
+
+/**
+ * Sends the wasm module's stderr to the null device. HDF5 prints its whole error stack
+ * ("HDF5-DIAG: Error detected in HDF5…", 20–50 lines) on every failed call, and h5wasm exposes no
+ * H5Eset_auto to turn that off (its throwing handler unwinds through HDF5's C frames, which leaves
+ * the library's state unknown). Every failure is still reported: we check each call's status and
+ * raise a FormatError that names the file. Under NODERAWFS, wasm fd 2 is an Emscripten stream
+ * whose `nfd` is the real descriptor it writes to; pointing it at the null device touches
+ * nothing outside this module. `CAJAL_HDF5_DIAG=1` keeps the stack, for debugging a reader.
+ */
+function silenceDiagnostics(h5: H5Module): void {
+  if (process.env['CAJAL_HDF5_DIAG']) return;
+  try {
+    const stream = (h5.FS as unknown as StreamTable).streams?.[2];
+    if (stream && typeof stream.nfd === 'number') stream.nfd = openSync(devNull, 'w');
+  } catch {
+    // The diagnostics stay on stderr: noise, not a wrong result.
+  }
+}
+
+/** Why h5wasm could not open a file that has the HDF5 signature, in one line. */
+const TRUNCATED = 'truncated or corrupt HDF5 file: it has the HDF5 signature but HDF5 cannot open it';
+
 /**
  * Opens `file` read-only with h5wasm, loading the wasm module on first use (FileAccessError /
  * FormatError for a missing, non-HDF5 or broken file).
@@ -63,15 +92,18 @@ let module: H5Module | null = null;
 export async function openH5(file: string): Promise<H5File> {
   await expectFile(file);
   await checkSignature(file);
-  module ??= await h5wasm.ready;
+  if (!module) {
+    module = await h5wasm.ready;
+    silenceDiagnostics(module);
+  }
   let h5: H5File;
   try {
     h5 = new h5wasm.File(resolve(file), 'r');
   } catch (error) {
-    throw new FormatError(file, `HDF5 file cannot be opened (${error instanceof Error ? error.message : String(error)})`);
+    throw new FormatError(file, `${TRUNCATED} (${error instanceof Error ? error.message.split('\n')[0] : String(error)})`, undefined, 0);
   }
   // h5wasm does not throw when H5Fopen fails (a truncated file, say): it hands back an invalid id.
-  if (h5.file_id < 0n) throw new FormatError(file, 'HDF5 file cannot be opened: it is truncated or corrupt');
+  if (h5.file_id < 0n) throw new FormatError(file, TRUNCATED, undefined, 0);
   return h5;
 }
 
@@ -97,18 +129,25 @@ export function dtypeName(meta: H5Metadata): string {
   return CLASS_NAMES[meta.type] ?? `class ${meta.type}`;
 }
 
+/** The largest single read into the wasm heap (see readHyperslab). */
+export const MAX_WASM_READ_BYTES = 2 ** 31;
+
 /**
  * Reads a hyperslab (`extent` elements from `start`; both empty for a scalar dataset) as
  * native-order bytes, or null when HDF5 reports a failure. Not h5wasm's `Dataset.slice`: it ignores
  * the status of the read, so a chunk that fails to inflate comes back as whatever the wasm heap
- * held. The same call underneath, with its status checked. (HDF5 still prints its error stack to
- * stderr; the wasm build offers no way to turn that off.) The dataset's file must come from openH5.
+ * held. The same call underneath, with its status checked (HDF5's error stack goes to the null
+ * device: see silenceDiagnostics). The dataset's file must come from openH5.
  */
 export function readHyperslab(dataset: H5Dataset, start: readonly number[], extent: readonly number[], bytesPerElement: number): Uint8Array | null {
   const h5 = module!;
   const nbytes = bytesPerElement * voxelCount(extent);
+  // wasm32 pointers and sizes are 32-bit: a larger request would wrap around to a small buffer
+  // that HDF5 then writes past. The heap cannot hold 2 GiB next to HDF5's own chunk buffers anyway.
+  if (nbytes >= MAX_WASM_READ_BYTES) throw new RangeError(`h5wasm: cannot allocate ${nbytes} bytes in the wasm heap (out of memory)`);
   const pointer = h5._malloc(Math.max(1, nbytes));
-  if (pointer === 0) throw new Error(`h5wasm: cannot allocate ${nbytes} bytes in the wasm heap`);
+  // A RangeError that allocation.ts's isOutOfMemory recognises: callers report it as out of memory.
+  if (pointer === 0) throw new RangeError(`h5wasm: cannot allocate ${nbytes} bytes in the wasm heap (out of memory)`);
   try {
     const whole = extent.length === 0;
     const status = h5.get_dataset_data(

@@ -12,11 +12,13 @@
  */
 import h5wasm from 'h5wasm/node';
 import { FormatError } from '../../errors.js';
+import { checkAllocation, checkShape, checkStreamedSize, formatBytes, InsufficientMemoryError, rethrowIfOutOfMemory } from '../allocation.js';
+import { voxelCount } from '../volume/types.js';
 import { narrow64 } from '../volume/narrow.js';
 import { isVolumeDtype, slabShape, viewAs } from '../volume/ndarray.js';
 import { blockedSource, type DatasetEntry, type VolumeSource } from '../volume/source.js';
 import type { DatasetInfo, VolumeDtype } from '../volume/types.js';
-import { dtypeName, H5T_INTEGER, openH5, readHyperslab, type H5Dataset, type H5File } from './open.js';
+import { dtypeName, H5T_INTEGER, MAX_WASM_READ_BYTES, openH5, readHyperslab, type H5Dataset, type H5File } from './open.js';
 
 /**
  * Upper bound of one hyperslab read. 32 MiB is one row of chunks (13 slices) of the FISBe
@@ -141,6 +143,20 @@ function openDataset(h5: H5File, file: string, requested: string, maxBlockBytes:
   }
   const shape = meta.shape ?? [];
   const chunks = meta.chunks ?? undefined;
+  // Sizes from the file, checked before a slab is allocated or a pass starts (see allocation.ts).
+  // HDF5 inflates a whole chunk in the wasm heap to read any part of it: a chunk must fit too.
+  checkShape(file, shape, { what: 'volume', field: path });
+  checkStreamedSize(file, shape, meta.size, `dataset "${path}"`, path);
+  if (chunks) {
+    checkAllocation(file, chunks, meta.size, `one chunk of dataset "${path}"`);
+    const chunkBytes = voxelCount(chunks) * meta.size;
+    if (chunkBytes >= MAX_WASM_READ_BYTES) {
+      throw new InsufficientMemoryError(
+        file,
+        `one chunk of dataset "${path}" is ${chunks.join('×')} × ${meta.size} bytes = ${formatBytes(chunkBytes)}; HDF5 inflates whole chunks in a wasm heap that cannot hold one of ${formatBytes(MAX_WASM_READ_BYTES)}`,
+      );
+    }
+  }
   const info: DatasetInfo = {
     file,
     dataset: path,
@@ -156,7 +172,13 @@ function openDataset(h5: H5File, file: string, requested: string, maxBlockBytes:
     block: slabShape(shape, bytesPerElement, maxBlockBytes, chunks),
     async read(start, extent) {
       const where = `hyperslab [${start.join(', ')}] + [${extent.join(', ')}] of dataset "${path}"`;
-      const bytes = readHyperslab(dataset, start, extent, bytesPerElement);
+      let bytes: Uint8Array | null;
+      try {
+        bytes = readHyperslab(dataset, start, extent, bytesPerElement);
+      } catch (error) {
+        rethrowIfOutOfMemory(error, file, where);
+        throw error;
+      }
       if (!bytes) {
         throw new FormatError(
           file,

@@ -8,8 +8,10 @@
  * element type). ImageJ hyperstacks with several channels or time points interleave them in the
  * page order; they are refused rather than read as a wrong z axis.
  */
+import { stat } from 'node:fs/promises';
 import { fromFile, type GeoTIFF, type GeoTIFFImage } from 'geotiff';
 import { FormatError } from '../../errors.js';
+import { checkAllocation, checkStreamedSize } from '../allocation.js';
 import { expectFile } from '../volume/file.js';
 import { bytesPerVoxel, dtypeOf, slabShape, zeros } from '../volume/ndarray.js';
 import { blockedSource, type DatasetEntry, type VolumeSource } from '../volume/source.js';
@@ -139,10 +141,65 @@ export interface TiffReadOptions {
   maxBlockBytes?: number;
 }
 
+const asNumbers = (value: unknown): number[] =>
+  typeof value === 'number' || typeof value === 'bigint' ? [Number(value)] : Array.from((value ?? []) as ArrayLike<number | bigint>, Number);
+
+/**
+ * Checks, before geotiff decodes page `index`, that its strips (or tiles) lie inside the file, that
+ * uncompressed ones hold as many bytes as the page's size needs, and that one decoded strip fits in
+ * memory. The page size comes from the directory: damaged, it would have geotiff read past the end
+ * of the file (or allocate a strip of gigabytes) instead of saying what is wrong.
+ */
+async function checkPageStorage(file: string, page: GeoTIFFImage, index: number, fileSize: number, bytesPerSample: number): Promise<void> {
+  const directory = page.getFileDirectory();
+  const what = page.isTiled ? 'tile' : 'strip';
+  let offsets: number[];
+  let counts: number[];
+  try {
+    offsets = asNumbers(await directory.loadValue(page.isTiled ? 'TileOffsets' : 'StripOffsets'));
+    counts = asNumbers(await directory.loadValue(page.isTiled ? 'TileByteCounts' : 'StripByteCounts'));
+  } catch (error) {
+    throw new FormatError(file, `page ${index}: the ${what} table cannot be read (${messageOf(error)}); the file is truncated or corrupt`, `page ${index}`);
+  }
+  const blockWidth = page.getTileWidth();
+  const blockHeight = page.getTileHeight();
+  const blocks = page.isTiled
+    ? Math.ceil(page.getWidth() / Math.max(1, blockWidth)) * Math.ceil(page.getHeight() / Math.max(1, blockHeight))
+    : Math.ceil(page.getHeight() / Math.max(1, blockHeight));
+  if (offsets.length < blocks || counts.length < blocks) {
+    throw new FormatError(file, `page ${index} needs ${blocks} ${what}s but its directory lists ${Math.min(offsets.length, counts.length)}; the file is truncated or corrupt`, `page ${index}`);
+  }
+  for (let i = 0; i < blocks; i++) {
+    const end = offsets[i]! + counts[i]!;
+    if (!Number.isFinite(end) || end > fileSize) {
+      throw new FormatError(file, `page ${index}: ${what} ${i} lies at bytes ${offsets[i]}–${end} but the file ends at byte ${fileSize}; the file is truncated or corrupt`, `page ${index}`);
+    }
+  }
+  checkAllocation(file, [blockHeight, blockWidth], bytesPerSample, `one ${what} of page ${index}`);
+  const compression = directory.hasTag('Compression') ? Number(directory.getValue('Compression')) : 1;
+  if (compression === 1) {
+    const needed = page.isTiled ? blocks * blockWidth * blockHeight * bytesPerSample : page.getWidth() * page.getHeight() * bytesPerSample;
+    const stored = counts.slice(0, blocks).reduce((a, b) => a + b, 0);
+    if (stored < needed) {
+      throw new FormatError(file, `page ${index} is uncompressed ${page.getWidth()}×${page.getHeight()} and needs ${needed} bytes, but its ${what}s hold ${stored}; the file is truncated or corrupt`, `page ${index}`);
+    }
+  }
+}
+
 /** Opens a multi-page TIFF as a ZYX volume (page = z). */
 export async function openTiff(file: string, options: TiffReadOptions = {}): Promise<VolumeSource> {
   const { tiff, pages, dtype, layout, description } = await readStack(file);
   const shape = [pages.length, layout.height, layout.width];
+  let fileSize: number;
+  try {
+    // Width × height × pages come from the directories: a damaged one could promise terabytes.
+    checkStreamedSize(file, shape, bytesPerVoxel(dtype), 'the stack', 'ImageWidth');
+    fileSize = (await stat(file)).size;
+  } catch (error) {
+    await tiff.close();
+    throw error;
+  }
+  const checkedPages = new Set<number>();
   const info: DatasetInfo = {
     file,
     dataset: '',
@@ -159,6 +216,10 @@ export async function openTiff(file: string, options: TiffReadOptions = {}): Pro
       const out = zeros(dtype, extent);
       const pageValues = height * width;
       for (let z = 0; z < depth; z++) {
+        if (!checkedPages.has(z0 + z)) {
+          await checkPageStorage(file, pages[z0 + z]!, z0 + z, fileSize, bytesPerVoxel(dtype));
+          checkedPages.add(z0 + z);
+        }
         let raster: unknown;
         try {
           raster = await pages[z0 + z]!.readRasters({ window: [x0, y0, x0 + width, y0 + height], samples: [0], interleave: true });

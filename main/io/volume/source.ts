@@ -4,7 +4,8 @@
  * their storage blocks (a zarr chunk, a slab of HDF5 slices, a run of TIFF pages); `blockedSource`
  * builds the rest, so region reads, chunk visits and whole reads behave the same for every format.
  */
-import { blockOrigins, checkBox, copyBox, intersect, zeros } from './ndarray.js';
+import { checkAllocation } from '../allocation.js';
+import { blockOrigins, bytesPerVoxel, checkBox, copyBox, intersect, zeros } from './ndarray.js';
 import type { DatasetInfo, NdArray } from './types.js';
 
 export interface VolumeSource {
@@ -51,6 +52,8 @@ export function blockedSource(reader: BlockReader): VolumeSource {
   async function readRegion(start: readonly number[], shape: readonly number[]): Promise<NdArray> {
     ensureOpen();
     checkBox(info.shape, start, shape);
+    // The region is one dense array: refused with a readable error rather than failing inside V8.
+    checkAllocation(info.file, shape, bytesPerVoxel(info.dtype), `a region of ${shape.join('×')} voxels${info.dataset ? ` of "${info.dataset}"` : ''}`);
     const origins = [...blockOrigins(start, shape, block)];
     if (origins.length === 1) return reader.read(start, shape);
     const out = zeros(info.dtype, shape);

@@ -82,10 +82,17 @@ export function parseV2(file: string, key: string, json: Json): ZarrArrayMeta {
   }
   if (order !== 'C' && order !== 'F') throw new FormatError(file, `${key}: order must be "C" or "F", found ${JSON.stringify(order)}`, 'order');
   const codecs: string[] = [];
-  for (const filter of Array.isArray(filters) ? filters : []) {
+  if (filters !== null && filters !== undefined && !Array.isArray(filters)) {
+    throw new FormatError(file, `${key}: filters must be a list or null, found ${JSON.stringify(filters)}`, `${key} filters`);
+  }
+  for (const filter of filters ?? []) {
     const id = isObject(filter) ? String(filter['id']) : JSON.stringify(filter);
-    if (id !== 'fixedscaleoffset' && !registry.has(`numcodecs.${id}`)) {
-      throw new FormatError(file, `${key}: unsupported filter "${id}"`, 'filters');
+    if (!SUPPORTED_FILTERS.includes(id)) {
+      throw new FormatError(
+        file,
+        `unsupported filter "${id}" (supported: ${SUPPORTED_FILTERS.join(', ')}, or none)`,
+        `${key} filters`,
+      );
     }
     codecs.push(id);
   }
@@ -116,6 +123,28 @@ export function parseV2(file: string, key: string, json: Json): ZarrArrayMeta {
 /** Compressors of zarr v2 (and bytes-to-bytes codecs of v3) we read. */
 export const SUPPORTED_COMPRESSORS = ['blosc', 'zstd', 'lz4', 'gzip', 'zlib'];
 
+/**
+ * zarr v2 filters we read. An allow-list, not "whatever zarrita registers", so that what we cannot
+ * read correctly fails here, at open, with the field named. zarrita's `delta` ignores numcodecs'
+ * `dtype`/`astype` (a delta stored in another type decodes to wrong values) and undoes it one
+ * element at a time in JS (BigInt for 64-bit labels: minutes per volume, which a user sees as a
+ * hang); `shuffle`, `bitround` and the text filters have no place in a label or image volume.
+ * `fixedscaleoffset` is translated by zarrita into the v3 spec's scale_offset + cast_value.
+ */
+export const SUPPORTED_FILTERS = ['fixedscaleoffset'];
+
+/** zarr v3 codecs we read (spec names, and the numcodecs names zarr-python 3 writes for the v2 compressors). */
+export const SUPPORTED_V3_CODECS = [
+  'bytes',
+  'transpose',
+  'crc32c',
+  'sharding_indexed',
+  'gzip',
+  'zstd',
+  'blosc',
+  ...SUPPORTED_COMPRESSORS.map((id) => `numcodecs.${id}`),
+];
+
 function checkV3Codecs(file: string, key: string, codecs: unknown, names: string[]): void {
   if (!Array.isArray(codecs)) throw new FormatError(file, `${key}: codecs must be a list`, 'codecs');
   for (const codec of codecs) {
@@ -124,10 +153,10 @@ function checkV3Codecs(file: string, key: string, codecs: unknown, names: string
     if (name === 'sharding_indexed') {
       checkV3Codecs(file, key, configuration['codecs'], names);
       checkV3Codecs(file, key, configuration['index_codecs'] ?? [], []);
-    } else if (!registry.has(name)) {
-      throw new FormatError(file, `unsupported codec "${name}"`, `${key} codecs`);
+    } else if (!SUPPORTED_V3_CODECS.includes(name) || !registry.has(name)) {
+      throw new FormatError(file, `unsupported codec "${name}" (supported: ${SUPPORTED_V3_CODECS.join(', ')})`, `${key} codecs`);
     }
-    if (name === 'blosc') checkBlosc(file, key, configuration);
+    if (name === 'blosc' || name === 'numcodecs.blosc') checkBlosc(file, key, configuration);
     names.push(name);
   }
 }

@@ -7,6 +7,7 @@
 import { stat } from 'node:fs/promises';
 import * as zarr from 'zarrita';
 import { FormatError, UserError, fileAccessError } from '../../errors.js';
+import { checkAllocation, checkShape, checkStreamedSize } from '../allocation.js';
 import { dtypeOf, extractBox, toCOrder } from '../volume/ndarray.js';
 import { narrow64 } from '../volume/narrow.js';
 import { blockedSource, type DatasetEntry, type VolumeSource } from '../volume/source.js';
@@ -149,6 +150,15 @@ async function openArray(store: ZarrStore, requested: string): Promise<VolumeSou
     );
   }
   const { dtype, narrowFrom64 } = readable;
+  // Sizes from the metadata, checked before zarrita allocates a chunk or a pass visits the grid: a
+  // damaged shape ([3, 50, 50, 999999999], 2^53) would otherwise read missing chunks as fill values
+  // for hours, and an empty one would reach the pipelines.
+  const metaKey = `${folder ? `${folder}/` : ''}${meta.version === 3 ? 'zarr.json' : '.zarray'}`;
+  const storedBytes = itemSize(meta.dtypeName)!;
+  checkShape(file, meta.shape, { what: 'volume', field: `${metaKey} shape` });
+  checkStreamedSize(file, meta.shape, storedBytes, `array "${folder}"`, `${metaKey} shape`);
+  checkShape(file, meta.chunks, { what: 'chunk', field: `${metaKey} chunks` });
+  checkAllocation(file, meta.chunks, storedBytes, `one chunk of array "${folder}"`);
   const location = zarr.root(checkedChunks(store, meta)).resolve(folder);
   let array: zarr.Array<zarr.DataType, zarr.AsyncReadable>;
   try {

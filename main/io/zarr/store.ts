@@ -9,7 +9,7 @@
  * handle so a large zipped store is never loaded whole. unzipit (what @zarrita/storage uses) parses
  * the zip directory and inflates entries.
  */
-import { readdir, readFile, open, type FileHandle } from 'node:fs/promises';
+import { readdir, readFile, open, stat, type FileHandle } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
 import { unzip, type Reader, type ZipEntry } from 'unzipit';
 import type { AbsolutePath, AsyncReadable } from 'zarrita';
@@ -29,6 +29,20 @@ export interface ZarrStore extends AsyncReadable {
   /** Whether any key lies under `prefix/` (a folder that exists but is not a zarr node, say). */
   hasPrefix(prefix: string): Promise<boolean>;
   close(): Promise<void>;
+}
+
+/** "a folder", "a FIFO"…: what sits at a store key instead of a file. */
+async function kindOf(path: string): Promise<string> {
+  try {
+    const info = await stat(path);
+    if (info.isDirectory()) return 'a folder';
+    if (info.isFIFO()) return 'a FIFO';
+    if (info.isSocket()) return 'a socket';
+    if (info.isCharacterDevice() || info.isBlockDevice()) return 'a device';
+  } catch {
+    // gone since: fall through
+  }
+  return 'something else';
 }
 
 const isMetadataKey = (key: string): boolean => METADATA_KEYS.some((name) => key === name || key.endsWith(`/${name}`));
@@ -51,12 +65,22 @@ export class DirectoryStore implements ZarrStore {
   async get(key: AbsolutePath): Promise<Uint8Array | undefined> {
     const path = this.pathOf(key);
     if (!path) return undefined;
+    const relative = key.replace(/^\/+/, '');
+    let isFile: boolean;
+    try {
+      isFile = (await stat(path)).isFile();
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      // A missing chunk is a chunk of fill values, not an error (ENOTDIR: a part of the key is a file).
+      if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+      throw fileAccessError(path, error);
+    }
+    // Something that exists at a key but is not a file (a folder where a chunk should be, a FIFO
+    // that would block the read) is damage to name, not a chunk of fill values.
+    if (!isFile) throw new FormatError(this.file, `"${relative}" is ${await kindOf(path)}, not a file; a chunk or metadata key must be a regular file`, relative);
     try {
       return await readFile(path);
     } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      // A missing chunk is a chunk of fill values, not an error; a folder at a key is "no such key".
-      if (code === 'ENOENT' || code === 'EISDIR' || code === 'ENOTDIR') return undefined;
       throw fileAccessError(path, error);
     }
   }
@@ -134,6 +158,8 @@ export class ZipStore implements ZarrStore {
     private readonly entries: ReadonlyMap<string, ZipEntry>,
     /** Folder inside the zip that is the store root ('' or ending in '/'). */
     readonly prefix: string,
+    /** Every folder in the store (relative to the root, no trailing '/'), listed or implied by an entry's path. */
+    private readonly folders: ReadonlySet<string>,
   ) {}
 
   static async open(file: string): Promise<ZipStore> {
@@ -161,7 +187,15 @@ export class ZipStore implements ZarrStore {
       const prefix = first.slice(0, first.lastIndexOf('/') + 1);
       const map = new Map<string, ZipEntry>();
       for (const name of names) if (name.startsWith(prefix)) map.set(name.slice(prefix.length), entries[name]!);
-      return new ZipStore(file, handle, map, prefix);
+      const folders = new Set<string>();
+      for (const name of Object.keys(entries)) {
+        if (!name.startsWith(prefix)) continue;
+        const parts = name.slice(prefix.length).replace(/\/+$/, '').split('/');
+        // Directory entries are folders themselves; a file's entry implies its parent folders.
+        const depth = entries[name]!.isDirectory ? parts.length : parts.length - 1;
+        for (let i = 1; i <= depth; i++) folders.add(parts.slice(0, i).join('/'));
+      }
+      return new ZipStore(file, handle, map, prefix, folders);
     } catch (error) {
       await handle.close();
       throw error;
@@ -169,8 +203,15 @@ export class ZipStore implements ZarrStore {
   }
 
   async get(key: AbsolutePath): Promise<Uint8Array | undefined> {
-    const entry = this.entries.get(key.replace(/^\/+/, ''));
-    if (!entry) return undefined;
+    const relative = key.replace(/^\/+/, '');
+    const entry = this.entries.get(relative);
+    if (!entry) {
+      // A folder at a chunk key is damage to name, not a chunk of fill values (as in DirectoryStore).
+      if (this.folders.has(relative)) {
+        throw new FormatError(this.file, `"${this.prefix}${relative}" is a folder in the zip, not a file; a chunk or metadata key must be a file`, relative);
+      }
+      return undefined;
+    }
     try {
       return new Uint8Array(await entry.arrayBuffer());
     } catch (error) {

@@ -2,6 +2,7 @@
  * The volume dispatcher (format by content, then by extension), the label-volume checks, and the
  * box plumbing every reader shares (copyBox, slabShape, blockOrigins, toCOrder).
  */
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import h5wasm from 'h5wasm/node';
@@ -51,6 +52,12 @@ describe('detectVolumeFormat', () => {
     const zip = join(tmp.dir, 'store.zip.bak');
     writeFileSync(zip, Buffer.from([0x50, 0x4b, 0x05, 0x06, ...new Array<number>(18).fill(0)]));
     expect(await detectVolumeFormat(zip)).toBe('zarr-zip');
+  });
+
+  it('refuses a FIFO named like a volume at once, without opening it (open() would block)', async () => {
+    const pipe = join(tmp.dir, 'labels.zip');
+    execFileSync('mkfifo', [pipe]);
+    await expect(detectVolumeFormat(pipe)).rejects.toThrow(`${pipe}: is a FIFO (named pipe), not a recording file`);
   });
 
   it('falls back to the extension so the right reader explains the problem', async () => {

@@ -3,9 +3,10 @@
  * with zarr metadata, a zip, an HDF5 or TIFF signature) and falls back to the file extension only
  * to choose whose error message a user sees when the content matches nothing.
  */
-import { open as openFile, readdir, stat } from 'node:fs/promises';
+import { open as openFile, readdir } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { FormatError, fileAccessError } from '../../errors.js';
+import { assertReadableSource } from '../source-file.js';
 import { listHdf5Datasets, openHdf5 } from '../hdf5/reader.js';
 import { listTiffStack, openTiff } from '../tiff/reader.js';
 import { listZarrArrays, openZarr } from '../zarr/reader.js';
@@ -27,12 +28,8 @@ const startsWith = (bytes: Uint8Array, prefix: readonly number[]): boolean => pr
 
 /** The format of `file` (a zarr folder, or a file by its first bytes, else by its extension). */
 export async function detectVolumeFormat(file: string): Promise<VolumeFormat> {
-  let isDirectory: boolean;
-  try {
-    isDirectory = (await stat(file)).isDirectory();
-  } catch (error) {
-    throw fileAccessError(file, error);
-  }
+  // A folder (zarr) or a regular file; a FIFO or device is refused before open() could block on it.
+  const isDirectory = assertReadableSource(file, { allowDirectory: true }) === 'folder';
   if (isDirectory) {
     const names = await readdir(file).catch((error: unknown) => {
       throw fileAccessError(file, error);

@@ -2,6 +2,7 @@
  * Opening a project file: pragmas, migrations by `user_version`, and the guard against files that
  * are not Cajal projects or were written by a newer Cajal.
  */
+import { statSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { FormatError } from '../errors.js';
 import { MIGRATIONS, SCHEMA_VERSION, type Migration } from './migrations.js';
@@ -21,6 +22,7 @@ export interface OpenOptions {
 
 export function openDatabase(path: string, options: OpenOptions = {}): Db {
   const migrations = options.migrations ?? MIGRATIONS;
+  refuseSpecialFile(path);
   let db: Db;
   try {
     db = new Database(path, { fileMustExist: options.create === false, readonly: options.readonly ?? false });
@@ -81,3 +83,15 @@ function migrate(db: Db, path: string, migrations: readonly Migration[]): void {
 }
 
 export { SCHEMA_VERSION };
+
+/**
+ * A project path that exists must be a regular file: SQLite's open() of a FIFO blocks until a writer
+ * appears, and a device or folder is never a project. A missing path is left to SQLite (created or
+ * refused by `fileMustExist`).
+ */
+function refuseSpecialFile(path: string): void {
+  const stats = statSync(path, { throwIfNoEntry: false });
+  if (!stats || stats.isFile()) return;
+  const kind = stats.isDirectory() ? 'a folder' : stats.isFIFO() ? 'a FIFO (named pipe)' : stats.isSocket() ? 'a socket' : 'a device';
+  throw new FormatError(path, `is ${kind}, not a Cajal project file`);
+}

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
+import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Store, SCHEMA_VERSION } from '../../main/store/index.js';
@@ -83,6 +84,14 @@ describe('project store', () => {
     db.exec('CREATE TABLE t (x)');
     db.close();
     expect(() => Store.open(foreign)).toThrow(/another application/);
+  });
+
+  it('refuses a FIFO, a folder or a device as a project at once (SQLite would block on a FIFO)', () => {
+    const pipe = join(tmp.dir, 'pipe.cajal');
+    execFileSync('mkfifo', [pipe]);
+    expect(() => Store.open(pipe)).toThrow(`${pipe}: is a FIFO (named pipe), not a Cajal project file`);
+    expect(() => Store.open(tmp.dir)).toThrow(`${tmp.dir}: is a folder, not a Cajal project file`);
+    expect(() => Store.open('/dev/null')).toThrow('/dev/null: is a device, not a Cajal project file');
   });
 
   it('stores recordings once per path and content', () => {

@@ -10,7 +10,7 @@ import { inspectRecording } from '../io/recording.js';
 import { recoverAbandonedRuns } from '../jobs/ownership.js';
 import { builtinPipelines, type PipelineRegistry } from '../jobs/registry.js';
 import { JobRunner, type RunnerEvent, type RunnerListener } from '../jobs/runner.js';
-import { Store } from '../store/index.js';
+import { Store, asStorageError } from '../store/index.js';
 import { codeVersion } from '../version.js';
 import { ComputeSettings } from './compute-settings.js';
 import { EegReview } from '../eeg/review.js';
@@ -131,6 +131,12 @@ export class Engine {
         outcome.imported.push(recording);
         for (const warning of inspected.warnings) outcome.warnings.push({ path: absolute, message: `${absolute}: ${warning}` });
       } catch (error) {
+        // A full disk under the project fails every later file too: stop and say so once.
+        const storage = asStorageError(error, this.store.path);
+        if (storage) {
+          if (outcome.imported.length) this.emit({ name: 'recordings.changed', payload: {} });
+          throw storage;
+        }
         outcome.errors.push({ path: absolute, message: options.detailedFileErrors || !isFileAccessFailure(error) ? describeError(error) : `cannot read ${absolute}` });
       }
     }

@@ -18,6 +18,7 @@ import type { Db } from '../../main/store/database.js';
 import type { Store } from '../../main/store/index.js';
 import { REPO_ROOT } from '../helpers/data.js';
 import { tempDir } from '../helpers/tmp.js';
+import { writeSineEdf } from '../helpers/edf.js';
 
 const WRITER = pathToFileURL(join(REPO_ROOT, 'test', 'fixtures', 'pipelines', 'writer.ts')).href;
 const BIG_RESULT_BYTES = 4 * 1024 * 1024;
@@ -128,6 +129,16 @@ describe('disk full during a run', () => {
     const refused = await dispatch(handlers, { id: 8, call: 'compute.setBackend', params: { backend: 'cpu' } }, { projectPath: engine.projectPath });
     expect(refused).toMatchObject({ id: 8, ok: false, error: { code: 'io' } });
     expect((refused as { error: { message: string } }).error.message).toMatch(new RegExp(`^cannot write ${engine.projectPath.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: `));
+  });
+
+  it('stops an import on a full disk with the same line, storing nothing half-written', async () => {
+    const file = writeSineEdf(join(tmp.dir, 'import.edf'), { channels: 1, sampleRateHz: 8, durationS: 1 });
+    connectionOf(engine.store).pragma('query_only = ON');
+    const handlers = createHandlers(engine, { transport: 'bridge', nativeFileDialog: false });
+    const reply = await dispatch(handlers, { id: 9, call: 'recordings.import', params: { paths: [file] } }, { projectPath: engine.projectPath });
+    expect(reply).toMatchObject({ id: 9, ok: false, error: { code: 'io' } });
+    connectionOf(engine.store).pragma('query_only = OFF');
+    expect(engine.store.recordings.list()).toEqual([]);
   });
 
   it('keeps a final status the store refuses, tells the clients, and writes it once the store accepts writes', async () => {

@@ -148,6 +148,15 @@ describe('EDF header fields are checked against the specification', () => {
     expect(error.message).toMatch(/"duration of a data record" at byte 244: expected a decimal number/);
   });
 
+  it('a record too large to read whole, or a sample rate above 1 MHz, is refused naming the samples field', () => {
+    expect(refused('bigrec.edf', patched(688, '99999999')).message).toMatch(
+      /bigrec\.edf: field "samples per data record" at byte 688: one data record would hold 200000014 bytes, more than 67108864/,
+    );
+    expect(refused('fast.edf', patched(244, '0.000001')).message).toMatch(
+      /fast\.edf: field "samples per data record" at byte 688: signal 1 \(EEG C1\) would be sampled at 8\.00e\+6 Hz, above 1000000 Hz/,
+    );
+  });
+
   it('hex, exponents and inner blanks are refused in integer fields (Number() would take them)', () => {
     expect(refused('hexcount.edf', patched(236, '0x4     ')).message).toMatch(/"number of data records" at byte 236: expected a whole number/);
     expect(refused('expspr.edf', patched(688, '8e0     ')).message).toMatch(/"samples per data record of signal 1 \(EEG C1\)" at byte 688: expected a whole number/);

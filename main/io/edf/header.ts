@@ -131,6 +131,7 @@ export function readEdfHeader(file: string, options: ReadHeaderOptions = {}): Ed
     const dataRecordDurationS = parser.decimal('duration of a data record', ...FIXED_FIELDS.dataRecordDuration);
     if (durationText.startsWith('-')) throw new FormatError(file, 'must not be negative', 'duration of a data record', 244);
     const declaredRecords = parser.integer('number of data records', ...FIXED_FIELDS.dataRecordCount);
+    checkRecordScale(file, signals, recordBytes, dataRecordDurationS);
 
     const warnings: string[] = [];
     const dataBytes = fileSizeBytes - headerBytes;
@@ -422,4 +423,35 @@ function readExactly(fd: number, file: string, position: number, length: number,
     );
   }
   return buffer;
+}
+
+/**
+ * Bounds no specification states but every reader needs: one data record is read and decoded
+ * whole, so its size bounds a page's memory (EDFlib refuses records over 10–15 MB; 64 MiB leaves room
+ * for high-density ECoG at 20 kHz), and a sample rate above 1 MHz is a damaged duration or count
+ * field, not a recording (scalp, intracranial and unit recordings stay well below 100 kHz).
+ */
+export const MAX_RECORD_BYTES = 64 * 1024 * 1024;
+export const MAX_SAMPLE_RATE_HZ = 1_000_000;
+
+function checkRecordScale(file: string, signals: readonly EdfSignalHeader[], recordBytes: number, recordDurationS: number): void {
+  // Byte offset of signal i's "samples per data record" field: after the fixed header and the
+  // label … prefiltering fields of every signal (216 bytes a signal), 8 bytes a signal.
+  const samplesFieldOffset = (i: number) => FIXED_HEADER_BYTES + signals.length * 216 + 8 * i;
+  if (recordBytes > MAX_RECORD_BYTES) {
+    throw new FormatError(file, `one data record would hold ${recordBytes} bytes, more than ${MAX_RECORD_BYTES} (damaged header?)`, 'samples per data record', samplesFieldOffset(0));
+  }
+  if (recordDurationS <= 0) return; // annotation-only files; checked where duration 0 is decided
+  signals.forEach((signal, i) => {
+    if (signal.isAnnotation) return;
+    const rateHz = signal.samplesPerRecord / recordDurationS;
+    if (rateHz > MAX_SAMPLE_RATE_HZ) {
+      throw new FormatError(
+        file,
+        `signal ${i + 1} (${signal.label}) would be sampled at ${rateHz.toPrecision(3)} Hz, above ${MAX_SAMPLE_RATE_HZ} Hz (damaged duration or samples field?)`,
+        'samples per data record',
+        samplesFieldOffset(i),
+      );
+    }
+  });
 }

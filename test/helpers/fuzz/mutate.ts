@@ -1,0 +1,312 @@
+/**
+ * Seeded mutations of every real file kind in ../shared/data that a Cajal reader accepts. A case is
+ * a folder under the run's temp dir holding the mutated copy (and the siblings its reader looks
+ * for); the real files are only ever read. `prepareCase(kind, seed, dir, random)` is a pure function
+ * of its arguments, so a failing case is reproduced from its kind, index and the base seed.
+ *
+ * Kinds without a reader (spikes, fMRI, connectomes, NTF factors) are not fuzzed: see SKIPPED_KINDS.
+ */
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, relative } from 'node:path';
+import { blindMutation, pickOne, type Mutation, type Random } from './mutators/bytes.js';
+import { mutateTiff, mutateHdf5 } from './mutators/binary.js';
+import { mutateEdf } from './mutators/edf.js';
+import { mutateSuite2p, type FolderAccess } from './mutators/npy.js';
+import { mutateCsvMatrix, mutateSiblingCsv, mutateSwc } from './mutators/text.js';
+import { mutateZarrStore, type StoreAccess } from './mutators/zarr.js';
+import { readZip, writeZip, type ZipEntry } from './zip.js';
+
+export type { Mutation, Oracle } from './mutators/bytes.js';
+
+export const FUZZ_KINDS = ['edf', 'swc', 'suite2p', 'calcium-hdf5', 'calcium-csv', 'hdf5-volume', 'zarr-zip', 'zarr-dir', 'tiff'] as const;
+export type FuzzKind = (typeof FUZZ_KINDS)[number];
+
+/** What each kind is, for the report. */
+export const KIND_TITLES: Record<FuzzKind, string> = {
+  edf: 'EEG EDF / EDF+ / BDF (inspectRecording, EdfReader pages + annotations)',
+  swc: 'SWC morphology (inspectRecording, readSwc + morphometrics)',
+  suite2p: 'Suite2p plane folder (inspectRecording, readCalcium)',
+  'calcium-hdf5': 'Flavell-lab calcium HDF5 (inspectRecording, readCalcium)',
+  'calcium-csv': 'calcium CSV matrix + siblings (inspectRecording, readCalcium)',
+  'hdf5-volume': 'FISBe prediction HDF5 (openVolume, sampled chunk reads)',
+  'zarr-zip': 'zipped zarr crop (openVolume, every chunk of both arrays)',
+  'zarr-dir': 'FISBe ground-truth zarr folder (openVolume, sampled chunk reads)',
+  tiff: 'TIFF stacks (openVolume, every page)',
+};
+
+export const SKIPPED_KINDS = [
+  'spikes (NWB units, spike-time text, npy): no reader yet',
+  'fMRI (NIfTI, GIfTI, ROI time series, .mat): no reader yet',
+  'connectomes, NTF factor .npy, MDS json: no reader yet',
+  'calcium NWB: the only NWB file in ../shared/data is a spikes file (no RoiResponseSeries)',
+];
+
+export interface Seed {
+  name: string;
+  /** Absolute path of the real file or folder (or a derived one made in the run's temp dir). */
+  source: string;
+}
+
+/** The seeds of each kind under `data` (../shared/data), plus derived EDF seeds in `derived`. */
+export function seedsFor(kind: FuzzKind, data: string, derived: readonly string[] = []): Seed[] {
+  const files = (folder: string, pattern: RegExp): Seed[] =>
+    existsSync(join(data, folder))
+      ? readdirSync(join(data, folder))
+          .filter((name) => pattern.test(name))
+          .sort()
+          .map((name) => ({ name: `${folder}/${name}`, source: join(data, folder, name) }))
+      : [];
+  switch (kind) {
+    case 'edf':
+      return [
+        ...files('eeg', /\.edf$/i),
+        ...files('eeg/chbmit', /\.edf$/i),
+        ...files('eeg/szcore/edf', /\.edf$/i),
+        ...files('eeg/szcore/epilepsy2bids/edf_header_samples', /\.edf$/i),
+        ...files('eeg/derived', /\.edf$/i),
+        ...derived.map((source) => ({ name: `derived/${basename(source)}`, source })),
+      ];
+    case 'swc':
+      return files('morphology', /\.swc$/i);
+    case 'suite2p':
+      return files('calcium/suite2p_fissa_example', /^plane0$/);
+    case 'calcium-hdf5':
+      return files('calcium/celegans_flavell_dag2023', /-data\.h5$/);
+    case 'calcium-csv':
+      return files('calcium/zebrafish_tectum_triplett2018', /_activity_matrix\.csv$/);
+    case 'hdf5-volume':
+      return files('segmentation/fisbe', /\.hdf$/);
+    case 'zarr-zip':
+      return files('segmentation', /\.zarr\.zip$/);
+    case 'zarr-dir':
+      return files('segmentation/fisbe', /\.zarr$/);
+    case 'tiff':
+      return [...files('calcium/sima_example', /\.tif$/), ...files('calcium/fissa_movie_crop', /\.tif$/)];
+  }
+}
+
+/** A prepared case: the path its reader opens, and what was done. */
+export interface PreparedCase {
+  path: string;
+  mutation: Mutation;
+  /** Where the case's files lie when not in the case folder (a shared zarr farm). */
+  caseDir?: string;
+  /** Undoes the mutation of a shared farm; call once the case is judged. */
+  restore?: () => void;
+}
+
+/** Copies one file into `dir`, mutates it with `mutate`, and returns its path. */
+function mutateFile(
+  source: string,
+  dir: string,
+  random: Random,
+  mutate: (bytes: Buffer, random: Random, file: string) => { bytes: Buffer; mutation: Mutation },
+): PreparedCase {
+  const target = join(dir, basename(source));
+  const { bytes, mutation } = mutate(readFileSync(source), random, basename(source));
+  writeFileSync(target, bytes);
+  return { path: target, mutation };
+}
+
+function folderAccess(folder: string): FolderAccess {
+  return {
+    read: (name) => readFileSync(join(folder, name)),
+    write: (name, bytes) => writeFileSync(join(folder, name), bytes),
+    remove: (name) => rmSync(join(folder, name), { force: true, recursive: true }),
+    makeFolder: (name) => {
+      mkdirSync(join(folder, name));
+      writeFileSync(join(folder, name, 'x'), 'left over');
+    },
+  };
+}
+
+/** A zip's entries as a zarr store rooted at the folder of its shallowest metadata document. */
+function zipStore(entries: ZipEntry[]): { store: StoreAccess; entries: () => ZipEntry[] } {
+  const names = entries.map((entry) => entry.name);
+  const metadata = names.filter((name) => /(^|\/)\.z(group|array)$/.test(name)).sort((a, b) => a.split('/').length - b.split('/').length);
+  const prefix = metadata.length ? metadata[0]!.slice(0, metadata[0]!.lastIndexOf('/') + 1) : '';
+  let list = [...entries];
+  const find = (key: string): ZipEntry | undefined => list.find((entry) => entry.name === prefix + key);
+  const store: StoreAccess = {
+    keys: () => list.filter((entry) => !entry.name.endsWith('/') && entry.name.startsWith(prefix)).map((entry) => entry.name.slice(prefix.length)),
+    get: (key) => find(key)?.data ?? new Uint8Array(),
+    set: (key, data) => {
+      const entry = find(key);
+      if (entry) entry.data = data;
+      else list.push({ name: prefix + key, data });
+    },
+    remove: (key) => void (list = list.filter((entry) => entry.name !== prefix + key)),
+    makeFolder: (key) => {
+      list = list.filter((entry) => entry.name !== prefix + key);
+      list.push({ name: `${prefix}${key}/`, data: new Uint8Array() }, { name: `${prefix}${key}/x`, data: new TextEncoder().encode('left over') });
+    },
+  };
+  return { store, entries: () => list };
+}
+
+/**
+ * `source` (a zarr folder) recreated under `target` as folders of symlinks to the real files.
+ * Mutated keys are unlinked and written as real files, so the real data is never written through
+ * a link. Links cost about a millisecond each here, so one farm per seed serves every case: the
+ * keys a case touched are linked back by `restore` (see `prepareCase`).
+ */
+function linkFarm(source: string, target: string): StoreAccess & { restore(): void } {
+  if (!existsSync(target)) {
+    const walk = (folder: string): void => {
+      mkdirSync(join(target, relative(source, folder)), { recursive: true });
+      for (const entry of readdirSync(folder, { withFileTypes: true })) {
+        const from = join(folder, entry.name);
+        if (entry.isDirectory()) walk(from);
+        else symlinkSync(from, join(target, relative(source, from)));
+      }
+    };
+    walk(source);
+  }
+  const keys = (): string[] => {
+    const out: string[] = [];
+    const visit = (folder: string): void => {
+      for (const entry of readdirSync(join(target, folder), { withFileTypes: true })) {
+        const key = folder ? `${folder}/${entry.name}` : entry.name;
+        if (entry.isDirectory()) visit(key);
+        else out.push(key);
+      }
+    };
+    visit('');
+    return out;
+  };
+  const at = (key: string): string => join(target, key);
+  const touched = new Set<string>();
+  const touch = (key: string): void => {
+    touched.add(key);
+    rmSync(at(key), { force: true, recursive: true });
+  };
+  return {
+    keys,
+    get: (key) => readFileSync(at(key)),
+    set: (key, bytes) => {
+      touch(key);
+      mkdirSync(dirname(at(key)), { recursive: true });
+      writeFileSync(at(key), bytes);
+    },
+    remove: (key) => touch(key),
+    makeFolder: (key) => {
+      touch(key);
+      mkdirSync(at(key));
+      writeFileSync(join(at(key), 'x'), 'left over');
+    },
+    restore: () => {
+      for (const key of touched) {
+        rmSync(at(key), { force: true, recursive: true });
+        if (existsSync(join(source, key))) symlinkSync(join(source, key), at(key));
+      }
+      touched.clear();
+    },
+  };
+}
+
+/** The farm of a zarr folder seed, shared by its cases: beside the case folders, never inside one. */
+const farmOf = (seed: Seed, caseDir: string): string => join(dirname(caseDir), `farm-${basename(seed.source)}`);
+
+/** Mutates a copy of `seed` (a `kind` file) inside `dir` (an empty folder). */
+export function prepareCase(kind: FuzzKind, seed: Seed, dir: string, random: Random): PreparedCase {
+  switch (kind) {
+    case 'edf':
+      return mutateFile(seed.source, dir, random, mutateEdf);
+    case 'swc':
+      return mutateFile(seed.source, dir, random, mutateSwc);
+    case 'hdf5-volume':
+      return mutateFile(seed.source, dir, random, mutateHdf5);
+    case 'tiff':
+      return mutateFile(seed.source, dir, random, mutateTiff);
+    case 'calcium-hdf5': {
+      // The NeuroPAL labels CSV the reader looks for beside the file.
+      const labels = join(dirname(seed.source), 'neuropal_labels_csv', `${basename(seed.source).replace(/-data\.h5$/, '')}_neuropal_labels.csv`);
+      mkdirSync(join(dir, 'neuropal_labels_csv'));
+      const labelsCopy = join(dir, 'neuropal_labels_csv', basename(labels));
+      if (existsSync(labels)) copyFileSync(labels, labelsCopy);
+      if (existsSync(labels) && random() < 0.15) {
+        const { bytes, mutation } = mutateSiblingCsv(readFileSync(labels), random, `neuropal_labels_csv/${basename(labels)}`);
+        writeFileSync(labelsCopy, bytes);
+        copyFileSync(seed.source, join(dir, basename(seed.source)));
+        return { path: join(dir, basename(seed.source)), mutation };
+      }
+      return mutateFile(seed.source, dir, random, mutateHdf5);
+    }
+    case 'calcium-csv': {
+      const prefix = seed.source.replace(/_activity_matrix\.csv$/, '');
+      const siblings = ['_cell_coordinates.csv', '_assembly_assignments.csv'].map((suffix) => `${prefix}${suffix}`).filter(existsSync);
+      for (const sibling of siblings) copyFileSync(sibling, join(dir, basename(sibling)));
+      if (siblings.length && random() < 0.2) {
+        const sibling = pickOne(random, siblings);
+        const { bytes, mutation } = mutateSiblingCsv(readFileSync(sibling), random, basename(sibling));
+        writeFileSync(join(dir, basename(sibling)), bytes);
+        copyFileSync(seed.source, join(dir, basename(seed.source)));
+        return { path: join(dir, basename(seed.source)), mutation };
+      }
+      return mutateFile(seed.source, dir, random, mutateCsvMatrix);
+    }
+    case 'suite2p': {
+      const plane = join(dir, 'plane0');
+      mkdirSync(plane);
+      for (const name of readdirSync(seed.source)) copyFileSync(join(seed.source, name), join(plane, name));
+      const mutation = mutateSuite2p(folderAccess(plane), random);
+      return { path: plane, mutation };
+    }
+    case 'zarr-zip': {
+      const target = join(dir, basename(seed.source));
+      const original = readFileSync(seed.source);
+      if (random() < 0.2) {
+        // Damage to the zip itself: a cut loses the central directory at its end.
+        const { bytes, mutation } = blindMutation(original, random, basename(seed.source), [{ name: 'zip', lo: 0, hi: original.length }], () => ({
+          reject: 'a zip cut short loses its central directory',
+        }));
+        writeFileSync(target, bytes);
+        return { path: target, mutation };
+      }
+      const { store, entries } = zipStore(readZip(original));
+      const mutation = mutateZarrStore(store, random);
+      writeFileSync(target, writeZip(entries()));
+      return { path: target, mutation: { ...mutation, description: `${basename(seed.source)}: ${mutation.description}` } };
+    }
+    case 'zarr-dir': {
+      const farm = farmOf(seed, dir);
+      const target = join(farm, basename(seed.source));
+      const store = linkFarm(seed.source, target);
+      const mutation = mutateZarrStore(store, random);
+      return { path: target, caseDir: farm, restore: store.restore, mutation: { ...mutation, description: `${basename(seed.source)}: ${mutation.description}` } };
+    }
+  }
+}
+
+/** An unmutated copy of `seed` laid out as `prepareCase` lays it out (the control case). */
+export function layOutSeed(kind: FuzzKind, seed: Seed, dir: string): string {
+  const identity = (bytes: Buffer): { bytes: Buffer; mutation: Mutation } => ({ bytes, mutation: { description: 'unchanged' } });
+  switch (kind) {
+    case 'suite2p': {
+      const plane = join(dir, 'plane0');
+      mkdirSync(plane);
+      for (const name of readdirSync(seed.source)) copyFileSync(join(seed.source, name), join(plane, name));
+      return plane;
+    }
+    case 'zarr-dir': {
+      const target = join(farmOf(seed, dir), basename(seed.source));
+      linkFarm(seed.source, target);
+      return target;
+    }
+    case 'calcium-hdf5': {
+      const labels = join(dirname(seed.source), 'neuropal_labels_csv', `${basename(seed.source).replace(/-data\.h5$/, '')}_neuropal_labels.csv`);
+      mkdirSync(join(dir, 'neuropal_labels_csv'));
+      if (existsSync(labels)) copyFileSync(labels, join(dir, 'neuropal_labels_csv', basename(labels)));
+      return mutateFile(seed.source, dir, () => 0, identity).path;
+    }
+    case 'calcium-csv': {
+      const prefix = seed.source.replace(/_activity_matrix\.csv$/, '');
+      for (const suffix of ['_cell_coordinates.csv', '_assembly_assignments.csv']) {
+        if (existsSync(`${prefix}${suffix}`)) copyFileSync(`${prefix}${suffix}`, join(dir, basename(`${prefix}${suffix}`)));
+      }
+      return mutateFile(seed.source, dir, () => 0, identity).path;
+    }
+    default:
+      return mutateFile(seed.source, dir, () => 0, identity).path;
+  }
+}

@@ -8,8 +8,10 @@ import type { BackendName } from '../../shared/api/index.js';
 import { installWasmKernels } from './wasm/index.js';
 import { enableWasmThreads, type WasmThreadsResult } from './wasm/threads.js';
 import { installWebGpu, type WebGpuOptions } from './webgpu.js';
+import type { Tfjs } from './types.js';
 
-export type Tfjs = typeof import('@tensorflow/tfjs');
+// Re-exported: nn/*, parallel/*, tests and benches name it from here.
+export type { Tfjs } from './types.js';
 
 const require = createRequire(import.meta.url);
 

@@ -4,10 +4,11 @@
  */
 import type { BackendName } from '../../shared/api/index.js';
 import { classifyImportFailure } from './import-failure.js';
+import type { ModuleImporter } from './types.js';
 import { searchWebGpuAdapters, softwareRequestedByEnv } from './webgpu.js';
 
-/** Loads a module by specifier; injectable so tests can simulate every failure shape. */
-export type ModuleImporter = (specifier: string) => Promise<unknown>;
+// Re-exported: select.ts and index.ts name it from here.
+export type { ModuleImporter } from './types.js';
 
 export interface ProbeOutcome {
   available: boolean;

@@ -15,8 +15,8 @@ import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { isMainThread } from 'node:worker_threads';
 import type { KernelBackend } from '@tensorflow/tfjs';
-import type { ModuleImporter } from './chain.js';
 import { classifyImportFailure, firstLine } from './import-failure.js';
+import type { ModuleImporter } from './types.js';
 
 export interface WebGpuOptions {
   /**

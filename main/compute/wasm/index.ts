@@ -3,7 +3,7 @@
  * it lacks, XNNPACK for transposed and batched matmuls, and slices that copy only the slice.
  * Threads (threads.ts) are separate: they must be chosen before the backend starts.
  */
-import type { Tfjs } from '../activate.js';
+import type { Tfjs } from '../types.js';
 import { registerWasmGradientKernels } from './kernels/index.js';
 import { registerFastWasmMatMul } from './matmul.js';
 import { registerFastWasmSlice } from './slice.js';

@@ -27,7 +27,7 @@
  * fresh id that is disposed after the call, so its packed copy is freed with it; the packing is
  * O(K·N) per call, small against the O(M·K·N) product.
  */
-import type { Tfjs } from '../activate.js';
+import type { Tfjs } from '../types.js';
 
 type DataType = 'float32' | 'int32' | 'bool' | 'complex64' | 'string';
 

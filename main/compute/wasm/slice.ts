@@ -9,7 +9,7 @@
  * kernels.
  */
 import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs';
-import type { Tfjs } from '../activate.js';
+import type { Tfjs } from '../types.js';
 import type { WasmBackendLike } from './kernels/wasm-heap.js';
 
 interface SliceArgs {

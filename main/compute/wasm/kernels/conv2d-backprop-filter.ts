@@ -16,7 +16,7 @@
  * rows so `colsᵀ` stays within ~16 MB, and the partial products are summed.
  */
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
-import type { Tfjs } from '../../activate.js';
+import type { Tfjs } from '../../types.js';
 import {
   convInfoFromAttrs,
   f32,

@@ -15,7 +15,7 @@
  * from, channel-contiguous. Split over output rows so `dCols` stays within ~16 MB.
  */
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
-import type { Tfjs } from '../../activate.js';
+import type { Tfjs } from '../../types.js';
 import {
   convInfoFromAttrs,
   f32,

@@ -13,7 +13,7 @@
  * matmul to hand to XNNPACK; the filter gradient accumulates in float64.
  */
 import type { KernelConfig, TensorInfo } from '@tensorflow/tfjs';
-import type { Tfjs } from '../../activate.js';
+import type { Tfjs } from '../../types.js';
 import {
   convInfoFromAttrs,
   f32,

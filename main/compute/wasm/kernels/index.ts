@@ -17,7 +17,7 @@
  * future tfjs release — is left alone, and the Conv2DBackpropInput replacement happens once.
  */
 import type { KernelConfig } from '@tensorflow/tfjs';
-import type { Tfjs } from '../../activate.js';
+import type { Tfjs } from '../../types.js';
 import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { conv2dBackpropInputConfig, isFastConv2dBackpropInput } from './conv2d-backprop-input.js';
 import { depthwiseBackpropFilterConfig, depthwiseBackpropInputConfig } from './depthwise-backprop.js';

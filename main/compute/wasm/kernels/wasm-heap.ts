@@ -8,7 +8,7 @@
  * so that nothing depends on the backend's private class.
  */
 import type { DataType, KernelFunc, NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs';
-import type { Tfjs } from '../../activate.js';
+import type { Tfjs } from '../../types.js';
 
 /** The members of tfjs-backend-wasm's `BackendWasm` these kernels use. */
 export interface WasmBackendLike {

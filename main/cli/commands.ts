@@ -4,25 +4,31 @@
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { BackendName, type Run } from '../../shared/api/index.js';
-import { formatBackendReport, formatWebGpuLimits, searchWebGpuAdapters, selectBackend, wasmThreadsFromEnv } from '../compute/index.js';
+import { BackendName, type BackendReport, type Recording, type Run, type RunResult } from '../../shared/api/index.js';
+import {
+  formatBackendReport,
+  formatWebGpuLimits,
+  searchWebGpuAdapters,
+  selectBackend,
+  wasmThreadsFromEnv,
+  type WebGpuAdapterReport,
+} from '../compute/index.js';
 import { Engine } from '../engine/index.js';
 import { FileAccessError, ValidationError } from '../errors.js';
 import { startBridge } from '../server/index.js';
 import { packageRoot } from '../version.js';
+import { builtinPipelines } from '../jobs/registry.js';
 import { formatBytes, formatDuration, formatElapsed, table } from './format.js';
+import { progressPrinter, report, type Output } from './output.js';
 
-export interface Output {
-  out(line: string): void;
-  err(line: string): void;
-}
+export type { Output } from './output.js';
 
 export async function init(projectPath: string, io: Output): Promise<number> {
   const path = resolve(projectPath);
   if (existsSync(path)) throw new FileAccessError(path, 'already exists; choose another name or use it as it is');
   const engine = await Engine.open({ projectPath: path, create: true });
   await engine.close();
-  io.out(`created project ${path}`);
+  report(io, { path }, (r) => io.out(`created project ${r.path}`));
   return 0;
 }
 
@@ -30,44 +36,50 @@ export async function importFiles(projectPath: string, files: string[], io: Outp
   if (files.length === 0) throw new ValidationError('files', 'name at least one file to import');
   return withEngine(projectPath, io, async (engine) => {
     // The CLI's user owns the machine: say why a file cannot be read (the API does not).
-    const { imported, errors, warnings } = await engine.importRecordings(files, { detailedFileErrors: true });
-    for (const recording of imported) {
-      const m = recording.metadata;
-      const content = m.morphology
-        ? `${m.morphology.nodeCount} samples, ${m.morphology.treeCount} tree${m.morphology.treeCount === 1 ? '' : 's'}`
-        : m.calcium
-        ? `${m.channelCount} cells (${m.calcium.labelledCells} named), ${m.calcium.frameCount} frames` +
-          (m.sampleRateHz ? ` at ${m.sampleRateHz.toFixed(3)} Hz` : ', frame rate unknown')
-        : `${m.channelCount} channels, ${m.sampleRateHz} Hz, ${formatDuration(m.durationS)}`;
-      io.out(`imported #${recording.id} ${recording.sourcePath} (${recording.format.toUpperCase()}, ${content})`);
-    }
+    const outcome = await engine.importRecordings(files, { detailedFileErrors: true });
+    const { errors, warnings } = outcome;
+    report(io, outcome, ({ imported }) => importedLines(imported, io));
     for (const warning of warnings) io.err(`cajal: warning: ${warning.message}`);
     for (const error of errors) io.err(`cajal: ${error.message}`);
     return errors.length ? 1 : 0;
   });
 }
 
+function importedLines(imported: readonly Recording[], io: Output): void {
+  for (const recording of imported) {
+    const m = recording.metadata;
+    const content = m.morphology
+      ? `${m.morphology.nodeCount} samples, ${m.morphology.treeCount} tree${m.morphology.treeCount === 1 ? '' : 's'}`
+      : m.calcium
+      ? `${m.channelCount} cells (${m.calcium.labelledCells} named), ${m.calcium.frameCount} frames` +
+        (m.sampleRateHz ? ` at ${m.sampleRateHz.toFixed(3)} Hz` : ', frame rate unknown')
+      : `${m.channelCount} channels, ${m.sampleRateHz} Hz, ${formatDuration(m.durationS)}`;
+    io.out(`imported #${recording.id} ${recording.sourcePath} (${recording.format.toUpperCase()}, ${content})`);
+  }
+}
+
 export async function listRecordings(projectPath: string, io: Output): Promise<number> {
   return withEngine(projectPath, io, (engine) => {
-    const recordings = engine.store.recordings.list();
-    if (!recordings.length) {
-      io.out('no recordings (add some with `cajal import`)');
-      return 0;
-    }
-    io.out(
-      table(
-        ['id', 'format', 'channels', 'rate (Hz)', 'duration', 'size', 'path'],
-        recordings.map((r) => [
-          r.id,
-          r.format.toUpperCase(),
-          r.metadata.channelCount,
-          r.metadata.sampleRateHz,
-          formatDuration(r.metadata.durationS),
-          formatBytes(r.sizeBytes),
-          r.sourcePath,
-        ]),
-      ),
-    );
+    report(io, { recordings: engine.store.recordings.list() }, ({ recordings }) => {
+      if (!recordings.length) {
+        io.out('no recordings (add some with `cajal import`)');
+        return;
+      }
+      io.out(
+        table(
+          ['id', 'format', 'channels', 'rate (Hz)', 'duration', 'size', 'path'],
+          recordings.map((r) => [
+            r.id,
+            r.format.toUpperCase(),
+            r.metadata.channelCount,
+            r.metadata.sampleRateHz,
+            formatDuration(r.metadata.durationS),
+            formatBytes(r.sizeBytes),
+            r.sourcePath,
+          ]),
+        ),
+      );
+    });
     return 0;
   });
 }
@@ -87,12 +99,19 @@ function runRow(run: Run): (string | number)[] {
 
 export async function listRuns(projectPath: string, io: Output): Promise<number> {
   return withEngine(projectPath, io, (engine) => {
-    const runs = engine.store.runs.list();
-    if (!runs.length) {
-      io.out('no runs yet (start one with `cajal run`)');
-      return 0;
-    }
-    io.out(table(['id', 'pipeline', 'recording', 'status', 'progress', 'duration', 'created', 'error'], runs.map(runRow)));
+    // The models a run trained, so a script can find the model of a training run.
+    const models = engine.store.models.list();
+    const runs = engine.store.runs.list().map((run) => ({ ...run, modelIds: models.filter((m) => m.runId === run.id).map((m) => m.id) }));
+    report(io, { runs }, ({ runs }) => {
+      if (!runs.length) io.out('no runs yet (start one with `cajal run`)');
+      else {
+        // A training run's model (its last checkpoint, marked incomplete, when it did not finish).
+        const modelCell = (runId: number) =>
+          models.filter((m) => m.runId === runId).map((m) => `#${m.id}${m.status === 'incomplete' ? ' (incomplete)' : ''}`).join(', ') || '-';
+        const rows = runs.map((run) => [...runRow(run).slice(0, -1), modelCell(run.id), run.error ?? '']);
+        io.out(table(['id', 'pipeline', 'recording', 'status', 'progress', 'duration', 'created', 'model', 'error'], rows));
+      }
+    });
     return 0;
   });
 }
@@ -128,10 +147,20 @@ export async function runPipeline(
       throw new ValidationError('recording', `expected a recording id (see \`cajal ls\`), got "${recordingArg}"`);
     }
     const finished = await startAndWait(engine, pipeline, recordingId, params, io);
-    io.out(table(['id', 'pipeline', 'recording', 'status', 'progress', 'duration', 'created', 'error'], [runRow(finished)]));
-    for (const result of engine.store.results.list(finished.id)) io.out(`${result.key}: ${JSON.stringify(result.value)}`);
+    const value: { run: Run; results: RunResult[] } = { run: finished, results: engine.store.results.list(finished.id) };
+    report(io, value, ({ run, results }) => {
+      io.out(table(['id', 'pipeline', 'recording', 'status', 'progress', 'duration', 'created', 'error'], [runRow(run)]));
+      for (const result of results) io.out(`${result.key}: ${JSON.stringify(result.value)}`);
+    });
     return finished.status === 'succeeded' ? 0 : 1;
   });
+}
+
+/** `cajal pipelines`: what `cajal run` takes. Needs no project. */
+export async function listPipelines(io: Output): Promise<number> {
+  const pipelines = (await builtinPipelines()).list();
+  report(io, { pipelines }, (r) => io.out(table(['name', 'input', 'title'], r.pipelines.map((p) => [p.name, p.input, p.title]))));
+  return 0;
 }
 
 /**
@@ -145,14 +174,12 @@ export async function startAndWait(
   params: Record<string, unknown>,
   io: Output,
 ): Promise<Run> {
-  let lastPercent = -1;
+  const printers = new Map<number, ReturnType<typeof progressPrinter>>();
   const unsubscribe = engine.subscribe((event) => {
     if (event.name === 'run.progress') {
-      const percent = Math.floor(event.payload.fraction * 100);
-      if (percent !== lastPercent) {
-        lastPercent = percent;
-        io.err(`run ${event.payload.runId}: ${percent} % ${event.payload.message}`);
-      }
+      const { runId: id, fraction, message } = event.payload;
+      if (!printers.has(id)) printers.set(id, progressPrinter(io, `run ${id}: `));
+      printers.get(id)!(fraction, message);
     } else if (event.name === 'run.log') {
       io.err(`run ${event.payload.runId} ${event.payload.line.level}: ${event.payload.line.message}`);
     }
@@ -189,8 +216,10 @@ export async function serve(projectPath: string, portArg: string | undefined, io
     throw error;
   });
   if (engine.recoveredRunCount) io.err(`cajal: ${engine.recoveredRunCount} run(s) left running by a process that has since stopped were marked interrupted`);
-  io.out(`Cajal is serving ${engine.projectPath}`);
-  io.out(`Open ${bridge.url}`);
+  report(io, { project: engine.projectPath, url: bridge.url }, (r) => {
+    io.out(`Cajal is serving ${r.project}`);
+    io.out(`Open ${r.url}`);
+  });
   await new Promise<void>((resolveStop) => {
     const stop = () => resolveStop();
     process.once('SIGINT', stop);
@@ -208,21 +237,31 @@ export async function backend(forcedArg: string | undefined, io: Output): Promis
     if (!parsed.success) throw new ValidationError('--backend', `expected one of ${BackendName.options.join(', ')}, got "${forcedArg}"`);
     forced = parsed.data;
   }
-  const report = await selectBackend({ forced });
-  io.out(formatBackendReport(report));
+  const selection = await selectBackend({ forced });
   // With a usable WebGPU adapter, say how large a tensor it can hold (the detail line names it).
-  if (report.chain.some((probe) => probe.name === 'webgpu' && probe.available)) {
-    const search = await searchWebGpuAdapters();
-    if (search.adapter) io.out(formatWebGpuLimits(search.adapter));
-  }
-  if (report.chain.some((probe) => probe.name === 'wasm' && probe.available)) {
-    const threads = wasmThreadsFromEnv();
+  const webgpuAdapter = selection.chain.some((probe) => probe.name === 'webgpu' && probe.available) ? (await searchWebGpuAdapters()).adapter : null;
+  const wasmThreads = selection.chain.some((probe) => probe.name === 'wasm' && probe.available) ? wasmThreadsFromEnv() : null;
+  const value: BackendResult = { ...selection, webgpuAdapter, wasmThreads };
+  report(io, value, (r) => backendLines(r, io));
+  return 0;
+}
+
+/** `cajal backend`'s result: the selection with the WebGPU adapter and wasm threads where usable. */
+interface BackendResult extends BackendReport {
+  webgpuAdapter: WebGpuAdapterReport | null;
+  wasmThreads: number | null;
+}
+
+function backendLines(report: BackendResult, io: Output): void {
+  io.out(formatBackendReport(report));
+  if (report.webgpuAdapter) io.out(formatWebGpuLimits(report.webgpuAdapter));
+  if (report.wasmThreads !== null) {
+    const threads = report.wasmThreads;
     io.out(
       `wasm: with Cajal's training kernels (embedding and convolution gradients, XNNPACK for transposed and batched matmuls); ` +
         `${threads > 1 ? `${threads} XNNPACK threads (CAJAL_WASM_THREADS)` : '1 XNNPACK thread (CAJAL_WASM_THREADS=2 for two)'}`,
     );
   }
-  return 0;
 }
 
 async function withEngine<T>(projectPath: string, io: Output, body: (engine: Engine) => Promise<T> | T): Promise<T> {

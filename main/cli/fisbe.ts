@@ -15,8 +15,9 @@ import { checkWriteTarget, projectFilePaths, writeFileAtomically, type WriteTarg
 import { parsePartlySamples, scoreDataset, type SetScore } from '../pipelines/fisbe/aggregate.js';
 import { FISBE_RESULT } from '../pipelines/fisbe/index.js';
 import { formatMetricsTable, toEvaluatorTables } from '../pipelines/fisbe/report.js';
-import { startAndWait, type Output } from './commands.js';
+import { startAndWait } from './commands.js';
 import { table } from './format.js';
+import { report, type Output } from './output.js';
 
 export interface FisbeFlags {
   gt?: string;
@@ -81,12 +82,13 @@ async function runOne(engine: Engine, gt: string, pred: string, partly: boolean,
 async function evaluateOne(engine: Engine, gt: string, pred: string, partly: boolean, flags: FisbeFlags, out: WriteTargetOptions, io: Output): Promise<number> {
   const result = await runOne(engine, gt, pred, partly, flags, io);
   if (!result) return 1;
-  io.out(`FISBe metrics of run ${result.runId} (${partly ? 'partly' : 'completely'} labelled ground truth), stored in ${engine.projectPath}`);
-  io.out(formatMetricsTable(result.metrics));
-  if (flags.out) {
-    const written = writeFileAtomically(flags.out, stringify(toEvaluatorTables(result.metrics)), out);
-    io.out(`wrote ${written} (the official evaluator's TOML layout)`);
-  }
+  const written = flags.out ? writeFileAtomically(flags.out, stringify(toEvaluatorTables(result.metrics)), out) : null;
+  const value = { project: engine.projectPath, runId: result.runId, partly, metrics: result.metrics, out: written };
+  report(io, value, (v) => {
+    io.out(`FISBe metrics of run ${v.runId} (${v.partly ? 'partly' : 'completely'} labelled ground truth), stored in ${v.project}`);
+    io.out(formatMetricsTable(v.metrics));
+  });
+  if (written) io.out(`wrote ${written} (the official evaluator's TOML layout)`);
   return 0;
 }
 
@@ -102,7 +104,7 @@ async function evaluateFolder(engine: Engine, gtFolder: string, predFolder: stri
   if (predictions.length === 0) throw new ValidationError('--pred', `${predFolder} holds no *.hdf or *.zarr predictions`);
   const partlySet = flags['split-file'] ? parsePartlySamples(readFileSync(resolve(flags['split-file']), 'utf8')) : null;
 
-  const scored: { sample: string; metrics: FisbeMetrics; partly: boolean }[] = [];
+  const scored: { sample: string; runId: number; metrics: FisbeMetrics; partly: boolean }[] = [];
   let failed = 0;
   for (const pred of predictions) {
     const sample = sampleName(pred);
@@ -113,8 +115,16 @@ async function evaluateFolder(engine: Engine, gtFolder: string, predFolder: stri
       failed++;
       continue;
     }
-    scored.push({ sample, metrics: result.metrics, partly });
+    scored.push({ sample, runId: result.runId, metrics: result.metrics, partly });
   }
+  const dataset = scored.length ? scoreDataset(scored) : null;
+  const written = flags.out && dataset ? writeFileAtomically(flags.out, `${JSON.stringify({ samples: scored.map(({ runId: _, ...sample }) => sample), dataset }, null, 2)}\n`, out) : null;
+  report(io, { project: engine.projectPath, samples: scored, failed, dataset, out: written }, (v) => folderLines(v.samples, v.dataset, io));
+  if (written) io.out(`wrote ${written}`);
+  return scored.length === 0 || failed > 0 ? 1 : 0;
+}
+
+function folderLines(scored: { sample: string; metrics: FisbeMetrics; partly: boolean }[], dataset: ReturnType<typeof scoreDataset> | null, io: Output): void {
   io.out(
     table(
       ['sample', 'set', 'S', 'avF1', 'C', 'GT', 'pred', 'TP 0.5', 'FS', 'FM'],
@@ -132,17 +142,11 @@ async function evaluateFolder(engine: Engine, gtFolder: string, predFolder: stri
       ]),
     ),
   );
-  if (scored.length === 0) return 1;
-  const dataset = scoreDataset(scored);
+  if (!dataset) return;
   const line = (name: string, set: SetScore) =>
     `${name.padEnd(9)} S ${set.score.toFixed(4)}  avF1 ${set.avFscore.toFixed(4)}  C ${set.avgGtSkelCoverage.toFixed(4)}  (${set.samples} samples, ${set.numGt} GT instances, TP ${set.tp05} FP ${set.fp05} FN ${set.fn05} at 0.5)`;
   io.out('dataset (aggregated over instances, as the benchmark):');
   if (dataset.complete) io.out(line('complete', dataset.complete));
   if (dataset.partly) io.out(line('partly', dataset.partly));
   io.out(line('combined', dataset.combined));
-  if (flags.out) {
-    const written = writeFileAtomically(flags.out, `${JSON.stringify({ samples: scored, dataset }, null, 2)}\n`, out);
-    io.out(`wrote ${written}`);
-  }
-  return failed > 0 ? 1 : 0;
 }

@@ -2,7 +2,7 @@
 import { formatBytes, formatDuration } from '../../shared/units.js';
 import { EdfReader } from '../io/edf/index.js';
 import { sniffFormat } from '../io/recording.js';
-import type { Output } from './commands.js';
+import { isJson, report, type Output } from './output.js';
 import { table } from './format.js';
 
 export function info(file: string, io: Output): number {
@@ -11,31 +11,47 @@ export function info(file: string, io: Output): number {
   try {
     const { header } = reader;
     const data = reader.dataSignals();
-    const annotations = reader.annotations();
     const variant = header.variant.toUpperCase() + (header.variant.endsWith('+') ? (header.continuous ? 'C' : 'D') : '');
-    io.out(`file         ${header.file} (${formatBytes(header.fileSizeBytes)})`);
-    io.out(`format       ${variant}`);
-    io.out(`start        ${header.startDateTime.replace('T', ' ')}`);
-    io.out(`duration     ${formatDuration(reader.durationS)} (${header.dataRecordCount} records of ${header.dataRecordDurationS} s)`);
-    io.out(`patient      ${header.patient}`);
-    io.out(`recording    ${header.recording}`);
-    io.out(`channels     ${data.length}`);
-    io.out(`annotations  ${annotations.length}`);
+    const value = {
+      file: header.file,
+      fileSizeBytes: header.fileSizeBytes,
+      format: variant,
+      startDateTime: header.startDateTime,
+      durationS: reader.durationS,
+      dataRecordCount: header.dataRecordCount,
+      dataRecordDurationS: header.dataRecordDurationS,
+      patient: header.patient,
+      recording: header.recording,
+      annotationCount: reader.annotations().length,
+      channels: data.map(({ signal, sampleRateHz }) => ({
+        label: signal.label,
+        sampleRateHz,
+        unit: signal.physicalDimension,
+        physicalMin: signal.physicalMin,
+        physicalMax: signal.physicalMax,
+        digitalMin: signal.digitalMin,
+        digitalMax: signal.digitalMax,
+        prefiltering: signal.prefiltering,
+      })),
+      warnings: header.warnings,
+    };
+    report(io, value, (v) => {
+      io.out(`file         ${v.file} (${formatBytes(v.fileSizeBytes)})`);
+      io.out(`format       ${v.format}`);
+      io.out(`start        ${v.startDateTime.replace('T', ' ')}`);
+      io.out(`duration     ${formatDuration(v.durationS)} (${v.dataRecordCount} records of ${v.dataRecordDurationS} s)`);
+      io.out(`patient      ${v.patient}`);
+      io.out(`recording    ${v.recording}`);
+      io.out(`channels     ${v.channels.length}`);
+      io.out(`annotations  ${v.annotationCount}`);
+    });
     for (const warning of header.warnings) io.err(`cajal: warning: ${header.file}: ${warning}`);
-    if (data.length) {
+    if (value.channels.length && !isJson(io)) {
       io.out('');
       io.out(
         table(
           ['#', 'label', 'rate (Hz)', 'unit', 'physical range', 'digital range', 'prefiltering'],
-          data.map(({ signal, sampleRateHz }, i) => [
-            i + 1,
-            signal.label,
-            sampleRateHz,
-            signal.physicalDimension,
-            `${signal.physicalMin} … ${signal.physicalMax}`,
-            `${signal.digitalMin} … ${signal.digitalMax}`,
-            signal.prefiltering,
-          ]),
+          value.channels.map((c, i) => [i + 1, c.label, c.sampleRateHz, c.unit, `${c.physicalMin} … ${c.physicalMax}`, `${c.digitalMin} … ${c.digitalMax}`, c.prefiltering]),
         ),
       );
     }

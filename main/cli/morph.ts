@@ -16,8 +16,8 @@ import {
   type NeuriteTypeName,
   type Summary,
 } from '../pipelines/morphology/index.js';
-import type { Output } from './commands.js';
 import { table } from './format.js';
+import { isJson, report, type Output } from './output.js';
 
 export interface MorphFlags {
   scale?: string;
@@ -85,7 +85,7 @@ async function morphScale(args: string[], io: Output): Promise<number> {
   const engine = await Engine.open({ projectPath, create: false });
   try {
     const summary = engine.morphology.setScale(recordingId, umPerUnit);
-    io.out(`${summary.name}: ${summary.scaleUmPerUnit} µm per unit`);
+    report(io, { recordingId, name: summary.name, scaleUmPerUnit: summary.scaleUmPerUnit }, (v) => io.out(`${v.name}: ${v.scaleUmPerUnit} µm per unit`));
     return 0;
   } finally {
     await engine.close();
@@ -103,20 +103,24 @@ export async function morph(args: string[], flags: MorphFlags, io: Output): Prom
   const out: WriteTargetOptions = { overwrite: flags.overwrite ?? false, field: '--out', protectedPaths: files.map((path) => ({ path, kind: 'input' })) };
   if (flags.out) checkWriteTarget(flags.out, out);
   const all: MorphologyMetrics[] = [];
+  const results: { file: string; samples: number; trees: number; scaleUmPerUnit: number | null; metrics: MorphologyMetrics }[] = [];
   for (const file of files) {
     const morphology = await readSwc(file, scale === undefined ? {} : { scaleUmPerUnit: scale });
     const metrics = computeMorphometrics(morphology, shollRadii ? { shollRadii } : {});
     all.push(metrics);
-    if (all.length > 1) io.out('');
-    io.out(`${file}: ${morphology.count} samples, ${morphology.trees.length} tree${morphology.trees.length === 1 ? '' : 's'}, ` +
-      `coordinates ${scale === undefined ? 'as given' : `scaled by ${scale} µm/unit`}`);
-    io.out(`soma: ${metrics.soma.kind.replace(/_/g, ' ')}, radius ${fmt(metrics.soma.radius)}, surface ${fmt(metrics.soma.surfaceArea)}`);
-    io.out(metricsTable(metrics));
+    results.push({ file, samples: morphology.count, trees: morphology.trees.length, scaleUmPerUnit: scale ?? null, metrics });
+    // Text mode prints each file as it is measured, its warnings after it.
+    if (!isJson(io)) {
+      if (all.length > 1) io.out('');
+      io.out(`${file}: ${morphology.count} samples, ${morphology.trees.length} tree${morphology.trees.length === 1 ? '' : 's'}, ` +
+        `coordinates ${scale === undefined ? 'as given' : `scaled by ${scale} µm/unit`}`);
+      io.out(`soma: ${metrics.soma.kind.replace(/_/g, ' ')}, radius ${fmt(metrics.soma.radius)}, surface ${fmt(metrics.soma.surfaceArea)}`);
+      io.out(metricsTable(metrics));
+    }
     for (const warning of metrics.warnings) io.err(`cajal: warning: ${file}: ${warning}`);
   }
-  if (flags.out) {
-    writeFileAtomically(flags.out, morphometricsCsv(all), out);
-    io.out(`wrote ${flags.out}`);
-  }
+  if (flags.out) writeFileAtomically(flags.out, morphometricsCsv(all), out);
+  report(io, { files: results, out: flags.out ?? null }, () => {});
+  if (flags.out) io.out(`wrote ${flags.out}`);
   return 0;
 }

@@ -7,8 +7,9 @@
  */
 import { Engine } from '../engine/index.js';
 import { ValidationError } from '../errors.js';
-import { startAndWait, type Output } from './commands.js';
+import { startAndWait } from './commands.js';
 import { table } from './format.js';
+import { report, type Output } from './output.js';
 
 export interface NtfFlags {
   ranks?: string;
@@ -62,36 +63,39 @@ export async function ntf(args: string[], flags: NtfFlags, io: Output): Promise<
     };
     const run = await startAndWait(engine, 'ntf', null, params, io);
     if (run.status !== 'succeeded') return 1;
+    // The API's result (JSON already): the sweep, the suggested rank and why, components, communities.
     const result = engine.ntf.result(run.id);
-    io.out(`animals: ${result.animals.map((a) => a.name).join(', ')}; ${result.neurons.length} neurons; ${result.binCount} time bins`);
-    io.out(
-      table(
-        ['rank', 'best error', 'worst error', 'similarity', 'iterations', 'time (s)'],
-        result.sweep.map((row) => [
-          row.rank,
-          row.errors[0]!.toFixed(4),
-          row.errors.at(-1)!.toFixed(4),
-          row.similarity.toFixed(3),
-          row.iterations.join(' '),
-          (row.durationMs / 1000).toFixed(2),
-        ]),
-      ),
-    );
-    for (const line of result.rankReasoning) io.out(line);
-    io.out(
-      table(
-        ['component', 'λ', 'peak bin', 'animal weights', 'SBM communities', 'Louvain communities'],
-        result.components.map((c) => [
-          c.index + 1,
-          c.weight.toPrecision(4),
-          c.timeCourse.indexOf(Math.max(...c.timeCourse)),
-          c.animalWeights.map((w) => w.toFixed(2)).join(' '),
-          c.communities.count,
-          c.baseline.count,
-        ]),
-      ),
-    );
-    io.out(`stored as run ${run.id} in ${engine.projectPath}; open the Connectome view (Alt+6) to explore it`);
+    report(io, { project: engine.projectPath, ...result }, () => {
+      io.out(`animals: ${result.animals.map((a) => a.name).join(', ')}; ${result.neurons.length} neurons; ${result.binCount} time bins`);
+      io.out(
+        table(
+          ['rank', 'best error', 'worst error', 'similarity', 'iterations', 'time (s)'],
+          result.sweep.map((row) => [
+            row.rank,
+            row.errors[0]!.toFixed(4),
+            row.errors.at(-1)!.toFixed(4),
+            row.similarity.toFixed(3),
+            row.iterations.join(' '),
+            (row.durationMs / 1000).toFixed(2),
+          ]),
+        ),
+      );
+      for (const line of result.rankReasoning) io.out(line);
+      io.out(
+        table(
+          ['component', 'λ', 'peak bin', 'animal weights', 'SBM communities', 'Louvain communities'],
+          result.components.map((c) => [
+            c.index + 1,
+            c.weight.toPrecision(4),
+            c.timeCourse.indexOf(Math.max(...c.timeCourse)),
+            c.animalWeights.map((w) => w.toFixed(2)).join(' '),
+            c.communities.count,
+            c.baseline.count,
+          ]),
+        ),
+      );
+      io.out(`stored as run ${run.id} in ${engine.projectPath}; open the Connectome view (Alt+6) to explore it`);
+    });
     return 0;
   } finally {
     await engine.close();

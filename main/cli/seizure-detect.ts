@@ -15,8 +15,9 @@ import { checkWriteTarget, projectFilePaths, type ProtectedPath, type WriteTarge
 import { writeSzcoreTsv, type SzcoreEvent } from '../pipelines/seizure/scoring/index.js';
 import { Store } from '../store/index.js';
 import { protectedPaths } from '../store/protected-paths.js';
-import { runPipeline, type Output } from './commands.js';
+import { runPipeline } from './commands.js';
 import { table } from './format.js';
+import { isJson, report, textOnly, type Output } from './output.js';
 
 const DETECTORS = { classical: 'seizure-classical', neural: 'seizure-neural' } as const;
 type Detector = keyof typeof DETECTORS;
@@ -39,7 +40,7 @@ export async function seizureDetect(
   let detectors: Detector[] = choice === 'both' ? ['classical', 'neural'] : [choice as Detector];
   if (choice === 'both') {
     const engine = await Engine.open({ projectPath, create: false });
-    const hasModel = engine.store.models.list('seizure-neural').length > 0;
+    const hasModel = engine.store.models.list('seizure-neural').some((m) => m.status === 'complete');
     await engine.close();
     if (!hasModel) {
       io.err('cajal: no neural seizure model in this project (train one with `cajal seizure train --project`); running the classical detector only');
@@ -53,11 +54,17 @@ export async function seizureDetect(
     const guarded = projectProtection(projectPath);
     for (const detector of detectors) checkWriteTarget(out(detector)!, { ...writeOptions, protectedPaths: guarded });
   }
+  const results: DetectorResult[] = [];
   for (const detector of detectors) {
-    const code = await runPipeline(projectPath, DETECTORS[detector], recordingArg, params, io);
+    // The run's own table is a message here (stderr with --json); the events are the result.
+    const code = await runPipeline(projectPath, DETECTORS[detector], recordingArg, params, textOnly(io));
     if (code !== 0) return code;
-    await report(projectPath, detector, out(detector), writeOptions, io);
+    const result = await detectorResult(projectPath, detector, out(detector), writeOptions);
+    if (!isJson(io)) renderDetector(result, io);
+    if (result.out) io.out(`wrote ${result.out}`);
+    results.push(result);
   }
+  report(io, { detectors: results }, () => {}); // (text mode printed each detector as it finished)
   return 0;
 }
 
@@ -73,27 +80,41 @@ function projectProtection(projectPath: string): ProtectedPath[] {
   }
 }
 
-async function report(projectPath: string, detector: Detector, outPath: string | undefined, writeOptions: WriteTargetOptions, io: Output): Promise<void> {
+/** One detector's part of `cajal seizure detect`'s result. */
+interface DetectorResult {
+  detector: Detector;
+  runId: number;
+  recordingId: number;
+  events: DetectedEvent[];
+  /** The SzCORE TSV written (--out), else null. */
+  out: string | null;
+}
+
+function renderDetector({ detector, runId, events }: DetectorResult, io: Output): void {
+  io.out(`${detector} detector, run ${runId}:`);
+  io.out(
+    events.length
+      ? table(['onset', 'duration (s)', 'confidence', 'channels'], events.map((e) => [formatDuration(e.onsetS), e.durationS, e.confidence.toFixed(2), e.channels.join(' ')]))
+      : 'no seizure detected',
+  );
+}
+
+/** The events of the detector's latest run; writes them to `outPath` when given. */
+async function detectorResult(projectPath: string, detector: Detector, outPath: string | undefined, writeOptions: WriteTargetOptions): Promise<DetectorResult> {
   const engine = await Engine.open({ projectPath, create: false });
   try {
     const run = engine.store.runs.list().filter((r) => r.pipeline === DETECTORS[detector]).sort((a, b) => b.id - a.id)[0]!;
     const recording = engine.store.recordings.get(run.recordingId!)!;
     const result = engine.store.results.list(run.id).find((r) => r.key === 'events')!;
     const { events } = result.value as { events: DetectedEvent[] };
-    io.out(`${detector} detector, run ${run.id}:`);
-    io.out(
-      events.length
-        ? table(['onset', 'duration (s)', 'confidence', 'channels'], events.map((e) => [formatDuration(e.onsetS), e.durationS, e.confidence.toFixed(2), e.channels.join(' ')]))
-        : 'no seizure detected',
-    );
     if (outPath) {
       const durationS = recording.metadata.durationS;
       const rows: SzcoreEvent[] = events.length
         ? events.map((e) => ({ onsetS: e.onsetS, durationS: e.durationS, eventType: 'sz', confidence: Number(e.confidence.toFixed(2)), channels: e.channels, dateTime: null, recordingDurationS: durationS }))
         : [{ onsetS: 0, durationS, eventType: 'bckg', confidence: null, channels: null, dateTime: null, recordingDurationS: durationS }];
       writeSzcoreTsv(outPath, rows, { ...writeOptions, protectedPaths: protectedPaths(engine.store) });
-      io.out(`wrote ${outPath}`);
     }
+    return { detector, runId: run.id, recordingId: recording.id, events, out: outPath ?? null };
   } finally {
     await engine.close();
   }

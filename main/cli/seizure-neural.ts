@@ -4,8 +4,11 @@
  * Training data: EDF/EDF+ files with their seizures, read from `<base>_events.tsv` beside the file
  * (SzCORE TSV or BIDS events) or from EDF+ annotations whose text starts with "seizure" or "sz".
  *
- *   seizureTrain(files, { out, project, name, … }, io)  trains on all files and writes the model as
- *     TF.js files into the `out` folder and/or into the project's models table;
+ *   seizureTrain(files, { project, out, name, … }, io)  with a project: imports the files (or takes all
+ *     the project's recordings), trains as a `seizure-neural-train` run of the job runner (progress on
+ *     stderr, Ctrl-C cancels and keeps the last epoch's checkpoint, `resume` continues from one), the
+ *     model stored with the run; `out` also exports it as TF.js files. Without a project: trains in
+ *     this process and writes the TF.js files into `out` only (no run, nothing stored);
  *   seizureEval(files, { model?, … }, io)  with `model` (a TF.js folder), scores that model on every
  *     file; without, evaluates leave-one-recording-out (train on the others, score the one left out).
  * Scores are SzCORE event-based (any overlap, 30 s / 60 s tolerance, 90 s merge, 300 s split).
@@ -22,8 +25,8 @@ import {
   exportModel,
   importModel,
   isSeizureText,
+  loadNeuralModel,
   recordingSeizures,
-  saveNeuralModel,
   tfFor,
   trainNeural,
   type NeuralTrainOptionsInput,
@@ -31,9 +34,11 @@ import {
   type TrainProgress,
 } from '../pipelines/seizure/neural/index.js';
 import { computeMetrics, scoreEvents, sumCounts, type ScoringCounts, type ScoringMetrics, type TimeEvent } from '../pipelines/seizure/scoring/index.js';
+import { Engine } from '../engine/index.js';
 import { Store } from '../store/index.js';
-import type { Output } from './commands.js';
+import { startAndWait, type Output } from './commands.js';
 import { table } from './format.js';
+import { isJson, report } from './output.js';
 
 export interface SeizureNeuralCommonOptions {
   seed?: number;
@@ -52,6 +57,8 @@ export interface SeizureTrainOptions extends SeizureNeuralCommonOptions {
   project?: string;
   /** Name of the model in the project (default: neural seizure detector). */
   name?: string;
+  /** A checkpoint (or model) in the project to continue training from (project only). */
+  resume?: number;
 }
 
 export interface SeizureEvalOptions extends SeizureNeuralCommonOptions {
@@ -72,38 +79,20 @@ function trainingRecordings(files: readonly string[], io: Output): TrainingRecor
 }
 
 /**
- * The project's recordings as training data: seizures annotated in the files (or beside them) plus
- * those marked in the project — accepted triage decisions and reviewers' "seizure…"/"sz…"
- * annotations (rejected decisions excluded), merged where they overlap.
+ * Seizures marked in the project for each recording, beyond those annotated in or beside its file:
+ * accepted triage decisions and reviewers' "seizure…"/"sz…" annotations (rejected decisions
+ * excluded). The training run merges them with the file's own.
  */
-function projectTrainingRecordings(projectPath: string, io: Output): TrainingRecording[] {
-  const store = Store.open(projectPath, { create: false });
-  try {
-    return store.recordings.list().map((recording) => {
-      const fromFile = existsSync(recording.sourcePath) ? recordingSeizures(recording.sourcePath) : { seizures: [], source: 'missing source', warnings: [`${recording.sourcePath}: no such file`] };
-      for (const warning of fromFile.warnings) io.err(`cajal: warning: ${warning}`);
-      const marked: TimeEvent[] = store.annotations
-        .current(recording.id)
-        .filter((a) => (a.label.startsWith('seizure accepted') || isSeizureText(a.label)) && !a.label.startsWith('seizure rejected'))
-        .map((a) => [a.onsetS, a.onsetS + a.durationS]);
-      const seizures = mergeEvents([...fromFile.seizures, ...marked]);
-      io.out(`#${recording.id} ${recording.sourcePath}: ${seizures.length} seizure${seizures.length === 1 ? '' : 's'} (${fromFile.source}${marked.length ? ` + ${marked.length} marked in the project` : ''})`);
-      return { file: recording.sourcePath, seizures };
-    });
-  } finally {
-    store.close();
+function markedSeizures(store: Store, recordingIds: readonly number[]): Record<string, TimeEvent[]> {
+  const marked: Record<string, TimeEvent[]> = {};
+  for (const id of recordingIds) {
+    const events = store.annotations
+      .current(id)
+      .filter((a) => (a.label.startsWith('seizure accepted') || isSeizureText(a.label)) && !a.label.startsWith('seizure rejected'))
+      .map((a): TimeEvent => [a.onsetS, a.onsetS + a.durationS]);
+    if (events.length) marked[String(id)] = events;
   }
-}
-
-function mergeEvents(events: TimeEvent[]): TimeEvent[] {
-  const sorted = [...events].sort((a, b) => a[0] - b[0]);
-  const merged: [number, number][] = [];
-  for (const [start, end] of sorted) {
-    const last = merged.at(-1);
-    if (last && start <= last[1]) last[1] = Math.max(last[1], end);
-    else merged.push([start, end]);
-  }
-  return merged;
+  return marked;
 }
 
 function trainOptions(options: SeizureNeuralCommonOptions): NeuralTrainOptionsInput {
@@ -130,6 +119,15 @@ const metric = (x: number, digits = 2) => (Number.isNaN(x) ? 'n/a' : x.toFixed(d
 function scoreRows(rows: { file: string; durationS: number; seizures: readonly TimeEvent[]; detected: number; score: ScoringCounts & ScoringMetrics }[], io: Output): void {
   const total = sumCounts(rows.map((r) => r.score));
   const totalMetrics = computeMetrics(total);
+  // `cajal seizure eval --json`: the same numbers as the table (NaN metrics become null).
+  const value = {
+    recordings: rows.map((r) => ({ file: r.file, durationS: r.durationS, seizures: r.score.refTrue, events: r.detected, score: r.score })),
+    total: { seizures: total.refTrue, events: rows.reduce((n, r) => n + r.detected, 0), score: { ...total, ...totalMetrics } },
+  };
+  if (isJson(io)) {
+    report(io, value, () => {});
+    return;
+  }
   const line = (name: string, seizures: number, detected: number | string, s: ScoringCounts & ScoringMetrics) => [
     name,
     seizures,
@@ -154,15 +152,13 @@ function scoreRows(rows: { file: string; durationS: number; seizures: readonly T
 }
 
 export async function seizureTrain(files: readonly string[], options: SeizureTrainOptions, io: Output): Promise<number> {
-  if (!options.out && !options.project) throw new ValidationError('out', 'say where the model goes: an output folder (--out) and/or a project (--project)');
-  const projectPath = options.project ? resolve(options.project) : null;
-  if (projectPath && !existsSync(projectPath)) throw new FileAccessError(projectPath, 'no such project file (create it with cajal init)');
-  // No files: train on the project's own recordings and their seizure annotations.
-  const recordings = files.length === 0 && projectPath ? projectTrainingRecordings(projectPath, io) : trainingRecordings(files, io);
+  if (!options.out && !options.project) throw new ValidationError('out', 'say where the model goes: a project (--project, where it is stored with its training run) and/or an output folder (--out)');
+  if (options.project) return seizureTrainRun(files, { ...options, project: options.project }, io);
+  if (options.resume !== undefined) throw new ValidationError('--resume', 'resuming needs the project that holds the checkpoint (--project)');
+  const recordings = trainingRecordings(files, io);
   // The model folder is checked before training, so a refused --out costs no training time.
-  const guarded: ProtectedPath[] = [...(projectPath ? projectFilePaths(projectPath) : []), ...recordings.map((r): ProtectedPath => ({ path: r.file, kind: 'input' }))];
-  const out: WriteTargetOptions = { overwrite: options.overwrite ?? false, field: '--out', protectedPaths: guarded };
-  if (options.out) checkModelFolder(options.out, out);
+  const out: WriteTargetOptions = { overwrite: options.overwrite ?? false, field: '--out', protectedPaths: recordings.map((r): ProtectedPath => ({ path: r.file, kind: 'input' })) };
+  checkModelFolder(options.out!, out);
   if (!recordings.some((r) => r.seizures.length)) throw new ValidationError('seizures', 'none of the files has a seizure annotation ("seizure…"/"sz…" EDF+ annotations or a <name>_events.tsv beside the file)');
   const result = await trainNeural(recordings, trainOptions(options), reporter(io));
   io.out(
@@ -170,23 +166,66 @@ export async function seizureTrain(files: readonly string[], options: SeizureTra
       `${result.windows.validation.seizure} / ${result.windows.validation.background} held out`,
   );
   try {
-    if (options.out) {
-      const written = await exportModel(result.neural, options.out, out);
-      io.out(`wrote ${written.join(', ')}`);
-    }
-    if (projectPath) {
-      const store = Store.open(projectPath, { create: false });
-      try {
-        const id = await saveNeuralModel(store, result.neural, options.name ?? 'neural seizure detector');
-        io.out(`stored model #${id} in ${projectPath}`);
-      } finally {
-        store.close();
-      }
-    }
+    const written = await exportModel(result.neural, options.out!, out);
+    io.out(`wrote ${written.join(', ')}`);
   } finally {
     result.neural.model.dispose();
   }
   return 0;
+}
+
+/**
+ * Training as a project run: the files are imported (an already imported file is reused), or with
+ * no files all the project's recordings are used; the run's model is exported to `out` afterwards.
+ */
+async function seizureTrainRun(files: readonly string[], options: SeizureTrainOptions & { project: string }, io: Output): Promise<number> {
+  const projectPath = resolve(options.project);
+  if (!existsSync(projectPath)) throw new FileAccessError(projectPath, 'no such project file (create it with cajal init)');
+  const engine = await Engine.open({ projectPath, create: false });
+  try {
+    if (engine.recoveredRunCount) io.err(`cajal: ${engine.recoveredRunCount} run(s) left running by a process that has since stopped were marked interrupted`);
+    let recordings = engine.store.recordings.list();
+    if (files.length) {
+      for (const file of files) if (!existsSync(resolve(file))) throw new FileAccessError(resolve(file), 'no such file');
+      const { imported, errors } = await engine.importRecordings(files, { detailedFileErrors: true });
+      if (errors.length) throw new ValidationError('files', errors.map((e) => e.message).join('; '));
+      recordings = imported;
+    }
+    if (!recordings.length) throw new ValidationError('files', 'name at least one EDF file with seizure annotations (the project has no recordings)');
+    // The model folder is checked before training, so a refused --out costs no training time.
+    const guarded: ProtectedPath[] = [...projectFilePaths(projectPath), ...recordings.map((r): ProtectedPath => ({ path: r.sourcePath, kind: 'input' }))];
+    const out: WriteTargetOptions = { overwrite: options.overwrite ?? false, field: '--out', protectedPaths: guarded };
+    if (options.out) checkModelFolder(options.out, out);
+    const recordingIds = recordings.map((r) => r.id);
+    const params: Record<string, unknown> = {
+      ...trainOptions(options),
+      recordingIds,
+      markedSeizures: markedSeizures(engine.store, recordingIds),
+      ...(options.name !== undefined ? { name: options.name } : {}),
+      ...(options.resume !== undefined ? { resumeFromModelId: options.resume } : {}),
+    };
+    const run = await startAndWait(engine, 'seizure-neural-train', null, params, io);
+    const model = engine.store.models.ofRun(run.id)[0];
+    if (run.status !== 'succeeded') {
+      if (model) io.out(`run ${run.id} ${run.status}; its last checkpoint is model #${model.id} (incomplete): continue with --resume ${model.id}`);
+      else io.out(`run ${run.id} ${run.status}`);
+      return 1;
+    }
+    if (!model) throw new Error(`run ${run.id} succeeded but stored no model`);
+    io.out(`stored model #${model.id} in ${projectPath} (run ${run.id}, "${model.name}")`);
+    if (options.out) {
+      const neural = await loadNeuralModel(await tfFor(options.backend), engine.store, model.id);
+      try {
+        const written = await exportModel(neural, options.out, out);
+        io.out(`wrote ${written.join(', ')}`);
+      } finally {
+        neural.model.dispose();
+      }
+    }
+    return 0;
+  } finally {
+    await engine.close();
+  }
 }
 
 export async function seizureEval(files: readonly string[], options: SeizureEvalOptions, io: Output): Promise<number> {

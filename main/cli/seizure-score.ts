@@ -11,6 +11,7 @@
 import { ValidationError } from '../errors.js';
 import { readAnnotationsTsv, recordingDurationS, scoreRecording, seizureEvents, type SeizureAnnotations } from '../pipelines/seizure/scoring/index.js';
 import { table } from './format.js';
+import { report, type Output } from './output.js';
 
 export interface SeizureScoreOptions {
   /** Recording duration in seconds, when neither file states it (BIDS events.tsv). */
@@ -29,7 +30,7 @@ function describeFile(a: SeizureAnnotations, durationS: number | null): string {
   return `${a.file} (${kind}, ${n} seizure${n === 1 ? '' : 's'}${durationS !== null ? `, ${durationS} s` : ''})`;
 }
 
-export function seizureScore(refPath: string, hypPath: string, io: { out(line: string): void; err(line: string): void }, options: SeizureScoreOptions = {}): number {
+export function seizureScore(refPath: string, hypPath: string, io: Output, options: SeizureScoreOptions = {}): number {
   const ref = readAnnotationsTsv(refPath);
   const hyp = readAnnotationsTsv(hypPath);
   const durationS = recordingDurationS(ref) ?? recordingDurationS(hyp) ?? options.durationS ?? null;
@@ -42,25 +43,42 @@ export function seizureScore(refPath: string, hypPath: string, io: { out(line: s
   });
   for (const warning of score.warnings) io.err(`cajal: warning: ${warning}`);
 
-  const { event: e, sample: s } = score;
-  io.out(`reference   ${describeFile(ref, recordingDurationS(ref) ?? durationS)}`);
-  io.out(`hypothesis  ${describeFile(hyp, recordingDurationS(hyp))}`);
-  io.out('');
-  io.out(
-    table(
-      ['', 'event-based', 'sample-based (1 Hz)'],
-      [
-        ['sensitivity', metric(e.sensitivity, 4), metric(s.sensitivity, 4)],
-        ['precision', metric(e.precision, 4), metric(s.precision, 4)],
-        ['F1', metric(e.f1, 4), metric(s.f1, 4)],
-        ['FP per 24 h', metric(e.fpRate, 2), metric(s.fpRate, 2)],
-        ['TP / FP / ref', `${e.tp} / ${e.fp} / ${e.refTrue}`, `${s.tp} / ${s.fp} / ${s.refTrue}`],
-      ],
-    ),
-  );
-  io.out('');
-  io.out(
-    `event scoring: tolerance ${e.params.toleranceStart} s before / ${e.params.toleranceEnd} s after, events < ${e.params.minDurationBetweenEvents} s apart merged, > ${e.params.maxEventDuration} s split (SzCORE, timescoring 0.0.7)`,
-  );
+  const file = (a: SeizureAnnotations, fileDurationS: number | null) => ({
+    file: a.file,
+    format: a.format,
+    seizures: seizureEvents(a).length,
+    durationS: fileDurationS,
+  });
+  // NaN (a metric with nothing to count) is null in JSON.
+  const value = {
+    reference: file(ref, recordingDurationS(ref) ?? durationS),
+    hypothesis: file(hyp, recordingDurationS(hyp)),
+    durationS,
+    event: score.event,
+    sample: score.sample,
+    warnings: score.warnings,
+  };
+  report(io, value, () => {
+    const { event: e, sample: s } = score;
+    io.out(`reference   ${describeFile(ref, recordingDurationS(ref) ?? durationS)}`);
+    io.out(`hypothesis  ${describeFile(hyp, recordingDurationS(hyp))}`);
+    io.out('');
+    io.out(
+      table(
+        ['', 'event-based', 'sample-based (1 Hz)'],
+        [
+          ['sensitivity', metric(e.sensitivity, 4), metric(s.sensitivity, 4)],
+          ['precision', metric(e.precision, 4), metric(s.precision, 4)],
+          ['F1', metric(e.f1, 4), metric(s.f1, 4)],
+          ['FP per 24 h', metric(e.fpRate, 2), metric(s.fpRate, 2)],
+          ['TP / FP / ref', `${e.tp} / ${e.fp} / ${e.refTrue}`, `${s.tp} / ${s.fp} / ${s.refTrue}`],
+        ],
+      ),
+    );
+    io.out('');
+    io.out(
+      `event scoring: tolerance ${e.params.toleranceStart} s before / ${e.params.toleranceEnd} s after, events < ${e.params.minDurationBetweenEvents} s apart merged, > ${e.params.maxEventDuration} s split (SzCORE, timescoring 0.0.7)`,
+    );
+  });
   return 0;
 }

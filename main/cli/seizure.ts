@@ -15,6 +15,8 @@ export interface SeizureFlags {
   model?: string;
   seed?: string;
   'max-epochs'?: string;
+  /** seizure train: the checkpoint (model id) to continue from. */
+  resume?: string;
   backend?: string;
   /** --out may replace existing files. */
   overwrite?: boolean;
@@ -50,7 +52,7 @@ export async function seizure(args: string[], flags: SeizureFlags, io: Output): 
     case 'score':
       return seizureScore(need(rest, 0, 'reference.tsv'), need(rest, 1, 'hypothesis.tsv'), io);
     case 'train':
-      return seizureTrain(rest, defined({ ...common, out: flags.out, overwrite: flags.overwrite, project: flags.project, name: flags.name }), io);
+      return seizureTrain(rest, defined({ ...common, out: flags.out, overwrite: flags.overwrite, project: flags.project, name: flags.name, resume: integer('--resume', flags.resume) }), io);
     case 'eval':
       return seizureEval(rest, defined({ ...common, model: flags.model }), io);
     default:

@@ -16,6 +16,16 @@ export interface PipelineContext<P> {
   readonly recordings: readonly Recording[];
   /** The stored model for pipelines that declare `usesModel` (loaded by the runner, not the worker). */
   readonly model: PipelineModel | null;
+  /**
+   * For pipelines that declare `producesModel`: the checkpoint named by params.resumeFromModelId,
+   * to continue training from (its meta says where it stopped); null for a fresh run.
+   */
+  readonly resumeFrom: PipelineModel | null;
+  /**
+   * Hands the runner a checkpoint of the model being trained. The runner stores it at once,
+   * incomplete, replacing the run's previous one, so a cancel or crash keeps the latest.
+   */
+  checkpoint(model: ProducedModel): void;
   /** Reports progress in [0, 1]; cheap to call often (the runner throttles). */
   progress(fraction: number, message?: string): void;
   log(message: string, level?: LogLevel): void;
@@ -33,6 +43,22 @@ export interface PipelineModel {
   weights: Uint8Array;
 }
 
+/** A model a training run produces: stored by the runner with the run's id, params and code version. */
+export interface ProducedModel {
+  name: string;
+  /** How `weights` is encoded, e.g. "tfjs-layers". */
+  format: string;
+  /** What the model needs to be used, and its metrics (under `metrics`) and training state. */
+  meta: Record<string, unknown>;
+  weights: Uint8Array;
+}
+
+/** What `run` returns: its results, and for a training pipeline the final model. */
+export interface PipelineOutput {
+  results: ResultItem[];
+  model?: ProducedModel;
+}
+
 export interface PipelineDefinition<P = unknown> extends PipelineInfo {
   readonly params: z.ZodType<P>;
   /**
@@ -41,7 +67,14 @@ export interface PipelineDefinition<P = unknown> extends PipelineInfo {
    * weights to the worker (workers never open the project file).
    */
   readonly usesModel?: string;
-  run(context: PipelineContext<P>): Promise<ResultItem[]>;
+  /**
+   * A training pipeline: its run produces a model of this `pipeline` name (what `usesModel` looks
+   * for). The runner stores checkpoints as they come (incomplete), and on success the final model
+   * with the run's id, params, code version and metrics in the transaction of the results. Its
+   * params may name `resumeFromModelId`: a checkpoint of the same kind, handed to the run.
+   */
+  readonly producesModel?: { pipeline: string };
+  run(context: PipelineContext<P>): Promise<ResultItem[] | PipelineOutput>;
 }
 
 export class CancelledError extends Error {

@@ -1,7 +1,7 @@
 /** Messages between the job runner (main thread) and a pipeline worker. */
 import type { LogLevel, Recording } from '../../shared/api/index.js';
 import type { ResultItem } from '../store/index.js';
-import type { PipelineModel } from './pipeline.js';
+import type { PipelineModel, ProducedModel } from './pipeline.js';
 
 export interface WorkerInput {
   moduleUrl: string;
@@ -11,6 +11,8 @@ export interface WorkerInput {
   /** Pipelines whose input is 'recordings': those named by params.recordingIds, in that order. */
   recordings: Recording[];
   model: PipelineModel | null;
+  /** Training pipelines: the checkpoint to resume from (params.resumeFromModelId). */
+  resumeFrom: PipelineModel | null;
   /** Int32Array view: [0] becomes 1 when the run is cancelled. Shared so checks cost no messages. */
   cancelFlag: SharedArrayBuffer;
 }
@@ -18,6 +20,7 @@ export interface WorkerInput {
 export type WorkerMessage =
   | { type: 'progress'; fraction: number; message: string }
   | { type: 'log'; level: LogLevel; message: string }
-  | { type: 'done'; results: ResultItem[] }
+  | { type: 'checkpoint'; model: ProducedModel }
+  | { type: 'done'; results: ResultItem[]; model?: ProducedModel }
   | { type: 'cancelled' }
   | { type: 'failed'; message: string; userError: boolean };

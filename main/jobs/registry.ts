@@ -56,6 +56,7 @@ export async function builtinPipelines(): Promise<PipelineRegistry> {
   await registry.register(siblingModuleUrl(import.meta.url, '../pipelines/rms/index'));
   await registry.register(siblingModuleUrl(import.meta.url, '../pipelines/seizure/index'));
   await registry.register(siblingModuleUrl(import.meta.url, '../pipelines/seizure/neural-pipeline'));
+  await registry.register(siblingModuleUrl(import.meta.url, '../pipelines/seizure/neural-train-pipeline'));
   await registry.register(siblingModuleUrl(import.meta.url, '../pipelines/fisbe/index'));
   await registry.register(siblingModuleUrl(import.meta.url, '../pipelines/ntf/index'));
   await registry.register(siblingModuleUrl(import.meta.url, '../pipelines/morphology/pipeline'));

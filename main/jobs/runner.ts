@@ -99,6 +99,9 @@ export class JobRunner {
     const params = parsed.data as Record<string, unknown>;
     if (definition.input === 'recordings') this.recordingsOf(pipelineName, params);
     if (definition.usesModel) params.modelId = this.resolveModel(definition.usesModel, params.modelId);
+    if (definition.producesModel && params.resumeFromModelId !== undefined && params.resumeFromModelId !== null) {
+      this.resumeCheckpoint(definition.producesModel.pipeline, params.resumeFromModelId);
+    }
     let run: Run;
     try {
       run = this.store.runs.create(
@@ -136,9 +139,17 @@ export class JobRunner {
       if (!model || model.pipeline !== modelPipeline) throw new NotFoundError(`${modelPipeline} model ${String(requested)}`);
       return model.id;
     }
-    const latest = this.store.models.list(modelPipeline).at(-1);
+    // The latest finished one: a checkpoint left by a cancelled training run is used only when named.
+    const latest = this.store.models.list(modelPipeline).filter((m) => m.status === 'complete').at(-1);
     if (!latest) throw new ValidationError('modelId', `no ${modelPipeline} model in this project; train one first (cajal seizure train --project …)`);
     return latest.id;
+  }
+
+  /** The checkpoint a training run resumes from: a stored model of the kind the pipeline produces. */
+  private resumeCheckpoint(modelPipeline: string, requested: unknown): number {
+    const model = typeof requested === 'number' ? this.store.models.get(requested) : undefined;
+    if (!model || model.pipeline !== modelPipeline) throw new NotFoundError(`${modelPipeline} model ${String(requested)} to resume from`);
+    return model.id;
   }
 
   cancel(runId: number): Run {
@@ -266,9 +277,15 @@ export class JobRunner {
     const recording: Recording | null = run.recordingId === null ? null : (this.store.recordings.get(run.recordingId) ?? null);
     const stored = definition.usesModel ? this.store.models.get(run.params.modelId as number) : undefined;
     const model = stored ? { id: stored.id, name: stored.name, format: stored.format, meta: stored.meta, weights: stored.weights } : null;
+    const resumeId = definition.producesModel ? run.params.resumeFromModelId : undefined;
+    const checkpoint = typeof resumeId === 'number' ? this.store.models.get(resumeId) : undefined;
+    if (typeof resumeId === 'number' && !checkpoint) throw new NotFoundError(`model ${resumeId} to resume from`);
+    const resumeFrom = checkpoint
+      ? { id: checkpoint.id, name: checkpoint.name, format: checkpoint.format, meta: checkpoint.meta, weights: checkpoint.weights }
+      : null;
     const cancelFlag = new SharedArrayBuffer(4);
     const recordings = definition.input === 'recordings' ? this.recordingsOf(run.pipeline, run.params) : [];
-    const input: WorkerInput = { moduleUrl, runId, params: run.params, recording, recordings, model, cancelFlag };
+    const input: WorkerInput = { moduleUrl, runId, params: run.params, recording, recordings, model, resumeFrom, cancelFlag };
     this.store.runs.markRunning(runId, this.owner.token);
     // From source (tests, tsx) the worker is TypeScript and goes through a bootstrap that registers
     // tsx's loader (execArgv `--import tsx` does not reach worker threads on Node 20).
@@ -329,10 +346,40 @@ export class JobRunner {
         this.emit({ name: 'run.log', payload: { runId, line } });
         break;
       }
+      case 'checkpoint': {
+        // Stored as it comes (replacing the previous one), so a cancel or crash keeps the latest.
+        const producer = this.producedModelPipeline(runId);
+        if (!producer) throw new Error(`pipeline of run ${runId} sent a checkpoint but does not declare producesModel`);
+        const run = this.store.runs.get(runId)!;
+        this.store.models.replaceCheckpoint({
+          name: message.model.name,
+          pipeline: producer,
+          runId,
+          format: message.model.format,
+          meta: { ...message.model.meta, run: { id: runId, params: run.params, codeVersion: run.codeVersion } },
+          weights: message.model.weights,
+        });
+        break;
+      }
       case 'done': {
         try {
-          // One transaction: the results and the final status land together, or not at all.
+          // One transaction: the final model, the results and the final status land together, or
+          // not at all (a failed results write leaves no model claiming to come from this run).
           this.store.transaction(() => {
+            if (message.model) {
+              const producer = this.producedModelPipeline(runId);
+              if (!producer) throw new Error('the pipeline returned a model but does not declare producesModel');
+              const run = this.store.runs.get(runId)!;
+              const modelId = this.store.models.addFinal({
+                name: message.model.name,
+                pipeline: producer,
+                runId,
+                format: message.model.format,
+                meta: { ...message.model.meta, run: { id: runId, params: run.params, codeVersion: run.codeVersion } },
+                weights: message.model.weights,
+              });
+              this.store.runs.appendLog(runId, 'info', `stored model #${modelId} "${message.model.name}"`);
+            }
             for (const item of message.results) this.store.results.add(runId, item);
             this.store.runs.finish(runId, 'succeeded', null, this.owner.token);
           });
@@ -355,6 +402,12 @@ export class JobRunner {
         void job.worker.terminate();
         break;
     }
+  }
+
+  /** The model kind a run's pipeline produces, if it is a training pipeline. */
+  private producedModelPipeline(runId: number): string | undefined {
+    const run = this.store.runs.get(runId);
+    return run ? this.registry.get(run.pipeline).definition.producesModel?.pipeline : undefined;
   }
 
   private requestStop(job: ActiveJob): void {

@@ -25,6 +25,11 @@ async function main(): Promise<void> {
     recording: input.recording,
     recordings: input.recordings,
     model: input.model,
+    resumeFrom: input.resumeFrom,
+    checkpoint(model) {
+      // Copied, not transferred: the pipeline may keep training into the same buffers.
+      post({ type: 'checkpoint', model });
+    },
     progress(fraction, message = '') {
       const now = Date.now();
       if (fraction < 1 && now - lastProgressAt < PROGRESS_INTERVAL_MS) return;
@@ -42,9 +47,10 @@ async function main(): Promise<void> {
     },
   };
   try {
-    const results = await pipeline.run(context);
+    const output = await pipeline.run(context);
+    const { results, model } = Array.isArray(output) ? { results: output, model: undefined } : output;
     const transfer = results.flatMap((r) => (r.array ? [r.array.data.buffer as ArrayBuffer] : []));
-    post({ type: 'done', results }, [...new Set(transfer)]);
+    post({ type: 'done', results, ...(model ? { model } : {}) }, [...new Set(transfer)]);
   } catch (error) {
     if (error instanceof CancelledError) post({ type: 'cancelled' });
     else

@@ -122,6 +122,18 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE runs ADD COLUMN heartbeat_at TEXT;
     `,
   },
+  {
+    version: 3,
+    description: 'models: complete or incomplete (the last checkpoint of a training run that did not finish)',
+    sql: `
+      -- A training run stores its checkpoints as it goes, 'incomplete', replacing the previous one;
+      -- a run that succeeds stores its final model 'complete' in the transaction of its results.
+      -- A cancelled, failed or crashed run leaves its last checkpoint, still 'incomplete', to resume
+      -- from. Models from before this migration were all final.
+      ALTER TABLE models ADD COLUMN status TEXT NOT NULL DEFAULT 'complete' CHECK (status IN ('complete','incomplete'));
+      CREATE INDEX models_by_run ON models(run_id);
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

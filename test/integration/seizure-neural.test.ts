@@ -105,14 +105,17 @@ describe('neural seizure detector, trained on synthetic recordings', () => {
     expect(lines.join('\n')).toMatch(/stored model #1 in/);
     const store = Store.open(project, { create: false });
     expect(store.models.list('seizure-neural').map((m) => m.name)).toEqual(['synthetic']);
+    // Training is a run of the project: the files were imported (#1–#3) and the model is the run's.
+    expect(store.models.get(1)!.runId).toBe(store.runs.list().find((run) => run.pipeline === 'seizure-neural-train')!.id);
     store.close();
+    const unseenId = files.length + 1;
 
     // `cajal seizure detect` runs both detectors as project runs (the neural one with the stored
     // model, recorded in its params) and writes one SzCORE TSV each.
     lines.length = 0;
     expect(await runCli(['import', project, unseen], io)).toBe(0);
     const hypothesis = join(tmp.dir, 'unseen-hyp.tsv');
-    const detected = await runCli(['seizure', 'detect', project, '1', '--out', hypothesis], io);
+    const detected = await runCli(['seizure', 'detect', project, String(unseenId), '--out', hypothesis], io);
     expect(detected, lines.filter((line) => line.startsWith('ERR')).join('\n')).toBe(0);
     for (const detector of ['classical', 'neural']) {
       const tsv = readFileSync(join(tmp.dir, `unseen-hyp.${detector}.tsv`), 'utf8');
@@ -121,13 +124,13 @@ describe('neural seizure detector, trained on synthetic recordings', () => {
     const engine = await Engine.open({ projectPath: project, create: false });
     const neuralRun = engine.store.runs.list().find((run) => run.pipeline === 'seizure-neural')!;
     expect(neuralRun.params.modelId).toBe(1);
-    expect(engine.triage.runs(1).map((run) => run.pipeline).sort()).toEqual(['seizure-classical', 'seizure-neural']);
+    expect(engine.triage.runs(unseenId).map((run) => run.pipeline).sort()).toEqual(['seizure-classical', 'seizure-neural']);
     await engine.close();
 
     // Without files, training uses the project's recordings and their seizure annotations.
     lines.length = 0;
     expect(await runCli(['seizure', 'train', '--project', project, '--name', 'from the project', '--max-epochs', '5'], io)).toBe(0);
-    expect(lines.join('\n')).toMatch(/^#1 .*unseen.*: 2 seizures \(.*_events\.tsv\)$/m);
+    expect(lines.join('\n')).toMatch(new RegExp(`#${unseenId} .*unseen.*: 2 seizures \\(.*_events\\.tsv\\)$`, 'm'));
     expect(lines.join('\n')).toMatch(/stored model #2 in/);
 
     lines.length = 0;

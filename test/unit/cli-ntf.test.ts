@@ -71,4 +71,15 @@ describe('cajal ntf run', () => {
     expect(text).toMatch(/stored as run 1/);
     expect(run.err.some((line) => /10 named cells, 10 shared/.test(line))).toBe(true);
   }, 60_000);
+
+  it('--json prints the run\'s result as one document', async () => {
+    const run = await cli('ntf', 'run', project, '--ranks', '2..2', '--restarts', '1', '--param', 'binFrames=5', '--json');
+    expect(run.code).toBe(0);
+    expect(run.out).toHaveLength(1);
+    const doc = JSON.parse(run.out[0]!) as { runId: number; project: string; rank: number; animals: { name: string }[]; sweep: unknown[]; components: unknown[] };
+    expect(doc).toMatchObject({ runId: 2, project, rank: 2, animals: [{ name: 'worm-a' }, { name: 'worm-b' }] });
+    expect(doc.sweep).toHaveLength(1);
+    expect(doc.components).toHaveLength(2);
+    expect(run.err.join('\n')).toMatch(/run 2: 100 %/); // progress: stderr
+  }, 60_000);
 });

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import type { Run, RunLogLine, RunResult } from '../../../shared/api/index.js';
 import { errorMessage, useApi } from '../api/context.js';
 import { ErrorMessage } from '../components/ErrorMessage.js';
+import { isLossCurve, LossCurve } from './LossCurve.js';
 
 interface ChannelRms {
   label: string;
@@ -17,6 +18,8 @@ function isChannelTable(value: unknown): value is { channels: ChannelRms[] } {
 }
 
 function ResultView({ result }: { result: RunResult }) {
+  // A training run's loss curve is drawn beside the parameters (see RunDetails).
+  if (result.key === 'loss-curve' && isLossCurve(result.value)) return null;
   if (isChannelTable(result.value)) {
     return (
       <table className="data-table">
@@ -81,6 +84,9 @@ export function RunDetails({ run }: { run: Run }) {
         Parameters: <code>{JSON.stringify(run.params)}</code> · code {run.codeVersion}
       </p>
       <ErrorMessage message={error ?? run.error} />
+      {results.map((result) =>
+        result.key === 'loss-curve' && isLossCurve(result.value) ? <LossCurve key={result.key} value={result.value} title="Loss curve" /> : null,
+      )}
       {results.map((result) => (
         <ResultView key={result.key} result={result} />
       ))}

@@ -90,6 +90,14 @@ export interface TrainControl {
   signal?: AbortSignal;
   /** A tfjs instance already activated (tests and callers that manage the backend). */
   tf?: Tfjs;
+  /**
+   * Continue a training that stopped after `history.length` epochs with these (current, not best)
+   * weights and their feature standardisation; the next epoch is history.length + 1. Adam's moments
+   * are not part of a checkpoint: they start again from zero (a few steps of larger updates).
+   */
+  resume?: { neural: NeuralSeizureModel; history: readonly EpochRecord[] };
+  /** Called after every epoch with the model's current weights (a checkpoint can be taken here). */
+  onEpochEnd?: (state: { neural: NeuralSeizureModel; history: readonly EpochRecord[]; bestEpoch: number }) => Promise<void> | void;
 }
 
 function shuffle<T>(items: T[], random: () => number): T[] {
@@ -273,7 +281,7 @@ export async function trainOnFeatures(features: readonly RecordingFeatures[], op
   if (!sets.train.seizure.length) throw new ValidationError('seizures', `no seizure window to learn from: the recordings need seizures of at least ${FEATURE_WINDOW_S} s`);
   if (!sets.train.background.length) throw new ValidationError('seizures', 'no background window to learn from: the recordings are all seizure');
 
-  const config: NeuralModelConfig = {
+  const config: NeuralModelConfig = control.resume?.neural.config ?? {
     featureVersion: FEATURE_VERSION,
     featureNames: [...FEATURE_NAMES],
     windowS: FEATURE_WINDOW_S,
@@ -283,16 +291,18 @@ export async function trainOnFeatures(features: readonly RecordingFeatures[], op
     seed: options.seed,
     training: {},
   };
-  const neural = buildModel(tf, config);
+  const neural = control.resume?.neural ?? buildModel(tf, config);
   const { model } = neural;
   const optimizer = tf.train.adam(options.learningRate);
   const variables = model.trainableWeights.map((w) => w.read() as tfTypes.Variable);
   const half = Math.floor(options.batchSize / 2);
   const steps = options.stepsPerEpoch ?? Math.min(100, Math.max(10, Math.ceil((2 * sets.train.seizure.length) / half)));
-  const history: EpochRecord[] = [];
-  let best = { loss: Number.POSITIVE_INFINITY, epoch: 0, weights: model.getWeights().map((w) => w.clone()) };
+  const history: EpochRecord[] = [...(control.resume?.history ?? [])];
+  // On resume, the checkpoint's weights stand as the best so far, at the loss of its last epoch.
+  const last = history.at(-1);
+  let best = { loss: last?.validationLoss ?? Number.POSITIVE_INFINITY, epoch: last?.epoch ?? 0, weights: model.getWeights().map((w) => w.clone()) };
   try {
-    for (let epoch = 1; epoch <= options.maxEpochs; epoch++) {
+    for (let epoch = history.length + 1; epoch <= options.maxEpochs; epoch++) {
       let trainLoss = 0;
       for (let step = 0; step < steps; step++) {
         if (control.signal?.aborted) throw new CancelledError();
@@ -324,6 +334,7 @@ export async function trainOnFeatures(features: readonly RecordingFeatures[], op
         best = { loss: validation, epoch, weights: model.getWeights().map((w) => w.clone()) };
       }
       onProgress({ phase: 'training', epoch, maxEpochs: options.maxEpochs, trainLoss, validationLoss: validation, best: improved });
+      await control.onEpochEnd?.({ neural, history, bestEpoch: best.epoch });
       if (epoch - best.epoch >= options.patience) break;
     }
     model.setWeights(best.weights);

@@ -1,0 +1,193 @@
+/**
+ * `cajal` usage, one entry per verb (and subcommand), so `cajal --help` prints them all and
+ * `cajal <verb> [sub] --help` or `cajal help <verb> [sub]` prints only that verb's.
+ */
+
+export interface VerbUsage {
+  verb: string;
+  sub?: string;
+  /** Synopsis lines (continuations indented by the caller's text). */
+  synopsis: string[];
+  description: string[];
+  /** Takes --json: one JSON document on stdout. */
+  json: boolean;
+}
+
+export const VERBS: readonly VerbUsage[] = [
+  { verb: 'init', synopsis: ['init <project.cajal>'], description: ['create a project file'], json: true },
+  {
+    verb: 'import',
+    synopsis: ['import <project> <file>...'],
+    description: [
+      'add recordings by path; sources are never copied: EDF, EDF+, BDF,',
+      'BDF+, calcium imaging (Suite2p plane folders, NWB, HDF5, CSV),',
+      'SWC morphologies',
+    ],
+    json: true,
+  },
+  { verb: 'ls', synopsis: ['ls <project>'], description: ["list the project's recordings"], json: true },
+  {
+    verb: 'run',
+    synopsis: ['run <project> <pipeline> [recording-id] [--param key=value]...'],
+    description: ['run a pipeline and wait (Ctrl-C cancels); see cajal pipelines'],
+    json: true,
+  },
+  { verb: 'runs', synopsis: ['runs <project>'], description: ['list runs with status, progress, timings, errors and models'], json: true },
+  { verb: 'pipelines', synopsis: ['pipelines'], description: ['list the pipelines `cajal run` takes: name, input, title'], json: true },
+  {
+    verb: 'serve',
+    synopsis: ['serve <project> [--port N]'],
+    description: ['serve the UI and API on 127.0.0.1 with a per-launch token', '(--json: {project, url} once it listens)'],
+    json: true,
+  },
+  { verb: 'backend', synopsis: ['backend [--backend NAME]'], description: ['print the compute backend chain and the selected backend'], json: true },
+  { verb: 'info', synopsis: ['info <file>'], description: ["print a recording's header: channels, rates, duration, annotations"], json: true },
+  {
+    verb: 'seizure',
+    sub: 'detect',
+    synopsis: ['seizure detect <project> <recording-id> [--detector classical|neural|both] [--out events.tsv] [--overwrite]'],
+    description: [
+      'run the seizure detectors (default both; neural needs a trained',
+      'model in the project); events and 1 Hz probability are stored,',
+      '--out writes the events as SzCORE TSV',
+    ],
+    json: true,
+  },
+  {
+    verb: 'seizure',
+    sub: 'score',
+    synopsis: ['seizure score <reference.tsv> <hypothesis.tsv>'],
+    description: ['SzCORE event- and sample-based scores (SzCORE TSV or BIDS events)'],
+    json: true,
+  },
+  {
+    verb: 'seizure',
+    sub: 'train',
+    synopsis: ['seizure train [<file.edf>...] --project P [--out FOLDER [--overwrite]] [--name N] [--seed N] [--max-epochs N] [--resume MODEL-ID]'],
+    description: [
+      'train the neural detector on EDFs with seizure annotations',
+      '(EDF+ "seizure…"/"sz…" or <name>_events.tsv) as a run of P: the',
+      'files are imported (none: all of P\'s recordings), progress on',
+      'stderr, the model stored with the run (see `cajal runs`), a',
+      'checkpoint every epoch; Ctrl-C cancels and keeps the last one',
+      '(incomplete), --resume continues from it; --out also writes',
+      'TF.js files. Without --project: trains in this process and only',
+      'writes --out',
+    ],
+    json: false,
+  },
+  {
+    verb: 'seizure',
+    sub: 'eval',
+    synopsis: ['seizure eval <file.edf>... [--model FOLDER]'],
+    description: ['SzCORE scores of a TF.js model, or leave-one-recording-out'],
+    json: true,
+  },
+  {
+    verb: 'fisbe',
+    sub: 'eval',
+    synopsis: [
+      'fisbe eval --gt GT --pred PRED [--partly] [--project P] [--out metrics.toml] [--overwrite]',
+      '           [--gt-dataset D] [--pred-dataset D] [--split-file sample_list_per_split.txt]',
+    ],
+    description: [
+      "FISBe instance-segmentation metrics (official evaluator's",
+      'flylight preset), stored as a run (default project',
+      './fisbe.cajal); PRED a folder: every sample, aggregated',
+    ],
+    json: true,
+  },
+  {
+    verb: 'ntf',
+    sub: 'run',
+    synopsis: [
+      'ntf run <project> [--ranks 2..12] [--restarts 8] [--recordings ID,ID] [--rank N] [--seed N]',
+      '        [--dataset D] [--param key=value]...',
+    ],
+    description: [
+      'functional connectome (Dyballa et al.): affinity tensor of the',
+      'calcium recordings (default: all in the project, one animal',
+      'each), NTF rank sweep, communities per component',
+    ],
+    json: true,
+  },
+  {
+    verb: 'morph',
+    sub: 'stats',
+    synopsis: ['morph stats <file.swc>... [--scale UM_PER_UNIT] [--sholl R,R,...] [--out stats.csv] [--overwrite]'],
+    description: [
+      'validate SWC morphologies and print NeuroM-definition',
+      'morphometrics per neurite type (coordinates as given unless',
+      '--scale, e.g. 0.008 for hemibrain voxels; Sholl radii default',
+      'every 50 units); --out writes them as CSV',
+    ],
+    json: true,
+  },
+  {
+    verb: 'morph',
+    sub: 'scale',
+    synopsis: ['morph scale <project> <recording-id> <um-per-unit|reset>'],
+    description: ['store the scale of an imported morphology (e.g. 0.008)'],
+    json: true,
+  },
+];
+
+const DESCRIPTION_COLUMN = 43;
+
+function render(entry: VerbUsage): string {
+  const lines = entry.synopsis.map((line) => `  ${line}`);
+  const description = [...entry.description];
+  const last = lines.length - 1;
+  // A short synopsis carries the first description line beside it, as `man` pages do.
+  if (lines[last]!.length < DESCRIPTION_COLUMN - 1) lines[last] = `${lines[last]!.padEnd(DESCRIPTION_COLUMN - 1)} ${description.shift()}`;
+  return [...lines, ...description.map((line) => `${' '.repeat(DESCRIPTION_COLUMN)}${line}`)].join('\n');
+}
+
+/** The verbs without --json yet, as a line of the footer (none: nothing). */
+function textOnlyVerbs(): string {
+  const names = VERBS.filter((entry) => !entry.json).map((entry) => [entry.verb, entry.sub].filter(Boolean).join(' '));
+  return names.length ? `\n             (${names.join(', ')}: text only)` : '';
+}
+
+const FOOTER = `options every command takes:
+  --json     print the result as one JSON document on stdout (progress and messages go to stderr);
+             a failure prints {"error": {"code", "message"}} there, with the same exit code${textOnlyVerbs()}
+  --help     print the command's usage; help <command> [sub] does the same
+
+--out never writes over a project file, a source or an input, and replaces an existing file only with
+--overwrite.
+
+exit codes: 0 ok, 1 user error, 2 internal error`;
+
+/** Everything `cajal --help` prints. */
+export const USAGE = `usage: cajal <command> [options]
+
+commands:
+${VERBS.map(render).join('\n')}
+
+${FOOTER}`;
+
+function entriesOf(verb: string, sub: string | undefined): VerbUsage[] {
+  return VERBS.filter((entry) => entry.verb === verb && (sub === undefined || entry.sub === undefined || entry.sub === sub));
+}
+
+/**
+ * `cajal <verb> [sub] --help`: the entries of that subcommand, or of all the verb's subcommands
+ * when none (or an unknown one) is named; null for an unknown verb.
+ */
+export function verbUsage(verb: string, sub?: string): string | null {
+  let entries = entriesOf(verb, sub);
+  if (!entries.length) entries = entriesOf(verb, undefined);
+  if (!entries.length) return null;
+  const prefixed = entries.map((entry) => ({ ...entry, synopsis: entry.synopsis.map((line, i) => (i ? `      ${line}` : `cajal ${line}`)) }));
+  const json = entries.every((entry) => entry.json) ? ['', '--json prints the result as one JSON document on stdout (see cajal --help)'] : [];
+  return ['usage:', ...prefixed.map(render), ...json].join('\n');
+}
+
+/**
+ * Whether `cajal <verb> [sub]` takes --json. Unknown verbs and subcommands answer true: the verb
+ * itself then reports them (as a JSON error document).
+ */
+export function takesJson(verb: string, sub: string | undefined): boolean {
+  return VERBS.filter((entry) => entry.verb === verb && (entry.sub === undefined || entry.sub === sub)).every((entry) => entry.json);
+}

@@ -20,10 +20,17 @@ export interface AppSession {
   close(): Promise<void>;
 }
 
-export async function openAppSession(options: { viewport?: { width: number; height: number } } = {}): Promise<AppSession> {
+export interface AppSessionOptions {
+  viewport?: { width: number; height: number };
+  /** Runs after the project is created and before it is served (e.g. a CLI training run). */
+  prepare?: (project: string, dir: string) => void;
+}
+
+export async function openAppSession(options: AppSessionOptions = {}): Promise<AppSession> {
   const tmp = tempDir('cajal-e2e-');
   const project = join(tmp.dir, 'e2e.cajal');
   execFileSync(process.execPath, [join(REPO_ROOT, 'bin', 'cajal.js'), 'init', project]);
+  options.prepare?.(project, tmp.dir);
   const served = await startServe(project);
   const browser = await launchChromium();
   const page = await browser.newPage(options.viewport ? { viewport: options.viewport } : {});

@@ -140,6 +140,32 @@ describe('errors', () => {
     expect(error.message).toMatch(/line 3 has 2 values but line 1 has 3 \(a ragged row\)/);
   });
 
+  it('a last row cut short without a newline is refused; whole, it is read with a warning (issue #15)', async () => {
+    // Cut inside the last row: fewer values than the rows above.
+    let error = await formatError(write('1,2,3,4\n5,6,7,8\n9,10'));
+    expect(error.problem).toBe('file appears truncated at line 3 (its last line has 2 of 4 values and no newline)');
+    // With a name column, and CRLF line ends above the cut.
+    error = await formatError(write('cell,f0,f1,f2\r\nA,1,2,3\r\nB,4,5,6\r\nC,7'));
+    expect(error.problem).toBe('file appears truncated at line 4 (its last line has 2 of 4 values and no newline)');
+    // The only row, cut: the header gives the width.
+    error = await formatError(write('f0,f1,f2,f3\n1,2'));
+    expect(error.problem).toBe('file appears truncated at line 2 (its last line has 2 of 4 values and no newline)');
+    // Ragged rows elsewhere are still ragged rows, newline or not.
+    expect((await formatError(write('1,2,3\n4,5\n7,8,9'))).problem).toBe('line 2 has 2 values but line 1 has 3 (a ragged row)');
+
+    // A whole last row without a newline: read, but a cut inside its last value cannot be ruled out.
+    for (const text of ['1,2,3,4\n5,6,7,8\n9,10,11,12', '1,2,3,4', 'f0,f1\n1,2']) {
+      const file = write(text);
+      const recording = await readCalcium(file);
+      expect(recording.cellCount, text).toBe(text.split('\n').length - (text.startsWith('f') ? 1 : 0));
+      expect(recording.warnings).toEqual([
+        `${file}: the file does not end with a newline after its last row (line ${text.split('\n').length}); if it was cut short there, that row's last value may be incomplete`,
+      ]);
+    }
+    // Trailing blanks after the last newline are not a cut row.
+    expect((await readCalcium(write('1,2\n3,4\n  '))).warnings).toEqual([]);
+  });
+
   it('a non-number names its line and column', async () => {
     expect((await formatError(write('1,2,3\n4,x5,6\n'))).message).toMatch(/line 2, column 2: "x5" is not a number/);
     expect((await formatError(write('1,2,3\n4,,6\n'))).message).toMatch(/line 2, column 2: an empty value is not a number/);

@@ -233,8 +233,32 @@ describe('a last line without a newline is checked for truncation', () => {
     );
   });
 
+  it('a file ending in blanks without a newline is refused: a cut after a space-padded line loses the samples after it (issue #15)', () => {
+    // NeuroMorpho CNG files pad each line with spaces: cut inside the next line's leading blank, or
+    // after a line's trailing one, the file holds only whole lines, and samples 115… are gone.
+    const padded = BODY.split('\n')
+      .slice(0, -1)
+      .map((line) => ` ${line} \n`)
+      .join('');
+    const lineStart = padded.length;
+    for (const [text, line] of [
+      [`${padded} `, 115],
+      [`${padded}\t `, 115],
+      [`${padded} 115 3 114 0 0 1 114 `, 115],
+      [`${BODY}115 3 114 0 0 1 1  `, 115],
+      [`${BODY}\n   `, 116],
+    ] as const) {
+      const e = formatError(text);
+      expect(e.problem, JSON.stringify(text.slice(-24))).toBe(`file appears truncated at line ${line} (it ends in blanks without a newline)`);
+      if (text.startsWith(padded)) expect(e.byteOffset).toBe(lineStart);
+    }
+    // Ended with a newline, the same padded lines are a complete file.
+    expect(parseSwc(`${padded} 115 3 114 0 0 1 114 \n`, 'ok.swc').count).toBe(115);
+    expect(parseSwc(`${padded}\n \n`, 'ok.swc').count).toBe(114);
+  });
+
   it('complete last lines without a newline are accepted', () => {
-    for (const last of ['115 3 114 0 0 1 114', '115 3 114 0 0 1 -1', '10 3 0 0 0 1 9', '115 3 114 0 0 1 1  ', '115 3 114 0 0 1 1 # stem', '115 3 114 0 0 1 1\r\n']) {
+    for (const last of ['115 3 114 0 0 1 114', '115 3 114 0 0 1 -1', '10 3 0 0 0 1 9', '115 3 114 0 0 1 1 # stem', '115 3 114 0 0 1 1\r\n']) {
       const text = last.startsWith('10 ') ? '1 1 0 0 0 5 -1\n9 3 1 0 0 1 1\n' + last : BODY + last;
       expect(() => parseSwc(text, 'ok.swc'), last).not.toThrow();
     }

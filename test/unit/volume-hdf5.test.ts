@@ -206,6 +206,35 @@ describe('HDF5 errors', () => {
     expect((error as Error).message).toMatch(/hyperslab .* of dataset "labels" cannot be read: HDF5 reports a read error/);
   });
 
+  it('an end-of-file address that stops before the groups is a FormatError, not an h5wasm Error (issue #15)', async () => {
+    // Superblock version 0 (as the FISBe files have): its end-of-file address is the 8 bytes at 40,
+    // with no checksum. Set below the objects, HDF5 cannot open them and h5wasm throws plain Errors
+    // ("error - name not defined!") from Group.keys() and the dataset metadata.
+    await h5wasm.ready;
+    const small = join(tmp.dir, 'eof-v0.h5');
+    const h5 = new h5wasm.File(small, 'w', { libver: ['earliest', 'v108'] });
+    h5.create_group('volumes');
+    (h5.get('volumes') as InstanceType<typeof h5wasm.Group>).create_dataset({ name: 'labels', data: Int32Array.from({ length: 2000 }, (_, i) => i), shape: [2000], dtype: '<i' });
+    h5.close();
+    const bytes = Buffer.from(readFileSync(small));
+    expect(bytes[8]).toBe(0);
+    expect(bytes.readBigUInt64LE(40)).toBe(BigInt(bytes.length));
+    for (const fraction of [0.1, 0.5]) {
+      const shrunk = Buffer.from(bytes);
+      shrunk.writeBigUInt64LE(BigInt(Math.floor(bytes.length * fraction)), 40);
+      const damaged = join(tmp.dir, `eof-${fraction}.h5`);
+      writeFileSync(damaged, shrunk);
+      const attempts = [openHdf5(damaged, 'volumes/labels'), ...(fraction === 0.5 ? [listHdf5Datasets(damaged)] : [])];
+      for (const attempt of attempts) {
+        const error = await attempt.catch((e: unknown) => e);
+        expect(error, `end-of-file address at ${fraction} of the file`).toBeInstanceOf(FormatError);
+        expect((error as Error).message).toMatch(
+          new RegExp(`^${damaged}: truncated or corrupt HDF5 file \\((object|dataset) "volumes/labels" cannot be read: error - name not defined!\\)$`),
+        );
+      }
+    }
+  });
+
   it('rejects ranks a label volume cannot have', async () => {
     const c = await openHdf5(file, 'other/deeper/counts');
     expect(() => expectLabelVolume(c.info)).toThrow(/dataset "other\/deeper\/counts" has rank 2 \(shape 6×6\); a label volume needs rank 3 or 4/);

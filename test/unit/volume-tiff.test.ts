@@ -1,11 +1,13 @@
 /**
  * TIFF stacks written here (main/io/tiff/write.ts, checked once against Pillow) and read back:
  * every label dtype, deflate, regions, page-slab visits, and damaged files: pages that do not form
- * one stack, RGB pages, hyperstacks, a strip that does not inflate, a cut-off file.
+ * one stack, RGB pages, hyperstacks, a strip that does not inflate, a cut-off file. Minimal TIFFs
+ * built byte by byte (classic and BigTIFF, either byte order) for page chains that loop and LZW
+ * strips without their end code.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { FileAccessError, FormatError } from '../../main/errors.js';
 import { listTiffStack, openTiff, writeTiffStack } from '../../main/io/tiff/index.js';
 import type { NdArray, VolumeArray, VolumeDtype } from '../../main/io/volume/types.js';
@@ -245,5 +247,175 @@ describe('page sizes checked before decoding (issue #15)', () => {
     source = await openTiff(file);
     await expect(source.readAll()).rejects.toThrow(/field "page 5": page 5 is uncompressed 17×13 and needs 442 bytes, but its strips hold 100; the file is truncated or corrupt/);
     await source.close();
+  });
+});
+
+interface RawTiffOptions {
+  bigTiff: boolean;
+  little: boolean;
+  width: number;
+  height: number;
+  /** One uint8 strip per page, stored as given (compressed already when `compression` says so). */
+  strips: Uint8Array[];
+  compression?: number;
+}
+
+/**
+ * A grayscale uint8 TIFF, one strip per page, each page's strip followed by its directory. Returns
+ * the bytes, each directory's offset and where each next-IFD pointer lies (to make chains loop).
+ */
+function rawTiff(options: RawTiffOptions): { bytes: Uint8Array; ifds: number[]; nextAt: number[] } {
+  const { bigTiff, little, width, height, strips } = options;
+  const entryBytes = bigTiff ? 20 : 12;
+  const entries: [tag: number, type: number, value: (strip: number, bytes: number) => number][] = [
+    [256, 3, () => width],
+    [257, 3, () => height],
+    [258, 3, () => 8],
+    [259, 3, () => options.compression ?? 1],
+    [262, 3, () => 1],
+    [273, 4, (strip) => strip],
+    [277, 3, () => 1],
+    [278, 3, () => height],
+    [279, 4, (_, bytes) => bytes],
+  ];
+  const ifdBytes = (bigTiff ? 8 : 2) + entries.length * entryBytes + (bigTiff ? 8 : 4);
+  const size = (bigTiff ? 16 : 8) + strips.reduce((n, strip) => n + strip.length + (strip.length % 2) + ifdBytes, 0);
+  const bytes = new Uint8Array(size);
+  const view = new DataView(bytes.buffer);
+  const offset = (at: number, value: number): void => (bigTiff ? view.setBigUint64(at, BigInt(value), little) : view.setUint32(at, value, little));
+  bytes.set(little ? [0x49, 0x49] : [0x4d, 0x4d]);
+  view.setUint16(2, bigTiff ? 43 : 42, little);
+  if (bigTiff) view.setUint16(4, 8, little);
+  const headerPointer = bigTiff ? 8 : 4;
+  let at = bigTiff ? 16 : 8;
+  const ifds: number[] = [];
+  const nextAt: number[] = [];
+  strips.forEach((strip, page) => {
+    const stripAt = at;
+    bytes.set(strip, at);
+    at += strip.length + (strip.length % 2); // directories start on a word boundary
+    ifds.push(at);
+    offset(page === 0 ? headerPointer : nextAt[page - 1]!, at);
+    if (bigTiff) view.setBigUint64(at, BigInt(entries.length), little);
+    else view.setUint16(at, entries.length, little);
+    entries.forEach(([tag, type, value], k) => {
+      const entry = at + (bigTiff ? 8 : 2) + k * entryBytes;
+      view.setUint16(entry, tag, little);
+      view.setUint16(entry + 2, type, little);
+      if (bigTiff) view.setBigUint64(entry + 4, 1n, little);
+      else view.setUint32(entry + 4, 1, little);
+      const valueAt = entry + (bigTiff ? 12 : 8);
+      if (type === 3) view.setUint16(valueAt, value(stripAt, strip.length), little);
+      else view.setUint32(valueAt, value(stripAt, strip.length), little);
+    });
+    nextAt.push(at + (bigTiff ? 8 : 2) + entries.length * entryBytes);
+    at += ifdBytes; // the next pointer stays 0 until a next page sets it
+  });
+  return { bytes, ifds, nextAt };
+}
+
+const pagePixels = (page: number, count: number): Uint8Array => Uint8Array.from({ length: count }, (_, i) => (page * 50 + i * 3) % 256);
+
+describe('page chains (issue #15)', () => {
+  const layouts = [
+    ['classic, little-endian', false, true],
+    ['classic, big-endian', false, false],
+    ['BigTIFF, little-endian', true, true],
+    ['BigTIFF, big-endian', true, false],
+  ] as const;
+
+  it.each(layouts)('%s: the stack is read, and a chain that loops back is refused at once, naming the byte', async (name, bigTiff, little) => {
+    const strips = [0, 1, 2, 3].map((page) => pagePixels(page, 6 * 5));
+    const { bytes, ifds, nextAt } = rawTiff({ bigTiff, little, width: 6, height: 5, strips });
+    const file = join(tmp.dir, `chain-${bigTiff ? 'big' : 'classic'}-${little ? 'le' : 'be'}.tif`);
+    writeFileSync(file, bytes);
+    const source = await openTiff(file);
+    expect(source.info.shape).toEqual([4, 5, 6]);
+    expect(Array.from((await source.readAll()).data)).toEqual(strips.flatMap((strip) => Array.from(strip)));
+    await source.close();
+
+    // The last page points back to the first (geotiff's getImageCount() never returned), or a page to itself.
+    for (const [from, to] of [
+      [3, 0],
+      [2, 2],
+    ] as const) {
+      const looped = new Uint8Array(bytes);
+      const view = new DataView(looped.buffer);
+      if (bigTiff) view.setBigUint64(nextAt[from]!, BigInt(ifds[to]!), little);
+      else view.setUint32(nextAt[from]!, ifds[to]!, little);
+      writeFileSync(file, looped);
+      const started = Date.now();
+      const error = await openTiff(file).catch((e: unknown) => e);
+      expect(error, name).toBeInstanceOf(FormatError);
+      expect((error as Error).message).toBe(
+        `${file}: field "IFD" at byte ${ifds[to]}: page chain loops back to byte ${ifds[to]} (page ${from} points to the directory of page ${to}); the file is corrupt`,
+      );
+      await expect(listTiffStack(file)).rejects.toThrow(/page chain loops back/);
+      expect(Date.now() - started).toBeLessThan(2000);
+    }
+  });
+
+  it('a next-page pointer past the end of the file is refused as truncated', async () => {
+    const { bytes, nextAt } = rawTiff({ bigTiff: false, little: true, width: 4, height: 4, strips: [pagePixels(0, 16), pagePixels(1, 16)] });
+    new DataView(bytes.buffer).setUint32(nextAt[1]!, bytes.length + 100, true);
+    const file = join(tmp.dir, 'chain-past-end.tif');
+    writeFileSync(file, bytes);
+    await expect(openTiff(file)).rejects.toThrow(`the directory of page 2 lies at byte ${bytes.length + 100}, past the end of the file (${bytes.length} bytes); the file is truncated or corrupt`);
+  });
+});
+
+/**
+ * TIFF LZW (MSB first, 9-bit codes): each byte as a Clear code and a literal, so the code table
+ * never grows; `end` adds the end-of-information code that geotiff's decoder looks for.
+ */
+function lzwLiterals(data: Uint8Array, end: boolean): Uint8Array {
+  const codes = [...Array.from(data).flatMap((byte) => [256, byte]), ...(end ? [257] : [])];
+  const out = new Uint8Array(Math.ceil((codes.length * 9) / 8));
+  codes.forEach((code, k) => {
+    for (let bit = 0; bit < 9; bit++) {
+      if ((code >> (8 - bit)) & 1) out[(k * 9 + bit) >> 3]! |= 0x80 >> ((k * 9 + bit) & 7);
+    }
+  });
+  return out;
+}
+
+describe('LZW strips without their end code (issue #15)', () => {
+  it('a cut strip is one FormatError naming the page, with geotiff’s warning in it and nothing printed', async () => {
+    const pixels = [0, 1, 2].map((page) => pagePixels(page, 8 * 6));
+    const strips = [lzwLiterals(pixels[0]!, true), lzwLiterals(pixels[1]!.subarray(0, 20), false), lzwLiterals(pixels[2]!, true)];
+    const file = join(tmp.dir, 'lzw-cut.tif');
+    writeFileSync(file, rawTiff({ bigTiff: false, little: true, width: 8, height: 6, strips, compression: 5 }).bytes);
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    try {
+      const source = await openTiff(file);
+      expect(Array.from((await source.readRegion([0, 0, 0], [1, 6, 8])).data)).toEqual(Array.from(pixels[0]!));
+      const error = await source.readAll().catch((e: unknown) => e);
+      await source.close();
+      expect(error).toBeInstanceOf(FormatError);
+      expect((error as Error).message).toMatch(
+        /^.*lzw-cut\.tif: field "page 1": page 1 cannot be decoded \(.*; ran off the end of the buffer before finding EOI_CODE \(end on input code\)\); the file is truncated or corrupt$/,
+      );
+      expect(warn).not.toHaveBeenCalled();
+      // The console is restored once the decode is over: other warnings are printed again.
+      console.warn('after');
+      expect(warn).toHaveBeenCalledWith('after');
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
+  it('a whole strip without the end code decodes to its values, quietly', async () => {
+    const pixels = [0, 1].map((page) => pagePixels(page, 8 * 6));
+    const file = join(tmp.dir, 'lzw-no-eoi.tif');
+    writeFileSync(file, rawTiff({ bigTiff: false, little: true, width: 8, height: 6, strips: pixels.map((p) => lzwLiterals(p, false)), compression: 5 }).bytes);
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    try {
+      const source = await openTiff(file);
+      expect(Array.from((await source.readAll()).data)).toEqual(pixels.flatMap((p) => Array.from(p)));
+      await source.close();
+      expect(warn).not.toHaveBeenCalled();
+    } finally {
+      warn.mockRestore();
+    }
   });
 });

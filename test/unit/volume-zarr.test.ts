@@ -482,6 +482,31 @@ describe('zarr errors', () => {
     await expect(openZarr(root, 'a')).rejects.toThrow(/holds <U8 values/);
   });
 
+  it('a .zarray without fill_value or compressor (both required by zarr v2, null allowed), and a compressor that is not an object (issue #15)', async () => {
+    const root = join(tmp.dir, 'err-required.zarr');
+    await writeV2(root, 'a', base);
+    const zarray = JSON.parse(readFileSync(join(root, 'a', '.zarray'), 'utf8')) as Record<string, unknown>;
+    for (const field of ['fill_value', 'compressor']) {
+      const { [field]: _dropped, ...rest } = zarray;
+      writeFileSync(join(root, 'a', '.zarray'), JSON.stringify(rest));
+      await expect(openZarr(root, 'a')).rejects.toThrow(`${root}: field "a/.zarray ${field}": .zarray has no "${field}" (zarr v2 requires the key; null when there is none)`);
+    }
+    for (const [compressor, got] of [
+      ['gzip', 'a string'],
+      [5, 'a number'],
+      [['gzip'], 'a list'],
+      [{ level: 1 }, 'an object without a string "id"'],
+    ] as const) {
+      writeFileSync(join(root, 'a', '.zarray'), JSON.stringify({ ...zarray, compressor }));
+      await expect(openZarr(root, 'a')).rejects.toThrow(`${root}: field "a/.zarray compressor": compressor must be an object with an "id" (got ${got})`);
+    }
+    // null is how zarr writes "none" for both: read as it stands.
+    writeFileSync(join(root, 'a', '.zarray'), JSON.stringify({ ...zarray, fill_value: null }));
+    const source = await openZarr(root, 'a');
+    expect(source.info.shape).toEqual(base.shape);
+    await source.close();
+  });
+
   it('truncated and corrupt chunks name their key', async () => {
     for (const [name, compressor] of [
       ['gzip', { id: 'gzip', level: 1 }],

@@ -7,6 +7,11 @@
  * `<prefix>_assembly_assignments.csv` (one assembly per line, 1-based cell indices) → assemblies.
  * For `<prefix>_activity_matrix.csv` the prefix drops `_activity_matrix`. A sibling that does not
  * fit the matrix is skipped with a warning: the traces are still good.
+ *
+ * Truncation: a file cut short mostly ends inside a row, with no newline after it. That last row is
+ * refused when it has fewer values than the rows above (or, alone, than the header); with its full
+ * width it is read, with a warning, since a cut inside its last value cannot be told from a whole
+ * one. Files written by numpy, pandas, MATLAB or R end with a newline.
  */
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -112,6 +117,15 @@ interface Matrix {
   values: Float32Array;
   labels: (string | null)[] | null;
   header: string[] | null;
+  /** The line number of the last row when the file does not end with a newline after it. */
+  unterminatedLine: number | null;
+}
+
+/** Whether the text ends with a line end after its last non-blank line (trailing blanks aside). */
+function endsWithNewline(text: string): boolean {
+  let i = text.length - 1;
+  while (i >= 0 && /[^\S\r\n]/.test(text[i]!)) i--;
+  return i < 0 || text[i] === '\n' || text[i] === '\r';
 }
 
 /**
@@ -135,6 +149,16 @@ export function parseMatrix(text: string, file: string): Matrix {
   const width = splitLine(data[0]!.text, delimiter).length;
   const columns = width - (labelled ? 1 : 0);
   if (columns < 1) throw new FormatError(file, `line ${data[0]!.line} has a name but no values`);
+  const last = data[data.length - 1]!;
+  const unterminatedLine = endsWithNewline(text) ? null : last.line;
+  if (unterminatedLine !== null) {
+    // Checked before the ragged-row check, which would call the cut row ragged.
+    const expected = data.length > 1 ? width : header?.length;
+    const found = splitLine(last.text, delimiter).length;
+    if (expected !== undefined && found < expected) {
+      throw new FormatError(file, `file appears truncated at line ${last.line} (its last line has ${found} of ${expected} values and no newline)`);
+    }
+  }
   const values = new Float32Array(data.length * columns);
   const labels: (string | null)[] | null = labelled ? [] : null;
   data.forEach(({ line, text: row }, r) => {
@@ -154,7 +178,7 @@ export function parseMatrix(text: string, file: string): Matrix {
       values[r * columns + c] = value;
     }
   });
-  return { rows: data.length, columns, values, labels, header };
+  return { rows: data.length, columns, values, labels, header, unterminatedLine };
 }
 
 /** The sibling-file prefix of a matrix file: its name without extension and `_activity_matrix`. */
@@ -213,6 +237,11 @@ export async function readCalciumCsv(file: string): Promise<CalciumRecording> {
   const cells = matrix.rows;
   const frames = matrix.columns;
   const warnings: string[] = [];
+  if (matrix.unterminatedLine !== null) {
+    warnings.push(
+      `${file}: the file does not end with a newline after its last row (line ${matrix.unterminatedLine}); if it was cut short there, that row's last value may be incomplete`,
+    );
+  }
   const notes = [`delimited text: ${cells} cells × ${frames} frames${matrix.header ? ', with a header row' : ''}${matrix.labels ? ', with a name column' : ''}`];
 
   const prefix = csvPrefix(file);

@@ -11,7 +11,8 @@ import { open as openFile } from 'node:fs/promises';
 import { devNull } from 'node:os';
 import { resolve } from 'node:path';
 import h5wasm from 'h5wasm/node';
-import { FormatError, fileAccessError } from '../../errors.js';
+import { FormatError, UserError, fileAccessError } from '../../errors.js';
+import { rethrowIfOutOfMemory } from '../allocation.js';
 import { expectFile } from '../volume/file.js';
 import { voxelCount } from '../volume/types.js';
 
@@ -84,6 +85,20 @@ function silenceDiagnostics(h5: H5Module): void {
 
 /** Why h5wasm could not open a file that has the HDF5 signature, in one line. */
 const TRUNCATED = 'truncated or corrupt HDF5 file: it has the HDF5 signature but HDF5 cannot open it';
+
+/**
+ * `error`, thrown by h5wasm while reading `what` of `file`, as the error a user should see. h5wasm
+ * reports damage inside an open file (a group's links or an object header past the end-of-file
+ * address, a broken heap) as plain Errors ("error - name not defined!"), which would read as a bug;
+ * they become one FormatError line. User errors pass through and running out of wasm memory stays
+ * an out-of-memory error.
+ */
+export function hdf5DamageError(error: unknown, file: string, what: string): UserError {
+  if (error instanceof UserError) return error;
+  rethrowIfOutOfMemory(error, file, what);
+  const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
+  return new FormatError(file, `truncated or corrupt HDF5 file (${what} cannot be read: ${message})`);
+}
 
 /**
  * Opens `file` read-only with h5wasm, loading the wasm module on first use (FileAccessError /

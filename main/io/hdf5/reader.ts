@@ -12,13 +12,13 @@
  */
 import h5wasm from 'h5wasm/node';
 import { FormatError } from '../../errors.js';
-import { checkAllocation, checkShape, checkStreamedSize, formatBytes, InsufficientMemoryError, rethrowIfOutOfMemory } from '../allocation.js';
+import { checkAllocation, checkShape, checkStreamedSize, formatBytes, InsufficientMemoryError } from '../allocation.js';
 import { voxelCount } from '../volume/types.js';
 import { narrow64 } from '../volume/narrow.js';
 import { isVolumeDtype, slabShape, viewAs } from '../volume/ndarray.js';
 import { blockedSource, type DatasetEntry, type VolumeSource } from '../volume/source.js';
 import type { DatasetInfo, VolumeDtype } from '../volume/types.js';
-import { dtypeName, H5T_INTEGER, MAX_WASM_READ_BYTES, openH5, readHyperslab, type H5Dataset, type H5File } from './open.js';
+import { dtypeName, H5T_INTEGER, hdf5DamageError, MAX_WASM_READ_BYTES, openH5, readHyperslab, type H5Dataset, type H5File } from './open.js';
 
 /**
  * Upper bound of one hyperslab read. 32 MiB is one row of chunks (13 slices) of the FISBe
@@ -32,18 +32,29 @@ function viewAs64(bytes: Uint8Array, signed: boolean): BigInt64Array | BigUint64
   return new Ctor(bytes.buffer as ArrayBuffer, bytes.byteOffset, bytes.byteLength / 8);
 }
 
-/** Every dataset in the file, depth first, as `group/sub/dataset` paths. */
-function datasetsIn(h5: H5File): { path: string; dataset: H5Dataset }[] {
+/**
+ * Every dataset in the file, depth first, as `group/sub/dataset` paths. Broken soft links and
+ * external links come back from h5wasm as link objects, not datasets, and are passed over; a group
+ * whose members, or an object whose header, HDF5 cannot read is damage (a file cut short, or an
+ * end-of-file address that stops before them): a FormatError, not a listing with datasets missing.
+ */
+function datasetsIn(h5: H5File, file: string): { path: string; dataset: H5Dataset }[] {
   const found: { path: string; dataset: H5Dataset }[] = [];
   const walk = (group: InstanceType<typeof h5wasm.Group>, prefix: string): void => {
-    for (const name of group.keys()) {
+    let names: string[];
+    try {
+      names = group.keys();
+    } catch (error) {
+      throw hdf5DamageError(error, file, `object "${prefix || '/'}"`);
+    }
+    for (const name of names) {
+      const path = prefix ? `${prefix}/${name}` : name;
       let entity: unknown;
       try {
         entity = group.get(name);
-      } catch {
-        continue; // broken or external links: not datasets we can read
+      } catch (error) {
+        throw hdf5DamageError(error, file, `object "${path}"`);
       }
-      const path = prefix ? `${prefix}/${name}` : name;
       if (entity instanceof h5wasm.Dataset) found.push({ path, dataset: entity });
       else if (entity instanceof h5wasm.Group) walk(entity, path);
     }
@@ -52,8 +63,13 @@ function datasetsIn(h5: H5File): { path: string; dataset: H5Dataset }[] {
   return found;
 }
 
-function entryOf(path: string, dataset: H5Dataset): DatasetEntry {
-  const meta = dataset.metadata;
+function entryOf(path: string, dataset: H5Dataset, file: string): DatasetEntry {
+  let meta: H5Dataset['metadata'];
+  try {
+    meta = dataset.metadata;
+  } catch (error) {
+    throw hdf5DamageError(error, file, `dataset "${path}"`);
+  }
   return { dataset: path, shape: meta.shape ?? [], dtype: dtypeName(meta) };
 }
 
@@ -66,7 +82,9 @@ function describe(entries: readonly DatasetEntry[]): string {
 export async function listHdf5Datasets(file: string): Promise<DatasetEntry[]> {
   const h5 = await openH5(file);
   try {
-    return datasetsIn(h5).map(({ path, dataset }) => entryOf(path, dataset));
+    return datasetsIn(h5, file).map(({ path, dataset }) => entryOf(path, dataset, file));
+  } catch (error) {
+    throw hdf5DamageError(error, file, 'the list of datasets');
   } finally {
     h5.close();
   }
@@ -96,11 +114,12 @@ export interface Hdf5ReadOptions {
  */
 export async function openHdf5(file: string, dataset?: string, options: Hdf5ReadOptions = {}): Promise<VolumeSource> {
   const h5 = await openH5(file);
+  const requested = (dataset ?? '').replace(/^\/+|\/+$/g, '');
   try {
-    return openDataset(h5, file, (dataset ?? '').replace(/^\/+|\/+$/g, ''), options.maxBlockBytes ?? SLAB_BYTES);
+    return openDataset(h5, file, requested, options.maxBlockBytes ?? SLAB_BYTES);
   } catch (error) {
     h5.close();
-    throw error;
+    throw hdf5DamageError(error, file, requested ? `dataset "${requested}"` : 'the list of datasets');
   }
 }
 
@@ -115,12 +134,20 @@ function openDataset(h5: H5File, file: string, requested: string, maxBlockBytes:
     }
   }
   if (!(entity instanceof h5wasm.Dataset)) {
-    const all = datasetsIn(h5);
+    // h5wasm calls an object whose header HDF5 cannot read a group: opening it as one tells.
+    if (entity instanceof h5wasm.Group) {
+      try {
+        entity.keys();
+      } catch (error) {
+        throw hdf5DamageError(error, file, `object "${path}"`);
+      }
+    }
+    const all = datasetsIn(h5, file);
     if (!requested && all.length === 1) {
       path = all[0]!.path;
       entity = all[0]!.dataset;
     } else {
-      const listing = describe(all.map(({ path: p, dataset: d }) => entryOf(p, d)));
+      const listing = describe(all.map(({ path: p, dataset: d }) => entryOf(p, d, file)));
       const problem = !requested
         ? `the file holds ${all.length} datasets; name one: ${listing}`
         : entity instanceof h5wasm.Group
@@ -176,8 +203,7 @@ function openDataset(h5: H5File, file: string, requested: string, maxBlockBytes:
       try {
         bytes = readHyperslab(dataset, start, extent, bytesPerElement);
       } catch (error) {
-        rethrowIfOutOfMemory(error, file, where);
-        throw error;
+        throw hdf5DamageError(error, file, where);
       }
       if (!bytes) {
         throw new FormatError(

@@ -13,8 +13,12 @@
  * (`… 114` cut to `… 1` re-parents the sample). So when the file does not end with a newline, its
  * last sample line is refused as "appears truncated" if it has fewer than 7 columns, a cell that is
  * not a number, a parent that does not exist, or a parent id with fewer digits than the sample's
- * own id other than id − 1 (parents are nearly always written near their children). Blanks or a
- * comment after the last cell show the cells are whole. A complete file that trips this rule is
+ * own id other than id − 1 (parents are nearly always written near their children). A comment
+ * after the last cell shows the cells are whole. A file that ends in blanks (spaces, tabs) without
+ * a newline is refused outright: NeuroMorpho's CNG files pad lines with spaces (` 1 1 0 … -1 `), so
+ * a cut just after a line's padding, or inside the next line's leading blank, leaves whole lines
+ * and silently drops every sample after them; no SWC writer ends a file that way (the four files in
+ * ../shared/data/morphology end with a newline). A complete file that trips these rules is
  * accepted once it ends with a newline, as every SWC writer does.
  *
  * Repairable (kept, listed in `warnings`): a zero or negative radius, type 0 (undefined).
@@ -67,6 +71,11 @@ export function parseSwc(text: string, file: string, options: SwcOptions = {}): 
   const rawLines = text.split('\n');
   // Where the text does not end with a newline, its last line may have been cut (see above).
   const unterminatedLine = /[\r\n]$/.test(text) || text === '' ? -1 : rawLines.length;
+  // Blanks without a newline at the end: the signature of a cut in a space-padded file (see above).
+  if (unterminatedLine > 0 && /[^\S\r\n]/.test(text[text.length - 1]!) && /\S/.test(text)) {
+    const lastLineOffset = (bom ? 3 : 0) + Buffer.byteLength(text.slice(0, text.lastIndexOf('\n') + 1), 'utf8');
+    throw new FormatError(file, `file appears truncated at line ${unterminatedLine} (it ends in blanks without a newline)`, undefined, lastLineOffset);
+  }
   let unterminatedSample = -1;
   for (let l = 0; l < rawLines.length; l++) {
     const raw = rawLines[l]!;

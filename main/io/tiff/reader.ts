@@ -4,11 +4,17 @@
  * PackBits, zstd…). utif was the other candidate; it decodes from one in-memory buffer of the whole
  * file, which a multi-gigabyte stack cannot afford.
  *
- * Opening parses every page's directory to check that the pages form one stack (same size and
+ * Opening walks the chain of page directories (IFDs) itself first, with a visited set: geotiff's
+ * getImageCount() follows next-IFD pointers until one is 0, so a chain that loops back never ends.
+ * Then it parses every page's directory to check that the pages form one stack (same size and
  * element type). ImageJ hyperstacks with several channels or time points interleave them in the
  * page order; they are refused rather than read as a wrong z axis.
+ *
+ * geotiff's LZW decoder warns on the console (and returns what it has) when a strip ends before
+ * its end-of-information code; decoding captures those warnings, so a page that then fails to
+ * decode is one FormatError, with nothing else printed.
  */
-import { stat } from 'node:fs/promises';
+import { open, stat, type FileHandle } from 'node:fs/promises';
 import { fromFile, type GeoTIFF, type GeoTIFFImage } from 'geotiff';
 import { FormatError } from '../../errors.js';
 import { checkAllocation, checkStreamedSize } from '../allocation.js';
@@ -52,6 +58,127 @@ function dtypeOfLayout(page: PageLayout): VolumeDtype | undefined {
 
 const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
+/**
+ * At most this many pages. Without loops a chain is still bounded only by the file size (page
+ * directories may overlap, one byte apart), and each page costs a parsed directory in memory.
+ */
+export const MAX_TIFF_PAGES = 1_000_000;
+
+/** Positioned reads through one cached window: consecutive page directories usually lie together. */
+class ByteWindow {
+  private start = 0;
+  private bytes = new Uint8Array(0);
+
+  constructor(
+    private readonly handle: FileHandle,
+    readonly size: number,
+  ) {}
+
+  /** `length` bytes at `offset` (the caller checks that they lie inside the file). */
+  async view(offset: number, length: number): Promise<DataView> {
+    if (offset < this.start || offset + length > this.start + this.bytes.length) {
+      this.bytes = new Uint8Array(Math.min(Math.max(length, 64 * 1024), this.size - offset));
+      this.start = offset;
+      await this.handle.read(this.bytes, 0, this.bytes.length, offset);
+    }
+    return new DataView(this.bytes.buffer, offset - this.start, length);
+  }
+}
+
+/** The warning lists of the geotiff calls in flight (several sources may decode at once). */
+const warningSinks = new Set<string[]>();
+let consoleWarn: typeof console.warn | null = null;
+
+/** Whether the console.warn being made comes from geotiff's code (its frame is on the stack). */
+const calledFromGeotiff = (): boolean => /[\\/]geotiff[\\/]/.test(new Error().stack ?? '');
+
+/**
+ * Runs `decode` (geotiff work) with geotiff's console warnings going to `warnings` instead of
+ * stderr: its LZW decoder prints "ran off the end of the buffer…" for a cut strip, which a user
+ * would see beside (or instead of) the reader's error. The console is patched while any such call
+ * is in flight and restored after the last; warnings from other code pass through meanwhile.
+ */
+async function capturingGeotiffWarnings<T>(warnings: string[], decode: () => Promise<T>): Promise<T> {
+  if (warningSinks.size === 0) {
+    const original = console.warn;
+    consoleWarn = original;
+    console.warn = (...args: unknown[]): void => {
+      if (!calledFromGeotiff()) return original.apply(console, args);
+      for (const sink of warningSinks) sink.push(args.map(String).join(' '));
+    };
+  }
+  const patched = console.warn;
+  warningSinks.add(warnings);
+  try {
+    return await decode();
+  } finally {
+    warningSinks.delete(warnings);
+    // Leave the console alone if someone else replaced console.warn meanwhile.
+    if (warningSinks.size === 0 && consoleWarn) {
+      if (console.warn === patched) console.warn = consoleWarn;
+      consoleWarn = null;
+    }
+  }
+}
+
+interface ChainLayout {
+  littleEndian: boolean;
+  bigTiff: boolean;
+  firstIFDOffset: number;
+}
+
+/**
+ * Byte offsets of every page directory, following next-IFD pointers from the header (classic TIFF:
+ * 2-byte entry count, 12-byte entries, 4-byte pointer; BigTIFF: 8, 20, 8). Refuses a chain that
+ * loops back, one that runs past the end of the file, and one longer than MAX_TIFF_PAGES, so that
+ * geotiff, which walks the same chain from the first page for every getImage(i), always stops.
+ */
+async function pageOffsets(file: string, layout: ChainLayout): Promise<number[]> {
+  const { littleEndian, bigTiff } = layout;
+  const countBytes = bigTiff ? 8 : 2;
+  const entryBytes = bigTiff ? 20 : 12;
+  const pointerBytes = bigTiff ? 8 : 4;
+  // BigTIFF's 64-bit values past 2^53 lose precision as numbers, but they lie past any file's end too.
+  const readCount = (view: DataView): number => (bigTiff ? Number(view.getBigUint64(0, littleEndian)) : view.getUint16(0, littleEndian));
+  const readPointer = (view: DataView): number => (bigTiff ? Number(view.getBigUint64(0, littleEndian)) : view.getUint32(0, littleEndian));
+  let handle: FileHandle;
+  try {
+    handle = await open(file, 'r');
+  } catch (error) {
+    throw new FormatError(file, `not a readable TIFF file (${messageOf(error)})`, undefined, 0);
+  }
+  try {
+    const window = new ByteWindow(handle, (await handle.stat()).size);
+    const pageAt = new Map<number, number>();
+    const offsets: number[] = [];
+    for (let offset = layout.firstIFDOffset; offset !== 0; ) {
+      const page = offsets.length;
+      const seen = pageAt.get(offset);
+      if (seen !== undefined) {
+        throw new FormatError(file, `page chain loops back to byte ${offset} (page ${page - 1} points to the directory of page ${seen}); the file is corrupt`, 'IFD', offset);
+      }
+      if (page === MAX_TIFF_PAGES) {
+        throw new FormatError(file, `the page chain goes on past ${MAX_TIFF_PAGES} pages; the file is corrupt (or a stack larger than Cajal reads)`, 'IFD', offset);
+      }
+      if (offset + countBytes > window.size) {
+        throw new FormatError(file, `the directory of page ${page} lies at byte ${offset}, past the end of the file (${window.size} bytes); the file is truncated or corrupt`, 'IFD', offset);
+      }
+      const entries = readCount(await window.view(offset, countBytes));
+      const pointerAt = offset + countBytes + entries * entryBytes;
+      if (pointerAt + pointerBytes > window.size) {
+        throw new FormatError(file, `the directory of page ${page} (${entries} entries from byte ${offset}) runs past the end of the file (${window.size} bytes); the file is truncated or corrupt`, 'IFD', offset);
+      }
+      pageAt.set(offset, page);
+      offsets.push(offset);
+      offset = readPointer(await window.view(pointerAt, pointerBytes));
+    }
+    if (offsets.length === 0) throw new FormatError(file, 'the header points to no page directory (first IFD offset 0): the file holds no image', 'IFD', bigTiff ? 8 : 4);
+    return offsets;
+  } finally {
+    await handle.close();
+  }
+}
+
 interface Stack {
   tiff: GeoTIFF;
   pages: GeoTIFFImage[];
@@ -69,9 +196,11 @@ async function readStack(file: string): Promise<Stack> {
     throw new FormatError(file, `not a readable TIFF file (${messageOf(error)})`, undefined, 0);
   }
   try {
+    // Not tiff.getImageCount(): it follows a looping chain forever. With the chain known to be
+    // finite, getImage(i), which walks it from the first page, stops too.
+    const count = (await pageOffsets(file, tiff)).length;
     const pages: GeoTIFFImage[] = [];
     try {
-      const count = await tiff.getImageCount();
       for (let index = 0; index < count; index++) pages.push(await tiff.getImage(index));
     } catch (error) {
       throw new FormatError(file, `page directory ${pages.length} cannot be read (${messageOf(error)}); the file is truncated or corrupt`, 'IFD');
@@ -221,10 +350,15 @@ export async function openTiff(file: string, options: TiffReadOptions = {}): Pro
           checkedPages.add(z0 + z);
         }
         let raster: unknown;
+        const warnings: string[] = [];
         try {
-          raster = await pages[z0 + z]!.readRasters({ window: [x0, y0, x0 + width, y0 + height], samples: [0], interleave: true });
+          raster = await capturingGeotiffWarnings(warnings, () =>
+            pages[z0 + z]!.readRasters({ window: [x0, y0, x0 + width, y0 + height], samples: [0], interleave: true }),
+          );
         } catch (error) {
-          throw new FormatError(file, `page ${z0 + z} cannot be decoded (${messageOf(error)}); the file is truncated or corrupt`, `page ${z0 + z}`);
+          // The decoder's warning (an LZW strip without its end code) says why the read then failed.
+          const why = [messageOf(error), ...new Set(warnings)].join('; ');
+          throw new FormatError(file, `page ${z0 + z} cannot be decoded (${why}); the file is truncated or corrupt`, `page ${z0 + z}`);
         }
         const values = raster as ArrayLike<number>;
         if (dtypeOf(raster) !== dtype || values.length !== pageValues) {

@@ -81,6 +81,11 @@ export function parseV2(file: string, key: string, json: Json): ZarrArrayMeta {
     throw new FormatError(file, `${key}: chunks must be ${shape.length} positive integers`, 'chunks');
   }
   if (order !== 'C' && order !== 'F') throw new FormatError(file, `${key}: order must be "C" or "F", found ${JSON.stringify(order)}`, 'order');
+  // The v2 spec requires both keys (null allowed): without fill_value, missing chunks would be read
+  // as whatever zarrita defaults to; a .zarray without them is damaged or not written by zarr.
+  for (const field of ['fill_value', 'compressor']) {
+    if (!(field in json)) throw new FormatError(file, `.zarray has no "${field}" (zarr v2 requires the key; null when there is none)`, `${key} ${field}`);
+  }
   const codecs: string[] = [];
   if (filters !== null && filters !== undefined && !Array.isArray(filters)) {
     throw new FormatError(file, `${key}: filters must be a list or null, found ${JSON.stringify(filters)}`, `${key} filters`);
@@ -96,9 +101,13 @@ export function parseV2(file: string, key: string, json: Json): ZarrArrayMeta {
     }
     codecs.push(id);
   }
-  if (compressor !== null && compressor !== undefined) {
-    const id = isObject(compressor) ? String(compressor['id']) : JSON.stringify(compressor);
-    if (!isObject(compressor) || !registry.has(`numcodecs.${id}`) || !SUPPORTED_COMPRESSORS.includes(id)) {
+  if (compressor !== null) {
+    if (!isObject(compressor) || typeof compressor['id'] !== 'string') {
+      const got = Array.isArray(compressor) ? 'a list' : isObject(compressor) ? 'an object without a string "id"' : `a ${typeof compressor}`;
+      throw new FormatError(file, `compressor must be an object with an "id" (got ${got})`, `${key} compressor`);
+    }
+    const id = compressor['id'];
+    if (!registry.has(`numcodecs.${id}`) || !SUPPORTED_COMPRESSORS.includes(id)) {
       throw new FormatError(
         file,
         `unsupported compressor "${id}" (supported: ${SUPPORTED_COMPRESSORS.join(', ')}, or none)`,

@@ -2,24 +2,28 @@
  * EEG review for the viewer: pages of traces through a montage and display filters, the
  * whole-recording compressed spectral array, and annotations (read from the file, added in the
  * project, exported). Readers stay open per recording so paging costs only the records it reads.
+ * Every page is bounded (page-budget.ts) and computed in slices that yield to the event loop, heavy
+ * ones one at a time (cooperative.ts), so one client's request cannot stall the others.
  */
 import { existsSync, statSync } from 'node:fs';
 import { userInfo } from 'node:os';
-import { dirname, resolve } from 'node:path';
 import {
   BUILTIN_MONTAGES,
   type Derivation,
   type EegAnnotation,
   type EegOverview,
   type EegPage,
-  type FilterSettings,
   type Montage,
 } from '../../shared/api/index.js';
 import { ConflictError, FileAccessError, NotFoundError, ValidationError } from '../errors.js';
 import { EdfReader, type EdfAnnotation } from '../io/edf/index.js';
-import { applyDisplayFilter, applyMontage, compressedSpectralArray, normaliseLabel, resolveMontage } from '../signal/index.js';
+import { compressedSpectralArray, normaliseLabel, resolveMontage } from '../signal/index.js';
 import type { Store } from '../store/index.js';
-import { minMaxDecimate } from './decimate.js';
+import { InteractiveActivity, Slicer, WorkQueue } from './cooperative.js';
+import { computePage } from './page.js';
+import { HEAVY_PAGE_SAMPLES, HEAVY_PAGES_WAITING_MAX, planPage, READ_CHUNK_SAMPLES, type PageRequest } from './page-budget.js';
+import { checkWriteTarget } from '../io/write-target.js';
+import { protectedPaths } from '../store/protected-paths.js';
 import { writeAnnotationsEdf, writeBidsEvents } from './export.js';
 
 const MONTAGE_TITLES: Record<(typeof BUILTIN_MONTAGES)[number], string> = {
@@ -31,31 +35,30 @@ const MONTAGE_TITLES: Record<(typeof BUILTIN_MONTAGES)[number], string> = {
 const USER_MONTAGES_KEY = 'eeg.montages';
 const READER_CACHE_SIZE = 8;
 const CSA_EPOCH_S = 10;
+/**
+ * Columns of the overview at most (12 h of 10 s epochs): longer recordings get longer epochs, so
+ * the reply stays ~260 k numbers (~50 ms of JSON) however long the file; the strip is narrower.
+ */
+const CSA_MAX_EPOCHS = 4320;
 
 interface UserMontage {
   title: string;
   derivations: Derivation[];
 }
 
-export interface PageRequest {
-  recordingId: number;
-  startS: number;
-  durationS: number;
-  montage: string;
-  filter: FilterSettings;
-  maxPointsPerChannel: number;
-}
-
-/** Seconds of signal read before (causal) or around (zero-phase) a page so filters have settled. */
-function filterPadS(filter: FilterSettings): number {
-  const lowest = Math.min(filter.highpassHz ?? Infinity, filter.notchHz ? filter.notchHz / 10 : Infinity, filter.lowpassHz ?? Infinity);
-  if (!Number.isFinite(lowest)) return 0;
-  return Math.min(30, Math.max(1, 5 / lowest));
-}
+export type { PageRequest } from './page-budget.js';
 
 export class EegReview {
   private readonly readers = new Map<number, EdfReader>();
   private readonly overviews = new Map<number, Promise<EegOverview>>();
+  /** Readers a page or overview is using across yields: never closed by the cache meanwhile. */
+  private readonly readersInUse = new Map<number, number>();
+  /** Heavy pages run one at a time (each may hold up to GROUP_SAMPLES); normal pages do not wait. */
+  private readonly heavyPages = new WorkQueue(1);
+  /** Overviews (a pass over a whole file) also take turns, beside heavy pages. */
+  private readonly overviewWork = new WorkQueue(1);
+  /** Normal pages being served: heavy pages and overviews give way to them. */
+  private readonly interactive = new InteractiveActivity();
 
   constructor(private readonly store: Store) {}
 
@@ -81,12 +84,32 @@ export class EegReview {
     }
     const reader = EdfReader.open(recording.sourcePath);
     this.readers.set(recordingId, reader);
-    if (this.readers.size > READER_CACHE_SIZE) {
-      const [oldestId, oldest] = this.readers.entries().next().value as [number, EdfReader];
-      oldest.close();
-      this.readers.delete(oldestId);
-    }
+    this.evictReaders();
     return reader;
+  }
+
+  /** Closes the least recently used readers beyond the cache size, except those in use. */
+  private evictReaders(): void {
+    for (const [id, reader] of this.readers) {
+      if (this.readers.size <= READER_CACHE_SIZE) return;
+      if (this.readersInUse.has(id)) continue;
+      reader.close();
+      this.readers.delete(id);
+    }
+  }
+
+  /** Runs `use` with the recording's reader, kept open until it settles (it may yield meanwhile). */
+  private async withReader<T>(recordingId: number, use: (reader: EdfReader) => Promise<T>): Promise<T> {
+    const reader = this.reader(recordingId);
+    this.readersInUse.set(recordingId, (this.readersInUse.get(recordingId) ?? 0) + 1);
+    try {
+      return await use(reader);
+    } finally {
+      const count = (this.readersInUse.get(recordingId) ?? 1) - 1;
+      if (count > 0) this.readersInUse.set(recordingId, count);
+      else this.readersInUse.delete(recordingId);
+      this.evictReaders();
+    }
   }
 
   private labels(recordingId: number): string[] {
@@ -128,87 +151,63 @@ export class EegReview {
     return montage.derivations;
   }
 
-  page(request: PageRequest): EegPage {
-    const reader = this.reader(request.recordingId);
-    const derivations = this.derivationsFor(request.recordingId, request.montage);
-    const signals = reader.dataSignals();
-    const labels = signals.map((s) => s.signal.label);
-    const pad = filterPadS(request.filter);
-    const zeroPhase = request.filter.zeroPhase;
-    const readStart = Math.max(0, request.startS - pad);
-    const readEnd = request.startS + request.durationS + (zeroPhase ? pad : 0);
-    const window = reader.readWindow(readStart, readEnd - readStart, signals.map((s) => s.index));
-    const derived = applyMontage(derivations, labels, window.data);
-    const channels = derivations.map((derivation, k) => {
-      const source = signals[labels.indexOf(derivation.plus)]!;
-      const rate = source.sampleRateHz;
-      const raw = derived[k]!;
-      // Filters cannot cross NaN (gaps): filter with zeros there and blank them again afterwards.
-      const gapMask = raw.map((v) => (Number.isNaN(v) ? 1 : 0));
-      const filtered = applyDisplayFilter(raw.map((v) => (Number.isNaN(v) ? 0 : v)), rate, request.filter);
-      for (let i = 0; i < filtered.length; i++) if (gapMask[i]) filtered[i] = Number.NaN;
-      const from = Math.round((request.startS - readStart) * rate);
-      const page = filtered.subarray(from, from + Math.round(request.durationS * rate));
-      const decimate = page.length > request.maxPointsPerChannel;
-      const out = decimate ? minMaxDecimate(page, request.maxPointsPerChannel) : { data: page, bucketSamples: 1 };
-      return {
-        label: derivation.label,
-        unit: source.signal.physicalDimension,
-        sampleRateHz: rate,
-        data: Array.from(out.data, (v) => (Number.isNaN(v) ? null : v)),
-        decimated: decimate,
-        bucketSamples: out.bucketSamples,
-      };
+  /**
+   * One page of traces through a montage and the display filters. Refused (ValidationError) beyond
+   * the page budget; a heavy page waits for the heavy pages before it, and every page yields to the
+   * event loop between slices of work.
+   */
+  async page(request: PageRequest): Promise<EegPage> {
+    return this.withReader(request.recordingId, async (reader) => {
+      const derivations = this.derivationsFor(request.recordingId, request.montage);
+      const signals = reader.dataSignals().map((s) => ({ index: s.index, label: s.signal.label, unit: s.signal.physicalDimension, sampleRateHz: s.sampleRateHz }));
+      const plan = planPage(request, derivations, signals, reader.header.dataRecordDurationS);
+      if (plan.readSamples <= HEAVY_PAGE_SAMPLES) {
+        this.interactive.touch();
+        return computePage(reader, plan, request, new Slicer()).finally(() => this.interactive.touch());
+      }
+      if (this.heavyPages.pending >= HEAVY_PAGES_WAITING_MAX) {
+        throw new ConflictError(`${this.heavyPages.pending} long pages are already waiting to be computed; ask again when they are done (or ask for shorter pages)`);
+      }
+      return this.heavyPages.run(() => computePage(reader, plan, request, new Slicer(this.interactive.restRatio)));
     });
-    const pageEnd = request.startS + request.durationS;
-    return {
-      recordingId: request.recordingId,
-      startS: request.startS,
-      durationS: request.durationS,
-      montage: request.montage,
-      channels,
-      recordingDurationS: reader.durationS,
-      startDateTime: reader.header.startDateTime,
-      gaps: window.gaps
-        .map(([a, b]) => [Math.max(a, request.startS), Math.min(b, pageEnd)] as [number, number])
-        .filter(([a, b]) => b > a),
-    };
   }
 
   /** Compressed spectral array of the whole recording over its EEG channels, computed once per session. */
   overview(recordingId: number): Promise<EegOverview> {
     let pending = this.overviews.get(recordingId);
     if (!pending) {
-      pending = this.computeOverview(recordingId);
+      pending = this.overviewWork.run(() => this.withReader(recordingId, (reader) => this.computeOverview(recordingId, reader)));
       pending.catch(() => this.overviews.delete(recordingId));
       this.overviews.set(recordingId, pending);
     }
     return pending;
   }
 
-  private async computeOverview(recordingId: number): Promise<EegOverview> {
-    const reader = this.reader(recordingId);
+  private async computeOverview(recordingId: number, reader: EdfReader): Promise<EegOverview> {
     const signals = reader.dataSignals();
     const topRate = Math.max(0, ...signals.map((s) => s.sampleRateHz));
     const atTopRate = signals.filter((s) => s.sampleRateHz === topRate);
     const eeg = atTopRate.filter((s) => normaliseLabel(s.signal.label) !== null);
     const used = eeg.length ? eeg : atTopRate;
     const durationS = reader.durationS;
-    const epochs = Math.floor(durationS / CSA_EPOCH_S);
+    const epochS = CSA_EPOCH_S * Math.max(1, Math.ceil(durationS / CSA_EPOCH_S / CSA_MAX_EPOCHS));
+    const epochs = Math.floor(durationS / epochS);
     const powerDb: number[][] = [];
     let freqsHz: number[] = [];
-    // Chunks of epochs, yielding between them so the API stays responsive on multi-day files.
-    const chunkEpochs = 60;
+    // Chunks of epochs of about READ_CHUNK_SAMPLES, in slices that yield to the event loop, so the
+    // API stays responsive whatever the file's duration, channel count and rate.
+    const chunkEpochs = Math.max(1, Math.floor(READ_CHUNK_SAMPLES / Math.max(1, epochS * topRate * used.length)));
+    const slicer = new Slicer(this.interactive.restRatio);
     for (let first = 0; first < epochs && used.length; first += chunkEpochs) {
       const count = Math.min(chunkEpochs, epochs - first);
-      const window = reader.readWindow(first * CSA_EPOCH_S, count * CSA_EPOCH_S, used.map((s) => s.index));
-      const data = window.data.map((channel) => channel.map((v) => (Number.isNaN(v) ? 0 : v)));
-      const csa = compressedSpectralArray(data, topRate, CSA_EPOCH_S);
+      const window = reader.readWindow(first * epochS, count * epochS, used.map((s) => s.index));
+      for (const channel of window.data) for (let i = 0; i < channel.length; i++) if (Number.isNaN(channel[i]!)) channel[i] = 0;
+      const csa = compressedSpectralArray(window.data, topRate, epochS);
       freqsHz = csa.freqsHz;
       powerDb.push(...csa.powerDb);
-      await new Promise((resolveYield) => setImmediate(resolveYield));
+      await slicer.checkpoint();
     }
-    return { recordingId, epochS: CSA_EPOCH_S, freqsHz, powerDb, recordingDurationS: durationS };
+    return { recordingId, epochS, freqsHz, powerDb, recordingDurationS: durationS };
   }
 
   annotations(recordingId: number): EegAnnotation[] {
@@ -234,18 +233,20 @@ export class EegReview {
     return { id: added.id, source: 'project', onsetS, durationS, text: added.label, author: added.author, createdAt: added.createdAt };
   }
 
-  exportAnnotations(recordingId: number, format: 'edf+' | 'bids-events', path: string): { path: string; count: number } {
-    const target = resolve(path);
+  /**
+   * Writes the annotations to a path the user typed (absolute): never over the project or a
+   * source, over an existing file only with `overwrite` (io/write-target).
+   */
+  exportAnnotations(recordingId: number, format: 'edf+' | 'bids-events', path: string, options: { overwrite?: boolean } = {}): { path: string; count: number } {
     const recording = this.store.recordings.get(recordingId);
     if (!recording) throw new NotFoundError(`recording ${recordingId}`);
-    if (this.store.recordings.list().some((r) => resolve(r.sourcePath) === target)) {
-      throw new ValidationError('path', `${target} is a source recording; Cajal never overwrites sources`);
-    }
-    if (!existsSync(dirname(target))) throw new FileAccessError(dirname(target), 'no such folder');
+    const target = { overwrite: options.overwrite ?? false, requireAbsolute: true, protectedPaths: protectedPaths(this.store) };
+    checkWriteTarget(path, target); // refuse before reading the recording's annotations
     const annotations: EdfAnnotation[] = this.annotations(recordingId).map(({ onsetS, durationS, text }) => ({ onsetS, durationS, text }));
-    if (format === 'edf+') writeAnnotationsEdf(target, annotations, recording.metadata.startDateTime, recording.metadata.patient);
-    else writeBidsEvents(target, annotations);
-    return { path: target, count: annotations.length };
+    const written = format === 'edf+'
+      ? writeAnnotationsEdf(path, annotations, recording.metadata.startDateTime, recording.metadata.patient, target)
+      : writeBidsEvents(path, annotations, target);
+    return { path: written, count: annotations.length };
   }
 
   close(): void {

@@ -9,6 +9,7 @@ import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { MAX_MESSAGE_BYTES, type EventEnvelope, type ReplyEnvelope } from '../../shared/api/index.js';
 import { createHandlers, dispatch, type Engine, type Handlers } from '../engine/index.js';
 import { BIND_ADDRESS, checkAccess, cookieName, newToken } from './auth.js';
+import { replyJson } from './reply-json.js';
 import { securityHeaders, serveStatic } from './static.js';
 
 export interface BridgeOptions {
@@ -55,7 +56,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
       sockets.add(ws);
       ws.on('close', () => sockets.delete(ws));
       ws.on('error', () => sockets.delete(ws));
-      ws.on('message', (data, isBinary) => void onMessage(ws, handlers, data, isBinary));
+      ws.on('message', (data, isBinary) => void onMessage(ws, handlers, options.engine.projectPath, data, isBinary));
     });
   });
 
@@ -87,7 +88,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   };
 }
 
-async function onMessage(ws: WebSocket, handlers: Handlers, data: RawData, isBinary: boolean): Promise<void> {
+async function onMessage(ws: WebSocket, handlers: Handlers, projectPath: string, data: RawData, isBinary: boolean): Promise<void> {
   let reply: ReplyEnvelope;
   if (isBinary) {
     reply = { id: null, ok: false, error: { code: 'bad-request', message: 'binary messages are not accepted on the API socket' } };
@@ -101,9 +102,11 @@ async function onMessage(ws: WebSocket, handlers: Handlers, data: RawData, isBin
     reply =
       raw === undefined
         ? { id: null, ok: false, error: { code: 'bad-request', message: 'message is not valid JSON' } }
-        : await dispatch(handlers, raw, { projectPath: options.engine.projectPath });
+        : await dispatch(handlers, raw, { projectPath });
   }
-  if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(reply));
+  // Serialised in slices: a large reply (a long page) does not hold up the other sockets.
+  const text = await replyJson(reply);
+  if (ws.readyState === ws.OPEN) ws.send(text);
 }
 
 async function handleHttp(

@@ -94,6 +94,17 @@ export type EegOverview = z.infer<typeof EegOverview>;
 
 const RecordingId = z.number().int().positive();
 
+/**
+ * Bounds of one `eeg.page` request, so no request can ask for unbounded work (a page of a whole
+ * 12-hour file once stalled the bridge for minutes). Review pages are 5–60 s (the viewer's menu);
+ * 300 s leaves room for zoomed-out review. 16384 points is one (min, max) pair per device pixel of
+ * an 8K-wide plot. The engine also caps the samples a page may read and the points it returns in
+ * all (main/eeg/page-budget.ts).
+ */
+export const PAGE_MAX_DURATION_S = 300;
+export const PAGE_MIN_POINTS_PER_CHANNEL = 100;
+export const PAGE_MAX_POINTS_PER_CHANNEL = 16_384;
+
 export const eegCalls = {
   'eeg.montages': {
     params: z.object({ recordingId: RecordingId }).strict(),
@@ -108,11 +119,19 @@ export const eegCalls = {
       .object({
         recordingId: RecordingId,
         startS: z.number().min(0),
-        durationS: z.number().positive().max(24 * 3600),
+        durationS: z
+          .number()
+          .positive()
+          .max(PAGE_MAX_DURATION_S, `a page is at most ${PAGE_MAX_DURATION_S} s; page through longer spans (eeg.overview shows the whole recording)`),
         montage: z.string().min(1).max(64),
         filter: FilterSettings,
-        /** Above this many samples per channel, min/max decimation. */
-        maxPointsPerChannel: z.number().int().min(100).max(100_000).default(4000),
+        /** Above this many samples per channel, min/max decimation: send about 2 × the plot's width in device pixels. */
+        maxPointsPerChannel: z
+          .number()
+          .int()
+          .min(PAGE_MIN_POINTS_PER_CHANNEL)
+          .max(PAGE_MAX_POINTS_PER_CHANNEL, `at most ${PAGE_MAX_POINTS_PER_CHANNEL} points per channel (2 per device pixel of an 8K-wide plot)`)
+          .default(4000),
       })
       .strict(),
     result: EegPage,
@@ -138,7 +157,14 @@ export const eegCalls = {
   },
   'annotations.export': {
     params: z
-      .object({ recordingId: RecordingId, format: z.enum(['edf+', 'bids-events']), path: z.string().min(1).max(4096) })
+      .object({
+        recordingId: RecordingId,
+        format: z.enum(['edf+', 'bids-events']),
+        /** Absolute. Never a project file or a source recording; an existing file only with overwrite. */
+        path: z.string().min(1).max(4096),
+        /** The user chose to replace an existing file (the UI asks first; a 'conflict' error says it exists). */
+        overwrite: z.boolean().default(false),
+      })
       .strict(),
     result: z.object({ path: z.string(), count: z.number().int() }),
   },

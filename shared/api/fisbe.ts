@@ -147,7 +147,8 @@ export const fisbeCalls = {
     result: FisbeInstanceGeometry,
   },
   'fisbe.slice': {
-    params: z.object({ runId: Id, axis: FisbeAxis, index: z.number().int().nonnegative() }).strict(),
+    // Voxel coordinates travel as Uint16 (see FisbeInstanceGeometry): no volume has a slice past 65535.
+    params: z.object({ runId: Id, axis: FisbeAxis, index: z.number().int().nonnegative().max(65_535) }).strict(),
     result: FisbeSlice,
   },
 } as const;

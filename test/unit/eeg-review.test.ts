@@ -71,8 +71,8 @@ describe('EEG review', () => {
     expect(bipolar).toContain('EEG Fp1-REF|EEG F7-REF');
   });
 
-  it('serves a referential page in physical units with clock-aligned samples', () => {
-    const result = page();
+  it('serves a referential page in physical units with clock-aligned samples', async () => {
+    const result = await page();
     expect(result.channels.map((c) => c.label)).toHaveLength(6);
     const second = result.channels[1]!;
     expect(second.data).toHaveLength(10 * RATE);
@@ -83,26 +83,26 @@ describe('EEG review', () => {
     expect(result.recordingDurationS).toBe(60);
   });
 
-  it('applies the bipolar montage as differences of the recorded channels', () => {
-    const referential = page();
-    const bipolar = page({ montage: 'bipolar-longitudinal' });
+  it('applies the bipolar montage as differences of the recorded channels', async () => {
+    const referential = await page();
+    const bipolar = await page({ montage: 'bipolar-longitudinal' });
     const fp1F7 = bipolar.channels.find((c) => c.label.toUpperCase() === 'FP1-F7')!;
     for (const i of [0, 100, 2000]) {
       expect(fp1F7.data[i]!).toBeCloseTo(referential.channels[0]!.data[i]! - referential.channels[1]!.data[i]!, 6);
     }
   });
 
-  it('filters: a 1 Hz high-pass removes the DC offset, a 5 Hz low-pass the 10 Hz sine', () => {
-    const highpassed = page({ filter: { ...NO_FILTER, highpassHz: 1 } }).channels[4]!.data as number[];
+  it('filters: a 1 Hz high-pass removes the DC offset, a 5 Hz low-pass the 10 Hz sine', async () => {
+    const highpassed = (await page({ filter: { ...NO_FILTER, highpassHz: 1 } })).channels[4]!.data as number[];
     const mean = highpassed.reduce((a, b) => a + b, 0) / highpassed.length;
     expect(Math.abs(mean)).toBeLessThan(2); // was 400 µV
-    const lowpassed = page({ filter: { ...NO_FILTER, lowpassHz: 5, zeroPhase: true } }).channels[4]!.data as number[];
+    const lowpassed = (await page({ filter: { ...NO_FILTER, lowpassHz: 5, zeroPhase: true } })).channels[4]!.data as number[];
     const ripple = Math.max(...lowpassed) - Math.min(...lowpassed);
     expect(ripple).toBeLessThan(5); // was 100 µV peak to peak
   });
 
-  it('decimates to min/max pairs above maxPointsPerChannel', () => {
-    const result = page({ durationS: 60, startS: 0, maxPointsPerChannel: 1000 });
+  it('decimates to min/max pairs above maxPointsPerChannel', async () => {
+    const result = await page({ durationS: 60, startS: 0, maxPointsPerChannel: 1000 });
     const channel = result.channels[0]!;
     expect(channel.decimated).toBe(true);
     expect(channel.data.length).toBeLessThanOrEqual(1000);
@@ -110,8 +110,8 @@ describe('EEG review', () => {
     expect(Math.min(...(channel.data as number[]))).toBeCloseTo(-10, 0);
   });
 
-  it('returns gaps of EDF+D files as null samples and gap intervals', () => {
-    const result = engine.review.page({ recordingId: discontinuousId, startS: 0, durationS: 7, montage: 'referential', filter: NO_FILTER, maxPointsPerChannel: 100_000 });
+  it('returns gaps of EDF+D files as null samples and gap intervals', async () => {
+    const result = await engine.review.page({ recordingId: discontinuousId, startS: 0, durationS: 7, montage: 'referential', filter: NO_FILTER, maxPointsPerChannel: 100_000 });
     expect(result.gaps).toEqual([[2, 5]]);
     expect(result.channels[0]!.data[3 * RATE]).toBeNull();
     expect(result.channels[0]!.data[5 * RATE]).toBeCloseTo(5, 1);
@@ -144,11 +144,11 @@ describe('EEG review', () => {
     expect(() => engine.review.addAnnotation(recordingId, 61, 0, 'late')).toThrow(/after the end of the recording/);
   });
 
-  it('saves user montages in the project', () => {
+  it('saves user montages in the project', async () => {
     engine.review.saveMontage('temporal chain', 'Left temporal', [{ label: 'F7-T7', plus: 'EEG F7-REF', minus: 'EEG T7-REF' }]);
     const saved = engine.review.montages(recordingId).find((m) => m.name === 'temporal chain')!;
     expect(saved).toMatchObject({ builtin: false, title: 'Left temporal' });
-    const result = page({ montage: 'temporal chain' });
+    const result = await page({ montage: 'temporal chain' });
     expect(result.channels.map((c) => c.label)).toEqual(['F7-T7']);
     expect(() => engine.review.saveMontage('average', '', [{ label: 'x', plus: 'EEG F7-REF', minus: null }])).toThrow(/built-in/);
   });

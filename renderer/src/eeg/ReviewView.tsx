@@ -6,7 +6,7 @@
  * overview. Keyboard-first (see keyboard.ts); the mouse measures, annotates at the cursor and jumps.
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { BUILTIN_MONTAGES, type EegAnnotation, type FilterSettings, type Montage, type Recording } from '../../../shared/api/index.js';
+import { BUILTIN_MONTAGES, PAGE_MAX_POINTS_PER_CHANNEL, PAGE_MIN_POINTS_PER_CHANNEL, type EegAnnotation, type FilterSettings, type Montage, type Recording } from '../../../shared/api/index.js';
 import { errorMessage, useApi } from '../api/context.js';
 import { ErrorMessage } from '../components/ErrorMessage.js';
 import { pxPerMm, stepChannelGain, stepSensitivity } from './calibration.js';
@@ -132,8 +132,9 @@ function RecordingReview({ recording }: { recording: Recording }) {
     availableHeight: traceSize.height,
   });
   const dpr = typeof window === 'undefined' ? 1 : window.devicePixelRatio || 1;
-  // One (min, max) pair per device pixel of the plot: decimated pages lose nothing visible.
-  const maxPointsPerChannel = Math.min(100_000, Math.max(100, Math.round(provisionalLayout.plotWidth * dpr * 2)));
+  // One (min, max) pair per device pixel of the plot: decimated pages lose nothing visible. The API
+  // takes at most PAGE_MAX_POINTS_PER_CHANNEL (an 8K-wide plot).
+  const maxPointsPerChannel = Math.min(PAGE_MAX_POINTS_PER_CHANNEL, Math.max(PAGE_MIN_POINTS_PER_CHANNEL, Math.round(provisionalLayout.plotWidth * dpr * 2)));
 
   const request: PageRequest | null =
     montageInfo && montageInfo.derivations.length > 0

@@ -86,7 +86,6 @@ export function checkWriteTarget(path: string, options: WriteTargetOptions = {})
   if (name === '' || path.endsWith('/') || path.endsWith(sep)) throw refuse(target, 'is a folder, not a file');
   if (isSystemPath(target)) throw refuse(target, 'is a system or device path; Cajal writes only regular files');
   if (process.platform === 'win32' && WINDOWS_DEVICE_NAME.test(name)) throw refuse(target, 'is a Windows device name; Cajal writes only regular files');
-  if (PROJECT_NAME.test(name)) throw refuse(target, `is named like a Cajal project file; ${NEVER_WRITE_PROJECT}`);
 
   const folder = dirname(target);
   const folderStat = statOrNull(folder);
@@ -115,6 +114,8 @@ export function checkWriteTarget(path: string, options: WriteTargetOptions = {})
     throw refuse(target, `${hit === 'inside' ? `is inside ${what[0]} ${guarded.path}` : `is ${what[1]}`}; Cajal never overwrites ${what[2]}`);
   }
 
+  // (After the protected paths, so the open project is named as such.)
+  if (PROJECT_NAME.test(name)) throw refuse(target, `is named like a Cajal project file; ${NEVER_WRITE_PROJECT}`);
   if (stat && isSqliteFile(target)) throw refuse(target, `is an SQLite database (a project file?); ${NEVER_WRITE_PROJECT}`);
   const companion = SQLITE_COMPANIONS.find((suffix) => name.endsWith(suffix));
   if (companion) {

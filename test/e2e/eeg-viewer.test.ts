@@ -197,6 +197,34 @@ describe.skipIf(skipReason !== null)('EEG review viewer in Chromium', () => {
     await expect.poll(() => page.locator('.eeg-export [role="alert"]').textContent()).toContain('never overwrites sources');
   });
 
+  it('asks before replacing an existing export, and never writes over the project file', async () => {
+    const tsv = join(tmp.dir, 'sub-01_task-mi_events.tsv');
+    writeFileSync(tsv, 'kept\n');
+    const questions: string[] = [];
+    // The user first declines: the file keeps its content.
+    page.once('dialog', (dialog) => {
+      questions.push(dialog.message());
+      void dialog.dismiss();
+    });
+    await page.getByLabel('Export to path').fill(tsv);
+    await page.getByRole('button', { name: 'Export BIDS events.tsv' }).click();
+    await expect.poll(() => questions).toEqual([`Replace ${tsv}? It already exists.`]);
+    expect(readFileSync(tsv, 'utf8')).toBe('kept\n');
+    // Then accepts: the export replaces it.
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.getByRole('button', { name: 'Export BIDS events.tsv' }).click();
+    await expect.poll(() => page.locator('.eeg-export-done').textContent()).toBe(`Wrote 39 annotation(s) to ${tsv}`);
+    expect(readFileSync(tsv, 'utf8')).toMatch(/^onset\tduration\t/);
+    // The open project is refused outright (no question asked), and it keeps working.
+    const before = readFileSync(session.project);
+    await page.getByLabel('Export to path').fill(session.project);
+    await page.getByRole('button', { name: 'Export BIDS events.tsv' }).click();
+    await expect.poll(() => page.locator('.eeg-export [role="alert"]').textContent()).toContain('project file');
+    expect(readFileSync(session.project).subarray(0, 16).toString('latin1')).toBe(before.subarray(0, 16).toString('latin1'));
+    await page.locator('.eeg-export').screenshot({ path: join(REPO_ROOT, 'test-results', 'eeg-export-refused.png') });
+    await expect.poll(() => page.getByRole('list', { name: 'Annotations' }).textContent()).toContain('e2e spike-wave');
+  });
+
   it('shades the gaps of an EDF+D file, decimates zoomed-out pages and saves a user montage', async () => {
     const gapped = join(tmp.dir, GAPPED_FILE);
     writeFileSync(gapped, gappedEdf());

@@ -52,7 +52,7 @@ describe('exports refuse what they must never write', () => {
   }
 
   it('refuses the open project file and its -wal / -shm / -journal', () => {
-    expect(() => exportTo(projectPath)).toThrow(`path: ${projectPath} is named like a Cajal project file; Cajal never writes over project files`);
+    expect(() => exportTo(projectPath)).toThrow(`path: ${projectPath} is the open project's file; Cajal never writes over project files`);
     expect(statSync(`${projectPath}-wal`).isFile()).toBe(true); // WAL mode: it exists while open
     for (const suffix of ['-wal', '-shm', '-journal']) expect(() => exportTo(`${projectPath}${suffix}`)).toThrow(/never writes over project files/);
     expectUntouched();

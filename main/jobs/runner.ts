@@ -14,6 +14,8 @@ import { asStorageError, type FinalStatus, type RunOwner, type Store } from '../
 import { HEARTBEAT_INTERVAL_MS, newRunOwner } from './ownership.js';
 import type { PipelineRegistry } from './registry.js';
 import type { WorkerInput, WorkerMessage } from './protocol.js';
+import type { ProducedModel } from './pipeline.js';
+import type { NewModel } from '../store/models.js';
 import { siblingModuleUrl } from './registry.js';
 
 export type RunnerEvent = { [N in EventName]: { name: N; payload: EventPayload<N> } }[EventName];
@@ -348,17 +350,7 @@ export class JobRunner {
       }
       case 'checkpoint': {
         // Stored as it comes (replacing the previous one), so a cancel or crash keeps the latest.
-        const producer = this.producedModelPipeline(runId);
-        if (!producer) throw new Error(`pipeline of run ${runId} sent a checkpoint but does not declare producesModel`);
-        const run = this.store.runs.get(runId)!;
-        this.store.models.replaceCheckpoint({
-          name: message.model.name,
-          pipeline: producer,
-          runId,
-          format: message.model.format,
-          meta: { ...message.model.meta, run: { id: runId, params: run.params, codeVersion: run.codeVersion } },
-          weights: message.model.weights,
-        });
+        this.store.models.replaceCheckpoint(this.modelRow(runId, message.model, 'sent a checkpoint'));
         break;
       }
       case 'done': {
@@ -367,17 +359,7 @@ export class JobRunner {
           // not at all (a failed results write leaves no model claiming to come from this run).
           this.store.transaction(() => {
             if (message.model) {
-              const producer = this.producedModelPipeline(runId);
-              if (!producer) throw new Error('the pipeline returned a model but does not declare producesModel');
-              const run = this.store.runs.get(runId)!;
-              const modelId = this.store.models.addFinal({
-                name: message.model.name,
-                pipeline: producer,
-                runId,
-                format: message.model.format,
-                meta: { ...message.model.meta, run: { id: runId, params: run.params, codeVersion: run.codeVersion } },
-                weights: message.model.weights,
-              });
+              const modelId = this.store.models.addFinal(this.modelRow(runId, message.model, 'returned a model'));
               this.store.runs.appendLog(runId, 'info', `stored model #${modelId} "${message.model.name}"`);
             }
             for (const item of message.results) this.store.results.add(runId, item);
@@ -408,6 +390,21 @@ export class JobRunner {
   private producedModelPipeline(runId: number): string | undefined {
     const run = this.store.runs.get(runId);
     return run ? this.registry.get(run.pipeline).definition.producesModel?.pipeline : undefined;
+  }
+
+  /** The models row for a model a run hands over (`what`: how, for the error when it may not). */
+  private modelRow(runId: number, model: ProducedModel, what: string): Omit<NewModel, 'status'> & { runId: number } {
+    const producer = this.producedModelPipeline(runId);
+    if (!producer) throw new Error(`the pipeline of run ${runId} ${what} but does not declare producesModel`);
+    const run = this.store.runs.get(runId)!;
+    return {
+      name: model.name,
+      pipeline: producer,
+      runId,
+      format: model.format,
+      meta: { ...model.meta, run: { id: runId, params: run.params, codeVersion: run.codeVersion } },
+      weights: model.weights,
+    };
   }
 
   private requestStop(job: ActiveJob): void {

@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 /**
  * The robustness suite (`npm run test:robust`, run by CI after `npm test`): seeded fuzzing of every
- * reader on the real files, the bridge under load, storage failures. Heavier than the unit tests,
+ * reader on the real files, the bridge under load. Heavier than the unit tests,
  * so it is kept out of `npm test`'s quick loop.
  */
 export default defineConfig({

@@ -142,6 +142,10 @@ describe('cajal seizure train', () => {
         const curve = store.results.list(1).find((r) => r.key === 'loss-curve')!.value as { epochs: number[]; trainLoss: number[]; validationLoss: number[] };
         expect(curve.epochs).toEqual([1, 2]);
         expect(curve.trainLoss.every(Number.isFinite)).toBe(true);
+        // 150 s in 60 s blocks holds nothing out here: no "validation" series that copies the training loss.
+        const training = store.results.list(1).find((r) => r.key === 'training')!.value as { windows: { validation: { seizure: number; background: number } } };
+        expect(training.windows.validation).toEqual({ seizure: 0, background: 0 });
+        expect(curve.validationLoss).toBeUndefined();
       } finally {
         store.close();
       }

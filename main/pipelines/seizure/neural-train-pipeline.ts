@@ -142,7 +142,14 @@ const seizureNeuralTrain: PipelineDefinition<Params> = {
         results: [
           {
             key: 'loss-curve',
-            value: { epochs: history.map((h) => h.epoch), trainLoss: history.map((h) => h.trainLoss), validationLoss: history.map((h) => h.validationLoss), bestEpoch },
+            // Without held-out windows the trainer stops on the training loss, which it also reports
+            // as "validation": the curve then shows the training loss alone rather than a copy of it.
+            value: {
+              epochs: history.map((h) => h.epoch),
+              trainLoss: history.map((h) => h.trainLoss),
+              ...(windows.validation.seizure + windows.validation.background > 0 ? { validationLoss: history.map((h) => h.validationLoss) } : {}),
+              bestEpoch,
+            },
           },
           { key: 'training', value: { bestEpoch, epochs: history.length, windows, backend } },
         ],

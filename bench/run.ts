@@ -1,4 +1,4 @@
-/** `npm run bench`: runs every benchmark and prints figures, with ratios against in-run references. */
+/** `npm run bench`: runs every benchmark (or those named after `--`) and prints figures, with ratios against in-run references. */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +12,7 @@ import { benchMorphology } from './morphology.bench.js';
 import { benchSeizure } from './seizure.bench.js';
 import { benchSeizureNeural } from './seizure-neural.bench.js';
 import { benchStore } from './store.bench.js';
+import { benchTransport } from './transport.bench.js';
 import type { BenchResult } from './types.js';
 
 function format(result: BenchResult): string {
@@ -21,18 +22,28 @@ function format(result: BenchResult): string {
   return `${result.name}: ${value} = ${ratio.toFixed(2)}× ${result.reference.name} (${result.reference.value.toFixed(0)} ${result.unit})`;
 }
 
+/** `npm run bench -- transport edf` runs only the benchmarks named (all when none are). */
+const only = process.argv.slice(2);
+const benches: [string, (dir: string) => BenchResult[] | Promise<BenchResult[]>][] = [
+  ['store', benchStore],
+  ['edf', benchEdf],
+  ['transport', benchTransport],
+  ['seizure', benchSeizure],
+  ['seizure-neural', benchSeizureNeural],
+  ['fisbe-skeleton', benchFisbeSkeleton],
+  ['fisbe', () => benchFisbe()],
+  ['ntf', benchNtf],
+  ['morphology', () => benchMorphology()],
+  ['matmul', () => benchMatmul()],
+  ['transformer', () => benchTransformer()],
+];
+
 const dir = mkdtempSync(join(tmpdir(), 'cajal-bench-'));
 try {
-  for (const result of benchStore(dir)) console.log(format(result));
-  for (const result of benchEdf(dir)) console.log(format(result));
-  for (const result of benchSeizure(dir)) console.log(format(result));
-  for (const result of await benchSeizureNeural(dir)) console.log(format(result));
-  for (const result of await benchFisbeSkeleton(dir)) console.log(format(result));
-  for (const result of benchFisbe()) console.log(format(result));
-  for (const result of await benchNtf(dir)) console.log(format(result));
-  for (const result of await benchMorphology()) console.log(format(result));
-  for (const result of await benchMatmul()) console.log(format(result));
-  for (const result of await benchTransformer()) console.log(format(result));
+  for (const [name, bench] of benches) {
+    if (only.length > 0 && !only.includes(name)) continue;
+    for (const result of await bench(dir)) console.log(format(result));
+  }
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

@@ -12,6 +12,7 @@ const bridge = {
     if (!isCallName(call)) {
       return Promise.resolve({ id: null, ok: false, error: { code: 'unknown-call', message: `unknown call "${String(call).slice(0, 100)}"` } });
     }
+    // Passed through untouched: structured clone carries the reply's typed arrays as typed arrays.
     return ipcRenderer.invoke(IPC_CHANNELS.invoke, call, params) as Promise<ReplyEnvelope>;
   },
   subscribe(listener: (event: EventEnvelope) => void): () => void {

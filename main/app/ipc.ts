@@ -20,6 +20,7 @@ export function bindIpc(engine: Engine, window: BrowserWindow): () => void {
     if (!trusted(event)) {
       return { id: null, ok: false, error: { code: 'bad-request', message: 'IPC from an untrusted frame refused' } };
     }
+    // Typed arrays in the result cross as they are (structured clone): no JSON, no base64.
     return dispatch(handlers, { id: nextId++, call, params }, { projectPath: engine.projectPath });
   });
 

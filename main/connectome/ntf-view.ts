@@ -8,10 +8,6 @@ import { NotFoundError } from '../errors.js';
 import { NTF_PIPELINE, NTF_RESULT, pairIndex, type NtfSummary, type StoredComponents } from '../pipelines/ntf/keys.js';
 import type { Store } from '../store/index.js';
 
-function base64(array: ArrayBufferView): string {
-  return Buffer.from(array.buffer, array.byteOffset, array.byteLength).toString('base64');
-}
-
 export class NtfView {
   constructor(private readonly store: Store) {}
 
@@ -55,7 +51,7 @@ export class NtfView {
         matrix[j * n + i] = value;
       }
     }
-    return { runId, component, neuronCount: n, matrix: base64(matrix), order: communityOrder(matrix, n, info.communities.blocks) };
+    return { runId, component, neuronCount: n, matrix, order: communityOrder(matrix, n, info.communities.blocks) };
   }
 
   private ntfRun(runId: number) {

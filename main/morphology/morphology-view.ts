@@ -11,7 +11,6 @@ import { readSwc, type SwcMorphology } from '../io/swc/index.js';
 import { buildSections, computeMorphometrics, preorder, type MorphologyMetrics, type Section } from '../pipelines/morphology/index.js';
 import type { Store } from '../store/index.js';
 
-const base64 = (array: ArrayBufferView) => Buffer.from(array.buffer, array.byteOffset, array.byteLength).toString('base64');
 const scaleKey = (recordingId: number) => `morphology.scale.${recordingId}`;
 
 /** The metrics table as `cajal morph stats` prints it: per neurite type, flat numbers. */
@@ -103,11 +102,12 @@ export class MorphologyView {
     const { sections, sectionNodes } = sectionRecords(m, topology.neurites);
     return {
       ...this.summary(recording),
-      positions: base64(Float32Array.from(m.xyz)),
-      radii: base64(Float32Array.from(m.radii)),
-      types: base64(m.types),
-      parents: base64(m.parentIndex),
-      sectionNodes: base64(sectionNodes),
+      // Typed arrays as they are: structured clone over IPC, binary frames on the bridge.
+      positions: Float32Array.from(m.xyz),
+      radii: Float32Array.from(m.radii),
+      types: m.types,
+      parents: m.parentIndex,
+      sectionNodes,
       sections,
       metrics: metricsTable(metrics),
       warnings: [...m.warnings.map((w) => `line ${w.line}: ${w.message}`), ...topology.warnings],

@@ -34,10 +34,6 @@ interface InstanceLists {
   lists: Uint32Array[];
 }
 
-function base64(array: ArrayBufferView): string {
-  return Buffer.from(array.buffer, array.byteOffset, array.byteLength).toString('base64');
-}
-
 /** Mesh at most this many grid cells per instance: larger boxes are downsampled for the isosurface. */
 const MAX_SURFACE_CELLS = 4_000_000;
 
@@ -85,9 +81,10 @@ export class FisbeView {
     return {
       side,
       id,
-      skeleton: base64(toXyz(skeleton, shape)),
-      surfacePositions: base64(mesh.positions),
-      surfaceIndices: base64(mesh.indices),
+      // Typed arrays as they are: structured clone over IPC, binary frames on the bridge.
+      skeleton: toXyz(skeleton, shape),
+      surfacePositions: mesh.positions,
+      surfaceIndices: mesh.indices,
     };
   }
 
@@ -116,7 +113,7 @@ export class FisbeView {
           for (let k = first; k < end; k++) visit(voxels[k]!);
         } else voxels.forEach(visit);
       });
-      return base64(image);
+      return image;
     };
     return { axis, index, width: cols, height: rows, gt: draw('gt'), pred: draw('pred') };
   }

@@ -9,7 +9,7 @@ import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { MAX_MESSAGE_BYTES, type EventEnvelope, type ReplyEnvelope } from '../../shared/api/index.js';
 import { createHandlers, dispatch, type Engine, type Handlers } from '../engine/index.js';
 import { BIND_ADDRESS, checkAccess, cookieName, newToken } from './auth.js';
-import { replyJson } from './reply-json.js';
+import { sendReply } from './reply-binary.js';
 import { securityHeaders, serveStatic } from './static.js';
 
 export interface BridgeOptions {
@@ -104,9 +104,7 @@ async function onMessage(ws: WebSocket, handlers: Handlers, projectPath: string,
         ? { id: null, ok: false, error: { code: 'bad-request', message: 'message is not valid JSON' } }
         : await dispatch(handlers, raw, { projectPath });
   }
-  // Serialised in slices: a large reply (a long page) does not hold up the other sockets.
-  const text = await replyJson(reply);
-  if (ws.readyState === ws.OPEN) ws.send(text);
+  await sendReply(ws, reply);
 }
 
 async function handleHttp(

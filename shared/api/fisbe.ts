@@ -1,10 +1,11 @@
 /**
  * FISBe instance-segmentation evaluation: the metrics of one evaluated sample (the official
  * evaluator's `--app flylight` table), each instance's match, and the geometry the 3D error view
- * draws. Geometry and slices travel as base64 of little-endian typed arrays: a JSON number array of
- * a 686 × 685 slice would be five times larger and slower to parse.
+ * draws. Geometry and slices are typed arrays (structured clone over IPC, binary frames on the
+ * bridge): a JSON number array of a 686 × 685 slice would be five times larger and slower to parse.
  */
 import { z } from 'zod';
+import { typedArray } from './typed-array.js';
 
 const Id = z.number().int().positive();
 
@@ -110,33 +111,51 @@ export const FisbeSample = z.object({
 export type FisbeSample = z.infer<typeof FisbeSample>;
 
 /** Geometry of one instance, in voxel coordinates (x, y, z order for three.js). */
-export const FisbeInstanceGeometry = z.object({
-  side: z.enum(['gt', 'pred']),
-  id: Id,
-  /** base64 Uint16Array of x, y, z triples: the skeleton voxels the metric is computed on. */
-  skeleton: z.string(),
-  /** Isosurface of the instance mask: base64 Float32Array of x, y, z vertex triples… */
-  surfacePositions: z.string(),
-  /** …and base64 Uint32Array of triangle vertex indices. */
-  surfaceIndices: z.string(),
-});
+export const FisbeInstanceGeometry = z
+  .object({
+    side: z.enum(['gt', 'pred']),
+    id: Id,
+    /** x, y, z triples: the skeleton voxels the metric is computed on. */
+    skeleton: typedArray('uint16'),
+    /** Isosurface of the instance mask: x, y, z vertex triples… */
+    surfacePositions: typedArray('float32'),
+    /** …and triangle vertex indices (checked against the vertex count by renderer/src/fisbe/decode.ts). */
+    surfaceIndices: typedArray('uint32'),
+  })
+  .superRefine((g, ctx) => {
+    const whole = (field: 'skeleton' | 'surfacePositions' | 'surfaceIndices', what: string) => {
+      if (g[field].length % 3 !== 0) ctx.addIssue({ code: 'custom', path: [field], message: `${g[field].length} values are not ${what}` });
+    };
+    whole('skeleton', 'x, y, z triples');
+    whole('surfacePositions', 'x, y, z triples');
+    whole('surfaceIndices', 'whole triangles');
+  });
 export type FisbeInstanceGeometry = z.infer<typeof FisbeInstanceGeometry>;
 
 export const FisbeAxis = z.enum(['z', 'y', 'x']);
 export type FisbeAxis = z.infer<typeof FisbeAxis>;
 
 /**
- * One orthogonal slice through both label volumes: base64 Uint16Array of relabelled ids, row-major
- * (`height` rows of `width`). Overlapping GT instances show the highest id.
+ * One orthogonal slice through both label volumes: relabelled ids, row-major (`height` rows of
+ * `width`). Overlapping GT instances show the highest id.
  */
-export const FisbeSlice = z.object({
-  axis: FisbeAxis,
-  index: z.number().int().nonnegative(),
-  width: z.number().int().positive(),
-  height: z.number().int().positive(),
-  gt: z.string(),
-  pred: z.string(),
-});
+export const FisbeSlice = z
+  .object({
+    axis: FisbeAxis,
+    index: z.number().int().nonnegative(),
+    width: z.number().int().positive(),
+    height: z.number().int().positive(),
+    gt: typedArray('uint16'),
+    pred: typedArray('uint16'),
+  })
+  .superRefine((slice, ctx) => {
+    const expected = slice.width * slice.height;
+    for (const side of ['gt', 'pred'] as const) {
+      if (slice[side].length !== expected) {
+        ctx.addIssue({ code: 'custom', path: [side], message: `${slice[side].length} labels, expected ${slice.height} × ${slice.width} = ${expected}` });
+      }
+    }
+  });
 export type FisbeSlice = z.infer<typeof FisbeSlice>;
 
 export const fisbeCalls = {

@@ -6,3 +6,5 @@ export * from './seizure.js';
 export * from './fisbe.js';
 export * from './ntf.js';
 export * from './morphology.js';
+export * from './typed-array.js';
+export * from './binary-frame.js';

@@ -1,8 +1,10 @@
 /**
  * Neuron morphologies (SWC): what the morphology viewer asks of the engine. Geometry travels as
- * base64 little-endian typed arrays (see fisbe.ts for why not JSON arrays).
+ * typed arrays (structured clone over IPC, binary frames on the bridge; see fisbe.ts for why not
+ * JSON arrays).
  */
 import { z } from 'zod';
+import { typedArray } from './typed-array.js';
 
 const Id = z.number().int().positive();
 
@@ -38,23 +40,33 @@ export const MorphologySection = z.object({
 export type MorphologySection = z.infer<typeof MorphologySection>;
 
 export const MorphologyNeuron = MorphologySummary.extend({
-  /** base64 Float32Array of x, y, z per node, in µm (scale applied). */
-  positions: z.string(),
-  /** base64 Float32Array of radii per node, µm. */
-  radii: z.string(),
-  /** base64 Int32Array of SWC types per node. */
-  types: z.string(),
-  /** base64 Int32Array of the parent node's index (−1 for roots). */
-  parents: z.string(),
+  /** x, y, z per node, in µm (scale applied). */
+  positions: typedArray('float32'),
+  /** Radius per node, µm. */
+  radii: typedArray('float32'),
+  /** SWC type per node. */
+  types: typedArray('int32'),
+  /** The parent node's index (−1 for roots). */
+  parents: typedArray('int32'),
   /**
-   * base64 Int32Array: node indices ordered section by section (a section's nodes are
+   * Node indices ordered section by section (a section's nodes are
    * sectionNodes[nodeStart … nodeStart + nodeCount − 1], the first being the shared branch point).
    */
-  sectionNodes: z.string(),
+  sectionNodes: typedArray('int32'),
   sections: z.array(MorphologySection),
   /** The morphometrics table (per neurite type and for all neurites), as `cajal morph stats` prints it. */
   metrics: z.record(z.string(), z.record(z.string(), z.number())),
   warnings: z.array(z.string()),
+}).superRefine((neuron, ctx) => {
+  // Per-node arrays agree on the node count (ranges and parents are checked by renderer/src/morphology/decode.ts).
+  if (neuron.positions.length % 3 !== 0) {
+    ctx.addIssue({ code: 'custom', path: ['positions'], message: `${neuron.positions.length} coordinates is not x, y, z per node` });
+    return;
+  }
+  const n = neuron.positions.length / 3;
+  for (const field of ['radii', 'types', 'parents'] as const) {
+    if (neuron[field].length !== n) ctx.addIssue({ code: 'custom', path: [field], message: `${neuron[field].length} ${field} for ${n} nodes` });
+  }
 });
 export type MorphologyNeuron = z.infer<typeof MorphologyNeuron>;
 

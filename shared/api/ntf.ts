@@ -1,9 +1,10 @@
 /**
  * Functional connectome NTF (Dyballa et al., ICLR 2024): what a run stored, as the component panel
- * and the connectome view read it. Affinity matrices travel as base64 little-endian Float32Array
- * (see fisbe.ts for why not JSON arrays).
+ * and the connectome view read it. Affinity matrices travel as Float32Arrays (structured clone over
+ * IPC, binary frames on the bridge; see fisbe.ts for why not JSON arrays).
  */
 import { z } from 'zod';
+import { typedArray } from './typed-array.js';
 
 const Id = z.number().int().positive();
 
@@ -99,15 +100,22 @@ export const NtfResult = z.object({
 export type NtfResult = z.infer<typeof NtfResult>;
 
 /** A component's affinity pattern as a symmetric neuron × neuron matrix (zero diagonal). */
-export const NtfAffinity = z.object({
-  runId: Id,
-  component: z.number().int().nonnegative(),
-  neuronCount: z.number().int().nonnegative(),
-  /** base64 Float32Array, neuronCount², row-major. */
-  matrix: z.string(),
-  /** Neuron indices ordered by SBM community, then by weighted degree within it. */
-  order: z.array(z.number().int().nonnegative()),
-});
+export const NtfAffinity = z
+  .object({
+    runId: Id,
+    component: z.number().int().nonnegative(),
+    neuronCount: z.number().int().nonnegative(),
+    /** neuronCount², row-major. */
+    matrix: typedArray('float32'),
+    /** Neuron indices ordered by SBM community, then by weighted degree within it. */
+    order: z.array(z.number().int().nonnegative()),
+  })
+  .superRefine((affinity, ctx) => {
+    const n = affinity.neuronCount;
+    if (affinity.matrix.length !== n * n) {
+      ctx.addIssue({ code: 'custom', path: ['matrix'], message: `${affinity.matrix.length} values, expected ${n} × ${n} = ${n * n}` });
+    }
+  });
 export type NtfAffinity = z.infer<typeof NtfAffinity>;
 
 export const ntfCalls = {

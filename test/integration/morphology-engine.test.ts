@@ -60,8 +60,7 @@ describe.skipIf(!hasSharedData())('morphologies in a project', () => {
     expect(Object.keys(fixture).length).toBeGreaterThan(0);
     for (const summary of engine.morphology.list()) {
       const neuron = await engine.morphology.neuron(summary.recordingId);
-      const positions = new Float32Array(Uint8Array.from(Buffer.from(neuron.positions, 'base64')).buffer);
-      const parents = new Int32Array(Uint8Array.from(Buffer.from(neuron.parents, 'base64')).buffer);
+      const { positions, parents } = neuron;
       expect(positions.length).toBe(3 * neuron.nodeCount);
       expect(parents.length).toBe(neuron.nodeCount);
       const total = neuron.sections.reduce((sum, s) => sum + s.lengthUm, 0);

@@ -27,6 +27,7 @@ import { PAGE_MAX_POINTS } from '../../main/eeg/page-budget.js';
 import { REPO_ROOT } from '../helpers/data.js';
 import { writeLongEdf } from '../helpers/long-edf.js';
 import { tempDir } from '../helpers/tmp.js';
+import { ReplyReader } from '../helpers/bridge-reply.js';
 
 const CLIENTS = 50;
 const LONG_S = 12 * 3600;
@@ -50,9 +51,11 @@ const FILTERS: FilterSettings[] = [
 
 interface Reply {
   ok: boolean;
-  /** Round trip, ms: request sent → reply received (before parsing it). */
+  /** Round trip, ms: request sent → reply received (its frames reassembled). */
   latencyMs: number;
+  /** JSON text of a JSON reply; '' for a binary one. */
   text: string;
+  reply: unknown;
 }
 
 /** No reply this long means the bridge is stuck or gone: fail rather than hang. */
@@ -61,10 +64,19 @@ const CALL_TIMEOUT_MS = 60_000;
 /** One API socket that sends a request at a time and times each round trip. */
 class Client {
   private nextId = 1;
-  private waiting: { resolve: (data: WebSocket.RawData) => void; reject: (error: Error) => void } | null = null;
+  private waiting: { resolve: (reply: { reply: unknown; text: string }) => void; reject: (error: Error) => void } | null = null;
+  // Pages come as binary frames (several for a large page): reassembled before the reply counts.
+  private readonly reader = new ReplyReader();
 
   private constructor(private readonly ws: WebSocket) {
-    ws.on('message', (data) => this.settle()?.resolve(data));
+    ws.on('message', (data, isBinary) => {
+      try {
+        const whole = this.reader.push(data, isBinary);
+        if (whole) this.settle()?.resolve(whole);
+      } catch (error) {
+        this.settle()?.reject(error as Error);
+      }
+    });
     ws.on('close', (code) => this.settle()?.reject(new Error(`the bridge closed the socket (${code})`)));
     ws.on('error', (error) => this.settle()?.reject(error));
   }
@@ -89,17 +101,16 @@ class Client {
   async call(call: string, params: unknown): Promise<Reply> {
     const id = this.nextId++;
     let timer: NodeJS.Timeout | undefined;
-    const received = new Promise<WebSocket.RawData>((resolve, reject) => {
+    const received = new Promise<{ reply: unknown; text: string }>((resolve, reject) => {
       this.waiting = { resolve, reject };
       timer = setTimeout(() => this.settle()?.reject(new Error(`no reply to ${call} in ${CALL_TIMEOUT_MS / 1000} s`)), CALL_TIMEOUT_MS);
     });
     const started = performance.now();
     this.ws.send(JSON.stringify({ id, call, params }));
-    const data = await received.finally(() => clearTimeout(timer));
+    const { reply, text } = await received.finally(() => clearTimeout(timer));
     const latencyMs = performance.now() - started;
-    const text = data.toString();
-    // Replies start with {"id":…,"ok":…}: no need to parse megabytes to know which it is.
-    return { ok: text.startsWith(`{"id":${id},"ok":true`), latencyMs, text };
+    const r = reply as { id?: unknown; ok?: unknown };
+    return { ok: r.id === id && r.ok === true, latencyMs, text, reply };
   }
 
   close(): void {
@@ -304,12 +315,12 @@ describe('bridge under load', () => {
     expect(refusals.length).toBeGreaterThan(0);
     for (const refusal of refusals) {
       expect(refusal.ok).toBe(false);
-      expect(JSON.parse(refusal.text)).toMatchObject({ ok: false, error: { code: 'bad-request', message: expect.stringMatching(/durationS: a page is at most 300 s/) } });
+      expect(refusal.reply).toMatchObject({ ok: false, error: { code: 'bad-request', message: expect.stringMatching(/durationS: a page is at most 300 s/) } });
     }
     expect(worst(refusals)).toBeLessThan(limitMs);
     // The largest accepted pages are answered, within the page bounds.
     for (const reply of [...largestLong, ...largestDense]) expect(reply.ok).toBe(true);
-    const densePage = JSON.parse(largestDense[0]!.text) as { result: { channels: { data: unknown[]; decimated: boolean }[] } };
+    const densePage = largestDense[0]!.reply as { result: { channels: { data: Float32Array; decimated: boolean }[] } };
     expect(densePage.result.channels).toHaveLength(32);
     // 32 channels × 16384 points would exceed the reply budget: lowered to 2^17 / 32 each.
     for (const channel of densePage.result.channels) expect(channel.data.length).toBeLessThanOrEqual(PAGE_MAX_POINTS / 32);

@@ -340,7 +340,7 @@ function wholeWindowPage(reader: EdfReader, derivations: Derivation[], labels: s
     const from = Math.round((asked.startS - readStart) * rate);
     const page = filtered.subarray(from, from + Math.round(asked.durationS * rate));
     const out = page.length > asked.maxPointsPerChannel ? minMaxDecimate(page, asked.maxPointsPerChannel).data : page;
-    return Array.from(out, (v) => (Number.isNaN(v) ? null : v));
+    return Float32Array.from(out); // as the API carries pages: float32, gaps NaN
   });
   const pageEnd = asked.startS + asked.durationS;
   const gaps = window.gaps.map(([a, b]) => [Math.max(a, asked.startS), Math.min(b, pageEnd)] as [number, number]).filter(([a, b]) => b > a);

@@ -15,19 +15,21 @@ import {
   type EventPayload,
 } from '../../../shared/api/index.js';
 import { ipcTransport } from './ipc-transport.js';
-import type { Transport } from './transport.js';
+import type { InvokeOptions, Transport } from './transport.js';
 import { wsTransport } from './ws-transport.js';
 
 export interface CajalClient extends CajalApi {
   readonly transport: Transport;
+  call<N extends CallName>(name: N, params: CallParams<N>, options?: InvokeOptions): Promise<CallResult<N>>;
 }
 
 export function createClient(transport: Transport): CajalClient {
   return {
     transport,
-    async call<N extends CallName>(name: N, params: CallParams<N>): Promise<CallResult<N>> {
-      const reply = await transport.invoke(name, params);
+    async call<N extends CallName>(name: N, params: CallParams<N>, options?: InvokeOptions): Promise<CallResult<N>> {
+      const reply = await transport.invoke(name, params, options);
       if (!reply.ok) throw new ApiError(reply.error.code, reply.error.message);
+      // Typed arrays are checked here too: dtype, and lengths against the shape fields beside them.
       const parsed = calls[name].result.safeParse(reply.result);
       if (!parsed.success) throw new ApiError('internal', `reply to ${name} has the wrong shape: ${describeSchemaError(parsed.error)}`);
       return parsed.data as CallResult<N>;

@@ -2,6 +2,10 @@
 import type { EventEnvelope, ReplyEnvelope } from '../../../shared/api/index.js';
 import type { Transport } from './transport.js';
 
+/**
+ * Replies come through as Electron's structured clone made them: typed arrays (EEG pages, volumes,
+ * meshes) arrive as typed arrays, with no JSON or base64 step on either side.
+ */
 export interface PreloadBridge {
   transport: 'ipc';
   invoke(call: string, params: unknown): Promise<ReplyEnvelope>;

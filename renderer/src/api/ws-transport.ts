@@ -3,11 +3,12 @@
  * the page was opened with its token authenticates the socket. Reconnects with backoff; calls in
  * flight when the socket drops fail with a clear message rather than hanging.
  */
-import { EventEnvelope, ReplyEnvelope } from '../../../shared/api/index.js';
+import { BinaryFrameError, EventEnvelope, FrameAssembler, ReplyEnvelope, type Progress } from '../../../shared/api/index.js';
 import type { ConnectionState, Transport } from './transport.js';
 
 interface Pending {
   resolve(reply: ReplyEnvelope): void;
+  onProgress?(progress: Progress): void;
 }
 
 export function wsTransport(url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api`): Transport {
@@ -19,6 +20,8 @@ export function wsTransport(url = `${location.protocol === 'https:' ? 'wss' : 'w
   let state: ConnectionState = 'connecting';
   let opened: Promise<void>;
   let retryDelayMs = 500;
+  // Replies holding typed arrays arrive as binary frames, possibly several per reply (binary-frame.ts).
+  let assembler = new FrameAssembler();
 
   const setState = (next: ConnectionState) => {
     state = next;
@@ -33,6 +36,8 @@ export function wsTransport(url = `${location.protocol === 'https:' ? 'wss' : 'w
   const connect = () => {
     setState('connecting');
     socket = new WebSocket(url);
+    socket.binaryType = 'arraybuffer';
+    assembler = new FrameAssembler();
     opened = new Promise((resolve, reject) => {
       socket.addEventListener('open', () => {
         retryDelayMs = 500;
@@ -42,13 +47,38 @@ export function wsTransport(url = `${location.protocol === 'https:' ? 'wss' : 'w
       socket.addEventListener('close', () => reject(new Error('closed')));
     });
     opened.catch(() => {});
-    socket.addEventListener('message', (message) => onMessage(String(message.data)));
+    socket.addEventListener('message', (message) => {
+      if (message.data instanceof ArrayBuffer) onFrame(message.data);
+      else onMessage(String(message.data));
+    });
     socket.addEventListener('close', () => {
       setState('closed');
       failPending('lost the connection to Cajal; retrying');
       setTimeout(connect, retryDelayMs);
       retryDelayMs = Math.min(retryDelayMs * 2, 8000);
     });
+  };
+
+  const onFrame = (data: ArrayBuffer) => {
+    let outcome;
+    try {
+      outcome = assembler.push(data);
+    } catch (error) {
+      // A corrupt or short frame fails its call with the reason rather than leaving it hanging.
+      const id = (error as { replyId?: number | null }).replyId;
+      const call = id == null ? undefined : pending.get(id);
+      if (call && id != null && error instanceof BinaryFrameError) {
+        pending.delete(id);
+        call.resolve({ id, ok: false, error: { code: 'internal', message: error.message } });
+      }
+      return;
+    }
+    if (outcome.kind === 'progress') {
+      if (outcome.id !== null) pending.get(outcome.id)?.onProgress?.(outcome.progress);
+      return;
+    }
+    if (outcome.id !== null) pending.get(outcome.id)?.onProgress?.(outcome.progress);
+    onReply(outcome.reply);
   };
 
   const onMessage = (text: string) => {
@@ -58,6 +88,10 @@ export function wsTransport(url = `${location.protocol === 'https:' ? 'wss' : 'w
     } catch {
       return;
     }
+    onReply(raw);
+  };
+
+  const onReply = (raw: unknown) => {
     const reply = ReplyEnvelope.safeParse(raw);
     if (reply.success && reply.data.id !== null && pending.has(reply.data.id)) {
       pending.get(reply.data.id)?.resolve(reply.data);
@@ -72,7 +106,7 @@ export function wsTransport(url = `${location.protocol === 'https:' ? 'wss' : 'w
 
   return {
     kind: 'bridge',
-    async invoke(call, params) {
+    async invoke(call, params, options) {
       try {
         await opened;
       } catch {
@@ -80,7 +114,7 @@ export function wsTransport(url = `${location.protocol === 'https:' ? 'wss' : 'w
       }
       const id = nextId++;
       return new Promise<ReplyEnvelope>((resolve) => {
-        pending.set(id, { resolve });
+        pending.set(id, { resolve, onProgress: options?.onProgress });
         socket.send(JSON.stringify({ id, call, params }));
       });
     },

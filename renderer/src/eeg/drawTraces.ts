@@ -57,9 +57,9 @@ export function channelPath(layout: TraceLayout, channel: EegPage['channels'][nu
     let prevMin: number | null = null;
     let prevMax: number | null = null;
     for (let b = 0; 2 * b + 1 < data.length; b++) {
-      const lo = data[2 * b];
-      const hi = data[2 * b + 1];
-      if (lo == null || hi == null) {
+      const lo = data[2 * b]!;
+      const hi = data[2 * b + 1]!;
+      if (Number.isNaN(lo) || Number.isNaN(hi)) {
         prevMin = prevMax = null;
         continue;
       }
@@ -80,8 +80,8 @@ export function channelPath(layout: TraceLayout, channel: EegPage['channels'][nu
   }
   let pen = false;
   for (let i = 0; i < data.length; i++) {
-    const value = data[i];
-    if (value == null) {
+    const value = data[i]!;
+    if (Number.isNaN(value)) {
       pen = false;
       continue;
     }

@@ -1,11 +1,11 @@
 /**
  * A neuron payload (shared/api/morphology.ts) as typed data: positions, radii, types and parents
- * decoded from base64 and checked for consistent lengths and in-range parents, and the section of
+ * (typed arrays on arrival, dtypes checked by the contract) checked for consistent lengths and
+ * in-range parents, and the section of
  * every node (the section a node's segment to its parent belongs to), so colouring and picking work
  * per node without looking sections up.
  */
 import type { MorphologyNeuron, MorphologySection } from '../../../shared/api/index.js';
-import { base64ToBytes, decodeFloat32 } from '../fisbe/decode.js';
 
 export interface DecodedNeuron {
   recordingId: number;
@@ -26,15 +26,6 @@ export interface DecodedNeuron {
   sectionIndex: ReadonlyMap<number, number>;
   metrics: Record<string, Record<string, number>>;
   warnings: readonly string[];
-}
-
-export function decodeInt32(base64: string, what = 'int32 array'): Int32Array {
-  const bytes = base64ToBytes(base64);
-  if (bytes.length % 4 !== 0) throw new Error(`${what}: ${bytes.length} bytes is not a whole number of 4-byte values`);
-  const view = new DataView(bytes.buffer);
-  const out = new Int32Array(bytes.length / 4);
-  for (let i = 0; i < out.length; i += 1) out[i] = view.getInt32(4 * i, true);
-  return out;
 }
 
 /**
@@ -62,12 +53,10 @@ export function nodeSections(nodeCount: number, sections: readonly MorphologySec
 
 export function decodeNeuron(neuron: MorphologyNeuron): DecodedNeuron {
   const what = neuron.name;
-  const positions = decodeFloat32(neuron.positions, `${what}: positions`);
+  const positions = neuron.positions;
   const n = positions.length / 3;
   if (!Number.isInteger(n)) throw new Error(`${what}: ${positions.length} coordinates is not x, y, z per node`);
-  const radii = decodeFloat32(neuron.radii, `${what}: radii`);
-  const types = decodeInt32(neuron.types, `${what}: types`);
-  const parents = decodeInt32(neuron.parents, `${what}: parents`);
+  const { radii, types, parents } = neuron;
   for (const [name, array] of [['radii', radii], ['types', types], ['parents', parents]] as const) {
     if (array.length !== n) throw new Error(`${what}: ${array.length} ${name} for ${n} nodes`);
   }
@@ -75,7 +64,7 @@ export function decodeNeuron(neuron: MorphologyNeuron): DecodedNeuron {
     const p = parents[i]!;
     if (p < -1 || p >= n || p === i) throw new Error(`${what}: node ${i} has parent ${p}, outside the ${n} nodes`);
   }
-  const sectionNodes = decodeInt32(neuron.sectionNodes, `${what}: sectionNodes`);
+  const sectionNodes = neuron.sectionNodes;
   const sectionIndex = new Map<number, number>();
   neuron.sections.forEach((section, k) => sectionIndex.set(section.id, k));
   return {

@@ -17,14 +17,6 @@ export interface RawNeuron {
   parents: Int32Array;
 }
 
-function toBase64(array: Float32Array | Int32Array): string {
-  const bytes = new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
-  let binary = '';
-  const chunk = 0x8000;
-  for (let i = 0; i < bytes.length; i += chunk) binary += String.fromCharCode(...bytes.subarray(i, i + chunk));
-  return btoa(binary);
-}
-
 /** NeuroM-style sections of a tree given by parent indices (soma nodes, type 1, belong to none). */
 export function sectionsOf(raw: RawNeuron): { sections: MorphologySection[]; sectionNodes: Int32Array } {
   const n = raw.parents.length;
@@ -78,11 +70,11 @@ export function neuronPayload(raw: RawNeuron, options: { recordingId: number; na
     nodeCount: raw.parents.length,
     treeCount: 1,
     scaleUmPerUnit: 1,
-    positions: toBase64(raw.positions),
-    radii: toBase64(raw.radii),
-    types: toBase64(raw.types),
-    parents: toBase64(raw.parents),
-    sectionNodes: toBase64(sectionNodes),
+    positions: raw.positions,
+    radii: raw.radii,
+    types: raw.types,
+    parents: raw.parents,
+    sectionNodes,
     sections,
     metrics: { all: { sections: sections.length, totalLength: total } },
     warnings: [],

@@ -1,10 +1,9 @@
 /**
- * A component's affinity payload (shared/api/ntf.ts) as typed data: the n × n matrix decoded from
- * base64 and checked to be whole and square, and the display order checked to be a permutation of
+ * A component's affinity payload (shared/api/ntf.ts) as typed data: the n × n matrix (a
+ * Float32Array on arrival, its dtype checked by the contract) checked to be whole and square, and the display order checked to be a permutation of
  * the neurons, so a malformed payload fails with a message rather than drawing garbage.
  */
 import type { NtfAffinity } from '../../../shared/api/index.js';
-import { decodeFloat32 } from '../fisbe/decode.js';
 
 export interface DecodedAffinity {
   component: number;
@@ -18,7 +17,7 @@ export interface DecodedAffinity {
 export function decodeAffinity(affinity: NtfAffinity): DecodedAffinity {
   const n = affinity.neuronCount;
   const what = `affinity of component ${affinity.component + 1}`;
-  const matrix = decodeFloat32(affinity.matrix, what);
+  const matrix = affinity.matrix;
   if (matrix.length !== n * n) throw new Error(`${what}: ${matrix.length} values, expected ${n} × ${n} = ${n * n}`);
   if (affinity.order.length !== n) throw new Error(`${what}: the order lists ${affinity.order.length} neurons, expected ${n}`);
   const seen = new Uint8Array(n);

@@ -1,18 +1,22 @@
 /**
- * The morphology payload (shared/api/morphology.ts) decoded: typed arrays from base64, the section
+ * The morphology payload (shared/api/morphology.ts) decoded: typed arrays checked on arrival, the section
  * of every node's segment, and the fixtures made in code (a small branched neuron whose sections,
  * branch orders and Strahler orders are counted by hand here; a seeded synthetic neuron).
  */
 import { describe, expect, it } from 'vitest';
-import { decodeInt32, decodeNeuron, nodeSections } from '../../../renderer/src/morphology/decode.js';
+import { calls } from '../../../shared/api/index.js';
+import { decodeNeuron, nodeSections } from '../../../renderer/src/morphology/decode.js';
 import { neuronPayload, sectionsOf, smallNeuronRaw, syntheticNeuronRaw } from '../../../renderer/src/morphology/fixtures.js';
 
 describe('morphology decoding', () => {
-  it('decodes little-endian int32 and refuses partial values', () => {
-    const values = Int32Array.from([-1, 0, 7, 2 ** 31 - 1]);
-    const b64 = Buffer.from(values.buffer).toString('base64');
-    expect([...decodeInt32(b64)]).toEqual([...values]);
-    expect(() => decodeInt32(Buffer.from([1, 2, 3]).toString('base64'), 'parents')).toThrow(/parents: 3 bytes/);
+  it('checks the arrays on arrival: int32 parents, whole x, y, z triples, one value per node', () => {
+    const schema = calls['morph.neuron'].result;
+    const payload = neuronPayload(smallNeuronRaw(), { recordingId: 3, name: 'small' });
+    expect(schema.safeParse(payload).success).toBe(true);
+    expect(schema.safeParse({ ...payload, parents: Buffer.from(payload.parents.buffer).toString('base64') }).error?.issues[0]?.message).toBe('expected a int32 array, got a string');
+    expect(schema.safeParse({ ...payload, parents: Float32Array.from(payload.parents) }).error?.issues[0]?.message).toBe('expected a int32 array, got float32');
+    expect(schema.safeParse({ ...payload, positions: new Float32Array(10) }).error?.issues[0]?.message).toBe('10 coordinates is not x, y, z per node');
+    expect(schema.safeParse({ ...payload, radii: new Float32Array(4) }).error?.issues[0]).toMatchObject({ path: ['radii'], message: '4 radii for 13 nodes' });
   });
 
   it('cuts the small neuron into NeuroM sections: 3 axonal, 5 dendritic, in preorder', () => {
@@ -48,10 +52,10 @@ describe('morphology decoding', () => {
 
   it('refuses inconsistent payloads with a message', () => {
     const payload = neuronPayload(smallNeuronRaw(), { recordingId: 3, name: 'small' });
-    expect(() => decodeNeuron({ ...payload, radii: Buffer.from(new Float32Array(4).buffer).toString('base64') })).toThrow(/small: 4 radii for 13 nodes/);
+    expect(() => decodeNeuron({ ...payload, radii: new Float32Array(4) })).toThrow(/small: 4 radii for 13 nodes/);
     const parents = smallNeuronRaw().parents;
     parents[4] = 40;
-    expect(() => decodeNeuron({ ...payload, parents: Buffer.from(parents.buffer).toString('base64') })).toThrow(/node 4 has parent 40/);
+    expect(() => decodeNeuron({ ...payload, parents })).toThrow(/node 4 has parent 40/);
     const bad = [{ ...payload.sections[0]!, nodeStart: 99 }];
     expect(() => nodeSections(13, bad, new Int32Array(3))).toThrow(/section 0: node range 99/);
   });

@@ -1,5 +1,5 @@
 /**
- * The affinity payload and the heat map: base64 Float32 matrices decoded and checked, communities
+ * The affinity payload and the heat map: Float32 matrices checked, communities
  * renumbered strongest first and found as stretches along the order (the outlined blocks), the
  * heat map's pixels in that order, and a component as a generic connectome graph.
  */
@@ -10,7 +10,8 @@ import { communityRuns, rankCommunities } from '../../../renderer/src/ntf/commun
 import { decodeAffinity, weightedSum } from '../../../renderer/src/ntf/decode.js';
 import { componentGraph } from '../../../renderer/src/ntf/graph.js';
 import { affinityImage, colourScaleTop } from '../../../renderer/src/ntf/matrixImage.js';
-import { affinity0, base64Of, RESULT } from './ntf-fixtures.js';
+import { affinity0, RESULT } from './ntf-fixtures.js';
+import { calls } from '../../../shared/api/index.js';
 
 describe('affinity decoding', () => {
   it('decodes the base64 little-endian Float32 matrix and keeps the order', () => {
@@ -24,13 +25,16 @@ describe('affinity decoding', () => {
     expect(decoded.order).toEqual([0, 1, 5, 2, 3, 4]);
   });
 
-  it('refuses a matrix of the wrong size, a broken order or bad base64', () => {
+  it('refuses a matrix of the wrong size or type, or a broken order', () => {
     expect(() => decodeAffinity({ ...affinity0(), neuronCount: 5 })).toThrow(/36 values, expected 5 × 5 = 25/);
-    expect(() => decodeAffinity({ ...affinity0(), matrix: base64Of(new Float32Array(3)).slice(0, 6) })).toThrow(/whole number|base64|values/);
+    expect(() => decodeAffinity({ ...affinity0(), matrix: new Float32Array(3) })).toThrow(/3 values, expected 6 × 6 = 36/);
     expect(() => decodeAffinity({ ...affinity0(), order: [0, 1, 5, 2, 3] })).toThrow(/lists 5 neurons/);
     expect(() => decodeAffinity({ ...affinity0(), order: [0, 1, 1, 2, 3, 4] })).toThrow(/not a permutation/);
     expect(() => decodeAffinity({ ...affinity0(), order: [0, 1, 9, 2, 3, 4] })).toThrow(/not a permutation/);
-    expect(() => decodeAffinity({ ...affinity0(), matrix: '***' })).toThrow(/base64/);
+    // The wrong element type (a string, as base64 once was) is refused by the contract on arrival.
+    expect(calls['ntf.affinity'].result.safeParse({ ...affinity0(), matrix: '***' }).error?.issues[0]?.message).toBe('expected a float32 array, got a string');
+    expect(calls['ntf.affinity'].result.safeParse({ ...affinity0(), matrix: new Float32Array(3) }).error?.issues[0]?.message).toBe('3 values, expected 6 × 6 = 36');
+    expect(calls['ntf.affinity'].result.safeParse(affinity0()).success).toBe(true);
   });
 
   it('sums components weighted by λ for one layout of all of them', () => {

@@ -5,10 +5,6 @@
  */
 import type { NtfAffinity, NtfComponent, NtfResult } from '../../../shared/api/index.js';
 
-export function base64Of(values: Float32Array): string {
-  return Buffer.from(values.buffer, values.byteOffset, values.byteLength).toString('base64');
-}
-
 /** Symmetric n × n with `inside` within blocks and `across` between them (zero diagonal). */
 export function blockMatrix(blocks: readonly number[], inside: number, across: number): Float32Array {
   const n = blocks.length;
@@ -62,5 +58,5 @@ export function affinity0(): NtfAffinity {
   const matrix = blockMatrix(BLOCKS_0, 1, 0.1);
   // Strengthen community 5 so it comes first in the order, as the engine orders by strength.
   for (const i of [0, 1, 5]) for (const j of [0, 1, 5]) if (i !== j) matrix[i * 6 + j] = 2;
-  return { runId: 4, component: 0, neuronCount: 6, matrix: base64Of(matrix), order: [0, 1, 5, 2, 3, 4] };
+  return { runId: 4, component: 0, neuronCount: 6, matrix, order: [0, 1, 5, 2, 3, 4] };
 }

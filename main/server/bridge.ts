@@ -8,6 +8,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { MAX_MESSAGE_BYTES, type EventEnvelope, type ReplyEnvelope } from '../../shared/api/index.js';
 import { createHandlers, dispatch, type Engine, type Handlers } from '../engine/index.js';
+import { ConflictError } from '../errors.js';
 import { BIND_ADDRESS, checkAccess, cookieName, newToken } from './auth.js';
 import { sendReply } from './reply-binary.js';
 import { securityHeaders, serveStatic } from './static.js';
@@ -67,9 +68,14 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   });
 
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      // A port someone else holds is the user's to change, not an internal error.
+      if (error.code === 'EADDRINUSE') reject(new ConflictError(`port ${options.port} on ${BIND_ADDRESS} is in use; choose another with --port (0 picks a free one)`));
+      else if (error.code === 'EACCES') reject(new ConflictError(`port ${options.port} on ${BIND_ADDRESS} needs privileges; choose one above 1023 with --port`));
+      else reject(error);
+    });
     server.listen(options.port ?? 0, BIND_ADDRESS, () => {
-      server.off('error', reject);
+      server.removeAllListeners('error');
       resolve();
     });
   });

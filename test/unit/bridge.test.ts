@@ -76,6 +76,13 @@ describe('loopback bridge', () => {
     if (external) await expect(get(bridge.port, '/', {}, 'GET', external.address)).rejects.toThrow(/ECONNREFUSED/);
   });
 
+  it('says a port in use is in use (a user error), and keeps the first bridge serving', async () => {
+    await expect(startBridge({ engine, rendererDir: join(tmp.dir, 'renderer'), port: bridge.port })).rejects.toThrow(
+      `port ${bridge.port} on 127.0.0.1 is in use; choose another with --port (0 picks a free one)`,
+    );
+    await expect(startBridge({ engine, rendererDir: join(tmp.dir, 'renderer'), port: bridge.port })).rejects.toHaveProperty('code', 'conflict');
+  });
+
   it('refuses pages without the token or with a wrong one', async () => {
     const none = await get(bridge.port, '/');
     expect(none.status).toBe(401);

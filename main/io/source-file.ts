@@ -17,8 +17,14 @@ export interface SourceCheckOptions {
   allowDirectory?: boolean;
 }
 
-/** What a path is, in words, when it is neither a regular file nor a folder. */
-function specialKind(stats: Stats): string | null {
+/**
+ * What a path is, in words, when it is not a regular file ("a folder", "a FIFO (named pipe)"…);
+ * null for a regular file. One wording for every message that names such a path (sources, write
+ * targets, project files, zarr chunks).
+ */
+export function nonRegularKind(stats: Stats): string | null {
+  if (stats.isFile()) return null;
+  if (stats.isDirectory()) return 'a folder';
   if (stats.isFIFO()) return 'a FIFO (named pipe)';
   if (stats.isSocket()) return 'a socket';
   if (stats.isCharacterDevice() || stats.isBlockDevice()) return 'a device';
@@ -43,7 +49,7 @@ function statSource(path: string): Stats {
  */
 export function assertReadableSource(path: string, options: SourceCheckOptions = {}): SourceKind {
   const stats = statSource(path);
-  const special = specialKind(stats);
+  const special = stats.isDirectory() ? null : nonRegularKind(stats);
   if (special) throw new FileAccessError(path, `is ${special}, not a recording file`);
   const folder = stats.isDirectory();
   if (folder && !options.allowDirectory) throw new FileAccessError(path, 'is a directory, not a file');

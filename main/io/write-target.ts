@@ -30,6 +30,7 @@ import {
 } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { ConflictError, FileAccessError, UserError, ValidationError, fileAccessError } from '../errors.js';
+import { nonRegularKind } from './source-file.js';
 
 /** A path Cajal never writes over, with what it is (for the message). */
 export interface ProtectedPath {
@@ -100,7 +101,7 @@ export function checkWriteTarget(path: string, options: WriteTargetOptions = {})
   // may believe they are writing where it points.
   const stat = link?.isSymbolicLink() ? statOrNull(target) : link;
   if (stat?.isDirectory()) throw refuse(target, 'is a folder, not a file');
-  if (stat && !stat.isFile()) throw refuse(target, `is ${fileKind(stat)}; Cajal writes only regular files`);
+  if (stat && !stat.isFile()) throw refuse(target, `is ${nonRegularKind(stat) ?? 'not a regular file'}; Cajal writes only regular files`);
   const pointedAt = link?.isSymbolicLink() && stat ? realpathOrThrow(target) : null;
   if (pointedAt && isSystemPath(pointedAt)) throw refuse(target, `points to ${pointedAt}, a system or device path; Cajal writes only regular files`);
 
@@ -289,13 +290,6 @@ function isSqliteFile(path: string): boolean {
   } finally {
     closeSync(fd);
   }
-}
-
-function fileKind(stat: Stats): string {
-  if (stat.isCharacterDevice() || stat.isBlockDevice()) return 'a device';
-  if (stat.isFIFO()) return 'a FIFO';
-  if (stat.isSocket()) return 'a socket';
-  return 'not a regular file';
 }
 
 function statOrNull(path: string): Stats | null {

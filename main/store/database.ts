@@ -5,6 +5,7 @@
 import { statSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { FormatError } from '../errors.js';
+import { nonRegularKind } from '../io/source-file.js';
 import { MIGRATIONS, SCHEMA_VERSION, type Migration } from './migrations.js';
 import { asStorageError } from './storage-failure.js';
 
@@ -91,7 +92,6 @@ export { SCHEMA_VERSION };
  */
 function refuseSpecialFile(path: string): void {
   const stats = statSync(path, { throwIfNoEntry: false });
-  if (!stats || stats.isFile()) return;
-  const kind = stats.isDirectory() ? 'a folder' : stats.isFIFO() ? 'a FIFO (named pipe)' : stats.isSocket() ? 'a socket' : 'a device';
-  throw new FormatError(path, `is ${kind}, not a Cajal project file`);
+  const kind = stats ? nonRegularKind(stats) : null;
+  if (kind) throw new FormatError(path, `is ${kind}, not a Cajal project file`);
 }

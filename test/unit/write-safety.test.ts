@@ -168,7 +168,7 @@ describe('exports refuse what they must never write', () => {
         [join(procFolderLink, 'environ'), /is a system or device path \(\/proc\/\d+\/environ\)/],
         [nullLink, /null-link is a device; Cajal writes only regular files/],
         [environLink, /environ-link points to \/proc\/\d+\/environ, a system or device path/],
-        [fifo, /a-fifo is a FIFO; Cajal writes only regular files/],
+        [fifo, /a-fifo is a FIFO \(named pipe\); Cajal writes only regular files/],
         [socketPath, /a-socket is a socket; Cajal writes only regular files/],
         [join(tmp.dir, 'no-such-folder', 'events.tsv'), new RegExp(`events\\.tsv: its folder ${tmp.dir}/no-such-folder does not exist`)],
         ['events.tsv', /path: events\.tsv is a relative path; give an absolute path/],

@@ -14,6 +14,7 @@ import { join, resolve, sep } from 'node:path';
 import { unzip, type Reader, type ZipEntry } from 'unzipit';
 import type { AbsolutePath, AsyncReadable } from 'zarrita';
 import { FormatError, fileAccessError } from '../../errors.js';
+import { nonRegularKind } from '../source-file.js';
 
 /** Metadata documents that mark a zarr node. */
 export const METADATA_KEYS = ['.zarray', '.zgroup', 'zarr.json'] as const;
@@ -34,11 +35,8 @@ export interface ZarrStore extends AsyncReadable {
 /** "a folder", "a FIFO"…: what sits at a store key instead of a file. */
 async function kindOf(path: string): Promise<string> {
   try {
-    const info = await stat(path);
-    if (info.isDirectory()) return 'a folder';
-    if (info.isFIFO()) return 'a FIFO';
-    if (info.isSocket()) return 'a socket';
-    if (info.isCharacterDevice() || info.isBlockDevice()) return 'a device';
+    const kind = nonRegularKind(await stat(path));
+    if (kind) return kind;
   } catch {
     // gone since: fall through
   }

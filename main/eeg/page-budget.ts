@@ -16,9 +16,9 @@ import { resolveMontage, validateMontage } from '../signal/index.js';
  */
 export const PAGE_MAX_READ_SAMPLES = 64 * 1024 * 1024;
 /**
- * Numbers a page returns over all its channels. Pages travel as arrays of numbers (JSON on the
- * bridge, serialised in slices by server/reply-json.ts; a structured clone over IPC): 2^17 numbers
- * are ~2.5 MB and ~25 ms of serialising here. Points per channel are lowered to fit: 21 channels
+ * Numbers a page returns over all its channels. Pages travel as Float32Arrays (binary frames on the
+ * bridge, a structured clone over IPC): 2^17 numbers are 512 KiB, and the viewer draws each of
+ * them on every repaint. Points per channel are lowered to fit: 21 channels
  * still get 6241 points (a 3000-pixel-wide plot); the page stays min/max decimated, so no spike
  * disappears.
  */

@@ -1,15 +1,15 @@
 /**
  * JSON.stringify of a reply, in slices that yield to the event loop, so serialising one large
- * reply (a page of 2^17 samples is ~25 ms of JSON.stringify here) does not hold up the other
- * sockets' requests. The text is exactly JSON.stringify's: long runs of primitives in arrays are
- * serialised by JSON.stringify in slices of RUN_ELEMENTS, plain objects and arrays are walked,
- * anything else (a toJSON, a class instance, a primitive) goes to JSON.stringify whole.
+ * reply (an NTF result, a long annotation list, a binary reply's header) does not hold up the
+ * other sockets' requests (typed arrays travel as binary frames: reply-binary.ts). The text is
+ * exactly JSON.stringify's: long runs of primitives in arrays are serialised by JSON.stringify in
+ * slices of RUN_ELEMENTS, plain objects and arrays are walked, anything else (a toJSON, a class
+ * instance, a primitive) goes to JSON.stringify whole.
  */
+import { Slicer } from '../eeg/cooperative.js';
 
 /** Array elements serialised per JSON.stringify call (~1 ms of numbers). */
 const RUN_ELEMENTS = 8192;
-/** Work between two yields, ms. */
-const SLICE_MS = 5;
 
 const isPrimitive = (value: unknown): boolean => value === null || (typeof value !== 'object' && typeof value !== 'function');
 /** Values JSON.stringify leaves out of objects (and writes as null in arrays). */
@@ -23,12 +23,10 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 
 class Writer {
   readonly parts: string[] = [];
-  private sliceStart = performance.now();
+  private readonly slicer = new Slicer();
 
-  async pause(): Promise<void> {
-    if (performance.now() - this.sliceStart < SLICE_MS) return;
-    await new Promise((resolve) => setImmediate(resolve));
-    this.sliceStart = performance.now();
+  pause(): Promise<void> {
+    return this.slicer.checkpoint();
   }
 
   async value(value: unknown): Promise<void> {

@@ -13,6 +13,7 @@ import { filterInPlace } from './chunked-filter.js';
 import type { Slicer } from './cooperative.js';
 import { minMaxDecimate } from './decimate.js';
 import type { DerivationGroup, PagePlan, PageRequest } from './page-budget.js';
+import { commonAverage } from '../signal/index.js';
 
 /** One derivation over the read window: filter input (gaps as 0) and where the gaps were. */
 interface DerivedSamples {
@@ -69,7 +70,7 @@ async function readGroup(
     group.members.forEach((k, j) => {
       const plus = read.get(plan.plusOf[k]!)!;
       const minus = plan.minusOf[k]!;
-      const subtrahend = minus === null ? null : minus === 'avg' ? commonAverage(plan, rates[j]!, read, averages) : read.get(minus)!;
+      const subtrahend = minus === null ? null : minus === 'avg' ? chunkAverage(plan, rates[j]!, read, averages) : read.get(minus)!;
       storeChunk(derived[j]!, plus, subtrahend, Math.round(offsetS * rates[j]!));
     });
     if (gapsOut) appendGaps(gapsOut, window.gaps);
@@ -78,17 +79,11 @@ async function readGroup(
   return derived;
 }
 
-/**
- * The common average of this chunk at one rate: the sum of the averaged channels in recording
- * order, divided by their count, exactly as signal/montage.ts's applyMontage computes it.
- */
-function commonAverage(plan: PagePlan, rate: number, read: Map<number, Float64Array>, cache: Map<number, Float64Array>): Float64Array {
+/** The common average of this chunk at one rate (the averaged channels in recording order), once per rate. */
+function chunkAverage(plan: PagePlan, rate: number, read: Map<number, Float64Array>, cache: Map<number, Float64Array>): Float64Array {
   const cached = cache.get(rate);
   if (cached) return cached;
-  const members = plan.averagedAt.get(rate)!.map((p) => read.get(p)!);
-  const average = new Float64Array(members[0]!.length);
-  for (const member of members) for (let i = 0; i < average.length; i++) average[i] = average[i]! + member[i]!;
-  for (let i = 0; i < average.length; i++) average[i] = average[i]! / members.length;
+  const average = commonAverage(plan.averagedAt.get(rate)!.map((p) => read.get(p)!));
   cache.set(rate, average);
   return average;
 }

@@ -115,6 +115,17 @@ export function validateMontage(derivations: readonly Derivation[], recordedLabe
 }
 
 /**
+ * The sample-wise mean of channels of one length: their sum in the order given, divided by their
+ * count (the review page sums in the same order, so its average montage equals this one's).
+ */
+export function commonAverage(members: readonly Float64Array[]): Float64Array {
+  const average = new Float64Array(members[0]?.length ?? 0);
+  for (const member of members) for (let i = 0; i < average.length; i++) average[i] = average[i]! + member[i]!;
+  for (let i = 0; i < average.length; i++) average[i] = average[i]! / members.length;
+  return average;
+}
+
+/**
  * Computes each derivation from the recorded samples (data[i] belongs to recordedLabels[i]; a
  * label recorded twice resolves to its first channel, as everywhere else). `avg` is the common
  * average of the average montage's channels (scalp electrodes, ears and non-EEG left out) that
@@ -134,9 +145,7 @@ export function applyMontage(derivations: readonly Derivation[], recordedLabels:
     if (average) return average;
     const members = [...scalpChannels(recordedLabels).values()].map(channel).filter((c) => c.length === length);
     if (!members.length) throw new ValidationError('montage', `no EEG channels with ${length} samples (this sampling rate) to average`);
-    average = new Float64Array(length);
-    for (const member of members) for (let i = 0; i < length; i++) average[i] = average[i]! + member[i]!;
-    for (let i = 0; i < length; i++) average[i] = average[i]! / members.length;
+    average = commonAverage(members);
     averages.set(length, average);
     return average;
   };

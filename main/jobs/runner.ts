@@ -14,8 +14,8 @@ import { asStorageError, type FinalStatus, type RunOwner, type Store } from '../
 import { HEARTBEAT_INTERVAL_MS, newRunOwner } from './ownership.js';
 import type { PipelineRegistry } from './registry.js';
 import type { WorkerInput, WorkerMessage } from './protocol.js';
-import type { ProducedModel } from './pipeline.js';
-import type { NewModel } from '../store/models.js';
+import type { PipelineModel, ProducedModel } from './pipeline.js';
+import type { ModelRecord, NewModel } from '../store/models.js';
 import { siblingModuleUrl } from './registry.js';
 
 export type RunnerEvent = { [N in EventName]: { name: N; payload: EventPayload<N> } }[EventName];
@@ -48,6 +48,11 @@ interface UnsavedFinal {
   error: string | null;
   /** Why it could not be written. */
   cause: StorageError | undefined;
+}
+
+/** A stored model as a worker receives it (the model it uses, or the checkpoint it resumes from). */
+function pipelineModel({ id, name, format, meta, weights }: ModelRecord): PipelineModel {
+  return { id, name, format, meta, weights };
 }
 
 export function defaultConcurrency(): number {
@@ -278,13 +283,11 @@ export class JobRunner {
     const { moduleUrl, definition } = this.registry.get(run.pipeline);
     const recording: Recording | null = run.recordingId === null ? null : (this.store.recordings.get(run.recordingId) ?? null);
     const stored = definition.usesModel ? this.store.models.get(run.params.modelId as number) : undefined;
-    const model = stored ? { id: stored.id, name: stored.name, format: stored.format, meta: stored.meta, weights: stored.weights } : null;
+    const model = stored ? pipelineModel(stored) : null;
     const resumeId = definition.producesModel ? run.params.resumeFromModelId : undefined;
     const checkpoint = typeof resumeId === 'number' ? this.store.models.get(resumeId) : undefined;
     if (typeof resumeId === 'number' && !checkpoint) throw new NotFoundError(`model ${resumeId} to resume from`);
-    const resumeFrom = checkpoint
-      ? { id: checkpoint.id, name: checkpoint.name, format: checkpoint.format, meta: checkpoint.meta, weights: checkpoint.weights }
-      : null;
+    const resumeFrom = checkpoint ? pipelineModel(checkpoint) : null;
     const cancelFlag = new SharedArrayBuffer(4);
     const recordings = definition.input === 'recordings' ? this.recordingsOf(run.pipeline, run.params) : [];
     const input: WorkerInput = { moduleUrl, runId, params: run.params, recording, recordings, model, resumeFrom, cancelFlag };

@@ -40,6 +40,8 @@ describe.skipIf(!hasChromium())('a training run in the Runs view', () => {
 
   it('shows the training run with its loss curve, parameters and per-epoch log', async () => {
     await page.goto(session.served.url);
+    // The view keys work once the app has mounted: wait for its first view before pressing one.
+    await page.getByRole('heading', { name: 'Library' }).waitFor();
     await page.keyboard.press('Alt+2');
     await page.getByRole('heading', { name: 'Runs' }).waitFor();
     await page.getByRole('button', { name: 'Show run 1' }).click();

@@ -21,7 +21,7 @@ import { fisbeCalls } from './fisbe.js';
 import { ntfCalls } from './ntf.js';
 import { morphologyCalls } from './morphology.js';
 
-export const API_VERSION = 1;
+export const API_VERSION = 2;
 
 const Id = z.number().int().positive();
 const NoParams = z.object({}).strict();

@@ -147,11 +147,11 @@ export const eegCalls = {
     params: z.object({ recordingId: RecordingId }).strict(),
     result: EegOverview,
   },
-  'annotations.list': {
+  'eeg.annotations': {
     params: z.object({ recordingId: RecordingId }).strict(),
     result: z.array(EegAnnotation),
   },
-  'annotations.add': {
+  'eeg.addAnnotation': {
     params: z
       .object({
         recordingId: RecordingId,
@@ -162,7 +162,7 @@ export const eegCalls = {
       .strict(),
     result: EegAnnotation,
   },
-  'annotations.export': {
+  'eeg.exportAnnotations': {
     params: z
       .object({
         recordingId: RecordingId,

@@ -1,7 +1,7 @@
 /** Every message a transport receives goes through `dispatch`: malformed ones get a clear error reply. */
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { calls, events, ReplyEnvelope } from '../../shared/api/index.js';
+import { API_VERSION, calls, events, ReplyEnvelope } from '../../shared/api/index.js';
 import { createHandlers, dispatch, Engine, type Handlers } from '../../main/engine/index.js';
 import { tempDir } from '../helpers/tmp.js';
 
@@ -29,7 +29,7 @@ describe('API dispatch', () => {
   it('answers a valid call with a result matching its schema', async () => {
     const reply = await send({ id: 1, call: 'project.info', params: {} });
     expect(reply.ok).toBe(true);
-    if (reply.ok) expect(calls['project.info'].result.parse(reply.result)).toMatchObject({ apiVersion: 1, transport: 'bridge' });
+    if (reply.ok) expect(calls['project.info'].result.parse(reply.result)).toMatchObject({ apiVersion: API_VERSION, transport: 'bridge' });
   });
 
   it.each([

@@ -63,7 +63,7 @@ describe('bridge: export paths', () => {
     });
     const imported = await call('recordings.import', { paths: [edfPath] });
     recordingId = (imported as { result: { imported: { id: number }[] } }).result.imported[0]!.id;
-    await call('annotations.add', { recordingId, onsetS: 1, durationS: 1, text: 'probe' });
+    await call('eeg.addAnnotation', { recordingId, onsetS: 1, durationS: 1, text: 'probe' });
     // A finished detection run with one accepted event, as the triage view leaves it.
     const run = engine.store.runs.create({ pipeline: 'seizure-classical', params: {}, recordingId, codeVersion: 'test' });
     engine.store.runs.markRunning(run.id);
@@ -82,9 +82,9 @@ describe('bridge: export paths', () => {
   it('refuses a BIDS TSV export to the open project (the original report) and the project reopens intact', async () => {
     const before = readFileSync(projectPath);
     for (const [name, params] of [
-      ['annotations.export', { recordingId, format: 'bids-events', path: projectPath }],
+      ['eeg.exportAnnotations', { recordingId, format: 'bids-events', path: projectPath }],
       ['seizure.export', { runId, format: 'bids-events', path: projectPath }],
-      ['annotations.export', { recordingId, format: 'bids-events', path: `${projectPath}-wal`, overwrite: true }],
+      ['eeg.exportAnnotations', { recordingId, format: 'bids-events', path: `${projectPath}-wal`, overwrite: true }],
       ['seizure.export', { runId, format: 'szcore-tsv', path: projectPath, overwrite: true }],
     ] as const) {
       const reply = await call(name, params);
@@ -108,7 +108,7 @@ describe('bridge: export paths', () => {
   it('refuses the source recording, relative paths and an existing file unless overwrite', async () => {
     const source = await call('seizure.export', { runId, format: 'szcore-tsv', path: edfPath, overwrite: true });
     expect(errorOf(source)).toEqual({ code: 'validation', message: `path: ${edfPath} is a source recording; Cajal never overwrites sources` });
-    const relative = await call('annotations.export', { recordingId, format: 'bids-events', path: 'events.tsv' });
+    const relative = await call('eeg.exportAnnotations', { recordingId, format: 'bids-events', path: 'events.tsv' });
     expect(errorOf(relative)).toEqual({ code: 'validation', message: 'path: events.tsv is a relative path; give an absolute path' });
 
     const existing = join(tmp.dir, 'sub-01_events.tsv');
@@ -121,7 +121,7 @@ describe('bridge: export paths', () => {
     expect(readFileSync(existing, 'utf8')).toBe('onset\tduration\ttrial_type\n2\t3\tsz\n');
     const fresh = join(tmp.dir, 'annotations.tsv');
     // The file's annotation and the decision (an annotation too).
-    expect(await call('annotations.export', { recordingId, format: 'bids-events', path: fresh })).toMatchObject({ ok: true, result: { path: fresh, count: 2 } });
+    expect(await call('eeg.exportAnnotations', { recordingId, format: 'bids-events', path: fresh })).toMatchObject({ ok: true, result: { path: fresh, count: 2 } });
   });
 
   it('answers the same "cannot read" for a missing path and one that cannot be read', async () => {

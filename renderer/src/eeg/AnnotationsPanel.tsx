@@ -62,7 +62,7 @@ function ExportForm({ recordingId }: { recordingId: number }) {
     setFailure(null);
     try {
       const target = path.trim();
-      const result = await exportWithOverwrite(target, (overwrite) => api.call('annotations.export', { recordingId, format, path: target, overwrite }));
+      const result = await exportWithOverwrite(target, (overwrite) => api.call('eeg.exportAnnotations', { recordingId, format, path: target, overwrite }));
       if (result) setDone(`Wrote ${result.count} annotation(s) to ${result.path}`);
     } catch (error) {
       setFailure(errorMessage(error));

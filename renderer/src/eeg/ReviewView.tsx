@@ -321,7 +321,7 @@ function RecordingReview({ recording }: { recording: Recording }) {
     setAnnotateBusy(true);
     setAnnotateError(null);
     try {
-      await api.call('annotations.add', { recordingId, onsetS: annotateAt, durationS: 0, text });
+      await api.call('eeg.addAnnotation', { recordingId, onsetS: annotateAt, durationS: 0, text });
       setAnnotateAt(null);
       data.refreshAnnotations();
     } catch (failure) {

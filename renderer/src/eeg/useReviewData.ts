@@ -51,7 +51,7 @@ export function useReviewData(recordingId: number | null): ReviewData {
   useEffect(() => {
     if (recordingId === null) return;
     let current = true;
-    api.call('annotations.list', { recordingId }).then(
+    api.call('eeg.annotations', { recordingId }).then(
       (list) => {
         if (!current) return;
         setAnnotations(list);

@@ -18,10 +18,11 @@ import { FileAccessError, ValidationError } from '../errors.js';
 import { startBridge } from '../server/index.js';
 import { packageRoot } from '../version.js';
 import { builtinPipelines } from '../jobs/registry.js';
-import { formatBytes, formatDuration, formatElapsed, table } from './format.js';
-import { progressPrinter, report, type Output } from './output.js';
+import { domainPipelineUrls, type CliContext, type ProjectSession } from '../domains/index.js';
+import { formatBytes, formatDuration, formatElapsed, table } from '../console/format.js';
+import { progressPrinter, report, type Output } from '../console/output.js';
 
-export type { Output } from './output.js';
+export type { Output } from '../console/output.js';
 
 export async function init(projectPath: string, io: Output): Promise<number> {
   const path = resolve(projectPath);
@@ -117,7 +118,7 @@ export async function listRuns(projectPath: string, io: Output): Promise<number>
 }
 
 /** Parses repeated `--param key=value` options; values are JSON where they parse as JSON. */
-export function parseParams(pairs: string[]): Record<string, unknown> {
+export function parseParams(pairs: readonly string[]): Record<string, unknown> {
   const params: Record<string, unknown> = {};
   for (const pair of pairs) {
     const eq = pair.indexOf('=');
@@ -158,7 +159,7 @@ export async function runPipeline(
 
 /** `cajal pipelines`: what `cajal run` takes. Needs no project. */
 export async function listPipelines(io: Output): Promise<number> {
-  const pipelines = (await builtinPipelines()).list();
+  const pipelines = (await builtinPipelines(domainPipelineUrls())).list();
   report(io, { pipelines }, (r) => io.out(table(['name', 'input', 'title'], r.pipelines.map((p) => [p.name, p.input, p.title]))));
   return 0;
 }
@@ -274,4 +275,34 @@ async function withEngine<T>(projectPath: string, io: Output, body: (engine: Eng
   } finally {
     await engine.close();
   }
+}
+
+/** The project as a domain's command sees it: the engine's store and import, runs that print progress to `io`. */
+function projectSession(engine: Engine, io: Output): ProjectSession {
+  return {
+    projectPath: engine.projectPath,
+    store: engine.store,
+    importRecordings: (paths, options) => engine.importRecordings(paths, options),
+    runAndWait: (pipeline, recordingId, params) => startAndWait(engine, pipeline, recordingId, params, io),
+  };
+}
+
+/** What the CLI hands a domain's command (main/domains never import the CLI or the engine). */
+export function cliContext(io: Output): CliContext {
+  return {
+    io,
+    withProject: async (projectPath, { create }, body) => {
+      if (create) {
+        const engine = await Engine.open({ projectPath, create: true });
+        try {
+          return await body(projectSession(engine, io));
+        } finally {
+          await engine.close();
+        }
+      }
+      return withEngine(projectPath, io, (engine) => body(projectSession(engine, io)));
+    },
+    runPipeline,
+    parseParams,
+  };
 }

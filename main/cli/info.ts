@@ -2,8 +2,8 @@
 import { formatBytes, formatDuration } from '../../shared/units.js';
 import { EdfReader } from '../io/edf/index.js';
 import { sniffFormat } from '../io/recording.js';
-import { isJson, report, type Output } from './output.js';
-import { table } from './format.js';
+import { isJson, report, type Output } from '../console/output.js';
+import { table } from '../console/format.js';
 
 export function info(file: string, io: Output): number {
   sniffFormat(file);

@@ -8,12 +8,9 @@ import type { ErrorCode } from '../../shared/api/index.js';
 import { UserError, describeError } from '../errors.js';
 import * as commands from './commands.js';
 import { info } from './info.js';
-import { seizure } from './seizure.js';
-import { fisbe } from './fisbe.js';
-import { ntf } from './ntf.js';
-import { morph } from './morph.js';
-import { jsonOutput, type Output } from './output.js';
-import { USAGE, takesJson, verbUsage } from './usage.js';
+import { domainCommands, type CliCommand } from '../domains/index.js';
+import { jsonOutput, type Output } from '../console/output.js';
+import { USAGE, canonicalVerb, takesJson, verbUsage } from './usage.js';
 
 export { USAGE } from './usage.js';
 
@@ -74,46 +71,46 @@ function parseHelp(argv: string[]): string | null {
   return usage;
 }
 
-async function dispatch(argv: string[], io: Output): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    strict: true,
-    options: {
-      port: { type: 'string' },
-      backend: { type: 'string' },
-      out: { type: 'string' },
-      overwrite: { type: 'boolean' },
-      detector: { type: 'string' },
-      project: { type: 'string' },
-      name: { type: 'string' },
-      model: { type: 'string' },
-      seed: { type: 'string' },
-      'max-epochs': { type: 'string' },
-      resume: { type: 'string' },
-      param: { type: 'string', multiple: true },
-      gt: { type: 'string' },
-      pred: { type: 'string' },
-      partly: { type: 'boolean' },
-      'gt-dataset': { type: 'string' },
-      'pred-dataset': { type: 'string' },
-      'split-file': { type: 'string' },
-      ranks: { type: 'string' },
-      restarts: { type: 'string' },
-      recordings: { type: 'string' },
-      rank: { type: 'string' },
-      dataset: { type: 'string' },
-      scale: { type: 'string' },
-      sholl: { type: 'string' },
-      json: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
-  const [command, ...rest] = positionals;
-  if (command !== undefined && values.json && !takesJson(command, rest[0])) {
-    throw new UsageError(`cajal ${command} ${rest[0] ?? ''} does not take --json yet`.replace(/ +does/, ' does'));
+type OptionsConfig = NonNullable<Parameters<typeof parseArgs>[0]>['options'] & object;
+
+/** The options of the general verbs (`run`, `serve`, `backend`) and those every command takes. */
+const CORE_OPTIONS: OptionsConfig = {
+  port: { type: 'string' },
+  backend: { type: 'string' },
+  param: { type: 'string', multiple: true },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+};
+
+/**
+ * One parse for every command: the core options and each domain command's. An option name means one
+ * thing everywhere (`--out` is always a path, `--seed` always a number), so two commands declaring
+ * the same name differently is a programming error, reported at the first run.
+ */
+export function allOptions(commands: readonly CliCommand[] = domainCommands()): OptionsConfig {
+  const merged: OptionsConfig = { ...CORE_OPTIONS };
+  for (const command of commands) {
+    for (const [name, option] of Object.entries(command.options)) {
+      const known = merged[name];
+      if (known && (known.type !== option.type || Boolean(known.multiple) !== Boolean(option.multiple))) {
+        throw new Error(`option --${name} of \`cajal ${command.verb}\` is declared as ${option.type}${option.multiple ? '[]' : ''}, elsewhere as ${known.type}${known.multiple ? '[]' : ''}`);
+      }
+      merged[name] = option;
+    }
   }
+  return merged;
+}
+
+async function dispatch(argv: string[], io: Output): Promise<number> {
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, strict: true, options: allOptions() });
+  const [typed, ...rest] = positionals;
+  if (typed !== undefined && values.json && !takesJson(typed, rest[0])) {
+    throw new UsageError(`cajal ${typed} ${rest[0] ?? ''} does not take --json yet`.replace(/ +does/, ' does'));
+  }
+  const command = typed === undefined ? undefined : canonicalVerb(typed);
+  if (command !== typed) io.err(`cajal: note: \`${typed}\` is now \`${command}\`; the old name will be removed in the next release`);
   const need = (index: number, name: string) => positional(rest, index, name, command!);
+  const text = (name: string) => values[name] as string | undefined;
   switch (command) {
     case 'init':
       return await commands.init(need(0, 'project.cajal'), io);
@@ -126,25 +123,21 @@ async function dispatch(argv: string[], io: Output): Promise<number> {
     case 'pipelines':
       return await commands.listPipelines(io);
     case 'run':
-      return await commands.runPipeline(need(0, 'project'), need(1, 'pipeline'), rest[2], commands.parseParams(values.param ?? []), io);
+      return await commands.runPipeline(need(0, 'project'), need(1, 'pipeline'), rest[2], commands.parseParams((values.param as string[] | undefined) ?? []), io);
     case 'serve':
-      return await commands.serve(need(0, 'project'), values.port, io);
+      return await commands.serve(need(0, 'project'), text('port'), io);
     case 'backend':
-      return await commands.backend(values.backend, io);
+      return await commands.backend(text('backend'), io);
     case 'info':
       return info(need(0, 'file'), io);
-    case 'seizure':
-      return await seizure(rest, values, io);
-    case 'fisbe':
-      return await fisbe(rest, values, io);
-    case 'ntf':
-      return await ntf(rest, { ...values, params: commands.parseParams(values.param ?? []) }, io);
-    case 'morph':
-      return await morph(rest, values, io);
     case undefined:
       throw new UsageError(`missing command\n${USAGE}`);
-    default:
-      throw new UsageError(`unknown command "${command}"\n${USAGE}`);
+    default: {
+      const domainCommand = domainCommands().find((candidate) => candidate.verb === command);
+      if (!domainCommand) throw new UsageError(`unknown command "${command}"\n${USAGE}`);
+      // parseArgs checked every value against the merged table, which holds this command's options.
+      return await domainCommand.run(rest, values as Parameters<typeof domainCommand.run>[1], commands.cliContext(io));
+    }
   }
 }
 

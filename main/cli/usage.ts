@@ -3,14 +3,13 @@
  * `cajal <verb> [sub] --help` or `cajal help <verb> [sub]` prints only that verb's.
  */
 
-export interface VerbUsage {
-  verb: string;
-  sub?: string;
-  /** Synopsis lines (continuations indented by the caller's text). */
-  synopsis: string[];
-  description: string[];
-  /** Takes --json: one JSON document on stdout. */
-  json: boolean;
+import { domainCommands, type VerbUsage } from '../domains/index.js';
+
+export type { VerbUsage } from '../domains/index.js';
+
+/** A verb's current name, for a former one (`morph` → `morphology`); other names as they are. */
+export function canonicalVerb(verb: string): string {
+  return domainCommands().find((command) => command.aliases?.includes(verb))?.verb ?? verb;
 }
 
 export const VERBS: readonly VerbUsage[] = [
@@ -42,94 +41,8 @@ export const VERBS: readonly VerbUsage[] = [
   },
   { verb: 'backend', synopsis: ['backend [--backend NAME]'], description: ['print the compute backend chain and the selected backend'], json: true },
   { verb: 'info', synopsis: ['info <file>'], description: ["print a recording's header: channels, rates, duration, annotations"], json: true },
-  {
-    verb: 'seizure',
-    sub: 'detect',
-    synopsis: ['seizure detect <project> <recording-id> [--detector classical|neural|both] [--out events.tsv] [--overwrite]'],
-    description: [
-      'run the seizure detectors (default both; neural needs a trained',
-      'model in the project); events and 1 Hz probability are stored,',
-      '--out writes the events as SzCORE TSV',
-    ],
-    json: true,
-  },
-  {
-    verb: 'seizure',
-    sub: 'score',
-    synopsis: ['seizure score <reference.tsv> <hypothesis.tsv>'],
-    description: ['SzCORE event- and sample-based scores (SzCORE TSV or BIDS events)'],
-    json: true,
-  },
-  {
-    verb: 'seizure',
-    sub: 'train',
-    synopsis: ['seizure train [<file.edf>...] --project P [--out FOLDER [--overwrite]] [--name N] [--seed N] [--max-epochs N] [--resume MODEL-ID]'],
-    description: [
-      'train the neural detector on EDFs with seizure annotations',
-      '(EDF+ "seizure…"/"sz…" or <name>_events.tsv) as a run of P: the',
-      'files are imported (none: all of P\'s recordings), progress on',
-      'stderr, the model stored with the run (see `cajal runs`), a',
-      'checkpoint every epoch; Ctrl-C cancels and keeps the last one',
-      '(incomplete), --resume continues from it; --out also writes',
-      'TF.js files. Without --project: trains in this process and only',
-      'writes --out',
-    ],
-    json: false,
-  },
-  {
-    verb: 'seizure',
-    sub: 'eval',
-    synopsis: ['seizure eval <file.edf>... [--model FOLDER]'],
-    description: ['SzCORE scores of a TF.js model, or leave-one-recording-out'],
-    json: true,
-  },
-  {
-    verb: 'fisbe',
-    sub: 'eval',
-    synopsis: [
-      'fisbe eval --gt GT --pred PRED [--partly] [--project P] [--out metrics.toml] [--overwrite]',
-      '           [--gt-dataset D] [--pred-dataset D] [--split-file sample_list_per_split.txt]',
-    ],
-    description: [
-      "FISBe instance-segmentation metrics (official evaluator's",
-      'flylight preset), stored as a run (default project',
-      './fisbe.cajal); PRED a folder: every sample, aggregated',
-    ],
-    json: true,
-  },
-  {
-    verb: 'ntf',
-    sub: 'run',
-    synopsis: [
-      'ntf run <project> [--ranks 2..12] [--restarts 8] [--recordings ID,ID] [--rank N] [--seed N]',
-      '        [--dataset D] [--param key=value]...',
-    ],
-    description: [
-      'functional connectome (Dyballa et al.): affinity tensor of the',
-      'calcium recordings (default: all in the project, one animal',
-      'each), NTF rank sweep, communities per component',
-    ],
-    json: true,
-  },
-  {
-    verb: 'morph',
-    sub: 'stats',
-    synopsis: ['morph stats <file.swc>... [--scale UM_PER_UNIT] [--sholl R,R,...] [--out stats.csv] [--overwrite]'],
-    description: [
-      'validate SWC morphologies and print NeuroM-definition',
-      'morphometrics per neurite type (coordinates as given unless',
-      '--scale, e.g. 0.008 for hemibrain voxels; Sholl radii default',
-      'every 50 units); --out writes them as CSV',
-    ],
-    json: true,
-  },
-  {
-    verb: 'morph',
-    sub: 'scale',
-    synopsis: ['morph scale <project> <recording-id> <um-per-unit|reset>'],
-    description: ['store the scale of an imported morphology (e.g. 0.008)'],
-    json: true,
-  },
+  // then each domain's commands, in the order of main/domains/list.ts
+  ...domainCommands().flatMap((command) => command.usage),
 ];
 
 const DESCRIPTION_COLUMN = 43;
@@ -175,7 +88,8 @@ function entriesOf(verb: string, sub: string | undefined): VerbUsage[] {
  * `cajal <verb> [sub] --help`: the entries of that subcommand, or of all the verb's subcommands
  * when none (or an unknown one) is named; null for an unknown verb.
  */
-export function verbUsage(verb: string, sub?: string): string | null {
+export function verbUsage(alias: string, sub?: string): string | null {
+  const verb = canonicalVerb(alias);
   let entries = entriesOf(verb, sub);
   if (!entries.length) entries = entriesOf(verb, undefined);
   if (!entries.length) return null;
@@ -188,6 +102,7 @@ export function verbUsage(verb: string, sub?: string): string | null {
  * Whether `cajal <verb> [sub]` takes --json. Unknown verbs and subcommands answer true: the verb
  * itself then reports them (as a JSON error document).
  */
-export function takesJson(verb: string, sub: string | undefined): boolean {
+export function takesJson(alias: string, sub: string | undefined): boolean {
+  const verb = canonicalVerb(alias);
   return VERBS.filter((entry) => entry.verb === verb && (entry.sub === undefined || entry.sub === sub)).every((entry) => entry.json);
 }

@@ -4,7 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { BackendName, BackendReport, EventName, EventPayload, Recording } from '../../shared/api/index.js';
+import type { BackendName, BackendReport, EventName, EventPayload } from '../../shared/api/index.js';
 import { FileAccessError, describeError } from '../errors.js';
 import { inspectRecording } from '../io/recording.js';
 import { recoverAbandonedRuns } from '../jobs/ownership.js';
@@ -12,12 +12,8 @@ import { builtinPipelines, type PipelineRegistry } from '../jobs/registry.js';
 import { JobRunner, type RunnerEvent, type RunnerListener } from '../jobs/runner.js';
 import { Store, asStorageError } from '../store/index.js';
 import { codeVersion } from '../version.js';
+import { domainPipelineUrls, openDomains, type DomainServices, type ImportOptions, type ImportOutcome, type OpenDomains } from '../domains/index.js';
 import { ComputeSettings } from './compute-settings.js';
-import { EegReview } from '../eeg/review.js';
-import { SeizureTriage } from '../eeg/triage.js';
-import { FisbeView } from '../segmentation/fisbe-view.js';
-import { NtfView } from '../connectome/ntf-view.js';
-import { MorphologyView } from '../morphology/morphology-view.js';
 
 export interface EngineOptions {
   projectPath: string;
@@ -31,20 +27,7 @@ export interface EngineOptions {
   extraPipelines?: string[];
 }
 
-export interface ImportOutcome {
-  imported: Recording[];
-  errors: { path: string; message: string }[];
-  warnings: { path: string; message: string }[];
-}
-
-export interface ImportOptions {
-  /**
-   * Say why a file cannot be read (no such file, permission denied, a folder). Off by default: over
-   * the API that would tell a client which paths exist on this machine, so every file that cannot
-   * be read reads the same "cannot read <path>". The CLI turns it on.
-   */
-  detailedFileErrors?: boolean;
-}
+export type { ImportOptions, ImportOutcome } from '../domains/index.js';
 
 /** A file that could not be opened or read at all, as opposed to one read and found malformed. */
 function isFileAccessFailure(error: unknown): boolean {
@@ -55,11 +38,8 @@ export type EngineEvent = RunnerEvent;
 
 export class Engine {
   readonly compute: ComputeSettings;
-  readonly review: EegReview;
-  readonly triage: SeizureTriage;
-  readonly fisbe: FisbeView;
-  readonly ntf: NtfView;
-  readonly morphology: MorphologyView;
+  /** The open domains: their services (`services.eeg`…) and API handlers. */
+  readonly domains: OpenDomains;
   private readonly listeners = new Set<RunnerListener>();
   private unsubscribeRunner: () => void;
 
@@ -73,11 +53,7 @@ export class Engine {
     forcedBackend: BackendName | null,
   ) {
     this.compute = new ComputeSettings(store.settings, forcedBackend);
-    this.review = new EegReview(store);
-    this.triage = new SeizureTriage(store);
-    this.fisbe = new FisbeView(store);
-    this.ntf = new NtfView(store);
-    this.morphology = new MorphologyView(store);
+    this.domains = openDomains({ store, runner });
     this.unsubscribeRunner = runner.subscribe((event) => this.emit(event));
   }
 
@@ -90,7 +66,7 @@ export class Engine {
     try {
       // Only runs whose owner is gone: another process may be running the others right now.
       const recovered = recoverAbandonedRuns(store);
-      const registry = await builtinPipelines();
+      const registry = await builtinPipelines(domainPipelineUrls());
       for (const url of options.extraPipelines ?? []) await registry.register(url);
       const version = codeVersion();
       const runner = new JobRunner(store, registry, {
@@ -102,6 +78,11 @@ export class Engine {
       store.close();
       throw error;
     }
+  }
+
+  /** Each domain's service for this project (`services.eeg` is the EEG review, `services.ntf` the NTF view…). */
+  get services(): DomainServices {
+    return this.domains.services;
   }
 
   get projectPath(): string {
@@ -151,7 +132,7 @@ export class Engine {
   async close(): Promise<void> {
     this.unsubscribeRunner();
     await this.runner.shutdown();
-    this.review.close();
+    this.domains.close();
     this.store.close();
   }
 }

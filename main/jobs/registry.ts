@@ -50,15 +50,15 @@ export function siblingModuleUrl(base: string, relativeWithoutExtension: string)
   return new URL(`${relativeWithoutExtension}${extension}`, base).href;
 }
 
-/** The pipelines shipped with Cajal. */
-export async function builtinPipelines(): Promise<PipelineRegistry> {
+/** Pipelines that belong to no domain: they work on any signal recording. */
+const CORE_PIPELINES = [siblingModuleUrl(import.meta.url, '../pipelines/rms/index')];
+
+/**
+ * The pipelines shipped with Cajal: the core ones and those the domains contribute
+ * (`domainPipelineUrls()` of main/domains; passed in, as the job runner sits below the domains).
+ */
+export async function builtinPipelines(domainPipelines: readonly string[]): Promise<PipelineRegistry> {
   const registry = new PipelineRegistry();
-  await registry.register(siblingModuleUrl(import.meta.url, '../pipelines/rms/index'));
-  await registry.register(siblingModuleUrl(import.meta.url, '../pipelines/seizure/index'));
-  await registry.register(siblingModuleUrl(import.meta.url, '../pipelines/seizure/neural-pipeline'));
-  await registry.register(siblingModuleUrl(import.meta.url, '../pipelines/seizure/neural-train-pipeline'));
-  await registry.register(siblingModuleUrl(import.meta.url, '../pipelines/fisbe/index'));
-  await registry.register(siblingModuleUrl(import.meta.url, '../pipelines/ntf/index'));
-  await registry.register(siblingModuleUrl(import.meta.url, '../pipelines/morphology/pipeline'));
+  for (const url of [...CORE_PIPELINES, ...domainPipelines]) await registry.register(url);
   return registry;
 }

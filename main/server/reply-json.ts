@@ -6,7 +6,7 @@
  * slices of RUN_ELEMENTS, plain objects and arrays are walked, anything else (a toJSON, a class
  * instance, a primitive) goes to JSON.stringify whole.
  */
-import { Slicer } from '../eeg/cooperative.js';
+import { Slicer } from '../scheduling/cooperative.js';
 
 /** Array elements serialised per JSON.stringify call (~1 ms of numbers). */
 const RUN_ELEMENTS = 8192;

@@ -15,11 +15,8 @@ import {
   RunResult,
   RunStatus,
 } from './domain.js';
-import { eegCalls } from './eeg.js';
-import { seizureCalls } from './seizure.js';
-import { fisbeCalls } from './fisbe.js';
-import { ntfCalls } from './ntf.js';
-import { morphologyCalls } from './morphology.js';
+import { isDomainApi, type DomainApi, type Merged } from './define.js';
+import * as domainModules from './domains.js';
 
 export const API_VERSION = 2;
 
@@ -59,7 +56,23 @@ const coreCalls = {
   'compute.setBackend': { params: z.object({ backend: BackendName.nullable() }).strict(), result: BackendReport },
 } as const;
 
-export const calls = { ...coreCalls, ...eegCalls, ...seizureCalls, ...fisbeCalls, ...ntfCalls, ...morphologyCalls } as const;
+/** Every domain's API (the `domainApi(…)` values that `domains.ts` re-exports). */
+type DomainApis = Extract<(typeof domainModules)[keyof typeof domainModules], DomainApi>;
+export const DOMAIN_APIS = Object.values(domainModules).filter(isDomainApi) as DomainApis[];
+
+function mergeCalls(): typeof coreCalls & Merged<DomainApis['calls']> {
+  const merged: Record<string, unknown> = { ...coreCalls };
+  for (const api of DOMAIN_APIS) {
+    for (const [name, spec] of Object.entries(api.calls)) {
+      if (name in merged) throw new Error(`API call "${name}" is declared twice (domain "${api.id}")`);
+      merged[name] = spec;
+    }
+  }
+  return merged as typeof coreCalls & Merged<DomainApis['calls']>;
+}
+
+/** The core calls (project, recordings, pipelines, runs, compute) and every domain's. */
+export const calls = mergeCalls();
 
 /** Events pushed from the engine to every subscribed UI. */
 export const events = {

@@ -4,6 +4,10 @@
  */
 import { z } from 'zod';
 
+/** What a recording holds, which decides the views and pipelines that apply to it. */
+export const RecordingKind = z.enum(['eeg', 'calcium', 'morphology']);
+export type RecordingKind = z.infer<typeof RecordingKind>;
+
 export const RecordingFormat = z.enum(['edf', 'edf+', 'bdf', 'bdf+', 'suite2p', 'nwb', 'calcium-hdf5', 'calcium-csv', 'swc']);
 export type RecordingFormat = z.infer<typeof RecordingFormat>;
 
@@ -35,7 +39,7 @@ export const RecordingMetadata = z.object({
    * (those are all EEG). For calcium recordings `signals` lists the cells (label = neuron name),
    * `channelCount` is the cell count and `sampleRateHz` the frame rate (0 when unknown).
    */
-  modality: z.enum(['eeg', 'calcium', 'morphology']).optional(),
+  modality: RecordingKind.optional(),
   /** Calcium recordings: what the file says about the cells. */
   calcium: z
     .object({

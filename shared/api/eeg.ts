@@ -1,8 +1,9 @@
 /**
  * EEG review: montages, display filters, pages of traces, overview (compressed spectral array) and
- * annotations. Shared by the engine (main/engine/eeg-handlers.ts) and the viewer (renderer/src/eeg).
+ * annotations. Shared by the engine (main/domains/eeg/handlers.ts) and the viewer (renderer/src/eeg).
  */
 import { z } from 'zod';
+import { domainApi } from './define.js';
 import { typedArray } from './typed-array.js';
 
 /** One derivation of a montage: `plus − minus`; minus `null` = as recorded, `'avg'` = common average. */
@@ -106,7 +107,7 @@ const RecordingId = z.number().int().positive();
  * 12-hour file once stalled the bridge for minutes). Review pages are 5–60 s (the viewer's menu);
  * 300 s leaves room for zoomed-out review. 16384 points is one (min, max) pair per device pixel of
  * an 8K-wide plot. The engine also caps the samples a page may read and the points it returns in
- * all (main/eeg/page-budget.ts).
+ * all (main/domains/eeg/page-budget.ts).
  */
 export const PAGE_MAX_DURATION_S = 300;
 export const PAGE_MIN_POINTS_PER_CHANNEL = 100;
@@ -176,3 +177,5 @@ export const eegCalls = {
     result: z.object({ path: z.string(), count: z.number().int() }),
   },
 } as const;
+
+export const eegApi = domainApi('eeg', eegCalls);

@@ -5,6 +5,7 @@
  * bridge): a JSON number array of a 686 × 685 slice would be five times larger and slower to parse.
  */
 import { z } from 'zod';
+import { domainApi } from './define.js';
 import { typedArray } from './typed-array.js';
 
 const Id = z.number().int().positive();
@@ -171,3 +172,5 @@ export const fisbeCalls = {
     result: FisbeSlice,
   },
 } as const;
+
+export const fisbeApi = domainApi('fisbe', fisbeCalls);

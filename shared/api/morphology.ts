@@ -4,6 +4,7 @@
  * JSON arrays).
  */
 import { z } from 'zod';
+import { domainApi } from './define.js';
 import { typedArray } from './typed-array.js';
 
 const Id = z.number().int().positive();
@@ -71,11 +72,13 @@ export const MorphologyNeuron = MorphologySummary.extend({
 export type MorphologyNeuron = z.infer<typeof MorphologyNeuron>;
 
 export const morphologyCalls = {
-  'morph.list': { params: z.object({}).strict(), result: z.array(MorphologySummary) },
-  'morph.neuron': { params: z.object({ recordingId: Id }).strict(), result: MorphologyNeuron },
+  'morphology.list': { params: z.object({}).strict(), result: z.array(MorphologySummary) },
+  'morphology.neuron': { params: z.object({ recordingId: Id }).strict(), result: MorphologyNeuron },
   /** µm per file unit, stored with the recording (e.g. 0.008 for hemibrain's 8 nm voxels); null resets to 1. */
-  'morph.setScale': {
+  'morphology.setScale': {
     params: z.object({ recordingId: Id, umPerUnit: z.number().positive().max(1e6).nullable() }).strict(),
     result: MorphologySummary,
   },
 } as const;
+
+export const morphologyApi = domainApi('morphology', morphologyCalls);

@@ -4,6 +4,7 @@
  * IPC, binary frames on the bridge; see fisbe.ts for why not JSON arrays).
  */
 import { z } from 'zod';
+import { domainApi } from './define.js';
 import { typedArray } from './typed-array.js';
 
 const Id = z.number().int().positive();
@@ -126,3 +127,5 @@ export const ntfCalls = {
     result: NtfAffinity,
   },
 } as const;
+
+export const ntfApi = domainApi('ntf', ntfCalls);

@@ -3,6 +3,7 @@
  * append-only annotations with author and time), and exports of the reviewed events.
  */
 import { z } from 'zod';
+import { domainApi } from './define.js';
 
 export const TriageDecision = z.object({
   status: z.enum(['accepted', 'rejected']),
@@ -87,3 +88,5 @@ export const seizureCalls = {
     result: z.object({ path: z.string(), count: z.number().int() }),
   },
 } as const;
+
+export const seizureApi = domainApi('seizure', seizureCalls);

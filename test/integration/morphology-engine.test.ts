@@ -34,7 +34,7 @@ describe.skipIf(!hasSharedData())('morphologies in a project', () => {
     const { imported, errors } = await engine.importRecordings(FILES.map((f) => dataFile('morphology', f)));
     expect(errors).toEqual([]);
     expect(imported.map((r) => [r.format, r.metadata.modality])).toEqual(FILES.map(() => ['swc', 'morphology']));
-    expect(engine.morphology.list().map((m) => m.name)).toEqual(FILES.map((f) => f.replace('.CNG.swc', '')));
+    expect(engine.services.morphology.list().map((m) => m.name)).toEqual(FILES.map((f) => f.replace('.CNG.swc', '')));
   });
 
   it('refuses malformed SWC with the line and stores nothing', async () => {
@@ -58,8 +58,8 @@ describe.skipIf(!hasSharedData())('morphologies in a project', () => {
   it('serves each neuron with sections whose lengths add up to the NeuroM total length', async () => {
     const fixture = JSON.parse(readFileSync(`${REPO_ROOT}/test/fixtures/reference/morphology/neurom-features.json`, 'utf8')) as Record<string, unknown>;
     expect(Object.keys(fixture).length).toBeGreaterThan(0);
-    for (const summary of engine.morphology.list()) {
-      const neuron = await engine.morphology.neuron(summary.recordingId);
+    for (const summary of engine.services.morphology.list()) {
+      const neuron = await engine.services.morphology.neuron(summary.recordingId);
       const { positions, parents } = neuron;
       expect(positions.length).toBe(3 * neuron.nodeCount);
       expect(parents.length).toBe(neuron.nodeCount);
@@ -74,26 +74,26 @@ describe.skipIf(!hasSharedData())('morphologies in a project', () => {
   });
 
   it('stores the morphometrics of a neuron as a run (pipeline morphometrics)', async () => {
-    const [first] = engine.morphology.list();
+    const [first] = engine.services.morphology.list();
     const run = engine.runner.start('morphometrics', first!.recordingId, { shollRadii: [100, 200] });
     await engine.runner.idle();
     expect(engine.store.runs.get(run.id)!.status).toBe('succeeded');
     const results = engine.store.results.list(run.id);
     const metrics = results.find((r) => r.key === 'metrics')!.value as { byType: { all: { totalLength: number; shollCrossings: number[] } } };
-    const neuron = await engine.morphology.neuron(first!.recordingId);
+    const neuron = await engine.services.morphology.neuron(first!.recordingId);
     expect(metrics.byType.all.totalLength).toBeCloseTo(neuron.metrics.all!.totalLength!, 9);
     expect(metrics.byType.all.shollCrossings).toHaveLength(2);
     expect(String(results.find((r) => r.key === 'csv')!.value)).toMatch(/^file,/);
   });
 
   it('stores a scale with the recording and applies it', async () => {
-    const [first] = engine.morphology.list();
-    const before = await engine.morphology.neuron(first!.recordingId);
-    expect(engine.morphology.setScale(first!.recordingId, 0.5).scaleUmPerUnit).toBe(0.5);
-    const after = await engine.morphology.neuron(first!.recordingId);
+    const [first] = engine.services.morphology.list();
+    const before = await engine.services.morphology.neuron(first!.recordingId);
+    expect(engine.services.morphology.setScale(first!.recordingId, 0.5).scaleUmPerUnit).toBe(0.5);
+    const after = await engine.services.morphology.neuron(first!.recordingId);
     expect(after.metrics.all!.totalLength).toBeCloseTo(before.metrics.all!.totalLength! / 2, 6);
-    engine.morphology.setScale(first!.recordingId, null);
-    expect(engine.morphology.list()[0]!.scaleUmPerUnit).toBe(1);
+    engine.services.morphology.setScale(first!.recordingId, null);
+    expect(engine.services.morphology.list()[0]!.scaleUmPerUnit).toBe(1);
   });
 });
 

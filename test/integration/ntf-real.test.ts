@@ -57,7 +57,7 @@ describe.skipIf(!hasSharedData())('NTF on two C. elegans recordings', () => {
     const run = engine.store.runs.get(runId)!;
     expect(run.error).toBeNull();
     expect(run.status).toBe('succeeded');
-    const result = engine.ntf.result(runId);
+    const result = engine.services.ntf.result(runId);
     const [a, b] = WORMS.map(uniqueLabels) as [Set<string>, Set<string>];
     const shared = [...a].filter((label) => b.has(label));
     expect(shared).toHaveLength(80);
@@ -68,7 +68,7 @@ describe.skipIf(!hasSharedData())('NTF on two C. elegans recordings', () => {
   });
 
   it('stores the sweep, a reasoned rank and the components with their communities', () => {
-    const result = engine.ntf.result(runId);
+    const result = engine.services.ntf.result(runId);
     expect(result.sweep.map((row) => row.rank)).toEqual([2, 3, 4, 5]);
     const best = result.sweep.map((row) => row.errors[0]!);
     // More components never fit worse (each restart set includes the smaller model's optimum region).
@@ -93,7 +93,7 @@ describe.skipIf(!hasSharedData())('NTF on two C. elegans recordings', () => {
   });
 
   it('serves each component as a symmetric affinity matrix ordered by community', () => {
-    const { neuronCount, matrix, order } = engine.ntf.affinity(runId, 0);
+    const { neuronCount, matrix, order } = engine.services.ntf.affinity(runId, 0);
     expect(neuronCount).toBe(80);
     const values = matrix;
     expect(values).toHaveLength(80 * 80);
@@ -102,16 +102,16 @@ describe.skipIf(!hasSharedData())('NTF on two C. elegans recordings', () => {
       for (let j = 0; j < i; j++) expect(values[i * 80 + j]).toBe(values[j * 80 + i]);
     }
     expect([...order].sort((x, y) => x - y)).toEqual(Array.from({ length: 80 }, (_, i) => i));
-    const blocks = engine.ntf.result(runId).components[0]!.communities.blocks;
+    const blocks = engine.services.ntf.result(runId).components[0]!.communities.blocks;
     const runs = order.map((i) => blocks[i]).filter((block, k, all) => k === 0 || block !== all[k - 1]);
     expect(runs).toHaveLength(new Set(blocks).size); // each community is one contiguous run
   });
 
   it('is reproducible from the stored parameters', async () => {
-    const first = engine.ntf.result(runId);
+    const first = engine.services.ntf.result(runId);
     const again = engine.runner.start('ntf', null, { ...first.params, maxRank: 3 });
     await engine.runner.idle();
-    const second = engine.ntf.result(again.id);
+    const second = engine.services.ntf.result(again.id);
     expect(second.sweep.map((row) => row.errors)).toEqual(first.sweep.slice(0, 2).map((row) => row.errors));
   }, 120_000);
 });

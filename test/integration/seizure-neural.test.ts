@@ -7,8 +7,9 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cliContext } from '../../main/cli/commands.js';
 import { runCli } from '../../main/cli/main.js';
-import { seizureEval, seizureTrain } from '../../main/cli/seizure-neural.js';
+import { seizureEval, seizureTrain } from '../../main/domains/seizure/cli-neural.js';
 import { Engine } from '../../main/engine/index.js';
 import { activateBackend, type Tfjs } from '../../main/compute/index.js';
 import { ValidationError } from '../../main/errors.js';
@@ -100,7 +101,7 @@ describe('neural seizure detector, trained on synthetic recordings', () => {
     const project = join(tmp.dir, 'neural.cajal');
     Store.open(project).close();
     const out = join(tmp.dir, 'model');
-    expect(await seizureTrain(files, { out, project, name: 'synthetic', backend: 'wasm', maxEpochs: 15 }, io)).toBe(0);
+    expect(await seizureTrain(files, { out, project, name: 'synthetic', backend: 'wasm', maxEpochs: 15 }, cliContext(io))).toBe(0);
     expect(lines.join('\n')).toMatch(/wrote .*model\.json/);
     expect(lines.join('\n')).toMatch(/stored model #1 in/);
     const store = Store.open(project, { create: false });
@@ -124,7 +125,7 @@ describe('neural seizure detector, trained on synthetic recordings', () => {
     const engine = await Engine.open({ projectPath: project, create: false });
     const neuralRun = engine.store.runs.list().find((run) => run.pipeline === 'seizure-neural')!;
     expect(neuralRun.params.modelId).toBe(1);
-    expect(engine.triage.runs(unseenId).map((run) => run.pipeline).sort()).toEqual(['seizure-classical', 'seizure-neural']);
+    expect(engine.services.seizure.runs(unseenId).map((run) => run.pipeline).sort()).toEqual(['seizure-classical', 'seizure-neural']);
     await engine.close();
 
     // Without files, training uses the project's recordings and their seizure annotations.
@@ -145,7 +146,7 @@ describe('neural seizure detector, trained on synthetic recordings', () => {
     console.log(loro);
     expect(loro).toMatch(/^total\s+4\s/m);
 
-    await expect(seizureTrain(files, { backend: 'wasm' }, io)).rejects.toBeInstanceOf(ValidationError);
+    await expect(seizureTrain(files, { backend: 'wasm' }, cliContext(io))).rejects.toBeInstanceOf(ValidationError);
     await expect(seizureEval([files[0]!], { backend: 'wasm' }, io)).rejects.toThrow(/at least two recordings/);
   });
 });

@@ -28,27 +28,27 @@ describe.skipIf(!hasSharedData())('seizure triage', () => {
   });
 
   it('lists detection runs and their events with the probability trace', () => {
-    expect(engine.triage.runs(recordingId)).toMatchObject([{ runId, eventCount: 1, reviewedCount: 0 }]);
-    const review = engine.triage.review(runId);
+    expect(engine.services.seizure.runs(recordingId)).toMatchObject([{ runId, eventCount: 1, reviewedCount: 0 }]);
+    const review = engine.services.seizure.review(runId);
     expect(review.probability).toHaveLength(326);
     expect(review.events).toHaveLength(1);
     expect(review.events[0]).toMatchObject({ index: 0, onsetS: 181, decision: null });
   });
 
   it('stores decisions as superseding annotations and exports accepted events', () => {
-    engine.triage.decide(runId, 0, 'rejected');
-    const adjusted = engine.triage.decide(runId, 0, 'accepted', 165, 161);
+    engine.services.seizure.decide(runId, 0, 'rejected');
+    const adjusted = engine.services.seizure.decide(runId, 0, 'accepted', 165, 161);
     expect(adjusted.decision).toMatchObject({ status: 'accepted', onsetS: 165, durationS: 161 });
-    expect(engine.triage.review(runId).reviewedCount).toBe(1);
+    expect(engine.services.seizure.review(runId).reviewedCount).toBe(1);
     // The audit trail keeps both decisions; only the latest is in force.
     const history = engine.store.annotations.history(recordingId).map((a) => a.label);
     expect(history).toEqual(['seizure rejected (run 1, event 0)', 'seizure accepted (run 1, event 0)']);
     expect(engine.store.annotations.current(recordingId)).toHaveLength(1);
-    const out = engine.triage.export(runId, 'szcore-tsv', join(tmp.dir, 'reviewed.tsv'));
+    const out = engine.services.seizure.export(runId, 'szcore-tsv', join(tmp.dir, 'reviewed.tsv'));
     expect(out.count).toBe(1);
     const parsed = parseAnnotationsTsv(readFileSync(out.path, 'utf8'), out.path);
     expect(JSON.stringify(parsed)).toContain('165');
-    expect(() => engine.triage.decide(runId, 3, 'accepted')).toThrow(/event 3 of run 1/);
-    expect(() => engine.triage.decide(runId, 0, 'accepted', 300, 100)).toThrow(/after the end of the recording/);
+    expect(() => engine.services.seizure.decide(runId, 3, 'accepted')).toThrow(/event 3 of run 1/);
+    expect(() => engine.services.seizure.decide(runId, 0, 'accepted', 300, 100)).toThrow(/after the end of the recording/);
   });
 });

@@ -23,7 +23,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PAGE_MAX_DURATION_S, PAGE_MAX_POINTS_PER_CHANNEL, type FilterSettings } from '../../shared/api/index.js';
 import { seededRandom, type Random } from '../../shared/random.js';
 import { Engine } from '../../main/engine/index.js';
-import { PAGE_MAX_POINTS } from '../../main/eeg/page-budget.js';
+import { PAGE_MAX_POINTS } from '../../main/domains/eeg/page-budget.js';
 import { REPO_ROOT } from '../helpers/data.js';
 import { writeLongEdf } from '../helpers/long-edf.js';
 import { tempDir } from '../helpers/tmp.js';

@@ -111,7 +111,7 @@ describe('bridge: binary frames for typed arrays', () => {
     expect(bytes).toBeLessThanOrEqual(2 ** 17 * 4);
     expect(frames).toBe(Math.ceil(bytes / BINARY_CHUNK_BYTES));
     expect(progress.map((p) => p.receivedBytes)).toEqual([BINARY_CHUNK_BYTES, bytes]);
-    const direct = await engine.review.page(params);
+    const direct = await engine.services.eeg.page(params);
     expect(page.channels).toHaveLength(CHANNELS);
     for (const [c, channel] of page.channels.entries()) {
       expect(channel.data).toBeInstanceOf(Float32Array);
@@ -185,7 +185,7 @@ describe('bridge: binary frames for typed arrays', () => {
       const page = await api.call('eeg.page', { ...pageParams, recordingId }, { onProgress: (p) => progress.push(p.receivedBytes / p.totalBytes) });
       expect(page.channels).toHaveLength(CHANNELS);
       expect(page.channels[5]!.data).toBeInstanceOf(Float32Array);
-      expect(page.channels[5]!.data).toEqual((await engine.review.page({ ...pageParams, recordingId })).channels[5]!.data);
+      expect(page.channels[5]!.data).toEqual((await engine.services.eeg.page({ ...pageParams, recordingId })).channels[5]!.data);
       expect(progress.length).toBeGreaterThan(1);
       expect(progress.at(-1)).toBe(1);
       expect((await api.call('project.info', {})).path).toBeTypeOf('string');

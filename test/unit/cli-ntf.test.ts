@@ -7,7 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../main/cli/main.js';
-import { parseRankRange } from '../../main/cli/ntf.js';
+import { parseRankRange } from '../../main/domains/ntf/cli.js';
 import { seededRandom } from '../../shared/random.js';
 import { tempDir } from '../helpers/tmp.js';
 

@@ -17,10 +17,10 @@ import {
   type FilterSettings,
 } from '../../shared/api/index.js';
 import { createHandlers, dispatch, Engine } from '../../main/engine/index.js';
-import { filterInPlace } from '../../main/eeg/chunked-filter.js';
-import { Slicer, WorkQueue } from '../../main/eeg/cooperative.js';
-import { minMaxDecimate } from '../../main/eeg/decimate.js';
-import { computePage } from '../../main/eeg/page.js';
+import { filterInPlace } from '../../main/domains/eeg/chunked-filter.js';
+import { Slicer, WorkQueue } from '../../main/scheduling/cooperative.js';
+import { minMaxDecimate } from '../../main/domains/eeg/decimate.js';
+import { computePage } from '../../main/domains/eeg/page.js';
 import {
   filterPadS,
   HEAVY_PAGES_WAITING_MAX,
@@ -30,7 +30,7 @@ import {
   planPage,
   type PageRequest,
   type PageSignal,
-} from '../../main/eeg/page-budget.js';
+} from '../../main/domains/eeg/page-budget.js';
 import { EdfReader, encodeEdf } from '../../main/io/edf/index.js';
 import { applyDisplayFilter, applyMontage, resolveMontage } from '../../main/signal/index.js';
 import { ValidationError } from '../../main/errors.js';
@@ -236,14 +236,14 @@ describe('pages on recordings', () => {
     expect(reply.ok ? '' : reply.error.message).toMatch(/^invalid params for eeg\.page: durationS: a page is at most 300 s/);
     expect(elapsedMs).toBeLessThan(50);
     // A caller that skips the schema (CLI, tests) is refused by the engine too.
-    await expect(engine.review.page({ ...request({ recordingId: longId, durationS: 43_200 }) })).rejects.toThrow(/a page is at most 300 s/);
+    await expect(engine.services.eeg.page({ ...request({ recordingId: longId, durationS: 43_200 }) })).rejects.toThrow(/a page is at most 300 s/);
   });
 
   it('answers the largest page the schema accepts within its bounds', async () => {
-    const page = await engine.review.page(request({ recordingId: longId, startS: 6 * 3600, durationS: 300, montage: 'average', filter: { ...FILTER_ON, zeroPhase: true }, maxPointsPerChannel: PAGE_MAX_POINTS_PER_CHANNEL }));
+    const page = await engine.services.eeg.page(request({ recordingId: longId, startS: 6 * 3600, durationS: 300, montage: 'average', filter: { ...FILTER_ON, zeroPhase: true }, maxPointsPerChannel: PAGE_MAX_POINTS_PER_CHANNEL }));
     expect(page.channels).toHaveLength(2);
     for (const channel of page.channels) expect(channel.data).toHaveLength(300 * 16); // 4800 samples: under the points asked, not decimated
-    const decimated = await engine.review.page(request({ recordingId: denseId, durationS: 300, maxPointsPerChannel: 1000 }));
+    const decimated = await engine.services.eeg.page(request({ recordingId: denseId, durationS: 300, maxPointsPerChannel: 1000 }));
     for (const channel of decimated.channels) {
       expect(channel.decimated).toBe(true);
       expect(channel.data.length).toBeLessThanOrEqual(1000);
@@ -260,7 +260,7 @@ describe('pages on recordings', () => {
     }, 1);
     try {
       const started = performance.now();
-      const page = await engine.review.page(request({ recordingId: denseId, durationS: 300, montage: 'average', filter: { ...FILTER_ON, zeroPhase: true }, maxPointsPerChannel: 4000 }));
+      const page = await engine.services.eeg.page(request({ recordingId: denseId, durationS: 300, montage: 'average', filter: { ...FILTER_ON, zeroPhase: true }, maxPointsPerChannel: 4000 }));
       const totalMs = performance.now() - started;
       expect(page.channels).toHaveLength(16);
       // The page takes a few hundred ms in all, but never holds the thread for long in one go.
@@ -272,11 +272,11 @@ describe('pages on recordings', () => {
 
   it('computes heavy pages one at a time and refuses them beyond HEAVY_PAGES_WAITING_MAX waiting', async () => {
     // 150 s of 16 channels at 1 kHz: 2.5 M samples, over the heavy threshold.
-    const heavy = (startS: number) => engine.review.page(request({ recordingId: denseId, startS, durationS: 150, maxPointsPerChannel: 1000 }));
+    const heavy = (startS: number) => engine.services.eeg.page(request({ recordingId: denseId, startS, durationS: 150, maxPointsPerChannel: 1000 }));
     const finished: string[] = [];
     const asked = Array.from({ length: HEAVY_PAGES_WAITING_MAX + 3 }, (_, i) => heavy(i).finally(() => finished.push(`heavy ${i}`)));
     // A normal page asked meanwhile does not wait for the heavy ones.
-    const normal = engine.review.page(request({ recordingId: denseId, durationS: 10 })).finally(() => finished.push('normal'));
+    const normal = engine.services.eeg.page(request({ recordingId: denseId, durationS: 10 })).finally(() => finished.push('normal'));
     const settled = await Promise.allSettled(asked);
     expect((await normal).channels).toHaveLength(16);
     expect(finished.indexOf('normal')).toBeLessThan(finished.indexOf(`heavy ${HEAVY_PAGES_WAITING_MAX}`));
@@ -288,10 +288,10 @@ describe('pages on recordings', () => {
   });
 
   it('bounds the overview of a long recording to 4320 columns (longer epochs past 12 hours)', async () => {
-    const twelve = await engine.review.overview(longId);
+    const twelve = await engine.services.eeg.overview(longId);
     expect(twelve.epochS).toBe(10);
     expect(twelve.powerDb).toHaveLength(4320);
-    const day = await engine.review.overview(dayId);
+    const day = await engine.services.eeg.overview(dayId);
     expect(day.epochS).toBe(30); // was 9000 columns of 10 s
     expect(day.powerDb).toHaveLength(3000);
     expect(day.recordingDurationS).toBe(25 * 3600);

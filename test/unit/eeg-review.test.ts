@@ -60,11 +60,11 @@ describe('EEG review', () => {
     tmp.cleanup();
   });
 
-  const page = (overrides: Partial<Parameters<Engine['review']['page']>[0]> = {}) =>
-    engine.review.page({ recordingId, startS: 10, durationS: 10, montage: 'referential', filter: NO_FILTER, maxPointsPerChannel: 100_000, ...overrides });
+  const page = (overrides: Partial<Parameters<Engine['services']['eeg']['page']>[0]> = {}) =>
+    engine.services.eeg.page({ recordingId, startS: 10, durationS: 10, montage: 'referential', filter: NO_FILTER, maxPointsPerChannel: 100_000, ...overrides });
 
   it('offers the built-in montages resolved against the recording', () => {
-    const montages = engine.review.montages(recordingId);
+    const montages = engine.services.eeg.montages(recordingId);
     expect(montages.map((m) => m.name)).toEqual(['referential', 'average', 'bipolar-longitudinal', 'transverse']);
     expect(montages[0]!.derivations).toHaveLength(6);
     const bipolar = montages[2]!.derivations.map((d) => `${d.plus}|${d.minus}`);
@@ -112,22 +112,22 @@ describe('EEG review', () => {
   });
 
   it('returns gaps of EDF+D files as null samples and gap intervals', async () => {
-    const result = await engine.review.page({ recordingId: discontinuousId, startS: 0, durationS: 7, montage: 'referential', filter: NO_FILTER, maxPointsPerChannel: 100_000 });
+    const result = await engine.services.eeg.page({ recordingId: discontinuousId, startS: 0, durationS: 7, montage: 'referential', filter: NO_FILTER, maxPointsPerChannel: 100_000 });
     expect(result.gaps).toEqual([[2, 5]]);
     expect(result.channels[0]!.data[3 * RATE]).toBeNaN(); // a gap: NaN in the float32 page
     expect(result.channels[0]!.data[5 * RATE]).toBeCloseTo(5, 1);
   });
 
   it('adds project annotations beside the file\'s, and exports both as EDF+ and BIDS events', () => {
-    const added = engine.review.addAnnotation(recordingId, 30.5, 2, 'spike-wave, reviewed');
+    const added = engine.services.eeg.addAnnotation(recordingId, 30.5, 2, 'spike-wave, reviewed');
     expect(added).toMatchObject({ source: 'project', onsetS: 30.5, durationS: 2, text: 'spike-wave, reviewed' });
     expect(added.author).toBeTruthy();
-    const all = engine.review.annotations(recordingId);
+    const all = engine.services.eeg.annotations(recordingId);
     expect(all.map((a) => [a.source, a.onsetS, a.text])).toEqual([
       ['file', 12, 'seizure onset?'],
       ['project', 30.5, 'spike-wave, reviewed'],
     ]);
-    const edf = engine.review.exportAnnotations(recordingId, 'edf+', join(tmp.dir, 'events.edf'));
+    const edf = engine.services.eeg.exportAnnotations(recordingId, 'edf+', join(tmp.dir, 'events.edf'));
     expect(edf.count).toBe(2);
     const reader = EdfReader.open(edf.path);
     expect(reader.annotations()).toEqual([
@@ -136,26 +136,26 @@ describe('EEG review', () => {
     ]);
     expect(reader.header.startDateTime).toBe('2025-02-03T22:15:00');
     reader.close();
-    const tsv = engine.review.exportAnnotations(recordingId, 'bids-events', join(tmp.dir, 'events.tsv'));
+    const tsv = engine.services.eeg.exportAnnotations(recordingId, 'bids-events', join(tmp.dir, 'events.tsv'));
     expect(readFileSync(tsv.path, 'utf8')).toBe('onset\tduration\ttrial_type\n12\t3\tseizure onset?\n30.5\t2\tspike-wave, reviewed\n');
   });
 
   it('never overwrites a source recording, and refuses annotations past the end', () => {
-    expect(() => engine.review.exportAnnotations(recordingId, 'bids-events', edfPath)).toThrow(/never overwrites sources/);
-    expect(() => engine.review.addAnnotation(recordingId, 61, 0, 'late')).toThrow(/after the end of the recording/);
+    expect(() => engine.services.eeg.exportAnnotations(recordingId, 'bids-events', edfPath)).toThrow(/never overwrites sources/);
+    expect(() => engine.services.eeg.addAnnotation(recordingId, 61, 0, 'late')).toThrow(/after the end of the recording/);
   });
 
   it('saves user montages in the project', async () => {
-    engine.review.saveMontage('temporal chain', 'Left temporal', [{ label: 'F7-T7', plus: 'EEG F7-REF', minus: 'EEG T7-REF' }]);
-    const saved = engine.review.montages(recordingId).find((m) => m.name === 'temporal chain')!;
+    engine.services.eeg.saveMontage('temporal chain', 'Left temporal', [{ label: 'F7-T7', plus: 'EEG F7-REF', minus: 'EEG T7-REF' }]);
+    const saved = engine.services.eeg.montages(recordingId).find((m) => m.name === 'temporal chain')!;
     expect(saved).toMatchObject({ builtin: false, title: 'Left temporal' });
     const result = await page({ montage: 'temporal chain' });
     expect(result.channels.map((c) => c.label)).toEqual(['F7-T7']);
-    expect(() => engine.review.saveMontage('average', '', [{ label: 'x', plus: 'EEG F7-REF', minus: null }])).toThrow(/built-in/);
+    expect(() => engine.services.eeg.saveMontage('average', '', [{ label: 'x', plus: 'EEG F7-REF', minus: null }])).toThrow(/built-in/);
   });
 
   it('computes the compressed spectral array of the whole recording, peaking at 10 Hz', async () => {
-    const overview = await engine.review.overview(recordingId);
+    const overview = await engine.services.eeg.overview(recordingId);
     expect(overview.powerDb).toHaveLength(6); // 60 s in 10 s epochs
     const column = overview.powerDb[0]!;
     const peak = overview.freqsHz[column.indexOf(Math.max(...column))]!;

@@ -17,7 +17,7 @@ import {
   TsvFormatError,
   writeSzcoreTsv,
 } from '../../main/pipelines/seizure/scoring/index.js';
-import { seizureScore } from '../../main/cli/seizure-score.js';
+import { seizureScore } from '../../main/domains/seizure/cli-score.js';
 import { dataFile, hasSharedData, SKIP_NO_DATA } from '../helpers/data.js';
 
 const HEADER = 'onset\tduration\teventType\tconfidence\tchannels\tdateTime\trecordingDuration';

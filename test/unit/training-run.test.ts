@@ -157,6 +157,15 @@ describe('cajal seizure train', () => {
       expect(lines.join('\n')).toMatch(/resuming from model #1 after epoch 2/);
       expect(lines.some((line) => /epoch 3\/3: loss/.test(line))).toBe(true);
       expect(lines.some((line) => /epoch 1\/3/.test(line))).toBe(false);
+
+      // --json: one document on stdout naming the run and its model; progress stays on stderr.
+      const out: string[] = [];
+      const err: string[] = [];
+      const json = await runCli(['seizure', 'train', '--project', project, '--max-epochs', '4', '--backend', 'cpu', '--resume', '2', '--json'], { out: (l) => out.push(l), err: (l) => err.push(l) });
+      expect(json, err.join('\n')).toBe(0);
+      expect(out).toHaveLength(1);
+      expect(JSON.parse(out[0]!)).toMatchObject({ project, runId: 3, status: 'succeeded', model: { id: 3, status: 'complete' }, out: null });
+      expect(err.some((line) => /epoch 4\/4: loss/.test(line))).toBe(true);
     } finally {
       tmp.cleanup();
     }

@@ -29,14 +29,14 @@ describe('exports refuse what they must never write', () => {
   let recordingId: number;
   let projectBytes: Buffer;
   const exportTo = (path: string, overwrite?: boolean) =>
-    engine.review.exportAnnotations(recordingId, 'bids-events', path, overwrite === undefined ? {} : { overwrite });
+    engine.services.eeg.exportAnnotations(recordingId, 'bids-events', path, overwrite === undefined ? {} : { overwrite });
 
   beforeAll(async () => {
     writeFileSync(edfPath, sineEdf({ channels: 2, sampleRateHz: 64, durationS: 10 }));
     engine = await Engine.open({ projectPath, create: true, maxConcurrent: 1 });
     const outcome = await engine.importRecordings([edfPath]);
     recordingId = outcome.imported[0]!.id;
-    engine.review.addAnnotation(recordingId, 2, 1, 'spike');
+    engine.services.eeg.addAnnotation(recordingId, 2, 1, 'spike');
     projectBytes = readFileSync(projectPath);
   });
   afterAll(async () => {
@@ -195,9 +195,9 @@ describe('exports refuse what they must never write', () => {
   });
 
   it('applies the same rules to the seizure export', () => {
-    expect(() => engine.triage.export(1, 'bids-events', projectPath)).toThrow(/never writes over project files/);
-    expect(() => engine.triage.export(1, 'szcore-tsv', edfPath, { overwrite: true })).toThrow(/never overwrites sources/);
-    expect(() => engine.triage.export(1, 'szcore-tsv', 'relative.tsv')).toThrow(/relative path/);
+    expect(() => engine.services.seizure.export(1, 'bids-events', projectPath)).toThrow(/never writes over project files/);
+    expect(() => engine.services.seizure.export(1, 'szcore-tsv', edfPath, { overwrite: true })).toThrow(/never overwrites sources/);
+    expect(() => engine.services.seizure.export(1, 'szcore-tsv', 'relative.tsv')).toThrow(/relative path/);
     expectUntouched();
   });
 
@@ -217,7 +217,7 @@ describe('exports refuse what they must never write', () => {
     await engine.close();
     engine = await Engine.open({ projectPath, create: false, maxConcurrent: 1 });
     expect(engine.store.recordings.list().map((r) => r.sourcePath)).toEqual([edfPath]);
-    expect(engine.review.annotations(recordingId).map((a) => a.text)).toEqual(['spike']);
+    expect(engine.services.eeg.annotations(recordingId).map((a) => a.text)).toEqual(['spike']);
   });
 });
 

@@ -14,16 +14,16 @@ import {
   type EegOverview,
   type EegPage,
   type Montage,
-} from '../../shared/api/index.js';
-import { ConflictError, FileAccessError, NotFoundError, ValidationError } from '../errors.js';
-import { EdfReader, type EdfAnnotation } from '../io/edf/index.js';
-import { compressedSpectralArray, normaliseLabel, resolveMontage } from '../signal/index.js';
-import type { Store } from '../store/index.js';
-import { InteractiveActivity, Slicer, WorkQueue } from './cooperative.js';
+} from '../../../shared/api/index.js';
+import { ConflictError, FileAccessError, NotFoundError, ValidationError } from '../../errors.js';
+import { EdfReader, type EdfAnnotation } from '../../io/edf/index.js';
+import { compressedSpectralArray, normaliseLabel, resolveMontage } from '../../signal/index.js';
+import type { Store } from '../../store/index.js';
+import { InteractiveActivity, Slicer, WorkQueue } from '../../scheduling/cooperative.js';
 import { computePage } from './page.js';
 import { HEAVY_PAGE_SAMPLES, HEAVY_PAGES_WAITING_MAX, planPage, READ_CHUNK_SAMPLES, type PageRequest } from './page-budget.js';
-import { checkWriteTarget } from '../io/write-target.js';
-import { protectedPaths } from '../store/protected-paths.js';
+import { checkWriteTarget } from '../../io/write-target.js';
+import { protectedPaths } from '../../store/protected-paths.js';
 import { writeAnnotationsEdf, writeBidsEvents } from './export.js';
 
 const MONTAGE_TITLES: Record<(typeof BUILTIN_MONTAGES)[number], string> = {

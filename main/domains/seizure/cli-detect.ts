@@ -7,17 +7,16 @@
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { formatDuration } from '../../shared/units.js';
-import { Engine } from '../engine/index.js';
-import { ValidationError } from '../errors.js';
-import type { DetectedEvent } from '../pipelines/seizure/classical.js';
-import { checkWriteTarget, projectFilePaths, type ProtectedPath, type WriteTargetOptions } from '../io/write-target.js';
-import { writeSzcoreTsv, type SzcoreEvent } from '../pipelines/seizure/scoring/index.js';
-import { Store } from '../store/index.js';
-import { protectedPaths } from '../store/protected-paths.js';
-import { runPipeline } from './commands.js';
-import { table } from './format.js';
-import { isJson, report, textOnly, type Output } from './output.js';
+import { formatDuration } from '../../../shared/units.js';
+import { ValidationError } from '../../errors.js';
+import type { DetectedEvent } from '../../pipelines/seizure/classical.js';
+import { checkWriteTarget, projectFilePaths, type ProtectedPath, type WriteTargetOptions } from '../../io/write-target.js';
+import { writeSzcoreTsv, type SzcoreEvent } from '../../pipelines/seizure/scoring/index.js';
+import { Store } from '../../store/index.js';
+import { protectedPaths } from '../../store/protected-paths.js';
+import { table } from '../../console/format.js';
+import { isJson, report, textOnly, type Output } from '../../console/output.js';
+import type { CliContext } from '../types.js';
 
 const DETECTORS = { classical: 'seizure-classical', neural: 'seizure-neural' } as const;
 type Detector = keyof typeof DETECTORS;
@@ -33,15 +32,16 @@ export async function seizureDetect(
   recordingArg: string,
   params: Record<string, unknown>,
   options: { detector?: string; out?: string; overwrite?: boolean },
-  io: Output,
+  cli: CliContext,
 ): Promise<number> {
+  const { io } = cli;
   const choice = options.detector ?? 'both';
   if (!['classical', 'neural', 'both'].includes(choice)) throw new ValidationError('--detector', `expected classical, neural or both, got "${choice}"`);
   let detectors: Detector[] = choice === 'both' ? ['classical', 'neural'] : [choice as Detector];
   if (choice === 'both') {
-    const engine = await Engine.open({ projectPath, create: false });
-    const hasModel = engine.store.models.list('seizure-neural').some((m) => m.status === 'complete');
-    await engine.close();
+    const hasModel = await cli.withProject(projectPath, { create: false }, (project) =>
+      project.store.models.list('seizure-neural').some((m) => m.status === 'complete'),
+    );
     if (!hasModel) {
       io.err('cajal: no neural seizure model in this project (train one with `cajal seizure train --project`); running the classical detector only');
       detectors = ['classical'];
@@ -57,9 +57,9 @@ export async function seizureDetect(
   const results: DetectorResult[] = [];
   for (const detector of detectors) {
     // The run's own table is a message here (stderr with --json); the events are the result.
-    const code = await runPipeline(projectPath, DETECTORS[detector], recordingArg, params, textOnly(io));
+    const code = await cli.runPipeline(projectPath, DETECTORS[detector], recordingArg, params, textOnly(io));
     if (code !== 0) return code;
-    const result = await detectorResult(projectPath, detector, out(detector), writeOptions);
+    const result = await detectorResult(cli, projectPath, detector, out(detector), writeOptions);
     if (!isJson(io)) renderDetector(result, io);
     if (result.out) io.out(`wrote ${result.out}`);
     results.push(result);
@@ -100,22 +100,19 @@ function renderDetector({ detector, runId, events }: DetectorResult, io: Output)
 }
 
 /** The events of the detector's latest run; writes them to `outPath` when given. */
-async function detectorResult(projectPath: string, detector: Detector, outPath: string | undefined, writeOptions: WriteTargetOptions): Promise<DetectorResult> {
-  const engine = await Engine.open({ projectPath, create: false });
-  try {
-    const run = engine.store.runs.list().filter((r) => r.pipeline === DETECTORS[detector]).sort((a, b) => b.id - a.id)[0]!;
-    const recording = engine.store.recordings.get(run.recordingId!)!;
-    const result = engine.store.results.list(run.id).find((r) => r.key === 'events')!;
+async function detectorResult(cli: CliContext, projectPath: string, detector: Detector, outPath: string | undefined, writeOptions: WriteTargetOptions): Promise<DetectorResult> {
+  return cli.withProject(projectPath, { create: false }, ({ store }) => {
+    const run = store.runs.list().filter((r) => r.pipeline === DETECTORS[detector]).sort((a, b) => b.id - a.id)[0]!;
+    const recording = store.recordings.get(run.recordingId!)!;
+    const result = store.results.list(run.id).find((r) => r.key === 'events')!;
     const { events } = result.value as { events: DetectedEvent[] };
     if (outPath) {
       const durationS = recording.metadata.durationS;
       const rows: SzcoreEvent[] = events.length
         ? events.map((e) => ({ onsetS: e.onsetS, durationS: e.durationS, eventType: 'sz', confidence: Number(e.confidence.toFixed(2)), channels: e.channels, dateTime: null, recordingDurationS: durationS }))
         : [{ onsetS: 0, durationS, eventType: 'bckg', confidence: null, channels: null, dateTime: null, recordingDurationS: durationS }];
-      writeSzcoreTsv(outPath, rows, { ...writeOptions, protectedPaths: protectedPaths(engine.store) });
+      writeSzcoreTsv(outPath, rows, { ...writeOptions, protectedPaths: protectedPaths(store) });
     }
     return { detector, runId: run.id, recordingId: recording.id, events, out: outPath ?? null };
-  } finally {
-    await engine.close();
-  }
+  });
 }

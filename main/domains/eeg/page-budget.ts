@@ -6,9 +6,9 @@
  * these bounds hold for every caller, and also bound what a recording with many channels at high
  * rates would make of a request the schema accepts.
  */
-import { PAGE_MAX_DURATION_S, PAGE_MAX_POINTS_PER_CHANNEL, type Derivation, type FilterSettings } from '../../shared/api/index.js';
-import { ValidationError } from '../errors.js';
-import { resolveMontage, validateMontage } from '../signal/index.js';
+import { PAGE_MAX_DURATION_S, PAGE_MAX_POINTS_PER_CHANNEL, type Derivation, type FilterSettings } from '../../../shared/api/index.js';
+import { ValidationError } from '../../errors.js';
+import { resolveMontage, validateMontage } from '../../signal/index.js';
 
 /**
  * Samples a page may read over all its signals, filter settling included (a 300 s page of 64

@@ -3,8 +3,8 @@
  * or as a BIDS `events.tsv`. The target is checked and written atomically by io/write-target
  * (never a project file or a source, an existing file only with `overwrite`).
  */
-import { encodeEdf, type EdfAnnotation } from '../io/edf/index.js';
-import { writeFileAtomically, type WriteTargetOptions } from '../io/write-target.js';
+import { encodeEdf, type EdfAnnotation } from '../../io/edf/index.js';
+import { writeFileAtomically, type WriteTargetOptions } from '../../io/write-target.js';
 
 /** Returns the absolute path written. */
 export function writeAnnotationsEdf(

@@ -7,13 +7,13 @@
  * Memory is one group's derivations plus one chunk; the thread yields between chunks (Slicer), so
  * a long page takes turns with other requests instead of blocking them.
  */
-import type { EegPage, PageChannel } from '../../shared/api/index.js';
-import type { EdfReader } from '../io/edf/index.js';
+import type { EegPage, PageChannel } from '../../../shared/api/index.js';
+import type { EdfReader } from '../../io/edf/index.js';
 import { filterInPlace } from './chunked-filter.js';
-import type { Slicer } from './cooperative.js';
+import type { Slicer } from '../../scheduling/cooperative.js';
 import { minMaxDecimate } from './decimate.js';
 import type { DerivationGroup, PagePlan, PageRequest } from './page-budget.js';
-import { commonAverage } from '../signal/index.js';
+import { commonAverage } from '../../signal/index.js';
 
 /** One derivation over the read window: filter input (gaps as 0) and where the gaps were. */
 interface DerivedSamples {

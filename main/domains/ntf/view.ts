@@ -3,10 +3,10 @@
  * factors with their communities, and one component's affinity pattern as a neuron × neuron
  * matrix. Everything is read back from the run's results, so a view shows exactly what was fitted.
  */
-import type { NtfAffinity, NtfResult, NtfRunSummary } from '../../shared/api/index.js';
-import { NotFoundError } from '../errors.js';
-import { NTF_PIPELINE, NTF_RESULT, pairIndex, type NtfSummary, type StoredComponents } from '../pipelines/ntf/keys.js';
-import type { Store } from '../store/index.js';
+import type { NtfAffinity, NtfResult, NtfRunSummary } from '../../../shared/api/index.js';
+import { NotFoundError } from '../../errors.js';
+import { NTF_PIPELINE, NTF_RESULT, pairIndex, type NtfSummary, type StoredComponents } from '../../pipelines/ntf/keys.js';
+import type { Store } from '../../store/index.js';
 
 export class NtfView {
   constructor(private readonly store: Store) {}

@@ -8,10 +8,10 @@
  * hypothesis's, else from `options.durationS`. Malformed files throw a FormatError naming the file,
  * line and column; the CLI prints it as one line and exits 1.
  */
-import { ValidationError } from '../errors.js';
-import { readAnnotationsTsv, recordingDurationS, scoreRecording, seizureEvents, type SeizureAnnotations } from '../pipelines/seizure/scoring/index.js';
-import { table } from './format.js';
-import { report, type Output } from './output.js';
+import { ValidationError } from '../../errors.js';
+import { readAnnotationsTsv, recordingDurationS, scoreRecording, seizureEvents, type SeizureAnnotations } from '../../pipelines/seizure/scoring/index.js';
+import { table } from '../../console/format.js';
+import { report, type Output } from '../../console/output.js';
 
 export interface SeizureScoreOptions {
   /** Recording duration in seconds, when neither file states it (BIDS events.tsv). */

@@ -15,9 +15,9 @@
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { BackendName } from '../../shared/api/index.js';
-import { FileAccessError, ValidationError } from '../errors.js';
-import { projectFilePaths, type ProtectedPath, type WriteTargetOptions } from '../io/write-target.js';
+import type { BackendName } from '../../../shared/api/index.js';
+import { FileAccessError, ValidationError } from '../../errors.js';
+import { projectFilePaths, type ProtectedPath, type WriteTargetOptions } from '../../io/write-target.js';
 import {
   checkModelFolder,
   detectNeural,
@@ -32,13 +32,13 @@ import {
   type NeuralTrainOptionsInput,
   type TrainingRecording,
   type TrainProgress,
-} from '../pipelines/seizure/neural/index.js';
-import { computeMetrics, scoreEvents, sumCounts, type ScoringCounts, type ScoringMetrics, type TimeEvent } from '../pipelines/seizure/scoring/index.js';
-import { Engine } from '../engine/index.js';
-import { Store } from '../store/index.js';
-import { startAndWait, type Output } from './commands.js';
-import { table } from './format.js';
-import { isJson, report } from './output.js';
+} from '../../pipelines/seizure/neural/index.js';
+import { computeMetrics, scoreEvents, sumCounts, type ScoringCounts, type ScoringMetrics, type TimeEvent } from '../../pipelines/seizure/scoring/index.js';
+import { Store } from '../../store/index.js';
+import type { Output } from '../../console/output.js';
+import type { CliContext } from '../types.js';
+import { table } from '../../console/format.js';
+import { isJson, report } from '../../console/output.js';
 
 export interface SeizureNeuralCommonOptions {
   seed?: number;
@@ -151,9 +151,10 @@ function scoreRows(rows: { file: string; durationS: number; seizures: readonly T
   io.out('SzCORE event scoring: any overlap, 30 s before / 60 s after tolerance, events < 90 s apart merged, > 300 s split');
 }
 
-export async function seizureTrain(files: readonly string[], options: SeizureTrainOptions, io: Output): Promise<number> {
+export async function seizureTrain(files: readonly string[], options: SeizureTrainOptions, cli: CliContext): Promise<number> {
+  const { io } = cli;
   if (!options.out && !options.project) throw new ValidationError('out', 'say where the model goes: a project (--project, where it is stored with its training run) and/or an output folder (--out)');
-  if (options.project) return seizureTrainRun(files, { ...options, project: options.project }, io);
+  if (options.project) return seizureTrainRun(files, { ...options, project: options.project }, cli);
   if (options.resume !== undefined) throw new ValidationError('--resume', 'resuming needs the project that holds the checkpoint (--project)');
   const recordings = trainingRecordings(files, io);
   // The model folder is checked before training, so a refused --out costs no training time.
@@ -161,6 +162,7 @@ export async function seizureTrain(files: readonly string[], options: SeizureTra
   checkModelFolder(options.out!, out);
   if (!recordings.some((r) => r.seizures.length)) throw new ValidationError('seizures', 'none of the files has a seizure annotation ("seizure…"/"sz…" EDF+ annotations or a <name>_events.tsv beside the file)');
   const result = await trainNeural(recordings, trainOptions(options), reporter(io));
+  // In --json mode these lines go to stderr and the value below is the result.
   io.out(
     `trained on ${result.backend}: best epoch ${result.bestEpoch} of ${result.history.length}; windows: ${result.windows.train.seizure} seizure / ${result.windows.train.background} background for training, ` +
       `${result.windows.validation.seizure} / ${result.windows.validation.background} held out`,
@@ -168,6 +170,7 @@ export async function seizureTrain(files: readonly string[], options: SeizureTra
   try {
     const written = await exportModel(result.neural, options.out!, out);
     io.out(`wrote ${written.join(', ')}`);
+    report(io, { backend: result.backend, bestEpoch: result.bestEpoch, epochs: result.history.length, windows: result.windows, history: result.history, out: written }, () => {});
   } finally {
     result.neural.model.dispose();
   }
@@ -178,16 +181,15 @@ export async function seizureTrain(files: readonly string[], options: SeizureTra
  * Training as a project run: the files are imported (an already imported file is reused), or with
  * no files all the project's recordings are used; the run's model is exported to `out` afterwards.
  */
-async function seizureTrainRun(files: readonly string[], options: SeizureTrainOptions & { project: string }, io: Output): Promise<number> {
+async function seizureTrainRun(files: readonly string[], options: SeizureTrainOptions & { project: string }, cli: CliContext): Promise<number> {
+  const { io } = cli;
   const projectPath = resolve(options.project);
   if (!existsSync(projectPath)) throw new FileAccessError(projectPath, 'no such project file (create it with cajal init)');
-  const engine = await Engine.open({ projectPath, create: false });
-  try {
-    if (engine.recoveredRunCount) io.err(`cajal: ${engine.recoveredRunCount} run(s) left running by a process that has since stopped were marked interrupted`);
-    let recordings = engine.store.recordings.list();
+  return cli.withProject(projectPath, { create: false }, async (project) => {
+    let recordings = project.store.recordings.list();
     if (files.length) {
       for (const file of files) if (!existsSync(resolve(file))) throw new FileAccessError(resolve(file), 'no such file');
-      const { imported, errors } = await engine.importRecordings(files, { detailedFileErrors: true });
+      const { imported, errors } = await project.importRecordings(files, { detailedFileErrors: true });
       if (errors.length) throw new ValidationError('files', errors.map((e) => e.message).join('; '));
       recordings = imported;
     }
@@ -200,32 +202,41 @@ async function seizureTrainRun(files: readonly string[], options: SeizureTrainOp
     const params: Record<string, unknown> = {
       ...trainOptions(options),
       recordingIds,
-      markedSeizures: markedSeizures(engine.store, recordingIds),
+      markedSeizures: markedSeizures(project.store, recordingIds),
       ...(options.name !== undefined ? { name: options.name } : {}),
       ...(options.resume !== undefined ? { resumeFromModelId: options.resume } : {}),
     };
-    const run = await startAndWait(engine, 'seizure-neural-train', null, params, io);
-    const model = engine.store.models.ofRun(run.id)[0];
+    const run = await project.runAndWait('seizure-neural-train', null, params);
+    const model = project.store.models.ofRun(run.id)[0];
+    // `--json`: the run, its model (the last checkpoint when it did not finish) and what --out wrote.
+    const result = (out: string[] | null) => ({
+      project: projectPath,
+      runId: run.id,
+      status: run.status,
+      model: model ? { id: model.id, name: model.name, status: model.status } : null,
+      out,
+    });
     if (run.status !== 'succeeded') {
       if (model) io.out(`run ${run.id} ${run.status}; its last checkpoint is model #${model.id} (incomplete): continue with --resume ${model.id}`);
       else io.out(`run ${run.id} ${run.status}`);
+      report(io, result(null), () => {});
       return 1;
     }
     if (!model) throw new Error(`run ${run.id} succeeded but stored no model`);
     io.out(`stored model #${model.id} in ${projectPath} (run ${run.id}, "${model.name}")`);
+    let written: string[] | null = null;
     if (options.out) {
-      const neural = await loadNeuralModel(await tfFor(options.backend), engine.store, model.id);
+      const neural = await loadNeuralModel(await tfFor(options.backend), project.store, model.id);
       try {
-        const written = await exportModel(neural, options.out, out);
+        written = await exportModel(neural, options.out, out);
         io.out(`wrote ${written.join(', ')}`);
       } finally {
         neural.model.dispose();
       }
     }
+    report(io, result(written), () => {});
     return 0;
-  } finally {
-    await engine.close();
-  }
+  });
 }
 
 export async function seizureEval(files: readonly string[], options: SeizureEvalOptions, io: Output): Promise<number> {

@@ -5,11 +5,11 @@
  * request (parsing 100 k samples takes a fraction of a second), so a changed scale applies at once.
  */
 import { basename } from 'node:path';
-import type { MorphologyNeuron, MorphologySection, MorphologySummary, Recording } from '../../shared/api/index.js';
-import { NotFoundError, ValidationError } from '../errors.js';
-import { readSwc, type SwcMorphology } from '../io/swc/index.js';
-import { buildSections, computeMorphometrics, preorder, type MorphologyMetrics, type Section } from '../pipelines/morphology/index.js';
-import type { Store } from '../store/index.js';
+import type { MorphologyNeuron, MorphologySection, MorphologySummary, Recording } from '../../../shared/api/index.js';
+import { NotFoundError, ValidationError } from '../../errors.js';
+import { readSwc, type SwcMorphology } from '../../io/swc/index.js';
+import { buildSections, computeMorphometrics, preorder, type MorphologyMetrics, type Section } from '../../pipelines/morphology/index.js';
+import type { Store } from '../../store/index.js';
 
 const scaleKey = (recordingId: number) => `morphology.scale.${recordingId}`;
 

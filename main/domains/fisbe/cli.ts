@@ -8,16 +8,15 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { stringify } from 'smol-toml';
-import type { FisbeMetrics } from '../../shared/api/index.js';
-import { Engine } from '../engine/index.js';
-import { FileAccessError, ValidationError } from '../errors.js';
-import { checkWriteTarget, projectFilePaths, writeFileAtomically, type WriteTargetOptions } from '../io/write-target.js';
-import { parsePartlySamples, scoreDataset, type SetScore } from '../pipelines/fisbe/aggregate.js';
-import { FISBE_RESULT } from '../pipelines/fisbe/index.js';
-import { formatMetricsTable, toEvaluatorTables } from '../pipelines/fisbe/report.js';
-import { startAndWait } from './commands.js';
-import { table } from './format.js';
-import { report, type Output } from './output.js';
+import type { FisbeMetrics } from '../../../shared/api/index.js';
+import { FileAccessError, ValidationError } from '../../errors.js';
+import { checkWriteTarget, projectFilePaths, writeFileAtomically, type WriteTargetOptions } from '../../io/write-target.js';
+import { parsePartlySamples, scoreDataset, type SetScore } from '../../pipelines/fisbe/aggregate.js';
+import { FISBE_RESULT } from '../../pipelines/fisbe/index.js';
+import { formatMetricsTable, toEvaluatorTables } from '../../pipelines/fisbe/report.js';
+import { table } from '../../console/format.js';
+import { report, type Output } from '../../console/output.js';
+import { defineCommand, type CliContext, type ProjectSession } from '../types.js';
 
 export interface FisbeFlags {
   gt?: string;
@@ -34,7 +33,8 @@ export interface FisbeFlags {
 
 const DEFAULT_PROJECT = 'fisbe.cajal';
 
-export async function fisbe(args: string[], flags: FisbeFlags, io: Output): Promise<number> {
+export async function fisbe(args: string[], flags: FisbeFlags, cli: CliContext): Promise<number> {
+  const { io } = cli;
   const [sub] = args;
   if (sub !== 'eval') throw new ValidationError('fisbe', `unknown fisbe command "${sub ?? ''}" (expected eval)`);
   if (!flags.gt) throw new ValidationError('--gt', 'missing --gt (a ground-truth zarr / HDF5 / TIFF, or a folder of them)');
@@ -52,13 +52,10 @@ export async function fisbe(args: string[], flags: FisbeFlags, io: Output): Prom
     protectedPaths: [...projectFilePaths(projectPath), { path: gt, kind: 'input' }, { path: pred, kind: 'input' }],
   };
   if (flags.out) checkWriteTarget(flags.out, out);
-  const engine = await Engine.open({ projectPath, create: true });
-  try {
+  return cli.withProject(projectPath, { create: true }, (project) => {
     const folderMode = statSync(pred).isDirectory() && !pred.endsWith('.zarr');
-    return folderMode ? await evaluateFolder(engine, gt, pred, flags, out, io) : await evaluateOne(engine, gt, pred, flags.partly ?? false, flags, out, io);
-  } finally {
-    await engine.close();
-  }
+    return folderMode ? evaluateFolder(project, gt, pred, flags, out, io) : evaluateOne(project, gt, pred, flags.partly ?? false, flags, out, io);
+  });
 }
 
 function params(gt: string, pred: string, partly: boolean, flags: FisbeFlags): Record<string, unknown> {
@@ -72,18 +69,18 @@ function params(gt: string, pred: string, partly: boolean, flags: FisbeFlags): R
 }
 
 /** Runs one evaluation; returns its metrics, or null when the run failed (the error is printed). */
-async function runOne(engine: Engine, gt: string, pred: string, partly: boolean, flags: FisbeFlags, io: Output) {
-  const run = await startAndWait(engine, 'fisbe-eval', null, params(gt, pred, partly, flags), io);
+async function runOne(project: ProjectSession, gt: string, pred: string, partly: boolean, flags: FisbeFlags) {
+  const run = await project.runAndWait('fisbe-eval', null, params(gt, pred, partly, flags));
   if (run.status !== 'succeeded') return null;
-  const stored = engine.store.results.list(run.id).find((result) => result.key === FISBE_RESULT.metrics);
+  const stored = project.store.results.list(run.id).find((result) => result.key === FISBE_RESULT.metrics);
   return { runId: run.id, metrics: (stored!.value as { metrics: FisbeMetrics }).metrics };
 }
 
-async function evaluateOne(engine: Engine, gt: string, pred: string, partly: boolean, flags: FisbeFlags, out: WriteTargetOptions, io: Output): Promise<number> {
-  const result = await runOne(engine, gt, pred, partly, flags, io);
+async function evaluateOne(project: ProjectSession, gt: string, pred: string, partly: boolean, flags: FisbeFlags, out: WriteTargetOptions, io: Output): Promise<number> {
+  const result = await runOne(project, gt, pred, partly, flags);
   if (!result) return 1;
   const written = flags.out ? writeFileAtomically(flags.out, stringify(toEvaluatorTables(result.metrics)), out) : null;
-  const value = { project: engine.projectPath, runId: result.runId, partly, metrics: result.metrics, out: written };
+  const value = { project: project.projectPath, runId: result.runId, partly, metrics: result.metrics, out: written };
   report(io, value, (v) => {
     io.out(`FISBe metrics of run ${v.runId} (${v.partly ? 'partly' : 'completely'} labelled ground truth), stored in ${v.project}`);
     io.out(formatMetricsTable(v.metrics));
@@ -97,7 +94,7 @@ function sampleName(file: string): string {
   return basename(file).split('.')[0]!;
 }
 
-async function evaluateFolder(engine: Engine, gtFolder: string, predFolder: string, flags: FisbeFlags, out: WriteTargetOptions, io: Output): Promise<number> {
+async function evaluateFolder(project: ProjectSession, gtFolder: string, predFolder: string, flags: FisbeFlags, out: WriteTargetOptions, io: Output): Promise<number> {
   const entries = readdirSync(predFolder).sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
   const hdf = entries.filter((name) => name.endsWith('.hdf'));
   const predictions = (hdf.length ? hdf : entries.filter((name) => name.endsWith('.zarr'))).map((name) => join(predFolder, name));
@@ -110,7 +107,7 @@ async function evaluateFolder(engine: Engine, gtFolder: string, predFolder: stri
     const sample = sampleName(pred);
     const gt = join(gtFolder, `${sample}.zarr`);
     const partly = partlySet ? partlySet.has(sample) : (flags.partly ?? false);
-    const result = await runOne(engine, gt, pred, partly, flags, io);
+    const result = await runOne(project, gt, pred, partly, flags);
     if (!result) {
       failed++;
       continue;
@@ -119,7 +116,7 @@ async function evaluateFolder(engine: Engine, gtFolder: string, predFolder: stri
   }
   const dataset = scored.length ? scoreDataset(scored) : null;
   const written = flags.out && dataset ? writeFileAtomically(flags.out, `${JSON.stringify({ samples: scored.map(({ runId: _, ...sample }) => sample), dataset }, null, 2)}\n`, out) : null;
-  report(io, { project: engine.projectPath, samples: scored, failed, dataset, out: written }, (v) => folderLines(v.samples, v.dataset, io));
+  report(io, { project: project.projectPath, samples: scored, failed, dataset, out: written }, (v) => folderLines(v.samples, v.dataset, io));
   if (written) io.out(`wrote ${written}`);
   return scored.length === 0 || failed > 0 ? 1 : 0;
 }
@@ -150,3 +147,35 @@ function folderLines(scored: { sample: string; metrics: FisbeMetrics; partly: bo
   if (dataset.partly) io.out(line('partly', dataset.partly));
   io.out(line('combined', dataset.combined));
 }
+
+export const fisbeCommand = defineCommand({
+  verb: 'fisbe',
+  options: {
+    gt: { type: 'string' },
+    pred: { type: 'string' },
+    partly: { type: 'boolean' },
+    project: { type: 'string' },
+    out: { type: 'string' },
+    overwrite: { type: 'boolean' },
+    'gt-dataset': { type: 'string' },
+    'pred-dataset': { type: 'string' },
+    'split-file': { type: 'string' },
+  },
+  run: fisbe,
+  usage: [
+    {
+      verb: 'fisbe',
+      sub: 'eval',
+      synopsis: [
+        'fisbe eval --gt GT --pred PRED [--partly] [--project P] [--out metrics.toml] [--overwrite]',
+        '           [--gt-dataset D] [--pred-dataset D] [--split-file sample_list_per_split.txt]',
+      ],
+      description: [
+        "FISBe instance-segmentation metrics (official evaluator's",
+        'flylight preset), stored as a run (default project',
+        './fisbe.cajal); PRED a folder: every sample, aggregated',
+      ],
+      json: true,
+    },
+  ],
+});

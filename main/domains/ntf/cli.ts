@@ -5,11 +5,11 @@
  * cancel; prints the rank sweep, the suggested rank with its reasons, and each component's
  * communities.
  */
-import { Engine } from '../engine/index.js';
-import { ValidationError } from '../errors.js';
-import { startAndWait } from './commands.js';
-import { table } from './format.js';
-import { report, type Output } from './output.js';
+import { ValidationError } from '../../errors.js';
+import { table } from '../../console/format.js';
+import { report } from '../../console/output.js';
+import { defineCommand, type CliContext } from '../types.js';
+import { NtfView } from './view.js';
 
 export interface NtfFlags {
   ranks?: string;
@@ -37,13 +37,13 @@ export function parseRankRange(value: string): [number, number] {
   return [min, max];
 }
 
-export async function ntf(args: string[], flags: NtfFlags, io: Output): Promise<number> {
+export async function ntf(args: string[], flags: NtfFlags, cli: CliContext): Promise<number> {
+  const { io } = cli;
   const [sub, projectPath] = args;
   if (sub !== 'run') throw new ValidationError('ntf', `unknown ntf command "${sub ?? ''}" (expected run)`);
   if (!projectPath) throw new ValidationError('project', 'missing <project> (see cajal --help)');
-  const engine = await Engine.open({ projectPath, create: false });
-  try {
-    const calcium = engine.store.recordings.list().filter((r) => r.metadata.modality === 'calcium');
+  return cli.withProject(projectPath, { create: false }, async (project) => {
+    const calcium = project.store.recordings.list().filter((r) => r.metadata.modality === 'calcium');
     const recordingIds = flags.recordings
       ? flags.recordings.split(',').map((id) => wholeNumber('--recordings', id.trim()))
       : calcium.map((r) => r.id);
@@ -61,11 +61,11 @@ export async function ntf(args: string[], flags: NtfFlags, io: Output): Promise<
       ...(flags.seed !== undefined ? { seed: wholeNumber('--seed', flags.seed) } : {}),
       ...(flags.dataset !== undefined ? { dataset: flags.dataset } : {}),
     };
-    const run = await startAndWait(engine, 'ntf', null, params, io);
+    const run = await project.runAndWait('ntf', null, params);
     if (run.status !== 'succeeded') return 1;
     // The API's result (JSON already): the sweep, the suggested rank and why, components, communities.
-    const result = engine.ntf.result(run.id);
-    report(io, { project: engine.projectPath, ...result }, () => {
+    const result = new NtfView(project.store).result(run.id);
+    report(io, { project: project.projectPath, ...result }, () => {
       io.out(`animals: ${result.animals.map((a) => a.name).join(', ')}; ${result.neurons.length} neurons; ${result.binCount} time bins`);
       io.out(
         table(
@@ -94,10 +94,38 @@ export async function ntf(args: string[], flags: NtfFlags, io: Output): Promise<
           ]),
         ),
       );
-      io.out(`stored as run ${run.id} in ${engine.projectPath}; open the Connectome view (Alt+6) to explore it`);
+      io.out(`stored as run ${run.id} in ${project.projectPath}; open the Connectome view (Alt+6) to explore it`);
     });
     return 0;
-  } finally {
-    await engine.close();
-  }
+  });
 }
+
+export const ntfCommand = defineCommand({
+  verb: 'ntf',
+  options: {
+    ranks: { type: 'string' },
+    restarts: { type: 'string' },
+    recordings: { type: 'string' },
+    rank: { type: 'string' },
+    seed: { type: 'string' },
+    dataset: { type: 'string' },
+    param: { type: 'string', multiple: true },
+  },
+  run: (args, { param, ...flags }, cli) => ntf(args, { ...flags, params: cli.parseParams(param ?? []) }, cli),
+  usage: [
+    {
+      verb: 'ntf',
+      sub: 'run',
+      synopsis: [
+        'ntf run <project> [--ranks 2..12] [--restarts 8] [--recordings ID,ID] [--rank N] [--seed N]',
+        '        [--dataset D] [--param key=value]...',
+      ],
+      description: [
+        'functional connectome (Dyballa et al.): affinity tensor of the',
+        'calcium recordings (default: all in the project, one animal',
+        'each), NTF rank sweep, communities per component',
+      ],
+      json: true,
+    },
+  ],
+});

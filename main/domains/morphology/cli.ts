@@ -1,12 +1,11 @@
 /**
- * `cajal morph stats <file.swc>... [--scale UM_PER_UNIT] [--sholl R,R,...] [--out stats.csv]`:
+ * `cajal morphology stats <file.swc>... [--scale UM_PER_UNIT] [--sholl R,R,...] [--out stats.csv]`:
  * reads and validates each SWC file and prints its NeuroM-definition morphometrics, one table per
  * file (a column per neurite type present, plus all); warnings go to stderr; --out writes the CSV.
  */
-import { ValidationError } from '../errors.js';
-import { checkWriteTarget, writeFileAtomically, type WriteTargetOptions } from '../io/write-target.js';
-import { readSwc } from '../io/swc/index.js';
-import { Engine } from '../engine/index.js';
+import { ValidationError } from '../../errors.js';
+import { checkWriteTarget, writeFileAtomically, type WriteTargetOptions } from '../../io/write-target.js';
+import { readSwc } from '../../io/swc/index.js';
 import {
   computeMorphometrics,
   morphometricsCsv,
@@ -15,9 +14,11 @@ import {
   type NeuriteMetrics,
   type NeuriteTypeName,
   type Summary,
-} from '../pipelines/morphology/index.js';
-import { table } from './format.js';
-import { isJson, report, type Output } from './output.js';
+} from '../../pipelines/morphology/index.js';
+import { table } from '../../console/format.js';
+import { isJson, report } from '../../console/output.js';
+import { defineCommand, type CliContext } from '../types.js';
+import { MorphologyView } from './view.js';
 
 export interface MorphFlags {
   scale?: string;
@@ -73,29 +74,28 @@ export function metricsTable(m: MorphologyMetrics): string {
 }
 
 /**
- * `cajal morph scale <project> <recording-id> <um-per-unit|reset>`: stores the scale of an imported
+ * `cajal morphology scale <project> <recording-id> <um-per-unit|reset>`: stores the scale of an imported
  * morphology with its recording (the viewer and the API use it; the source file is not changed).
  */
-async function morphScale(args: string[], io: Output): Promise<number> {
+async function morphScale(args: string[], cli: CliContext): Promise<number> {
+  const { io } = cli;
   const [projectPath, idArg, value] = args;
-  if (!projectPath || !idArg || !value) throw new ValidationError('morph scale', 'usage: cajal morph scale <project> <recording-id> <um-per-unit|reset>');
+  if (!projectPath || !idArg || !value) throw new ValidationError('morphology scale', 'usage: cajal morphology scale <project> <recording-id> <um-per-unit|reset>');
   const recordingId = Number(idArg);
   if (!Number.isInteger(recordingId) || recordingId < 1) throw new ValidationError('recording-id', `expected a recording id (see cajal ls), got "${idArg}"`);
   const umPerUnit = value === 'reset' ? null : positiveNumber('um-per-unit', value);
-  const engine = await Engine.open({ projectPath, create: false });
-  try {
-    const summary = engine.morphology.setScale(recordingId, umPerUnit);
+  return cli.withProject(projectPath, { create: false }, (project) => {
+    const summary = new MorphologyView(project.store).setScale(recordingId, umPerUnit);
     report(io, { recordingId, name: summary.name, scaleUmPerUnit: summary.scaleUmPerUnit }, (v) => io.out(`${v.name}: ${v.scaleUmPerUnit} µm per unit`));
     return 0;
-  } finally {
-    await engine.close();
-  }
+  });
 }
 
-export async function morph(args: string[], flags: MorphFlags, io: Output): Promise<number> {
+export async function morph(args: string[], flags: MorphFlags, cli: CliContext): Promise<number> {
+  const { io } = cli;
   const [sub, ...files] = args;
-  if (sub === 'scale') return morphScale(files, io);
-  if (sub !== 'stats') throw new ValidationError('morph', `unknown morph command "${sub ?? ''}" (expected stats or scale)`);
+  if (sub === 'scale') return morphScale(files, cli);
+  if (sub !== 'stats') throw new ValidationError('morphology', `unknown morphology command "${sub ?? ''}" (expected stats or scale)`);
   if (!files.length) throw new ValidationError('file', 'missing <file.swc> (see cajal --help)');
   const scale = flags.scale === undefined ? undefined : positiveNumber('--scale', flags.scale);
   const shollRadii = flags.sholl === undefined ? undefined : parseRadii(flags.sholl);
@@ -124,3 +124,37 @@ export async function morph(args: string[], flags: MorphFlags, io: Output): Prom
   if (flags.out) io.out(`wrote ${flags.out}`);
   return 0;
 }
+
+export const morphologyCommand = defineCommand({
+  verb: 'morphology',
+  // Its name until 0.x; accepted, with a note, for one more release.
+  aliases: ['morph'],
+  options: {
+    scale: { type: 'string' },
+    sholl: { type: 'string' },
+    out: { type: 'string' },
+    overwrite: { type: 'boolean' },
+  },
+  run: morph,
+  usage: [
+    {
+      verb: 'morphology',
+      sub: 'stats',
+      synopsis: ['morphology stats <file.swc>... [--scale UM_PER_UNIT] [--sholl R,R,...] [--out stats.csv] [--overwrite]'],
+      description: [
+        'validate SWC morphologies and print NeuroM-definition',
+        'morphometrics per neurite type (coordinates as given unless',
+        '--scale, e.g. 0.008 for hemibrain voxels; Sholl radii default',
+        'every 50 units); --out writes them as CSV',
+      ],
+      json: true,
+    },
+    {
+      verb: 'morphology',
+      sub: 'scale',
+      synopsis: ['morphology scale <project> <recording-id> <um-per-unit|reset>'],
+      description: ['store the scale of an imported morphology (e.g. 0.008)'],
+      json: true,
+    },
+  ],
+});

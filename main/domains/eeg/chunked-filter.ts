@@ -8,9 +8,9 @@
  * sosfiltfilt's steps (odd extension, steady-state initial conditions, forward then backward pass;
  * the backward pass runs from the end instead of over a reversed copy).
  */
-import type { FilterSettings } from '../../shared/api/index.js';
-import { designDisplayFilter, sosfilt, sosfiltfiltPadLength, sosfiltZi, type Sos, type SosState } from '../signal/index.js';
-import type { Slicer } from './cooperative.js';
+import type { FilterSettings } from '../../../shared/api/index.js';
+import { designDisplayFilter, sosfilt, sosfiltfiltPadLength, sosfiltZi, type Sos, type SosState } from '../../signal/index.js';
+import type { Slicer } from '../../scheduling/cooperative.js';
 
 /** Samples per filter chunk (~1 ms of a 5-section cascade here). */
 export const FILTER_CHUNK_SAMPLES = 1 << 16;

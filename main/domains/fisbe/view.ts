@@ -12,12 +12,12 @@ import type {
   FisbeRunSummary,
   FisbeSample,
   FisbeSlice,
-} from '../../shared/api/index.js';
-import { NotFoundError, ValidationError } from '../errors.js';
-import { surfaceNets } from '../geometry/surface-nets.js';
-import { FISBE_RESULT } from '../pipelines/fisbe/index.js';
-import { boundingBox, lowerBound } from '../pipelines/fisbe/voxels.js';
-import type { Store } from '../store/index.js';
+} from '../../../shared/api/index.js';
+import { NotFoundError, ValidationError } from '../../errors.js';
+import { surfaceNets } from '../../geometry/surface-nets.js';
+import { FISBE_RESULT } from '../../pipelines/fisbe/index.js';
+import { boundingBox, lowerBound } from '../../pipelines/fisbe/voxels.js';
+import type { Store } from '../../store/index.js';
 
 type Side = 'gt' | 'pred';
 type Shape3 = [number, number, number];

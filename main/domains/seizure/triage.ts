@@ -4,14 +4,14 @@
  * labelled so that it reads well in the annotation list and can be traced to its run and event.
  */
 import { userInfo } from 'node:os';
-import type { DetectionRunSummary, TriageEvent, TriageReview } from '../../shared/api/index.js';
-import { NotFoundError, ValidationError } from '../errors.js';
-import { checkWriteTarget } from '../io/write-target.js';
-import type { DetectedEvent } from '../pipelines/seizure/classical.js';
-import { writeSzcoreTsv, type SzcoreEvent } from '../pipelines/seizure/scoring/index.js';
-import type { Annotation, Store } from '../store/index.js';
-import { protectedPaths } from '../store/protected-paths.js';
-import { writeBidsEvents } from './export.js';
+import type { DetectionRunSummary, TriageEvent, TriageReview } from '../../../shared/api/index.js';
+import { NotFoundError, ValidationError } from '../../errors.js';
+import { checkWriteTarget } from '../../io/write-target.js';
+import type { DetectedEvent } from '../../pipelines/seizure/classical.js';
+import { writeSzcoreTsv, type SzcoreEvent } from '../../pipelines/seizure/scoring/index.js';
+import type { Annotation, Store } from '../../store/index.js';
+import { protectedPaths } from '../../store/protected-paths.js';
+import { writeBidsEvents } from '../eeg/export.js';
 
 const DETECTION_PIPELINES = new Set(['seizure-classical', 'seizure-neural']);
 const DECISION = /^seizure (accepted|rejected) \(run (\d+), event (\d+)\)$/;

@@ -1,0 +1,12 @@
+/**
+ * The domains, in the order the CLI's help lists their commands. Adding a domain: import its module
+ * and add it here; then its API module to shared/api/domains.ts, its view to renderer/src/views.ts,
+ * and its README section.
+ */
+import { eegDomain } from './eeg/index.js';
+import { seizureDomain } from './seizure/index.js';
+import { fisbeDomain } from './fisbe/index.js';
+import { ntfDomain } from './ntf/index.js';
+import { morphologyDomain } from './morphology/index.js';
+
+export const DOMAIN_LIST = [eegDomain, seizureDomain, fisbeDomain, ntfDomain, morphologyDomain] as const;

@@ -1,0 +1,109 @@
+/** `cajal seizure detect|score|train|eval`: argument handling for the seizure commands. */
+import { BackendName } from '../../../shared/api/index.js';
+import { ValidationError } from '../../errors.js';
+import { defineCommand, type CliContext, type ParsedFlags } from '../types.js';
+import { seizureDetect } from './cli-detect.js';
+import { seizureEval, seizureTrain } from './cli-neural.js';
+import { seizureScore } from './cli-score.js';
+
+function integer(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 0) throw new ValidationError(flag, `expected a whole number, got "${value}"`);
+  return parsed;
+}
+
+function backend(value: string | undefined): BackendName | undefined {
+  if (value === undefined) return undefined;
+  const parsed = BackendName.safeParse(value);
+  if (!parsed.success) throw new ValidationError('--backend', `expected one of ${BackendName.options.join(', ')}, got "${value}"`);
+  return parsed.data;
+}
+
+function need(args: string[], index: number, name: string): string {
+  const value = args[index];
+  if (value === undefined) throw new ValidationError(name, `missing <${name}> (see cajal --help)`);
+  return value;
+}
+
+const OPTIONS = {
+  param: { type: 'string', multiple: true },
+  out: { type: 'string' },
+  overwrite: { type: 'boolean' },
+  detector: { type: 'string' },
+  project: { type: 'string' },
+  name: { type: 'string' },
+  model: { type: 'string' },
+  seed: { type: 'string' },
+  'max-epochs': { type: 'string' },
+  resume: { type: 'string' },
+  backend: { type: 'string' },
+} as const;
+
+async function seizure(args: string[], flags: ParsedFlags<typeof OPTIONS>, cli: CliContext): Promise<number> {
+  const { io } = cli;
+  const [sub, ...rest] = args;
+  const common = { seed: integer('--seed', flags.seed), maxEpochs: integer('--max-epochs', flags['max-epochs']), backend: backend(flags.backend) };
+  const defined = <T extends object>(o: T) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+  switch (sub) {
+    case 'detect':
+      return seizureDetect(need(rest, 0, 'project'), need(rest, 1, 'recording-id'), cli.parseParams(flags.param ?? []), defined({ detector: flags.detector, out: flags.out, overwrite: flags.overwrite }), cli);
+    case 'score':
+      return seizureScore(need(rest, 0, 'reference.tsv'), need(rest, 1, 'hypothesis.tsv'), io);
+    case 'train':
+      return seizureTrain(rest, defined({ ...common, out: flags.out, overwrite: flags.overwrite, project: flags.project, name: flags.name, resume: integer('--resume', flags.resume) }), cli);
+    case 'eval':
+      return seizureEval(rest, defined({ ...common, model: flags.model }), io);
+    default:
+      throw new ValidationError('seizure', `unknown seizure command "${sub ?? ''}" (expected detect, score, train or eval)`);
+  }
+}
+
+export const seizureCommand = defineCommand({
+  verb: 'seizure',
+  options: OPTIONS,
+  run: seizure,
+  usage: [
+    {
+      verb: 'seizure',
+      sub: 'detect',
+      synopsis: ['seizure detect <project> <recording-id> [--detector classical|neural|both] [--out events.tsv] [--overwrite]'],
+      description: [
+        'run the seizure detectors (default both; neural needs a trained',
+        'model in the project); events and 1 Hz probability are stored,',
+        '--out writes the events as SzCORE TSV',
+      ],
+      json: true,
+    },
+    {
+      verb: 'seizure',
+      sub: 'score',
+      synopsis: ['seizure score <reference.tsv> <hypothesis.tsv>'],
+      description: ['SzCORE event- and sample-based scores (SzCORE TSV or BIDS events)'],
+      json: true,
+    },
+    {
+      verb: 'seizure',
+      sub: 'train',
+      synopsis: ['seizure train [<file.edf>...] --project P [--out FOLDER [--overwrite]] [--name N] [--seed N] [--max-epochs N] [--resume MODEL-ID]'],
+      description: [
+        'train the neural detector on EDFs with seizure annotations',
+        '(EDF+ "seizure…"/"sz…" or <name>_events.tsv) as a run of P: the',
+        "files are imported (none: all of P's recordings), progress on",
+        'stderr, the model stored with the run (see `cajal runs`), a',
+        'checkpoint every epoch; Ctrl-C cancels and keeps the last one',
+        '(incomplete), --resume continues from it; --out also writes',
+        'TF.js files. Without --project: trains in this process and only',
+        'writes --out',
+      ],
+      json: true,
+    },
+    {
+      verb: 'seizure',
+      sub: 'eval',
+      synopsis: ['seizure eval <file.edf>... [--model FOLDER]'],
+      description: ['SzCORE scores of a TF.js model, or leave-one-recording-out'],
+      json: true,
+    },
+  ],
+});

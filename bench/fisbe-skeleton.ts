@@ -13,7 +13,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { openVolume } from '../main/io/volume/open.js';
+import { openVolume } from '../main/io/volumes.js';
 import { skeletonize3d } from '../main/pipelines/fisbe/skeletonize.js';
 import { median, seconds } from './timing.js';
 import type { BenchResult } from './types.js';

@@ -1,18 +1,22 @@
 /**
  * Recognises a source file and reads what the project stores about it: format, header metadata,
  * size and SHA-256. Sources are never modified or copied.
+ *
+ * `RECORDING_READERS` is the table of recording formats (as MNE's `_read_raw.py` maps formats to
+ * readers): each entry recognises its files by content, never by name, and its reader returns one
+ * `InspectedRecording`. `inspectRecording` tries the entries in table order; the readers sit below
+ * this module and never import it.
  */
 import { closeSync, openSync, readSync } from 'node:fs';
-import type { RecordingFormat, RecordingMetadata } from '../../shared/api/index.js';
+import type { RecordingFormat, RecordingKind, RecordingMetadata } from '../../shared/api/index.js';
 import { FormatError, fileAccessError } from '../errors.js';
-import { EdfReader, type EdfHeader } from './edf/index.js';
-import { sha256File } from './hash.js';
 import { detectCalcium } from './calcium/index.js';
 import { inspectCalcium } from './calcium/inspect.js';
+import { EDF_SIGNATURE_BYTES, hasEdfSignature, inspectEdf } from './edf/inspect.js';
 import { inspectSwc, looksLikeSwc } from './swc/inspect.js';
 import { assertReadableSource } from './source-file.js';
 
-export const SUPPORTED_FORMATS = 'EDF, EDF+, BDF, BDF+; calcium imaging: Suite2p folders, NWB, HDF5, CSV; morphologies: SWC';
+export { edfMetadata } from './edf/inspect.js';
 
 export interface InspectedRecording {
   sourcePath: string;
@@ -22,6 +26,86 @@ export interface InspectedRecording {
   metadata: RecordingMetadata;
   warnings: string[];
 }
+
+/** What a recording format yields: the `modality` of its metadata (absent means EEG). */
+export type RecordingModality = RecordingKind;
+
+/** One family of recording formats, as `inspectRecording` recognises and reads it. */
+export interface RecordingReader {
+  readonly id: 'edf-family' | 'swc' | 'calcium';
+  readonly modality: RecordingModality;
+  /** The formats its reader returns (`InspectedRecording.format`). */
+  readonly formats: readonly RecordingFormat[];
+  /** How the "supported: …" message names the family. */
+  readonly label: string;
+  /**
+   * Whether a regular file is of this family, by its content. False for "not mine"; throws only
+   * what must reach the user as is (a file that cannot be opened, a damaged HDF5 file).
+   */
+  sniff(file: string): boolean | Promise<boolean>;
+  /** Whether a folder is a recording of this family; absent for families that are files only. */
+  readonly sniffFolder?: (folder: string) => Promise<boolean>;
+  /** How the folder message names the folders it reads. */
+  readonly folderLabel?: string;
+  read(path: string): Promise<InspectedRecording>;
+}
+
+/** `sniffFormat` as a yes/no: a FormatError (empty, unrecognised) is "not EDF". */
+function isEdfFamily(file: string): boolean {
+  try {
+    return sniffFormat(file) === 'edf-family';
+  } catch (error) {
+    if (!(error instanceof FormatError)) throw error;
+    return false;
+  }
+}
+
+/** A table entry, frozen with its format list. */
+const entry = (reader: RecordingReader): RecordingReader => Object.freeze({ ...reader, formats: Object.freeze([...reader.formats]) });
+
+/**
+ * In the order they are tried: EDF-family files by their signature; anything else is tried as SWC
+ * (seven numbers on the first data line) before calcium imaging, whose CSV sniff would also take it.
+ */
+export const RECORDING_READERS: readonly RecordingReader[] = Object.freeze([
+  entry({
+    id: 'edf-family',
+    modality: 'eeg',
+    formats: ['edf', 'edf+', 'bdf', 'bdf+'],
+    label: 'EDF, EDF+, BDF, BDF+',
+    sniff: isEdfFamily,
+    read: inspectEdf,
+  }),
+  entry({
+    id: 'swc',
+    modality: 'morphology',
+    formats: ['swc'],
+    label: 'morphologies: SWC',
+    sniff: looksLikeSwc,
+    read: inspectSwc,
+  }),
+  entry({
+    id: 'calcium',
+    modality: 'calcium',
+    formats: ['suite2p', 'nwb', 'calcium-hdf5', 'calcium-csv'],
+    label: 'calcium imaging: Suite2p folders, NWB, HDF5, CSV',
+    sniff: async (file: string) => (await detectCalcium(file)) !== null,
+    sniffFolder: async (folder: string) => (await detectCalcium(folder)) === 'suite2p',
+    folderLabel: 'Suite2p plane folders (with F.npy, or plane0/F.npy)',
+    read: inspectCalcium,
+  }),
+]);
+
+/** The order the "supported: …" message lists the families in (that of `RecordingMetadata.modality`). */
+const MODALITY_ORDER: readonly RecordingModality[] = ['eeg', 'calcium', 'morphology'];
+
+export const SUPPORTED_FORMATS = [...RECORDING_READERS]
+  .sort((a, b) => MODALITY_ORDER.indexOf(a.modality) - MODALITY_ORDER.indexOf(b.modality))
+  .map((reader) => reader.label)
+  .join('; ');
+
+const unrecognised = (file: string): FormatError =>
+  new FormatError(file, `unrecognised file format (supported: ${SUPPORTED_FORMATS})`, 'file signature', 0);
 
 /** Sniffs the format from the first bytes, never from the file name. */
 export function sniffFormat(file: string): 'edf-family' {
@@ -33,89 +117,30 @@ export function sniffFormat(file: string): 'edf-family' {
     throw fileAccessError(file, error);
   }
   try {
-    const head = Buffer.alloc(8);
-    const n = readSync(fd, head, 0, 8, 0);
+    const head = Buffer.alloc(EDF_SIGNATURE_BYTES);
+    const n = readSync(fd, head, 0, EDF_SIGNATURE_BYTES, 0);
     if (n === 0) throw new FormatError(file, 'file is empty');
-    if (head[0] === 0xff && head.toString('latin1', 1, 8) === 'BIOSEMI') return 'edf-family';
-    if (head.toString('latin1', 0, n).trim() === '0') return 'edf-family';
-    throw new FormatError(file, `unrecognised file format (supported: ${SUPPORTED_FORMATS})`, 'file signature', 0);
+    if (hasEdfSignature(head.subarray(0, n))) return 'edf-family';
+    throw unrecognised(file);
   } finally {
     closeSync(fd);
   }
 }
 
-/** `durationS`: end of the last record; differs from records × duration in EDF+D files. */
-export function edfMetadata(header: EdfHeader, durationS = header.dataRecordCount * header.dataRecordDurationS): RecordingMetadata {
-  const data = header.signals.filter((s) => !s.isAnnotation);
-  return {
-    signals: header.signals.map((s) => ({
-      label: s.label,
-      unit: s.physicalDimension,
-      sampleRateHz: header.dataRecordDurationS > 0 ? s.samplesPerRecord / header.dataRecordDurationS : 0,
-      isAnnotation: s.isAnnotation,
-    })),
-    channelCount: data.length,
-    sampleRateHz: data.length && header.dataRecordDurationS > 0
-      ? Math.max(...data.map((s) => s.samplesPerRecord / header.dataRecordDurationS))
-      : 0,
-    durationS,
-    startDateTime: header.startDateTime,
-    patient: header.patient,
-    recordingInfo: header.recording,
-    dataRecordCount: header.dataRecordCount,
-    dataRecordDurationS: header.dataRecordDurationS,
-  };
-}
-
 /**
- * EDF-family files by their signature; anything else is tried as SWC, then calcium imaging. A
- * folder can only be a Suite2p plane folder. FIFOs, devices and unreadable paths are refused before
- * anything opens them.
+ * The first entry of `RECORDING_READERS` that recognises `file` reads it. FIFOs, devices and
+ * unreadable paths are refused before anything opens them.
  */
 export async function inspectRecording(file: string): Promise<InspectedRecording> {
   if (assertReadableSource(file, { allowDirectory: true }) === 'folder') {
-    if ((await detectCalcium(file)) !== 'suite2p') {
-      throw new FormatError(file, 'folder is not a recording: the only folders Cajal imports are Suite2p plane folders (with F.npy, or plane0/F.npy)');
+    for (const reader of RECORDING_READERS) {
+      if (reader.sniffFolder && (await reader.sniffFolder(file))) return reader.read(file);
     }
-    return inspectCalcium(file);
+    const folders = RECORDING_READERS.flatMap((reader) => (reader.folderLabel ? [reader.folderLabel] : []));
+    throw new FormatError(file, `folder is not a recording: the only folders Cajal imports are ${folders.join(' and ')}`);
   }
-  let edf = false;
-  try {
-    edf = sniffFormat(file) === 'edf-family';
-  } catch (error) {
-    if (!(error instanceof FormatError)) throw error;
+  for (const reader of RECORDING_READERS) {
+    if (await reader.sniff(file)) return reader.read(file);
   }
-  if (!edf) {
-    if (looksLikeSwc(file)) return inspectSwc(file);
-    if (!(await detectCalcium(file))) {
-      throw new FormatError(file, `unrecognised file format (supported: ${SUPPORTED_FORMATS})`, 'file signature', 0);
-    }
-    return inspectCalcium(file);
-  }
-  // A file cut inside its data is imported up to its last whole record, with a warning (as
-  // EDFbrowser does); one cut inside its header is refused.
-  const reader = EdfReader.open(file, { allowPartial: true });
-  let durationS: number;
-  try {
-    // Reads and checks every annotation block (and EDF+D record time) now, so a broken one is
-    // refused at import rather than met in a later view; annotation signals are small.
-    const annotations = reader.annotations();
-    durationS = reader.durationS;
-    // Annotation-only files (e.g. Sleep-EDF hypnograms) last as long as their annotations reach.
-    if (reader.dataSignals().length === 0) {
-      for (const a of annotations) durationS = Math.max(durationS, a.onsetS + a.durationS);
-    }
-  } finally {
-    reader.close();
-  }
-  const header = reader.header;
-  const sha256 = await sha256File(file);
-  return {
-    sourcePath: file,
-    sizeBytes: header.fileSizeBytes,
-    sha256,
-    format: header.variant,
-    metadata: edfMetadata(header, durationS),
-    warnings: header.warnings,
-  };
+  throw unrecognised(file);
 }

@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openVolume } from '../../main/io/volume/open.js';
+import { openVolume } from '../../main/io/volumes.js';
 import type { VolumeSource } from '../../main/io/volume/source.js';
 import { skeletonize3d } from '../../main/pipelines/fisbe/skeletonize.js';
 import { dataFile, hasSharedData, REPO_ROOT, SKIP_NO_DATA } from '../helpers/data.js';

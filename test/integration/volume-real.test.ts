@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FormatError } from '../../main/errors.js';
 import { expectLabelVolume } from '../../main/io/volume/label.js';
-import { listDatasets, openVolume } from '../../main/io/volume/open.js';
+import { listDatasets, openVolume } from '../../main/io/volumes.js';
 import { dataFile, hasSharedData, SKIP_NO_DATA } from '../helpers/data.js';
 import { tempDir } from '../helpers/tmp.js';
 

@@ -11,7 +11,7 @@ import { FileAccessError, FormatError } from '../../main/errors.js';
 import { writeTiffStack } from '../../main/io/tiff/index.js';
 import { expectLabelVolume } from '../../main/io/volume/label.js';
 import { blockOrigins, copyBox, slabShape, stridesOf, toCOrder } from '../../main/io/volume/ndarray.js';
-import { detectVolumeFormat, listDatasets, openVolume } from '../../main/io/volume/open.js';
+import { detectVolumeFormat, listDatasets, openVolume } from '../../main/io/volumes.js';
 import type { DatasetInfo } from '../../main/io/volume/types.js';
 import { tempDir } from '../helpers/tmp.js';
 

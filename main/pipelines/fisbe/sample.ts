@@ -3,7 +3,7 @@
  * 1.3 GB ground-truth stack never sits in memory densely.
  */
 import { ValidationError } from '../../errors.js';
-import { openVolume } from '../../io/volume/open.js';
+import { openVolume } from '../../io/volumes.js';
 import { voxelCount, type DatasetInfo } from '../../io/volume/types.js';
 import { commonShape, LabelCollector, prepareLabels, type PreparedLabels, type Shape3 } from './labels.js';
 

@@ -16,7 +16,7 @@ const load = {
   swc: () => import('../../../main/io/swc/index.js'),
   morphology: () => import('../../../main/pipelines/morphology/index.js'),
   calcium: () => import('../../../main/io/calcium/index.js'),
-  volume: () => import('../../../main/io/volume/index.js'),
+  volume: () => import('../../../main/io/volumes.js'),
 };
 
 const voxelCount = (shape: readonly number[]): number => shape.reduce((n, extent) => n * extent, 1);

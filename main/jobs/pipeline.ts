@@ -74,6 +74,11 @@ export interface PipelineDefinition<P = unknown> extends PipelineInfo {
    * params may name `resumeFromModelId`: a checkpoint of the same kind, handed to the run.
    */
   readonly producesModel?: { pipeline: string };
+  /**
+   * Names it had before (a domain id became its prefix): still accepted by `runs.start` and
+   * `cajal run` for one release; runs are stored under `name` (migration 4 renamed stored ones).
+   */
+  readonly formerNames?: readonly string[];
   run(context: PipelineContext<P>): Promise<ResultItem[] | PipelineOutput>;
 }
 

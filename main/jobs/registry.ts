@@ -14,6 +14,8 @@ export interface RegisteredPipeline {
 
 export class PipelineRegistry {
   private readonly entries = new Map<string, RegisteredPipeline>();
+  /** Former name → current name. */
+  private readonly formerNames = new Map<string, string>();
 
   /** Imports `moduleUrl` (a module whose default export is a PipelineDefinition) and registers it. */
   async register(moduleUrl: string): Promise<void> {
@@ -23,10 +25,12 @@ export class PipelineRegistry {
       throw new Error(`${moduleUrl} does not export a pipeline definition as default`);
     }
     this.entries.set(definition.name, { definition, moduleUrl });
+    for (const former of definition.formerNames ?? []) this.formerNames.set(former, definition.name);
   }
 
+  /** A pipeline by its name or a former one (the entry's definition holds the current name). */
   get(name: string): RegisteredPipeline {
-    const entry = this.entries.get(name);
+    const entry = this.entries.get(this.formerNames.get(name) ?? name);
     if (!entry) throw new NotFoundError(`pipeline "${name}"`, `known: ${[...this.entries.keys()].join(', ') || 'none'}`);
     return entry;
   }

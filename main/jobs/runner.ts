@@ -112,7 +112,7 @@ export class JobRunner {
     let run: Run;
     try {
       run = this.store.runs.create(
-        { pipeline: pipelineName, params, recordingId: definition.input === 'recording' ? recordingId : null, codeVersion: this.options.codeVersion },
+        { pipeline: definition.name, params, recordingId: definition.input === 'recording' ? recordingId : null, codeVersion: this.options.codeVersion },
         this.owner,
       );
     } catch (error) {

@@ -134,6 +134,15 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX models_by_run ON models(run_id);
     `,
   },
+  {
+    version: 4,
+    description: "pipeline names carry their domain's id: morphometrics becomes morphology-metrics",
+    sql: `
+      -- Issue #16 gave every domain one id, used as its pipelines' prefix. The pipeline registry
+      -- still accepts the former name for one release; stored runs take the new one here.
+      UPDATE runs SET pipeline = 'morphology-metrics' WHERE pipeline = 'morphometrics';
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

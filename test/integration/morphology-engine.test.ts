@@ -73,9 +73,9 @@ describe.skipIf(!hasSharedData())('morphologies in a project', () => {
     }
   });
 
-  it('stores the morphometrics of a neuron as a run (pipeline morphometrics)', async () => {
+  it('stores the morphometrics of a neuron as a run (pipeline morphology-metrics)', async () => {
     const [first] = engine.services.morphology.list();
-    const run = engine.runner.start('morphometrics', first!.recordingId, { shollRadii: [100, 200] });
+    const run = engine.runner.start('morphology-metrics', first!.recordingId, { shollRadii: [100, 200] });
     await engine.runner.idle();
     expect(engine.store.runs.get(run.id)!.status).toBe('succeeded');
     const results = engine.store.results.list(run.id);
@@ -97,7 +97,7 @@ describe.skipIf(!hasSharedData())('morphologies in a project', () => {
   });
 });
 
-describe.skipIf(!hasSharedData())('cajal import / morph scale', () => {
+describe.skipIf(!hasSharedData())('cajal import / morphology scale', () => {
   const tmp = tempDir();
   afterAll(() => tmp.cleanup());
 
@@ -109,9 +109,9 @@ describe.skipIf(!hasSharedData())('cajal import / morph scale', () => {
     expect(await runCli(['init', project], io)).toBe(0);
     expect(await runCli(['import', project, dataFile('morphology', FILES[3]!)], io)).toBe(0);
     expect(out.at(-1)).toMatch(/\(SWC, 459 samples, 1 tree\)$/);
-    expect(await runCli(['morph', 'scale', project, '1', '0.008'], io)).toBe(0);
+    expect(await runCli(['morphology', 'scale', project, '1', '0.008'], io)).toBe(0);
     expect(out.at(-1)).toBe('rat_dentate_granule_1220882a: 0.008 µm per unit');
-    expect(await runCli(['morph', 'scale', project, '1', 'zero'], io)).toBe(1);
+    expect(await runCli(['morphology', 'scale', project, '1', 'zero'], io)).toBe(1);
     expect(err.at(-1)).toMatch(/um-per-unit: expected a positive number/);
   });
 });

@@ -70,7 +70,7 @@ describe('cajal --json', () => {
 
     const pipelines = await json('pipelines');
     const names = (pipelines.doc.pipelines as { name: string; input: string }[]).map((p) => p.name);
-    expect(names).toEqual(expect.arrayContaining(['rms', 'seizure-classical', 'ntf', 'fisbe-eval', 'morphometrics']));
+    expect(names).toEqual(expect.arrayContaining(['rms', 'seizure-classical', 'ntf', 'fisbe-eval', 'morphology-metrics']));
     expect((await cli('pipelines')).out[0]).toMatch(/^name\s+input\s+title/);
 
     const ref = join(tmp.dir, 'ref.tsv');
@@ -94,6 +94,9 @@ describe('cajal --json', () => {
     const renamed = await json('morphology', 'scale', project, '2', 'reset');
     expect(renamed.doc).toMatchObject({ recordingId: 2, scaleUmPerUnit: 1 });
     expect(renamed.err.join('\n')).not.toMatch(/is now/);
+    // A pipeline's former name is still accepted; the run is stored under the current one.
+    const former = await json('run', project, 'morphometrics', '2');
+    expect(former.doc).toMatchObject({ run: { pipeline: 'morphology-metrics', status: 'succeeded' } });
   });
 
   it('seizure detect reports each detector\'s events in one document', async () => {

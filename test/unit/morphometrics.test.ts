@@ -2,7 +2,7 @@
  * Morphometrics with NeuroM's definitions on hand-built neurons with known answers: a straight line,
  * a Y-shaped axon with a second bifurcation plus a basal stub, the three soma models, sections and
  * unifurcations, Sholl counts (including NeuroM's double count of a point on the sphere), the CSV
- * export and `cajal morph stats`.
+ * export and `cajal morphology stats`.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -216,13 +216,13 @@ describe('CSV export and the CLI', () => {
     return { code, out, err };
   }
 
-  it('`cajal morph stats` prints a table per file and writes the CSV', async () => {
+  it('`cajal morphology stats` prints a table per file and writes the CSV', async () => {
     const y = join(tmp.dir, 'y.swc');
     const line = join(tmp.dir, 'line.swc');
     writeFileSync(y, Y);
     writeFileSync(line, LINE.replace('1 1 0 0 0 1 -1', '1 1 0 0 0 0 -1'));
     const csv = join(tmp.dir, 'stats.csv');
-    const { code, out, err } = await cli('morph', 'stats', y, line, '--sholl', '2,5', '--out', csv);
+    const { code, out, err } = await cli('morphology', 'stats', y, line, '--sholl', '2,5', '--out', csv);
     expect(code).toBe(0);
     const text = out.join('\n');
     expect(text).toContain(`${y}: 10 samples, 1 tree, coordinates as given`);
@@ -236,15 +236,15 @@ describe('CSV export and the CLI', () => {
   it('--scale converts to µm; errors are one line with exit code 1', async () => {
     const y = join(tmp.dir, 'y2.swc');
     writeFileSync(y, Y);
-    const scaled = await cli('morph', 'stats', y, '--scale', '0.5', '--sholl', '1');
+    const scaled = await cli('morphology', 'stats', y, '--scale', '0.5', '--sholl', '1');
     expect(scaled.code).toBe(0);
     expect(scaled.out.join('\n')).toMatch(/total length \(µm\)\s+6.50\s+6\s+0.50/);
-    expect((await cli('morph', 'stats', y, '--scale', 'x')).err).toEqual(['cajal: --scale: expected a positive number, got "x"']);
-    expect((await cli('morph', 'stats')).code).toBe(1);
-    expect((await cli('morph', 'count', y)).code).toBe(1);
+    expect((await cli('morphology', 'stats', y, '--scale', 'x')).err).toEqual(['cajal: --scale: expected a positive number, got "x"']);
+    expect((await cli('morphology', 'stats')).code).toBe(1);
+    expect((await cli('morphology', 'count', y)).code).toBe(1);
     const bad = join(tmp.dir, 'bad.swc');
     writeFileSync(bad, '1 1 0 0 0 1 -1\n2 3 1 0 0 1 9\n');
-    const failed = await cli('morph', 'stats', bad);
+    const failed = await cli('morphology', 'stats', bad);
     expect(failed.code).toBe(1);
     expect(failed.err).toEqual([`cajal: ${bad}: field "parent" at byte 15: line 2: parent 9 of sample 2 does not exist`]);
   });

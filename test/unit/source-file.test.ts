@@ -188,10 +188,10 @@ describe('cajal info and import on such paths', () => {
 });
 
 describe('readers opened directly by other commands', () => {
-  it('morph stats, EDF readers (training, detection) refuse a FIFO without opening it', async () => {
+  it('morphology stats, EDF readers (training, detection) refuse a FIFO without opening it', async () => {
     const swc = fifo(join(tmp.dir, 'stats-fifo.swc'));
     const err: string[] = [];
-    expect(await runCli(['morph', 'stats', swc], { out: () => {}, err: (line) => err.push(line) })).toBe(1);
+    expect(await runCli(['morphology', 'stats', swc], { out: () => {}, err: (line) => err.push(line) })).toBe(1);
     expect(err).toEqual([`cajal: ${swc}: is a FIFO (named pipe), not a recording file`]);
     const edf = fifo(join(tmp.dir, 'train-fifo.edf'));
     const { EdfReader } = await import('../../main/io/edf/index.js');

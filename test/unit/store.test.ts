@@ -67,6 +67,20 @@ describe('project store', () => {
     store = Store.open(join(tmp.dir, 'other.cajal'));
   });
 
+  it('renames runs of a pipeline whose name took its domain id (migration 4: morphometrics → morphology-metrics)', () => {
+    const path = join(tmp.dir, 'v3.cajal'); // written by a Cajal before the rename
+    const v3 = openDatabase(path, { migrations: MIGRATIONS.filter((m) => m.version <= 3) });
+    v3.prepare("INSERT INTO runs (pipeline, params_json, status, progress, created_at, code_version) VALUES ('morphometrics', '{}', 'succeeded', 1, '2026-01-01T00:00:00Z', 'test')").run();
+    v3.prepare("INSERT INTO runs (pipeline, params_json, status, progress, created_at, code_version) VALUES ('rms', '{}', 'succeeded', 1, '2026-01-01T00:00:00Z', 'test')").run();
+    v3.close();
+    const migrated = Store.open(path, { create: false });
+    try {
+      expect(migrated.runs.list().map((run) => run.pipeline).sort()).toEqual(['morphology-metrics', 'rms']);
+    } finally {
+      migrated.close();
+    }
+  });
+
   it('rolls back a failed migration whole', () => {
     store.close();
     const broken: Migration = { version: SCHEMA_VERSION + 1, description: 'broken', sql: 'CREATE TABLE half (id INTEGER); THIS IS NOT SQL;' };

@@ -232,21 +232,21 @@ describe('the CLI writes --out by the same rules', () => {
   };
   const SWC = '1 1 0 0 0 1 -1\n2 3 0 5 0 0.5 1\n3 3 0 10 0 0.5 2\n';
 
-  it('morph stats --out: refuses an existing file unless --overwrite, and never an input', async () => {
+  it('morphology stats --out: refuses an existing file unless --overwrite, and never an input', async () => {
     const swc = join(tmp.dir, 'cell.swc');
     writeFileSync(swc, SWC);
     const csv = join(tmp.dir, 'stats.csv');
     writeFileSync(csv, 'keep me');
-    const refused = await cli('morph', 'stats', swc, '--out', csv);
+    const refused = await cli('morphology', 'stats', swc, '--out', csv);
     expect(refused.code).toBe(1);
     expect(refused.err).toEqual([`cajal: ${csv} exists; add --overwrite to replace it`]);
     expect(refused.out).toEqual([]); // refused before any work
     expect(readFileSync(csv, 'utf8')).toBe('keep me');
-    const replaced = await cli('morph', 'stats', swc, '--out', csv, '--overwrite');
+    const replaced = await cli('morphology', 'stats', swc, '--out', csv, '--overwrite');
     expect(replaced.code).toBe(0);
     expect(readFileSync(csv, 'utf8')).toMatch(/^[^\n]*\n/);
     expect(readFileSync(csv, 'utf8')).not.toBe('keep me');
-    const input = await cli('morph', 'stats', swc, '--out', swc, '--overwrite');
+    const input = await cli('morphology', 'stats', swc, '--out', swc, '--overwrite');
     expect(input.err).toEqual([`cajal: --out: ${swc} is an input of this command; Cajal never overwrites its inputs`]);
     expect(readFileSync(swc, 'utf8')).toBe(SWC);
   });

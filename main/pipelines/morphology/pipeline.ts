@@ -21,7 +21,8 @@ export const MorphometricsParams = z
 export type MorphometricsParams = z.infer<typeof MorphometricsParams>;
 
 const morphometrics: PipelineDefinition<MorphometricsParams> = {
-  name: 'morphometrics',
+  name: 'morphology-metrics',
+  formerNames: ['morphometrics'],
   title: 'Morphometrics (NeuroM definitions)',
   description: 'Lengths, counts, branch and Strahler orders, partition asymmetry, surface, volume, soma and Sholl crossings of a neuron morphology, per neurite type.',
   input: 'recording',

@@ -24,6 +24,11 @@ export class PipelineRegistry {
     if (!definition || typeof definition.run !== 'function' || !definition.name) {
       throw new Error(`${moduleUrl} does not export a pipeline definition as default`);
     }
+    // Two modules under one name would make stored runs ambiguous: which one re-runs them?
+    for (const name of [definition.name, ...(definition.formerNames ?? [])]) {
+      const taken = this.entries.get(this.formerNames.get(name) ?? name);
+      if (taken && taken.moduleUrl !== moduleUrl) throw new Error(`pipeline name "${name}" of ${moduleUrl} is taken by ${taken.moduleUrl}`);
+    }
     this.entries.set(definition.name, { definition, moduleUrl });
     for (const former of definition.formerNames ?? []) this.formerNames.set(former, definition.name);
   }

@@ -33,6 +33,15 @@ describe('the domains', () => {
     }
   });
 
+  it('refuses a second pipeline module under a name (or former name) already taken', async () => {
+    const registry = await builtinPipelines(domainPipelineUrls());
+    const impostor = (name: string) => `data:text/javascript,export default { name: '${name}', title: 'x', description: '', input: 'none', run() {} };`;
+    await expect(registry.register(impostor('rms'))).rejects.toThrow(/pipeline name "rms" of data:.* is taken by .*rms\/index/);
+    await expect(registry.register(impostor('morphometrics'))).rejects.toThrow(/"morphometrics" .* is taken by .*morphology\/pipeline/);
+    await registry.register(impostor('something-new'));
+    expect(registry.get('something-new').definition.title).toBe('x');
+  });
+
   it('every domain API in the contract belongs to a listed domain, and the contract holds all their calls', () => {
     expect(DOMAIN_APIS.map((api) => api.id).sort()).toEqual(DOMAINS.map((domain) => domain.id).sort());
     for (const api of DOMAIN_APIS) for (const name of Object.keys(api.calls)) expect(calls).toHaveProperty([name]);

@@ -4,7 +4,7 @@
  * Electron, and do not write to the store: the runner writes their results in one transaction.
  */
 import type { z } from 'zod';
-import type { LogLevel, PipelineInfo, Recording } from '../../shared/api/index.js';
+import type { LogLevel, PipelineInfo, Recording, RecordingKind } from '../../shared/api/index.js';
 import type { ResultItem } from '../store/index.js';
 
 export interface PipelineContext<P> {
@@ -59,7 +59,12 @@ export interface PipelineOutput {
   model?: ProducedModel;
 }
 
-export interface PipelineDefinition<P = unknown> extends PipelineInfo {
+export interface PipelineDefinition<P = unknown> extends Omit<PipelineInfo, 'recordingKinds'> {
+  /**
+   * The kinds of recording it reads (`input` 'recording' or 'recordings'); the runner refuses any
+   * other before the run starts. Absent: any kind (pipelines given with --pipeline for tests).
+   */
+  readonly recordingKinds?: readonly RecordingKind[];
   readonly params: z.ZodType<P>;
   /**
    * Models of this `pipeline` name the run needs: the runner picks params.modelId (or the latest

@@ -2,7 +2,7 @@
  * Pipelines known to the runner. The main thread imports a definition to validate params before a
  * run is queued; the worker imports the same module by URL to run it.
  */
-import type { PipelineInfo } from '../../shared/api/index.js';
+import { RecordingKind, type PipelineInfo } from '../../shared/api/index.js';
 import { NotFoundError } from '../errors.js';
 import type { PipelineDefinition } from './pipeline.js';
 
@@ -46,6 +46,7 @@ export class PipelineRegistry {
       title: definition.title,
       description: definition.description,
       input: definition.input,
+      recordingKinds: [...(definition.recordingKinds ?? (definition.input === 'none' ? [] : RecordingKind.options))],
     }));
   }
 }

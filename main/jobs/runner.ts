@@ -8,13 +8,13 @@
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { EventName, EventPayload, Recording, Run, RunLogLine } from '../../shared/api/index.js';
+import { RECORDING_KIND_NAMES, recordingKind, type EventName, type EventPayload, type Recording, type Run, type RunLogLine } from '../../shared/api/index.js';
 import { ConflictError, NotFoundError, StorageError, ValidationError, describeError } from '../errors.js';
 import { asStorageError, type FinalStatus, type RunOwner, type Store } from '../store/index.js';
 import { HEARTBEAT_INTERVAL_MS, newRunOwner } from './ownership.js';
 import type { PipelineRegistry } from './registry.js';
 import type { WorkerInput, WorkerMessage } from './protocol.js';
-import type { PipelineModel, ProducedModel } from './pipeline.js';
+import type { PipelineDefinition, PipelineModel, ProducedModel } from './pipeline.js';
 import type { ModelRecord, NewModel } from '../store/models.js';
 import { siblingModuleUrl } from './registry.js';
 
@@ -101,10 +101,12 @@ export class JobRunner {
     }
     if (definition.input === 'recording') {
       if (recordingId === null) throw new ValidationError('recordingId', `pipeline "${pipelineName}" needs a recording`);
-      if (!this.store.recordings.get(recordingId)) throw new NotFoundError(`recording ${recordingId}`);
+      const recording = this.store.recordings.get(recordingId);
+      if (!recording) throw new NotFoundError(`recording ${recordingId}`);
+      this.checkKind(definition, recording);
     }
     const params = parsed.data as Record<string, unknown>;
-    if (definition.input === 'recordings') this.recordingsOf(pipelineName, params);
+    if (definition.input === 'recordings') for (const recording of this.recordingsOf(pipelineName, params)) this.checkKind(definition, recording);
     if (definition.usesModel) params.modelId = this.resolveModel(definition.usesModel, params.modelId);
     if (definition.producesModel && params.resumeFromModelId !== undefined && params.resumeFromModelId !== null) {
       this.resumeCheckpoint(definition.producesModel.pipeline, params.resumeFromModelId);
@@ -124,6 +126,20 @@ export class JobRunner {
     const refused = this.pump().get(run.id);
     if (refused) throw refused;
     return this.view(run.id);
+  }
+
+  /**
+   * Refuses, before anything starts, a recording the pipeline cannot read, with a sentence rather
+   * than the parser error the run would end with ("not an EDF or BDF file" for an SWC neuron).
+   */
+  private checkKind(definition: PipelineDefinition<unknown>, recording: Recording): void {
+    const kinds = definition.recordingKinds;
+    const kind = recordingKind(recording);
+    if (!kinds || kinds.includes(kind)) return;
+    const name = recording.sourcePath.split(/[\\/]/).pop();
+    const accepted = kinds.length ? kinds.map((k) => RECORDING_KIND_NAMES[k].name).join(' or ') : 'no';
+    const { name: kindName, article } = RECORDING_KIND_NAMES[kind];
+    throw new ValidationError('recordingId', `"${definition.title}" works on ${accepted} recordings; recording ${recording.id} (${name}) is ${article} ${kindName} recording`);
   }
 
   /** The recordings named by `params.recordingIds`, checked to exist. */

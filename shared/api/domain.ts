@@ -8,6 +8,18 @@ import { z } from 'zod';
 export const RecordingKind = z.enum(['eeg', 'calcium', 'morphology']);
 export type RecordingKind = z.infer<typeof RecordingKind>;
 
+/** How a sentence names each kind ("works on EEG recordings"), with its article ("an EEG recording"). */
+export const RECORDING_KIND_NAMES: Readonly<Record<RecordingKind, { name: string; article: string }>> = {
+  eeg: { name: 'EEG', article: 'an' },
+  calcium: { name: 'calcium imaging', article: 'a' },
+  morphology: { name: 'morphology', article: 'a' },
+};
+
+/** A recording's kind; projects written before calcium imaging have no `modality`: all EEG. */
+export function recordingKind(recording: { metadata: { modality?: RecordingKind | undefined } }): RecordingKind {
+  return recording.metadata.modality ?? 'eeg';
+}
+
 export const RecordingFormat = z.enum(['edf', 'edf+', 'bdf', 'bdf+', 'suite2p', 'nwb', 'calcium-hdf5', 'calcium-csv', 'swc']);
 export type RecordingFormat = z.infer<typeof RecordingFormat>;
 
@@ -136,6 +148,8 @@ export const PipelineInfo = z.object({
   description: z.string(),
   /** 'recordings': several recordings, named by `params.recordingIds` (e.g. one per animal). */
   input: z.enum(['recording', 'recordings', 'none']),
+  /** The kinds of recording it works on (empty for `none`): the Library offers it on those only. */
+  recordingKinds: z.array(RecordingKind),
 });
 export type PipelineInfo = z.infer<typeof PipelineInfo>;
 

@@ -59,6 +59,7 @@ const fisbeEval: PipelineDefinition<FisbeParams> = {
   description:
     'Scores a 3D instance segmentation of neurons against FISBe ground truth with the benchmark’s clDice metrics (S, avF1, coverage, false splits and merges), identical to the official evaluator.',
   input: 'none',
+  recordingKinds: [],
   params: FisbeParams,
   async run(context) {
     const params = context.params;

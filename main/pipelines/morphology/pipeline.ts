@@ -26,6 +26,7 @@ const morphometrics: PipelineDefinition<MorphometricsParams> = {
   title: 'Morphometrics (NeuroM definitions)',
   description: 'Lengths, counts, branch and Strahler orders, partition asymmetry, surface, volume, soma and Sholl crossings of a neuron morphology, per neurite type.',
   input: 'recording',
+  recordingKinds: ['morphology'],
   params: MorphometricsParams as unknown as z.ZodType<MorphometricsParams>,
   async run(context) {
     const recording = context.recording!;

@@ -82,6 +82,7 @@ const ntf: PipelineDefinition<NtfParams> = {
   description:
     'Differential affinities between calcium traces, non-negative tensor factorisation over neuron pairs × time × animals with a rank sweep, and weighted SBM communities per component (Dyballa et al., ICLR 2024).',
   input: 'recordings',
+  recordingKinds: ['calcium'],
   params: NtfParams as unknown as z.ZodType<NtfParams>,
   async run(context) {
     const params = context.params;

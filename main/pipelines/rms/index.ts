@@ -32,6 +32,7 @@ const rms: PipelineDefinition<RmsParams> = {
   title: 'Compute RMS',
   description: 'Root-mean-square amplitude of every channel over the whole recording.',
   input: 'recording',
+  recordingKinds: ['eeg'],
   params: RmsParams,
   async run(context) {
     const recording = context.recording;

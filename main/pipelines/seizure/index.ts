@@ -60,6 +60,7 @@ const seizureClassical: PipelineDefinition<ClassicalDetectionParams> = {
   title: 'Detect seizures (classical)',
   description: 'Line length, 3–12 Hz band share and rhythmicity per channel against its own background; events by hysteresis. No training needed.',
   input: 'recording',
+  recordingKinds: ['eeg'],
   params: ClassicalDetectionParams,
   async run(context) {
     const recording = context.recording;

@@ -20,6 +20,7 @@ const seizureNeural: PipelineDefinition<Params> = {
   title: 'Detect seizures (neural)',
   description: 'The project’s trained TensorFlow.js seizure model over per-second spectral features of every channel; events by the same hysteresis as the classical detector.',
   input: 'recording',
+  recordingKinds: ['eeg'],
   usesModel: 'seizure-neural',
   params: Params,
   async run(context) {

@@ -95,6 +95,7 @@ const seizureNeuralTrain: PipelineDefinition<Params> = {
   title: 'Train the neural seizure detector',
   description: 'Trains the TensorFlow.js seizure detector on the given recordings and their seizure annotations; a checkpoint every epoch, resumable; stores the model with this run.',
   input: 'recordings',
+  recordingKinds: ['eeg'],
   producesModel: { pipeline: MODEL_PIPELINE },
   params: Params,
   async run(context) {

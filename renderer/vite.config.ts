@@ -18,5 +18,13 @@ export default defineConfig({
     modulePreload: { polyfill: false },
     assetsInlineLimit: 0,
     sourcemap: true,
+    rolldownOptions: {
+      output: {
+        // three.js (used by the 3D views: Segmentation, Connectome, Morphology) is one named chunk,
+        // loaded with the first of them; without a name it takes that of whichever shared module
+        // the bundler puts beside it.
+        codeSplitting: { groups: [{ name: 'three', test: /[\\/]node_modules[\\/]three[\\/]/ }] },
+      },
+    },
   },
 });

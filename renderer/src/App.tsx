@@ -1,56 +1,23 @@
-import { lazy, Suspense, useEffect, useState } from 'react';
-import type { PipelineInfo, ProjectInfo } from '../../shared/api/index.js';
-import { errorMessage, useApi, useConnectionState } from './api/context.js';
+/**
+ * The app frame: the sidebar of views (from VIEWS), Alt+key switching, the shown view and the
+ * status bar. What each view shows, and the state behind them, live elsewhere (views.ts,
+ * workbench/useAppContext.ts); nothing here names a particular view.
+ */
+import { Suspense, useEffect } from 'react';
+import { useConnectionState } from './api/context.js';
 import { ErrorMessage } from './components/ErrorMessage.js';
 import { StatusBar } from './components/StatusBar.js';
-import { useBackend } from './state/useBackend.js';
-import { useRecordings } from './state/useRecordings.js';
-import { useRuns } from './state/useRuns.js';
-import { ReviewView } from './eeg/ReviewView.js';
-import { LibraryView } from './views/LibraryView.js';
-import { RunsView } from './views/RunsView.js';
-import { SettingsView } from './views/SettingsView.js';
+import { VIEWS } from './views.js';
+import { useAppContext } from './workbench/useAppContext.js';
 
-// three.js is large: the Segmentation view loads as its own chunk when first shown.
-const SegmentationView = lazy(() => import('./fisbe/SegmentationView.js').then((module) => ({ default: module.SegmentationView })));
-// The Connectome view uses three.js too: its own chunk, loaded when first shown.
-const NtfView = lazy(() => import('./ntf/NtfView.js').then((module) => ({ default: module.NtfView })));
-// The Morphology view (three.js too): its own chunk, loaded when first shown.
-const MorphologyView = lazy(() => import('./morphology/MorphologyView.js').then((module) => ({ default: module.MorphologyView })));
-
-const VIEWS = [
-  { id: 'library', title: 'Library', key: '1' },
-  { id: 'runs', title: 'Runs', key: '2' },
-  { id: 'settings', title: 'Settings', key: '3' },
-  { id: 'review', title: 'Review', key: '4' },
-  { id: 'segmentation', title: 'Segmentation', key: '5' },
-  { id: 'connectome', title: 'Connectome', key: '6' },
-  { id: 'morphology', title: 'Morphology', key: '7' },
-] as const;
-type ViewId = (typeof VIEWS)[number]['id'];
+const VIEW_IDS = VIEWS.map((entry) => entry.id);
 
 export function App() {
-  const api = useApi();
   const connection = useConnectionState();
-  const [view, setView] = useState<ViewId>('library');
-  const [selectedRunId, setSelectedRunId] = useState<number | null>(null);
-  const [reviewRecordingId, setReviewRecordingId] = useState<number | null>(null);
-  const [project, setProject] = useState<ProjectInfo | null>(null);
-  const [pipelines, setPipelines] = useState<PipelineInfo[]>([]);
-  const [loadError, setLoadError] = useState<string | null>(null);
-  const recordings = useRecordings();
-  const runs = useRuns();
-  const backend = useBackend();
-
-  useEffect(() => {
-    Promise.all([api.call('project.info', {}), api.call('pipelines.list', {})]).then(
-      ([info, list]) => {
-        setProject(info);
-        setPipelines(list);
-      },
-      (error: unknown) => setLoadError(errorMessage(error)),
-    );
-  }, [api]);
+  const { view, app, loadError } = useAppContext(VIEW_IDS);
+  const { navigate } = app;
+  const active = VIEWS.find((entry) => entry.id === view) ?? VIEWS[0]!;
+  const ActiveView = active.component;
 
   // Alt+1…7 switch views from anywhere, as in most desktop tools.
   useEffect(() => {
@@ -59,16 +26,12 @@ export function App() {
       const target = VIEWS.find((candidate) => candidate.key === event.key);
       if (target) {
         event.preventDefault();
-        setView(target.id);
+        navigate(target.id);
       }
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, []);
-
-  useEffect(() => {
-    document.title = project ? `Cajal — ${project.path.split(/[\\/]/).pop()}` : 'Cajal';
-  }, [project]);
+  }, [navigate]);
 
   return (
     <div className="app">
@@ -81,7 +44,7 @@ export function App() {
             aria-current={view === candidate.id ? 'page' : undefined}
             aria-keyshortcuts={`Alt+${candidate.key}`}
             title={`${candidate.title} (Alt+${candidate.key})`}
-            onClick={() => setView(candidate.id)}
+            onClick={() => navigate(candidate.id)}
           >
             {candidate.title}
           </button>
@@ -89,48 +52,12 @@ export function App() {
       </nav>
       <main className="content">
         <ErrorMessage message={loadError} />
-        {view === 'library' && (
-          <LibraryView
-            recordings={recordings.recordings}
-            pipelines={pipelines}
-            error={recordings.error}
-            onRunStarted={(runId) => {
-              setSelectedRunId(runId);
-              runs.refresh();
-              setView('runs');
-            }}
-            onReview={(recordingId) => {
-              setReviewRecordingId(recordingId);
-              setView('review');
-            }}
-          />
-        )}
-        {view === 'runs' && <RunsView runs={runs.runs} error={runs.error} selectedRunId={selectedRunId} onSelect={setSelectedRunId} />}
-        {view === 'settings' && <SettingsView backend={backend} project={project} />}
-        {view === 'review' && (
-          <ReviewView
-            recordings={recordings.recordings}
-            recordingId={reviewRecordingId ?? recordings.recordings[0]?.id ?? null}
-            onSelectRecording={setReviewRecordingId}
-          />
-        )}
-        {view === 'segmentation' && (
-          <Suspense fallback={<p className="empty">Loading the Segmentation view…</p>}>
-            <SegmentationView />
-          </Suspense>
-        )}
-        {view === 'connectome' && (
-          <Suspense fallback={<p className="empty">Loading the Connectome view…</p>}>
-            <NtfView />
-          </Suspense>
-        )}
-        {view === 'morphology' && (
-          <Suspense fallback={<p className="empty">Loading the Morphology view…</p>}>
-            <MorphologyView />
-          </Suspense>
-        )}
+        {/* One boundary per view (keyed), as each lazily loaded view had before. */}
+        <Suspense key={active.id} fallback={<p className="empty">Loading the {active.title} view…</p>}>
+          <ActiveView app={app} />
+        </Suspense>
       </main>
-      <StatusBar project={project} backend={backend.report} connection={connection} />
+      <StatusBar project={app.project} backend={app.backend.report} connection={connection} />
     </div>
   );
 }

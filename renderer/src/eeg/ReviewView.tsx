@@ -9,6 +9,8 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { BUILTIN_MONTAGES, PAGE_MAX_POINTS_PER_CHANNEL, PAGE_MIN_POINTS_PER_CHANNEL, type EegAnnotation, type FilterSettings, type Montage, type Recording } from '../../../shared/api/index.js';
 import { errorMessage, useApi } from '../api/context.js';
 import { ErrorMessage } from '../components/ErrorMessage.js';
+import { useElementSize } from '../components/useElementSize.js';
+import type { ViewProps } from '../workbench/viewProps.js';
 import { pxPerMm, stepChannelGain, stepSensitivity } from './calibration.js';
 import { clockDate, clockTime, formatOffset } from './clock.js';
 import { AnnotationDialog } from './AnnotationDialog.js';
@@ -25,9 +27,9 @@ import type { EventBand } from './triage/colors.js';
 import { TriagePanel, type TriageAction } from './triage/TriagePanel.js';
 import { TriageReport } from './triage/TriageReport.js';
 import { useTriage } from './triage/useTriage.js';
-import { useElementSize } from './useElementSize.js';
 import { usePage, type PageRequest } from './usePage.js';
 import { useReviewData } from './useReviewData.js';
+import './eeg.css';
 
 const FILTER_ORDER = 4;
 const DEFAULT_MONTAGE = 'referential';
@@ -39,22 +41,25 @@ function fileName(path: string): string {
 /** Times in ms steps so repeated tenth-of-a-page moves do not drift. */
 const roundS = (s: number) => Math.round(s * 1000) / 1000;
 
-export function ReviewView(props: { recordings: Recording[]; recordingId: number | null; onSelectRecording(id: number): void }) {
-  const recording = props.recordings.find((r) => r.id === props.recordingId) ?? null;
+export function ReviewView({ app }: ViewProps) {
+  const { recordings } = app.recordings;
+  // The recording chosen here or in the Library, else the first one.
+  const recordingId = app.selectedRecordingId ?? recordings[0]?.id ?? null;
+  const recording = recordings.find((r) => r.id === recordingId) ?? null;
   return (
     <section className="eeg-review" aria-labelledby="review-title">
       <div className="eeg-review-title">
         <h1 id="review-title">Review</h1>
-        {props.recordings.length > 0 && (
+        {recordings.length > 0 && (
           <span className="eeg-picker">
             <label htmlFor="eeg-recording">Recording</label>
             <select
               id="eeg-recording"
-              value={props.recordingId ?? ''}
-              onChange={(event) => props.onSelectRecording(Number(event.target.value))}
+              value={recordingId ?? ''}
+              onChange={(event) => app.selectRecording(Number(event.target.value))}
             >
-              {props.recordingId === null && <option value="">Choose…</option>}
-              {props.recordings.map((r) => (
+              {recordingId === null && <option value="">Choose…</option>}
+              {recordings.map((r) => (
                 <option key={r.id} value={r.id}>
                   {r.id}: {fileName(r.sourcePath)}
                 </option>
@@ -66,7 +71,7 @@ export function ReviewView(props: { recordings: Recording[]; recordingId: number
       {recording ? (
         <RecordingReview key={recording.id} recording={recording} />
       ) : (
-        <p className="empty">{props.recordings.length ? 'Choose a recording to review.' : 'No recordings yet. Import one in the Library.'}</p>
+        <p className="empty">{recordings.length ? 'Choose a recording to review.' : 'No recordings yet. Import one in the Library.'}</p>
       )}
     </section>
   );

@@ -1,11 +1,11 @@
 /**
  * The React side of the 3D error view: a focusable box that owns a SegmentationScene (plain
- * three.js, renderer/src/three) and feeds it instances, layers and the selection. `data-ready`
+ * three.js, segmentationScene.ts) and feeds it instances, layers and the selection. `data-ready`
  * turns "true" once every expected instance is in the scene and a frame with them has been drawn.
  */
 import { useEffect, useRef, useState, type KeyboardEvent, type RefObject } from 'react';
-import { SegmentationScene, type SceneInstance, type SceneLayers } from '../three/segmentationScene.js';
-import { useThreeScene } from '../three/useThreeScene.js';
+import { SegmentationScene, type SceneInstance, type SceneLayers } from './segmentationScene.js';
+import { useThreeScene } from '../components/three/useThreeScene.js';
 
 export interface SceneHandle {
   /** Frames a [z, y, x] box of one side, or the whole volume without one. */

@@ -8,7 +8,8 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { FisbeInstance, FisbeRunSummary, FisbeSample } from '../../../shared/api/index.js';
 import { ErrorMessage } from '../components/ErrorMessage.js';
-import { DEFAULT_LAYERS, type SceneInstance, type SceneLayers } from '../three/segmentationScene.js';
+import { RunPicker, useChosenRun } from '../components/RunPicker.js';
+import { DEFAULT_LAYERS, type SceneInstance, type SceneLayers } from './segmentationScene.js';
 import { EvaluateForm } from './EvaluateForm.js';
 import { InstanceDetails } from './InstanceDetails.js';
 import { InstanceList } from './InstanceList.js';
@@ -21,6 +22,8 @@ import { bboxCentre, chooseCandidate, instanceKey, listOrder, parseInstanceKey, 
 import type { Voxel } from './sliceImage.js';
 import { SliceViews } from './SliceViews.js';
 import { useFisbeGeometry, useFisbeRuns, useFisbeSample } from './useFisbeData.js';
+import type { ViewProps } from '../workbench/viewProps.js';
+import './fisbe.css';
 
 function fileName(path: string): string {
   return path.split(/[\\/]/).pop() ?? path;
@@ -30,10 +33,10 @@ function runTitle(run: FisbeRunSummary): string {
   return `#${run.runId} ${fileName(run.predPath)} vs ${fileName(run.gtPath)}, S ${formatScore(run.score)}, ${run.createdAt.replace('T', ' ').slice(0, 16)}`;
 }
 
-export function SegmentationView() {
+// Takes the app context like every view (ViewProps), but needs none of it: it reads its own runs.
+export function SegmentationView(_props: ViewProps) {
   const fisbe = useFisbeRuns();
-  const [chosenRunId, setChosenRunId] = useState<number | null>(null);
-  const runId = fisbe.runs.some((run) => run.runId === chosenRunId) ? chosenRunId : (fisbe.runs[0]?.runId ?? null);
+  const [runId, setChosenRunId] = useChosenRun(fisbe.runs);
   const refresh = fisbe.refresh;
   const onEvaluated = useCallback(
     (id: number) => {
@@ -47,18 +50,7 @@ export function SegmentationView() {
     <section className="fisbe" aria-labelledby="fisbe-title">
       <div className="fisbe-title">
         <h1 id="fisbe-title">Segmentation</h1>
-        {fisbe.runs.length > 0 && (
-          <span className="eeg-picker">
-            <label htmlFor="fisbe-run">FISBe run</label>
-            <select id="fisbe-run" value={runId ?? ''} onChange={(event) => setChosenRunId(Number(event.target.value))}>
-              {fisbe.runs.map((run) => (
-                <option key={run.runId} value={run.runId}>
-                  {runTitle(run)}
-                </option>
-              ))}
-            </select>
-          </span>
-        )}
+        <RunPicker id="fisbe-run" label="FISBe run" runs={fisbe.runs} runId={runId} onChoose={setChosenRunId} title={runTitle} />
         <EvaluateForm open={fisbe.loaded && fisbe.runs.length === 0} onEvaluated={onEvaluated} />
       </div>
       <ErrorMessage message={fisbe.error} />

@@ -8,7 +8,7 @@
 import { useEffect, useLayoutEffect, useMemo, useRef, type MouseEvent } from 'react';
 import type { FisbeAxis, FisbeInstance } from '../../../shared/api/index.js';
 import { ErrorMessage } from '../components/ErrorMessage.js';
-import { useElementSize } from '../eeg/useElementSize.js';
+import { useElementSize } from '../components/useElementSize.js';
 import type { SliceLabels } from './decode.js';
 import {
   cellAt,

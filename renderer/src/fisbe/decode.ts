@@ -4,6 +4,7 @@
  * so a malformed payload fails with a message rather than drawing garbage.
  */
 import type { FisbeInstanceGeometry, FisbeSlice } from '../../../shared/api/index.js';
+import { expectGrid, expectGroupsOf, expectIndicesBelow } from '../components/decode.js';
 
 /** One instance's geometry, decoded: voxel coordinates in x, y, z order. */
 export interface DecodedGeometry {
@@ -26,13 +27,10 @@ export function decodeGeometry(geometry: FisbeInstanceGeometry): DecodedGeometry
   const skeleton = geometry.skeleton;
   const positions = geometry.surfacePositions;
   const indices = geometry.surfaceIndices;
-  if (skeleton.length % 3 !== 0) throw new Error(`skeleton of ${name}: ${skeleton.length} values are not x, y, z triples`);
-  if (positions.length % 3 !== 0) throw new Error(`surface positions of ${name}: ${positions.length} values are not x, y, z triples`);
-  if (indices.length % 3 !== 0) throw new Error(`surface indices of ${name}: ${indices.length} values are not whole triangles`);
-  const vertexCount = positions.length / 3;
-  for (let i = 0; i < indices.length; i += 1) {
-    if (indices[i]! >= vertexCount) throw new Error(`surface indices of ${name}: index ${indices[i]} past the ${vertexCount} vertices`);
-  }
+  expectGroupsOf(skeleton, 3, `skeleton of ${name}`, 'x, y, z triples');
+  expectGroupsOf(positions, 3, `surface positions of ${name}`, 'x, y, z triples');
+  expectGroupsOf(indices, 3, `surface indices of ${name}`, 'whole triangles');
+  expectIndicesBelow(indices, positions.length / 3, `surface indices of ${name}`, 'vertices');
   return { side: geometry.side, id: geometry.id, skeleton, positions, indices };
 }
 
@@ -48,12 +46,9 @@ export interface SliceLabels {
 
 /** Checks one slice's label counts against its size (the arrays arrive as Uint16Arrays). */
 export function decodeSlice(slice: FisbeSlice): SliceLabels {
-  const expected = slice.width * slice.height;
   const { gt, pred } = slice;
   for (const [what, array] of [['GT', gt], ['pred', pred]] as const) {
-    if (array.length !== expected) {
-      throw new Error(`${what} slice ${slice.axis} ${slice.index}: ${array.length} labels, expected ${slice.height} × ${slice.width} = ${expected}`);
-    }
+    expectGrid(array, slice.height, slice.width, `${what} slice ${slice.axis} ${slice.index}`, 'labels');
   }
   return { axis: slice.axis, index: slice.index, width: slice.width, height: slice.height, gt, pred };
 }

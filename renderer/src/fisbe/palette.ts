@@ -45,16 +45,3 @@ export function statusTitle(status: FisbeInstanceStatus, side?: Side): string {
 export function sideTitle(side: Side): string {
   return side === 'gt' ? 'GT' : 'pred';
 }
-
-/** `#rrggbb` → [r, g, b] in 0…255. */
-export function hexToRgb(hex: string): [number, number, number] {
-  const match = /^#?([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(hex);
-  if (!match) throw new Error(`not a #rrggbb colour: ${hex}`);
-  return [parseInt(match[1]!, 16), parseInt(match[2]!, 16), parseInt(match[3]!, 16)];
-}
-
-/** `#rrggbb` → 0xrrggbb, as three.js takes colours. */
-export function hexToNumber(hex: string): number {
-  const [r, g, b] = hexToRgb(hex);
-  return (r << 16) | (g << 8) | b;
-}

@@ -5,7 +5,8 @@
  */
 import type { FisbeAxis, FisbeInstance } from '../../../shared/api/index.js';
 import type { SliceLabels } from './decode.js';
-import { hexToRgb, SELECTED_COLOR, statusColor, UNKNOWN_LABEL_COLOR, type Side } from './palette.js';
+import { hexToRgb } from '../components/color.js';
+import { SELECTED_COLOR, statusColor, UNKNOWN_LABEL_COLOR, type Side } from './palette.js';
 
 /** A voxel as [x, y, z] (three.js order); shapes in the contract are [z, y, x]. */
 export type Voxel = [number, number, number];

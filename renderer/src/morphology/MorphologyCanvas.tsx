@@ -1,14 +1,14 @@
 /**
  * The React side of the morphology 3D view: a focusable box that owns a MorphologyScene (plain
- * three.js, renderer/src/three) and feeds it the neurons, their colours, the style, projection and
+ * three.js, morphologyScene.ts) and feeds it the neurons, their colours, the style, projection and
  * selected section, with the scale bar over it. `data-nodes`, `data-segments`, `data-somata`,
  * `data-lod`, `data-projection` and `data-render-ms` say what the last drawn frame held; `data-ready`
  * turns "true" once that is what was asked for. F fits the view, arrows orbit, + / − zoom.
  */
 import { forwardRef, useEffect, useImperativeHandle, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
-import type { DrawStyle } from '../three/morphologySegments.js';
-import { MorphologyScene, type MorphologySceneStats, type PickedSegment, type Projection } from '../three/morphologyScene.js';
-import { useThreeScene } from '../three/useThreeScene.js';
+import type { DrawStyle } from './morphologySegments.js';
+import { MorphologyScene, type MorphologySceneStats, type PickedSegment, type Projection } from './morphologyScene.js';
+import { useThreeScene } from '../components/three/useThreeScene.js';
 import type { DecodedNeuron } from './decode.js';
 import { scaleBar } from './layout.js';
 

@@ -8,18 +8,21 @@
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { ErrorMessage } from '../components/ErrorMessage.js';
-import type { DrawStyle } from '../three/morphologySegments.js';
-import type { PickedSegment, Projection } from '../three/morphologyScene.js';
+import type { DrawStyle } from './morphologySegments.js';
+import type { PickedSegment, Projection } from './morphologyScene.js';
 import { COLOR_MODES, colorRange, legendEntries, nodeColors, nodePathDistances, type ColorMode } from './colors.js';
 import { MorphologyCanvas, type MorphologyCanvasHandle } from './MorphologyCanvas.js';
 import { boundingBox, sideBySideOffsets } from './layout.js';
 import { formatMetric, formatUm, metricLabel, typeName } from './format.js';
 import { useMorphologyList, useNeurons } from './useMorphologies.js';
 import type { DecodedNeuron } from './decode.js';
+import type { ViewProps } from '../workbench/viewProps.js';
+import './morphology.css';
 
 const KEY_HELP_ID = 'morphology-key-help';
 
-export function MorphologyView() {
+// Takes the app context like every view (ViewProps) but needs none of it: it lists the project's neurons itself.
+export function MorphologyView(_props: ViewProps) {
   const { list, error: listError, loaded } = useMorphologyList();
   const [chosen, setChosen] = useState<number[] | null>(null);
   const [mode, setMode] = useState<ColorMode>('type');

@@ -4,6 +4,7 @@
  * root (continuous ramp). Ranges are shared by all neurons shown, so colours compare across them.
  * Colours are sRGB 0…1 here; the scene converts them to three's linear working space.
  */
+import { hexToUnitRgb, unitRgbToHex } from '../components/color.js';
 import type { DecodedNeuron } from './decode.js';
 
 export type ColorMode = 'type' | 'branchOrder' | 'strahler' | 'pathDistance';
@@ -22,16 +23,7 @@ export const OTHER_TYPE_COLOR = '#8fce6a';
 /** The ramp for ordered values, low → high; readable on the dark 3D background at both ends. */
 export const RAMP = ['#3b6fd8', '#2fb3c6', '#6ccf6a', '#f0d03c', '#ef6a3a'] as const;
 
-export function hexToRgb(hex: string): [number, number, number] {
-  const value = Number.parseInt(hex.slice(1), 16);
-  return [((value >> 16) & 255) / 255, ((value >> 8) & 255) / 255, (value & 255) / 255];
-}
-
-export function rgbToHex(rgb: readonly number[]): string {
-  return `#${rgb.map((c) => Math.round(Math.min(1, Math.max(0, c)) * 255).toString(16).padStart(2, '0')).join('')}`;
-}
-
-const RAMP_RGB = RAMP.map(hexToRgb);
+const RAMP_RGB = RAMP.map(hexToUnitRgb);
 
 /** The ramp at t in 0…1 (clamped), linear between its stops. */
 export function rampColor(t: number): [number, number, number] {
@@ -102,7 +94,7 @@ export function orderColor(value: number, min: number, max: number): [number, nu
 export function nodeColors(neuron: DecodedNeuron, mode: ColorMode, range: ColorRange, pathDistances: Float32Array): Float32Array {
   const n = neuron.nodeCount;
   const out = new Float32Array(3 * n);
-  const soma = hexToRgb(typeColor(1));
+  const soma = hexToUnitRgb(typeColor(1));
   const typeRgb = new Map<number, [number, number, number]>();
   for (let i = 0; i < n; i += 1) {
     const sectionId = neuron.nodeSection[i]!;
@@ -113,7 +105,7 @@ export function nodeColors(neuron: DecodedNeuron, mode: ColorMode, range: ColorR
     else if (mode === 'type') {
       const type = neuron.types[i]!;
       let cached = typeRgb.get(type);
-      if (!cached) typeRgb.set(type, (cached = hexToRgb(typeColor(type))));
+      if (!cached) typeRgb.set(type, (cached = hexToUnitRgb(typeColor(type))));
       rgb = cached;
     } else if (mode === 'branchOrder') rgb = orderColor(section!.branchOrder, 0, range.max);
     else if (mode === 'strahler') rgb = orderColor(section!.strahlerOrder, 1, range.max);
@@ -132,13 +124,13 @@ export function legendEntries(mode: ColorMode, range: ColorRange, typesPresent: 
     return typesPresent.map((type) => ({ label: names[type] ?? `type ${type}`, color: typeColor(type) }));
   }
   if (mode === 'pathDistance') {
-    return [0, 0.5, 1].map((t) => ({ label: `${Math.round(t * range.max).toLocaleString('en-US')} µm`, color: rgbToHex(rampColor(t)) }));
+    return [0, 0.5, 1].map((t) => ({ label: `${Math.round(t * range.max).toLocaleString('en-US')} µm`, color: unitRgbToHex(rampColor(t)) }));
   }
   const min = mode === 'strahler' ? 1 : 0;
   const entries: Array<{ label: string; color: string }> = [];
   const max = Math.max(min, range.max);
   const step = Math.max(1, Math.ceil((max - min + 1) / 8));
-  for (let v = min; v <= max; v += step) entries.push({ label: String(v), color: rgbToHex(orderColor(v, min, max)) });
-  if ((max - min) % step !== 0) entries.push({ label: String(max), color: rgbToHex(orderColor(max, min, max)) });
+  for (let v = min; v <= max; v += step) entries.push({ label: String(v), color: unitRgbToHex(orderColor(v, min, max)) });
+  if ((max - min) % step !== 0) entries.push({ label: String(max), color: unitRgbToHex(orderColor(max, min, max)) });
   return entries;
 }

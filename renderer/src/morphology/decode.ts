@@ -6,6 +6,7 @@
  * per node without looking sections up.
  */
 import type { MorphologyNeuron, MorphologySection } from '../../../shared/api/index.js';
+import { expectGroupsOf } from '../components/decode.js';
 
 export interface DecodedNeuron {
   recordingId: number;
@@ -54,8 +55,8 @@ export function nodeSections(nodeCount: number, sections: readonly MorphologySec
 export function decodeNeuron(neuron: MorphologyNeuron): DecodedNeuron {
   const what = neuron.name;
   const positions = neuron.positions;
+  expectGroupsOf(positions, 3, what, 'x, y, z per node');
   const n = positions.length / 3;
-  if (!Number.isInteger(n)) throw new Error(`${what}: ${positions.length} coordinates is not x, y, z per node`);
   const { radii, types, parents } = neuron;
   for (const [name, array] of [['radii', radii], ['types', types], ['parents', parents]] as const) {
     if (array.length !== n) throw new Error(`${what}: ${array.length} ${name} for ${n} nodes`);

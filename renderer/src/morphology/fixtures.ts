@@ -59,7 +59,7 @@ export function sectionsOf(raw: RawNeuron): { sections: MorphologySection[]; sec
   return { sections, sectionNodes: Int32Array.from(nodes) };
 }
 
-/** A payload as morph.neuron returns it, from raw arrays. */
+/** A payload as morphology.neuron returns it, from raw arrays. */
 export function neuronPayload(raw: RawNeuron, options: { recordingId: number; name: string }): MorphologyNeuron {
   const { sections, sectionNodes } = sectionsOf(raw);
   const total = sections.reduce((sum, s) => sum + s.lengthUm, 0);

@@ -1,6 +1,6 @@
 /**
- * The project's morphologies (morph.list, refreshed when recordings change) and the neurons asked
- * for (morph.neuron, decoded once and kept by recording id). A test-only source: with
+ * The project's morphologies (morphology.list, refreshed when recordings change) and the neurons asked
+ * for (morphology.neuron, decoded once and kept by recording id). A test-only source: with
  * `?morphology-synthetic=<nodes>` in the page's URL, one generated neuron of that many nodes is
  * listed as well (recording id 0, which no real recording has), for the e2e frame-time measurement.
  */
@@ -27,7 +27,7 @@ export function useMorphologyList(): { list: MorphologySummary[]; error: string 
   const [error, setError] = useState<string | null>(null);
   const [loaded, setLoaded] = useState(false);
   const refresh = useCallback(() => {
-    api.call('morph.list', {}).then(
+    api.call('morphology.list', {}).then(
       (items) => {
         const synthetic = syntheticRequest(window.location.search);
         const extra: MorphologySummary[] =
@@ -62,7 +62,7 @@ export function useNeurons(ids: readonly number[]): { neurons: DecodedNeuron[] |
               const n = syntheticRequest(window.location.search) ?? 100_000;
               return neuronPayload(syntheticNeuronRaw(n), { recordingId: SYNTHETIC_ID, name: `synthetic ${n} nodes` });
             })
-          : api.call('morph.neuron', { recordingId: id });
+          : api.call('morphology.neuron', { recordingId: id });
       load.then(
         (payload) => {
           if (cancelled) return;

@@ -5,7 +5,7 @@
  */
 import { useLayoutEffect, useMemo, useRef, useState, type PointerEvent } from 'react';
 import type { NtfNeuron } from '../../../shared/api/index.js';
-import { groupColor } from '../connectome/palette.js';
+import { groupColor } from '../components/connectome/palette.js';
 import { communityRuns } from './communities.js';
 import type { DecodedAffinity } from './decode.js';
 import { componentTitle, formatNumber } from './format.js';

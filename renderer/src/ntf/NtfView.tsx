@@ -1,7 +1,7 @@
 /**
  * The Connectome view (Alt+6): functional connectomes found by NTF (Dyballa et al. 2024) in calcium
  * recordings. A run picker and a form for a new run; for the chosen run, its components in a strip,
- * the selected component's connectome in 3D (the generic view in renderer/src/connectome, nodes
+ * the selected component's connectome in 3D (the generic view in renderer/src/components/connectome, nodes
  * coloured by the component's SBM communities, edges its affinities), its time course, animal
  * weights, affinity heat map and community counts, and the rank sweep with the reasons for the
  * rank. ←/→ switch component from anywhere in the view but fields, sliders and the 3D view.
@@ -9,8 +9,9 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { NtfResult, NtfRunSummary } from '../../../shared/api/index.js';
 import { ErrorMessage } from '../components/ErrorMessage.js';
-import { CONNECTOME_KEY_HELP, ConnectomeGraphView } from '../connectome/ConnectomeGraphView.js';
-import type { ConnectomeEdges } from '../connectome/types.js';
+import { RunPicker, useChosenRun } from '../components/RunPicker.js';
+import { CONNECTOME_KEY_HELP, ConnectomeGraphView } from '../components/connectome/ConnectomeGraphView.js';
+import type { ConnectomeEdges } from '../components/connectome/types.js';
 import { AffinityHeatmap } from './AffinityHeatmap.js';
 import { AnimalWeightsChart } from './AnimalWeightsChart.js';
 import { rankCommunities } from './communities.js';
@@ -24,16 +25,18 @@ import { NewRunForm } from './NewRunForm.js';
 import { RankSweep } from './RankSweep.js';
 import { TimeCoursePlot } from './TimeCoursePlot.js';
 import { useNtfAffinities, useNtfResult, useNtfRuns } from './useNtfData.js';
+import type { ViewProps } from '../workbench/viewProps.js';
+import './ntf.css';
 
 function runTitle(run: NtfRunSummary): string {
   const animals = run.animals.length === 1 ? run.animals[0] : `${run.animals.length} animals`;
   return `#${run.runId} ${animals}, ${run.neuronCount} neurons, rank ${run.rank}, ${run.createdAt.replace('T', ' ').slice(0, 16)}`;
 }
 
-export function NtfView() {
+// Takes the app context like every view (ViewProps), but needs none of it: it reads its own runs.
+export function NtfView(_props: ViewProps) {
   const ntf = useNtfRuns();
-  const [chosenRunId, setChosenRunId] = useState<number | null>(null);
-  const runId = ntf.runs.some((run) => run.runId === chosenRunId) ? chosenRunId : (ntf.runs[0]?.runId ?? null);
+  const [runId, setChosenRunId] = useChosenRun(ntf.runs);
   const refresh = ntf.refresh;
   const onFinished = useCallback(
     (id: number) => {
@@ -47,18 +50,7 @@ export function NtfView() {
     <section className="ntf" aria-labelledby="ntf-title">
       <div className="ntf-title">
         <h1 id="ntf-title">Connectome</h1>
-        {ntf.runs.length > 0 && (
-          <span className="eeg-picker">
-            <label htmlFor="ntf-run">NTF run</label>
-            <select id="ntf-run" value={runId ?? ''} onChange={(event) => setChosenRunId(Number(event.target.value))}>
-              {ntf.runs.map((run) => (
-                <option key={run.runId} value={run.runId}>
-                  {runTitle(run)}
-                </option>
-              ))}
-            </select>
-          </span>
-        )}
+        <RunPicker id="ntf-run" label="NTF run" runs={ntf.runs} runId={runId} onChoose={setChosenRunId} title={runTitle} />
         <NewRunForm open={ntf.loaded && ntf.runs.length === 0} onFinished={onFinished} />
       </div>
       <ErrorMessage message={ntf.error} />

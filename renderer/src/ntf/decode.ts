@@ -4,6 +4,7 @@
  * the neurons, so a malformed payload fails with a message rather than drawing garbage.
  */
 import type { NtfAffinity } from '../../../shared/api/index.js';
+import { expectGrid } from '../components/decode.js';
 
 export interface DecodedAffinity {
   component: number;
@@ -18,7 +19,7 @@ export function decodeAffinity(affinity: NtfAffinity): DecodedAffinity {
   const n = affinity.neuronCount;
   const what = `affinity of component ${affinity.component + 1}`;
   const matrix = affinity.matrix;
-  if (matrix.length !== n * n) throw new Error(`${what}: ${matrix.length} values, expected ${n} × ${n} = ${n * n}`);
+  expectGrid(matrix, n, n, what);
   if (affinity.order.length !== n) throw new Error(`${what}: the order lists ${affinity.order.length} neurons, expected ${n}`);
   const seen = new Uint8Array(n);
   for (const index of affinity.order) {

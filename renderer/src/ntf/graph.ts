@@ -4,8 +4,8 @@
  * first, communities.ts), and the component's affinity matrix as the edges.
  */
 import type { NtfComponent, NtfNeuron } from '../../../shared/api/index.js';
-import { groupColor } from '../connectome/palette.js';
-import type { ConnectomeEdges, ConnectomeGraph, ConnectomeGroup } from '../connectome/types.js';
+import { groupColor } from '../components/connectome/palette.js';
+import type { ConnectomeEdges, ConnectomeGraph, ConnectomeGroup } from '../components/connectome/types.js';
 import { rankCommunities } from './communities.js';
 import type { DecodedAffinity } from './decode.js';
 

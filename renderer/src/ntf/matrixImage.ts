@@ -3,7 +3,7 @@
  * the display order, so communities appear as blocks on the diagonal. Colours run over 0 … the 99th
  * percentile of the off-diagonal values (a few strong pairs would otherwise leave the rest dark).
  */
-import { rampColor } from '../eeg/colormap.js';
+import { rampColor } from '../components/colormap.js';
 
 /** The value the colour scale tops out at: the 99th percentile of off-diagonal |values|. */
 export function colourScaleTop(matrix: Float32Array, n: number): number {

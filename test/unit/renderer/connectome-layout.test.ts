@@ -5,11 +5,11 @@
  * all have positions keep them (scaled into the unit sphere).
  */
 import { describe, expect, it } from 'vitest';
-import { toEdgeList } from '../../../renderer/src/connectome/edges.js';
-import { fitUnitSphere, forceLayout } from '../../../renderer/src/connectome/layout.js';
-import { placeNodes } from '../../../renderer/src/connectome/positions.js';
+import { toEdgeList } from '../../../renderer/src/components/connectome/edges.js';
+import { fitUnitSphere, forceLayout } from '../../../renderer/src/components/connectome/layout.js';
+import { placeNodes } from '../../../renderer/src/components/connectome/positions.js';
 import { seededRandom } from '../../../shared/random.js';
-import type { ConnectomeNode } from '../../../renderer/src/connectome/types.js';
+import type { ConnectomeNode } from '../../../renderer/src/components/connectome/types.js';
 
 /** A dense graph of `groups` blocks of `size` nodes: strong inside a block, weak across. */
 function blockGraph(groups: number, size: number, inside = 1, across = 0.02): { n: number; weights: Float32Array } {

@@ -1,8 +1,8 @@
 /** Hover picking of connectome nodes: the instanced sphere nearest under a point, by ray, in Node. */
 import { InstancedMesh, Matrix4, MeshBasicMaterial, PerspectiveCamera, Quaternion, SphereGeometry, Vector3 } from 'three';
 import { describe, expect, it } from 'vitest';
-import { pickInstance } from '../../../renderer/src/three/nodePicking.js';
-import { toNdc } from '../../../renderer/src/three/picking.js';
+import { pickInstance } from '../../../renderer/src/components/three/nodePicking.js';
+import { toNdc } from '../../../renderer/src/components/three/picking.js';
 
 function spheres(centres: [number, number, number][], radius = 0.5): InstancedMesh {
   const mesh = new InstancedMesh(new SphereGeometry(1, 12, 8), new MeshBasicMaterial(), centres.length);

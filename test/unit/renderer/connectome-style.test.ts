@@ -4,12 +4,13 @@
  * weight tiers and line batches (group colour inside a group, grey across).
  */
 import { describe, expect, it } from 'vitest';
-import { EDGE_TIERS, edgeBatches, edgeTier } from '../../../renderer/src/connectome/edgeStyle.js';
-import { toEdgeList } from '../../../renderer/src/connectome/edges.js';
-import { formatPercent, formatWeight, plural } from '../../../renderer/src/connectome/format.js';
-import { groupCounts, MAX_NODE_SCALE, MIN_NODE_SCALE, nodeColors, nodeScales } from '../../../renderer/src/connectome/nodeStyle.js';
-import { GROUP_COLORS, groupColor, hexToUnitRgb, NO_GROUP_COLOR } from '../../../renderer/src/connectome/palette.js';
-import type { ConnectomeNode } from '../../../renderer/src/connectome/types.js';
+import { EDGE_TIERS, edgeBatches, edgeTier } from '../../../renderer/src/components/connectome/edgeStyle.js';
+import { toEdgeList } from '../../../renderer/src/components/connectome/edges.js';
+import { formatPercent, formatWeight, plural } from '../../../renderer/src/components/connectome/format.js';
+import { groupCounts, MAX_NODE_SCALE, MIN_NODE_SCALE, nodeColors, nodeScales } from '../../../renderer/src/components/connectome/nodeStyle.js';
+import { hexToUnitRgb } from '../../../renderer/src/components/color.js';
+import { GROUP_COLORS, groupColor, NO_GROUP_COLOR } from '../../../renderer/src/components/connectome/palette.js';
+import type { ConnectomeNode } from '../../../renderer/src/components/connectome/types.js';
 
 const HEX = /^#[0-9a-f]{6}$/;
 

@@ -4,8 +4,8 @@
  * same edges. Weighted degree sums |weight| at each node.
  */
 import { describe, expect, it } from 'vitest';
-import { toEdgeList, weightedDegrees } from '../../../renderer/src/connectome/edges.js';
-import { convertThreshold, keptEdgeCount, maxAbsWeight, thresholdRange } from '../../../renderer/src/connectome/threshold.js';
+import { toEdgeList, weightedDegrees } from '../../../renderer/src/components/connectome/edges.js';
+import { convertThreshold, keptEdgeCount, maxAbsWeight, thresholdRange } from '../../../renderer/src/components/connectome/threshold.js';
 
 /** 4 nodes; upper triangle (0,1)=0.5 (0,2)=0 (0,3)=−2 (1,2)=1 (1,3)=NaN (2,3)=0.25. */
 function dense(): Float32Array {

@@ -5,7 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { hexToNumber, hexToRgb, STATUS_COLORS, STATUSES, statusColor, statusTitle } from '../../../renderer/src/fisbe/palette.js';
+import { hexToNumber, hexToRgb } from '../../../renderer/src/components/color.js';
+import { STATUS_COLORS, STATUSES, statusColor, statusTitle } from '../../../renderer/src/fisbe/palette.js';
 import { REPO_ROOT } from '../../helpers/data.js';
 
 const OKABE_ITO = ['#e69f00', '#56b4e9', '#009e73', '#f0e442', '#0072b2', '#d55e00', '#cc79a7', '#000000'];
@@ -32,7 +33,7 @@ describe('status palette', () => {
   });
 
   it('matches the style sheet (list and legend swatches)', () => {
-    const css = readFileSync(join(REPO_ROOT, 'renderer', 'src', 'styles.css'), 'utf8');
+    const css = readFileSync(join(REPO_ROOT, 'renderer', 'src', 'fisbe', 'fisbe.css'), 'utf8');
     for (const status of STATUSES) {
       expect(css).toContain(`.fisbe-status-${status} { --status: ${STATUS_COLORS[status]}; }`);
     }

@@ -5,8 +5,8 @@
  */
 import { BufferAttribute, BufferGeometry, Group, Mesh, MeshBasicMaterial, PerspectiveCamera, Points, PointsMaterial, Vector3 } from 'three';
 import { describe, expect, it, vi } from 'vitest';
-import { OrbitRig } from '../../../renderer/src/three/orbit.js';
-import { KEY_FIELD, pickKey, toNdc } from '../../../renderer/src/three/picking.js';
+import { OrbitRig } from '../../../renderer/src/components/three/orbit.js';
+import { KEY_FIELD, pickKey, toNdc } from '../../../renderer/src/components/three/picking.js';
 
 /** A square in the plane z = `z`, facing the camera at the origin. */
 function square(key: string, z: number, size = 10): Mesh {

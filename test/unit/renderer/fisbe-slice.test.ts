@@ -6,7 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import type { SliceLabels } from '../../../renderer/src/fisbe/decode.js';
 import { fisbeInstance } from '../../helpers/fisbe.js';
-import { hexToRgb, STATUS_COLORS } from '../../../renderer/src/fisbe/palette.js';
+import { hexToRgb } from '../../../renderer/src/components/color.js';
+import { STATUS_COLORS } from '../../../renderer/src/fisbe/palette.js';
 import {
   cellAt,
   FILL_ALPHA,

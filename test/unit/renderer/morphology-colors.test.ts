@@ -1,20 +1,21 @@
 /** Colours per mode (SWC type, branch order, Strahler order, path distance) and the legend. */
 import { describe, expect, it } from 'vitest';
-import { colorRange, hexToRgb, legendEntries, nodeColors, nodePathDistances, RAMP, rampColor, rgbToHex, TYPE_COLORS } from '../../../renderer/src/morphology/colors.js';
+import { hexToUnitRgb, unitRgbToHex } from '../../../renderer/src/components/color.js';
+import { colorRange, legendEntries, nodeColors, nodePathDistances, RAMP, rampColor, TYPE_COLORS } from '../../../renderer/src/morphology/colors.js';
 import { decodeNeuron } from '../../../renderer/src/morphology/decode.js';
 import { neuronPayload, smallNeuronRaw } from '../../../renderer/src/morphology/fixtures.js';
 
 const neuron = decodeNeuron(neuronPayload(smallNeuronRaw(), { recordingId: 1, name: 'small' }));
-const hexAt = (colors: Float32Array, i: number) => rgbToHex([colors[3 * i]!, colors[3 * i + 1]!, colors[3 * i + 2]!]);
+const hexAt = (colors: Float32Array, i: number) => unitRgbToHex([colors[3 * i]!, colors[3 * i + 1]!, colors[3 * i + 2]!]);
 
 describe('morphology colours', () => {
   it('ramps between its stops and clamps', () => {
-    expect(rgbToHex(rampColor(0))).toBe(RAMP[0]);
-    expect(rgbToHex(rampColor(1))).toBe(RAMP[RAMP.length - 1]);
-    expect(rgbToHex(rampColor(0.5))).toBe(RAMP[2]);
-    expect(rgbToHex(rampColor(-3))).toBe(RAMP[0]);
-    expect(rgbToHex(rampColor(Number.NaN))).toBe(RAMP[0]);
-    expect(hexToRgb('#ff8000')).toEqual([1, 128 / 255, 0]);
+    expect(unitRgbToHex(rampColor(0))).toBe(RAMP[0]);
+    expect(unitRgbToHex(rampColor(1))).toBe(RAMP[RAMP.length - 1]);
+    expect(unitRgbToHex(rampColor(0.5))).toBe(RAMP[2]);
+    expect(unitRgbToHex(rampColor(-3))).toBe(RAMP[0]);
+    expect(unitRgbToHex(rampColor(Number.NaN))).toBe(RAMP[0]);
+    expect(hexToUnitRgb('#ff8000')).toEqual([1, 128 / 255, 0]);
   });
 
   it('measures path distances from each neurite root', () => {

@@ -10,7 +10,7 @@ import { neuronPayload, sectionsOf, smallNeuronRaw, syntheticNeuronRaw } from '.
 
 describe('morphology decoding', () => {
   it('checks the arrays on arrival: int32 parents, whole x, y, z triples, one value per node', () => {
-    const schema = calls['morph.neuron'].result;
+    const schema = calls['morphology.neuron'].result;
     const payload = neuronPayload(smallNeuronRaw(), { recordingId: 3, name: 'small' });
     expect(schema.safeParse(payload).success).toBe(true);
     expect(schema.safeParse({ ...payload, parents: Buffer.from(payload.parents.buffer).toString('base64') }).error?.issues[0]?.message).toBe('expected a int32 array, got a string');

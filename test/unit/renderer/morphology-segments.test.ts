@@ -1,5 +1,5 @@
 /**
- * The segment instance buffers of the morphology scene (renderer/src/three/morphologySegments.ts):
+ * The segment instance buffers of the morphology scene (renderer/src/morphology/morphologySegments.ts):
  * matrices that map the unit cylinder onto each parent → child segment, the taper, section ids,
  * lines and somata; picking through three's InstancedMesh raycast and the pixel-tolerance
  * fallback; the level-of-detail rule; and the time to build the buffers of a 100,000-node neuron
@@ -11,7 +11,7 @@ import { nodeColors, nodePathDistances, colorRange } from '../../../renderer/src
 import { decodeNeuron } from '../../../renderer/src/morphology/decode.js';
 import { neuronPayload, smallNeuronRaw, syntheticNeuronRaw } from '../../../renderer/src/morphology/fixtures.js';
 import { boundingBox, sideBySideOffsets } from '../../../renderer/src/morphology/layout.js';
-import { pickInstance } from '../../../renderer/src/three/nodePicking.js';
+import { pickInstance } from '../../../renderer/src/components/three/nodePicking.js';
 import {
   buildCoarseLines,
   buildSegmentBuffers,
@@ -24,7 +24,7 @@ import {
   raySegmentDistance,
   segmentMatrix,
   TUBES_WHILE_MOVING_MAX,
-} from '../../../renderer/src/three/morphologySegments.js';
+} from '../../../renderer/src/morphology/morphologySegments.js';
 
 const small = decodeNeuron(neuronPayload(smallNeuronRaw(), { recordingId: 1, name: 'small' }));
 

@@ -4,8 +4,8 @@
  * heat map's pixels in that order, and a component as a generic connectome graph.
  */
 import { describe, expect, it } from 'vitest';
-import { rampColor } from '../../../renderer/src/eeg/colormap.js';
-import { groupColor } from '../../../renderer/src/connectome/palette.js';
+import { rampColor } from '../../../renderer/src/components/colormap.js';
+import { groupColor } from '../../../renderer/src/components/connectome/palette.js';
 import { communityRuns, rankCommunities } from '../../../renderer/src/ntf/communities.js';
 import { decodeAffinity, weightedSum } from '../../../renderer/src/ntf/decode.js';
 import { componentGraph } from '../../../renderer/src/ntf/graph.js';

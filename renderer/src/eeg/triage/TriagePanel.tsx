@@ -11,6 +11,7 @@ import { exportWithOverwrite } from '../../components/exportWithOverwrite.js';
 import { clockTime, formatOffset } from '../clock.js';
 import { boundsOf, sameBounds, stateOf, type Bounds } from './bounds.js';
 import type { Triage } from './useTriage.js';
+import './triage.css';
 
 export type TriageAction =
   | { kind: 'show'; index: number }

@@ -12,6 +12,7 @@ import { useApi } from '../../api/context.js';
 import { clockDate, clockTime, formatOffset } from '../clock.js';
 import { offThresholdOf, stateOf, thresholdOf } from './bounds.js';
 import { formatDurationS } from './TriagePanel.js';
+import './triage.css';
 
 function fileName(path: string): string {
   return path.split(/[\\/]/).pop() ?? path;

@@ -5,7 +5,8 @@
  * group's colour, an edge between groups is grey, so communities show in the edges too.
  */
 import type { EdgeList } from './edges.js';
-import { hexToUnitRgb, NO_GROUP_COLOR } from './palette.js';
+import { hexToUnitRgb } from '../color.js';
+import { NO_GROUP_COLOR } from './palette.js';
 
 export interface EdgeTier {
   /** Lower bound of |weight| / strongest kept |weight| for the tier. */

@@ -5,7 +5,7 @@
  * The NTF view feeds it one graph per component; an fMRI view can feed it an atlas' regions.
  */
 import { useMemo, useState, type ReactNode } from 'react';
-import type { ConnectomeNodes } from '../three/connectomeScene.js';
+import type { ConnectomeNodes } from './connectomeScene.js';
 import { ConnectomeCanvas, type NodeInfo } from './ConnectomeCanvas.js';
 import { edgeBatches } from './edgeStyle.js';
 import { toEdgeList, weightedDegrees } from './edges.js';
@@ -16,6 +16,7 @@ import { placeNodes } from './positions.js';
 import { DEFAULT_THRESHOLD, keptEdgeCount, type Threshold } from './threshold.js';
 import { ThresholdControl } from './ThresholdControl.js';
 import type { ConnectomeEdges, ConnectomeGraph } from './types.js';
+import './connectome.css';
 
 export const CONNECTOME_KEY_HELP =
   '3D view: drag or arrows turn, shift/right-drag or shift+arrows pan, wheel or +/− zoom, R resets it; hover a node for its name, group and degree, or step through the nodes with [ and ] (Esc clears)';

@@ -7,7 +7,7 @@
  * declaration order, so those find the scene in `sceneRef` on the first commit.
  */
 import { useEffect, useRef, useState, type RefObject } from 'react';
-import { errorMessage } from '../api/context.js';
+import { errorMessage } from '../../api/context.js';
 
 export interface ThreeSceneHandle<S> {
   /** The box the scene renders into; pass it as the `ref` of the view's focusable div. */

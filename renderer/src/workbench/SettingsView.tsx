@@ -1,10 +1,11 @@
-import { BackendName, type ProjectInfo } from '../../../shared/api/index.js';
-import type { BackendState } from '../state/useBackend.js';
+import { BackendName } from '../../../shared/api/index.js';
 import { ErrorMessage } from '../components/ErrorMessage.js';
+import type { ViewProps } from './viewProps.js';
 
 const AUTOMATIC = 'automatic';
 
-export function SettingsView({ backend, project }: { backend: BackendState; project: ProjectInfo | null }) {
+export function SettingsView({ app }: ViewProps) {
+  const { backend, project } = app;
   const { report } = backend;
   const onChange = (value: string) => {
     const parsed = BackendName.safeParse(value);

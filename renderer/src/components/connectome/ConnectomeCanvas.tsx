@@ -1,11 +1,11 @@
 /**
  * The React side of the 3D connectome: a focusable box that owns a ConnectomeScene (plain three.js,
- * renderer/src/three) and feeds it nodes and edge batches, and the hover tooltip. `data-nodes` and
+ * connectomeScene.ts) and feeds it nodes and edge batches, and the hover tooltip. `data-nodes` and
  * `data-edges` say what the last drawn frame held; `data-ready` turns "true" once that is what was
  * asked for. From the keyboard, [ and ] step through the nodes as hovering does, R resets the view.
  */
 import { useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
-import { ConnectomeScene, type ConnectomeNodes } from '../three/connectomeScene.js';
+import { ConnectomeScene, type ConnectomeNodes } from './connectomeScene.js';
 import { useThreeScene } from '../three/useThreeScene.js';
 import type { EdgeBatch } from './edgeStyle.js';
 

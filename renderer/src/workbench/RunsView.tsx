@@ -1,15 +1,18 @@
 import { useState } from 'react';
-import { TERMINAL_RUN_STATUSES, type Run } from '../../../shared/api/index.js';
+import { TERMINAL_RUN_STATUSES } from '../../../shared/api/index.js';
 import { formatElapsed } from '../../../shared/units.js';
 import { errorMessage, useApi } from '../api/context.js';
 import { ErrorMessage } from '../components/ErrorMessage.js';
 import { ProgressBar } from '../components/ProgressBar.js';
 import { RunDetails } from './RunDetails.js';
+import type { ViewProps } from './viewProps.js';
 
-export function RunsView(props: { runs: Run[]; error: string | null; selectedRunId: number | null; onSelect(runId: number): void }) {
+/** The project's runs, newest first, with the selected one (or the newest) in detail. */
+export function RunsView({ app }: ViewProps) {
   const api = useApi();
+  const { runs, error } = app.runs;
   const [cancelError, setCancelError] = useState<string | null>(null);
-  const selected = props.runs.find((run) => run.id === props.selectedRunId) ?? props.runs[0] ?? null;
+  const selected = runs.find((run) => run.id === app.selectedRunId) ?? runs[0] ?? null;
 
   const cancel = async (runId: number) => {
     setCancelError(null);
@@ -23,8 +26,8 @@ export function RunsView(props: { runs: Run[]; error: string | null; selectedRun
   return (
     <section aria-labelledby="runs-title">
       <h1 id="runs-title">Runs</h1>
-      <ErrorMessage message={props.error ?? cancelError} />
-      {props.runs.length === 0 ? (
+      <ErrorMessage message={error ?? cancelError} />
+      {runs.length === 0 ? (
         <p className="empty">No runs yet. Start one from the library.</p>
       ) : (
         <table className="data-table runs-table">
@@ -41,7 +44,7 @@ export function RunsView(props: { runs: Run[]; error: string | null; selectedRun
             </tr>
           </thead>
           <tbody>
-            {props.runs.map((run) => (
+            {runs.map((run) => (
               <tr key={run.id} aria-selected={run.id === selected?.id} className={run.id === selected?.id ? 'selected' : undefined}>
                 <td>{run.id}</td>
                 <td>{run.pipeline}</td>
@@ -55,7 +58,7 @@ export function RunsView(props: { runs: Run[]; error: string | null; selectedRun
                 </td>
                 <td>{run.durationMs === null ? '—' : formatElapsed(run.durationMs)}</td>
                 <td>
-                  <button type="button" onClick={() => props.onSelect(run.id)} aria-label={`Show run ${run.id}`}>
+                  <button type="button" onClick={() => app.selectRun(run.id)} aria-label={`Show run ${run.id}`}>
                     Show
                   </button>
                   {!TERMINAL_RUN_STATUSES.includes(run.status) && (

@@ -7,7 +7,7 @@
  * sphere, whatever the graph's size.
  */
 import type { EdgeList } from './edges.js';
-import { seededRandom } from '../../../shared/random.js';
+import { seededRandom } from '../../../../shared/random.js';
 
 export interface LayoutOptions {
   seed?: number;

@@ -1,11 +1,11 @@
 /**
  * A connectome in plain three.js (the React wrapper only feeds it): nodes as lit spheres (one
  * instanced mesh, a colour and a size per node), edges as line batches of three widths
- * (connectome/edgeStyle.ts), orbit, pan and zoom (OrbitRig), and hover: the node under the pointer
+ * (edgeStyle.ts), orbit, pan and zoom (OrbitRig), and hover: the node under the pointer
  * is ringed and reported, for a tooltip. Like the segmentation scene it renders on demand, not in a
  * loop, and gives back every GPU object it replaces or holds.
  *
- * Coordinates are the unit sphere the placement (connectome/positions.ts) fits the nodes into.
+ * Coordinates are the unit sphere the placement (positions.ts) fits the nodes into.
  */
 import {
   Color,
@@ -25,11 +25,11 @@ import {
 import { LineMaterial } from 'three/addons/lines/LineMaterial.js';
 import { LineSegments2 } from 'three/addons/lines/LineSegments2.js';
 import { LineSegmentsGeometry } from 'three/addons/lines/LineSegmentsGeometry.js';
-import type { EdgeBatch } from '../connectome/edgeStyle.js';
-import { OrbitRig } from './orbit.js';
-import { toNdc } from './picking.js';
-import { pickInstance } from './nodePicking.js';
-import { addViewerLight, createSceneRenderer, FrameScheduler, releaseSceneRenderer } from './sceneSetup.js';
+import type { EdgeBatch } from './edgeStyle.js';
+import { OrbitRig } from '../three/orbit.js';
+import { toNdc } from '../three/picking.js';
+import { pickInstance } from '../three/nodePicking.js';
+import { addViewerLight, createSceneRenderer, FrameScheduler, releaseSceneRenderer } from '../three/sceneSetup.js';
 
 const BACKGROUND = 0x121418;
 /** Sphere radius of a node of scale 1, in the unit sphere the nodes fill. */

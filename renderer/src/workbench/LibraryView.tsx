@@ -1,8 +1,8 @@
 import { useState, type DragEvent, type FormEvent } from 'react';
-import type { PipelineInfo, Recording } from '../../../shared/api/index.js';
 import { formatBytes, formatDuration } from '../../../shared/units.js';
 import { errorMessage, useApi } from '../api/context.js';
 import { ErrorMessage } from '../components/ErrorMessage.js';
+import type { ViewProps } from './viewProps.js';
 
 function fileName(path: string): string {
   return path.split(/[\\/]/).pop() ?? path;
@@ -96,22 +96,19 @@ function ImportPanel() {
   );
 }
 
-export function LibraryView(props: {
-  recordings: Recording[];
-  pipelines: PipelineInfo[];
-  error: string | null;
-  onRunStarted(runId: number): void;
-  onReview(recordingId: number): void;
-}) {
+/** The project's recordings: import them, start a pipeline on one (then Runs shows it), or review one. */
+export function LibraryView({ app }: ViewProps) {
   const api = useApi();
+  const { recordings, error } = app.recordings;
   const [startError, setStartError] = useState<string | null>(null);
-  const recordingPipelines = props.pipelines.filter((pipeline) => pipeline.input === 'recording');
+  const recordingPipelines = app.pipelines.filter((pipeline) => pipeline.input === 'recording');
 
   const start = async (pipeline: string, recordingId: number) => {
     setStartError(null);
     try {
       const run = await api.call('runs.start', { pipeline, recordingId, params: {} });
-      props.onRunStarted(run.id);
+      app.runs.refresh();
+      app.navigate('runs', { runId: run.id });
     } catch (error) {
       setStartError(errorMessage(error));
     }
@@ -121,8 +118,8 @@ export function LibraryView(props: {
     <section aria-labelledby="library-title">
       <h1 id="library-title">Library</h1>
       <ImportPanel />
-      <ErrorMessage message={props.error ?? startError} />
-      {props.recordings.length === 0 ? (
+      <ErrorMessage message={error ?? startError} />
+      {recordings.length === 0 ? (
         <p className="empty">No recordings yet. Import an EDF or BDF file to begin.</p>
       ) : (
         <table className="data-table">
@@ -140,7 +137,7 @@ export function LibraryView(props: {
             </tr>
           </thead>
           <tbody>
-            {props.recordings.map((recording) => (
+            {recordings.map((recording) => (
               <tr key={recording.id}>
                 <td>{recording.id}</td>
                 <td title={recording.sourcePath}>{fileName(recording.sourcePath)}</td>
@@ -153,7 +150,7 @@ export function LibraryView(props: {
                   <button
                     type="button"
                     aria-label={`Review ${fileName(recording.sourcePath)}`}
-                    onClick={() => props.onReview(recording.id)}
+                    onClick={() => app.navigate('eeg', { recordingId: recording.id })}
                   >
                     Review
                   </button>

@@ -48,9 +48,9 @@ import {
   type NeuronGeometryInput,
   type SegmentBuffers,
 } from './morphologySegments.js';
-import { OrbitRig } from './orbit.js';
-import { toNdc } from './picking.js';
-import { addViewerLight, createSceneRenderer, fitRendererToContainer, FrameScheduler, releaseSceneRenderer } from './sceneSetup.js';
+import { OrbitRig } from '../components/three/orbit.js';
+import { toNdc } from '../components/three/picking.js';
+import { addViewerLight, createSceneRenderer, fitRendererToContainer, FrameScheduler, releaseSceneRenderer } from '../components/three/sceneSetup.js';
 
 const BACKGROUND = 0x121418;
 const HIGHLIGHT = 0xffe066;

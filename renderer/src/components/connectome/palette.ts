@@ -43,10 +43,3 @@ export function groupColor(group: number | null): string {
   if (group < GROUP_COLORS.length) return GROUP_COLORS[group]!;
   return hslHex(((group - GROUP_COLORS.length) * GOLDEN_ANGLE_DEG + 20) % 360, 0.6, 0.62);
 }
-
-/** `#rrggbb` → [r, g, b] in 0…1, as three.js colour attributes take them. */
-export function hexToUnitRgb(hex: string): [number, number, number] {
-  const match = /^#?([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(hex);
-  if (!match) throw new Error(`not a #rrggbb colour: ${hex}`);
-  return [parseInt(match[1]!, 16) / 255, parseInt(match[2]!, 16) / 255, parseInt(match[3]!, 16) / 255];
-}

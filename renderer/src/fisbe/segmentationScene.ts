@@ -30,9 +30,9 @@ import {
   Vector3,
   type WebGLRenderer,
 } from 'three';
-import { OrbitRig } from './orbit.js';
-import { KEY_FIELD, pickKey, toNdc } from './picking.js';
-import { addViewerLight, createSceneRenderer, fitRendererToContainer, FrameScheduler, releaseSceneRenderer } from './sceneSetup.js';
+import { OrbitRig } from '../components/three/orbit.js';
+import { KEY_FIELD, pickKey, toNdc } from '../components/three/picking.js';
+import { addViewerLight, createSceneRenderer, fitRendererToContainer, FrameScheduler, releaseSceneRenderer } from '../components/three/sceneSetup.js';
 
 export type SceneSide = 'gt' | 'pred';
 

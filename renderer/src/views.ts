@@ -1,0 +1,26 @@
+/**
+ * The list of views: the sidebar's buttons in this order, their Alt keys, and what each shows.
+ * App.tsx maps over it; adding a view is one line here. Domain views have their domain's id (as
+ * its folder, API prefix and CLI verb) and load as their own chunk when first shown, with their
+ * style sheet: three.js and each domain's code stay out of the start-up bundle.
+ */
+import { lazy, type ComponentType } from 'react';
+import { LibraryView } from './workbench/LibraryView.js';
+import { RunsView } from './workbench/RunsView.js';
+import { SettingsView } from './workbench/SettingsView.js';
+import type { ViewEntry, ViewProps } from './workbench/viewProps.js';
+
+/** A view exported by name from a module loaded on first show (React.lazy wants a default export). */
+function lazyView<K extends string>(load: () => Promise<Record<K, ComponentType<ViewProps>>>, name: K): ComponentType<ViewProps> {
+  return lazy<ComponentType<ViewProps>>(() => load().then((module) => ({ default: module[name] })));
+}
+
+export const VIEWS: readonly ViewEntry[] = [
+  { id: 'library', title: 'Library', key: '1', component: LibraryView },
+  { id: 'runs', title: 'Runs', key: '2', component: RunsView },
+  { id: 'settings', title: 'Settings', key: '3', component: SettingsView },
+  { id: 'eeg', title: 'Review', key: '4', component: lazyView(() => import('./eeg/ReviewView.js'), 'ReviewView') },
+  { id: 'fisbe', title: 'Segmentation', key: '5', component: lazyView(() => import('./fisbe/SegmentationView.js'), 'SegmentationView') },
+  { id: 'ntf', title: 'Connectome', key: '6', component: lazyView(() => import('./ntf/NtfView.js'), 'NtfView') },
+  { id: 'morphology', title: 'Morphology', key: '7', component: lazyView(() => import('./morphology/MorphologyView.js'), 'MorphologyView') },
+];

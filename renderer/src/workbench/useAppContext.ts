@@ -1,0 +1,74 @@
+/**
+ * The app's state behind the views: which view is shown, the project and its pipelines, the
+ * recordings, runs and backend hooks, and the run and recording selected across views.
+ */
+import { useCallback, useEffect, useState } from 'react';
+import type { PipelineInfo, ProjectInfo } from '../../../shared/api/index.js';
+import { errorMessage, useApi } from '../api/context.js';
+import { useBackend } from '../state/useBackend.js';
+import { useRecordings } from '../state/useRecordings.js';
+import { useRuns } from '../state/useRuns.js';
+import type { AppContext, NavigateTarget } from './viewProps.js';
+
+export interface AppState {
+  /** The id of the view shown. */
+  view: string;
+  app: AppContext;
+  /** Why the project or its pipelines could not be loaded, or null. */
+  loadError: string | null;
+}
+
+/** `viewIds`: the ids navigate accepts, the first shown at start. A stable array (module level). */
+export function useAppContext(viewIds: readonly string[]): AppState {
+  const api = useApi();
+  const [view, setView] = useState(viewIds[0]!);
+  const [selectedRunId, setSelectedRunId] = useState<number | null>(null);
+  const [selectedRecordingId, setSelectedRecordingId] = useState<number | null>(null);
+  const [project, setProject] = useState<ProjectInfo | null>(null);
+  const [pipelines, setPipelines] = useState<PipelineInfo[]>([]);
+  const [loadError, setLoadError] = useState<string | null>(null);
+  const recordings = useRecordings();
+  const runs = useRuns();
+  const backend = useBackend();
+
+  useEffect(() => {
+    Promise.all([api.call('project.info', {}), api.call('pipelines.list', {})]).then(
+      ([info, list]) => {
+        setProject(info);
+        setPipelines(list);
+      },
+      (error: unknown) => setLoadError(errorMessage(error)),
+    );
+  }, [api]);
+
+  useEffect(() => {
+    document.title = project ? `Cajal — ${project.path.split(/[\\/]/).pop()}` : 'Cajal';
+  }, [project]);
+
+  const navigate = useCallback(
+    (viewId: string, target: NavigateTarget = {}) => {
+      // A wrong id is a programming error: fail where it is made, not with a blank view.
+      if (!viewIds.includes(viewId)) throw new Error(`no view with id ${viewId}`);
+      if (target.runId !== undefined) setSelectedRunId(target.runId);
+      if (target.recordingId !== undefined) setSelectedRecordingId(target.recordingId);
+      setView(viewId);
+    },
+    [viewIds],
+  );
+
+  // Built afresh each render, as the per-view props it replaces were: the recordings, runs and
+  // backend hooks return new objects each render, so memoising it would save nothing.
+  const app: AppContext = {
+    project,
+    pipelines,
+    recordings,
+    runs,
+    backend,
+    selectedRunId,
+    selectRun: setSelectedRunId,
+    selectedRecordingId,
+    selectRecording: setSelectedRecordingId,
+    navigate,
+  };
+  return { view, app, loadError };
+}

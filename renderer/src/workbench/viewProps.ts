@@ -1,0 +1,52 @@
+/**
+ * What every view receives: one props type for all, so the list of views (../views.ts) can render
+ * any of them the same way and adding a view is one line there. Views take from the app context
+ * what they need (the Library its recordings and pipelines, Runs the runs and the selected run, …)
+ * and move between views with `navigate`, never by reaching into another view.
+ */
+import type { ComponentType } from 'react';
+import type { PipelineInfo, ProjectInfo } from '../../../shared/api/index.js';
+import type { BackendState } from '../state/useBackend.js';
+import type { RecordingsState } from '../state/useRecordings.js';
+import type { RunsState } from '../state/useRuns.js';
+
+/** What the view navigated to should show. */
+export interface NavigateTarget {
+  recordingId?: number;
+  runId?: number;
+}
+
+/** The app's state shared by its views; one object, built by useAppContext. */
+export interface AppContext {
+  project: ProjectInfo | null;
+  pipelines: PipelineInfo[];
+  recordings: RecordingsState;
+  runs: RunsState;
+  backend: BackendState;
+  /** The run Runs shows in detail (null: the newest). */
+  selectedRunId: number | null;
+  selectRun(runId: number): void;
+  /** The recording Review shows (null: the first one). */
+  selectedRecordingId: number | null;
+  selectRecording(recordingId: number): void;
+  /**
+   * Shows the view with this id (an id of VIEWS: 'runs', 'eeg', …), selecting the run or recording
+   * given. Ids are plain strings so that this module does not import the list it serves; an id not
+   * in the list throws.
+   */
+  navigate(viewId: string, target?: NavigateTarget): void;
+}
+
+export interface ViewProps {
+  app: AppContext;
+}
+
+/** One entry of the list of views: the nav button, its Alt key and what it shows. */
+export interface ViewEntry {
+  /** The domain id for domain views (eeg, fisbe, ntf, morphology), as on the engine side. */
+  id: string;
+  title: string;
+  /** Alt+key shows the view. */
+  key: string;
+  component: ComponentType<ViewProps>;
+}

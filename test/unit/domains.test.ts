@@ -23,6 +23,7 @@ describe('the domains', () => {
     for (const domain of DOMAINS) {
       expect(existsSync(join(REPO_ROOT, 'main', 'domains', domain.id, 'index.ts')), `main/domains/${domain.id}/index.ts`).toBe(true);
       expect(existsSync(join(REPO_ROOT, 'shared', 'api', `${domain.id}.ts`)), `shared/api/${domain.id}.ts`).toBe(true);
+      expect(existsSync(join(REPO_ROOT, 'renderer', 'src', domain.id)), `renderer/src/${domain.id}/`).toBe(true);
       expect(domain.api.id).toBe(domain.id);
       for (const name of Object.keys(domain.api.calls)) expect(name.startsWith(`${domain.id}.`), name).toBe(true);
       for (const command of domain.cli) expect(command.verb).toBe(domain.id);

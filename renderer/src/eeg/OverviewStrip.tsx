@@ -9,7 +9,7 @@ import type { EegAnnotation, EegOverview } from '../../../shared/api/index.js';
 import { formatOffset } from './clock.js';
 import { quantile, rampColor } from '../components/colormap.js';
 import { themeFromCss } from './drawTraces.js';
-import { EVENT_COLORS, type EventBand } from './triage/colors.js';
+import { EVENT_COLORS, type EventBand } from '../seizure/colors.js';
 import { useElementSize } from '../components/useElementSize.js';
 
 /** A detection run's probability trace (1 Hz: value i covers the second ending at i + 1 s). */

@@ -7,7 +7,7 @@ import { useEffect, useLayoutEffect, useMemo, useRef, useState, type MouseEvent 
 import type { EegAnnotation, EegPage } from '../../../shared/api/index.js';
 import { channelPath, drawTraces, themeFromCss } from './drawTraces.js';
 import { insidePlot, rowOfY, timeOfX, type TraceLayout } from './layout.js';
-import type { EventBand } from './triage/colors.js';
+import type { EventBand } from '../seizure/colors.js';
 
 export interface Measurement {
   row: number;

@@ -8,7 +8,7 @@ import type { EegAnnotation, EegPage } from '../../../shared/api/index.js';
 import { toMicrovolts } from './calibration.js';
 import { clockTime } from './clock.js';
 import { baselineOf, xOfTime, type TraceLayout } from './layout.js';
-import { EVENT_COLORS, type EventBand } from './triage/colors.js';
+import { EVENT_COLORS, type EventBand } from '../seizure/colors.js';
 
 export interface TraceTheme {
   background: string;

@@ -12,7 +12,7 @@ import {
   stepSensitivity,
   toMicrovolts,
 } from '../../../renderer/src/eeg/calibration.js';
-import { adjustBounds, boundsOf, contextS, MIN_EVENT_S, thresholdOf } from '../../../renderer/src/eeg/triage/bounds.js';
+import { adjustBounds, boundsOf, contextS, MIN_EVENT_S, thresholdOf } from '../../../renderer/src/seizure/bounds.js';
 
 describe('clinical calibration', () => {
   it('maps mm/s and µV/mm to CSS pixels at 96 px per inch, corrected by the screen factor', () => {

@@ -4,11 +4,11 @@
  * event (also on keys, see keyboard.ts), exports of the accepted events and the printable report.
  */
 import { useId, useState, type FormEvent } from 'react';
-import type { TriageEvent } from '../../../../shared/api/index.js';
-import { errorMessage, useApi } from '../../api/context.js';
-import { ErrorMessage } from '../../components/ErrorMessage.js';
-import { exportWithOverwrite } from '../../components/exportWithOverwrite.js';
-import { clockTime, formatOffset } from '../clock.js';
+import type { TriageEvent } from '../../../shared/api/index.js';
+import { errorMessage, useApi } from '../api/context.js';
+import { ErrorMessage } from '../components/ErrorMessage.js';
+import { exportWithOverwrite } from '../components/exportWithOverwrite.js';
+import { clockTime, formatOffset } from '../eeg/clock.js';
 import { boundsOf, sameBounds, stateOf, type Bounds } from './bounds.js';
 import type { Triage } from './useTriage.js';
 import './triage.css';

@@ -5,8 +5,8 @@
  * time); an adjustment is kept here until the next accept of that event, which saves it.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { DetectionRunSummary, TriageEvent, TriageReview } from '../../../../shared/api/index.js';
-import { errorMessage, useApi } from '../../api/context.js';
+import type { DetectionRunSummary, TriageEvent, TriageReview } from '../../../shared/api/index.js';
+import { errorMessage, useApi } from '../api/context.js';
 import { adjustBounds, boundsOf, type Bounds } from './bounds.js';
 
 export interface Triage {

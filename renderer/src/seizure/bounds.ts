@@ -3,7 +3,7 @@
  * move one edge in whole seconds and keep the other: `[`/`]` move the onset (the end stays), `{`/`}`
  * move the end (the onset stays). An event keeps at least MIN_EVENT_S and stays inside the recording.
  */
-import type { TriageEvent } from '../../../../shared/api/index.js';
+import type { TriageEvent } from '../../../shared/api/index.js';
 
 export interface Bounds {
   onsetS: number;

@@ -6,10 +6,10 @@
  */
 import { useEffect, useRef, useState } from 'react';
 import { createPortal } from 'react-dom';
-import type { Recording, Run, TriageReview } from '../../../../shared/api/index.js';
-import { formatBytes } from '../../../../shared/units.js';
-import { useApi } from '../../api/context.js';
-import { clockDate, clockTime, formatOffset } from '../clock.js';
+import type { Recording, Run, TriageReview } from '../../../shared/api/index.js';
+import { formatBytes } from '../../../shared/units.js';
+import { useApi } from '../api/context.js';
+import { clockDate, clockTime, formatOffset } from '../eeg/clock.js';
 import { offThresholdOf, stateOf, thresholdOf } from './bounds.js';
 import { formatDurationS } from './TriagePanel.js';
 import './triage.css';

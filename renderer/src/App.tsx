@@ -10,11 +10,9 @@ import { StatusBar } from './components/StatusBar.js';
 import { VIEWS } from './views.js';
 import { useAppContext } from './workbench/useAppContext.js';
 
-const VIEW_IDS = VIEWS.map((entry) => entry.id);
-
 export function App() {
   const connection = useConnectionState();
-  const { view, app, loadError } = useAppContext(VIEW_IDS);
+  const { view, app, loadError } = useAppContext(VIEWS);
   const { navigate } = app;
   const active = VIEWS.find((entry) => entry.id === view) ?? VIEWS[0]!;
   const ActiveView = active.component;

@@ -19,8 +19,14 @@ export const VIEWS: readonly ViewEntry[] = [
   { id: 'library', title: 'Library', key: '1', component: LibraryView },
   { id: 'runs', title: 'Runs', key: '2', component: RunsView },
   { id: 'settings', title: 'Settings', key: '3', component: SettingsView },
-  { id: 'eeg', title: 'Review', key: '4', component: lazyView(() => import('./eeg/ReviewView.js'), 'ReviewView') },
+  { id: 'eeg', title: 'Review', key: '4', component: lazyView(() => import('./eeg/ReviewView.js'), 'ReviewView'), opens: { action: 'Review', recordingKinds: ['eeg'] } },
   { id: 'fisbe', title: 'Segmentation', key: '5', component: lazyView(() => import('./fisbe/SegmentationView.js'), 'SegmentationView') },
-  { id: 'ntf', title: 'Connectome', key: '6', component: lazyView(() => import('./ntf/NtfView.js'), 'NtfView') },
-  { id: 'morphology', title: 'Morphology', key: '7', component: lazyView(() => import('./morphology/MorphologyView.js'), 'MorphologyView') },
+  { id: 'ntf', title: 'Connectome', key: '6', component: lazyView(() => import('./ntf/NtfView.js'), 'NtfView'), opens: { action: 'Connectome', recordingKinds: ['calcium'] } },
+  {
+    id: 'morphology',
+    title: 'Morphology',
+    key: '7',
+    component: lazyView(() => import('./morphology/MorphologyView.js'), 'MorphologyView'),
+    opens: { action: 'View in 3D', recordingKinds: ['morphology'] },
+  },
 ];

@@ -2,14 +2,19 @@
  * End to end, as a user: `cajal serve` on a fresh project, the UI in Debian's Chromium, a real EDF
  * imported by path, the RMS job run to 100 %, and the run still there after a reload.
  */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dataFile, hasSharedData, SKIP_NO_DATA } from '../helpers/data.js';
+import { dataFile, hasSharedData, REPO_ROOT, SKIP_NO_DATA } from '../helpers/data.js';
 import { openAppSession, type AppSession } from '../helpers/app-session.js';
 import { hasChromium, SKIP_NO_CHROMIUM } from '../helpers/browser.js';
 import type { Served } from '../helpers/serve.js';
 
 const EDF = dataFile('eeg', 'sleep_edf_SC4001E0_first5min_short_psg.edf');
+const SWC = dataFile('morphology', 'guineapig_cerebellar_purkinje_v_e_purk2.CNG.swc');
+const CALCIUM = dataFile('calcium', 'zebrafish_tectum_triplett2018', 'zf_20170215-f3_activity_matrix.csv');
+const RESULTS = join(REPO_ROOT, 'test-results');
 const skipReason = !hasChromium() ? SKIP_NO_CHROMIUM : !hasSharedData() ? SKIP_NO_DATA : null;
 if (skipReason) console.warn(`e2e skipped: ${skipReason}`);
 
@@ -82,6 +87,31 @@ describe.skipIf(skipReason !== null)('Cajal in Chromium through the loopback bri
     await expect.poll(() => page.locator('.status-bar').textContent()).toContain('Compute: cpu');
     await page.getByLabel('Backend for this project').selectOption('automatic');
     await expect.poll(() => page.locator('.status-bar').textContent()).not.toContain('Compute: cpu');
+  });
+
+  it('offers on each row only what fits the recording, its view first', async () => {
+    await page.keyboard.press('Alt+1');
+    await page.getByLabel('Path to a file on this machine').fill(`${SWC}\n${CALCIUM}`);
+    await page.getByRole('button', { name: 'Import' }).click();
+    const actions = async (file: string) => {
+      const row = page.locator('tr', { hasText: file });
+      await row.waitFor();
+      return row.locator('td.row-actions button').allTextContents();
+    };
+    expect(await actions('sleep_edf_SC4001E0_first5min_short_psg.edf')).toEqual(['Review', 'Compute RMS', 'Detect seizures (classical)', 'Detect seizures (neural)']);
+    expect(await actions('purk2.CNG.swc')).toEqual(['View in 3D', 'Morphometrics (NeuroM definitions)']);
+    expect(await actions('activity_matrix.csv')).toEqual(['Connectome']);
+    const primary = page.locator('tr', { hasText: 'purk2.CNG.swc' }).locator('button.primary');
+    expect(await primary.textContent()).toBe('View in 3D');
+    mkdirSync(RESULTS, { recursive: true });
+    await page.screenshot({ path: join(RESULTS, 'library-actions.png'), fullPage: true });
+    // The primary action opens the neuron in its view; Review lists EEG recordings only.
+    await primary.click();
+    await page.getByRole('heading', { name: 'Morphology' }).waitFor();
+    await page.keyboard.press('Alt+4');
+    await page.getByRole('heading', { name: 'Review' }).waitFor();
+    const options = await page.locator('#eeg-recording option').allTextContents();
+    expect(options).toEqual(['1: sleep_edf_SC4001E0_first5min_short_psg.edf']);
   });
 
   it('raised no console errors or CSP violations', () => {

@@ -6,7 +6,7 @@
  * overview. Keyboard-first (see keyboard.ts); the mouse measures, annotates at the cursor and jumps.
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { BUILTIN_MONTAGES, PAGE_MAX_POINTS_PER_CHANNEL, PAGE_MIN_POINTS_PER_CHANNEL, type EegAnnotation, type FilterSettings, type Montage, type Recording } from '../../../shared/api/index.js';
+import { BUILTIN_MONTAGES, recordingKind, PAGE_MAX_POINTS_PER_CHANNEL, PAGE_MIN_POINTS_PER_CHANNEL, type EegAnnotation, type FilterSettings, type Montage, type Recording } from '../../../shared/api/index.js';
 import { errorMessage, useApi } from '../api/context.js';
 import { ErrorMessage } from '../components/ErrorMessage.js';
 import { useElementSize } from '../components/useElementSize.js';
@@ -42,10 +42,11 @@ function fileName(path: string): string {
 const roundS = (s: number) => Math.round(s * 1000) / 1000;
 
 export function ReviewView({ app }: ViewProps) {
-  const { recordings } = app.recordings;
-  // The recording chosen here or in the Library, else the first one.
-  const recordingId = app.selectedRecordingId ?? recordings[0]?.id ?? null;
-  const recording = recordings.find((r) => r.id === recordingId) ?? null;
+  // Review reads EEG only: calcium imaging and morphologies have their own views.
+  const recordings = app.recordings.recordings.filter((r) => recordingKind(r) === 'eeg');
+  // The EEG recording chosen here or in the Library, else the first one.
+  const recording = recordings.find((r) => r.id === app.selectedRecordingId) ?? recordings[0] ?? null;
+  const recordingId = recording?.id ?? null;
   return (
     <section className="eeg-review" aria-labelledby="review-title">
       <div className="eeg-review-title">
@@ -71,7 +72,7 @@ export function ReviewView({ app }: ViewProps) {
       {recording ? (
         <RecordingReview key={recording.id} recording={recording} />
       ) : (
-        <p className="empty">{recordings.length ? 'Choose a recording to review.' : 'No recordings yet. Import one in the Library.'}</p>
+        <p className="empty">{recordings.length ? 'Choose a recording to review.' : 'No EEG recordings yet. Import an EDF or BDF file in the Library.'}</p>
       )}
     </section>
   );

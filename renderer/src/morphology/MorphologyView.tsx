@@ -21,8 +21,9 @@ import './morphology.css';
 
 const KEY_HELP_ID = 'morphology-key-help';
 
-// Takes the app context like every view (ViewProps) but needs none of it: it lists the project's neurons itself.
-export function MorphologyView(_props: ViewProps) {
+// It lists the project's neurons itself; from the app context it takes only the recording the
+// Library opened it with, shown first.
+export function MorphologyView({ app }: ViewProps) {
   const { list, error: listError, loaded } = useMorphologyList();
   const [chosen, setChosen] = useState<number[] | null>(null);
   const [mode, setMode] = useState<ColorMode>('type');
@@ -35,9 +36,12 @@ export function MorphologyView(_props: ViewProps) {
   const ids = useMemo(() => {
     const present = new Set(list.map((item) => item.recordingId));
     const picked = (chosen ?? []).filter((id) => present.has(id));
-    if (chosen === null && list[0]) return [list[0].recordingId];
+    if (chosen === null) {
+      const first = list.find((item) => item.recordingId === app.selectedRecordingId) ?? list[0];
+      return first ? [first.recordingId] : [];
+    }
     return picked;
-  }, [chosen, list]);
+  }, [chosen, list, app.selectedRecordingId]);
   const { neurons, error: neuronError } = useNeurons(ids);
 
   const toggle = (id: number, on: boolean) => {

@@ -1,4 +1,5 @@
 import { useState, type DragEvent, type FormEvent } from 'react';
+import { recordingKind, type Recording } from '../../../shared/api/index.js';
 import { formatBytes, formatDuration } from '../../../shared/units.js';
 import { errorMessage, useApi } from '../api/context.js';
 import { ErrorMessage } from '../components/ErrorMessage.js';
@@ -96,12 +97,24 @@ function ImportPanel() {
   );
 }
 
-/** The project's recordings: import them, start a pipeline on one (then Runs shows it), or review one. */
+/**
+ * The project's recordings: import them, open one in the view for its kind (the row's primary
+ * action: Review for EEG, the 3D view for a morphology, the Connectome for calcium imaging), or
+ * start a pipeline that reads that kind (then Runs shows it). A row offers nothing that cannot
+ * read it.
+ */
 export function LibraryView({ app }: ViewProps) {
   const api = useApi();
   const { recordings, error } = app.recordings;
   const [startError, setStartError] = useState<string | null>(null);
   const recordingPipelines = app.pipelines.filter((pipeline) => pipeline.input === 'recording');
+  const actionsFor = (recording: Recording) => {
+    const kind = recordingKind(recording);
+    return {
+      openers: app.openers.filter((opener) => opener.recordingKinds.includes(kind)),
+      pipelines: recordingPipelines.filter((pipeline) => pipeline.recordingKinds.includes(kind)),
+    };
+  };
 
   const start = async (pipeline: string, recordingId: number) => {
     setStartError(null);
@@ -120,7 +133,7 @@ export function LibraryView({ app }: ViewProps) {
       <ImportPanel />
       <ErrorMessage message={error ?? startError} />
       {recordings.length === 0 ? (
-        <p className="empty">No recordings yet. Import an EDF or BDF file to begin.</p>
+        <p className="empty">No recordings yet. Import an EEG (EDF, BDF), calcium imaging or SWC file to begin.</p>
       ) : (
         <table className="data-table">
           <caption>Recordings in this project</caption>
@@ -137,7 +150,9 @@ export function LibraryView({ app }: ViewProps) {
             </tr>
           </thead>
           <tbody>
-            {recordings.map((recording) => (
+            {recordings.map((recording) => {
+              const { openers, pipelines } = actionsFor(recording);
+              return (
               <tr key={recording.id}>
                 <td>{recording.id}</td>
                 <td title={recording.sourcePath}>{fileName(recording.sourcePath)}</td>
@@ -146,15 +161,19 @@ export function LibraryView({ app }: ViewProps) {
                 <td>{recording.metadata.sampleRateHz}</td>
                 <td>{formatDuration(recording.metadata.durationS)}</td>
                 <td>{formatBytes(recording.sizeBytes)}</td>
-                <td>
-                  <button
-                    type="button"
-                    aria-label={`Review ${fileName(recording.sourcePath)}`}
-                    onClick={() => app.navigate('eeg', { recordingId: recording.id })}
-                  >
-                    Review
-                  </button>
-                  {recordingPipelines.map((pipeline) => (
+                <td className="row-actions">
+                  {openers.map((opener, index) => (
+                    <button
+                      key={opener.viewId}
+                      type="button"
+                      className={index === 0 ? 'primary' : undefined}
+                      aria-label={`${opener.action} ${fileName(recording.sourcePath)}`}
+                      onClick={() => app.navigate(opener.viewId, { recordingId: recording.id })}
+                    >
+                      {opener.action}
+                    </button>
+                  ))}
+                  {pipelines.map((pipeline) => (
                     <button
                       key={pipeline.name}
                       type="button"
@@ -167,7 +186,8 @@ export function LibraryView({ app }: ViewProps) {
                   ))}
                 </td>
               </tr>
-            ))}
+              );
+            })}
           </tbody>
         </table>
       )}

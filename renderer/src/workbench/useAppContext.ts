@@ -2,13 +2,13 @@
  * The app's state behind the views: which view is shown, the project and its pipelines, the
  * recordings, runs and backend hooks, and the run and recording selected across views.
  */
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { PipelineInfo, ProjectInfo } from '../../../shared/api/index.js';
 import { errorMessage, useApi } from '../api/context.js';
 import { useBackend } from '../state/useBackend.js';
 import { useRecordings } from '../state/useRecordings.js';
 import { useRuns } from '../state/useRuns.js';
-import type { AppContext, NavigateTarget } from './viewProps.js';
+import type { AppContext, NavigateTarget, ViewEntry } from './viewProps.js';
 
 export interface AppState {
   /** The id of the view shown. */
@@ -18,9 +18,11 @@ export interface AppState {
   loadError: string | null;
 }
 
-/** `viewIds`: the ids navigate accepts, the first shown at start. A stable array (module level). */
-export function useAppContext(viewIds: readonly string[]): AppState {
+/** `views`: the list of views (navigate accepts their ids; the first is shown at start). A stable array (module level). */
+export function useAppContext(views: readonly ViewEntry[]): AppState {
   const api = useApi();
+  const viewIds = useMemo(() => views.map((entry) => entry.id), [views]);
+  const openers = useMemo(() => views.flatMap((entry) => (entry.opens ? [{ ...entry.opens, viewId: entry.id }] : [])), [views]);
   const [view, setView] = useState(viewIds[0]!);
   const [selectedRunId, setSelectedRunId] = useState<number | null>(null);
   const [selectedRecordingId, setSelectedRecordingId] = useState<number | null>(null);
@@ -69,6 +71,7 @@ export function useAppContext(viewIds: readonly string[]): AppState {
     selectedRecordingId,
     selectRecording: setSelectedRecordingId,
     navigate,
+    openers,
   };
   return { view, app, loadError };
 }

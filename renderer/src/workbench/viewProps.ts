@@ -5,7 +5,7 @@
  * and move between views with `navigate`, never by reaching into another view.
  */
 import type { ComponentType } from 'react';
-import type { PipelineInfo, ProjectInfo } from '../../../shared/api/index.js';
+import type { PipelineInfo, ProjectInfo, RecordingKind } from '../../../shared/api/index.js';
 import type { BackendState } from '../state/useBackend.js';
 import type { RecordingsState } from '../state/useRecordings.js';
 import type { RunsState } from '../state/useRuns.js';
@@ -14,6 +14,13 @@ import type { RunsState } from '../state/useRuns.js';
 export interface NavigateTarget {
   recordingId?: number;
   runId?: number;
+}
+
+/** What a view offers on a recording row of the Library: its button and the kinds it shows. */
+export interface RecordingOpener {
+  /** Its button, read with the file name ("Review sleep.edf"). */
+  action: string;
+  recordingKinds: readonly RecordingKind[];
 }
 
 /** The app's state shared by its views; one object, built by useAppContext. */
@@ -35,6 +42,8 @@ export interface AppContext {
    * in the list throws.
    */
   navigate(viewId: string, target?: NavigateTarget): void;
+  /** The views that open a recording, in the order of the list: a row's first fitting one is its primary action. */
+  openers: readonly (RecordingOpener & { viewId: string })[];
 }
 
 export interface ViewProps {
@@ -49,4 +58,6 @@ export interface ViewEntry {
   /** Alt+key shows the view. */
   key: string;
   component: ComponentType<ViewProps>;
+  /** A view that shows one recording of these kinds, offered on their rows in the Library. */
+  opens?: RecordingOpener;
 }

@@ -3,12 +3,21 @@
  * status bar. What each view shows, and the state behind them, live elsewhere (views.ts,
  * workbench/useAppContext.ts); nothing here names a particular view.
  */
-import { Suspense, useEffect } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import { useConnectionState } from './api/context.js';
 import { ErrorMessage } from './components/ErrorMessage.js';
 import { StatusBar } from './components/StatusBar.js';
 import { VIEWS } from './views.js';
 import { useAppContext } from './workbench/useAppContext.js';
+
+// Its own chunk: the README and the markdown renderer load with the first use of Help.
+const HelpDialog = lazy(() => import('./help/HelpDialog.js').then((module) => ({ default: module.HelpDialog })));
+
+/** Whether a key press is typing (a field or a select takes it), not a command. */
+function isTyping(target: EventTarget | null): boolean {
+  const element = target as HTMLElement | null;
+  return !!element && (/^(INPUT|SELECT|TEXTAREA)$/.test(element.tagName) || element.isContentEditable);
+}
 
 export function App() {
   const connection = useConnectionState();
@@ -16,6 +25,7 @@ export function App() {
   const { navigate } = app;
   const active = VIEWS.find((entry) => entry.id === view) ?? VIEWS[0]!;
   const ActiveView = active.component;
+  const [helpOpen, setHelpOpen] = useState(false);
 
   // Alt+1…7 switch views from anywhere, as in most desktop tools.
   useEffect(() => {
@@ -30,6 +40,19 @@ export function App() {
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
   }, [navigate]);
+
+  // ? and F1 open the help sheet from anywhere but a field, as in most desktop tools.
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey || isTyping(event.target)) return;
+      if (event.key === '?' || event.key === 'F1') {
+        event.preventDefault();
+        setHelpOpen(true);
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
 
   return (
     <div className="app">
@@ -47,6 +70,9 @@ export function App() {
             {candidate.title}
           </button>
         ))}
+        <button type="button" className="sidebar-help" aria-keyshortcuts="Shift+? F1" title="Keyboard, manual and about (? or F1)" onClick={() => setHelpOpen(true)}>
+          Help
+        </button>
       </nav>
       <main className="content">
         <ErrorMessage message={loadError} />
@@ -56,6 +82,11 @@ export function App() {
         </Suspense>
       </main>
       <StatusBar project={app.project} backend={app.backend.report} connection={connection} />
+      {helpOpen && (
+        <Suspense fallback={null}>
+          <HelpDialog views={VIEWS} project={app.project} onClose={() => setHelpOpen(false)} />
+        </Suspense>
+      )}
     </div>
   );
 }

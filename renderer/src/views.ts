@@ -9,6 +9,11 @@ import { LibraryView } from './workbench/LibraryView.js';
 import { RunsView } from './workbench/RunsView.js';
 import { SettingsView } from './workbench/SettingsView.js';
 import type { ViewEntry, ViewProps } from './workbench/viewProps.js';
+// Key help is plain text from small modules: importing it keeps the views' code in their chunks.
+import { KEY_HELP as EEG_KEY_HELP, TRIAGE_KEY_HELP } from './eeg/keyboard.js';
+import { FISBE_KEY_HELP } from './fisbe/keyboard.js';
+import { CONNECTOME_KEY_HELP } from './components/connectome/keyHelp.js';
+import { MORPHOLOGY_KEY_HELP } from './morphology/keyHelp.js';
 
 /** A view exported by name from a module loaded on first show (React.lazy wants a default export). */
 function lazyView<K extends string>(load: () => Promise<Record<K, ComponentType<ViewProps>>>, name: K): ComponentType<ViewProps> {
@@ -19,14 +24,15 @@ export const VIEWS: readonly ViewEntry[] = [
   { id: 'library', title: 'Library', key: '1', component: LibraryView },
   { id: 'runs', title: 'Runs', key: '2', component: RunsView },
   { id: 'settings', title: 'Settings', key: '3', component: SettingsView },
-  { id: 'eeg', title: 'Review', key: '4', component: lazyView(() => import('./eeg/ReviewView.js'), 'ReviewView'), opens: { action: 'Review', recordingKinds: ['eeg'] } },
-  { id: 'fisbe', title: 'Segmentation', key: '5', component: lazyView(() => import('./fisbe/SegmentationView.js'), 'SegmentationView') },
-  { id: 'ntf', title: 'Connectome', key: '6', component: lazyView(() => import('./ntf/NtfView.js'), 'NtfView'), opens: { action: 'Connectome', recordingKinds: ['calcium'] } },
+  { id: 'eeg', title: 'Review', key: '4', component: lazyView(() => import('./eeg/ReviewView.js'), 'ReviewView'), opens: { action: 'Review', recordingKinds: ['eeg'] }, keyHelp: [EEG_KEY_HELP, TRIAGE_KEY_HELP] },
+  { id: 'fisbe', title: 'Segmentation', key: '5', component: lazyView(() => import('./fisbe/SegmentationView.js'), 'SegmentationView'), keyHelp: [FISBE_KEY_HELP] },
+  { id: 'ntf', title: 'Connectome', key: '6', component: lazyView(() => import('./ntf/NtfView.js'), 'NtfView'), opens: { action: 'Connectome', recordingKinds: ['calcium'] }, keyHelp: ['←/→: previous/next component', CONNECTOME_KEY_HELP] },
   {
     id: 'morphology',
     title: 'Morphology',
     key: '7',
     component: lazyView(() => import('./morphology/MorphologyView.js'), 'MorphologyView'),
     opens: { action: 'View in 3D', recordingKinds: ['morphology'] },
+    keyHelp: [MORPHOLOGY_KEY_HELP],
   },
 ];

@@ -36,7 +36,7 @@ describe.skipIf(skipReason !== null)('Cajal in Chromium through the loopback bri
   it('opens with the token, drops it from the address bar and shows the compute backend', async () => {
     await page.goto(served.url);
     expect(page.url()).toBe(`${served.origin}/`);
-    await expect.poll(() => page.locator('.status-bar').textContent()).toMatch(/Compute: (wasm|cpu|webgpu|tensorflow)/);
+    await expect.poll(() => page.locator('.status-bar').textContent(), { timeout: 30_000 }).toMatch(/Compute: (wasm|cpu|webgpu|tensorflow)/);
     await expect.poll(() => page.locator('.status-bar').textContent()).toContain('connected');
   });
 
@@ -112,6 +112,36 @@ describe.skipIf(skipReason !== null)('Cajal in Chromium through the loopback bri
     await page.getByRole('heading', { name: 'Review' }).waitFor();
     const options = await page.locator('#eeg-recording option').allTextContents();
     expect(options).toEqual(['1: sleep_edf_SC4001E0_first5min_short_psg.edf']);
+  });
+
+  it("opens Help with ? : every view's keys, the manual from the README, and About with versions and licences", async () => {
+    await page.keyboard.press('Alt+1');
+    await page.locator('body').press('?');
+    const dialog = page.getByRole('dialog', { name: 'Help' });
+    await dialog.waitFor();
+    await expect.poll(() => dialog.locator('caption').allTextContents()).toEqual(['Anywhere', 'Review', 'Segmentation', 'Connectome', 'Morphology']);
+    expect(await dialog.locator('tr', { hasText: 'Alt+4' }).textContent()).toContain('show Review');
+    expect(await dialog.locator('tr', { hasText: 'PageDown/PageUp' }).textContent()).toContain('next/previous page');
+    mkdirSync(RESULTS, { recursive: true });
+    await page.screenshot({ path: join(RESULTS, 'help-keys.png') });
+
+    await dialog.getByRole('tab', { name: 'Manual' }).click();
+    await dialog.getByRole('button', { name: 'Reviewing EEG' }).click();
+    await dialog.getByRole('heading', { name: 'Reviewing EEG', level: 2 }).waitFor();
+    // A link to another section opens it.
+    await dialog.getByRole('button', { name: 'Command line' }).click();
+    const link = dialog.locator('.help-manual-body a[href="#segmentation-metrics-fisbe"]').first();
+    await link.click();
+    await dialog.getByRole('heading', { name: 'Segmentation metrics (FISBe)', level: 2 }).waitFor();
+    await page.screenshot({ path: join(RESULTS, 'help-manual.png') });
+
+    await dialog.getByRole('tab', { name: 'About' }).click();
+    const three = dialog.locator('tr', { hasText: /^three/ });
+    expect(await three.locator('td').allTextContents()).toEqual(['three', expect.stringMatching(/^0\.\d+\.\d+$/), 'MIT', 'interface']);
+    expect(await dialog.locator('.help-versions').textContent()).toMatch(/Cajal.*API2/s);
+    await page.screenshot({ path: join(RESULTS, 'help-about.png') });
+    await page.keyboard.press('Escape');
+    await expect.poll(() => dialog.count()).toBe(0);
   });
 
   it('raised no console errors or CSP violations', () => {

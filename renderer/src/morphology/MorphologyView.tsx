@@ -17,6 +17,7 @@ import { formatMetric, formatUm, metricLabel, typeName } from './format.js';
 import { useMorphologyList, useNeurons } from './useMorphologies.js';
 import type { DecodedNeuron } from './decode.js';
 import type { ViewProps } from '../workbench/viewProps.js';
+import { MORPHOLOGY_KEY_HELP } from './keyHelp.js';
 import './morphology.css';
 
 const KEY_HELP_ID = 'morphology-key-help';
@@ -182,7 +183,7 @@ function NeuronsView(props: {
         </ul>
       </div>
       <p id={KEY_HELP_ID} className="morphology-help">
-        Drag to orbit, right-drag or shift+drag to pan, wheel to zoom; arrows orbit, + / − zoom, F fits. Click a section to see its metrics.
+        {MORPHOLOGY_KEY_HELP}
       </p>
       <div className="morphology-panels">
         <MorphologyCanvas

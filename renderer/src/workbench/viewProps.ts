@@ -60,4 +60,6 @@ export interface ViewEntry {
   component: ComponentType<ViewProps>;
   /** A view that shows one recording of these kinds, offered on their rows in the Library. */
   opens?: RecordingOpener;
+  /** Its keys for the help sheet (`?`): lines of "key: what it does" joined by " · ". */
+  keyHelp?: readonly string[];
 }

@@ -16,10 +16,10 @@ import { placeNodes } from './positions.js';
 import { DEFAULT_THRESHOLD, keptEdgeCount, type Threshold } from './threshold.js';
 import { ThresholdControl } from './ThresholdControl.js';
 import type { ConnectomeEdges, ConnectomeGraph } from './types.js';
+import { CONNECTOME_KEY_HELP } from './keyHelp.js';
 import './connectome.css';
 
-export const CONNECTOME_KEY_HELP =
-  '3D view: drag or arrows turn, shift/right-drag or shift+arrows pan, wheel or +/− zoom, R resets it; hover a node for its name, group and degree, or step through the nodes with [ and ] (Esc clears)';
+export { CONNECTOME_KEY_HELP } from './keyHelp.js';
 
 /** A key for the node positions (not their groups), so re-colouring the same nodes does not re-run the layout. */
 function positionsKey(graph: ConnectomeGraph): string {

@@ -70,9 +70,12 @@ describe.skipIf(skipReason !== null)('Cajal in Chromium through the loopback bri
     expect(await page.getByRole('list', { name: 'Log of run 1' }).textContent()).toContain('7 channels, 10 records of 30 s');
   });
 
-  it('still shows the run after a reload (it lives in the project file)', async () => {
+  it('still shows the run after a reload (it lives in the project file), in the view the user was in', async () => {
+    // The view and the selected run are in the address, so the reload comes back to them.
+    expect(page.url()).toBe(`${served.origin}/#runs?run=1`);
     await page.reload();
-    await page.getByRole('heading', { name: 'Library' }).waitFor();
+    await page.getByRole('heading', { name: 'Runs' }).waitFor();
+    await page.keyboard.press('Alt+1');
     await page.locator('tr', { hasText: 'sleep_edf_SC4001E0_first5min_short_psg.edf' }).waitFor();
     await page.keyboard.press('Alt+2');
     await page.getByRole('heading', { name: 'Runs' }).waitFor();

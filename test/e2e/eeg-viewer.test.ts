@@ -170,6 +170,9 @@ describe.skipIf(skipReason !== null)('EEG review viewer in Chromium', () => {
 
   it('still lists the annotation after a reload (it lives in the project file)', async () => {
     await page.reload();
+    // The reload comes back to Review (the view is in the address); go to the Library from there.
+    await page.getByRole('heading', { name: 'Review' }).waitFor();
+    await page.keyboard.press('Alt+1');
     await page.getByRole('heading', { name: 'Library' }).waitFor();
     await page.locator('tr', { hasText: FILE }).waitFor();
     await openReview();

@@ -8,6 +8,7 @@ import { errorMessage, useApi } from '../api/context.js';
 import { useBackend } from '../state/useBackend.js';
 import { useRecordings } from '../state/useRecordings.js';
 import { useRuns } from '../state/useRuns.js';
+import { locationHash, parseLocation } from './location.js';
 import type { AppContext, NavigateTarget, ViewEntry } from './viewProps.js';
 
 export interface AppState {
@@ -23,9 +24,11 @@ export function useAppContext(views: readonly ViewEntry[]): AppState {
   const api = useApi();
   const viewIds = useMemo(() => views.map((entry) => entry.id), [views]);
   const openers = useMemo(() => views.flatMap((entry) => (entry.opens ? [{ ...entry.opens, viewId: entry.id }] : [])), [views]);
-  const [view, setView] = useState(viewIds[0]!);
-  const [selectedRunId, setSelectedRunId] = useState<number | null>(null);
-  const [selectedRecordingId, setSelectedRecordingId] = useState<number | null>(null);
+  // The view and selection the address names (a reload comes back to them).
+  const [initial] = useState(() => parseLocation(window.location.hash, viewIds));
+  const [view, setView] = useState(initial.view);
+  const [selectedRunId, setSelectedRunId] = useState<number | null>(initial.runId);
+  const [selectedRecordingId, setSelectedRecordingId] = useState<number | null>(initial.recordingId);
   const [project, setProject] = useState<ProjectInfo | null>(null);
   const [pipelines, setPipelines] = useState<PipelineInfo[]>([]);
   const [loadError, setLoadError] = useState<string | null>(null);
@@ -46,6 +49,12 @@ export function useAppContext(views: readonly ViewEntry[]): AppState {
   useEffect(() => {
     document.title = project ? `Cajal — ${project.path.split(/[\\/]/).pop()}` : 'Cajal';
   }, [project]);
+
+  useEffect(() => {
+    const hash = locationHash({ view, recordingId: selectedRecordingId, runId: selectedRunId }, viewIds);
+    // replaceState: no history entry per click, and the page does not reload.
+    if (hash !== window.location.hash) window.history.replaceState(null, '', `${window.location.pathname}${window.location.search}${hash}`);
+  }, [view, selectedRecordingId, selectedRunId, viewIds]);
 
   const navigate = useCallback(
     (viewId: string, target: NavigateTarget = {}) => {

@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
 
 /**
@@ -7,6 +9,8 @@ import { defineConfig } from 'vitest/config';
  */
 export default defineConfig({
   test: {
+    // The machine's user settings (main/config) of a test run are its own, never the developer's.
+    env: { CAJAL_CONFIG_DIR: join(tmpdir(), `cajal-test-config-${process.pid}`) },
     include: ['test/robust/**/*.test.ts'],
     fileParallelism: false,
     testTimeout: 600_000,

@@ -21,6 +21,8 @@ export type CallHandlers<C extends CallTable> = {
 export interface DomainContext {
   readonly store: Store;
   readonly runner: JobRunner;
+  /** Who signs what the user writes (annotations, review decisions): the name set on this machine. */
+  reviewer(): string;
 }
 
 export interface DomainModule<Id extends string = string, C extends CallTable = CallTable, Service = unknown> {

@@ -13,6 +13,7 @@ import { JobRunner, type RunnerEvent, type RunnerListener } from '../jobs/runner
 import { Store, asStorageError } from '../store/index.js';
 import { codeVersion } from '../version.js';
 import { domainPipelineUrls, openDomains, type DomainServices, type ImportOptions, type ImportOutcome, type OpenDomains } from '../domains/index.js';
+import { MachineSettings } from '../config/machine-settings.js';
 import { ComputeSettings } from './compute-settings.js';
 
 export interface EngineOptions {
@@ -25,6 +26,8 @@ export interface EngineOptions {
   forcedBackend?: BackendName | null;
   /** Extra pipeline modules (URLs) to register, beside the built-in ones. */
   extraPipelines?: string[];
+  /** This machine's user settings (default: the user's configuration folder, see main/config). */
+  machine?: MachineSettings;
 }
 
 export type { ImportOptions, ImportOutcome } from '../domains/index.js';
@@ -51,9 +54,11 @@ export class Engine {
     readonly recoveredRunCount: number,
     readonly codeVersion: string,
     forcedBackend: BackendName | null,
+    /** This machine's user settings: who signs annotations and decisions. */
+    readonly machine: MachineSettings,
   ) {
     this.compute = new ComputeSettings(store.settings, forcedBackend);
-    this.domains = openDomains({ store, runner });
+    this.domains = openDomains({ store, runner, reviewer: () => machine.userName().name });
     this.unsubscribeRunner = runner.subscribe((event) => this.emit(event));
   }
 
@@ -73,7 +78,7 @@ export class Engine {
         codeVersion: version,
         ...(options.maxConcurrent !== undefined ? { maxConcurrent: options.maxConcurrent } : {}),
       });
-      return new Engine(store, registry, runner, recovered, version, options.forcedBackend ?? null);
+      return new Engine(store, registry, runner, recovered, version, options.forcedBackend ?? null, options.machine ?? new MachineSettings());
     } catch (error) {
       store.close();
       throw error;

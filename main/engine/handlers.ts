@@ -43,6 +43,8 @@ export function createHandlers(engine: Engine, host: HostInfo): Handlers {
     'runs.logs': ({ runId }) => (runOrThrow(runId), store.runs.logs(runId)),
     'runs.results': ({ runId }) => (runOrThrow(runId), store.results.list(runId)),
     'compute.backends': () => engine.backendReport(),
+    'settings.user': () => engine.machine.userName(),
+    'settings.setUser': ({ name }) => engine.machine.setUserName(name),
     'compute.setBackend': async ({ backend }) => {
       engine.compute.setProjectBackend(backend);
       return engine.backendReport();

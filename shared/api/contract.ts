@@ -14,6 +14,7 @@ import {
   RunLogLine,
   RunResult,
   RunStatus,
+  UserName,
 } from './domain.js';
 import { isDomainApi, type DomainApi, type Merged } from './define.js';
 import * as domainModules from './domains.js';
@@ -54,6 +55,10 @@ const coreCalls = {
   'runs.results': { params: z.object({ runId: Id }).strict(), result: z.array(RunResult) },
   'compute.backends': { params: NoParams, result: BackendReport },
   'compute.setBackend': { params: z.object({ backend: BackendName.nullable() }).strict(), result: BackendReport },
+  /** The name that signs annotations and review decisions on this machine (the OS account's until one is set). */
+  'settings.user': { params: NoParams, result: UserName },
+  /** Sets that name for this machine (null: back to the OS account's). */
+  'settings.setUser': { params: z.object({ name: z.string().min(1).max(200).nullable() }).strict(), result: UserName },
 } as const;
 
 /** Every domain's API (the `domainApi(…)` values that `domains.ts` re-exports). */

@@ -153,6 +153,14 @@ export const PipelineInfo = z.object({
 });
 export type PipelineInfo = z.infer<typeof PipelineInfo>;
 
+/** Who signs annotations and decisions on this machine. */
+export const UserName = z.object({
+  name: z.string(),
+  /** true: the OS account's name, as none was set in Settings. */
+  fromSystem: z.boolean(),
+});
+export type UserName = z.infer<typeof UserName>;
+
 export const ProjectInfo = z.object({
   path: z.string(),
   schemaVersion: z.number().int(),

@@ -84,6 +84,20 @@ describe.skipIf(skipReason !== null)('Cajal in Chromium through the loopback bri
     expect(await page.locator('td.status-succeeded').count()).toBe(1);
   });
 
+  it('keeps the name that signs annotations in Settings, for this machine', async () => {
+    await page.keyboard.press('Alt+3');
+    const name = page.getByLabel('Your name');
+    await name.fill('Dr. E2E Reviewer');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => page.locator('.reviewer-name').textContent()).toContain('(now “Dr. E2E Reviewer”)');
+    mkdirSync(RESULTS, { recursive: true });
+    await page.screenshot({ path: join(RESULTS, 'settings-reviewer.png') });
+    await page.reload();
+    await expect.poll(() => page.getByLabel('Your name').inputValue()).toBe('Dr. E2E Reviewer');
+    await page.getByRole('button', { name: 'Use the system account' }).click();
+    await expect.poll(() => page.locator('.reviewer-name').textContent()).toContain('now the system account');
+  });
+
   it('lets the user force a backend in settings', async () => {
     await page.keyboard.press('Alt+3');
     await page.getByLabel('Backend for this project').selectOption('cpu');

@@ -10,7 +10,7 @@ export const eegDomain = defineDomain({
   recordingKinds: ['eeg'],
   pipelines: [],
   api: eegApi,
-  open: ({ store }) => new EegReview(store),
+  open: ({ store, reviewer }) => new EegReview(store, reviewer),
   handlers: eegHandlers,
   close: (review) => review.close(),
   cli: [],

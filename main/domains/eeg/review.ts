@@ -60,7 +60,11 @@ export class EegReview {
   /** Normal pages being served: heavy pages and overviews give way to them. */
   private readonly interactive = new InteractiveActivity();
 
-  constructor(private readonly store: Store) {}
+  constructor(
+    private readonly store: Store,
+    /** Who signs annotations (the machine's user name, see main/config). */
+    private readonly reviewer: () => string = () => userInfo().username || 'unknown',
+  ) {}
 
   /** The reader of a recording, opened on first use; checks the source has not changed size. */
   reader(recordingId: number): EdfReader {
@@ -229,7 +233,7 @@ export class EegReview {
   addAnnotation(recordingId: number, onsetS: number, durationS: number, text: string): EegAnnotation {
     const reader = this.reader(recordingId);
     if (onsetS > reader.durationS) throw new ValidationError('onsetS', `${onsetS} s is after the end of the recording (${reader.durationS} s)`);
-    const added = this.store.annotations.add({ recordingId, onsetS, durationS, label: text.trim(), author: userInfo().username || 'unknown' });
+    const added = this.store.annotations.add({ recordingId, onsetS, durationS, label: text.trim(), author: this.reviewer() });
     return { id: added.id, source: 'project', onsetS, durationS, text: added.label, author: added.author, createdAt: added.createdAt };
   }
 

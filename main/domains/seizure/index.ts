@@ -16,7 +16,7 @@ export const seizureDomain = defineDomain({
     siblingModuleUrl(import.meta.url, '../../pipelines/seizure/neural-train-pipeline'),
   ],
   api: seizureApi,
-  open: ({ store }) => new SeizureTriage(store),
+  open: ({ store, reviewer }) => new SeizureTriage(store, reviewer),
   handlers: seizureHandlers,
   cli: [seizureCommand],
 });

@@ -22,7 +22,11 @@ interface StoredDetection {
 }
 
 export class SeizureTriage {
-  constructor(private readonly store: Store) {}
+  constructor(
+    private readonly store: Store,
+    /** Who signs decisions (the machine's user name, see main/config). */
+    private readonly reviewer: () => string = () => userInfo().username || 'unknown',
+  ) {}
 
   runs(recordingId: number): DetectionRunSummary[] {
     return this.store.runs
@@ -74,7 +78,7 @@ export class SeizureTriage {
       durationS: duration,
       label: `seizure ${status} (run ${runId}, event ${eventIndex})`,
       channels: event.channels,
-      author: userInfo().username || 'unknown',
+      author: this.reviewer(),
       supersedesId: previous?.id ?? null,
     });
     return this.triageEvent(event, eventIndex, annotation);

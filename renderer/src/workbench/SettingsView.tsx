@@ -1,5 +1,6 @@
 import { BackendName } from '../../../shared/api/index.js';
 import { ErrorMessage } from '../components/ErrorMessage.js';
+import { ReviewerName } from './ReviewerName.js';
 import type { ViewProps } from './viewProps.js';
 
 const AUTOMATIC = 'automatic';
@@ -14,6 +15,8 @@ export function SettingsView({ app }: ViewProps) {
   return (
     <section aria-labelledby="settings-title">
       <h1 id="settings-title">Settings</h1>
+      <h2>Reviewer</h2>
+      <ReviewerName />
       <h2>Compute backend</h2>
       <ErrorMessage message={backend.error} />
       {report && (

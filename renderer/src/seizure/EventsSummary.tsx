@@ -61,7 +61,7 @@ export function EventsSummary({ run, results, app }: ResultSummaryProps) {
                 <td>
                   {recordingId !== null && (
                     <button type="button" className="link-button" onClick={() => app.navigate('eeg', { recordingId, runId: run.id })}>
-                      Open in Review
+                      Review at {formatDuration(event.onsetS)}
                     </button>
                   )}
                 </td>

@@ -32,8 +32,8 @@ export function RmsSummary({ results }: ResultSummaryProps) {
         {channels.map((channel, index) => (
           <tr key={index}>
             <td>{channel.label}</td>
-            <td className="number">{channel.rms.toPrecision(4)}</td>
-            <td className="number">{channel.mean.toPrecision(4)}</td>
+            <td className="number">{channel.rms.toPrecision(6)}</td>
+            <td className="number">{channel.mean.toPrecision(6)}</td>
             <td>{channel.unit}</td>
             <td className="number">{channel.samples}</td>
           </tr>

@@ -40,6 +40,7 @@ export function createHandlers(engine: Engine, host: HostInfo): Handlers {
     'runs.get': ({ runId }) => runOrThrow(runId),
     'runs.start': ({ pipeline, recordingId, params }) => runner.start(pipeline, recordingId, params),
     'runs.cancel': ({ runId }) => runner.cancel(runId),
+    'runs.delete': ({ runId }) => store.deleteRun(runId),
     'runs.logs': ({ runId }) => (runOrThrow(runId), store.runs.logs(runId)),
     'runs.results': ({ runId }) => (runOrThrow(runId), store.results.list(runId)),
     'compute.backends': () => engine.backendReport(),

@@ -9,6 +9,7 @@ import { ModelRepository } from './models.js';
 import { RecordingRepository } from './recordings.js';
 import { ResultRepository } from './results.js';
 import { RunRepository } from './runs.js';
+import { deleteRun, type DeletedRun } from './run-deletion.js';
 import { SettingsRepository } from './settings.js';
 
 export class Store {
@@ -46,6 +47,11 @@ export class Store {
     return this.db.transaction(fn)();
   }
 
+  /** Deletes a finished run with its logs, results, arrays and models (see run-deletion.ts). */
+  deleteRun(runId: number): DeletedRun {
+    return deleteRun(this.db, runId);
+  }
+
   /** `PRAGMA integrity_check` result: "ok" for a sound file. */
   integrityCheck(): string {
     const rows = this.db.pragma('integrity_check') as { integrity_check: string }[];
@@ -62,6 +68,7 @@ export type { Dtype, NumericArray, StoredArray } from './arrays.js';
 export type { ModelRecord } from './models.js';
 export type { NewRecording } from './recordings.js';
 export type { ResultItem } from './results.js';
+export type { DeletedRun } from './run-deletion.js';
 export type { FinalStatus, NewRun, RunOwner, UnfinishedRun } from './runs.js';
 export { asStorageError } from './storage-failure.js';
 export { SCHEMA_VERSION } from './migrations.js';

@@ -147,7 +147,9 @@ export class RunRepository {
    */
   finish(id: number, status: FinalStatus, error: string | null = null, ownerToken: string | null = null): boolean {
     const finishedAt = nowIso();
-    const progressClause = status === 'succeeded' ? ', progress = 1' : '';
+    // A finished run reads "done", not the last message a pipeline sent (which the throttled
+    // progress writes may have left mid-stage, e.g. "component 9/10").
+    const progressClause = status === 'succeeded' ? ", progress = 1, progress_message = 'done'" : '';
     const changed = this.db
       .prepare(
         `UPDATE runs SET status = @status, error = @error, finished_at = @finishedAt${progressClause},

@@ -51,6 +51,11 @@ const coreCalls = {
     result: Run,
   },
   'runs.cancel': { params: z.object({ runId: Id }).strict(), result: Run },
+  /** Deletes a finished run with its logs, results and models (never a recording or its file); refused while queued or running. */
+  'runs.delete': {
+    params: z.object({ runId: Id }).strict(),
+    result: z.object({ runId: Id, results: z.number().int(), arrays: z.number().int(), models: z.number().int(), logs: z.number().int() }),
+  },
   'runs.logs': { params: z.object({ runId: Id }).strict(), result: z.array(RunLogLine) },
   'runs.results': { params: z.object({ runId: Id }).strict(), result: z.array(RunResult) },
   'compute.backends': { params: NoParams, result: BackendReport },

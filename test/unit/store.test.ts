@@ -170,7 +170,7 @@ describe('project store', () => {
     expect(store.runs.finish(run.id, 'succeeded')).toBe(true);
     expect(store.runs.finish(run.id, 'failed', 'late')).toBe(false); // a finished run stays finished
     const done = store.runs.get(run.id)!;
-    expect(done).toMatchObject({ status: 'succeeded', progress: 1, error: null, params: { a: 1 }, codeVersion: 'v1' });
+    expect(done).toMatchObject({ status: 'succeeded', progress: 1, progressMessage: 'done', error: null, params: { a: 1 }, codeVersion: 'v1' });
     expect(done.durationMs).toBeGreaterThanOrEqual(0);
     expect(store.runs.logs(run.id).map((l) => l.message)).toEqual(['hello']);
   });

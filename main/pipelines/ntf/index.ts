@@ -94,7 +94,7 @@ const ntf: PipelineDefinition<NtfParams> = {
     const animalInfo = [];
     for (const [a, recording] of context.recordings.entries()) {
       context.throwIfCancelled();
-      context.progress(0.02 * a, `reading ${basename(recording.sourcePath)}`);
+      context.progress(0.02 * a, `step 1/4, reading animal ${a + 1} of ${context.recordings.length}: ${basename(recording.sourcePath)}`);
       const calcium = await readCalcium(recording.sourcePath, params.dataset ? { dataset: params.dataset } : {});
       for (const warning of calcium.warnings) context.log(`${basename(recording.sourcePath)}: ${warning}`, 'warn');
       const name = basename(recording.sourcePath).replace(/(-data)?\.(h5|hdf5|nwb|csv|tsv)$/i, '');
@@ -111,7 +111,7 @@ const ntf: PipelineDefinition<NtfParams> = {
 
     // 2. Affinity tensor.
     stageStart = performance.now();
-    context.progress(0.05, 'affinities');
+    context.progress(0.05, 'step 2/4, affinity tensor');
     const { tensor, frames } = affinityTensor(
       { traces: animals.map((animal, a) => matched.indices[a]!.map((row) => animal.traces[row]!)) },
       params,
@@ -130,7 +130,7 @@ const ntf: PipelineDefinition<NtfParams> = {
       seed: params.seed,
       maxIterations: params.maxIterations,
       tolerance: params.tolerance,
-      onProgress: (fraction, message) => context.progress(0.08 + 0.8 * fraction, message),
+      onProgress: (fraction, message) => context.progress(0.08 + 0.8 * fraction, `step 3/4, rank sweep: ${message}`),
       shouldStop: () => context.throwIfCancelled(),
     });
     const suggestion = suggestRank(sweep.rows);
@@ -145,7 +145,7 @@ const ntf: PipelineDefinition<NtfParams> = {
     const components: NtfComponent[] = [];
     for (let r = 0; r < rank; r++) {
       context.throwIfCancelled();
-      context.progress(0.88 + (0.11 * r) / rank, `communities of component ${r + 1}/${rank}`);
+      context.progress(0.88 + (0.11 * r) / rank, `step 4/4, communities of component ${r + 1} of ${rank}`);
       const graph = componentGraph(fit, r, neurons);
       const sbm = fitWeightedSbm(graph, { seed: deriveSeed(params.seed, 1000 + r), shouldStop: () => context.throwIfCancelled() });
       const baseline = louvain(graph, { seed: deriveSeed(params.seed, 2000 + r) });

@@ -10,9 +10,12 @@ interface StoredRun {
   runId: number;
 }
 
-/** The run shown: the chosen one while it is listed, else the first (newest); and how to choose. */
-export function useChosenRun(runs: readonly StoredRun[]): [runId: number | null, choose: (runId: number) => void] {
-  const [chosen, setChosen] = useState<number | null>(null);
+/**
+ * The run shown: the chosen one while it is listed, else the first (newest); and how to choose.
+ * `initial` is the run the view was opened for (Runs' "Open in …"), chosen until the user picks another.
+ */
+export function useChosenRun(runs: readonly StoredRun[], initial: number | null = null): [runId: number | null, choose: (runId: number) => void] {
+  const [chosen, setChosen] = useState<number | null>(initial);
   const runId = runs.some((run) => run.runId === chosen) ? chosen : (runs[0]?.runId ?? null);
   return [runId, setChosen];
 }

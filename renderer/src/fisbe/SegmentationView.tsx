@@ -33,10 +33,10 @@ function runTitle(run: FisbeRunSummary): string {
   return `#${run.runId} ${fileName(run.predPath)} vs ${fileName(run.gtPath)}, S ${formatScore(run.score)}, ${run.createdAt.replace('T', ' ').slice(0, 16)}`;
 }
 
-// Takes the app context like every view (ViewProps), but needs none of it: it reads its own runs.
-export function SegmentationView(_props: ViewProps) {
+// Reads its own runs; from the app context only the run it was opened for (Runs' "Open in …").
+export function SegmentationView({ app }: ViewProps) {
   const fisbe = useFisbeRuns();
-  const [runId, setChosenRunId] = useChosenRun(fisbe.runs);
+  const [runId, setChosenRunId] = useChosenRun(fisbe.runs, app.selectedRunId);
   const refresh = fisbe.refresh;
   const onEvaluated = useCallback(
     (id: number) => {

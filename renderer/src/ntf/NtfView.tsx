@@ -33,10 +33,10 @@ function runTitle(run: NtfRunSummary): string {
   return `#${run.runId} ${animals}, ${run.neuronCount} neurons, rank ${run.rank}, ${run.createdAt.replace('T', ' ').slice(0, 16)}`;
 }
 
-// Takes the app context like every view (ViewProps), but needs none of it: it reads its own runs.
-export function NtfView(_props: ViewProps) {
+// Reads its own runs; from the app context only the run it was opened for (Runs' "Open in …").
+export function NtfView({ app }: ViewProps) {
   const ntf = useNtfRuns();
-  const [runId, setChosenRunId] = useChosenRun(ntf.runs);
+  const [runId, setChosenRunId] = useChosenRun(ntf.runs, app.selectedRunId);
   const refresh = ntf.refresh;
   const onFinished = useCallback(
     (id: number) => {

@@ -12,6 +12,8 @@ export interface StartedRunProgress {
   runId: number;
   fraction: number;
   message: string;
+  /** When this UI started following it (Date.now()), for the time-remaining estimate. */
+  startedAtMs: number;
 }
 
 export interface RunStartOptions {
@@ -53,7 +55,7 @@ export function useRunStart(options: RunStartOptions): RunStart {
   useEffect(() => {
     if (runningId === null) return;
     const offProgress = api.on('run.progress', ({ runId, fraction, message }) => {
-      if (runId === runningId) setRunning({ runId, fraction, message });
+      if (runId === runningId) setRunning((current) => (current ? { ...current, fraction, message } : current));
     });
     const offStatus = api.on('run.status', (event) => {
       const { runId, status } = event;
@@ -73,7 +75,7 @@ export function useRunStart(options: RunStartOptions): RunStart {
   const start = async (begin: () => Promise<Run>) => {
     try {
       const run = await begin();
-      setRunning({ runId: run.id, fraction: run.progress, message: run.progressMessage || run.status });
+      setRunning({ runId: run.id, fraction: run.progress, message: run.progressMessage || run.status, startedAtMs: Date.now() });
     } catch (error) {
       setFailure(errorMessage(error));
     }

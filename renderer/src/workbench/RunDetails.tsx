@@ -1,69 +1,63 @@
-import { useEffect, useState } from 'react';
-import type { Run, RunLogLine, RunResult } from '../../../shared/api/index.js';
+import { Suspense, useEffect, useState } from 'react';
+import { TERMINAL_RUN_STATUSES, type Run, type RunLogLine, type RunResult } from '../../../shared/api/index.js';
 import { errorMessage, useApi } from '../api/context.js';
 import { ErrorMessage } from '../components/ErrorMessage.js';
-import { isLossCurve, LossCurve } from './LossCurve.js';
+import { KeyValueTable, Value } from '../components/ValueTable.js';
+import { resultSummaryOf } from '../results.js';
+import { DeleteRun } from './DeleteRun.js';
+import { recordingName } from './recordingNames.js';
+import type { ResultSummaryProps } from './resultSummary.js';
+import type { AppContext } from './viewProps.js';
 
-interface ChannelRms {
-  label: string;
-  unit: string;
-  rms: number;
-  mean: number;
-  samples: number;
-}
-
-function isChannelTable(value: unknown): value is { channels: ChannelRms[] } {
-  const channels = (value as { channels?: unknown } | null)?.channels;
-  return Array.isArray(channels) && channels.every((row) => typeof (row as ChannelRms).rms === 'number');
-}
-
-function ResultView({ result }: { result: RunResult }) {
-  // A training run's loss curve is drawn beside the parameters (see RunDetails).
-  if (result.key === 'loss-curve' && isLossCurve(result.value)) return null;
-  if (isChannelTable(result.value)) {
-    return (
-      <table className="data-table">
-        <caption>Result “{result.key}”</caption>
-        <thead>
-          <tr>
-            <th scope="col">Channel</th>
-            <th scope="col">RMS</th>
-            <th scope="col">Mean</th>
-            <th scope="col">Unit</th>
-            <th scope="col">Samples</th>
-          </tr>
-        </thead>
-        <tbody>
-          {result.value.channels.map((channel, index) => (
-            <tr key={index}>
-              <td>{channel.label}</td>
-              <td className="number">{channel.rms.toPrecision(6)}</td>
-              <td className="number">{channel.mean.toPrecision(6)}</td>
-              <td>{channel.unit}</td>
-              <td className="number">{channel.samples}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    );
-  }
+/** Results no domain summarises: each as a key/value table (arrays described by type and shape). */
+function GenericResults({ results }: ResultSummaryProps) {
   return (
-    <figure>
-      <figcaption>Result “{result.key}”</figcaption>
-      <pre>{JSON.stringify(result.value, null, 2)}</pre>
-    </figure>
+    <>
+      {results.map((result) => (
+        <table key={result.key} className="data-table key-value-table" aria-label={`Result ${result.key}`}>
+          <caption>Result “{result.key}”</caption>
+          <tbody>
+            <tr>
+              <th scope="row">value</th>
+              <td>
+                <Value value={result.value} />
+              </td>
+            </tr>
+            {result.array && (
+              <tr>
+                <th scope="row">array</th>
+                <td>
+                  {result.array.dtype}, shape {result.array.shape.join(' × ')}
+                </td>
+              </tr>
+            )}
+          </tbody>
+        </table>
+      ))}
+    </>
   );
 }
 
-/** Logs (live) and, once the run has finished, its stored results. */
-export function RunDetails({ run }: { run: Run }) {
+/** The parameters as the user set them, with the recordings a run read by name rather than id. */
+function namedParams(run: Run, app: AppContext): Record<string, unknown> {
+  const { recordingIds, ...rest } = run.params;
+  if (!Array.isArray(recordingIds)) return run.params;
+  return { recordings: recordingIds.map((id) => (typeof id === 'number' ? recordingName(app.recordings.recordings, id) : id)), ...rest };
+}
+
+/** A run in full: parameters, its result summary and the view that opens it, deletion, the log. */
+export function RunDetails({ run, app }: { run: Run; app: AppContext }) {
   const api = useApi();
   const [logs, setLogs] = useState<RunLogLine[]>([]);
-  const [results, setResults] = useState<RunResult[]>([]);
+  // Tagged with their run, so a summary never shows another run's results while these load.
+  const [results, setResults] = useState<{ runId: number; list: RunResult[] } | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const summary = resultSummaryOf(run.pipeline);
+  const Summary = summary?.component ?? GenericResults;
 
   useEffect(() => {
     setLogs([]);
+    setError(null);
     api.call('runs.logs', { runId: run.id }).then(setLogs, (failure: unknown) => setError(errorMessage(failure)));
     return api.on('run.log', ({ runId, line }) => {
       if (runId === run.id) setLogs((current) => [...current, line]);
@@ -71,25 +65,39 @@ export function RunDetails({ run }: { run: Run }) {
   }, [api, run.id]);
 
   useEffect(() => {
-    if (run.status !== 'succeeded') return setResults([]);
-    api.call('runs.results', { runId: run.id }).then(setResults, (failure: unknown) => setError(errorMessage(failure)));
+    if (run.status !== 'succeeded') return setResults(null);
+    api.call('runs.results', { runId: run.id }).then((list) => setResults({ runId: run.id, list }), (failure: unknown) => setError(errorMessage(failure)));
   }, [api, run.id, run.status]);
 
+  const succeeded = run.status === 'succeeded';
   return (
     <section className="run-details" aria-label={`Run ${run.id} details`}>
-      <h2>
-        Run {run.id}: {run.pipeline}
-      </h2>
-      <p className="params">
-        Parameters: <code>{JSON.stringify(run.params)}</code> · code {run.codeVersion}
-      </p>
+      <header className="run-details-header">
+        <h2>
+          Run {run.id}: {run.pipeline}
+          {run.recordingId !== null && <span className="run-recording"> on {recordingName(app.recordings.recordings, run.recordingId)}</span>}
+        </h2>
+        {succeeded && summary?.opens && (
+          <button type="button" onClick={() => app.navigate(summary.opens!.viewId, summary.opens!.target(run))}>
+            {summary.opens.action}
+          </button>
+        )}
+        {TERMINAL_RUN_STATUSES.includes(run.status) && <DeleteRun key={run.id} run={run} onDeleted={app.runs.refresh} />}
+      </header>
       <ErrorMessage message={error ?? run.error} />
-      {results.map((result) =>
-        result.key === 'loss-curve' && isLossCurve(result.value) ? <LossCurve key={result.key} value={result.value} title="Loss curve" /> : null,
-      )}
-      {results.map((result) => (
-        <ResultView key={result.key} result={result} />
-      ))}
+      <div className="run-details-body">
+        <div className="run-params">
+          <KeyValueTable value={namedParams(run, app)} caption="Parameters" label={`Parameters of run ${run.id}`} />
+          <p className="eeg-hint">code {run.codeVersion}</p>
+        </div>
+        <div className="run-results">
+          {succeeded && results?.runId === run.id && (
+            <Suspense fallback={<p className="empty">Loading the summary…</p>}>
+              <Summary run={run} results={results.list} app={app} />
+            </Suspense>
+          )}
+        </div>
+      </div>
       <h3>Log</h3>
       <ol className="log" aria-label={`Log of run ${run.id}`}>
         {logs.map((line, index) => (

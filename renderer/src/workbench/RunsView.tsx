@@ -1,32 +1,33 @@
-import { useState } from 'react';
-import { TERMINAL_RUN_STATUSES } from '../../../shared/api/index.js';
+import { TERMINAL_RUN_STATUSES, type Run } from '../../../shared/api/index.js';
 import { formatElapsed } from '../../../shared/units.js';
-import { errorMessage, useApi } from '../api/context.js';
 import { ErrorMessage } from '../components/ErrorMessage.js';
 import { ProgressBar } from '../components/ProgressBar.js';
+import { RunProgressLine } from '../components/RunProgress.js';
 import { RunDetails } from './RunDetails.js';
+import { recordingName, runRecordingIds } from './recordingNames.js';
 import type { ViewProps } from './viewProps.js';
+
+/** A finished run's line: "done" once succeeded (never a stale stage), else where it stopped. */
+function FinishedProgress({ run }: { run: Run }) {
+  const message = run.status === 'succeeded' ? 'done' : run.progressMessage ? `stopped at: ${run.progressMessage}` : '';
+  return (
+    <span className="run-progress">
+      <ProgressBar fraction={run.progress} label={`Progress of run ${run.id}`} />
+      <span className="progress-message">{message}</span>
+    </span>
+  );
+}
 
 /** The project's runs, newest first, with the selected one (or the newest) in detail. */
 export function RunsView({ app }: ViewProps) {
-  const api = useApi();
   const { runs, error } = app.runs;
-  const [cancelError, setCancelError] = useState<string | null>(null);
+  const recordings = app.recordings.recordings;
   const selected = runs.find((run) => run.id === app.selectedRunId) ?? runs[0] ?? null;
-
-  const cancel = async (runId: number) => {
-    setCancelError(null);
-    try {
-      await api.call('runs.cancel', { runId });
-    } catch (error) {
-      setCancelError(errorMessage(error));
-    }
-  };
 
   return (
     <section aria-labelledby="runs-title">
       <h1 id="runs-title">Runs</h1>
-      <ErrorMessage message={error ?? cancelError} />
+      <ErrorMessage message={error} />
       {runs.length === 0 ? (
         <p className="empty">No runs yet. Start one from the library.</p>
       ) : (
@@ -44,35 +45,45 @@ export function RunsView({ app }: ViewProps) {
             </tr>
           </thead>
           <tbody>
-            {runs.map((run) => (
-              <tr key={run.id} aria-selected={run.id === selected?.id} className={run.id === selected?.id ? 'selected' : undefined}>
-                <td>{run.id}</td>
-                <td>{run.pipeline}</td>
-                <td>{run.recordingId ?? '—'}</td>
-                <td className={`status status-${run.status}`} title={run.error ?? undefined}>
-                  {run.status}
-                </td>
-                <td>
-                  <ProgressBar fraction={run.progress} label={`Progress of run ${run.id}`} />
-                  <span className="progress-message">{run.progressMessage}</span>
-                </td>
-                <td>{run.durationMs === null ? '—' : formatElapsed(run.durationMs)}</td>
-                <td>
-                  <button type="button" onClick={() => app.selectRun(run.id)} aria-label={`Show run ${run.id}`}>
-                    Show
-                  </button>
-                  {!TERMINAL_RUN_STATUSES.includes(run.status) && (
-                    <button type="button" onClick={() => void cancel(run.id)} aria-label={`Cancel run ${run.id}`}>
-                      Cancel
+            {runs.map((run) => {
+              const names = runRecordingIds(run).map((id) => recordingName(recordings, id));
+              return (
+                <tr key={run.id} aria-selected={run.id === selected?.id} className={run.id === selected?.id ? 'selected' : undefined}>
+                  <td>{run.id}</td>
+                  <td>{run.pipeline}</td>
+                  <td className="run-recordings" title={names.join('\n')}>
+                    {names.length === 0 ? '—' : names.length <= 2 ? names.join(', ') : `${names[0]} and ${names.length - 1} more`}
+                  </td>
+                  <td className={`status status-${run.status}`} title={run.error ?? undefined}>
+                    {run.status}
+                  </td>
+                  <td>
+                    {TERMINAL_RUN_STATUSES.includes(run.status) ? (
+                      <FinishedProgress run={run} />
+                    ) : (
+                      <RunProgressLine
+                        runId={run.id}
+                        fraction={run.progress}
+                        message={run.progressMessage || run.status}
+                        startedAtMs={run.startedAt ? Date.parse(run.startedAt) : null}
+                        label="Progress of run"
+                        cancellable
+                      />
+                    )}
+                  </td>
+                  <td>{run.durationMs === null ? '—' : formatElapsed(run.durationMs)}</td>
+                  <td>
+                    <button type="button" onClick={() => app.selectRun(run.id)} aria-label={`Show run ${run.id}`}>
+                      Show
                     </button>
-                  )}
-                </td>
-              </tr>
-            ))}
+                  </td>
+                </tr>
+              );
+            })}
           </tbody>
         </table>
       )}
-      {selected && <RunDetails run={selected} />}
+      {selected && <RunDetails run={selected} app={app} />}
     </section>
   );
 }

@@ -70,6 +70,10 @@ export async function rankSweep(x: DenseTensor, options: SweepOptions): Promise<
   // Work grows about linearly with the rank: weight progress by it.
   const totalWork = jobs.reduce((sum, job) => sum + job.rank, 0);
   let doneWork = 0;
+  let doneFits = 0;
+  // Each message says where in the whole sweep it is: "rank 5 of 2..12, restart 3/8 (14 of 88 fits done)".
+  const where = (job: { rank: number; restart: number }) =>
+    `rank ${job.rank} of ${minRank}..${maxRank}, restart ${job.restart + 1}/${restarts} (${doneFits} of ${jobs.length} fits done)`;
   const partial = new Map<number, number>();
   const report = (message: string) => {
     const running = [...partial.values()].reduce((a, b) => a + b, 0);
@@ -85,7 +89,7 @@ export async function rankSweep(x: DenseTensor, options: SweepOptions): Promise<
         const onIteration = (iteration: number) => {
           options.shouldStop?.();
           partial.set(index, (job.rank * Math.min(iteration, maxIterations)) / maxIterations);
-          if (iteration % 10 === 0) report(`rank ${job.rank}, restart ${job.restart + 1}/${restarts}`);
+          if (iteration % 10 === 0) report(where(job));
         };
         const request = { rank: job.rank, seed, method: options.method, maxIterations, tolerance: options.tolerance };
         const fit = pool
@@ -93,7 +97,8 @@ export async function rankSweep(x: DenseTensor, options: SweepOptions): Promise<
           : fitNonnegativeCp(x, job.rank, { ...request, onIteration });
         partial.delete(index);
         doneWork += job.rank;
-        report(`rank ${job.rank}, restart ${job.restart + 1}/${restarts} done`);
+        doneFits += 1;
+        report(where(job));
         const list = fits.get(job.rank) ?? [];
         list[job.restart] = fit;
         fits.set(job.rank, list);
@@ -102,7 +107,7 @@ export async function rankSweep(x: DenseTensor, options: SweepOptions): Promise<
     const polishFactor = options.polishFactor ?? 100;
     if (polishFactor > 1) {
       const tolerance = (options.tolerance ?? 1e-5) / polishFactor;
-      report('refining the best fit of each rank');
+      report(`refining the best fit of each rank ${minRank}..${maxRank}`);
       await Promise.all(
         [...fits.entries()].map(async ([rank, list]) => {
           const winner = list.reduce((a, b) => (b.error < a.error ? b : a));

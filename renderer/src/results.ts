@@ -1,0 +1,42 @@
+/**
+ * The list of result summaries: for each pipeline, how Runs shows a run's results and which view
+ * opens it in full. Runs loops over it and names no domain; a result no entry claims is shown by
+ * the generic key/value table. Domain summaries load as their own chunk when first shown, as their
+ * views do (the NTF one brings the connectome's style sheet with it).
+ */
+import { lazy, type ComponentType } from 'react';
+import { RmsSummary } from './workbench/RmsSummary.js';
+import type { ResultSummaryEntry, ResultSummaryProps } from './workbench/resultSummary.js';
+
+function lazySummary<K extends string>(load: () => Promise<Record<K, ComponentType<ResultSummaryProps>>>, name: K): ComponentType<ResultSummaryProps> {
+  return lazy<ComponentType<ResultSummaryProps>>(() => load().then((module) => ({ default: module[name] })));
+}
+
+export const RESULT_SUMMARIES: readonly ResultSummaryEntry[] = [
+  { pipelines: ['rms'], component: RmsSummary },
+  {
+    pipelines: ['seizure-classical', 'seizure-neural'],
+    component: lazySummary(() => import('./seizure/EventsSummary.js'), 'EventsSummary'),
+    opens: { viewId: 'eeg', action: 'Open in Review', target: (run) => ({ recordingId: run.recordingId ?? undefined, runId: run.id }) },
+  },
+  { pipelines: ['seizure-neural-train'], component: lazySummary(() => import('./seizure/TrainingSummary.js'), 'TrainingSummary') },
+  {
+    pipelines: ['fisbe-eval'],
+    component: lazySummary(() => import('./fisbe/FisbeRunSummary.js'), 'FisbeRunSummary'),
+    opens: { viewId: 'fisbe', action: 'Open in Segmentation', target: (run) => ({ runId: run.id }) },
+  },
+  {
+    pipelines: ['ntf'],
+    component: lazySummary(() => import('./ntf/NtfRunSummary.js'), 'NtfRunSummary'),
+    opens: { viewId: 'ntf', action: 'Open in Connectome', target: (run) => ({ runId: run.id }) },
+  },
+  {
+    pipelines: ['morphology-metrics'],
+    component: lazySummary(() => import('./morphology/MorphologyRunSummary.js'), 'MorphologyRunSummary'),
+    opens: { viewId: 'morphology', action: 'Open in Morphology', target: (run) => ({ recordingId: run.recordingId ?? undefined }) },
+  },
+];
+
+export function resultSummaryOf(pipeline: string): ResultSummaryEntry | undefined {
+  return RESULT_SUMMARIES.find((entry) => entry.pipelines.includes(pipeline));
+}

@@ -9,6 +9,9 @@ import { filterForChannelType } from '../../shared/eeg-channels.js';
 import { EdfReader } from '../../main/io/edf/index.js';
 import { classifyChannel, resolveMontage } from '../../main/signal/index.js';
 import { csaChannels } from '../../main/domains/eeg/csa-channels.js';
+import { computePage } from '../../main/domains/eeg/page.js';
+import { planPage } from '../../main/domains/eeg/page-budget.js';
+import { Slicer } from '../../main/scheduling/cooperative.js';
 import { dataFile, hasSharedData, SKIP_NO_DATA } from '../helpers/data.js';
 
 interface HeaderSignal {
@@ -85,6 +88,28 @@ describe.skipIf(!hasSharedData())('channel types of the real recordings', () => 
     // Sleep-EDF records only bipolar EEG: nothing to average, and its EOG/EMG never stand in.
     const sleep = signalsOf('sleep_edf_SC4001E0_first5min_short_psg.edf').map((s) => s.label);
     expect(resolveMontage('average', sleep)).toEqual([]);
+  });
+
+  it('sends each channel of a page with its type, filtered as its type is', async () => {
+    const reader = EdfReader.open(dataFile('eeg', 'nihonkohden_clinical_chtypes_5s.edf'));
+    try {
+      const signals = signalsOf('nihonkohden_clinical_chtypes_5s.edf');
+      const derivations = resolveMontage('referential', signals.map((s) => s.label));
+      const filter: FilterSettings = { highpassHz: 0.5, lowpassHz: 70, notchHz: 50, order: 4, zeroPhase: false };
+      const request = { recordingId: 1, startS: 0, durationS: 5, montage: 'referential', filter, maxPointsPerChannel: 4000 };
+      const page = await computePage(reader, planPage(request, derivations, signals, reader.header.dataRecordDurationS), request, new Slicer());
+      const byLabel = new Map(page.channels.map((c) => [c.label, c]));
+      expect(byLabel.get('EEG Fp1-Ref')!.type).toBe('eeg');
+      expect(byLabel.get('ECG ECG1')!.type).toBe('ecg');
+      expect(byLabel.get('POL DC01')!.type).toBe('dc');
+      // A DC input is shown as recorded (float32), not high-passed towards zero like the EEG.
+      const raw = reader.readWindow(0, 5, [signals.find((s) => s.label === 'POL DC01')!.index]).data[0]!;
+      expect(Array.from(byLabel.get('POL DC01')!.data)).toEqual(Array.from(Float32Array.from(raw)));
+      const fp1 = signals.find((s) => s.label === 'EEG Fp1-Ref')!.index;
+      expect(Array.from(byLabel.get('EEG Fp1-Ref')!.data)).not.toEqual(Array.from(Float32Array.from(reader.readWindow(0, 5, [fp1]).data[0]!)));
+    } finally {
+      reader.close();
+    }
   });
 
   it('computes the spectral overview over EEG channels only', () => {

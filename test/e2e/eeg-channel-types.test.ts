@@ -193,6 +193,9 @@ describe.skipIf(skipReason !== null)('EEG channel types and default display in C
   it('opens the Nihon Kohden export readable: ECG, SaO2 and DC inputs at their own scales, in their lanes', async () => {
     await openReview(NIHON_KOHDEN, 42);
     await expectNoSidewaysScroll();
+    // A 5 s recording fills the window in a 5 s page (the chosen 10 s would leave half of it empty).
+    expect(await page.getByLabel('Page length', { exact: true }).inputValue()).toBe('5');
+    expect(await traces().getAttribute('aria-label')).toMatch(/, 0:00:00–0:00:05, referential$/);
     const shown = await rows();
     const typeOf = (label: string) => shown.find((r) => r.label === label)?.type;
     expect(typeOf('EEG Fp1-Ref')).toBe('eeg');
@@ -227,6 +230,10 @@ describe.skipIf(skipReason !== null)('EEG channel types and default display in C
     const ink = await laneInk(shown);
     expect(ink.darkShare).toBeLessThan(0.3);
     expect(ink.dark.every((n) => n > 0)).toBe(true);
+    // The screenshot with the spectral overview drawn.
+    await expect
+      .poll(() => page.getByRole('img', { name: /^Overview of the whole recording/ }).getAttribute('aria-label'), { timeout: 30_000 })
+      .toContain('compressed spectral array');
     await page.mouse.move(5, 890);
     await page.screenshot({ path: join(RESULTS, 'eeg-64ch-default.png') });
   });

@@ -36,6 +36,8 @@ export function ReviewToolbar(props: {
   /** The timebase at which a page fits the trace area. */
   fittedTimebaseMmPerS: number;
   onPrefs(patch: Partial<ReviewPrefs>): void;
+  /** The page length shown (shorter than the chosen one for a recording shorter than that). */
+  pageLengthS: number;
   /** Half the rate of the EEG/EOG channels: the filter menus offer only cut-offs below it. */
   nyquistHz: number;
   /** EEG sensitivity, µV/mm (other types: the Channels panel). */
@@ -74,7 +76,7 @@ export function ReviewToolbar(props: {
       </span>
       <Picker
         label="Page length"
-        value={String(prefs.pageLengthS)}
+        value={String(props.pageLengthS)}
         onChange={(v) => onPrefs({ pageLengthS: Number(v) })}
         options={PAGE_LENGTHS_S.map((s) => ({ value: String(s), text: `${s} s` }))}
       />

@@ -12,7 +12,7 @@ import { errorMessage, useApi } from '../api/context.js';
 import { ErrorMessage } from '../components/ErrorMessage.js';
 import { useElementSize } from '../components/useElementSize.js';
 import type { ViewProps } from '../workbench/viewProps.js';
-import { pxPerMm, stepChannelGain, stepSensitivity } from './calibration.js';
+import { PAGE_LENGTHS_S, pxPerMm, stepChannelGain, stepSensitivity } from './calibration.js';
 import { autoScales } from './autoScale.js';
 import { ChannelsPanel, type PanelChannel } from './ChannelsPanel.js';
 import { displayUnit, formatScale, TYPE_ORDER, TYPE_TITLES } from './channelTypes.js';
@@ -114,7 +114,9 @@ function RecordingReview({ recording }: { recording: Recording }) {
   const triage = useTriage(recordingId, data.refreshAnnotations);
   const [reportOpen, setReportOpen] = useState(false);
 
-  const pageLengthS = prefs.pageLengthS;
+  // A recording shorter than the chosen page is shown in the shortest page that holds it (a 5 s
+  // file in a 5 s page), so it fills the window instead of half of it.
+  const pageLengthS = durationS < prefs.pageLengthS ? (PAGE_LENGTHS_S.find((s) => s >= durationS) ?? prefs.pageLengthS) : prefs.pageLengthS;
   const maxStartS = Math.max(0, roundS(durationS - pageLengthS));
   const clampStart = useCallback((s: number) => roundS(Math.min(maxStartS, Math.max(0, s))), [maxStartS]);
   useEffect(() => setStartS((s) => clampStart(s)), [clampStart]);
@@ -452,6 +454,7 @@ function RecordingReview({ recording }: { recording: Recording }) {
         prefs={prefs}
         fittedTimebaseMmPerS={fittedTimebase}
         onPrefs={setPrefs}
+        pageLengthS={pageLengthS}
         nyquistHz={nyquistHz}
         sensitivityUvPerMm={eegSensitivity}
         onSensitivity={(value) => setScales((s) => ({ ...s, eeg: value }))}

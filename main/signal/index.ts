@@ -13,4 +13,5 @@ export { getWindow, hamming, hann, tukey, type WindowSpec } from './windows.js';
 export { spectrogram, welch, type Spectrogram, type Spectrum, type WelchOptions } from './spectra.js';
 export { compressedSpectralArray, type CompressedSpectralArray, type CsaOptions } from './csa.js';
 export { firwinKaiser, resamplePoly } from './resample.js';
+export { classifyChannel } from './channel-types.js';
 export { applyMontage, bipolarPair, commonAverage, normaliseLabel, resolveMontage, validateMontage, type BuiltinMontage } from './montage.js';

@@ -6,6 +6,7 @@
  */
 import type { Derivation } from '../../shared/api/index.js';
 import { ValidationError } from '../errors.js';
+import { classifyChannel } from './channel-types.js';
 import { bipolarPair, EARS, normaliseLabel } from './electrodes.js';
 
 export { bipolarPair, normaliseLabel } from './electrodes.js';
@@ -36,13 +37,14 @@ const isAnnotationChannel = (label: string) => /^(EDF|BDF) Annotations$/i.test(l
 /**
  * Scalp electrode → the recorded label of its referential channel, in recording order. Where two
  * channels name the same electrode (`T3` and `T7`), the first wins; ears are left out. This is the
- * set the average montage shows and the common average is taken over.
+ * set the average montage shows and the common average is taken over. Only channels typed EEG
+ * count: an EOG, ECG or polygraphic input never enters the average, whatever its name says.
  */
 function scalpChannels(recordedLabels: readonly string[]): Map<string, string> {
   const channels = new Map<string, string>();
   for (const label of recordedLabels) {
     const electrode = normaliseLabel(label);
-    if (electrode && !EARS.has(electrode) && !channels.has(electrode)) channels.set(electrode, label);
+    if (electrode && !EARS.has(electrode) && !channels.has(electrode) && classifyChannel(label) === 'eeg') channels.set(electrode, label);
   }
   return channels;
 }

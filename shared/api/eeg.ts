@@ -42,9 +42,20 @@ export type FilterSettings = z.infer<typeof FilterSettings>;
 
 export const NO_FILTER: FilterSettings = { highpassHz: null, lowpassHz: null, notchHz: null, order: 4, zeroPhase: false };
 
+/**
+ * What a channel records, from its label and unit (main/signal/channel-types.ts): scalp EEG, eye
+ * (EOG), muscle (EMG), heart (ECG), respiration, temperature, oxygen saturation, event markers, DC
+ * inputs, or something else. The viewer scales, colours and filters by type (shared/eeg-channels.ts).
+ */
+export const CHANNEL_TYPES = ['eeg', 'eog', 'emg', 'ecg', 'resp', 'temp', 'spo2', 'event', 'dc', 'misc'] as const;
+export const ChannelType = z.enum(CHANNEL_TYPES);
+export type ChannelType = z.infer<typeof ChannelType>;
+
 export const PageChannel = z
   .object({
     label: z.string(),
+    /** The type of the derivation's `plus` channel. */
+    type: ChannelType,
     unit: z.string(),
     sampleRateHz: z.number(),
     /**

@@ -102,12 +102,17 @@ describe.skipIf(skipReason !== null)('EEG review viewer in Chromium', () => {
   });
 
   it('applies display filters and pages with the keyboard', async () => {
+    // 128 Hz data: low-pass choices stop below Nyquist (64 Hz), so 40 Hz is the highest offered.
+    expect(await page.getByLabel('Low-pass', { exact: true }).locator('option').allTextContents()).not.toContain('70 Hz');
     await page.getByLabel('High-pass', { exact: true }).selectOption('1');
-    await page.getByLabel('Low-pass', { exact: true }).selectOption('70');
+    await page.getByLabel('Low-pass', { exact: true }).selectOption('40');
     await page.getByLabel('Notch', { exact: true }).selectOption('50');
     expect(await page.getByLabel('High-pass', { exact: true }).inputValue()).toBe('1');
-    expect(await page.getByLabel('Sensitivity', { exact: true }).inputValue()).toBe('7');
-    expect(await page.getByLabel('Timebase', { exact: true }).inputValue()).toBe('30');
+    // The recording opens at a fitted sensitivity and a fit-to-window timebase; the clinical
+    // 7 µV/mm and 30 mm/s are chosen here, as a reader would.
+    expect(await page.getByLabel('Timebase', { exact: true }).inputValue()).toBe('fit');
+    await page.getByLabel('Sensitivity', { exact: true }).selectOption('7');
+    await page.getByLabel('Timebase', { exact: true }).selectOption('30');
     expect(await page.getByLabel('Page length', { exact: true }).inputValue()).toBe('10');
     // 10 s at 30 mm/s is 300 mm = 1134 CSS px at 96 px/in: it fits this 1920 px window.
     const plot = await traces().boundingBox();
@@ -260,7 +265,7 @@ describe.skipIf(skipReason !== null)('EEG review viewer in Chromium', () => {
     expect(await page.getByLabel('Montage', { exact: true }).inputValue()).toBe('e2e pairs');
     // Back to the defaults for whoever runs the viewer next in this browser profile.
     await page.getByLabel('Page length', { exact: true }).selectOption('10');
-    await page.getByLabel('Timebase', { exact: true }).selectOption('30');
+    await page.getByLabel('Timebase', { exact: true }).selectOption('fit');
   });
 
   it('raised no console errors or CSP violations', () => {

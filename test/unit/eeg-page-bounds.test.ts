@@ -32,7 +32,8 @@ import {
   type PageSignal,
 } from '../../main/domains/eeg/page-budget.js';
 import { EdfReader, encodeEdf } from '../../main/io/edf/index.js';
-import { applyDisplayFilter, applyMontage, resolveMontage } from '../../main/signal/index.js';
+import { applyDisplayFilter, applyMontage, classifyChannel, resolveMontage } from '../../main/signal/index.js';
+import { filterForChannelType } from '../../shared/eeg-channels.js';
 import { ValidationError } from '../../main/errors.js';
 import { writeLongEdf } from '../helpers/long-edf.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -327,7 +328,12 @@ describe('pages on recordings', () => {
 /** The page as the engine computed it before issue #15: one read of the window, then montage, filter, decimation. */
 function wholeWindowPage(reader: EdfReader, derivations: Derivation[], labels: string[], asked: PageRequest) {
   const signals = reader.dataSignals();
-  const pad = filterPadS(asked.filter);
+  // Each derivation is filtered as its type is (the Resp channel not at all); the window is padded for the most demanding.
+  const filterOf = (derivation: Derivation) => {
+    const plus = signals[labels.indexOf(derivation.plus)]!.signal;
+    return filterForChannelType(classifyChannel(plus.label, plus.physicalDimension), asked.filter);
+  };
+  const pad = Math.max(0, ...derivations.map((d) => filterPadS(filterOf(d))));
   const readStart = Math.max(0, asked.startS - pad);
   const readEnd = asked.startS + asked.durationS + (asked.filter.zeroPhase ? pad : 0);
   const window = reader.readWindow(readStart, readEnd - readStart, signals.map((s) => s.index));
@@ -335,7 +341,7 @@ function wholeWindowPage(reader: EdfReader, derivations: Derivation[], labels: s
   const channels = derivations.map((derivation, k) => {
     const rate = signals[labels.indexOf(derivation.plus)]!.sampleRateHz;
     const raw = derived[k]!;
-    const filtered = applyDisplayFilter(raw.map((v) => (Number.isNaN(v) ? 0 : v)), rate, asked.filter);
+    const filtered = applyDisplayFilter(raw.map((v) => (Number.isNaN(v) ? 0 : v)), rate, filterOf(derivation));
     raw.forEach((v, i) => Number.isNaN(v) && (filtered[i] = Number.NaN));
     const from = Math.round((asked.startS - readStart) * rate);
     const page = filtered.subarray(from, from + Math.round(asked.durationS * rate));

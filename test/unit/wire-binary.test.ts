@@ -192,7 +192,7 @@ describe('typed-array schemas', () => {
       startS: 0,
       durationS: 1,
       montage: 'referential',
-      channels: [{ label: 'Cz', unit: 'uV', sampleRateHz: 256, data, decimated, bucketSamples: 1 }],
+      channels: [{ label: 'Cz', type: 'eeg', unit: 'uV', sampleRateHz: 256, data, decimated, bucketSamples: 1 }],
       recordingDurationS: 10,
       startDateTime: '2025-01-01T00:00:00',
       gaps: [],

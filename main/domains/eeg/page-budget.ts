@@ -8,7 +8,8 @@
  */
 import { PAGE_MAX_DURATION_S, PAGE_MAX_POINTS_PER_CHANNEL, type Derivation, type FilterSettings } from '../../../shared/api/index.js';
 import { ValidationError } from '../../errors.js';
-import { resolveMontage, validateMontage } from '../../signal/index.js';
+import { classifyChannel, resolveMontage, validateMontage } from '../../signal/index.js';
+import { filterForChannelType } from '../../../shared/eeg-channels.js';
 
 /**
  * Samples a page may read over all its signals, filter settling included (a 300 s page of 64
@@ -144,7 +145,8 @@ export function planPage(
     return [plus, ...members];
   });
 
-  const pad = filterPadS(request.filter);
+  // Settling for the most demanding filter any derivation gets (EMG and ECG have their own).
+  const pad = Math.max(...plusOf.map((p) => filterPadS(filterForChannelType(classifyChannel(signals[p]!.label, signals[p]!.unit), request.filter))), 0);
   const readStartS = Math.max(0, request.startS - pad);
   const readDurationS = request.startS + request.durationS + (request.filter.zeroPhase ? pad : 0) - readStartS;
   const samplesOf = (p: number): number => Math.round(readDurationS * signals[p]!.sampleRateHz);

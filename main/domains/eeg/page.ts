@@ -13,7 +13,8 @@ import { filterInPlace } from './chunked-filter.js';
 import type { Slicer } from '../../scheduling/cooperative.js';
 import { minMaxDecimate } from './decimate.js';
 import type { DerivationGroup, PagePlan, PageRequest } from './page-budget.js';
-import { commonAverage } from '../../signal/index.js';
+import { classifyChannel, commonAverage } from '../../signal/index.js';
+import { filterForChannelType } from '../../../shared/eeg-channels.js';
 
 /** One derivation over the read window: filter input (gaps as 0) and where the gaps were. */
 interface DerivedSamples {
@@ -123,8 +124,9 @@ async function pageChannel(plan: PagePlan, request: PageRequest, k: number, deri
   const source = plan.signals[plan.plusOf[k]!]!;
   const rate = source.sampleRateHz;
   const { samples, gapMask } = derived;
+  const type = classifyChannel(source.label, source.unit);
   // Filters cannot cross NaN (gaps): they ran over zeros there, which are blanked again now.
-  await filterInPlace(samples, rate, request.filter, slicer);
+  await filterInPlace(samples, rate, filterForChannelType(type, request.filter), slicer);
   if (gapMask) for (let i = 0; i < samples.length; i++) if (gapMask[i]) samples[i] = Number.NaN;
   const from = Math.round((request.startS - plan.readStartS) * rate);
   const page = samples.subarray(from, from + Math.round(request.durationS * rate));
@@ -133,6 +135,7 @@ async function pageChannel(plan: PagePlan, request: PageRequest, k: number, deri
   await slicer.checkpoint();
   return {
     label: plan.derivations[k]!.label,
+    type,
     unit: source.unit,
     sampleRateHz: rate,
     data: toWireSamples(out.data),

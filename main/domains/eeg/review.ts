@@ -17,7 +17,8 @@ import {
 } from '../../../shared/api/index.js';
 import { ConflictError, FileAccessError, NotFoundError, ValidationError } from '../../errors.js';
 import { EdfReader, type EdfAnnotation } from '../../io/edf/index.js';
-import { compressedSpectralArray, normaliseLabel, resolveMontage } from '../../signal/index.js';
+import { compressedSpectralArray, resolveMontage } from '../../signal/index.js';
+import { csaChannels } from './csa-channels.js';
 import type { Store } from '../../store/index.js';
 import { InteractiveActivity, Slicer, WorkQueue } from '../../scheduling/cooperative.js';
 import { computePage } from './page.js';
@@ -188,11 +189,8 @@ export class EegReview {
   }
 
   private async computeOverview(recordingId: number, reader: EdfReader): Promise<EegOverview> {
-    const signals = reader.dataSignals();
-    const topRate = Math.max(0, ...signals.map((s) => s.sampleRateHz));
-    const atTopRate = signals.filter((s) => s.sampleRateHz === topRate);
-    const eeg = atTopRate.filter((s) => normaliseLabel(s.signal.label) !== null);
-    const used = eeg.length ? eeg : atTopRate;
+    const signals = reader.dataSignals().map((s) => ({ index: s.index, label: s.signal.label, unit: s.signal.physicalDimension, sampleRateHz: s.sampleRateHz }));
+    const { channels: used, sampleRateHz: topRate } = csaChannels(signals);
     const durationS = reader.durationS;
     const epochS = CSA_EPOCH_S * Math.max(1, Math.ceil(durationS / CSA_EPOCH_S / CSA_MAX_EPOCHS));
     const epochs = Math.floor(durationS / epochS);

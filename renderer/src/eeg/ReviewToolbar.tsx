@@ -1,6 +1,10 @@
-/** The viewer's pickers: montage, display filters, page length and the calibrated scales. */
+/**
+ * The viewer's pickers: montage, display filters (only cut-offs below the data's Nyquist
+ * frequency), page length, the EEG sensitivity with an automatic re-fit, and the timebase.
+ */
 import { useId } from 'react';
 import type { Montage } from '../../../shared/api/index.js';
+import { choicesBelow } from './filterChoices.js';
 import { HIGHPASS_HZ, LOWPASS_HZ, NOTCH_HZ, PAGE_LENGTHS_S, SENSITIVITY_STEPS_UV_PER_MM, TIMEBASES_MM_PER_S } from './calibration.js';
 import type { ReviewPrefs } from './prefs.js';
 
@@ -32,10 +36,21 @@ export function ReviewToolbar(props: {
   /** The timebase at which a page fits the trace area. */
   fittedTimebaseMmPerS: number;
   onPrefs(patch: Partial<ReviewPrefs>): void;
+  /** The page length shown (shorter than the chosen one for a recording shorter than that). */
+  pageLengthS: number;
+  /** Half the rate of the EEG/EOG channels: the filter menus offer only cut-offs below it. */
+  nyquistHz: number;
+  /** EEG sensitivity, µV/mm (other types: the Channels panel). */
+  sensitivityUvPerMm: number;
+  onSensitivity(uvPerMm: number): void;
+  /** Fits every type's scale to the page shown. */
+  onAutoScale(): void;
 }) {
   const { prefs, onPrefs } = props;
   const calibrationId = useId();
   const zeroPhaseId = useId();
+  // A stored choice the data cannot carry (70 Hz on 100 Hz data) reads as off, as the engine applies it.
+  const shown = (hz: number | null) => (hz === null || hz >= props.nyquistHz ? 'off' : String(hz));
   const montageOptions = props.montages.length
     ? props.montages.map((m) => ({ value: m.name, text: m.builtin ? m.title : `${m.title} (saved)` }))
     : [{ value: props.montage, text: props.montage }];
@@ -45,13 +60,13 @@ export function ReviewToolbar(props: {
       <button type="button" onClick={props.onEditMontage}>
         Edit montage…
       </button>
-      <Picker label="High-pass" value={prefs.highpassHz === null ? 'off' : String(prefs.highpassHz)} onChange={(v) => onPrefs({ highpassHz: parseHz(v) })} options={hz(HIGHPASS_HZ)} />
-      <Picker label="Low-pass" value={prefs.lowpassHz === null ? 'off' : String(prefs.lowpassHz)} onChange={(v) => onPrefs({ lowpassHz: parseHz(v) })} options={hz(LOWPASS_HZ)} />
+      <Picker label="High-pass" value={shown(prefs.highpassHz)} onChange={(v) => onPrefs({ highpassHz: parseHz(v) })} options={hz(choicesBelow(HIGHPASS_HZ, props.nyquistHz))} />
+      <Picker label="Low-pass" value={shown(prefs.lowpassHz)} onChange={(v) => onPrefs({ lowpassHz: parseHz(v) })} options={hz(choicesBelow(LOWPASS_HZ, props.nyquistHz))} />
       <Picker
         label="Notch"
-        value={prefs.notchHz === null ? 'off' : String(prefs.notchHz)}
+        value={shown(prefs.notchHz)}
         onChange={(v) => onPrefs({ notchHz: v === '50' ? 50 : v === '60' ? 60 : null })}
-        options={hz(NOTCH_HZ)}
+        options={hz(choicesBelow(NOTCH_HZ, props.nyquistHz))}
       />
       <span className="eeg-picker">
         <input id={zeroPhaseId} type="checkbox" checked={prefs.zeroPhase} onChange={(event) => onPrefs({ zeroPhase: event.target.checked })} />
@@ -61,17 +76,20 @@ export function ReviewToolbar(props: {
       </span>
       <Picker
         label="Page length"
-        value={String(prefs.pageLengthS)}
+        value={String(props.pageLengthS)}
         onChange={(v) => onPrefs({ pageLengthS: Number(v) })}
         options={PAGE_LENGTHS_S.map((s) => ({ value: String(s), text: `${s} s` }))}
       />
       <Picker
         label="Sensitivity"
-        value={String(prefs.sensitivityUvPerMm)}
-        onChange={(v) => onPrefs({ sensitivityUvPerMm: Number(v) })}
+        value={String(props.sensitivityUvPerMm)}
+        onChange={(v) => props.onSensitivity(Number(v))}
         options={SENSITIVITY_STEPS_UV_PER_MM.map((s) => ({ value: String(s), text: `${s} µV/mm` }))}
-        title="Keys + and −"
+        title="EEG channels; keys + and −. Other channel types: the Channels panel"
       />
+      <button type="button" onClick={props.onAutoScale} title="Fit each channel type's scale to the signals on this page">
+        Auto scale
+      </button>
       <Picker
         label="Timebase"
         value={prefs.timebaseFit ? 'fit' : String(prefs.timebaseMmPerS)}

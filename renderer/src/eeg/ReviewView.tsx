@@ -1,17 +1,24 @@
 /**
  * The EEG review view: a page of traces through a montage and display filters at calibrated
- * clinical scales, the spectral overview of the whole recording, and its annotations. When the
+ * clinical scales (one per channel type, fitted to the recording when it opens), the spectral
+ * overview of the whole recording, and its annotations. Channels can be hidden and reordered. When the
  * recording has seizure detection runs, the triage panel beside the traces lists the detected
  * events for accept/reject, shades them on the traces and draws the run's probability over the
  * overview. Keyboard-first (see keyboard.ts); the mouse measures, annotates at the cursor and jumps.
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { BUILTIN_MONTAGES, recordingKind, PAGE_MAX_POINTS_PER_CHANNEL, PAGE_MIN_POINTS_PER_CHANNEL, type EegAnnotation, type FilterSettings, type Montage, type Recording } from '../../../shared/api/index.js';
+import { BUILTIN_MONTAGES, recordingKind, type ChannelType, PAGE_MAX_POINTS_PER_CHANNEL, PAGE_MIN_POINTS_PER_CHANNEL, type EegAnnotation, type FilterSettings, type Montage, type Recording } from '../../../shared/api/index.js';
 import { errorMessage, useApi } from '../api/context.js';
 import { ErrorMessage } from '../components/ErrorMessage.js';
 import { useElementSize } from '../components/useElementSize.js';
 import type { ViewProps } from '../workbench/viewProps.js';
-import { pxPerMm, stepChannelGain, stepSensitivity } from './calibration.js';
+import { PAGE_LENGTHS_S, pxPerMm, stepChannelGain, stepSensitivity } from './calibration.js';
+import { autoScales } from './autoScale.js';
+import { ChannelsPanel, type PanelChannel } from './ChannelsPanel.js';
+import { displayUnit, formatScale, TYPE_ORDER, TYPE_TITLES } from './channelTypes.js';
+import { arrangedRows, NO_ARRANGEMENT, type ChannelArrangement } from './channelView.js';
+import { effectiveFilter, menuNyquistHz } from './filterChoices.js';
+import { FALLBACK_UNITS_PER_MM, rowScales as computeRowScales } from './rowScales.js';
 import { clockDate, clockTime, formatOffset } from './clock.js';
 import { AnnotationDialog } from './AnnotationDialog.js';
 import { AnnotationsPanel } from './AnnotationsPanel.js';
@@ -89,6 +96,10 @@ function RecordingReview({ recording }: { recording: Recording }) {
   const [montage, setMontage] = useState(DEFAULT_MONTAGE);
   const [startS, setStartS] = useState(0);
   const [gains, setGains] = useState<Record<string, number>>({});
+  // Scale of each channel type (display units per mm), fitted to the signals when first shown.
+  const [scales, setScales] = useState<Partial<Record<ChannelType, number>>>({});
+  const [refitScales, setRefitScales] = useState(false);
+  const [arrangements, setArrangements] = useState<Record<string, ChannelArrangement>>({});
   const [selectedRow, setSelectedRow] = useState<number | null>(null);
   const [measurement, setMeasurement] = useState<Measurement | null>(null);
   const cursorTime = useRef<number | null>(null);
@@ -103,7 +114,9 @@ function RecordingReview({ recording }: { recording: Recording }) {
   const triage = useTriage(recordingId, data.refreshAnnotations);
   const [reportOpen, setReportOpen] = useState(false);
 
-  const pageLengthS = prefs.pageLengthS;
+  // A recording shorter than the chosen page is shown in the shortest page that holds it (a 5 s
+  // file in a 5 s page), so it fills the window instead of half of it.
+  const pageLengthS = durationS < prefs.pageLengthS ? (PAGE_LENGTHS_S.find((s) => s >= durationS) ?? prefs.pageLengthS) : prefs.pageLengthS;
   const maxStartS = Math.max(0, roundS(durationS - pageLengthS));
   const clampStart = useCallback((s: number) => roundS(Math.min(maxStartS, Math.max(0, s))), [maxStartS]);
   useEffect(() => setStartS((s) => clampStart(s)), [clampStart]);
@@ -115,10 +128,13 @@ function RecordingReview({ recording }: { recording: Recording }) {
     if (montageInfo && montageInfo.derivations.length === 0 && montage !== DEFAULT_MONTAGE) setMontage(DEFAULT_MONTAGE);
   }, [montageInfo, montage]);
 
+  // The pages before this one tell the rates of the EEG channels; until then, the header's top rate.
+  const [nyquistHz, setNyquistHz] = useState(recording.metadata.sampleRateHz / 2);
   const filter: FilterSettings = useMemo(
-    () => ({ highpassHz: prefs.highpassHz, lowpassHz: prefs.lowpassHz, notchHz: prefs.notchHz, order: FILTER_ORDER, zeroPhase: prefs.zeroPhase }),
-    [prefs.highpassHz, prefs.lowpassHz, prefs.notchHz, prefs.zeroPhase],
+    () => effectiveFilter({ highpassHz: prefs.highpassHz, lowpassHz: prefs.lowpassHz, notchHz: prefs.notchHz, order: FILTER_ORDER, zeroPhase: prefs.zeroPhase }, nyquistHz),
+    [prefs.highpassHz, prefs.lowpassHz, prefs.notchHz, prefs.zeroPhase, nyquistHz],
   );
+  const eegSensitivity = scales.eeg ?? FALLBACK_UNITS_PER_MM;
 
   // Calibrated timebase, or the one that fits a page in the window.
   const fittedTimebase =
@@ -133,7 +149,7 @@ function RecordingReview({ recording }: { recording: Recording }) {
     startS,
     durationS: pageLengthS,
     timebaseMmPerS: timebase,
-    sensitivityUvPerMm: prefs.sensitivityUvPerMm,
+    sensitivityUvPerMm: eegSensitivity,
     calibrationFactor: prefs.calibrationFactor,
     availableHeight: traceSize.height,
   });
@@ -150,9 +166,17 @@ function RecordingReview({ recording }: { recording: Recording }) {
   const { page, loading, error: pageError } = usePage(request, nextStartS, pageRevision);
   useEffect(() => {
     if (page && page.recordingDurationS > 0) setDurationS(page.recordingDurationS);
-  }, [page]);
+    if (page && page.channels.length) setNyquistHz(menuNyquistHz(page.channels, recording.metadata.sampleRateHz));
+  }, [page, recording.metadata.sampleRateHz]);
 
-  const labels = useMemo(() => page?.channels.map((c) => c.label) ?? [], [page]);
+  // The page as arranged: the montage's channels in the reviewer's order, hidden ones left out.
+  const arrangement = arrangements[montage] ?? NO_ARRANGEMENT;
+  const shownPage = useMemo(() => {
+    if (!page) return null;
+    const rows = arrangedRows(page.channels.map((c) => c.label), arrangement);
+    return { ...page, channels: rows.map((i) => page.channels[i]!) };
+  }, [page, arrangement]);
+  const labels = useMemo(() => shownPage?.channels.map((c) => c.label) ?? [], [shownPage]);
   const layout = useMemo(
     () =>
       computeLayout({
@@ -160,13 +184,35 @@ function RecordingReview({ recording }: { recording: Recording }) {
         startS: page?.startS ?? startS,
         durationS: page?.durationS ?? pageLengthS,
         timebaseMmPerS: timebase,
-        sensitivityUvPerMm: prefs.sensitivityUvPerMm,
+        sensitivityUvPerMm: eegSensitivity,
         calibrationFactor: prefs.calibrationFactor,
         availableHeight: traceSize.height,
       }),
-    [labels.length, page, startS, pageLengthS, timebase, prefs.sensitivityUvPerMm, prefs.calibrationFactor, traceSize.height],
+    [labels.length, page, startS, pageLengthS, timebase, eegSensitivity, prefs.calibrationFactor, traceSize.height],
   );
   const rowGains = useMemo(() => labels.map((label) => gains[label] ?? 1), [labels, gains]);
+
+  // Automatic scales: every type shown without a scale yet (the first page, a montage bringing a
+  // new type) gets one fitted to its signals; "Auto scale" refits them all to the page shown.
+  useEffect(() => {
+    if (!shownPage || traceSize.height <= 0) return;
+    const unscaled = shownPage.channels.filter((c) => refitScales || scales[c.type] === undefined);
+    if (!unscaled.length) return;
+    const fitted = autoScales(unscaled, layout.rowHeight / pxPerMm(prefs.calibrationFactor));
+    setScales((current) => ({ ...current, ...fitted }));
+    setRefitScales(false);
+  }, [shownPage, scales, refitScales, layout.rowHeight, prefs.calibrationFactor, traceSize.height]);
+  const rowScales = useMemo(
+    () => (shownPage ? computeRowScales(shownPage.channels, scales, rowGains, prefs.calibrationFactor) : []),
+    [shownPage, scales, rowGains, prefs.calibrationFactor],
+  );
+  const panelChannels: PanelChannel[] = useMemo(
+    () => page?.channels.map((c) => ({ label: c.label, type: c.type, unit: displayUnit(c.unit) })) ?? [],
+    [page],
+  );
+  const scaleSummary = TYPE_ORDER.filter((type) => rowScales.some((s) => s.type === type))
+    .map((type) => `${TYPE_TITLES[type]} ${formatScale(scales[type] ?? FALLBACK_UNITS_PER_MM, rowScales.find((s) => s.type === type)!.unit)}`)
+    .join(' · ');
 
   useEffect(() => {
     traceArea.current?.focus({ preventScroll: true });
@@ -249,7 +295,7 @@ function RecordingReview({ recording }: { recording: Recording }) {
           if (label !== undefined) {
             setGains((g) => ({ ...g, [label]: stepChannelGain(g[label] ?? 1, command.more) }));
           } else {
-            setPrefs({ sensitivityUvPerMm: stepSensitivity(prefs.sensitivityUvPerMm, command.more) });
+            setScales((s) => ({ ...s, eeg: stepSensitivity(s.eeg ?? FALLBACK_UNITS_PER_MM, command.more) }));
           }
           return;
         }
@@ -279,7 +325,7 @@ function RecordingReview({ recording }: { recording: Recording }) {
           return;
       }
     },
-    [clampStart, pageLengthS, maxStartS, selectedRow, labels, setPrefs, prefs.sensitivityUvPerMm, changeMontage, startS, triageAction],
+    [clampStart, pageLengthS, maxStartS, selectedRow, labels, changeMontage, startS, triageAction],
   );
 
   useEffect(() => {
@@ -408,6 +454,11 @@ function RecordingReview({ recording }: { recording: Recording }) {
         prefs={prefs}
         fittedTimebaseMmPerS={fittedTimebase}
         onPrefs={setPrefs}
+        pageLengthS={pageLengthS}
+        nyquistHz={nyquistHz}
+        sensitivityUvPerMm={eegSensitivity}
+        onSensitivity={(value) => setScales((s) => ({ ...s, eeg: value }))}
+        onAutoScale={() => setRefitScales(true)}
       />
       <ErrorMessage message={pageError ?? data.montagesError} />
       <div className="eeg-main">
@@ -422,14 +473,15 @@ function RecordingReview({ recording }: { recording: Recording }) {
           >
             <TraceCanvas
               layout={layout}
-              page={page}
+              page={shownPage}
               labels={labels}
               gains={rowGains}
+              rowScales={rowScales}
               selectedRow={selectedRow}
               annotations={drawnAnnotations}
               eventBands={eventBands}
               startDateTime={startDateTime}
-              sensitivityUvPerMm={prefs.sensitivityUvPerMm}
+              sensitivityUvPerMm={eegSensitivity}
               ariaLabel={ariaLabelBase + bandText}
               onLabelClick={onLabelClick}
               onCursorTime={onCursorTime}
@@ -443,8 +495,8 @@ function RecordingReview({ recording }: { recording: Recording }) {
           )}
           <p className="eeg-measure" aria-live="polite">
             {measurement
-              ? `Δt ${measurement.dtS.toFixed(3)} s · Δ ${measurement.dAmplitudeUv.toFixed(1)} µV (${measurement.label})`
-              : `${prefs.sensitivityUvPerMm} µV/mm · ${prefs.timebaseFit ? `${timebase.toFixed(1)} mm/s (fitted)` : `${timebase} mm/s`} · negative up · drag on the traces to measure`}
+              ? `Δt ${measurement.dtS.toFixed(3)} s · Δ ${measurement.dAmplitude.toFixed(1)} ${measurement.unit} (${measurement.label})`
+              : `${scaleSummary || `${eegSensitivity} µV/mm`} · ${prefs.timebaseFit ? `${timebase.toFixed(1)} mm/s (fitted)` : `${timebase} mm/s`} · negative up · drag on the traces to measure`}
           </p>
           <ErrorMessage message={data.overviewError} />
           <OverviewStrip
@@ -467,6 +519,13 @@ function RecordingReview({ recording }: { recording: Recording }) {
           </p>
         </div>
         <div className="eeg-side">
+          <ChannelsPanel
+            channels={panelChannels}
+            arrangement={arrangement}
+            onArrangement={(next) => setArrangements((all) => ({ ...all, [montage]: next }))}
+            scales={scales}
+            onScale={(type, value) => setScales((s) => ({ ...s, [type]: value }))}
+          />
           {triage.runs.length > 0 && (
             <TriagePanel triage={triage} startDateTime={startDateTime} onAction={triageAction} onReport={() => setReportOpen(true)} />
           )}

@@ -6,7 +6,8 @@
 import { useEffect, useLayoutEffect, useMemo, useRef, useState, type MouseEvent as ReactMouseEvent } from 'react';
 import type { EegAnnotation, EegPage } from '../../../shared/api/index.js';
 import { channelPath, drawTraces, themeFromCss } from './drawTraces.js';
-import { insidePlot, rowOfY, timeOfX, type TraceLayout } from './layout.js';
+import { baselineOf, insidePlot, rowOfY, timeOfX, type TraceLayout } from './layout.js';
+import type { RowScale } from './rowScales.js';
 import type { EventBand } from '../seizure/colors.js';
 
 export interface Measurement {
@@ -17,7 +18,9 @@ export interface Measurement {
   x1: number;
   y1: number;
   dtS: number;
-  dAmplitudeUv: number;
+  /** Amplitude difference in the row's display unit. */
+  dAmplitude: number;
+  unit: string;
 }
 
 function sizeCanvas(canvas: HTMLCanvasElement, width: number, height: number): CanvasRenderingContext2D | null {
@@ -38,6 +41,8 @@ export function TraceCanvas(props: {
   page: EegPage | null;
   labels: string[];
   gains: number[];
+  /** Each row's scale, unit and centre (rowScales.ts). */
+  rowScales: RowScale[];
   selectedRow: number | null;
   annotations: EegAnnotation[];
   startDateTime: string;
@@ -49,17 +54,18 @@ export function TraceCanvas(props: {
   onCursorTime(timeS: number | null): void;
   onMeasure(measurement: Measurement | null): void;
 }) {
-  const { layout, page, labels, gains } = props;
+  const { layout, page, labels, gains, rowScales } = props;
   const base = useRef<HTMLCanvasElement>(null);
   const overlay = useRef<HTMLCanvasElement>(null);
   const [cursorX, setCursorX] = useState<number | null>(null);
   const [drag, setDrag] = useState<{ row: number; x0: number; y0: number; x1: number; y1: number; active: boolean } | null>(null);
 
-  // Only channels of the page being shown, in montage order.
+  // The page's channels as arranged (hidden ones left out), each at its row's scale.
   const paths = useMemo(
-    () => (page ? page.channels.map((channel, row) => channelPath(layout, channel, row, gains[row] ?? 1)) : []),
-    [page, layout, gains],
+    () => (page ? page.channels.map((channel, row) => (rowScales[row] ? channelPath(layout, channel, row, rowScales[row]) : new Path2D())) : []),
+    [page, layout, rowScales],
   );
+  const rowTypes = useMemo(() => rowScales.map((s) => s.type), [rowScales]);
 
   useLayoutEffect(() => {
     const canvas = base.current;
@@ -72,6 +78,7 @@ export function TraceCanvas(props: {
       labels,
       paths,
       gains,
+      rowTypes,
       selectedRow: props.selectedRow,
       annotations: props.annotations,
       startDateTime: props.startDateTime,
@@ -79,7 +86,7 @@ export function TraceCanvas(props: {
       theme: themeFromCss(canvas),
       eventBands: props.eventBands,
     });
-  }, [layout, page, labels, paths, gains, props.selectedRow, props.annotations, props.startDateTime, props.sensitivityUvPerMm, props.eventBands]);
+  }, [layout, page, labels, paths, gains, rowTypes, props.selectedRow, props.annotations, props.startDateTime, props.sensitivityUvPerMm, props.eventBands]);
 
   // A measurement belongs to the page it was made on.
   const { onMeasure } = props;
@@ -125,8 +132,9 @@ export function TraceCanvas(props: {
     ...d,
     label: labels[d.row] ?? '',
     dtS: Math.abs(d.x1 - d.x0) / layout.pxPerS,
-    // Traces are drawn in µV (whatever the channel's unit) times the channel's gain.
-    dAmplitudeUv: Math.abs(d.y1 - d.y0) / (layout.pxPerUv * (gains[d.row] ?? 1)),
+    // Each row is drawn in its display unit at its own px per unit (its type's scale times its gain).
+    dAmplitude: Math.abs(d.y1 - d.y0) / (rowScales[d.row]?.pxPerUnit ?? layout.pxPerUv),
+    unit: rowScales[d.row]?.unit ?? 'µV',
   });
 
   const onMouseDown = (event: ReactMouseEvent<HTMLCanvasElement>) => {
@@ -205,7 +213,15 @@ export function TraceCanvas(props: {
       />
       <ul className="visually-hidden" aria-label="Derivations shown">
         {labels.map((label, row) => (
-          <li key={`${row}-${label}`}>{label}</li>
+          // Type, scale and lane of each row, for assistive tech and for tests that check what is drawn where.
+          <li
+            key={`${row}-${label}`}
+            data-type={rowScales[row]?.type}
+            data-scale={rowScales[row] ? `${rowScales[row].unitsPerMm} ${rowScales[row].unit}/mm` : undefined}
+            data-lane={`${Math.round(baselineOf(layout, row) - layout.rowHeight / 2)} ${Math.round(baselineOf(layout, row) + layout.rowHeight / 2)}`}
+          >
+            {label}
+          </li>
         ))}
       </ul>
     </div>

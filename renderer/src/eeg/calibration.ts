@@ -12,7 +12,6 @@ export const HIGHPASS_HZ = [0.1, 0.3, 0.5, 1, 1.6, 5] as const;
 export const LOWPASS_HZ = [15, 30, 35, 40, 70, 100] as const;
 export const NOTCH_HZ = [50, 60] as const;
 
-export const DEFAULT_SENSITIVITY = 7;
 export const DEFAULT_TIMEBASE = 30;
 export const DEFAULT_PAGE_S = 10;
 

@@ -2,11 +2,13 @@
  * Draws one page of traces on a 2D canvas: gaps as shaded bands, second and fifth-of-a-second
  * gridlines, annotations as labelled markers/bands, channel labels, one Path2D per channel (min/max
  * decimated data as vertical bars) and the time axis with clock ticks each second.
- * Clinical polarity: negative up.
+ * Clinical polarity: negative up. Each row is drawn at its type's scale and colour, around its
+ * robust centre, and clipped to its own lane: a channel far off scale never crosses the panel.
  */
 import type { EegAnnotation, EegPage } from '../../../shared/api/index.js';
-import { toMicrovolts } from './calibration.js';
 import { clockTime } from './clock.js';
+import { TYPE_COLORS } from './channelTypes.js';
+import type { RowScale } from './rowScales.js';
 import { baselineOf, xOfTime, type TraceLayout } from './layout.js';
 import { EVENT_COLORS, type EventBand } from '../seizure/colors.js';
 
@@ -43,11 +45,11 @@ export function themeFromCss(element: Element): TraceTheme {
   };
 }
 
-/** One channel's path, built once per page and scale. */
-export function channelPath(layout: TraceLayout, channel: EegPage['channels'][number], row: number, gain: number): Path2D {
+/** One channel's path, built once per page and scale: (value − centre) in display units × px per unit below the baseline. */
+export function channelPath(layout: TraceLayout, channel: EegPage['channels'][number], row: number, rowScale: Pick<RowScale, 'factor' | 'pxPerUnit' | 'centre'>): Path2D {
   const path = new Path2D();
-  const base = baselineOf(layout, row);
-  const scale = layout.pxPerUv * gain * toMicrovolts(channel.unit);
+  const base = baselineOf(layout, row) - rowScale.centre * rowScale.factor * rowScale.pxPerUnit;
+  const scale = rowScale.pxPerUnit * rowScale.factor;
   const secondsPerPoint = channel.bucketSamples / channel.sampleRateHz;
   const x0 = layout.plotLeft;
   const data = channel.data;
@@ -100,6 +102,8 @@ export interface DrawInput {
   labels: string[];
   paths: Path2D[];
   gains: number[];
+  /** Each row's type (its colour). */
+  rowTypes: RowScale['type'][];
   selectedRow: number | null;
   annotations: EegAnnotation[];
   startDateTime: string;
@@ -186,24 +190,24 @@ export function drawTraces(ctx: CanvasRenderingContext2D, input: DrawInput): voi
   input.labels.forEach((label, row) => {
     const gain = input.gains[row] ?? 1;
     const selected = row === input.selectedRow;
-    ctx.fillStyle = selected ? theme.selected : theme.text;
+    ctx.fillStyle = selected ? theme.selected : rowColor(theme, input.rowTypes[row]);
     const text = gain === 1 ? label : `${label} ×${gain}`;
     if (layout.rowHeight >= 9) ctx.fillText(text, plotLeft - 6, baselineOf(layout, row), plotLeft - 10);
   });
   ctx.textAlign = 'left';
 
-  // Traces, clipped to the plot area.
-  ctx.save();
-  ctx.beginPath();
-  ctx.rect(plotLeft, plotTop, plotWidth, plotHeight);
-  ctx.clip();
+  // Traces, each clipped to its own lane.
   ctx.lineWidth = 1;
   ctx.lineJoin = 'round';
   input.paths.forEach((path, row) => {
-    ctx.strokeStyle = row === input.selectedRow ? theme.selected : theme.trace;
+    ctx.save();
+    ctx.beginPath();
+    ctx.rect(plotLeft, plotTop + row * layout.rowHeight, plotWidth, layout.rowHeight);
+    ctx.clip();
+    ctx.strokeStyle = row === input.selectedRow ? theme.selected : rowColor(theme, input.rowTypes[row]);
     ctx.stroke(path);
+    ctx.restore();
   });
-  ctx.restore();
 
   // Time axis: a tick each second, clock labels where they fit.
   ctx.strokeStyle = theme.muted;
@@ -222,11 +226,12 @@ export function drawTraces(ctx: CanvasRenderingContext2D, input: DrawInput): voi
   }
   ctx.stroke();
 
-  // Scale bar: 10 mm high (= 10 × sensitivity µV) and 1 s wide, bottom left of the gutter.
+  // EEG scale bar: 10 mm high (= 10 × sensitivity µV) at the gutter's left edge, ending on the
+  // plot's bottom, its value in the time-axis band below (clear of the last channel's label).
   const barHeight = input.sensitivityUvPerMm * 10 * layout.pxPerUv;
   if (barHeight < plotHeight - 4) {
-    const bx = 10;
-    const by = plotBottom - 4;
+    const bx = 2;
+    const by = plotBottom;
     ctx.strokeStyle = theme.text;
     ctx.beginPath();
     ctx.moveTo(bx + 0.5, by - barHeight);
@@ -236,8 +241,13 @@ export function drawTraces(ctx: CanvasRenderingContext2D, input: DrawInput): voi
     ctx.textBaseline = 'middle';
     ctx.fillStyle = theme.muted;
     ctx.font = '10px system-ui, sans-serif';
-    ctx.fillText(`${input.sensitivityUvPerMm * 10} µV`, bx + 4, by - barHeight / 2, plotLeft - bx - 8);
+    ctx.fillText(`${input.sensitivityUvPerMm * 10} µV`, bx, plotBottom + 12, plotLeft - bx - 8);
   }
+}
+
+/** EEG in the theme's trace colour, other types in theirs. */
+function rowColor(theme: TraceTheme, type: RowScale['type'] | undefined): string {
+  return type === undefined || type === 'eeg' ? theme.trace : TYPE_COLORS[type];
 }
 
 /** Triage events as shaded bands over the whole plot height; the selected one with solid edges. */

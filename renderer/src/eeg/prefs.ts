@@ -1,23 +1,21 @@
 /**
- * Display preferences of the viewer (page length, scales, screen calibration, filters), kept in
- * localStorage so a reader's screen calibration and habits survive restarts.
+ * Display preferences of the viewer (page length, timebase, screen calibration, filters), kept in
+ * localStorage so a reader's screen calibration and habits survive restarts. Sensitivities are not
+ * kept: each recording opens at scales fitted to its own signals (autoScale.ts).
  */
 import { useCallback, useState } from 'react';
 import {
   DEFAULT_PAGE_S,
-  DEFAULT_SENSITIVITY,
   DEFAULT_TIMEBASE,
   HIGHPASS_HZ,
   LOWPASS_HZ,
   NOTCH_HZ,
   PAGE_LENGTHS_S,
-  SENSITIVITY_STEPS_UV_PER_MM,
   TIMEBASES_MM_PER_S,
 } from './calibration.js';
 
 export interface ReviewPrefs {
   pageLengthS: number;
-  sensitivityUvPerMm: number;
   timebaseMmPerS: number;
   /** Fit the page to the window instead of the calibrated timebase. */
   timebaseFit: boolean;
@@ -30,9 +28,9 @@ export interface ReviewPrefs {
 
 export const DEFAULT_PREFS: ReviewPrefs = {
   pageLengthS: DEFAULT_PAGE_S,
-  sensitivityUvPerMm: DEFAULT_SENSITIVITY,
   timebaseMmPerS: DEFAULT_TIMEBASE,
-  timebaseFit: false,
+  // A page that fits the window, so no recording opens with a sideways scroll; a calibrated mm/s is one pick away.
+  timebaseFit: true,
   calibrationFactor: 1,
   highpassHz: 0.5,
   lowpassHz: 70,
@@ -40,26 +38,31 @@ export const DEFAULT_PREFS: ReviewPrefs = {
   zeroPhase: false,
 };
 
-const STORAGE_KEY = 'cajal.eeg.prefs';
+/** v2: fit-to-window became the default, so a stored `timebaseFit: false` of v1 (the old default) is not carried over. */
+const STORAGE_KEY = 'cajal.eeg.prefs.v2';
+/** v1 preferences: only the screen calibration (a measurement of this screen) is carried over. */
+const V1_STORAGE_KEY = 'cajal.eeg.prefs';
+
+function readStored(key: string): Record<string, unknown> | null {
+  try {
+    const raw = window.localStorage.getItem(key);
+    const parsed: unknown = raw ? JSON.parse(raw) : null;
+    return parsed && typeof parsed === 'object' ? (parsed as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}
 
 const oneOf = <T,>(allowed: readonly T[], value: unknown, fallback: T): T => (allowed.includes(value as T) ? (value as T) : fallback);
 
 /** Stored preferences, each field checked against its allowed values. */
 export function loadPrefs(): ReviewPrefs {
-  let stored: Record<string, unknown> = {};
-  try {
-    const raw = window.localStorage.getItem(STORAGE_KEY);
-    const parsed: unknown = raw ? JSON.parse(raw) : {};
-    if (parsed && typeof parsed === 'object') stored = parsed as Record<string, unknown>;
-  } catch {
-    stored = {};
-  }
+  const stored = readStored(STORAGE_KEY) ?? { calibrationFactor: readStored(V1_STORAGE_KEY)?.calibrationFactor };
   const factor = Number(stored.calibrationFactor);
   return {
     pageLengthS: oneOf<number>(PAGE_LENGTHS_S, stored.pageLengthS, DEFAULT_PREFS.pageLengthS),
-    sensitivityUvPerMm: oneOf<number>(SENSITIVITY_STEPS_UV_PER_MM, stored.sensitivityUvPerMm, DEFAULT_PREFS.sensitivityUvPerMm),
     timebaseMmPerS: oneOf<number>(TIMEBASES_MM_PER_S, stored.timebaseMmPerS, DEFAULT_PREFS.timebaseMmPerS),
-    timebaseFit: stored.timebaseFit === true,
+    timebaseFit: typeof stored.timebaseFit === 'boolean' ? stored.timebaseFit : DEFAULT_PREFS.timebaseFit,
     calibrationFactor: Number.isFinite(factor) && factor >= 0.5 && factor <= 2 ? factor : 1,
     highpassHz: oneOf<number | null>([null, ...HIGHPASS_HZ], stored.highpassHz, DEFAULT_PREFS.highpassHz),
     lowpassHz: oneOf<number | null>([null, ...LOWPASS_HZ], stored.lowpassHz, DEFAULT_PREFS.lowpassHz),

@@ -5,15 +5,16 @@
 import { dialog, ipcMain, type BrowserWindow, type IpcMainInvokeEvent } from 'electron';
 import type { EventEnvelope, ReplyEnvelope } from '../../shared/api/index.js';
 import { IPC_CHANNELS } from '../../shared/ipc.js';
-import { createHandlers, dispatch, type Engine } from '../engine/index.js';
+import { dispatch, type ProjectHost } from '../engine/index.js';
 import { isTrustedSender } from './trust.js';
 
 let nextId = 1;
 
-/** Returns a function that unbinds everything (used when another project is opened). */
-export function bindIpc(engine: Engine, window: BrowserWindow): () => void {
-  const handlers = createHandlers(engine, { transport: 'ipc', nativeFileDialog: true });
-
+/**
+ * Binds the window to the host's project, whichever it is at each call (New, Open and Recent
+ * switch it). Returns a function that unbinds everything.
+ */
+export function bindIpc(host: ProjectHost, window: BrowserWindow): () => void {
   const trusted = (event: IpcMainInvokeEvent): boolean => event.sender === window.webContents && isTrustedSender(event.senderFrame);
 
   ipcMain.handle(IPC_CHANNELS.invoke, async (event, call: unknown, params: unknown): Promise<ReplyEnvelope> => {
@@ -21,7 +22,7 @@ export function bindIpc(engine: Engine, window: BrowserWindow): () => void {
       return { id: null, ok: false, error: { code: 'bad-request', message: 'IPC from an untrusted frame refused' } };
     }
     // Typed arrays in the result cross as they are (structured clone): no JSON, no base64.
-    return dispatch(handlers, { id: nextId++, call, params }, { projectPath: engine.projectPath });
+    return dispatch(host.handlers, { id: nextId++, call, params }, { projectPath: host.engine.projectPath });
   });
 
   ipcMain.handle(IPC_CHANNELS.pickFiles, async (event): Promise<string[]> => {
@@ -37,7 +38,7 @@ export function bindIpc(engine: Engine, window: BrowserWindow): () => void {
     return result.canceled ? [] : result.filePaths;
   });
 
-  const unsubscribe = engine.subscribe((event) => {
+  const unsubscribe = host.subscribe((event) => {
     if (window.isDestroyed()) return;
     const envelope: EventEnvelope = { event: event.name, payload: event.payload };
     window.webContents.send(IPC_CHANNELS.event, envelope);

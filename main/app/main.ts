@@ -5,7 +5,7 @@
 import { BrowserWindow, Menu, app, dialog } from 'electron';
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { Engine } from '../engine/index.js';
+import { Engine, ProjectHost } from '../engine/index.js';
 import { describeError } from '../errors.js';
 import { packageRoot } from '../version.js';
 import { bindIpc } from './ipc.js';
@@ -19,7 +19,8 @@ const rendererDir = join(root, 'dist', 'renderer');
 const preloadPath = join(root, 'dist', 'preload', 'index.cjs');
 
 let window: BrowserWindow | null = null;
-let engine: Engine | null = null;
+/** The window's project; New, Open and Open Recent (menu or the renderer's Project panel) switch it. */
+let host: ProjectHost | null = null;
 let unbindIpc: (() => void) | null = null;
 
 // Before anything else and before `ready`: these switches only take effect when set this early.
@@ -27,36 +28,46 @@ hardenApp();
 registerAppScheme();
 if (!app.requestSingleInstanceLock()) app.quit();
 
-async function openProject(path: string): Promise<void> {
-  mkdirSync(dirname(path), { recursive: true });
-  const next = await Engine.open({ projectPath: path, create: true });
-  unbindIpc?.();
-  await engine?.close();
-  engine = next;
+function setMenu(): void {
+  Menu.setApplicationMenu(
+    buildMenu({
+      newProject: () => void chooseProject('new'),
+      openProject: () => void chooseProject('open'),
+      recent: host?.recent().filter((path) => path !== host?.engine.projectPath) ?? [],
+      openRecent: (path) => void switchProject(() => host!.open(path)),
+    }),
+  );
+}
+
+/** Shows the host's project in the window: title, menu, and the renderer afresh. */
+async function showProject(path: string): Promise<void> {
   rememberProject(path);
+  setMenu();
   if (!window) return;
-  unbindIpc = bindIpc(engine, window);
   window.setTitle(`Cajal — ${path}`);
   await window.loadURL(APP_ENTRY_URL);
 }
 
+async function switchProject(step: () => Promise<unknown>): Promise<void> {
+  // A project that cannot be opened (or runs still in progress) leaves the current one open.
+  await step().catch((error: unknown) => dialog.showErrorBox('Cannot open project', describeError(error)));
+}
+
 async function chooseProject(mode: 'new' | 'open'): Promise<void> {
-  if (!window) return;
+  if (!window || !host) return;
   const filters = [{ name: 'Cajal project', extensions: ['cajal'] }];
   const path =
     mode === 'new'
       ? (await dialog.showSaveDialog(window, { title: 'New project', filters, defaultPath: 'Untitled.cajal' })).filePath
       : (await dialog.showOpenDialog(window, { title: 'Open project', filters, properties: ['openFile'] })).filePaths[0];
   if (!path) return;
-  await openProject(path).catch((error: unknown) => dialog.showErrorBox('Cannot open project', describeError(error)));
+  const target = host;
+  await switchProject(() => (mode === 'new' ? target.create(path) : target.open(path)));
 }
 
 async function start(): Promise<void> {
   hardenSession();
   serveRenderer(rendererDir);
-  Menu.setApplicationMenu(
-    buildMenu({ newProject: () => void chooseProject('new'), openProject: () => void chooseProject('open') }),
-  );
   window = new BrowserWindow({
     width: 1400,
     height: 900,
@@ -66,7 +77,14 @@ async function start(): Promise<void> {
   });
   window.once('ready-to-show', () => window?.show());
   window.on('closed', () => (window = null));
-  await openProject(initialProjectPath(process.argv));
+  const projectPath = initialProjectPath(process.argv);
+  mkdirSync(dirname(projectPath), { recursive: true });
+  host = new ProjectHost(await Engine.open({ projectPath, create: true }), { transport: 'ipc', nativeFileDialog: true });
+  host.subscribe((event) => {
+    if (event.name === 'project.changed') void showProject(event.payload.path);
+  });
+  unbindIpc = bindIpc(host, window);
+  await showProject(projectPath);
 }
 
 app.on('second-instance', () => {
@@ -77,13 +95,13 @@ app.on('second-instance', () => {
 app.on('window-all-closed', () => app.quit());
 
 app.on('will-quit', (event) => {
-  if (!engine) return;
+  if (!host) return;
   // Let running jobs end `interrupted` and the project file close cleanly before exiting.
   event.preventDefault();
-  const closing = engine;
-  engine = null;
+  const closing = host;
+  host = null;
   unbindIpc?.();
-  void closing.close().finally(() => app.quit());
+  void Promise.all([closing.close(), closing.engine.close()]).finally(() => app.quit());
 });
 
 app

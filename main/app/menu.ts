@@ -3,6 +3,9 @@ import { Menu, app, type MenuItemConstructorOptions } from 'electron';
 export interface MenuActions {
   newProject(): void;
   openProject(): void;
+  /** This machine's recent projects, most recent first (the open one left out). */
+  recent: readonly string[];
+  openRecent(path: string): void;
 }
 
 export function buildMenu(actions: MenuActions): Menu {
@@ -13,6 +16,11 @@ export function buildMenu(actions: MenuActions): Menu {
       submenu: [
         { label: 'New Project…', accelerator: 'CmdOrCtrl+N', click: actions.newProject },
         { label: 'Open Project…', accelerator: 'CmdOrCtrl+O', click: actions.openProject },
+        {
+          label: 'Open Recent',
+          enabled: actions.recent.length > 0,
+          submenu: actions.recent.map((path) => ({ label: path, click: () => actions.openRecent(path) })),
+        },
         { type: 'separator' },
         process.platform === 'darwin' ? { role: 'close' } : { role: 'quit' },
       ],

@@ -20,7 +20,16 @@ export function configDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS
   return join(env.XDG_CONFIG_HOME || join(homedir(), '.config'), 'cajal');
 }
 
-const SettingsFile = z.object({ userName: z.string().min(1).max(200).optional() }).passthrough();
+const SettingsFile = z
+  .object({
+    userName: z.string().min(1).max(200).optional(),
+    /** Project files opened on this machine, most recent first. */
+    recentProjects: z.array(z.string()).max(50).optional(),
+  })
+  .passthrough();
+
+/** How many recent projects are kept. */
+export const RECENT_PROJECTS = 10;
 type SettingsFile = z.infer<typeof SettingsFile>;
 
 export interface UserName {
@@ -70,9 +79,30 @@ export class MachineSettings {
   /** Sets the name (null: back to the OS account's), keeping anything else in the file. */
   setUserName(name: string | null): UserName {
     const { userName: _previous, ...rest } = this.read();
-    const next: SettingsFile = name === null ? rest : { ...rest, userName: checkUserName(name) };
-    mkdirSync(this.folder, { recursive: true });
-    writeFileAtomically(this.path, `${JSON.stringify(next, null, 2)}\n`, { overwrite: true, field: 'settings' });
+    this.write(name === null ? rest : { ...rest, userName: checkUserName(name) });
     return this.userName();
+  }
+
+  recentProjects(): string[] {
+    return this.read().recentProjects ?? [];
+  }
+
+  /**
+   * Puts a project first in the recent list. A settings folder that cannot be written (read-only
+   * home, full disk) costs the list, never the opening of the project.
+   */
+  rememberProject(path: string): void {
+    const settings = this.read();
+    const recent = [path, ...(settings.recentProjects ?? []).filter((known) => known !== path)].slice(0, RECENT_PROJECTS);
+    try {
+      this.write({ ...settings, recentProjects: recent });
+    } catch {
+      // (see above)
+    }
+  }
+
+  private write(settings: SettingsFile): void {
+    mkdirSync(this.folder, { recursive: true });
+    writeFileAtomically(this.path, `${JSON.stringify(settings, null, 2)}\n`, { overwrite: true, field: 'settings' });
   }
 }

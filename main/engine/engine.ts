@@ -134,7 +134,15 @@ export class Engine {
     return this.compute.report();
   }
 
-  async close(): Promise<void> {
+  private closing: Promise<void> | null = null;
+
+  /** Closes the project (jobs end `interrupted`); a second call waits for the first. */
+  close(): Promise<void> {
+    this.closing ??= this.closeOnce();
+    return this.closing;
+  }
+
+  private async closeOnce(): Promise<void> {
     this.unsubscribeRunner();
     await this.runner.shutdown();
     this.domains.close();

@@ -4,20 +4,33 @@
  */
 import type { z } from 'zod';
 import { API_VERSION, CALL_NAMES, type CallName, type CallResult, type Calls, type ProjectInfo } from '../../shared/api/index.js';
-import { NotFoundError } from '../errors.js';
+import { ConflictError, NotFoundError } from '../errors.js';
 import type { Engine } from './engine.js';
 
 export type Handlers = {
   [N in CallName]: (params: z.output<Calls[N]['params']>) => Promise<CallResult<N>> | CallResult<N>;
 };
 
+/** How the API's project calls reach the host that can switch projects (ProjectHost). */
+export interface ProjectSwitcher {
+  recent(): string[];
+  open(path: string): Promise<ProjectInfo>;
+  create(path: string): Promise<ProjectInfo>;
+}
+
 export interface HostInfo {
   transport: ProjectInfo['transport'];
   nativeFileDialog: boolean;
+  /** The host that can switch this window's project (New, Open, Recent); absent: it cannot. */
+  projects?: ProjectSwitcher;
 }
 
 export function createHandlers(engine: Engine, host: HostInfo): Handlers {
   const { store, runner } = engine;
+  const switcher = (): ProjectSwitcher => {
+    if (!host.projects) throw new ConflictError('this window cannot switch projects');
+    return host.projects;
+  };
   const runOrThrow = (runId: number) => {
     const run = store.runs.get(runId);
     if (!run) throw new NotFoundError(`run ${runId}`);
@@ -33,6 +46,9 @@ export function createHandlers(engine: Engine, host: HostInfo): Handlers {
       transport: host.transport,
       nativeFileDialog: host.nativeFileDialog,
     }),
+    'project.recent': () => ({ paths: switcher().recent(), current: engine.projectPath }),
+    'project.open': ({ path }) => switcher().open(path),
+    'project.create': ({ path }) => switcher().create(path),
     'recordings.list': () => store.recordings.list(),
     'recordings.import': ({ paths }) => engine.importRecordings(paths),
     'pipelines.list': () => engine.registry.list(),

@@ -7,7 +7,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { MAX_MESSAGE_BYTES, type EventEnvelope, type ReplyEnvelope } from '../../shared/api/index.js';
-import { createHandlers, dispatch, type Engine, type Handlers } from '../engine/index.js';
+import { dispatch, ProjectHost, type Engine } from '../engine/index.js';
 import { ConflictError } from '../errors.js';
 import { BIND_ADDRESS, checkAccess, cookieName, newToken } from './auth.js';
 import { sendReply } from './reply-binary.js';
@@ -28,12 +28,15 @@ export interface Bridge {
   readonly token: string;
   /** The address to open: carries the token once; the page then keeps it in an HttpOnly cookie. */
   readonly url: string;
+  /** The project served now (the UI can switch it: New, Open, Recent). */
+  readonly host: ProjectHost;
   close(): Promise<void>;
 }
 
 export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   const token = options.token ?? newToken();
-  const handlers = createHandlers(options.engine, { transport: 'bridge', nativeFileDialog: false });
+  // The project can be switched from the UI; every message goes to the one open at that moment.
+  const host = new ProjectHost(options.engine, { transport: 'bridge', nativeFileDialog: false });
   const sockets = new Set<WebSocket>();
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
   let port = 0;
@@ -57,11 +60,11 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
       sockets.add(ws);
       ws.on('close', () => sockets.delete(ws));
       ws.on('error', () => sockets.delete(ws));
-      ws.on('message', (data, isBinary) => void onMessage(ws, handlers, options.engine.projectPath, data, isBinary));
+      ws.on('message', (data, isBinary) => void onMessage(ws, host, data, isBinary));
     });
   });
 
-  const unsubscribe = options.engine.subscribe((event) => {
+  const unsubscribe = host.subscribe((event) => {
     const envelope: EventEnvelope = { event: event.name, payload: event.payload };
     const text = JSON.stringify(envelope);
     for (const ws of sockets) if (ws.readyState === ws.OPEN) ws.send(text);
@@ -85,16 +88,18 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     port,
     token,
     url: `http://${BIND_ADDRESS}:${port}/?token=${token}`,
+    host,
     async close() {
       unsubscribe();
       for (const ws of sockets) ws.terminate();
       wss.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await host.close();
     },
   };
 }
 
-async function onMessage(ws: WebSocket, handlers: Handlers, projectPath: string, data: RawData, isBinary: boolean): Promise<void> {
+async function onMessage(ws: WebSocket, host: ProjectHost, data: RawData, isBinary: boolean): Promise<void> {
   let reply: ReplyEnvelope;
   if (isBinary) {
     reply = { id: null, ok: false, error: { code: 'bad-request', message: 'binary messages are not accepted on the API socket' } };
@@ -108,7 +113,7 @@ async function onMessage(ws: WebSocket, handlers: Handlers, projectPath: string,
     reply =
       raw === undefined
         ? { id: null, ok: false, error: { code: 'bad-request', message: 'message is not valid JSON' } }
-        : await dispatch(handlers, raw, { projectPath });
+        : await dispatch(host.handlers, raw, { projectPath: host.engine.projectPath });
   }
   await sendReply(ws, reply);
 }

@@ -2,7 +2,7 @@
  * Opening a project file: pragmas, migrations by `user_version`, and the guard against files that
  * are not Cajal projects or were written by a newer Cajal.
  */
-import { statSync } from 'node:fs';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { FormatError } from '../errors.js';
 import { nonRegularKind } from '../io/source-file.js';
@@ -60,6 +60,26 @@ function checkApplicationId(db: Db, path: string): void {
   if (applicationId === 0 && userVersion === 0 && tableCount === 0) return; // a new, empty file
   if (applicationId !== CAJAL_APPLICATION_ID) {
     throw new FormatError(path, 'not a Cajal project file (an SQLite database of another application)');
+  }
+}
+
+/**
+ * Whether a file is a Cajal project, from its SQLite header alone (the magic string and the
+ * application id at byte 68), without opening it as a database: opening an empty file would make
+ * it one. False for anything unreadable.
+ */
+export function isCajalProject(path: string): boolean {
+  let fd: number | undefined;
+  try {
+    if (!statSync(path).isFile()) return false;
+    fd = openSync(path, 'r');
+    const header = Buffer.alloc(100);
+    if (readSync(fd, header, 0, 100, 0) < 100) return false;
+    return header.toString('latin1', 0, 16) === 'SQLite format 3\0' && header.readUInt32BE(68) === CAJAL_APPLICATION_ID;
+  } catch {
+    return false;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
 }
 

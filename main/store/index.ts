@@ -72,3 +72,4 @@ export type { DeletedRun } from './run-deletion.js';
 export type { FinalStatus, NewRun, RunOwner, UnfinishedRun } from './runs.js';
 export { asStorageError } from './storage-failure.js';
 export { SCHEMA_VERSION } from './migrations.js';
+export { isCajalProject } from './database.js';

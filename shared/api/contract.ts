@@ -27,6 +27,12 @@ const NoParams = z.object({}).strict();
 /** Calls: request params schema and result schema. */
 const coreCalls = {
   'project.info': { params: NoParams, result: ProjectInfo },
+  /** This machine's recent projects (existing files, most recent first) and the open one. */
+  'project.recent': { params: NoParams, result: z.object({ paths: z.array(z.string()), current: z.string() }) },
+  /** Switches this window to an existing Cajal project (refused while runs are in progress); then `project.changed`. */
+  'project.open': { params: z.object({ path: z.string().min(1).max(4096) }).strict(), result: ProjectInfo },
+  /** Creates a project file where none exists (an absolute path ending in .cajal) and switches to it. */
+  'project.create': { params: z.object({ path: z.string().min(1).max(4096) }).strict(), result: ProjectInfo },
   'recordings.list': { params: NoParams, result: z.array(Recording) },
   'recordings.import': {
     params: z.object({ paths: z.array(z.string().min(1).max(4096)).min(1).max(1000) }).strict(),
@@ -90,6 +96,8 @@ export const events = {
   'run.status': z.object({ runId: Id, status: RunStatus, error: z.string().nullable() }),
   'run.log': z.object({ runId: Id, line: RunLogLine }),
   'recordings.changed': z.object({}),
+  /** The window's project was switched: a UI reloads everything it shows. */
+  'project.changed': z.object({ path: z.string() }),
 } as const;
 
 export type Calls = typeof calls;

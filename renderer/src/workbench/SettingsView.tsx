@@ -1,5 +1,6 @@
 import { BackendName } from '../../../shared/api/index.js';
 import { ErrorMessage } from '../components/ErrorMessage.js';
+import { ProjectPanel } from './ProjectPanel.js';
 import { ReviewerName } from './ReviewerName.js';
 import type { ViewProps } from './viewProps.js';
 
@@ -15,6 +16,8 @@ export function SettingsView({ app }: ViewProps) {
   return (
     <section aria-labelledby="settings-title">
       <h1 id="settings-title">Settings</h1>
+      <h2>Project</h2>
+      <ProjectPanel project={project} />
       <h2>Reviewer</h2>
       <ReviewerName />
       <h2>Compute backend</h2>
@@ -59,7 +62,7 @@ export function SettingsView({ app }: ViewProps) {
           </table>
         </>
       )}
-      <h2>Project</h2>
+      <h2>About this project</h2>
       {project && (
         <dl className="project-info">
           <dt>File</dt>

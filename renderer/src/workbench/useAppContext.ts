@@ -46,6 +46,16 @@ export function useAppContext(views: readonly ViewEntry[]): AppState {
     );
   }, [api]);
 
+  // Another project was opened in this window: start afresh on it (nothing shown belongs to it).
+  useEffect(
+    () =>
+      api.on('project.changed', () => {
+        window.history.replaceState(null, '', `${window.location.pathname}${window.location.search}`);
+        window.location.reload();
+      }),
+    [api],
+  );
+
   useEffect(() => {
     document.title = project ? `Cajal — ${project.path.split(/[\\/]/).pop()}` : 'Cajal';
   }, [project]);

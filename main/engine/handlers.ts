@@ -35,6 +35,7 @@ export function createHandlers(engine: Engine, host: HostInfo): Handlers {
     }),
     'recordings.list': () => store.recordings.list(),
     'recordings.import': ({ paths }) => engine.importRecordings(paths),
+    'recordings.remove': ({ recordingId }) => engine.removeRecording(recordingId),
     'pipelines.list': () => engine.registry.list(),
     'runs.list': () => store.runs.list(),
     'runs.get': ({ runId }) => runOrThrow(runId),

@@ -1,9 +1,8 @@
 import { useState, type DragEvent, type FormEvent } from 'react';
 import { recordingKind, type CallResult, type Recording } from '../../../shared/api/index.js';
-import { formatCount } from '../../../shared/units.js';
 import { errorMessage, useApi } from '../api/context.js';
 import { ErrorMessage } from '../components/ErrorMessage.js';
-import { importSummary, recordingsBySection } from './libraryColumns.js';
+import { importSummary, recordingsBySection, removalSummary } from './libraryColumns.js';
 import type { ViewProps } from './viewProps.js';
 
 function fileName(path: string): string {
@@ -109,8 +108,7 @@ function RemoveButton({ recording, onRemoved }: { recording: Recording; onRemove
     setFailure(null);
     try {
       const removed = await api.call('recordings.remove', { recordingId: recording.id });
-      const kept = [formatCount(removed.annotationCount, 'annotation'), formatCount(removed.runCount, 'run')].join(' and ');
-      onRemoved(`Removed ${name} from the project; the file on disk is untouched. Its ${kept} stay in the project and come back if you import it again.`);
+      onRemoved(removalSummary(name, removed.annotationCount, removed.runCount));
     } catch (error) {
       setFailure(errorMessage(error));
       setAsking(false);

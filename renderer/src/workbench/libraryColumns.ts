@@ -84,3 +84,12 @@ export function importSummary(outcome: { imported: readonly Recording[]; restore
   for (const duplicate of outcome.duplicates) lines.push(`${duplicate.message}.`);
   return lines;
 }
+
+/** What removing a recording did, and what stayed behind (nothing to mention when it had neither). */
+export function removalSummary(name: string, annotationCount: number, runCount: number): string {
+  const done = `Removed ${name} from the project; the file on disk is untouched.`;
+  const kept = [annotationCount ? formatCount(annotationCount, 'annotation') : '', runCount ? formatCount(runCount, 'run') : ''].filter(Boolean);
+  if (!kept.length) return done;
+  const verb = annotationCount + runCount === 1 ? 'stays' : 'stay';
+  return `${done} Its ${kept.join(' and ')} ${verb} in the project and come${verb === 'stays' ? 's' : ''} back if you import it again.`;
+}

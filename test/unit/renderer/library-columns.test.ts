@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Recording, RecordingMetadata } from '../../../shared/api/index.js';
 import { formatLengthUm, formatRateHz } from '../../../shared/units.js';
-import { importSummary, recordingsBySection, UNKNOWN } from '../../../renderer/src/workbench/libraryColumns.js';
+import { importSummary, recordingsBySection, removalSummary, UNKNOWN } from '../../../renderer/src/workbench/libraryColumns.js';
 
 const base: RecordingMetadata = {
   signals: [],
@@ -82,5 +82,11 @@ describe('Library columns', () => {
       'a.edf is already in the project (recording #1); nothing added.',
     ]);
     expect(importSummary({ imported: [], restored: [], duplicates: [] })).toEqual([]);
+  });
+
+  it('says what a removal kept, only when it kept something', () => {
+    expect(removalSummary('a.edf', 0, 0)).toBe('Removed a.edf from the project; the file on disk is untouched.');
+    expect(removalSummary('a.edf', 1, 0)).toBe('Removed a.edf from the project; the file on disk is untouched. Its 1 annotation stays in the project and comes back if you import it again.');
+    expect(removalSummary('a.edf', 3, 1)).toBe('Removed a.edf from the project; the file on disk is untouched. Its 3 annotations and 1 run stay in the project and come back if you import it again.');
   });
 });

@@ -85,6 +85,7 @@ describe.skipIf(skipReason !== null)('Library in Chromium: columns per kind, dup
     expect(await page.locator('tbody tr', { hasText: 'purk2.CNG.swc' }).count()).toBe(1);
     mkdirSync(RESULTS, { recursive: true });
     await page.screenshot({ path: join(RESULTS, 'library.png'), fullPage: true });
+    // The README shows it: copy it to docs/library.png when the Library changes.
   });
 
   it('removes a recording after a confirmation; Keep leaves it; the file on disk is untouched', async () => {

@@ -26,3 +26,18 @@ export function formatElapsed(ms: number): string {
   const s = Math.round(ms / 1000);
   return `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, '0')} s`;
 }
+
+/** A rate in Hz to at most 3 decimals, trailing zeros dropped: 256, 1.667, 30.5 (a header's 1.6666142… is noise). */
+export function formatRateHz(hz: number): string {
+  return `${Number(hz.toFixed(3))} Hz`;
+}
+
+/** A count with thousands separators, and the noun in the singular for one: "1 tree", "1,234 nodes". */
+export function formatCount(count: number, singular: string, plural = `${singular}s`): string {
+  return `${count.toLocaleString('en-US')} ${count === 1 ? singular : plural}`;
+}
+
+/** A length in µm, to whole µm (with thousands separators) above 100 µm, else to 0.1 µm. */
+export function formatLengthUm(um: number): string {
+  return `${um >= 100 ? Math.round(um).toLocaleString('en-US') : um.toFixed(1)} µm`;
+}

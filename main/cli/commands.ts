@@ -4,7 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { BackendName, type BackendReport, type Recording, type Run, type RunResult } from '../../shared/api/index.js';
+import { BackendName, type BackendReport, type Run, type RunResult } from '../../shared/api/index.js';
 import {
   formatBackendReport,
   formatWebGpuLimits,
@@ -19,7 +19,7 @@ import { startBridge } from '../server/index.js';
 import { packageRoot } from '../version.js';
 import { builtinPipelines } from '../jobs/registry.js';
 import { domainPipelineUrls, type CliContext, type ProjectSession } from '../domains/index.js';
-import { formatBytes, formatDuration, formatElapsed, table } from '../console/format.js';
+import { formatElapsed, table } from '../console/format.js';
 import { progressPrinter, report, type Output } from '../console/output.js';
 
 export type { Output } from '../console/output.js';
@@ -31,58 +31,6 @@ export async function init(projectPath: string, io: Output): Promise<number> {
   await engine.close();
   report(io, { path }, (r) => io.out(`created project ${r.path}`));
   return 0;
-}
-
-export async function importFiles(projectPath: string, files: string[], io: Output): Promise<number> {
-  if (files.length === 0) throw new ValidationError('files', 'name at least one file to import');
-  return withEngine(projectPath, io, async (engine) => {
-    // The CLI's user owns the machine: say why a file cannot be read (the API does not).
-    const outcome = await engine.importRecordings(files, { detailedFileErrors: true });
-    const { errors, warnings } = outcome;
-    report(io, outcome, ({ imported }) => importedLines(imported, io));
-    for (const warning of warnings) io.err(`cajal: warning: ${warning.message}`);
-    for (const error of errors) io.err(`cajal: ${error.message}`);
-    return errors.length ? 1 : 0;
-  });
-}
-
-function importedLines(imported: readonly Recording[], io: Output): void {
-  for (const recording of imported) {
-    const m = recording.metadata;
-    const content = m.morphology
-      ? `${m.morphology.nodeCount} samples, ${m.morphology.treeCount} tree${m.morphology.treeCount === 1 ? '' : 's'}`
-      : m.calcium
-      ? `${m.channelCount} cells (${m.calcium.labelledCells} named), ${m.calcium.frameCount} frames` +
-        (m.sampleRateHz ? ` at ${m.sampleRateHz.toFixed(3)} Hz` : ', frame rate unknown')
-      : `${m.channelCount} channels, ${m.sampleRateHz} Hz, ${formatDuration(m.durationS)}`;
-    io.out(`imported #${recording.id} ${recording.sourcePath} (${recording.format.toUpperCase()}, ${content})`);
-  }
-}
-
-export async function listRecordings(projectPath: string, io: Output): Promise<number> {
-  return withEngine(projectPath, io, (engine) => {
-    report(io, { recordings: engine.store.recordings.list() }, ({ recordings }) => {
-      if (!recordings.length) {
-        io.out('no recordings (add some with `cajal import`)');
-        return;
-      }
-      io.out(
-        table(
-          ['id', 'format', 'channels', 'rate (Hz)', 'duration', 'size', 'path'],
-          recordings.map((r) => [
-            r.id,
-            r.format.toUpperCase(),
-            r.metadata.channelCount,
-            r.metadata.sampleRateHz,
-            formatDuration(r.metadata.durationS),
-            formatBytes(r.sizeBytes),
-            r.sourcePath,
-          ]),
-        ),
-      );
-    });
-    return 0;
-  });
 }
 
 function runRow(run: Run): (string | number)[] {
@@ -265,7 +213,7 @@ function backendLines(report: BackendResult, io: Output): void {
   }
 }
 
-async function withEngine<T>(projectPath: string, io: Output, body: (engine: Engine) => Promise<T> | T): Promise<T> {
+export async function withEngine<T>(projectPath: string, io: Output, body: (engine: Engine) => Promise<T> | T): Promise<T> {
   const engine = await Engine.open({ projectPath, create: false });
   try {
     if (engine.recoveredRunCount) {

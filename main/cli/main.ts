@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import type { ErrorCode } from '../../shared/api/index.js';
 import { UserError, describeError } from '../errors.js';
 import * as commands from './commands.js';
+import * as recordings from './recordings.js';
 import { info } from './info.js';
 import { domainCommands, type CliCommand } from '../domains/index.js';
 import { jsonOutput, type Output } from '../console/output.js';
@@ -115,9 +116,11 @@ async function dispatch(argv: string[], io: Output): Promise<number> {
     case 'init':
       return await commands.init(need(0, 'project.cajal'), io);
     case 'import':
-      return await commands.importFiles(need(0, 'project'), rest.slice(1), io);
+      return await recordings.importFiles(need(0, 'project'), rest.slice(1), io);
     case 'ls':
-      return await commands.listRecordings(need(0, 'project'), io);
+      return await recordings.listRecordings(need(0, 'project'), io);
+    case 'rm':
+      return await recordings.removeRecording(need(0, 'project'), need(1, 'recording-id'), io);
     case 'runs':
       return await commands.listRuns(need(0, 'project'), io);
     case 'pipelines':

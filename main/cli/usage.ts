@@ -24,7 +24,13 @@ export const VERBS: readonly VerbUsage[] = [
     ],
     json: true,
   },
-  { verb: 'ls', synopsis: ['ls <project>'], description: ["list the project's recordings"], json: true },
+  { verb: 'ls', synopsis: ['ls <project>'], description: ["list the project's recordings: kind, format, contents, size"], json: true },
+  {
+    verb: 'rm',
+    synopsis: ['rm <project> <recording-id>'],
+    description: ['remove a recording from the project (refused while a run reads it);', 'its file is untouched, its annotations and runs are kept'],
+    json: true,
+  },
   {
     verb: 'run',
     synopsis: ['run <project> <pipeline> [recording-id] [--param key=value]...'],

@@ -3,8 +3,8 @@
  * plain Node (never Electron), shared by the Electron shell, the loopback bridge and the CLI.
  */
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
-import type { BackendName, BackendReport, EventName, EventPayload } from '../../shared/api/index.js';
+import { basename, resolve } from 'node:path';
+import type { BackendName, BackendReport, EventName, EventPayload, Recording } from '../../shared/api/index.js';
 import { FileAccessError, describeError } from '../errors.js';
 import { inspectRecording } from '../io/recording.js';
 import { recoverAbandonedRuns } from '../jobs/ownership.js';
@@ -38,6 +38,13 @@ function isFileAccessFailure(error: unknown): boolean {
 }
 
 export type EngineEvent = RunnerEvent;
+
+/** Why an imported file added nothing, in a sentence naming the recording the project already has. */
+function duplicateMessage(path: string, outcome: 'already-imported' | 'same-content', existing: Recording): string {
+  const name = basename(path);
+  if (outcome === 'already-imported') return `${name} is already in the project (recording #${existing.id}); nothing added`;
+  return `${name} has the same content as recording #${existing.id} (${existing.sourcePath}), already in the project; nothing added`;
+}
 
 export class Engine {
   readonly compute: ComputeSettings;
@@ -108,26 +115,43 @@ export class Engine {
    * hash) before anything is written, so a bad file leaves no trace in the project.
    */
   async importRecordings(paths: readonly string[], options: ImportOptions = {}): Promise<ImportOutcome> {
-    const outcome: ImportOutcome = { imported: [], errors: [], warnings: [] };
+    const outcome: ImportOutcome = { imported: [], errors: [], warnings: [], restored: [], duplicates: [] };
+    const changed = () => outcome.imported.length + outcome.restored.length > 0;
     for (const path of paths) {
       const absolute = resolve(path);
       try {
         const inspected = await inspectRecording(absolute);
-        const { recording } = this.store.recordings.add(inspected);
-        outcome.imported.push(recording);
-        for (const warning of inspected.warnings) outcome.warnings.push({ path: absolute, message: `${absolute}: ${warning}` });
+        const added = this.store.recordings.add(inspected);
+        if (added.outcome === 'created') outcome.imported.push(added.recording);
+        else if (added.outcome === 'restored') outcome.restored.push(added.recording);
+        else outcome.duplicates.push({ path: absolute, recordingId: added.recording.id, message: duplicateMessage(absolute, added.outcome, added.recording) });
+        if (added.outcome === 'created' || added.outcome === 'restored') {
+          for (const warning of inspected.warnings) outcome.warnings.push({ path: absolute, message: `${absolute}: ${warning}` });
+        }
       } catch (error) {
         // A full disk under the project fails every later file too: stop and say so once.
         const storage = asStorageError(error, this.store.path);
         if (storage) {
-          if (outcome.imported.length) this.emit({ name: 'recordings.changed', payload: {} });
+          if (changed()) this.emit({ name: 'recordings.changed', payload: {} });
           throw storage;
         }
         outcome.errors.push({ path: absolute, message: options.detailedFileErrors || !isFileAccessFailure(error) ? describeError(error) : `cannot read ${absolute}` });
       }
     }
-    if (outcome.imported.length) this.emit({ name: 'recordings.changed', payload: {} });
+    if (changed()) this.emit({ name: 'recordings.changed', payload: {} });
     return outcome;
+  }
+
+  /**
+   * Takes a recording out of the project (refused while a run reads it): its annotations and
+   * finished runs stay, and come back with it when the same file is imported again. Its source
+   * file is never opened, let alone changed.
+   */
+  removeRecording(recordingId: number): { recording: Recording; annotationCount: number; runCount: number } {
+    const annotationCount = this.store.recordings.removedAt(recordingId) === null ? this.store.annotations.current(recordingId).length : 0;
+    const removed = this.store.recordings.remove(recordingId);
+    this.emit({ name: 'recordings.changed', payload: {} });
+    return { ...removed, annotationCount };
   }
 
   backendReport(): Promise<BackendReport> {

@@ -51,6 +51,7 @@ export function createHandlers(engine: Engine, host: HostInfo): Handlers {
     'project.create': ({ path }) => switcher().create(path),
     'recordings.list': () => store.recordings.list(),
     'recordings.import': ({ paths }) => engine.importRecordings(paths),
+    'recordings.remove': ({ recordingId }) => engine.removeRecording(recordingId),
     'pipelines.list': () => engine.registry.list(),
     'runs.list': () => store.runs.list(),
     'runs.get': ({ runId }) => runOrThrow(runId),

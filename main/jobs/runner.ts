@@ -103,6 +103,7 @@ export class JobRunner {
       if (recordingId === null) throw new ValidationError('recordingId', `pipeline "${pipelineName}" needs a recording`);
       const recording = this.store.recordings.get(recordingId);
       if (!recording) throw new NotFoundError(`recording ${recordingId}`);
+      this.checkInProject(recording);
       this.checkKind(definition, recording);
     }
     const params = parsed.data as Record<string, unknown>;
@@ -142,7 +143,14 @@ export class JobRunner {
     throw new ValidationError('recordingId', `"${definition.title}" works on ${accepted} recordings; recording ${recording.id} (${name}) is ${article} ${kindName} recording`);
   }
 
-  /** The recordings named by `params.recordingIds`, checked to exist. */
+  /** Refuses a recording removed from the project: it keeps its old runs but starts no new ones. */
+  private checkInProject(recording: Recording): void {
+    if (this.store.recordings.removedAt(recording.id) === null) return;
+    const name = recording.sourcePath.split(/[\\/]/).pop();
+    throw new ConflictError(`recording ${recording.id} (${name}) was removed from the project; import the file again to analyse it`);
+  }
+
+  /** The recordings named by `params.recordingIds`, checked to exist and to be in the project. */
   private recordingsOf(pipelineName: string, params: Record<string, unknown>): Recording[] {
     const ids = params.recordingIds;
     if (!Array.isArray(ids) || ids.length === 0) {
@@ -151,6 +159,7 @@ export class JobRunner {
     return ids.map((id: unknown) => {
       const recording = typeof id === 'number' ? this.store.recordings.get(id) : undefined;
       if (!recording) throw new NotFoundError(`recording ${String(id)}`);
+      this.checkInProject(recording);
       return recording;
     });
   }

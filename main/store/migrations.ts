@@ -143,6 +143,16 @@ export const MIGRATIONS: readonly Migration[] = [
       UPDATE runs SET pipeline = 'morphology-metrics' WHERE pipeline = 'morphometrics';
     `,
   },
+  {
+    version: 5,
+    description: 'recordings can be removed from a project: hidden, their annotations and runs kept',
+    sql: `
+      -- Issue #17: "remove from project". Annotations are an append-only audit trail and finished
+      -- runs keep their results, so a removed recording stays as a row marked with the time it was
+      -- removed: it leaves the Library and cannot start runs; importing the same file brings it back.
+      ALTER TABLE recordings ADD COLUMN removed_at TEXT;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -41,7 +41,16 @@ const coreCalls = {
       errors: z.array(z.object({ path: z.string(), message: z.string() })),
       /** Imported with a caveat, e.g. a file cut short, read up to its last whole record. */
       warnings: z.array(z.object({ path: z.string(), message: z.string() })),
+      /** Removed from the project earlier, back with their annotations and runs (same path and content). */
+      restored: z.array(Recording),
+      /** Not added: the project has this file, or the same content at another path; `message` says which. */
+      duplicates: z.array(z.object({ path: z.string(), recordingId: Id, message: z.string() })),
     }),
+  },
+  /** Takes a recording out of the project (see RecordingRepository.remove); never touches its file. */
+  'recordings.remove': {
+    params: z.object({ recordingId: Id }).strict(),
+    result: z.object({ recording: Recording, annotationCount: z.number().int(), runCount: z.number().int() }),
   },
   'pipelines.list': { params: NoParams, result: z.array(PipelineInfo) },
   'runs.list': { params: NoParams, result: z.array(Run) },

@@ -69,6 +69,8 @@ export const RecordingMetadata = z.object({
       nodeCount: z.number().int(),
       treeCount: z.number().int(),
       somaSamples: z.number().int(),
+      /** Total neurite length (soma left out), in the file's unit, µm by convention; absent in projects imported before it was stored. */
+      lengthUm: z.number().optional(),
       warnings: z.array(z.string()),
     })
     .optional(),

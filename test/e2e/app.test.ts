@@ -44,7 +44,7 @@ describe.skipIf(skipReason !== null)('Cajal in Chromium through the loopback bri
     await page.getByLabel('Path to a file on this machine').fill('/no/such/recording.edf');
     await page.getByRole('button', { name: 'Import' }).click();
     await expect.poll(() => page.getByRole('status').textContent()).toContain('cannot read /no/such/recording.edf');
-    expect(await page.locator('table caption', { hasText: 'Recordings' }).count()).toBe(0);
+    expect(await page.locator('table.library-table').count()).toBe(0);
   });
 
   it('imports a real EDF and shows its header metadata', async () => {
@@ -54,7 +54,7 @@ describe.skipIf(skipReason !== null)('Cajal in Chromium through the loopback bri
     await row.waitFor();
     // 7 signals, 100 Hz EEG, 10 records of 30 s.
     expect(await row.locator('td').allTextContents()).toEqual(
-      expect.arrayContaining(['EDF', '7', '100', '0:05:00']),
+      expect.arrayContaining(['EDF', '7', '100 Hz', '0:05:00']),
     );
   });
 

@@ -60,8 +60,8 @@ describe('cajal --json', () => {
   it('text mode is unchanged by the result objects', async () => {
     const ls = await cli('ls', project);
     const [header, row] = ls.out.join('\n').split('\n');
-    expect(header).toMatch(/^id\s+format\s+channels/);
-    expect(row).toMatch(/^1\s+EDF\s+2\s+128/);
+    expect(header).toMatch(/^id\s+kind\s+format\s+contents/);
+    expect(row).toMatch(/^1\s+eeg\s+EDF\s+2 channels, 128 Hz/);
   });
 
   it('info, pipelines, seizure score and morph stats / scale', async () => {

@@ -2,8 +2,8 @@
  * `cajal seizure detect <project> <recording> [--detector classical|neural|both] [--out events.tsv]`:
  * runs the detectors as project runs (stored with their parameters; the neural one with the
  * project's latest trained model), prints their events and, with --out, writes them as SzCORE TSV
- * that `cajal seizure score` (or the SzCORE tools) read. With both detectors, the files are
- * `<out>.classical.tsv` and `<out>.neural.tsv`.
+ * that `cajal seizure score` (or the SzCORE tools) read: to the --out path itself for one detector
+ * (what a user who names a file expects), to `<out>.classical.tsv` and `<out>.neural.tsv` for both.
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';

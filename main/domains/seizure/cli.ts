@@ -71,7 +71,8 @@ export const seizureCommand = defineCommand({
       description: [
         'run the seizure detectors (default both; neural needs a trained',
         'model in the project); events and 1 Hz probability are stored,',
-        '--out writes the events as SzCORE TSV',
+        '--out writes the events as SzCORE TSV to that path (both',
+        'detectors: <out>.classical.tsv and <out>.neural.tsv)',
       ],
       json: true,
     },

@@ -6,6 +6,7 @@ import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import type { RecordingMetadata } from '../../../shared/api/index.js';
 import { sha256File } from '../hash.js';
 import { readSwc } from './parse.js';
+import { SWC_TYPES, type SwcMorphology } from './types.js';
 
 const SNIFF_BYTES = 8192;
 
@@ -32,6 +33,21 @@ export function looksLikeSwc(file: string): boolean {
   }
 }
 
+/**
+ * Total neurite length: the sum of parent–child distances, leaving out soma samples, which is
+ * NeuroM's `total_length` (the soma is not cable). In the file's unit (µm by the SWC convention).
+ */
+export function neuriteLength(morphology: Pick<SwcMorphology, 'count' | 'types' | 'xyz' | 'parentIndex'>): number {
+  const { xyz, types, parentIndex } = morphology;
+  let length = 0;
+  for (let i = 0; i < morphology.count; i++) {
+    const parent = parentIndex[i]!;
+    if (parent < 0 || types[i] === SWC_TYPES.soma || types[parent] === SWC_TYPES.soma) continue;
+    length += Math.hypot(xyz[3 * i]! - xyz[3 * parent]!, xyz[3 * i + 1]! - xyz[3 * parent + 1]!, xyz[3 * i + 2]! - xyz[3 * parent + 2]!);
+  }
+  return length;
+}
+
 export async function inspectSwc(file: string) {
   const morphology = await readSwc(file);
   let somaSamples = 0;
@@ -48,7 +64,13 @@ export async function inspectSwc(file: string) {
     dataRecordCount: 0,
     dataRecordDurationS: 0,
     modality: 'morphology',
-    morphology: { nodeCount: morphology.count, treeCount: morphology.trees.length, somaSamples, warnings: warnings.slice(0, 100) },
+    morphology: {
+      nodeCount: morphology.count,
+      treeCount: morphology.trees.length,
+      somaSamples,
+      lengthUm: neuriteLength(morphology),
+      warnings: warnings.slice(0, 100),
+    },
   };
   return { sourcePath: file, sizeBytes: statSync(file).size, sha256: await sha256File(file), format: 'swc' as const, metadata, warnings };
 }

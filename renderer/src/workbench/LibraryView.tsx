@@ -1,19 +1,15 @@
 import { useState, type DragEvent, type FormEvent } from 'react';
-import { recordingKind, type Recording } from '../../../shared/api/index.js';
-import { formatBytes, formatDuration } from '../../../shared/units.js';
+import { recordingKind, type CallResult, type Recording } from '../../../shared/api/index.js';
 import { errorMessage, useApi } from '../api/context.js';
 import { ErrorMessage } from '../components/ErrorMessage.js';
+import { importSummary, recordingsBySection, removalSummary } from './libraryColumns.js';
 import type { ViewProps } from './viewProps.js';
 
 function fileName(path: string): string {
   return path.split(/[\\/]/).pop() ?? path;
 }
 
-interface ImportOutcome {
-  imported: number;
-  errors: { path: string; message: string }[];
-  warnings: { path: string; message: string }[];
-}
+type ImportOutcome = CallResult<'recordings.import'>;
 
 /** Import form: typed paths (browser), file dialog and drag-and-drop (Electron). */
 function ImportPanel() {
@@ -31,7 +27,7 @@ function ImportPanel() {
     setOutcome(null);
     try {
       const result = await api.call('recordings.import', { paths });
-      setOutcome({ imported: result.imported.length, errors: result.errors, warnings: result.warnings });
+      setOutcome(result);
       if (result.errors.length === 0) setText('');
     } catch (error) {
       setFailure(errorMessage(error));
@@ -80,7 +76,9 @@ function ImportPanel() {
       <ErrorMessage message={failure} />
       {outcome && (
         <div role="status">
-          {outcome.imported > 0 && <p>Imported {outcome.imported} recording(s).</p>}
+          {importSummary(outcome).map((line) => (
+            <p key={line}>{line}</p>
+          ))}
           {outcome.warnings.map((warning) => (
             <p className="warning" key={`w-${warning.path}`}>
               Warning: {warning.message}
@@ -97,16 +95,62 @@ function ImportPanel() {
   );
 }
 
+/** "Remove…" asks first, in the row: what leaves the project, and that the file on disk stays. */
+function RemoveButton({ recording, onRemoved }: { recording: Recording; onRemoved: (message: string) => void }) {
+  const api = useApi();
+  const [asking, setAsking] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [failure, setFailure] = useState<string | null>(null);
+  const name = fileName(recording.sourcePath);
+
+  const remove = async () => {
+    setBusy(true);
+    setFailure(null);
+    try {
+      const removed = await api.call('recordings.remove', { recordingId: recording.id });
+      onRemoved(removalSummary(name, removed.annotationCount, removed.runCount));
+    } catch (error) {
+      setFailure(errorMessage(error));
+      setAsking(false);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  if (!asking) {
+    return (
+      <>
+        <button type="button" className="remove" aria-label={`Remove ${name} from the project`} onClick={() => setAsking(true)}>
+          Remove…
+        </button>
+        <ErrorMessage message={failure} />
+      </>
+    );
+  }
+  return (
+    <span className="confirm" role="group" aria-label={`Confirm removing ${name}`}>
+      <span>Remove from project? The file stays on disk.</span>
+      <button type="button" className="danger" disabled={busy} onClick={() => void remove()}>
+        Remove
+      </button>
+      <button type="button" disabled={busy} onClick={() => setAsking(false)}>
+        Keep
+      </button>
+    </span>
+  );
+}
+
 /**
- * The project's recordings: import them, open one in the view for its kind (the row's primary
- * action: Review for EEG, the 3D view for a morphology, the Connectome for calcium imaging), or
- * start a pipeline that reads that kind (then Runs shows it). A row offers nothing that cannot
- * read it.
+ * The project's recordings, one table per kind with the columns that describe it: import them,
+ * open one in the view for its kind (the row's primary action: Review for EEG, the 3D view for a
+ * morphology, the Connectome for calcium imaging), start a pipeline that reads that kind (then Runs
+ * shows it), or remove it from the project. A row offers nothing that cannot read it.
  */
 export function LibraryView({ app }: ViewProps) {
   const api = useApi();
   const { recordings, error } = app.recordings;
   const [startError, setStartError] = useState<string | null>(null);
+  const [removedMessage, setRemovedMessage] = useState<string | null>(null);
   const recordingPipelines = app.pipelines.filter((pipeline) => pipeline.input === 'recording');
   const actionsFor = (recording: Recording) => {
     const kind = recordingKind(recording);
@@ -132,64 +176,79 @@ export function LibraryView({ app }: ViewProps) {
       <h1 id="library-title">Library</h1>
       <ImportPanel />
       <ErrorMessage message={error ?? startError} />
+      {removedMessage && (
+        <p role="status" className="notice">
+          {removedMessage}
+        </p>
+      )}
       {recordings.length === 0 ? (
         <p className="empty">No recordings yet. Import an EEG (EDF, BDF), calcium imaging or SWC file to begin.</p>
       ) : (
-        <table className="data-table">
-          <caption>Recordings in this project</caption>
-          <thead>
-            <tr>
-              <th scope="col">#</th>
-              <th scope="col">File</th>
-              <th scope="col">Format</th>
-              <th scope="col">Channels</th>
-              <th scope="col">Rate (Hz)</th>
-              <th scope="col">Duration</th>
-              <th scope="col">Size</th>
-              <th scope="col">Analyse</th>
-            </tr>
-          </thead>
-          <tbody>
-            {recordings.map((recording) => {
-              const { openers, pipelines } = actionsFor(recording);
-              return (
-              <tr key={recording.id}>
-                <td>{recording.id}</td>
-                <td title={recording.sourcePath}>{fileName(recording.sourcePath)}</td>
-                <td>{recording.format.toUpperCase()}</td>
-                <td>{recording.metadata.channelCount}</td>
-                <td>{recording.metadata.sampleRateHz}</td>
-                <td>{formatDuration(recording.metadata.durationS)}</td>
-                <td>{formatBytes(recording.sizeBytes)}</td>
-                <td className="row-actions">
-                  {openers.map((opener, index) => (
-                    <button
-                      key={opener.viewId}
-                      type="button"
-                      className={index === 0 ? 'primary' : undefined}
-                      aria-label={`${opener.action} ${fileName(recording.sourcePath)}`}
-                      onClick={() => app.navigate(opener.viewId, { recordingId: recording.id })}
-                    >
-                      {opener.action}
-                    </button>
-                  ))}
-                  {pipelines.map((pipeline) => (
-                    <button
-                      key={pipeline.name}
-                      type="button"
-                      title={pipeline.description}
-                      aria-label={`${pipeline.title} on ${fileName(recording.sourcePath)}`}
-                      onClick={() => void start(pipeline.name, recording.id)}
-                    >
-                      {pipeline.title}
-                    </button>
-                  ))}
-                </td>
+        recordingsBySection(recordings).map(({ section, recordings: rows }) => (
+          <table className="data-table library-table" key={section.kind} aria-label={`${section.title} recordings`}>
+            <caption>
+              {section.title} ({rows.length})
+            </caption>
+            <thead>
+              <tr>
+                <th scope="col">#</th>
+                <th scope="col">File</th>
+                {section.columns.map((column) => (
+                  <th scope="col" key={column.header} className={column.numeric ? 'number' : undefined}>
+                    {column.header}
+                  </th>
+                ))}
+                <th scope="col">Analyse</th>
+                <th scope="col">
+                  <span className="visually-hidden">Remove</span>
+                </th>
               </tr>
-              );
-            })}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {rows.map((recording) => {
+                const { openers, pipelines } = actionsFor(recording);
+                return (
+                  <tr key={recording.id}>
+                    <td className="number">{recording.id}</td>
+                    <td title={recording.sourcePath}>{fileName(recording.sourcePath)}</td>
+                    {section.columns.map((column) => (
+                      <td key={column.header} className={column.numeric ? 'number' : undefined}>
+                        {column.cell(recording)}
+                      </td>
+                    ))}
+                    <td className="row-actions">
+                      {openers.map((opener, index) => (
+                        <button
+                          key={opener.viewId}
+                          type="button"
+                          className={index === 0 ? 'primary' : undefined}
+                          aria-label={`${opener.action} ${fileName(recording.sourcePath)}`}
+                          onClick={() => app.navigate(opener.viewId, { recordingId: recording.id })}
+                        >
+                          {opener.action}
+                        </button>
+                      ))}
+                      {pipelines.map((pipeline) => (
+                        <button
+                          key={pipeline.name}
+                          type="button"
+                          title={pipeline.description}
+                          aria-label={`${pipeline.title} on ${fileName(recording.sourcePath)}`}
+                          onClick={() => void start(pipeline.name, recording.id)}
+                        >
+                          {pipeline.title}
+                        </button>
+                      ))}
+                    </td>
+                    <td className="row-remove">
+                      <RemoveButton recording={recording} onRemoved={setRemovedMessage} />
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        ))
       )}
     </section>
   );

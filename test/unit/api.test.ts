@@ -85,7 +85,7 @@ describe('API dispatch', () => {
   });
 
   it('has a schema for every event', () => {
-    expect(Object.keys(events).sort()).toEqual(['recordings.changed', 'run.log', 'run.progress', 'run.status']);
+    expect(Object.keys(events).sort()).toEqual(['project.changed', 'recordings.changed', 'run.log', 'run.progress', 'run.status']);
     expect(events['run.progress'].safeParse({ runId: 1, fraction: 1.5, message: '' }).success).toBe(false);
   });
 });

@@ -89,6 +89,21 @@ describe.skipIf(skipReason !== null)('Runs view in Chromium', () => {
     await page.screenshot({ path: join(RESULTS, 'runs-seizure.png'), fullPage: true });
     await details().getByRole('button', { name: 'Open in Review', exact: true }).click();
     await page.getByRole('heading', { name: 'Review', exact: true }).waitFor({ timeout: 30_000 });
+
+    // "Review at …" on an event opens Review on the page holding its onset.
+    await showRuns();
+    await showRun(2);
+    const onset = cells[1]!;
+    await details().getByRole('button', { name: `Review at ${onset}` }).first().click();
+    await page.getByRole('heading', { name: 'Review', exact: true }).waitFor({ timeout: 30_000 });
+    const seconds = (clock: string) => clock.split(':').reduce((total, part) => total * 60 + Number(part), 0);
+    const traces = page.getByRole('img', { name: /^EEG traces/ });
+    await expect
+      .poll(async () => {
+        const range = /(\d+:\d\d:\d\d(?:\.\d)?)–(\d+:\d\d:\d\d(?:\.\d)?)/.exec((await traces.getAttribute('aria-label')) ?? '');
+        return range !== null && seconds(range[1]!) <= seconds(onset) && seconds(onset) < seconds(range[2]!);
+      }, { timeout: 30_000 })
+      .toBe(true);
   }, 180_000);
 
   it('deletes a run after confirming, and keeps its recording', async () => {

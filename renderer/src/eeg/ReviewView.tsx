@@ -77,7 +77,7 @@ export function ReviewView({ app }: ViewProps) {
         )}
       </div>
       {recording ? (
-        <RecordingReview key={recording.id} recording={recording} />
+        <RecordingReview key={recording.id} recording={recording} initialTimeS={app.selectedTimeS} />
       ) : (
         <p className="empty">{recordings.length ? 'Choose a recording to review.' : 'No EEG recordings yet. Import an EDF or BDF file in the Library.'}</p>
       )}
@@ -85,7 +85,7 @@ export function ReviewView({ app }: ViewProps) {
   );
 }
 
-function RecordingReview({ recording }: { recording: Recording }) {
+function RecordingReview({ recording, initialTimeS }: { recording: Recording; initialTimeS: number | null }) {
   const api = useApi();
   const recordingId = recording.id;
   // The header's record count × record length, until the engine says otherwise (EDF+D files end at
@@ -367,6 +367,14 @@ function RecordingReview({ recording }: { recording: Recording }) {
     },
     [clampStart, pageLengthS],
   );
+
+  // Opened at a time (a detected event's "Review at" in Runs): its page, once, with context before it.
+  const shownTimeS = useRef<number | null>(null);
+  useEffect(() => {
+    if (initialTimeS === null || shownTimeS.current === initialTimeS) return;
+    shownTimeS.current = initialTimeS;
+    jumpTo(initialTimeS);
+  }, [initialTimeS, jumpTo]);
 
   const addAnnotation = async (text: string) => {
     if (annotateAt === null) return;

@@ -60,7 +60,7 @@ export function EventsSummary({ run, results, app }: ResultSummaryProps) {
                 <td>{event.channels.join(', ') || '—'}</td>
                 <td>
                   {recordingId !== null && (
-                    <button type="button" className="link-button" onClick={() => app.navigate('eeg', { recordingId, runId: run.id })}>
+                    <button type="button" className="link-button" onClick={() => app.navigate('eeg', { recordingId, runId: run.id, timeS: event.onsetS })}>
                       Review at {formatDuration(event.onsetS)}
                     </button>
                   )}

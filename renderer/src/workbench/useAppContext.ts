@@ -29,6 +29,7 @@ export function useAppContext(views: readonly ViewEntry[]): AppState {
   const [view, setView] = useState(initial.view);
   const [selectedRunId, setSelectedRunId] = useState<number | null>(initial.runId);
   const [selectedRecordingId, setSelectedRecordingId] = useState<number | null>(initial.recordingId);
+  const [selectedTimeS, setSelectedTimeS] = useState<number | null>(null);
   const [project, setProject] = useState<ProjectInfo | null>(null);
   const [pipelines, setPipelines] = useState<PipelineInfo[]>([]);
   const [loadError, setLoadError] = useState<string | null>(null);
@@ -72,6 +73,7 @@ export function useAppContext(views: readonly ViewEntry[]): AppState {
       if (!viewIds.includes(viewId)) throw new Error(`no view with id ${viewId}`);
       if (target.runId !== undefined) setSelectedRunId(target.runId);
       if (target.recordingId !== undefined) setSelectedRecordingId(target.recordingId);
+      setSelectedTimeS(target.timeS ?? null);
       setView(viewId);
     },
     [viewIds],
@@ -89,6 +91,7 @@ export function useAppContext(views: readonly ViewEntry[]): AppState {
     selectRun: setSelectedRunId,
     selectedRecordingId,
     selectRecording: setSelectedRecordingId,
+    selectedTimeS,
     navigate,
     openers,
   };

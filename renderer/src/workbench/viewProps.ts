@@ -14,6 +14,8 @@ import type { RunsState } from '../state/useRuns.js';
 export interface NavigateTarget {
   recordingId?: number;
   runId?: number;
+  /** A time in the recording to show (Review opens its page there: a detected event's onset). */
+  timeS?: number;
 }
 
 /** What a view offers on a recording row of the Library: its button and the kinds it shows. */
@@ -36,6 +38,8 @@ export interface AppContext {
   /** The recording Review shows (null: the first one). */
   selectedRecordingId: number | null;
   selectRecording(recordingId: number): void;
+  /** The time `navigate` asked to show in the selected recording, or null. */
+  selectedTimeS: number | null;
   /**
    * Shows the view with this id (an id of VIEWS: 'runs', 'eeg', …), selecting the run or recording
    * given. Ids are plain strings so that this module does not import the list it serves; an id not

@@ -17,7 +17,7 @@
  * - Out of memory is never a warning (`allocation.ts`): the import is refused.
  */
 import { FormatError } from '../../errors.js';
-import type { CalciumFormat, CalciumRecording, TraceKind } from './types.js';
+import type { BehaviourTrace, CalciumFormat, CalciumRecording, TraceKind } from './types.js';
 
 /** "N cells contain non-finite values…" for a cells × frames matrix, or null when all are finite. */
 export function nonFiniteWarning(matrix: Float32Array, cells: number, frames: number, what = 'traces'): string | null {
@@ -71,6 +71,7 @@ export interface RecordingParts {
   positions?: Float32Array | null;
   isCell?: boolean[] | null;
   assemblies?: number[][] | null;
+  behaviour?: BehaviourTrace[] | null;
   warnings?: string[];
   description?: string;
 }
@@ -115,6 +116,7 @@ export function makeRecording(parts: RecordingParts): CalciumRecording {
     positions: parts.positions ?? null,
     isCell: parts.isCell ?? null,
     assemblies: parts.assemblies ?? null,
+    behaviour: parts.behaviour ?? null,
     warnings,
     description: parts.description ?? '',
   };

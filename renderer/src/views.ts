@@ -21,6 +21,7 @@ export const VIEWS: readonly ViewEntry[] = [
   { id: 'settings', title: 'Settings', key: '3', component: SettingsView },
   { id: 'eeg', title: 'Review', key: '4', component: lazyView(() => import('./eeg/ReviewView.js'), 'ReviewView'), opens: { action: 'Review', recordingKinds: ['eeg'] } },
   { id: 'fisbe', title: 'Segmentation', key: '5', component: lazyView(() => import('./fisbe/SegmentationView.js'), 'SegmentationView') },
+  { id: 'calcium', title: 'Traces', key: '8', component: lazyView(() => import('./calcium/CalciumView.js'), 'CalciumView'), opens: { action: 'Traces', recordingKinds: ['calcium'] } },
   { id: 'ntf', title: 'Connectome', key: '6', component: lazyView(() => import('./ntf/NtfView.js'), 'NtfView'), opens: { action: 'Connectome', recordingKinds: ['calcium'] } },
   {
     id: 'morphology',

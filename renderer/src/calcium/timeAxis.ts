@@ -1,0 +1,34 @@
+/**
+ * Time on the calcium plots: seconds when the frame rate is known, frames when it is not (the
+ * zebrafish CSVs until the user sets one), with tick steps of 1, 2 or 5 × 10ⁿ.
+ */
+export interface TimeScale {
+  /** Frames per unit on the axis (the rate in Hz, or 1 for frames). */
+  framesPerUnit: number;
+  unit: 's' | 'frames';
+}
+
+export const timeScale = (frameRateHz: number | null): TimeScale => (frameRateHz ? { framesPerUnit: frameRateHz, unit: 's' } : { framesPerUnit: 1, unit: 'frames' });
+
+/** Tick positions (in axis units) for a span, about `target` of them. */
+export function ticks(from: number, to: number, target: number): number[] {
+  const span = to - from;
+  if (!(span > 0)) return [];
+  const raw = span / Math.max(1, target);
+  const power = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 5, 10].map((m) => m * power).find((s) => s >= raw) ?? 10 * power;
+  const out: number[] = [];
+  for (let t = Math.ceil(from / step) * step; t <= to + 1e-9; t += step) out.push(Number(t.toPrecision(12)));
+  return out;
+}
+
+/** "12 s", "1:05", "300" (frames): a tick label. */
+export function formatTime(value: number, unit: TimeScale['unit']): string {
+  if (unit === 'frames') return String(Math.round(value));
+  if (value >= 120) {
+    const minutes = Math.floor(value / 60);
+    const seconds = Math.round(value - minutes * 60);
+    return `${minutes}:${String(seconds).padStart(2, '0')}`;
+  }
+  return `${Number(value.toPrecision(4))} s`;
+}

@@ -37,6 +37,7 @@ function recording(traces: Float64Array[], overrides: Partial<CalciumRecording> 
     positions: null,
     isCell: null,
     assemblies: null,
+    behaviour: null,
     warnings: [],
     description: '',
     ...overrides,

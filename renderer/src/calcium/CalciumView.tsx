@@ -31,6 +31,8 @@ export function CalciumView({ app }: ViewProps) {
     const wanted = chosen ?? app.selectedRecordingId;
     return (list.find((item) => item.recordingId === wanted) ?? list[0])?.recordingId ?? null;
   }, [chosen, app.selectedRecordingId, list]);
+  // Opening a recording from the Library (a new selection) wins over a pick made here before.
+  useEffect(() => setChosen(null), [app.selectedRecordingId]);
   const [version, setVersion] = useState(0);
   const [order, setOrder] = useState<CellOrder>('activity');
   const [windowFrames, setWindowFrames] = useState<number | null>(null);
@@ -167,85 +169,84 @@ export function CalciumView({ app }: ViewProps) {
       )}
       <ErrorMessage message={listError ?? overviewError ?? pageError} />
       {loaded && list.length === 0 && <p className="empty">No calcium recordings in this project yet. Import a Suite2p folder, an NWB or HDF5 file or a CSV matrix in the Library (Alt+1).</p>}
-      {recordingId !== null && (
-        <div className="calcium-body">
-          <div className="calcium-main" ref={main}>
-            {overview && size.width > 0 && (
-              <>
-                <HeatmapPanel overview={overview} rows={rows} width={size.width} height={heatHeight} window={shown} selectedCell={selectedCell} onSeek={seek} />
-                <TracesPanel
-                  names={names}
-                  rows={rows}
-                  page={page}
-                  unit={overview.displayLabel}
-                  width={size.width}
-                  height={tracesHeight}
-                  selectedCell={selectedCell}
-                  onVisibleCells={onVisibleCells}
-                  onSelect={select}
-                  revealCell={revealCell}
-                />
-                <BehaviourPanel behaviour={page?.behaviour ?? []} columns={page?.columns ?? 0} frameRateHz={overview.frameRateHz} window={shown} width={size.width} />
-              </>
-            )}
-            {!overview && !overviewError && <p className="calcium-muted">Reading the recording…</p>}
-          </div>
-          {overview && (
-            <aside className="calcium-side">
-              <h2>ROI positions</h2>
-              {overview.positions ? (
-                <RoiMap
-                  positions={overview.positions}
-                  activity={overview.activity}
-                  isCell={overview.isCell}
-                  names={names}
-                  selectedCell={selectedCell}
-                  width={ROI_WIDTH}
-                  height={ROI_WIDTH}
-                  onSelect={select}
-                />
-              ) : (
-                <p className="calcium-muted" data-testid="calcium-no-positions">This file gives no cell positions.</p>
-              )}
-              <p className="calcium-muted">Colour: activity (standard deviation of {overview.displayLabel}). Click a cell or a trace to select it.</p>
-              {selectedCell !== null && (
-                <dl className="calcium-cell" data-testid="calcium-selected">
-                  <dt>Cell</dt>
-                  <dd>{selectedName}</dd>
-                  <dt>Index in file</dt>
-                  <dd>{selectedCell + 1}</dd>
-                  <dt>Activity (SD)</dt>
-                  <dd>{Number(overview.activity[selectedCell]!.toPrecision(3))} {overview.displayLabel}</dd>
-                  {overview.positions && (
-                    <>
-                      <dt>Position</dt>
-                      <dd>
-                        x {Math.round(overview.positions[3 * selectedCell]!)}, y {Math.round(overview.positions[3 * selectedCell + 1]!)} px
-                      </dd>
-                    </>
-                  )}
-                  {overview.isCell && (
-                    <>
-                      <dt>Suite2p iscell</dt>
-                      <dd>{overview.isCell[selectedCell] ? 'cell' : 'not a cell'}</dd>
-                    </>
-                  )}
-                </dl>
-              )}
-              {overview.warnings.length > 0 && (
-                <details className="calcium-warnings">
-                  <summary>{overview.warnings.length} note{overview.warnings.length === 1 ? '' : 's'} from the reader</summary>
-                  <ul>
-                    {overview.warnings.map((warning) => (
-                      <li key={warning}>{warning}</li>
-                    ))}
-                  </ul>
-                </details>
-              )}
-            </aside>
+      {/* Always in the page: its size is measured from the first render on (the list loads later). */}
+      <div className="calcium-body">
+        <div className="calcium-main" ref={main}>
+          {overview && size.width > 0 && (
+            <>
+              <HeatmapPanel overview={overview} rows={rows} width={size.width} height={heatHeight} window={shown} selectedCell={selectedCell} onSeek={seek} />
+              <TracesPanel
+                names={names}
+                rows={rows}
+                page={page}
+                unit={overview.displayLabel}
+                width={size.width}
+                height={tracesHeight}
+                selectedCell={selectedCell}
+                onVisibleCells={onVisibleCells}
+                onSelect={select}
+                revealCell={revealCell}
+              />
+              <BehaviourPanel behaviour={page?.behaviour ?? []} columns={page?.columns ?? 0} frameRateHz={overview.frameRateHz} window={shown} width={size.width} />
+            </>
           )}
+          {recordingId !== null && !overview && !overviewError && <p className="calcium-muted">Reading the recording…</p>}
         </div>
-      )}
+        {overview && (
+          <aside className="calcium-side">
+            <h2>ROI positions</h2>
+            {overview.positions ? (
+              <RoiMap
+                positions={overview.positions}
+                activity={overview.activity}
+                isCell={overview.isCell}
+                names={names}
+                selectedCell={selectedCell}
+                width={ROI_WIDTH}
+                height={ROI_WIDTH}
+                onSelect={select}
+              />
+            ) : (
+              <p className="calcium-muted" data-testid="calcium-no-positions">This file gives no cell positions.</p>
+            )}
+            <p className="calcium-muted">Colour: activity (standard deviation of {overview.displayLabel}). Click a cell or a trace to select it.</p>
+            {selectedCell !== null && (
+              <dl className="calcium-cell" data-testid="calcium-selected">
+                <dt>Cell</dt>
+                <dd>{selectedName}</dd>
+                <dt>Index in file</dt>
+                <dd>{selectedCell + 1}</dd>
+                <dt>Activity (SD)</dt>
+                <dd>{Number(overview.activity[selectedCell]!.toPrecision(3))} {overview.displayLabel}</dd>
+                {overview.positions && (
+                  <>
+                    <dt>Position</dt>
+                    <dd>
+                      x {Math.round(overview.positions[3 * selectedCell]!)}, y {Math.round(overview.positions[3 * selectedCell + 1]!)} px
+                    </dd>
+                  </>
+                )}
+                {overview.isCell && (
+                  <>
+                    <dt>Suite2p iscell</dt>
+                    <dd>{overview.isCell[selectedCell] ? 'cell' : 'not a cell'}</dd>
+                  </>
+                )}
+              </dl>
+            )}
+            {overview.warnings.length > 0 && (
+              <details className="calcium-warnings">
+                <summary>{overview.warnings.length} note{overview.warnings.length === 1 ? '' : 's'} from the reader</summary>
+                <ul>
+                  {overview.warnings.map((warning) => (
+                    <li key={warning}>{warning}</li>
+                  ))}
+                </ul>
+              </details>
+            )}
+          </aside>
+        )}
+      </div>
     </section>
   );
 }

@@ -44,8 +44,13 @@ describe.skipIf(skipReason !== null)('Calcium Traces view in Chromium', () => {
     await row.getByRole('button', { name: 'Traces' }).click();
     await page.getByRole('heading', { name: 'Traces', exact: true }).waitFor();
     await expect.poll(() => note().textContent(), { timeout: 60_000 }).toContain(`${cells} cells ×`);
-    // The page of traces has arrived when the lanes carry their scale (drawn after the data).
     await expect.poll(async () => (await laneNames()).length, { timeout: 30_000 }).toBeGreaterThan(3);
+    await expect.poll(() => page.locator('.calcium-traces').getAttribute('data-complete'), { timeout: 30_000 }).toBe('true');
+  }
+  /** Waits until every lane on screen is drawn from a page of the window shown, then takes the screenshot. */
+  async function screenshot(name: string): Promise<void> {
+    await expect.poll(() => page.locator('.calcium-traces').getAttribute('data-complete'), { timeout: 30_000 }).toBe('true');
+    await page.screenshot({ path: join(RESULTS, name) });
   }
   /** The drawn canvas is not blank: its PNG is larger than an empty one. */
   async function drawn(selector: string): Promise<number> {
@@ -86,7 +91,7 @@ describe.skipIf(skipReason !== null)('Calcium Traces view in Chromium', () => {
     const box = (await map.boundingBox())!;
     await map.click({ position: { x: box.width / 2, y: box.height / 2 } });
     await page.getByTestId('calcium-selected').waitFor().catch(() => undefined);
-    await page.screenshot({ path: join(RESULTS, 'calcium-zebrafish.png') });
+    await screenshot('calcium-zebrafish.png');
 
     // The Library shows the rate stored with the recording.
     await page.keyboard.press('Alt+1');
@@ -105,7 +110,7 @@ describe.skipIf(skipReason !== null)('Calcium Traces view in Chromium', () => {
     await traces.click({ position: { x: 600, y: 40 + 20 } });
     await expect.poll(() => page.getByTestId('calcium-selected').textContent()).toContain('cell 2');
     expect(await page.getByTestId('calcium-selected').textContent()).toMatch(/Suite2p iscell/);
-    await page.screenshot({ path: join(RESULTS, 'calcium-suite2p.png') });
+    await screenshot('calcium-suite2p.png');
   });
 
   it('Flavell HDF5: NeuroPAL names, ΔF/F from F/F20, behaviour traces aligned under the traces', async () => {
@@ -113,14 +118,16 @@ describe.skipIf(skipReason !== null)('Calcium Traces view in Chromium', () => {
     expect(await note().textContent()).toMatch(/F\/F20 − 1/);
     const behaviour = page.locator('.calcium-behaviour');
     await expect.poll(() => behaviour.getAttribute('data-behaviour')).toMatch(/velocity/);
-    const variables = (await behaviour.getAttribute('data-behaviour'))!.split(',');
-    expect(variables).toEqual(expect.arrayContaining(['velocity', 'head_angle', 'reversal_vec', 'angular_velocity']));
+    // Velocity, head angle and reversals by default; the others of the file can be added.
+    expect((await behaviour.getAttribute('data-behaviour'))!.split(',').sort()).toEqual(['head_angle', 'reversal_vec', 'velocity']);
+    await page.getByRole('checkbox', { name: 'angular velocity' }).check();
+    await expect.poll(() => behaviour.getAttribute('data-behaviour')).toMatch(/angular_velocity/);
     expect(await drawn('.calcium-behaviour')).toBeGreaterThan(10_000);
     await page.getByTestId('calcium-no-positions').waitFor();
     await page.getByLabel('Sort').selectOption('name');
     await expect.poll(async () => (await laneNames()).some((name) => /^A[DIV]/.test(name))).toBe(true);
     await page.getByLabel('Sort').selectOption('activity');
-    await page.screenshot({ path: join(RESULTS, 'calcium-flavell.png') });
+    await screenshot('calcium-flavell.png');
     expect(consoleErrors).toEqual([]);
   });
 });

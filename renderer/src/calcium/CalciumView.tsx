@@ -51,6 +51,7 @@ export function CalciumView({ app }: ViewProps) {
     setWindowFrames(null);
     setStartFrame(0);
     setSelectedCell(null);
+    setChosenBehaviour(null);
   }, [recordingId]);
 
   const names = overview?.cellNames ?? [];
@@ -66,7 +67,10 @@ export function CalciumView({ app }: ViewProps) {
       : null;
   const { page, error: pageError } = usePage(request, version);
 
-  const behaviour = overview?.behaviour ?? [];
+  const [chosenBehaviour, setChosenBehaviour] = useState<string[] | null>(null);
+  const behaviourNames = useMemo(() => (overview?.behaviour ?? []).map((b) => b.name), [overview]);
+  const shownBehaviour = chosenBehaviour ?? defaultBehaviour(behaviourNames);
+  const behaviour = (page?.behaviour ?? []).filter((b) => shownBehaviour.includes(b.name));
   const behaviourHeight = behaviour.length * BEHAVIOUR_LANE_HEIGHT + TIME_AXIS_HEIGHT;
   const heatHeight = Math.max(120, Math.min(260, Math.round(size.height * 0.3)));
   const tracesHeight = Math.max(120, size.height - heatHeight - behaviourHeight - 8);
@@ -80,6 +84,8 @@ export function CalciumView({ app }: ViewProps) {
     setVersion((v) => v + 1);
     setWindowFrames(null);
     refresh();
+    // The Library's rate and duration columns read the recording's metadata, which now holds the rate.
+    app.recordings.refresh();
   };
 
   useEffect(() => {
@@ -186,8 +192,9 @@ export function CalciumView({ app }: ViewProps) {
                 onVisibleCells={onVisibleCells}
                 onSelect={select}
                 revealCell={revealCell}
+                window={shown}
               />
-              <BehaviourPanel behaviour={page?.behaviour ?? []} columns={page?.columns ?? 0} frameRateHz={overview.frameRateHz} window={shown} width={size.width} />
+              <BehaviourPanel behaviour={behaviour} columns={page?.columns ?? 0} frameRateHz={overview.frameRateHz} window={shown} width={size.width} />
             </>
           )}
           {recordingId !== null && !overview && !overviewError && <p className="calcium-muted">Reading the recording…</p>}
@@ -208,6 +215,21 @@ export function CalciumView({ app }: ViewProps) {
               />
             ) : (
               <p className="calcium-muted" data-testid="calcium-no-positions">This file gives no cell positions.</p>
+            )}
+            {behaviourNames.length > 0 && (
+              <fieldset className="calcium-behaviour-picker">
+                <legend>Behaviour under the traces</legend>
+                {behaviourNames.map((name) => (
+                  <label key={name}>
+                    <input
+                      type="checkbox"
+                      checked={shownBehaviour.includes(name)}
+                      onChange={(event) => setChosenBehaviour(event.target.checked ? [...shownBehaviour, name] : shownBehaviour.filter((other) => other !== name))}
+                    />{' '}
+                    {name.replace(/_/g, ' ')}
+                  </label>
+                ))}
+              </fieldset>
             )}
             <p className="calcium-muted">Colour: activity (standard deviation of {overview.displayLabel}). Click a cell or a trace to select it.</p>
             {selectedCell !== null && (
@@ -249,6 +271,12 @@ export function CalciumView({ app }: ViewProps) {
       </div>
     </section>
   );
+}
+
+/** The behaviour shown first: what Flavell-lab analyses start from (velocity, head angle, reversals), else the first three. */
+function defaultBehaviour(names: readonly string[]): string[] {
+  const preferred = ['velocity', 'head_angle', 'reversal_vec'].filter((name) => names.includes(name));
+  return preferred.length ? preferred : names.slice(0, 3);
 }
 
 /** The rate fields of the overview (fresher than the list right after a change). */

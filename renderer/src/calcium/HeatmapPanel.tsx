@@ -137,14 +137,14 @@ export function drawTimeAxis(
   context.font = '11px system-ui, sans-serif';
   context.textBaseline = 'top';
   context.textAlign = 'center';
-  for (const t of ticks(from, to, Math.max(2, Math.floor(plotWidth / 90)))) {
+  for (const t of ticks(from, to, Math.max(2, Math.floor(plotWidth / 90)), scale.unit)) {
     const x = x0 + ((t - from) / (to - from)) * plotWidth;
     context.beginPath();
     context.moveTo(x, y0);
     context.lineTo(x, y0 + 4);
     context.stroke();
-    context.fillText(formatTime(t, scale.unit), x, y0 + 5);
+    context.fillText(formatTime(t, scale.unit, to), x, y0 + 5);
   }
   context.textAlign = 'left';
-  if (scale.unit === 'frames') context.fillText('frames', 4, y0 + 5);
+  context.fillText(scale.unit === 'frames' ? 'frames' : to >= 120 ? 'time (m:ss)' : 'time', 4, y0 + 5);
 }

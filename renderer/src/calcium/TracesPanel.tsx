@@ -23,11 +23,13 @@ interface Props {
   onSelect(cell: number): void;
   /** Scroll so this cell's lane is on screen (set by a click in the heat map or the ROI map). */
   revealCell: number | null;
+  /** The window the page should cover (a page of another window is drawn until the new one arrives). */
+  window: { start: number; end: number };
 }
 
 const digits = (value: number) => String(Number(value.toPrecision(2)));
 
-export function TracesPanel({ names, rows, page, unit, width, height, selectedCell, onVisibleCells, onSelect, revealCell }: Props) {
+export function TracesPanel({ names, rows, page, unit, width, height, selectedCell, onVisibleCells, onSelect, revealCell, window: shown }: Props) {
   const scroller = useRef<HTMLDivElement>(null);
   const canvas = useRef<HTMLCanvasElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
@@ -36,6 +38,8 @@ export function TracesPanel({ names, rows, page, unit, width, height, selectedCe
   const count = Math.ceil(height / LANE_HEIGHT) + 1;
   const visible = rows.slice(first, first + count);
   const visibleKey = visible.join(',');
+  // Every lane on screen drawn from a page of the window shown (tests and screenshots wait for it).
+  const complete = page !== null && page.startFrame === shown.start && page.endFrame === shown.end && visible.every((cell) => page.cells.includes(cell));
 
   useEffect(() => {
     onVisibleCells(visible);
@@ -111,6 +115,7 @@ export function TracesPanel({ names, rows, page, unit, width, height, selectedCe
         if (cell !== undefined) onSelect(cell);
       }}
       role="list"
+      data-complete={complete}
       aria-label={`Traces of ${rows.length} cells, ${count} lanes on screen; scroll for more`}
     >
       <div style={{ height: rows.length * LANE_HEIGHT, position: 'relative' }}>

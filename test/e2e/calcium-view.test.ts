@@ -75,6 +75,7 @@ describe.skipIf(skipReason !== null)('Calcium Traces view in Chromium', () => {
     expect(await note().textContent()).toMatch(/as the file holds them.*frame rate unknown/);
     expect(await drawn('.calcium-heatmap')).toBeGreaterThan(20_000);
     expect(await drawn('.calcium-traces-canvas')).toBeGreaterThan(10_000);
+    const map = page.locator('.calcium-roi-map');
     expect(await drawn('.calcium-roi-map')).toBeGreaterThan(3_000);
     expect(await page.locator('#calcium-rate-source').textContent()).toMatch(/states none/);
 
@@ -86,11 +87,12 @@ describe.skipIf(skipReason !== null)('Calcium Traces view in Chromium', () => {
     // The window choices are now in seconds; show one minute.
     await page.getByLabel('Window').selectOption({ label: '60 s' });
     await page.getByRole('slider', { name: 'Start of the window' }).waitFor();
-    // A click on a cell in the ROI map selects it and shows its facts.
-    const map = page.locator('.calcium-roi-map');
-    const box = (await map.boundingBox())!;
-    await map.click({ position: { x: box.width / 2, y: box.height / 2 } });
-    await page.getByTestId('calcium-selected').waitFor().catch(() => undefined);
+    // A click on the first lane (the most active cell) selects it: the ROI map rings it, its facts list its position.
+    await page.locator('.calcium-traces').click({ position: { x: 600, y: 20 } });
+    const first = (await laneNames())[0]!;
+    await expect.poll(() => page.getByTestId('calcium-selected').textContent()).toContain(first);
+    expect(await page.getByTestId('calcium-selected').textContent()).toMatch(/Positionx \d+, y \d+ px/);
+    expect(await map.getAttribute('data-selected')).toBe(String(Number(first.replace('cell ', '')) - 1));
     await screenshot('calcium-zebrafish.png');
 
     // The Library shows the rate stored with the recording.

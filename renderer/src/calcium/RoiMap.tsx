@@ -99,6 +99,7 @@ export function RoiMap({ positions, activity, isCell, names, selectedCell, width
     <canvas
       ref={canvas}
       className="calcium-roi-map"
+      data-selected={selectedCell ?? ''}
       role="img"
       aria-label={`Positions of ${positions.length / 3} cells; click a cell to show its trace`}
       onClick={(event) => {

@@ -68,6 +68,8 @@ export const CalciumOverview = CalciumSummary.extend({
   heatLow: z.number(),
   heatHigh: z.number(),
   behaviour: z.array(CalciumBehaviour),
+  /** The file gives deconvolved activity beside the traces (Suite2p spks.npy): `traces: 'deconvolved'` draws it. */
+  hasDeconvolved: z.boolean(),
 }).superRefine((overview, ctx) => {
   const cells = overview.cellCount;
   const expect = (path: string, length: number, wanted: number) => {
@@ -112,10 +114,13 @@ export const CalciumPage = z.object({
 export type CalciumPage = z.infer<typeof CalciumPage>;
 
 const Columns = z.number().int().positive().max(CALCIUM_MAX_COLUMNS);
+/** Which traces to draw: the main ones (ΔF/F, or the file's values) or the deconvolved activity given beside them (Suite2p spks). */
+export const CalciumTraceSource = z.enum(['main', 'deconvolved']);
+export type CalciumTraceSource = z.infer<typeof CalciumTraceSource>;
 
 export const calciumCalls = {
   'calcium.list': { params: z.object({}).strict(), result: z.array(CalciumSummary) },
-  'calcium.overview': { params: z.object({ recordingId: Id, columns: Columns }).strict(), result: CalciumOverview },
+  'calcium.overview': { params: z.object({ recordingId: Id, columns: Columns, traces: CalciumTraceSource.default('main') }).strict(), result: CalciumOverview },
   'calcium.page': {
     params: z
       .object({
@@ -124,6 +129,7 @@ export const calciumCalls = {
         startFrame: z.number().int().nonnegative(),
         endFrame: z.number().int().positive(),
         columns: Columns,
+        traces: CalciumTraceSource.default('main'),
       })
       .strict(),
     result: CalciumPage,

@@ -113,6 +113,11 @@ describe.skipIf(skipReason !== null)('Calcium Traces view in Chromium', () => {
     await expect.poll(() => page.getByTestId('calcium-selected').textContent()).toContain('cell 2');
     expect(await page.getByTestId('calcium-selected').textContent()).toMatch(/Suite2p iscell/);
     await screenshot('calcium-suite2p.png');
+    // The deconvolved activity beside F (spks.npy), shown as the file holds it.
+    await page.getByLabel('Traces to show').selectOption('deconvolved');
+    await expect.poll(() => note().textContent()).toMatch(/deconvolved activity from spks\.npy/);
+    await page.getByLabel('Traces to show').selectOption('main');
+    await expect.poll(() => note().textContent()).toMatch(/ΔF\/F computed/);
   });
 
   it('Flavell HDF5: NeuroPAL names, ΔF/F from F/F20, behaviour traces aligned under the traces', async () => {

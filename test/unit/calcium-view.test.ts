@@ -62,7 +62,7 @@ describe('ΔF/F', () => {
 
   const recordingOf = (traceKind: CalciumRecording['traceKind'], values: number[]): CalciumRecording => ({
     source: 'x', format: 'calcium-csv', cellCount: 1, frameCount: values.length, frameRateHz: null, timestampsS: null,
-    traces: Float32Array.from(values), traceKind, neuropil: null, labels: [null], positions: null, isCell: null,
+    traces: Float32Array.from(values), traceKind, neuropil: null, deconvolved: null, labels: [null], positions: null, isCell: null,
     assemblies: null, behaviour: null, warnings: [], description: '',
   });
 
@@ -208,6 +208,12 @@ describe.skipIf(!hasSharedData())('CalciumView on the real files', () => {
     const sorted = Array.from(overview.heatmap).filter(Number.isFinite).sort((a, b) => a - b);
     expect(Math.abs(sorted[Math.floor(sorted.length * 0.25)]!)).toBeLessThan(0.5);
     expect(sorted[sorted.length - 1]).toBeGreaterThan(0.2);
+    // spks.npy, drawn as it is when asked for.
+    expect(overview.hasDeconvolved).toBe(true);
+    const spks = await view.overview(overview.recordingId, 864, 'deconvolved');
+    expect(spks.displayLabel).toBe('deconvolved');
+    expect(spks.displayNote).toMatch(/spks\.npy.*as the file holds it/);
+    expect(Math.min(...spks.heatmap)).toBeGreaterThanOrEqual(0);
   });
 
   it('Flavell HDF5: behaviour per frame (velocity, head angle, reversals), ΔF/F from F/F20, NeuroPAL names', async () => {
@@ -221,6 +227,8 @@ describe.skipIf(!hasSharedData())('CalciumView on the real files', () => {
     expect(overview.displayNote).toMatch(/F\/F20 − 1/);
     expect(overview.cellNames).toEqual(expect.arrayContaining(['AVAL']));
     expect(overview.positions).toBeNull();
+    expect(overview.hasDeconvolved).toBe(false);
+    await expect(view.overview(id, 400, 'deconvolved')).rejects.toThrow(/no deconvolved activity/);
     const page = await view.page(id, [0, 1], 100, 300, 50);
     expect(page.behaviour.find((b) => b.name === 'reversal_vec')!.max.length).toBe(50);
   });

@@ -33,6 +33,7 @@ function recording(traces: Float64Array[], overrides: Partial<CalciumRecording> 
     traces: data,
     traceKind: 'dff',
     neuropil: null,
+    deconvolved: null,
     labels: traces.map((_, c) => `N${c}`),
     positions: null,
     isCell: null,

@@ -7,7 +7,8 @@
  *    The denominator is the baseline of the uncorrected F (as CaImAn's `detrend_df_f` divides by
  *    baseline plus background): a neuropil-corrected F sits near zero and would blow ΔF/F up.
  *  - F/F20 (Flavell lab) is already a ratio to a low (20th) percentile: ΔF/F = F/F20 − 1.
- *  - ΔF/F, z-scored, deconvolved and unknown values are drawn as the file holds them, and said so.
+ *  - ΔF/F, z-scored, deconvolved and unknown values are drawn as the file holds them, and said so;
+ *    so is the deconvolved activity given beside the traces (Suite2p spks.npy), when asked for.
  */
 import { gaussianSmooth, slidingMaximum, slidingMinimum } from '../../signal/trace.js';
 import type { CalciumRecording } from '../../io/calcium/index.js';
@@ -61,6 +62,12 @@ const AS_IS: Record<string, { label: string; note: string }> = {
   deconvolved: { label: 'deconvolved', note: 'deconvolved activity as the file holds it (no ΔF/F computed)' },
   unknown: { label: 'value', note: 'values as the file holds them: the file does not say whether they are ΔF/F or fluorescence, so none is computed' },
 };
+
+/** The deconvolved activity the file gives beside its traces (Suite2p spks), drawn as it is; null when absent. */
+export function deconvolvedTraces(recording: CalciumRecording): DisplayTraces | null {
+  if (!recording.deconvolved) return null;
+  return { values: recording.deconvolved, label: 'deconvolved', note: 'deconvolved activity from spks.npy (Suite2p\'s OASIS deconvolution) as the file holds it' };
+}
 
 /** The drawn traces of `recording` (its frame rate already the one to use). */
 export function displayTraces(recording: CalciumRecording): DisplayTraces {

@@ -6,8 +6,8 @@ import type { CalciumView } from './view.js';
 export function calciumHandlers(calcium: CalciumView): CallHandlers<typeof calciumCalls> {
   return {
     'calcium.list': () => calcium.list(),
-    'calcium.overview': ({ recordingId, columns }) => calcium.overview(recordingId, columns),
-    'calcium.page': ({ recordingId, cells, startFrame, endFrame, columns }) => calcium.page(recordingId, cells, startFrame, endFrame, columns),
+    'calcium.overview': ({ recordingId, columns, traces }) => calcium.overview(recordingId, columns, traces),
+    'calcium.page': ({ recordingId, cells, startFrame, endFrame, columns, traces }) => calcium.page(recordingId, cells, startFrame, endFrame, columns, traces),
     'calcium.setFrameRate': ({ recordingId, frameRateHz }) => calcium.setFrameRate(recordingId, frameRateHz),
   };
 }

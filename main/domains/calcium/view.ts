@@ -13,13 +13,14 @@ import {
   type CalciumOverview,
   type CalciumPage,
   type CalciumSummary,
+  type CalciumTraceSource,
   type Recording,
 } from '../../../shared/api/index.js';
 import { NotFoundError, ValidationError } from '../../errors.js';
 import { readCalcium, userFrameRate, withStoredFrameRate, type CalciumRecording } from '../../io/calcium/index.js';
 import type { Store } from '../../store/index.js';
 import { minMaxColumns, quantiles, standardDeviation } from './decimate.js';
-import { displayTraces, type DisplayTraces } from './dff.js';
+import { deconvolvedTraces, displayTraces, type DisplayTraces } from './dff.js';
 
 /** A recording as read, with its drawn traces. */
 interface Prepared {
@@ -46,9 +47,9 @@ export class CalciumView {
       .map((r) => this.summaryOf(r, null));
   }
 
-  async overview(recordingId: number, columnsWanted: number): Promise<CalciumOverview> {
+  async overview(recordingId: number, columnsWanted: number, source: CalciumTraceSource = 'main'): Promise<CalciumOverview> {
     const stored = this.recording(recordingId);
-    const prepared = await this.prepare(stored);
+    const prepared = await this.prepare(stored, source);
     const { recording, display } = prepared;
     const { cellCount, frameCount } = recording;
     // Bounded twice: by the screen (columns asked) and by the total (many cells get fewer columns).
@@ -74,12 +75,13 @@ export class CalciumView {
       heatLow,
       heatHigh,
       behaviour: behaviourColumns(recording, 0, frameCount, columns),
+      hasDeconvolved: recording.deconvolved !== null,
     };
   }
 
-  async page(recordingId: number, cells: readonly number[], startFrame: number, endFrame: number, columnsWanted: number): Promise<CalciumPage> {
+  async page(recordingId: number, cells: readonly number[], startFrame: number, endFrame: number, columnsWanted: number, source: CalciumTraceSource = 'main'): Promise<CalciumPage> {
     const stored = this.recording(recordingId);
-    const { recording, display, low, high } = await this.prepare(stored);
+    const { recording, display, low, high } = await this.prepare(stored, source);
     const { cellCount, frameCount } = recording;
     const bad = cells.find((cell) => cell >= cellCount);
     if (bad !== undefined) throw new ValidationError('cells', `cell ${bad} is past the ${cellCount} cells of recording ${recordingId}`);
@@ -162,15 +164,16 @@ export class CalciumView {
     return recording;
   }
 
-  /** Read and ΔF/F once per recording and stored rate; the last KEEP stay. */
-  private prepare(stored: Recording): Promise<Prepared> {
-    const key = `${stored.id}@${userFrameRate(stored.metadata) ?? 'file'}`;
+  /** Read and ΔF/F once per recording, stored rate and trace source; the last KEEP stay. */
+  private prepare(stored: Recording, source: CalciumTraceSource): Promise<Prepared> {
+    const key = `${stored.id}@${userFrameRate(stored.metadata) ?? 'file'}:${source}`;
     let entry = this.prepared.get(key);
     if (!entry) {
       entry = (async () => {
         const read = await readCalcium(stored.sourcePath);
         const recording = withStoredFrameRate(read, stored.metadata);
-        const display = displayTraces(recording);
+        const display = source === 'deconvolved' ? deconvolvedTraces(recording) : displayTraces(recording);
+        if (!display) throw new ValidationError('traces', `${basename(stored.sourcePath)} gives no deconvolved activity (Suite2p spks.npy)`);
         const { cellCount, frameCount } = recording;
         const low = new Float32Array(cellCount);
         const high = new Float32Array(cellCount);

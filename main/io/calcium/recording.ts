@@ -67,6 +67,7 @@ export interface RecordingParts {
   frameRateHz?: number | null;
   timestampsS?: Float64Array | null;
   neuropil?: Float32Array | null;
+  deconvolved?: Float32Array | null;
   labels?: (string | null)[] | null;
   positions?: Float32Array | null;
   isCell?: boolean[] | null;
@@ -112,6 +113,7 @@ export function makeRecording(parts: RecordingParts): CalciumRecording {
     traces: parts.traces,
     traceKind: parts.traceKind,
     neuropil: parts.neuropil ?? null,
+    deconvolved: parts.deconvolved ?? null,
     labels: parts.labels ?? new Array<string | null>(cellCount).fill(null),
     positions: parts.positions ?? null,
     isCell: parts.isCell ?? null,

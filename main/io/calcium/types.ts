@@ -48,6 +48,8 @@ export interface CalciumRecording {
   traceKind: TraceKind;
   /** Neuropil traces (Suite2p Fneu), cells × frames like `traces`; null when absent. */
   neuropil: Float32Array | null;
+  /** Deconvolved activity given beside the traces (Suite2p spks), cells × frames; null when absent. */
+  deconvolved: Float32Array | null;
   /** One name per cell (NeuroPAL label, NWB ROI name, CSV label); null where unnamed. */
   labels: (string | null)[];
   /** cells × 3 (x, y, z in the file's units; z = 0 for a plane); null when the file has none. */

@@ -7,7 +7,7 @@
  * set where the file lacks one.
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { CalciumSummary } from '../../../shared/api/index.js';
+import type { CalciumSummary, CalciumTraceSource } from '../../../shared/api/index.js';
 import { ErrorMessage } from '../components/ErrorMessage.js';
 import { useElementSize } from '../components/useElementSize.js';
 import type { ViewProps } from '../workbench/viewProps.js';
@@ -44,7 +44,8 @@ export function CalciumView({ app }: ViewProps) {
   const main = useRef<HTMLDivElement>(null);
   const size = useElementSize(main);
   const plotWidth = Math.max(0, Math.floor(size.width - LABEL_WIDTH - RIGHT_MARGIN));
-  const { overview, error: overviewError } = useOverview(recordingId, plotWidth, version);
+  const [traceSource, setTraceSource] = useState<CalciumTraceSource>('main');
+  const { overview, error: overviewError } = useOverview(recordingId, plotWidth, version, traceSource);
 
   // A new recording starts on its whole length, no cell selected.
   useEffect(() => {
@@ -52,6 +53,7 @@ export function CalciumView({ app }: ViewProps) {
     setStartFrame(0);
     setSelectedCell(null);
     setChosenBehaviour(null);
+    setTraceSource('main');
   }, [recordingId]);
 
   const names = overview?.cellNames ?? [];
@@ -63,7 +65,7 @@ export function CalciumView({ app }: ViewProps) {
   const onVisibleCells = useCallback((cells: number[]) => setVisibleCells(cells), []);
   const request =
     overview && recordingId !== null && plotWidth > 0
-      ? { recordingId, cells: visibleCells.filter((cell) => cell < overview.cellCount), startFrame: shown.start, endFrame: shown.end, columns: plotWidth }
+      ? { recordingId, cells: visibleCells.filter((cell) => cell < overview.cellCount), startFrame: shown.start, endFrame: shown.end, columns: plotWidth, traces: traceSource }
       : null;
   const { page, error: pageError } = usePage(request, version);
 
@@ -126,6 +128,15 @@ export function CalciumView({ app }: ViewProps) {
         {summary && <FrameRateField summary={overview && overview.recordingId === summary.recordingId ? { ...summary, ...pickRate(overview) } : summary} onChanged={rateChanged} />}
         {overview && (
           <>
+            {overview.hasDeconvolved && (
+              <label>
+                Show{' '}
+                <select aria-label="Traces to show" value={traceSource} onChange={(event) => setTraceSource(event.target.value as CalciumTraceSource)}>
+                  <option value="main">{traceSource === 'main' ? overview.displayLabel : 'ΔF/F'}</option>
+                  <option value="deconvolved">deconvolved (spks.npy)</option>
+                </select>
+              </label>
+            )}
             <label>
               Sort{' '}
               <select value={order} onChange={(event) => setOrder(event.target.value as CellOrder)}>

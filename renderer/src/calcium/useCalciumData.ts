@@ -4,7 +4,7 @@
  * A newer request supersedes an older one: answers arriving late are dropped, never drawn.
  */
 import { useCallback, useEffect, useState } from 'react';
-import type { CalciumOverview, CalciumPage, CalciumSummary } from '../../../shared/api/index.js';
+import type { CalciumOverview, CalciumPage, CalciumSummary, CalciumTraceSource } from '../../../shared/api/index.js';
 import { errorMessage, useApi } from '../api/context.js';
 import { useRecordingsRefresh } from '../state/useRecordingsRefresh.js';
 import { checkOverview, checkPage } from './decode.js';
@@ -32,14 +32,14 @@ export function useCalciumList(): { list: CalciumSummary[]; error: string | null
 }
 
 /** The overview of `recordingId` at `columns` (0: not yet measured); `version` reloads it (a new frame rate). */
-export function useOverview(recordingId: number | null, columns: number, version: number): { overview: CalciumOverview | null; error: string | null } {
+export function useOverview(recordingId: number | null, columns: number, version: number, traces: CalciumTraceSource): { overview: CalciumOverview | null; error: string | null } {
   const api = useApi();
   const [state, setState] = useState<{ key: string; overview: CalciumOverview | null; error: string | null }>({ key: '', overview: null, error: null });
-  const key = `${recordingId}:${columns}:${version}`;
+  const key = `${recordingId}:${columns}:${version}:${traces}`;
   useEffect(() => {
     if (recordingId === null || columns <= 0) return;
     let current = true;
-    api.call('calcium.overview', { recordingId, columns }).then(
+    api.call('calcium.overview', { recordingId, columns, traces }).then(
       (overview) => {
         if (!current) return;
         try {
@@ -53,7 +53,7 @@ export function useOverview(recordingId: number | null, columns: number, version
     return () => {
       current = false;
     };
-  }, [api, recordingId, columns, key]);
+  }, [api, recordingId, columns, traces, key]);
   // Keep the last overview of the same recording while a new width loads (no flash of empty panels).
   const sameRecording = state.overview?.recordingId === recordingId;
   return { overview: sameRecording ? state.overview : null, error: state.key === key ? state.error : null };
@@ -65,6 +65,7 @@ export interface PageRequest {
   startFrame: number;
   endFrame: number;
   columns: number;
+  traces: CalciumTraceSource;
 }
 
 /** The page of traces for `request` (null until measured); the previous page stays until the next arrives. */
@@ -72,7 +73,7 @@ export function usePage(request: PageRequest | null, version: number): { page: C
   const api = useApi();
   const [page, setPage] = useState<CalciumPage | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const key = request ? `${request.recordingId}:${request.cells.join(',')}:${request.startFrame}:${request.endFrame}:${request.columns}:${version}` : '';
+  const key = request ? `${request.recordingId}:${request.cells.join(',')}:${request.startFrame}:${request.endFrame}:${request.columns}:${request.traces}:${version}` : '';
   useEffect(() => {
     if (!request || request.cells.length === 0 || request.columns <= 0) return;
     let current = true;

@@ -8,5 +8,6 @@ import { seizureDomain } from './seizure/index.js';
 import { fisbeDomain } from './fisbe/index.js';
 import { ntfDomain } from './ntf/index.js';
 import { morphologyDomain } from './morphology/index.js';
+import { calciumDomain } from './calcium/index.js';
 
-export const DOMAIN_LIST = [eegDomain, seizureDomain, fisbeDomain, ntfDomain, morphologyDomain] as const;
+export const DOMAIN_LIST = [eegDomain, seizureDomain, fisbeDomain, ntfDomain, morphologyDomain, calciumDomain] as const;

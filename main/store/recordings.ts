@@ -88,6 +88,12 @@ export class RecordingRepository {
     })();
   }
 
+  /** Replaces a recording's metadata (a frame rate the user set); the source file is untouched. */
+  setMetadata(id: number, metadata: RecordingMetadata): Recording | undefined {
+    this.db.prepare('UPDATE recordings SET metadata_json = ? WHERE id = ?').run(JSON.stringify(metadata), id);
+    return this.get(id);
+  }
+
   /** A recording by id, removed or not: finished runs and their result views still read it. */
   get(id: number): Recording | undefined {
     const row = this.db.prepare('SELECT * FROM recordings WHERE id = ?').get(id) as RecordingRow | undefined;

@@ -26,7 +26,7 @@ export const VIEWS: readonly ViewEntry[] = [
   { id: 'settings', title: 'Settings', key: '3', component: SettingsView },
   { id: 'eeg', title: 'Review', key: '4', component: lazyView(() => import('./eeg/ReviewView.js'), 'ReviewView'), opens: { action: 'Review', recordingKinds: ['eeg'] }, keyHelp: [EEG_KEY_HELP, TRIAGE_KEY_HELP] },
   { id: 'fisbe', title: 'Segmentation', key: '5', component: lazyView(() => import('./fisbe/SegmentationView.js'), 'SegmentationView'), keyHelp: [FISBE_KEY_HELP] },
-  { id: 'ntf', title: 'Connectome', key: '6', component: lazyView(() => import('./ntf/NtfView.js'), 'NtfView'), opens: { action: 'Connectome', recordingKinds: ['calcium'] }, keyHelp: ['←/→: previous/next component', CONNECTOME_KEY_HELP] },
+  { id: 'ntf', title: 'Connectome', key: '6', component: lazyView(() => import('./ntf/NtfView.js'), 'NtfView'), opens: { action: 'Connectome', recordingKinds: ['calcium'], secondary: true }, keyHelp: ['←/→: previous/next component', CONNECTOME_KEY_HELP] },
   {
     id: 'morphology',
     title: 'Morphology',
@@ -35,4 +35,5 @@ export const VIEWS: readonly ViewEntry[] = [
     opens: { action: 'View in 3D', recordingKinds: ['morphology'] },
     keyHelp: [MORPHOLOGY_KEY_HELP],
   },
+  { id: 'calcium', title: 'Traces', key: '8', component: lazyView(() => import('./calcium/CalciumView.js'), 'CalciumView'), opens: { action: 'Traces', recordingKinds: ['calcium'] } },
 ];

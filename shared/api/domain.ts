@@ -61,6 +61,13 @@ export const RecordingMetadata = z.object({
       hasPositions: z.boolean(),
       assemblyCount: z.number().int(),
       description: z.string(),
+      /**
+       * True when the user set the frame rate (`calcium.setFrameRate`): `sampleRateHz` is then theirs,
+       * and every consumer (the Traces view, NTF) uses it instead of what the file says.
+       */
+      frameRateSetByUser: z.boolean().optional(),
+      /** The frame rate the file states (0 when it states none), kept so a reset can restore it. */
+      fileFrameRateHz: z.number().optional(),
     })
     .optional(),
   /** Morphologies (SWC): `channelCount` is the number of samples (nodes). */

@@ -7,3 +7,4 @@ export * from './seizure.js';
 export * from './fisbe.js';
 export * from './ntf.js';
 export * from './morphology.js';
+export * from './calcium.js';

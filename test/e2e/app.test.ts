@@ -117,7 +117,7 @@ describe.skipIf(skipReason !== null)('Cajal in Chromium through the loopback bri
     };
     expect(await actions('sleep_edf_SC4001E0_first5min_short_psg.edf')).toEqual(['Review', 'Compute RMS', 'Detect seizures (classical)', 'Detect seizures (neural)']);
     expect(await actions('purk2.CNG.swc')).toEqual(['View in 3D', 'Morphometrics (NeuroM definitions)']);
-    expect(await actions('activity_matrix.csv')).toEqual(['Connectome']);
+    expect(await actions('activity_matrix.csv')).toEqual(['Traces', 'Connectome']);
     const primary = page.locator('tr', { hasText: 'purk2.CNG.swc' }).locator('button.primary');
     expect(await primary.textContent()).toBe('View in 3D');
     mkdirSync(RESULTS, { recursive: true });

@@ -119,7 +119,8 @@ describe('a complete plane folder', () => {
     expect(recording.assemblies).toBeNull();
     expect(recording.warnings).toEqual(['1 cell contains non-finite values (1 NaN/Inf traces values in all); they are kept as read']);
     expect(recording.description).toMatch(/2 of 3 ROIs classified as cells/);
-    expect(recording.description).toMatch(/spks\.npy \(deconvolved activity\) present, not read/);
+    expect(recording.description).toMatch(/spks\.npy: deconvolved activity/);
+    expect(recording.deconvolved!.length).toBe(recording.traces.length);
     expect(recording.description).toMatch(/image 16 × 20 px/);
   });
 

@@ -2,7 +2,10 @@
  * Whole-brain C. elegans GCaMP recordings as the Flavell lab publishes them (Dag et al. 2023, Cell;
  * written from Julia): `gcamp/traces_array_F_F20` (F/F20), `gcamp/trace_array` (z-scored),
  * `gcamp/trace_array_original` (raw), `timing/timestamp_confocal` (seconds, one per frame),
- * `neuropal_registration/roi_match`, and behaviour we do not read.
+ * `neuropal_registration/roi_match`, and `behavior/*`: the per-frame behaviour variables (velocity,
+ * head angle, angular velocity, reversal_vec, pumping, body curvature…), one value per confocal frame.
+ * Only 1-D numeric datasets as long as the frame axis are behaviour traces; the others (body_angle
+ * per segment, reversal_events as start/stop pairs) are named in the description, not read.
  *
  * Orientation: h5wasm (like h5py) reports the traces as 800 × N, frames × neurons (HDF5.jl stores
  * Julia's column-major N × 800 with the axes reversed). Checked on the data: each neuron's F/F20
@@ -25,6 +28,7 @@ import { basename, dirname, join } from 'node:path';
 import { FileAccessError, FormatError } from '../../errors.js';
 import { parseNumber, readText, splitLine, textLines } from './csv.js';
 import { describeDatasets, dtypeOf, entityAt, isDataset, isGroup, isNumeric, listDatasets, numberAttribute, readFloat64, readTraces, shapeOf, type H5Dataset, type H5File } from './h5.js';
+import type { BehaviourTrace } from './types.js';
 import { checkFrameRate, checkTimestamps, makeRecording, timingOf, type RecordingParts } from './recording.js';
 import type { CalciumRecording, TraceKind } from './types.js';
 
@@ -163,16 +167,41 @@ export async function readFlavellHdf5(file: string, h5: H5File, options: Hdf5Cal
   }
   const others = FLAVELL_TRACES.filter(([other]) => other !== path && isDataset(entityAt(h5, other))).map(([other]) => other);
   if (others.length) notes.push(`other trace datasets: ${others.join(', ')}`);
-  notes.push('behaviour (behavior/*) not read; no positions in these files');
+  const behaviour = readBehaviour(h5, file, frames, notes);
+  notes.push('no positions in these files');
 
   return hdf5Recording(file, { cells, frames, traces }, {
     traceKind,
     frameRateHz: timing?.frameRateHz ?? null,
     timestampsS: timing?.timestampsS ?? null,
     labels,
+    behaviour,
     warnings,
     description: notes.join('; '),
   });
+}
+
+const BEHAVIOUR_GROUP = 'behavior';
+
+/**
+ * The behaviour variables of a Flavell file: each 1-D numeric `behavior/*` dataset with one value
+ * per frame. Others (per body segment, event lists) are named in `notes` as not read.
+ */
+function readBehaviour(h5: H5File, file: string, frames: number, notes: string[]): BehaviourTrace[] | null {
+  const group = entityAt(h5, BEHAVIOUR_GROUP);
+  if (!isGroup(group)) return null;
+  const traces: BehaviourTrace[] = [];
+  const skipped: string[] = [];
+  for (const entry of listDatasets(group)) {
+    const dataset = entityAt(h5, `${BEHAVIOUR_GROUP}/${entry.path}`);
+    if (!isDataset(dataset) || !isNumeric(dataset) || entry.shape.length !== 1 || entry.shape[0] !== frames) {
+      skipped.push(entry.path);
+      continue;
+    }
+    traces.push({ name: entry.path, values: Float32Array.from(readFloat64(dataset, file)) });
+  }
+  notes.push(`behaviour: ${traces.map((trace) => trace.name).join(', ') || 'none per frame'}${skipped.length ? ` (not per frame, not read: ${skipped.join(', ')})` : ''}`);
+  return traces.length ? traces : null;
 }
 
 const RATE_ATTRIBUTES = ['frame_rate_hz', 'frameRateHz', 'frame_rate', 'fs', 'rate', 'sampling_rate'];

@@ -14,8 +14,9 @@ import { hasNpyMagic, looksLikeDelimitedText, readHead, sniffCalcium } from './s
 import { readSuite2p } from './suite2p.js';
 import type { CalciumFormat, CalciumRecording } from './types.js';
 
-export type { CalciumFormat, CalciumRecording, TraceKind } from './types.js';
+export type { BehaviourTrace, CalciumFormat, CalciumRecording, TraceKind } from './types.js';
 export { sniffCalcium } from './sniff.js';
+export { userFrameRate, withStoredFrameRate } from './stored-rate.js';
 export { FLAVELL_TRACES } from './flavell-hdf5.js';
 
 export interface ReadCalciumOptions extends Hdf5CalciumOptions {

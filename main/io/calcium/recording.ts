@@ -17,7 +17,7 @@
  * - Out of memory is never a warning (`allocation.ts`): the import is refused.
  */
 import { FormatError } from '../../errors.js';
-import type { CalciumFormat, CalciumRecording, TraceKind } from './types.js';
+import type { BehaviourTrace, CalciumFormat, CalciumRecording, TraceKind } from './types.js';
 
 /** "N cells contain non-finite values…" for a cells × frames matrix, or null when all are finite. */
 export function nonFiniteWarning(matrix: Float32Array, cells: number, frames: number, what = 'traces'): string | null {
@@ -67,10 +67,12 @@ export interface RecordingParts {
   frameRateHz?: number | null;
   timestampsS?: Float64Array | null;
   neuropil?: Float32Array | null;
+  deconvolved?: Float32Array | null;
   labels?: (string | null)[] | null;
   positions?: Float32Array | null;
   isCell?: boolean[] | null;
   assemblies?: number[][] | null;
+  behaviour?: BehaviourTrace[] | null;
   warnings?: string[];
   description?: string;
 }
@@ -111,10 +113,12 @@ export function makeRecording(parts: RecordingParts): CalciumRecording {
     traces: parts.traces,
     traceKind: parts.traceKind,
     neuropil: parts.neuropil ?? null,
+    deconvolved: parts.deconvolved ?? null,
     labels: parts.labels ?? new Array<string | null>(cellCount).fill(null),
     positions: parts.positions ?? null,
     isCell: parts.isCell ?? null,
     assemblies: parts.assemblies ?? null,
+    behaviour: parts.behaviour ?? null,
     warnings,
     description: parts.description ?? '',
   };

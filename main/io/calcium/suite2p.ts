@@ -4,7 +4,7 @@
  * - `F.npy` (ROIs × frames) → traces ('fluorescence'); `Fneu.npy` → neuropil (same shape).
  * - `iscell.npy` (ROIs × 2: the 0/1 classification, then its probability) → isCell. All ROIs are
  *   kept, cells or not: choosing is the pipeline's call, and indices then match Suite2p's.
- * - `spks.npy` (deconvolved) is only noted in the description: one trace kind per recording.
+ * - `spks.npy` (deconvolved, same shape) → deconvolved; one of another shape is skipped with a warning.
  * - `ops.npy` (a pickled dict) → frame rate `fs`, image size; `stat.npy` (a pickled array of dicts)
  *   → positions from `med` = [y, x]. Both are read with the data-only pickle reader; what it
  *   cannot make sense of is skipped with a warning, never guessed.
@@ -127,7 +127,22 @@ export async function readSuite2p(path: string): Promise<CalciumRecording> {
     warnings.push(`${file('iscell.npy')}: absent; no cell classification`);
   }
 
-  if (existsSync(file('spks.npy'))) notes.push('spks.npy (deconvolved activity) present, not read');
+  // spks.npy: deconvolved activity beside F; a damaged or mis-shaped one is skipped, F is still good.
+  let deconvolved: Float32Array | null = null;
+  if (existsSync(file('spks.npy'))) {
+    try {
+      const spks = await readNpy(file('spks.npy'));
+      if (spks.shape.length === 2 && spks.shape[0] === cells && spks.shape[1] === frames) {
+        deconvolved = npyToFloat32(spks);
+        notes.push('spks.npy: deconvolved activity');
+      } else {
+        warnings.push(`${file('spks.npy')}: spks is ${dims(spks)} but F is ${cells} × ${frames}; not read`);
+      }
+    } catch (error) {
+      if (!(error instanceof UserError)) throw error;
+      warnings.push(`${file('spks.npy')}: skipped (${error.message})`);
+    }
+  }
 
   // ops.npy: frame rate and image size.
   let frameRateHz: number | null = null;
@@ -198,6 +213,7 @@ export async function readSuite2p(path: string): Promise<CalciumRecording> {
     traces: npyToFloat32(f),
     traceKind: 'fluorescence',
     neuropil: fneu ? npyToFloat32(fneu) : null,
+    deconvolved,
     frameRateHz,
     isCell,
     positions,

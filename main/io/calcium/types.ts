@@ -22,6 +22,17 @@ export type TraceKind =
   | 'deconvolved'
   | 'unknown';
 
+/**
+ * One behaviour variable recorded with the imaging, one value per imaging frame (the Flavell files
+ * resample velocity, head angle, reversals… onto the confocal frames).
+ */
+export interface BehaviourTrace {
+  /** The dataset's name in the file (`velocity`, `head_angle`, `reversal_vec`…). */
+  name: string;
+  /** One value per frame (length frameCount), in the file's units. */
+  values: Float32Array;
+}
+
 export interface CalciumRecording {
   /** The path read (a file, or the Suite2p `plane0` folder). */
   source: string;
@@ -37,6 +48,8 @@ export interface CalciumRecording {
   traceKind: TraceKind;
   /** Neuropil traces (Suite2p Fneu), cells × frames like `traces`; null when absent. */
   neuropil: Float32Array | null;
+  /** Deconvolved activity given beside the traces (Suite2p spks), cells × frames; null when absent. */
+  deconvolved: Float32Array | null;
   /** One name per cell (NeuroPAL label, NWB ROI name, CSV label); null where unnamed. */
   labels: (string | null)[];
   /** cells × 3 (x, y, z in the file's units; z = 0 for a plane); null when the file has none. */
@@ -45,6 +58,8 @@ export interface CalciumRecording {
   isCell: boolean[] | null;
   /** Cell assemblies given with the data (0-based cell indices), e.g. Triplett et al.'s. */
   assemblies: number[][] | null;
+  /** Behaviour variables aligned to the frames (Flavell `behavior/*`); null when the file has none. */
+  behaviour: BehaviourTrace[] | null;
   /** Things in the source that were not read, or read with a caveat, in one line each. */
   warnings: string[];
   /** Free-form facts worth showing (dataset names used, the animal id…). */

@@ -9,7 +9,7 @@
 import { basename } from 'node:path';
 import { z } from 'zod';
 import type { NtfCommunities, NtfComponent, NtfEpoch } from '../../../shared/api/index.js';
-import { readCalcium } from '../../io/calcium/index.js';
+import { readCalcium, withStoredFrameRate } from '../../io/calcium/index.js';
 import type { PipelineDefinition } from '../../jobs/pipeline.js';
 import type { ResultItem } from '../../store/index.js';
 import { affinityTensor } from './affinity.js';
@@ -95,7 +95,8 @@ const ntf: PipelineDefinition<NtfParams> = {
     for (const [a, recording] of context.recordings.entries()) {
       context.throwIfCancelled();
       context.progress(0.02 * a, `step 1/4, reading animal ${a + 1} of ${context.recordings.length}: ${basename(recording.sourcePath)}`);
-      const calcium = await readCalcium(recording.sourcePath, params.dataset ? { dataset: params.dataset } : {});
+      // The frame rate the user stored with the recording wins over the file's (the zebrafish CSVs state none).
+      const calcium = withStoredFrameRate(await readCalcium(recording.sourcePath, params.dataset ? { dataset: params.dataset } : {}), recording.metadata);
       for (const warning of calcium.warnings) context.log(`${basename(recording.sourcePath)}: ${warning}`, 'warn');
       const name = basename(recording.sourcePath).replace(/(-data)?\.(h5|hdf5|nwb|csv|tsv)$/i, '');
       const animal = preprocessAnimal(name, calcium, params);

@@ -23,7 +23,11 @@ export interface AppState {
 export function useAppContext(views: readonly ViewEntry[]): AppState {
   const api = useApi();
   const viewIds = useMemo(() => views.map((entry) => entry.id), [views]);
-  const openers = useMemo(() => views.flatMap((entry) => (entry.opens ? [{ ...entry.opens, viewId: entry.id }] : [])), [views]);
+  // In list order, views that show several recordings together (secondary) after the others.
+  const openers = useMemo(() => {
+    const all = views.flatMap((entry) => (entry.opens ? [{ ...entry.opens, viewId: entry.id }] : []));
+    return [...all.filter((opener) => !opener.secondary), ...all.filter((opener) => opener.secondary)];
+  }, [views]);
   // The view and selection the address names (a reload comes back to them).
   const [initial] = useState(() => parseLocation(window.location.hash, viewIds));
   const [view, setView] = useState(initial.view);

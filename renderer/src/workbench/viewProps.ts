@@ -23,6 +23,8 @@ export interface RecordingOpener {
   /** Its button, read with the file name ("Review sleep.edf"). */
   action: string;
   recordingKinds: readonly RecordingKind[];
+  /** Offered after the other views of the kind: it shows several recordings together (the Connectome). */
+  secondary?: boolean;
 }
 
 /** The app's state shared by its views; one object, built by useAppContext. */

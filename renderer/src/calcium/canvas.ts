@@ -1,0 +1,60 @@
+/** Canvas set-up shared by the calcium panels: sharp on high-DPI screens, drawn in CSS pixels. */
+
+/** Sizes `canvas` for `width` × `height` CSS px at the screen's pixel ratio; the context draws in CSS px. */
+export function prepareCanvas(canvas: HTMLCanvasElement, width: number, height: number): CanvasRenderingContext2D | null {
+  const ratio = window.devicePixelRatio || 1;
+  const w = Math.max(1, Math.round(width * ratio));
+  const h = Math.max(1, Math.round(height * ratio));
+  if (canvas.width !== w) canvas.width = w;
+  if (canvas.height !== h) canvas.height = h;
+  canvas.style.width = `${width}px`;
+  canvas.style.height = `${height}px`;
+  const context = canvas.getContext('2d');
+  if (!context) return null;
+  context.setTransform(ratio, 0, 0, ratio, 0, 0);
+  context.clearRect(0, 0, width, height);
+  return context;
+}
+
+/** The colours of the panels, read from the page's CSS variables (light and dark themes). */
+export function themeColors(element: Element): { text: string; muted: string; border: string; accent: string; panel: string } {
+  const style = getComputedStyle(element);
+  const read = (name: string, fallback: string) => style.getPropertyValue(name).trim() || fallback;
+  return { text: read('--text', '#1d1d1f'), muted: read('--muted', '#666'), border: read('--border', '#d8d8d8'), accent: read('--accent', '#2f5fb3'), panel: read('--panel', '#fff') };
+}
+
+/** Left margin for names and scale labels, and right margin, shared by every panel so time lines up. */
+export const LABEL_WIDTH = 120;
+export const RIGHT_MARGIN = 12;
+
+/** Draws min/max columns as one path (a gap where a column has no finite value). */
+export function drawBand(
+  context: CanvasRenderingContext2D,
+  min: ArrayLike<number>,
+  max: ArrayLike<number>,
+  offset: number,
+  columns: number,
+  x0: number,
+  width: number,
+  y: (value: number) => number,
+): void {
+  const step = width / columns;
+  context.beginPath();
+  let drawing = false;
+  for (let c = 0; c < columns; c++) {
+    const lo = min[offset + c]!;
+    const hi = max[offset + c]!;
+    if (!Number.isFinite(lo) || !Number.isFinite(hi)) {
+      drawing = false;
+      continue;
+    }
+    const x = x0 + (c + 0.5) * step;
+    // Down to the column's minimum and up to its maximum: with one column per pixel this is the
+    // trace itself where frames are fewer than pixels, and its envelope where they are more.
+    if (!drawing) context.moveTo(x, y(lo));
+    else context.lineTo(x, y(lo));
+    context.lineTo(x, y(hi));
+    drawing = true;
+  }
+  context.stroke();
+}

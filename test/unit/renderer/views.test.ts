@@ -21,6 +21,7 @@ describe('the list of views', () => {
       ['fisbe', 'Segmentation', '5'],
       ['ntf', 'Connectome', '6'],
       ['morphology', 'Morphology', '7'],
+      ['calcium', 'Traces', '8'],
     ]);
   });
 

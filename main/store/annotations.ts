@@ -84,6 +84,18 @@ export class AnnotationRepository {
     return toAnnotation(this.db.prepare('SELECT * FROM annotations WHERE id = ?').get(info.lastInsertRowid) as AnnotationRow);
   }
 
+  /** One row by id, or null. */
+  get(id: number): Annotation | null {
+    const row = this.db.prepare('SELECT * FROM annotations WHERE id = ?').get(id) as AnnotationRow | undefined;
+    return row ? toAnnotation(row) : null;
+  }
+
+  /** The row that supersedes `id`, or null while `id` is the latest of its chain. */
+  supersededBy(id: number): Annotation | null {
+    const row = this.db.prepare('SELECT * FROM annotations WHERE supersedes_id = ? ORDER BY id LIMIT 1').get(id) as AnnotationRow | undefined;
+    return row ? toAnnotation(row) : null;
+  }
+
   /** Every row ever written for a recording, oldest first: the full audit trail. */
   history(recordingId: number): Annotation[] {
     return (

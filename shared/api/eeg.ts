@@ -174,6 +174,29 @@ export const eegCalls = {
       .strict(),
     result: EegAnnotation,
   },
+  /** A new row, signed by this machine's reviewer, supersedes the annotation (the old row is kept). */
+  'eeg.editAnnotation': {
+    params: z
+      .object({
+        annotationId: z.number().int().positive(),
+        onsetS: z.number().min(0).optional(),
+        durationS: z.number().min(0).optional(),
+        text: z.string().min(1).max(1000).optional(),
+      })
+      .strict(),
+    result: EegAnnotation,
+  },
+  /** A new retracted row supersedes the annotation: it leaves the list and the exports, not the history. */
+  'eeg.deleteAnnotation': {
+    params: z.object({ annotationId: z.number().int().positive() }).strict(),
+    /** The id of the retraction row (restore it to undo). */
+    result: z.object({ annotationId: z.number().int() }),
+  },
+  /** Undo of a delete: a new live row supersedes the retraction. */
+  'eeg.restoreAnnotation': {
+    params: z.object({ annotationId: z.number().int().positive() }).strict(),
+    result: EegAnnotation,
+  },
   'eeg.exportAnnotations': {
     params: z
       .object({

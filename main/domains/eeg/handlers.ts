@@ -11,6 +11,9 @@ export function eegHandlers(review: EegReview): CallHandlers<typeof eegCalls> {
     'eeg.overview': ({ recordingId }) => review.overview(recordingId),
     'eeg.annotations': ({ recordingId }) => review.annotations(recordingId),
     'eeg.addAnnotation': ({ recordingId, onsetS, durationS, text }) => review.addAnnotation(recordingId, onsetS, durationS, text),
+    'eeg.editAnnotation': ({ annotationId, ...changes }) => review.editAnnotation(annotationId, changes),
+    'eeg.deleteAnnotation': ({ annotationId }) => review.deleteAnnotation(annotationId),
+    'eeg.restoreAnnotation': ({ annotationId }) => review.restoreAnnotation(annotationId),
     'eeg.exportAnnotations': ({ recordingId, format, path, overwrite }) => review.exportAnnotations(recordingId, format, path, { overwrite }),
   };
 }

@@ -1,7 +1,7 @@
 /**
  * EEG review for the viewer: pages of traces through a montage and display filters, the
  * whole-recording compressed spectral array, and annotations (read from the file, added in the
- * project, exported). Readers stay open per recording so paging costs only the records it reads.
+ * project, edited and deleted as superseding rows, exported). Readers stay open per recording so paging costs only the records it reads.
  * Every page is bounded (page-budget.ts) and computed in slices that yield to the event loop, heavy
  * ones one at a time (cooperative.ts), so one client's request cannot stall the others.
  */
@@ -20,6 +20,7 @@ import { EdfReader, type EdfAnnotation } from '../../io/edf/index.js';
 import { compressedSpectralArray, resolveMontage } from '../../signal/index.js';
 import { csaChannels } from './csa-channels.js';
 import type { Store } from '../../store/index.js';
+import type { Annotation, NewAnnotation } from '../../store/index.js';
 import { InteractiveActivity, Slicer, WorkQueue } from '../../scheduling/cooperative.js';
 import { computePage } from './page.js';
 import { HEAVY_PAGE_SAMPLES, HEAVY_PAGES_WAITING_MAX, planPage, READ_CHUNK_SAMPLES, type PageRequest } from './page-budget.js';
@@ -229,10 +230,62 @@ export class EegReview {
   }
 
   addAnnotation(recordingId: number, onsetS: number, durationS: number, text: string): EegAnnotation {
-    const reader = this.reader(recordingId);
-    if (onsetS > reader.durationS) throw new ValidationError('onsetS', `${onsetS} s is after the end of the recording (${reader.durationS} s)`);
+    this.checkOnset(recordingId, onsetS);
     const added = this.store.annotations.add({ recordingId, onsetS, durationS, label: text.trim(), author: this.reviewer() });
     return { id: added.id, source: 'project', onsetS, durationS, text: added.label, author: added.author, createdAt: added.createdAt };
+  }
+
+  /**
+   * Changes a project annotation: a new row, signed by this machine's reviewer, that supersedes it
+   * (the old row stays in the audit trail). Only the latest row of a chain can be edited, so an
+   * edit made from a stale list is refused rather than silently forking the history.
+   */
+  editAnnotation(annotationId: number, changes: { onsetS?: number; durationS?: number; text?: string }): EegAnnotation {
+    const latest = this.latestAnnotation(annotationId);
+    if (latest.retracted) throw new ConflictError(`annotation ${annotationId} was deleted; restore it before editing`);
+    const onsetS = changes.onsetS ?? latest.onsetS;
+    this.checkOnset(latest.recordingId, onsetS);
+    const text = changes.text === undefined ? latest.label : changes.text.trim();
+    if (!text) throw new ValidationError('text', 'must not be empty');
+    return this.supersede(latest, { onsetS, durationS: changes.durationS ?? latest.durationS, label: text, retracted: false });
+  }
+
+  /** Deletes a project annotation: a new retracted row supersedes it (nothing is erased). */
+  deleteAnnotation(annotationId: number): { annotationId: number } {
+    const latest = this.latestAnnotation(annotationId);
+    if (latest.retracted) throw new ConflictError(`annotation ${annotationId} is already deleted`);
+    const retraction = this.store.annotations.add({ ...this.copyOf(latest), supersedesId: latest.id, retracted: true });
+    return { annotationId: retraction.id };
+  }
+
+  /** Brings back a deleted annotation (undo of a delete): a new live row superseding the retraction. */
+  restoreAnnotation(annotationId: number): EegAnnotation {
+    const latest = this.latestAnnotation(annotationId);
+    if (!latest.retracted) throw new ConflictError(`annotation ${annotationId} is not deleted`);
+    return this.supersede(latest, { onsetS: latest.onsetS, durationS: latest.durationS, label: latest.label, retracted: false });
+  }
+
+  /** A project row that no later row supersedes; otherwise a conflict naming the row that does. */
+  private latestAnnotation(annotationId: number): Annotation {
+    const row = this.store.annotations.get(annotationId);
+    if (!row) throw new NotFoundError(`annotation ${annotationId}`, 'annotations read from the file cannot be changed; only those added in the project');
+    const newer = this.store.annotations.supersededBy(annotationId);
+    if (newer) throw new ConflictError(`annotation ${annotationId} was already changed (by ${newer.author}, row ${newer.id}); reload the annotations`);
+    return row;
+  }
+
+  private supersede(latest: Annotation, values: { onsetS: number; durationS: number; label: string; retracted: boolean }): EegAnnotation {
+    const added = this.store.annotations.add({ ...this.copyOf(latest), ...values, supersedesId: latest.id });
+    return { id: added.id, source: 'project', onsetS: added.onsetS, durationS: added.durationS, text: added.label, author: added.author, createdAt: added.createdAt };
+  }
+
+  private copyOf(row: Annotation): NewAnnotation {
+    return { recordingId: row.recordingId, onsetS: row.onsetS, durationS: row.durationS, label: row.label, channels: row.channels, author: this.reviewer() };
+  }
+
+  private checkOnset(recordingId: number, onsetS: number): void {
+    const reader = this.reader(recordingId);
+    if (onsetS > reader.durationS) throw new ValidationError('onsetS', `${onsetS} s is after the end of the recording (${reader.durationS} s)`);
   }
 
   /**

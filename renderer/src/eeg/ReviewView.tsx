@@ -8,7 +8,7 @@
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { BUILTIN_MONTAGES, recordingKind, type ChannelType, PAGE_MAX_POINTS_PER_CHANNEL, PAGE_MIN_POINTS_PER_CHANNEL, type EegAnnotation, type FilterSettings, type Montage, type Recording } from '../../../shared/api/index.js';
-import { errorMessage, useApi } from '../api/context.js';
+import { errorMessage } from '../api/context.js';
 import { ErrorMessage } from '../components/ErrorMessage.js';
 import { useElementSize } from '../components/useElementSize.js';
 import type { ViewProps } from '../workbench/viewProps.js';
@@ -20,7 +20,9 @@ import { arrangedRows, NO_ARRANGEMENT, type ChannelArrangement } from './channel
 import { effectiveFilter, menuNyquistHz } from './filterChoices.js';
 import { FALLBACK_UNITS_PER_MM, rowScales as computeRowScales } from './rowScales.js';
 import { clockDate, clockTime, formatOffset } from './clock.js';
-import { AnnotationDialog } from './AnnotationDialog.js';
+import { AnnotationDialog, type AnnotationTarget } from './AnnotationDialog.js';
+import type { AnnotationValues } from './annotationHistory.js';
+import { useAnnotationEdits } from './useAnnotationEdits.js';
 import { AnnotationsPanel } from './AnnotationsPanel.js';
 import { commandOf, KEY_HELP, TRIAGE_KEY_HELP, viewerOwnsKey, type ReviewCommand } from './keyboard.js';
 import { computeLayout, LABEL_GUTTER_PX, RIGHT_PAD_PX } from './layout.js';
@@ -86,7 +88,6 @@ export function ReviewView({ app }: ViewProps) {
 }
 
 function RecordingReview({ recording, initialTimeS }: { recording: Recording; initialTimeS: number | null }) {
-  const api = useApi();
   const recordingId = recording.id;
   // The header's record count × record length, until the engine says otherwise (EDF+D files end at
   // their last record's time, which can be later).
@@ -103,8 +104,7 @@ function RecordingReview({ recording, initialTimeS }: { recording: Recording; in
   const [selectedRow, setSelectedRow] = useState<number | null>(null);
   const [measurement, setMeasurement] = useState<Measurement | null>(null);
   const cursorTime = useRef<number | null>(null);
-  const [annotateAt, setAnnotateAt] = useState<number | null>(null);
-  const [annotateBusy, setAnnotateBusy] = useState(false);
+  const [annotating, setAnnotating] = useState<AnnotationTarget | null>(null);
   const [annotateError, setAnnotateError] = useState<string | null>(null);
   const [editingMontage, setEditingMontage] = useState(false);
   const [pageRevision, setPageRevision] = useState(0);
@@ -112,6 +112,7 @@ function RecordingReview({ recording, initialTimeS }: { recording: Recording; in
   const traceArea = useRef<HTMLDivElement>(null);
   const traceSize = useElementSize(traceArea);
   const triage = useTriage(recordingId, data.refreshAnnotations);
+  const annotationEdits = useAnnotationEdits(recordingId, data.refreshAnnotations);
   const [reportOpen, setReportOpen] = useState(false);
 
   // A recording shorter than the chosen page is shown in the shortest page that holds it (a 5 s
@@ -306,7 +307,13 @@ function RecordingReview({ recording, initialTimeS }: { recording: Recording; in
         }
         case 'annotate':
           setAnnotateError(null);
-          setAnnotateAt(roundS(cursorTime.current ?? startS));
+          setAnnotating({ kind: 'add', onsetS: roundS(cursorTime.current ?? startS) });
+          return;
+        case 'undo':
+          annotationEdits.undo();
+          return;
+        case 'redo':
+          annotationEdits.redo();
           return;
         case 'selectRow':
           if (labels.length === 0) return;
@@ -325,7 +332,7 @@ function RecordingReview({ recording, initialTimeS }: { recording: Recording; in
           return;
       }
     },
-    [clampStart, pageLengthS, maxStartS, selectedRow, labels, changeMontage, startS, triageAction],
+    [clampStart, pageLengthS, maxStartS, selectedRow, labels, changeMontage, startS, triageAction, annotationEdits.undo, annotationEdits.redo],
   );
 
   useEffect(() => {
@@ -355,6 +362,7 @@ function RecordingReview({ recording, initialTimeS }: { recording: Recording; in
     },
     [labels],
   );
+  const closeAnnotationDialog = useCallback(() => setAnnotating(null), []);
   const onCursorTime = useCallback((t: number | null) => {
     cursorTime.current = t;
   }, []);
@@ -376,20 +384,33 @@ function RecordingReview({ recording, initialTimeS }: { recording: Recording; in
     jumpTo(initialTimeS);
   }, [initialTimeS, jumpTo]);
 
-  const addAnnotation = async (text: string) => {
-    if (annotateAt === null) return;
-    setAnnotateBusy(true);
+  /** Adds or edits from the dialog; it stays open with the engine's sentence when refused. */
+  const saveAnnotation = async (values: AnnotationValues) => {
+    if (!annotating) return;
     setAnnotateError(null);
     try {
-      await api.call('eeg.addAnnotation', { recordingId, onsetS: annotateAt, durationS: 0, text });
-      setAnnotateAt(null);
-      data.refreshAnnotations();
+      if (annotating.kind === 'add') await annotationEdits.add(values);
+      else await annotationEdits.edit(annotating.annotation, values);
+      setAnnotating(null);
+      traceArea.current?.focus({ preventScroll: true });
     } catch (failure) {
       setAnnotateError(errorMessage(failure));
-    } finally {
-      setAnnotateBusy(false);
     }
   };
+  const deleteAnnotation = async (annotation: EegAnnotation) => {
+    setAnnotateError(null);
+    try {
+      await annotationEdits.remove(annotation);
+      setAnnotating(null);
+      traceArea.current?.focus({ preventScroll: true });
+    } catch (failure) {
+      setAnnotateError(errorMessage(failure));
+    }
+  };
+  const editAnnotation = useCallback((annotation: EegAnnotation) => {
+    setAnnotateError(null);
+    setAnnotating({ kind: 'edit', annotation });
+  }, []);
 
   const onMontageSaved = (saved: Montage) => {
     setEditingMontage(false);
@@ -492,6 +513,7 @@ function RecordingReview({ recording, initialTimeS }: { recording: Recording; in
               sensitivityUvPerMm={eegSensitivity}
               ariaLabel={ariaLabelBase + bandText}
               onLabelClick={onLabelClick}
+              onEditAnnotation={editAnnotation}
               onCursorTime={onCursorTime}
               onMeasure={setMeasurement}
             />
@@ -542,7 +564,12 @@ function RecordingReview({ recording, initialTimeS }: { recording: Recording; in
             annotations={annotations}
             startDateTime={startDateTime}
             error={data.annotationsError}
+            pageStartS={shownStart}
+            pageEndS={shownEnd}
+            status={annotationEdits.status}
             onJump={(annotation) => jumpTo(annotation.onsetS)}
+            onEdit={editAnnotation}
+            onDelete={(annotation) => void deleteAnnotation(annotation)}
           />
         </div>
       </div>
@@ -555,12 +582,13 @@ function RecordingReview({ recording, initialTimeS }: { recording: Recording; in
         onClose={() => setReportOpen(false)}
       />
       <AnnotationDialog
-        open={annotateAt !== null}
-        onsetLabel={annotateAt === null ? '' : `${clockTime(startDateTime, annotateAt)} (${formatOffset(annotateAt)})`}
-        busy={annotateBusy}
+        target={annotating}
+        timeLabel={(t) => `${clockTime(startDateTime, t)} (${formatOffset(t)})`}
+        busy={annotationEdits.busy}
         error={annotateError}
-        onSubmit={(text) => void addAnnotation(text)}
-        onClose={() => setAnnotateAt(null)}
+        onSubmit={(values) => void saveAnnotation(values)}
+        onDelete={(annotation) => void deleteAnnotation(annotation)}
+        onClose={closeAnnotationDialog}
       />
       <MontageEditor
         open={editingMontage}

@@ -1,6 +1,7 @@
 /**
  * The trace area: a base canvas with the page (redrawn only when the page or the scale changes)
- * and an overlay canvas for the cursor line and the drag measurement (redrawn on mouse moves).
+ * and an overlay canvas for the cursor line and the drag measurement (redrawn on mouse moves);
+ * the annotation texts are elements above both (AnnotationLabels.tsx).
  * Sizes are set through the CSSOM, which the strict CSP allows.
  */
 import { useEffect, useLayoutEffect, useMemo, useRef, useState, type MouseEvent as ReactMouseEvent } from 'react';
@@ -9,6 +10,7 @@ import { channelPath, drawTraces, themeFromCss } from './drawTraces.js';
 import { baselineOf, insidePlot, rowOfY, timeOfX, type TraceLayout } from './layout.js';
 import type { RowScale } from './rowScales.js';
 import type { EventBand } from '../seizure/colors.js';
+import { AnnotationLabels } from './AnnotationLabels.js';
 
 export interface Measurement {
   row: number;
@@ -51,6 +53,8 @@ export function TraceCanvas(props: {
   /** Seizure events to shade (triage). */
   eventBands?: readonly EventBand[];
   onLabelClick(row: number, modifiers: { shift: boolean; ctrl: boolean }): void;
+  /** A project annotation's label was clicked. */
+  onEditAnnotation(annotation: EegAnnotation): void;
   onCursorTime(timeS: number | null): void;
   onMeasure(measurement: Measurement | null): void;
 }) {
@@ -211,6 +215,7 @@ export function TraceCanvas(props: {
         onMouseUp={onMouseUp}
         onMouseLeave={onMouseLeave}
       />
+      <AnnotationLabels layout={layout} annotations={props.annotations} onEdit={props.onEditAnnotation} />
       <ul className="visually-hidden" aria-label="Derivations shown">
         {labels.map((label, row) => (
           // Type, scale and lane of each row, for assistive tech and for tests that check what is drawn where.

@@ -161,8 +161,7 @@ export function drawTraces(ctx: CanvasRenderingContext2D, input: DrawInput): voi
   ctx.lineTo(plotLeft + 0.5, plotBottom);
   ctx.stroke();
 
-  // Annotations overlapping the page: a band for their duration, a marker and a label on top.
-  ctx.font = '11px system-ui, sans-serif';
+  // Annotations overlapping the page: a band for their duration and a marker at their onset.
   ctx.textBaseline = 'middle';
   for (const annotation of input.annotations) {
     const end = annotation.onsetS + annotation.durationS;
@@ -180,9 +179,8 @@ export function drawTraces(ctx: CanvasRenderingContext2D, input: DrawInput): voi
       ctx.lineTo(Math.round(x) + 0.5, plotBottom);
       ctx.stroke();
     }
-    ctx.fillStyle = theme.annotation;
-    ctx.fillText(annotation.text, x + 3, plotTop / 2, Math.max(40, plotLeft + plotWidth - x - 6));
   }
+  // (Their texts are elements over the canvas, in lanes that never overlap: AnnotationLabels.tsx.)
 
   // Channel labels.
   ctx.textAlign = 'right';

@@ -13,12 +13,16 @@ export type ReviewCommand =
   | { kind: 'annotate' }
   | { kind: 'selectRow'; delta: number }
   | { kind: 'escape' }
+  // The user's own annotation changes in this window (annotationHistory.ts).
+  | { kind: 'undo' }
+  | { kind: 'redo' }
   // Seizure triage (used when the recording has a detection run).
   | { kind: 'event'; delta: number }
   | { kind: 'decide'; status: 'accepted' | 'rejected' }
   | { kind: 'adjust'; edge: 'onset' | 'end'; deltaS: number };
 
 export function commandOf(event: KeyboardEvent): ReviewCommand | null {
+  if ((event.ctrlKey || event.metaKey) && !event.altKey) return undoRedoOf(event);
   if (event.ctrlKey || event.metaKey || event.altKey) return null;
   switch (event.key) {
     case 'PageDown':
@@ -78,6 +82,14 @@ export function commandOf(event: KeyboardEvent): ReviewCommand | null {
   }
 }
 
+/** Ctrl+Z undoes; Ctrl+Shift+Z and Ctrl+Y redo (Cmd for Ctrl on macOS). */
+function undoRedoOf(event: KeyboardEvent): ReviewCommand | null {
+  const key = event.key.toLowerCase();
+  if (key === 'z') return { kind: event.shiftKey ? 'redo' : 'undo' };
+  if (key === 'y' && !event.shiftKey) return { kind: 'redo' };
+  return null;
+}
+
 /** Whether the viewer (rooted at `root`) may handle a key whose target is `target`. */
 export function viewerOwnsKey(target: EventTarget | null, root: HTMLElement | null): boolean {
   if (!(target instanceof HTMLElement)) return true;
@@ -87,7 +99,7 @@ export function viewerOwnsKey(target: EventTarget | null, root: HTMLElement | nu
 }
 
 export const KEY_HELP =
-  'PageDown/PageUp: next/previous page · ←/→: a tenth of a page · Home/End · +/−: sensitivity (or the selected channel’s gain) · ↑/↓ or click a label: select a channel (shift-click: its gain up, ctrl+shift-click: down) · 1–4: referential, average, bipolar, transverse · A: annotate · drag: measure';
+  'PageDown/PageUp: next/previous page · ←/→: a tenth of a page · Home/End · +/−: sensitivity (or the selected channel’s gain) · ↑/↓ or click a label: select a channel (shift-click: its gain up, ctrl+shift-click: down) · 1–4: referential, average, bipolar, transverse · A: annotate (click a label to edit or delete it) · Ctrl+Z / Ctrl+Shift+Z (or Ctrl+Y): undo / redo your annotation changes · drag: measure';
 
 export const TRIAGE_KEY_HELP =
   'Seizure triage: J/K: next/previous event · Y: accept · N: reject · [ / ]: onset 1 s earlier/later · { / }: end 1 s earlier/later (saved with the next accept)';

@@ -108,7 +108,7 @@ describe.skipIf(!hasSharedData())('cajal import / morphology scale', () => {
     const project = `${tmp.dir}/scale.cajal`;
     expect(await runCli(['init', project], io)).toBe(0);
     expect(await runCli(['import', project, dataFile('morphology', FILES[3]!)], io)).toBe(0);
-    expect(out.at(-1)).toMatch(/\(SWC, 459 samples, 1 tree\)$/);
+    expect(out.at(-1)).toMatch(/\(SWC, 459 nodes, 1 tree, 3,255 µm\)$/);
     expect(await runCli(['morphology', 'scale', project, '1', '0.008'], io)).toBe(0);
     expect(out.at(-1)).toBe('rat_dentate_granule_1220882a: 0.008 µm per unit');
     expect(await runCli(['morphology', 'scale', project, '1', 'zero'], io)).toBe(1);

@@ -6,7 +6,7 @@
  */
 import { useEffect, useRef } from 'react';
 import type { CalciumBehaviour } from '../../../shared/api/index.js';
-import { LABEL_WIDTH, RIGHT_MARGIN, drawBand, prepareCanvas, themeColors } from './canvas.js';
+import { beginDrawing, LABEL_WIDTH, RIGHT_MARGIN, drawBand } from './canvas.js';
 import { drawTimeAxis } from './HeatmapPanel.js';
 
 export const BEHAVIOUR_LANE_HEIGHT = 34;
@@ -29,11 +29,9 @@ export function BehaviourPanel({ behaviour, columns, frameRateHz, window: shown,
   const plotWidth = Math.max(10, width - LABEL_WIDTH - RIGHT_MARGIN);
 
   useEffect(() => {
-    const element = canvas.current;
-    if (!element) return;
-    const context = prepareCanvas(element, width, height);
-    if (!context) return;
-    const colors = themeColors(element);
+    const drawing = beginDrawing(canvas.current, width, height);
+    if (!drawing) return;
+    const { context, colors } = drawing;
     behaviour.forEach((variable, k) => {
       const top = k * BEHAVIOUR_LANE_HEIGHT;
       const { low, high } = variable;

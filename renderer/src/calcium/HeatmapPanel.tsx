@@ -7,7 +7,7 @@
 import { useEffect, useMemo, useRef } from 'react';
 import type { CalciumOverview } from '../../../shared/api/index.js';
 import { rampColor } from '../components/colormap.js';
-import { LABEL_WIDTH, RIGHT_MARGIN, prepareCanvas, themeColors } from './canvas.js';
+import { beginDrawing, LABEL_WIDTH, RIGHT_MARGIN } from './canvas.js';
 import { formatTime, ticks, timeScale } from './timeAxis.js';
 
 const AXIS_HEIGHT = 18;
@@ -54,11 +54,9 @@ export function HeatmapPanel({ overview, rows, width, height, window: shown, sel
   const image = useMemo(() => heatImage(overview, rows), [overview, rows]);
 
   useEffect(() => {
-    const element = canvas.current;
-    if (!element) return;
-    const context = prepareCanvas(element, width, height);
-    if (!context) return;
-    const colors = themeColors(element);
+    const drawing = beginDrawing(canvas.current, width, height);
+    if (!drawing) return;
+    const { context, colors } = drawing;
     context.imageSmoothingEnabled = false;
     context.drawImage(image, LABEL_WIDTH, 0, plotWidth, plotHeight);
 

@@ -6,7 +6,7 @@
  */
 import { useEffect, useMemo, useRef } from 'react';
 import { rampColor } from '../components/colormap.js';
-import { prepareCanvas, themeColors } from './canvas.js';
+import { beginDrawing } from './canvas.js';
 
 interface Props {
   positions: Float32Array;
@@ -51,11 +51,9 @@ export function RoiMap({ positions, activity, isCell, names, selectedCell, width
   const maxActivity = useMemo(() => activity.reduce((m, v) => (Number.isFinite(v) && v > m ? v : m), 0) || 1, [activity]);
 
   useEffect(() => {
-    const element = canvas.current;
-    if (!element) return;
-    const context = prepareCanvas(element, width, height);
-    if (!context) return;
-    const colors = themeColors(element);
+    const drawing = beginDrawing(canvas.current, width, height);
+    if (!drawing) return;
+    const { context, colors } = drawing;
     context.fillStyle = '#15171c';
     context.fillRect(0, 0, width, height);
     const count = positions.length / 3;

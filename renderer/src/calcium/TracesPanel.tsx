@@ -6,7 +6,7 @@
  */
 import { useEffect, useRef, useState } from 'react';
 import type { CalciumPage } from '../../../shared/api/index.js';
-import { LABEL_WIDTH, RIGHT_MARGIN, drawBand, prepareCanvas, themeColors } from './canvas.js';
+import { beginDrawing, LABEL_WIDTH, RIGHT_MARGIN, drawBand } from './canvas.js';
 
 export const LANE_HEIGHT = 40;
 
@@ -57,11 +57,9 @@ export function TracesPanel({ names, rows, page, unit, width, height, selectedCe
   }, [revealCell, rows]);
 
   useEffect(() => {
-    const element = canvas.current;
-    if (!element) return;
-    const context = prepareCanvas(element, width, height);
-    if (!context) return;
-    const colors = themeColors(element);
+    const drawing = beginDrawing(canvas.current, width, height);
+    if (!drawing) return;
+    const { context, colors } = drawing;
     const rowOf = new Map(page?.cells.map((cell, i) => [cell, i]) ?? []);
     visible.forEach((cell, k) => {
       const top = (first + k) * LANE_HEIGHT - scrollTop;

@@ -23,6 +23,20 @@ export function themeColors(element: Element): { text: string; muted: string; bo
   return { text: read('--text', '#1d1d1f'), muted: read('--muted', '#666'), border: read('--border', '#d8d8d8'), accent: read('--accent', '#2f5fb3'), panel: read('--panel', '#fff') };
 }
 
+/**
+ * A panel's canvas made ready for a redraw (sized and cleared) with the theme's colours; null
+ * before it is mounted or where the browser gives no 2D context.
+ */
+export function beginDrawing(
+  canvas: HTMLCanvasElement | null,
+  width: number,
+  height: number,
+): { context: CanvasRenderingContext2D; colors: ReturnType<typeof themeColors> } | null {
+  if (!canvas) return null;
+  const context = prepareCanvas(canvas, width, height);
+  return context ? { context, colors: themeColors(canvas) } : null;
+}
+
 /** Left margin for names and scale labels, and right margin, shared by every panel so time lines up. */
 export const LABEL_WIDTH = 120;
 export const RIGHT_MARGIN = 12;

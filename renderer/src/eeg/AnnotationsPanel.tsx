@@ -4,11 +4,11 @@
  * user pages. Project annotations can be edited and deleted (new superseding rows). Export as EDF+ annotations or BIDS events.tsv to a path the
  * user types.
  */
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useRef } from 'react';
 import type { EegAnnotation } from '../../../shared/api/index.js';
-import { errorMessage, useApi } from '../api/context.js';
+import { useApi } from '../api/context.js';
 import { ErrorMessage } from '../components/ErrorMessage.js';
-import { exportWithOverwrite } from '../components/exportWithOverwrite.js';
+import { ExportToPathForm } from '../components/ExportToPathForm.js';
 import { clockTime, formatOffset } from './clock.js';
 
 export function AnnotationsPanel(props: {
@@ -83,48 +83,18 @@ export function AnnotationsPanel(props: {
 
 function ExportForm({ recordingId }: { recordingId: number }) {
   const api = useApi();
-  const [path, setPath] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [done, setDone] = useState<string | null>(null);
-  const [failure, setFailure] = useState<string | null>(null);
-
-  const exportAs = async (format: 'edf+' | 'bids-events') => {
-    setBusy(true);
-    setDone(null);
-    setFailure(null);
-    try {
-      const target = path.trim();
-      const result = await exportWithOverwrite(target, (overwrite) => api.call('eeg.exportAnnotations', { recordingId, format, path: target, overwrite }));
-      if (result) setDone(`Wrote ${result.count} annotation(s) to ${result.path}`);
-    } catch (error) {
-      setFailure(errorMessage(error));
-    } finally {
-      setBusy(false);
-    }
-  };
-  const onSubmit = (event: FormEvent) => event.preventDefault();
-
   return (
-    <form className="eeg-export" onSubmit={onSubmit}>
-      <label htmlFor="eeg-export-path">Export to path</label>
-      <input
-        id="eeg-export-path"
-        type="text"
-        value={path}
-        placeholder="/path/to/sub-01_task-rest_events.tsv or annotations.edf"
-        onChange={(event) => setPath(event.target.value)}
-        spellCheck={false}
-      />
-      <div className="actions">
-        <button type="button" disabled={busy || path.trim() === ''} onClick={() => void exportAs('edf+')}>
-          Export EDF+ annotations
-        </button>
-        <button type="button" disabled={busy || path.trim() === ''} onClick={() => void exportAs('bids-events')}>
-          Export BIDS events.tsv
-        </button>
-      </div>
-      <ErrorMessage message={failure} />
-      {done && <p className="eeg-export-done">{done}</p>}
-    </form>
+    <ExportToPathForm
+      className="eeg-export"
+      inputId="eeg-export-path"
+      label="Export to path"
+      placeholder="/path/to/sub-01_task-rest_events.tsv or annotations.edf"
+      formats={[
+        { format: 'edf+', label: 'Export EDF+ annotations' },
+        { format: 'bids-events', label: 'Export BIDS events.tsv' },
+      ]}
+      write={(format, path, overwrite) => api.call('eeg.exportAnnotations', { recordingId, format, path, overwrite })}
+      describe={(result) => `Wrote ${result.count} annotation(s) to ${result.path}`}
+    />
   );
 }

@@ -3,11 +3,11 @@
  * (clock time and offset, duration, confidence, channels, decision), the actions on the selected
  * event (also on keys, see keyboard.ts), exports of the accepted events and the printable report.
  */
-import { useId, useState, type FormEvent } from 'react';
+import { useId } from 'react';
 import type { TriageEvent } from '../../../shared/api/index.js';
-import { errorMessage, useApi } from '../api/context.js';
+import { useApi } from '../api/context.js';
 import { ErrorMessage } from '../components/ErrorMessage.js';
-import { exportWithOverwrite } from '../components/exportWithOverwrite.js';
+import { ExportToPathForm } from '../components/ExportToPathForm.js';
 import { clockTime, formatOffset } from '../eeg/clock.js';
 import { boundsOf, sameBounds, stateOf, type Bounds } from './bounds.js';
 import type { Triage } from './useTriage.js';
@@ -155,49 +155,17 @@ function EventItem(props: { event: TriageEvent; pending: Bounds | undefined; sel
 
 function TriageExport({ runId }: { runId: number }) {
   const api = useApi();
-  const pathId = useId();
-  const [path, setPath] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [done, setDone] = useState<string | null>(null);
-  const [failure, setFailure] = useState<string | null>(null);
-
-  const exportAs = async (format: 'szcore-tsv' | 'bids-events') => {
-    setBusy(true);
-    setDone(null);
-    setFailure(null);
-    try {
-      const target = path.trim();
-      const result = await exportWithOverwrite(target, (overwrite) => api.call('seizure.export', { runId, format, path: target, overwrite }));
-      if (result) setDone(`Wrote ${result.count} accepted event(s) to ${result.path}`);
-    } catch (error) {
-      setFailure(errorMessage(error));
-    } finally {
-      setBusy(false);
-    }
-  };
-  const onSubmit = (event: FormEvent) => event.preventDefault();
-
   return (
-    <form className="eeg-export triage-export" onSubmit={onSubmit}>
-      <label htmlFor={pathId}>Export accepted events to path</label>
-      <input
-        id={pathId}
-        type="text"
-        value={path}
-        placeholder="/path/to/sub-01_run-01_events.tsv"
-        onChange={(event) => setPath(event.target.value)}
-        spellCheck={false}
-      />
-      <div className="actions">
-        <button type="button" disabled={busy || path.trim() === ''} onClick={() => void exportAs('szcore-tsv')}>
-          Export accepted as SzCORE TSV
-        </button>
-        <button type="button" disabled={busy || path.trim() === ''} onClick={() => void exportAs('bids-events')}>
-          Export accepted as BIDS events.tsv
-        </button>
-      </div>
-      <ErrorMessage message={failure} />
-      {done && <p className="triage-export-done">{done}</p>}
-    </form>
+    <ExportToPathForm
+      className="eeg-export triage-export"
+      label="Export accepted events to path"
+      placeholder="/path/to/sub-01_run-01_events.tsv"
+      formats={[
+        { format: 'szcore-tsv', label: 'Export accepted as SzCORE TSV' },
+        { format: 'bids-events', label: 'Export accepted as BIDS events.tsv' },
+      ]}
+      write={(format, path, overwrite) => api.call('seizure.export', { runId, format, path, overwrite })}
+      describe={(result) => `Wrote ${result.count} accepted event(s) to ${result.path}`}
+    />
   );
 }

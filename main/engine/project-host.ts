@@ -5,30 +5,16 @@
  * cut off); and it remembers projects in this machine's recent list. Transports ask it for the
  * current engine and handlers on every message and forward the current engine's events.
  */
-import { existsSync, lstatSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { ProjectInfo } from '../../shared/api/index.js';
 import { ConflictError, FileAccessError, FormatError, ValidationError } from '../errors.js';
+import { lstatOrNull, statOrNull } from '../io/write-target.js';
 import { isCajalProject } from '../store/index.js';
 import { Engine, type EngineEvent, type EngineOptions } from './engine.js';
 import { createHandlers, type Handlers, type HostInfo, type ProjectSwitcher } from './handlers.js';
 
 export type HostEvent = EngineEvent | { name: 'project.changed'; payload: { path: string } };
-
-const lstatOrNull = (path: string) => {
-  try {
-    return lstatSync(path);
-  } catch {
-    return null;
-  }
-};
-const statOrNull = (path: string) => {
-  try {
-    return statSync(path);
-  } catch {
-    return null;
-  }
-};
 
 export class ProjectHost implements ProjectSwitcher {
   private current: { engine: Engine; handlers: Handlers; unsubscribe: () => void };

@@ -292,7 +292,8 @@ function isSqliteFile(path: string): boolean {
   }
 }
 
-function statOrNull(path: string): Stats | null {
+/** A path's stats, or null where nothing is (a missing entry, or a parent that is not a folder); other failures name the path. */
+export function statOrNull(path: string): Stats | null {
   try {
     return statSync(path, { throwIfNoEntry: false }) ?? null;
   } catch (error) {
@@ -302,7 +303,8 @@ function statOrNull(path: string): Stats | null {
   }
 }
 
-function lstatOrNull(path: string): Stats | null {
+/** The stats of a path itself (a link is not followed), or null where nothing is. */
+export function lstatOrNull(path: string): Stats | null {
   try {
     return lstatSync(path, { throwIfNoEntry: false }) ?? null;
   } catch (error) {

@@ -7,6 +7,7 @@
  * the whole process (and every other run, and `cajal serve`) down.
  */
 import { availableParallelism } from 'node:os';
+import { basename } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { RECORDING_KIND_NAMES, recordingKind, type EventName, type EventPayload, type Recording, type Run, type RunLogLine } from '../../shared/api/index.js';
 import { ConflictError, NotFoundError, StorageError, ValidationError, describeError } from '../errors.js';
@@ -137,17 +138,15 @@ export class JobRunner {
     const kinds = definition.recordingKinds;
     const kind = recordingKind(recording);
     if (!kinds || kinds.includes(kind)) return;
-    const name = recording.sourcePath.split(/[\\/]/).pop();
     const accepted = kinds.length ? kinds.map((k) => RECORDING_KIND_NAMES[k].name).join(' or ') : 'no';
     const { name: kindName, article } = RECORDING_KIND_NAMES[kind];
-    throw new ValidationError('recordingId', `"${definition.title}" works on ${accepted} recordings; recording ${recording.id} (${name}) is ${article} ${kindName} recording`);
+    throw new ValidationError('recordingId', `"${definition.title}" works on ${accepted} recordings; recording ${recording.id} (${basename(recording.sourcePath)}) is ${article} ${kindName} recording`);
   }
 
   /** Refuses a recording removed from the project: it keeps its old runs but starts no new ones. */
   private checkInProject(recording: Recording): void {
     if (this.store.recordings.removedAt(recording.id) === null) return;
-    const name = recording.sourcePath.split(/[\\/]/).pop();
-    throw new ConflictError(`recording ${recording.id} (${name}) was removed from the project; import the file again to analyse it`);
+    throw new ConflictError(`recording ${recording.id} (${basename(recording.sourcePath)}) was removed from the project; import the file again to analyse it`);
   }
 
   /** The recordings named by `params.recordingIds`, checked to exist and to be in the project. */

@@ -6,29 +6,15 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { CalciumOverview, CalciumPage, CalciumSummary, CalciumTraceSource } from '../../../shared/api/index.js';
 import { errorMessage, useApi } from '../api/context.js';
+import { useLoadedList, type LoadedList } from '../state/useLoadedList.js';
 import { useRecordingsRefresh } from '../state/useRecordingsRefresh.js';
 import { checkOverview, checkPage } from './decode.js';
 
-export function useCalciumList(): { list: CalciumSummary[]; error: string | null; loaded: boolean; refresh: () => void } {
+export function useCalciumList(): LoadedList<CalciumSummary> {
   const api = useApi();
-  const [list, setList] = useState<CalciumSummary[]>([]);
-  const [error, setError] = useState<string | null>(null);
-  const [loaded, setLoaded] = useState(false);
-  const refresh = useCallback(() => {
-    api.call('calcium.list', {}).then(
-      (items) => {
-        setList(items);
-        setError(null);
-        setLoaded(true);
-      },
-      (failure: unknown) => {
-        setError(errorMessage(failure));
-        setLoaded(true);
-      },
-    );
-  }, [api]);
-  useRecordingsRefresh(refresh);
-  return { list, error, loaded, refresh };
+  const loaded = useLoadedList(useCallback(() => api.call('calcium.list', {}), [api]));
+  useRecordingsRefresh(loaded.refresh);
+  return loaded;
 }
 
 /** The overview of `recordingId` at `columns` (0: not yet measured); `version` reloads it (a new frame rate). */

@@ -7,6 +7,7 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { MorphologySummary } from '../../../shared/api/index.js';
 import { errorMessage, useApi } from '../api/context.js';
+import { useLoadedList, type LoadedList } from '../state/useLoadedList.js';
 import { useRecordingsRefresh } from '../state/useRecordingsRefresh.js';
 import { decodeNeuron, type DecodedNeuron } from './decode.js';
 import { neuronPayload, syntheticNeuronRaw } from './fixtures.js';
@@ -21,29 +22,18 @@ export function syntheticRequest(search: string): number | null {
 
 export const SYNTHETIC_ID = 0;
 
-export function useMorphologyList(): { list: MorphologySummary[]; error: string | null; loaded: boolean } {
+export function useMorphologyList(): LoadedList<MorphologySummary> {
   const api = useApi();
-  const [list, setList] = useState<MorphologySummary[]>([]);
-  const [error, setError] = useState<string | null>(null);
-  const [loaded, setLoaded] = useState(false);
-  const refresh = useCallback(() => {
-    api.call('morphology.list', {}).then(
-      (items) => {
-        const synthetic = syntheticRequest(window.location.search);
-        const extra: MorphologySummary[] =
-          synthetic === null ? [] : [{ recordingId: SYNTHETIC_ID, name: `synthetic ${synthetic.toLocaleString('en-US')} nodes (test)`, source: '(generated)', nodeCount: synthetic, treeCount: 1, scaleUmPerUnit: 1 }];
-        setList([...extra, ...items]);
-        setError(null);
-        setLoaded(true);
-      },
-      (failure: unknown) => {
-        setError(errorMessage(failure));
-        setLoaded(true);
-      },
-    );
+  const load = useCallback(async () => {
+    const items = await api.call('morphology.list', {});
+    const synthetic = syntheticRequest(window.location.search);
+    const extra: MorphologySummary[] =
+      synthetic === null ? [] : [{ recordingId: SYNTHETIC_ID, name: `synthetic ${synthetic.toLocaleString('en-US')} nodes (test)`, source: '(generated)', nodeCount: synthetic, treeCount: 1, scaleUmPerUnit: 1 }];
+    return [...extra, ...items];
   }, [api]);
-  useRecordingsRefresh(refresh);
-  return { list, error, loaded };
+  const loaded = useLoadedList(load);
+  useRecordingsRefresh(loaded.refresh);
+  return loaded;
 }
 
 /** Decoded neurons for `ids`, in that order once all are loaded; errors by id. */

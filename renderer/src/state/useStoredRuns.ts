@@ -7,6 +7,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { CallName, CallParams, CallResult } from '../../../shared/api/index.js';
 import { errorMessage, useApi } from '../api/context.js';
+import { useLoadedList } from './useLoadedList.js';
 
 /** Calls that take no parameters and answer a list of run summaries (`ntf.runs`, `fisbe.runs`). */
 export type RunListCall = {
@@ -29,23 +30,11 @@ export interface StoredRuns<Summary> {
 export function useStoredRuns<N extends RunListCall>(call: N): StoredRuns<CallResult<N>[number]> {
   type Summary = CallResult<N>[number];
   const api = useApi();
-  const [runs, setRuns] = useState<Summary[]>([]);
-  const [error, setError] = useState<string | null>(null);
-  const [loaded, setLoaded] = useState(false);
-
-  const refresh = useCallback(() => {
-    api.call(call, {} as CallParams<N>).then(
-      (list) => {
-        setRuns([...(list as readonly Summary[])].sort((a, b) => b.runId - a.runId));
-        setError(null);
-        setLoaded(true);
-      },
-      (failure: unknown) => {
-        setError(errorMessage(failure));
-        setLoaded(true);
-      },
-    );
-  }, [api, call]);
+  const load = useCallback(
+    async () => [...((await api.call(call, {} as CallParams<N>)) as readonly Summary[])].sort((a, b) => b.runId - a.runId),
+    [api, call],
+  );
+  const { list: runs, error, loaded, refresh } = useLoadedList<Summary>(load);
 
   useEffect(() => {
     refresh();

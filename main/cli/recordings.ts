@@ -28,6 +28,13 @@ export function describeContents(recording: Recording): string {
     }
     case 'eeg':
       return `${formatCount(m.channelCount, 'channel')}, ${formatRateHz(m.sampleRateHz)}, ${formatDuration(m.durationS)}`;
+    case 'fmri':
+    case 'brain-map':
+    case 'roi-series':
+    case 'cohort':
+    case 'brain-graph':
+      // The reader's one line ("91×109×91, 2 mm, int16, MNI (sform)"), as the Library shows it.
+      return m.brain?.description ?? '';
   }
 }
 

@@ -9,5 +9,6 @@ import { fisbeDomain } from './fisbe/index.js';
 import { ntfDomain } from './ntf/index.js';
 import { morphologyDomain } from './morphology/index.js';
 import { calciumDomain } from './calcium/index.js';
+import { fmriDomain } from './fmri/index.js';
 
-export const DOMAIN_LIST = [eegDomain, seizureDomain, fisbeDomain, ntfDomain, morphologyDomain, calciumDomain] as const;
+export const DOMAIN_LIST = [eegDomain, seizureDomain, fisbeDomain, ntfDomain, morphologyDomain, calciumDomain, fmriDomain] as const;

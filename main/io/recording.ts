@@ -97,7 +97,7 @@ export const RECORDING_READERS: readonly RecordingReader[] = Object.freeze([
 ]);
 
 /** The order the "supported: …" message lists the families in (that of `RecordingMetadata.modality`). */
-const MODALITY_ORDER: readonly RecordingModality[] = ['eeg', 'calcium', 'morphology'];
+const MODALITY_ORDER: readonly RecordingModality[] = ['eeg', 'calcium', 'morphology', 'fmri', 'brain-map', 'roi-series', 'cohort', 'brain-graph'];
 
 export const SUPPORTED_FORMATS = [...RECORDING_READERS]
   .sort((a, b) => MODALITY_ORDER.indexOf(a.modality) - MODALITY_ORDER.indexOf(b.modality))

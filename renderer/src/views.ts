@@ -36,4 +36,16 @@ export const VIEWS: readonly ViewEntry[] = [
     keyHelp: [MORPHOLOGY_KEY_HELP],
   },
   { id: 'calcium', title: 'Traces', key: '8', component: lazyView(() => import('./calcium/CalciumView.js'), 'CalciumView'), opens: { action: 'Traces', recordingKinds: ['calcium'] } },
+  {
+    id: 'fmri',
+    title: 'Brain',
+    key: '9',
+    component: lazyView(() => import('./fmri/FmriView.js'), 'FmriView'),
+    opens: [
+      { action: 'Brain map', recordingKinds: ['fmri', 'brain-map'] },
+      { action: 'Series', recordingKinds: ['roi-series'] },
+      { action: 'Cohort', recordingKinds: ['cohort'] },
+      { action: 'Glass brain', recordingKinds: ['brain-graph'] },
+    ],
+  },
 ];

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 
 /** What a recording holds, which decides the views and pipelines that apply to it. */
-export const RecordingKind = z.enum(['eeg', 'calcium', 'morphology']);
+export const RecordingKind = z.enum(['eeg', 'calcium', 'morphology', 'fmri', 'brain-map', 'roi-series', 'cohort', 'brain-graph']);
 export type RecordingKind = z.infer<typeof RecordingKind>;
 
 /** How a sentence names each kind ("works on EEG recordings"), with its article ("an EEG recording"). */
@@ -13,14 +13,36 @@ export const RECORDING_KIND_NAMES: Readonly<Record<RecordingKind, { name: string
   eeg: { name: 'EEG', article: 'an' },
   calcium: { name: 'calcium imaging', article: 'a' },
   morphology: { name: 'morphology', article: 'a' },
+  fmri: { name: 'fMRI', article: 'an' },
+  'brain-map': { name: 'brain map', article: 'a' },
+  'roi-series': { name: 'ROI time series', article: 'an' },
+  cohort: { name: 'cohort', article: 'a' },
+  'brain-graph': { name: 'brain network', article: 'a' },
 };
+
+/**
+ * The brain kinds (issue #18), by what a user does with them:
+ * - `fmri`: a 4D BOLD run (NIfTI), from which ROI time series are extracted;
+ * - `brain-map`: one 3D image or surface to look at: a statistical map, a template, a label atlas
+ *   (NIfTI), a surface mesh, per-vertex values or labels (GIfTI, mz3);
+ * - `roi-series`: one subject's ROI × time matrix (.mat, CSV/TSV, AFNI .1D);
+ * - `cohort`: a folder of per-subject ROI files with a phenotype table (diagnosis, sex, age, site);
+ * - `brain-graph`: nodes with coordinates and optionally edges (BrainNet Viewer .node/.edge,
+ *   coordinate atlases such as Power or Dosenbach).
+ */
+export const BRAIN_KINDS: readonly RecordingKind[] = ['fmri', 'brain-map', 'roi-series', 'cohort', 'brain-graph'];
 
 /** A recording's kind; projects written before calcium imaging have no `modality`: all EEG. */
 export function recordingKind(recording: { metadata: { modality?: RecordingKind | undefined } }): RecordingKind {
   return recording.metadata.modality ?? 'eeg';
 }
 
-export const RecordingFormat = z.enum(['edf', 'edf+', 'bdf', 'bdf+', 'suite2p', 'nwb', 'calcium-hdf5', 'calcium-csv', 'swc']);
+export const RecordingFormat = z.enum([
+  'edf', 'edf+', 'bdf', 'bdf+',
+  'suite2p', 'nwb', 'calcium-hdf5', 'calcium-csv',
+  'swc',
+  'nifti1', 'nifti2', 'gifti', 'mz3', 'mat', 'roi-text', 'roi-cohort', 'brainnet-node', 'brainnet-edge', 'coordinates',
+]);
 export type RecordingFormat = z.infer<typeof RecordingFormat>;
 
 /** One signal (channel) of a recording as described by its file header. */
@@ -31,6 +53,51 @@ export const SignalInfo = z.object({
   isAnnotation: z.boolean(),
 });
 export type SignalInfo = z.infer<typeof SignalInfo>;
+
+/** A cohort's subject: its id (from the file name), its ROI file and its phenotype labels. */
+export const CohortSubject = z.object({
+  id: z.string(),
+  file: z.string(),
+  /** Normalised `diagnosis` ('ASD' | 'control'), `sex` ('M' | 'F'), `age`, `site` where the table has them, and every other column as is. */
+  labels: z.record(z.string(), z.union([z.string(), z.number(), z.null()])),
+});
+export type CohortSubject = z.infer<typeof CohortSubject>;
+
+/** What a brain recording's file says (NIfTI, GIfTI, mz3, ROI series, cohort, node/edge files). */
+export const BrainMetadata = z.object({
+  type: z.enum(['bold', 'volume', 'atlas', 'surface', 'surface-values', 'surface-labels', 'roi-series', 'cohort', 'nodes', 'edges']),
+  /** One line for the Library: "91×109×91, 2 mm, int16, MNI (sform)". */
+  description: z.string(),
+  /** Image dimensions (NIfTI dim[1…]). */
+  dims: z.array(z.number().int()).optional(),
+  voxelSizeMm: z.array(z.number()).optional(),
+  /** Voxel → mm, row-major 4×4 (nibabel's `affine`). */
+  affine: z.array(z.number()).length(16).optional(),
+  /** Repetition time, s (4D images, ROI series where known). */
+  trS: z.number().nullable().optional(),
+  datatype: z.string().optional(),
+  volumeCount: z.number().int().optional(),
+  /** Label atlases: the labels file found beside the image (AAL2.xml, aal.json). */
+  labelsFile: z.string().nullable().optional(),
+  regionCount: z.number().int().optional(),
+  timepoints: z.number().int().optional(),
+  regionNames: z.array(z.string()).nullable().optional(),
+  vertexCount: z.number().int().optional(),
+  faceCount: z.number().int().optional(),
+  hemisphere: z.enum(['left', 'right']).nullable().optional(),
+  nodeCount: z.number().int().optional(),
+  cohort: z
+    .object({
+      phenotypeFile: z.string(),
+      labelColumns: z.array(z.string()),
+      subjects: z.array(CohortSubject),
+      timepointsMin: z.number().int(),
+      timepointsMax: z.number().int(),
+    })
+    .optional(),
+  warnings: z.array(z.string()),
+});
+export type BrainMetadata = z.infer<typeof BrainMetadata>;
 
 /** Header metadata of a time-series recording (EEG and friends). */
 export const RecordingMetadata = z.object({
@@ -81,6 +148,8 @@ export const RecordingMetadata = z.object({
       warnings: z.array(z.string()),
     })
     .optional(),
+  /** Brain images, surfaces, ROI series, cohorts and networks (the kinds of `BRAIN_KINDS`). */
+  brain: BrainMetadata.optional(),
 });
 export type RecordingMetadata = z.infer<typeof RecordingMetadata>;
 

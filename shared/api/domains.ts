@@ -8,3 +8,4 @@ export * from './fisbe.js';
 export * from './ntf.js';
 export * from './morphology.js';
 export * from './calcium.js';
+export * from './fmri.js';

@@ -25,7 +25,7 @@ export function useAppContext(views: readonly ViewEntry[]): AppState {
   const viewIds = useMemo(() => views.map((entry) => entry.id), [views]);
   // In list order, views that show several recordings together (secondary) after the others.
   const openers = useMemo(() => {
-    const all = views.flatMap((entry) => (entry.opens ? [{ ...entry.opens, viewId: entry.id }] : []));
+    const all = views.flatMap((entry) => (entry.opens ? [entry.opens].flat().map((opener) => ({ ...opener, viewId: entry.id })) : []));
     return [...all.filter((opener) => !opener.secondary), ...all.filter((opener) => opener.secondary)];
   }, [views]);
   // The view and selection the address names (a reload comes back to them).

@@ -64,8 +64,11 @@ export interface ViewEntry {
   /** Alt+key shows the view. */
   key: string;
   component: ComponentType<ViewProps>;
-  /** A view that shows one recording of these kinds, offered on their rows in the Library. */
-  opens?: RecordingOpener;
+  /**
+   * A view that shows one recording of these kinds, offered on their rows in the Library; a list
+   * where the action reads differently by kind (the Brain view: "Brain map", "Glass brain", …).
+   */
+  opens?: RecordingOpener | readonly RecordingOpener[];
   /** Its keys for the help sheet (`?`): lines of "key: what it does" joined by " · ". */
   keyHelp?: readonly string[];
 }

@@ -12,7 +12,7 @@
  * files, sparse matrices, MATLAB objects, function handles. The subsystem data MATLAB appends for
  * objects is skipped, as are unnamed variables; of two variables with one name, the last wins.
  */
-import { open, readFile, stat } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import { FormatError, fileAccessError } from '../../errors.js';
 import { checkAllocation, rethrowIfOutOfMemory } from '../allocation.js';
 import { assertReadableSource } from '../source-file.js';
@@ -38,14 +38,26 @@ export function parseMat(bytes: Uint8Array, file: string): Map<string, MatValue>
 export async function readMat(path: string): Promise<Map<string, MatValue>> {
   assertReadableSource(path);
   let bytes: Uint8Array;
+  let handle: FileHandle | undefined;
   try {
-    const { size } = await stat(path);
+    // One open, one fstat, one read: readFile's chunked reads cost more than parsing a small file.
+    handle = await open(path, 'r');
+    const { size } = await handle.stat();
     checkAllocation(path, [size], 1, 'the whole .mat file');
-    bytes = new Uint8Array(await readFile(path));
+    bytes = new Uint8Array(size);
+    let filled = 0;
+    while (filled < size) {
+      const { bytesRead } = await handle.read(bytes, filled, size - filled, filled);
+      if (bytesRead === 0) break;
+      filled += bytesRead;
+    }
+    if (filled < size) bytes = bytes.subarray(0, filled); // shrank while read: parse what is there
   } catch (error) {
     rethrowIfOutOfMemory(error, path, 'the whole .mat file');
     if (error instanceof FormatError || (error as { code?: unknown }).code === 'io') throw error;
     throw fileAccessError(path, error);
+  } finally {
+    await handle?.close();
   }
   try {
     return parseMat(bytes, path);

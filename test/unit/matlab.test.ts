@@ -158,11 +158,16 @@ describe.each([
 describe('MAT-file kinds', () => {
   const w = new MatWriter(true);
 
-  it('refuses v7.3 (HDF5) files with a clear message', () => {
+  it('recognises v7.3 (HDF5) files: the v5 parser refuses them, a truncated one is named as such', async () => {
     const bytes = new Uint8Array(1024);
     bytes.set(w.header('MATLAB 7.3 MAT-file, Platform: GLNXA64', 0x0200));
+    expect(formatError(() => parseMat(bytes, 'cut73.mat')).message).toMatch(/cut73\.mat: .*MATLAB v7\.3 MAT-file \(an HDF5 container\) and its HDF5 part is missing/);
     bytes.set([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a], 512);
-    expect(formatError(() => parseMat(bytes, 'v73.mat')).message).toMatch(/v73\.mat: .*MATLAB v7\.3 MAT-file \(an HDF5 container\).*-v7/);
+    expect(formatError(() => parseMat(bytes, 'v73.mat')).message).toMatch(/read through the HDF5 reader/);
+    // readMat routes it to HDF5 (matlab-v73.test.ts), where this damaged body is refused.
+    const path = join(tmp.dir, 'broken73.mat');
+    writeFileSync(path, bytes);
+    await expect(readMat(path)).rejects.toThrow(/broken73\.mat: .*(truncated|corrupt)/);
   });
 
   it('refuses Level 4 files and non-MAT files', () => {

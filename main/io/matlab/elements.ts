@@ -201,7 +201,7 @@ function readChars(src: ElementSource, tag: Tag, field: string): string[] {
 }
 
 /** Rows of a char matrix (column-major elements), joined by newlines; a row vector is just its text. */
-function charText(chars: string[], dims: number[]): string {
+export function charText(chars: string[], dims: number[]): string {
   const rows = dims[0] ?? 0;
   if (rows <= 1) return chars.join('');
   const columns = chars.length / rows;

@@ -225,6 +225,7 @@ describe('broken files: one FormatError naming the file and the field', () => {
     ['bad sizeof_hdr', () => ({ ...ok, sizeofHdr: 1234 }), 'sizeof_hdr', /neither 348.*nor 540/],
     ['a zero dimension', () => ({ ...ok, dims: [2, 0, 2] }), 'dim', /dim\[2\] is 0/],
     ['a negative dimension', () => ({ ...ok, dims: [2, -3, 2] }), 'dim', /dim\[2\] is -3/],
+    ['a NIfTI-2 dim of petabytes', () => ({ ...ok, version: 2, dims: [2 ** 20, 2 ** 20, 2 ** 10] }), 'dim', /likely damaged/],
     ['a header cut short', () => niftiBytes(ok).subarray(0, 200), 'sizeof_hdr', /inside the 348-byte NIfTI-1 header/],
     ['NIfTI-2 eol check broken', () => { const b = niftiBytes({ ...ok, version: 2 }); b[9] = 0; return b; }, 'magic', /text-mode/],
   ];

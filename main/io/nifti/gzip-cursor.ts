@@ -13,7 +13,7 @@ import { createGunzip, type Gunzip } from 'node:zlib';
 import { FormatError } from '../../errors.js';
 
 /** Decompressed bytes per chunk: large enough that per-chunk overhead is small, small enough to bound the read-ahead. */
-const CHUNK_BYTES = 256 * 1024;
+const CHUNK_BYTES = 1024 * 1024;
 
 export class GzipCursor {
   private source: ReadStream | null = null;

@@ -119,7 +119,7 @@ class OpenNifti implements NiftiImage {
       throw error;
     }
     // Volume by volume, so that the raw bytes in memory never exceed one volume (plus read-ahead).
-    const perRead = Math.max(1, Math.floor((16 << 20) / bytesPerVolume));
+    const perRead = Math.max(1, Math.floor((4 << 20) / bytesPerVolume));
     for (let t = 0; t < volumeCount; t += perRead) {
       const count = Math.min(perRead, volumeCount - t);
       const raw = await this.source.read(this.header.voxOffset + t * bytesPerVolume, count * bytesPerVolume, count === volumeCount ? 'the image' : `volumes ${t}–${t + count - 1}`);

@@ -9,6 +9,7 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FormatError } from '../../main/errors.js';
 import { GzipCursor } from '../../main/io/nifti/gzip-cursor.js';
+import { VolumeCache } from '../../main/io/nifti/volume-cache.js';
 import { looksLikeNifti, openNifti, readNiftiHeader } from '../../main/io/nifti/index.js';
 import { niftiBytes, writeNifti, type NiftiSpec } from '../helpers/nifti-writer.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -211,6 +212,21 @@ describe('random access by volume', () => {
     expect(await cursor.read(0, 4, 'd')).toEqual(raw.subarray(0, 4));
     expect(cursor.restarts).toBe(2);
     cursor.close();
+  });
+});
+
+describe('VolumeCache', () => {
+  it('keeps the most recently used volumes within its budget and hands out copies', () => {
+    const cache = new VolumeCache(3 * 16);
+    for (const t of [0, 1, 2]) cache.put(t, new Float32Array(4).fill(t));
+    cache.get(0); // 0 becomes the most recently used: 1 goes first
+    cache.put(3, new Float32Array(4).fill(3));
+    expect([0, 1, 2, 3].map((t) => cache.get(t)?.[0] ?? null)).toEqual([0, null, 2, 3]);
+    cache.get(2)![0] = 99;
+    expect(cache.get(2)![0]).toBe(2);
+    const none = new VolumeCache(0);
+    none.put(0, new Float32Array(1));
+    expect(none.get(0)).toBeNull();
   });
 });
 

@@ -3,7 +3,7 @@
  * scaling as nibabel applies it, the affine nibabel chooses (sform, qform, fallback), units and TR,
  * random access in .nii.gz, and one clear FormatError per kind of broken file.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -278,6 +278,15 @@ describe('broken files: one FormatError naming the file and the field', () => {
     const image = await openNifti(path);
     const error = await formatError(image.readAll());
     expect([error.field, error.message]).toEqual(['dim', expect.stringMatching(/ends at byte 368, but the image needs bytes up to 376/)]);
+    await image.close();
+  });
+
+  it('a .nii.gz removed while open: going back (a new stream) fails naming the file', async () => {
+    const path = file({ dims: [2, 2, 1, 3], datatype: 2, values: new Array(12).fill(1), gzip: true });
+    const image = await openNifti(path);
+    await image.readVolume(2);
+    unlinkSync(path);
+    await expect(image.readVolume(0)).rejects.toThrow(new RegExp(`${path}: no such file`));
     await image.close();
   });
 

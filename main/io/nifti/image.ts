@@ -155,6 +155,11 @@ async function readHead(handle: FileHandle, length: number): Promise<Uint8Array>
   return out.subarray(0, filled);
 }
 
+/** An fs failure (EIO, a vanished share…) as a FileAccessError naming the file; anything else unchanged. */
+function asAccessError(file: string, error: unknown): unknown {
+  return (error as NodeJS.ErrnoException | null)?.syscall ? fileAccessError(file, error) : error;
+}
+
 /**
  * Opens a .nii or .nii.gz (recognised by content, not by name) and parses its header. For an
  * uncompressed file the voxel data must fit the file (checked here); for a gzip file that is only
@@ -170,7 +175,9 @@ export async function openNifti(path: string): Promise<NiftiImage> {
   }
   let keepHandle = false;
   try {
-    const head = await readHead(handle, MAX_HEADER_BYTES);
+    const head = await readHead(handle, MAX_HEADER_BYTES).catch((error: unknown) => {
+      throw asAccessError(path, error);
+    });
     if (isGzip(head)) {
       const cursor = new GzipCursor(path);
       try {
@@ -183,7 +190,9 @@ export async function openNifti(path: string): Promise<NiftiImage> {
       }
     }
     const layout = parseHeader(path, head, false);
-    const { size } = await handle.stat();
+    const { size } = await handle.stat().catch((error: unknown) => {
+      throw asAccessError(path, error);
+    });
     const { voxOffset } = layout.header;
     const needed = voxOffset + layout.bytesPerVolume * layout.volumeCount;
     if (voxOffset > size) {

@@ -8,6 +8,7 @@ import { benchFisbeSkeleton } from './fisbe-skeleton.js';
 import { benchMatmul } from './matmul.bench.js';
 import { benchTransformer } from './transformer.bench.js';
 import { benchNtf } from './ntf.bench.js';
+import { benchRoiCohort } from './roi-cohort.bench.js';
 import { benchMorphology } from './morphology.bench.js';
 import { benchSeizure } from './seizure.bench.js';
 import { benchSeizureNeural } from './seizure-neural.bench.js';
@@ -33,6 +34,7 @@ const benches: [string, (dir: string) => BenchResult[] | Promise<BenchResult[]>]
   ['fisbe-skeleton', benchFisbeSkeleton],
   ['fisbe', () => benchFisbe()],
   ['ntf', benchNtf],
+  ['roi-cohort', () => benchRoiCohort()],
   ['morphology', () => benchMorphology()],
   ['matmul', () => benchMatmul()],
   ['transformer', () => benchTransformer()],

@@ -10,6 +10,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FormatError } from '../../main/errors.js';
 import { readEdfHeader } from '../../main/io/edf/index.js';
+import { readAtlasLabels, readBrainNetEdges, readBrainNodes } from '../../main/io/atlas/index.js';
 import { readGifti } from '../../main/io/gifti/index.js';
 import { openNifti } from '../../main/io/nifti/index.js';
 import { inspectRecording } from '../../main/io/recording.js';
@@ -287,6 +288,53 @@ describe.skipIf(!hasSharedData())('issue #18 bad input, on real brain files: one
     // With the row back, the same folder reads: nothing else was wrong.
     writeFileSync(join(folder, 'labels_100.csv'), table);
     expect((await readCohort(folder)).subjects.map((s) => s.id)).toEqual(['50003', '50004', '50005']);
+  });
+});
+
+const POWER = ['connectome', 'coords', 'power_2011.csv'];
+const EDGE_AAL90 = ['connectome', 'brainnet_viewer', 'Edge_AAL90_Weighted.edge'];
+const AAL_JSON = ['fmri', 'atlas', 'aal.json'];
+
+/**
+ * Findings of the brain fuzz kinds (test/robust/fuzz-readers.test.ts) in the atlas module, rebuilt
+ * on the real files. They fail until the reader is fixed: JavaScript's Number() reads "0x10" as 16
+ * (and "0b11", "0o7"), which no coordinate table or MATLAB-written matrix means; JSON.parse's message
+ * quotes the file around the error, line breaks included.
+ */
+describe.skipIf(!hasSharedData())('atlas-module findings of the brain fuzz kinds, on real files', () => {
+  it('the untouched files read', async () => {
+    expect((await readBrainNodes(dataFile(...POWER))).length).toBe(264);
+    expect((await readBrainNetEdges(dataFile(...EDGE_AAL90))).nodeCount).toBe(90);
+    expect((await readAtlasLabels(dataFile(...AAL_JSON))).length).toBeGreaterThan(100);
+  });
+
+  it('a coordinate written "0x10" is refused, not read as 16 mm', async () => {
+    const path = changed(POWER, 'power-hex.csv', (bytes) => Buffer.from(bytes.toString('latin1').replace('\n1,-25,-98,-12', '\n1,0x10,-98,-12'), 'latin1'));
+    const error = await formatError(() => readBrainNodes(path), path);
+    expect(error.field).toBe('x');
+    expect(error.message).toMatch(/line 2: .*"0x10"/);
+  });
+
+  it('an edge weight written "0x10" is refused, not read as 16', async () => {
+    const path = changed(EDGE_AAL90, 'aal90-hex.edge', (bytes) => {
+      const lines = bytes.toString('latin1').split('\n');
+      lines[1] = lines[1]!.replace(/^\S+/, '0x10');
+      return Buffer.from(lines.join('\n'), 'latin1');
+    });
+    const error = await formatError(() => readBrainNetEdges(path), path);
+    expect(error.field).toBe('weight');
+    expect(error.message).toMatch(/line 2, column 1: "0x10" is not a number/);
+  });
+
+  it('aal.json made invalid (the last row of "R" removed: a trailing comma) is refused in one line', async () => {
+    const path = changed(AAL_JSON, 'aal-comma.json', (bytes) => {
+      const lines = bytes.toString('latin1').split('\n');
+      lines.splice(8, 1); // the last row of "R": the row before ends in ",", so "…, ]" follows (a trailing comma)
+      return Buffer.from(lines.join('\n'), 'latin1');
+    });
+    const error = await formatError(() => readAtlasLabels(path), path);
+    expect(error.field).toBe('json');
+    expect(error.message).toMatch(/is not valid JSON/);
   });
 });
 

@@ -338,8 +338,8 @@ function mz3Problems(summary: Summary, context: CaseContext): Violation[] {
 }
 
 /** .mat: every numeric/logical array holds the product of its dims; a series is R × T (T ≥ 2), finite; and what strictMat finds. */
-function matProblems(summary: Summary, context: CaseContext): Violation[] {
-  const out: Violation[] = [...strictMat(context.path).violations];
+function matProblems(summary: Summary, context: CaseContext, strict = true): Violation[] {
+  const out: Violation[] = strict ? [...strictMat(context.path).violations] : [];
   const problem = (text: string): void => void out.push({ problem: text });
   for (const v of summary['variables'] as Summary[]) {
     if (!(v['dims'] as number[]).every((d) => Number.isSafeInteger(d) && d >= 0)) problem(`${String(v['name'])}: dims ${(v['dims'] as number[]).join('×')}`);
@@ -393,6 +393,64 @@ function atlasLabelProblems(summary: Summary): Violation[] {
   return out;
 }
 
+/**
+ * Cohorts: at least 2 subjects, ids unique, one series per subject, every series with the cohort's
+ * region count, its time points within the stated range, finite; each subject's file in the folder
+ * with exactly one row in the table (strict: its first column, SUB_ID); every subject file a whole
+ * .mat (strictMat); a diagnosis other than ASD/control only with a warning.
+ */
+function cohortProblems(summary: Summary, warnings: readonly string[], context: CaseContext): Violation[] {
+  const out: Violation[] = [];
+  const problem = (text: string, flag?: string): void => void out.push({ problem: text, ...(flag ? { flag } : {}) });
+  const subjects = summary['subjects'] as Summary[];
+  const series = summary['series'] as Summary[];
+  const regions = summary['regionCount'] as number;
+  if (subjects.length < 2) problem(`${subjects.length} subjects`);
+  if (new Set(subjects.map((s) => s['id'])).size !== subjects.length) problem('a subject id twice');
+  if (series.length !== subjects.length) problem(`${series.length} series for ${subjects.length} subjects`);
+  for (const s of series) {
+    const t = s['timepoints'] as number;
+    if (s['regionCount'] !== regions) problem(`${String(s['file'])}: ${String(s['regionCount'])} regions in a cohort of ${regions}`);
+    if (s['length'] !== (s['regionCount'] as number) * t) problem(`${String(s['file'])}: ${String(s['length'])} values`);
+    if (!(t >= (summary['timepointsMin'] as number) && t <= (summary['timepointsMax'] as number))) problem(`${String(s['file'])}: ${t} time points outside the stated range`);
+    if (s['nonFinite']) problem(`${String(s['file'])}: ${String(s['nonFinite'])} values not finite`);
+  }
+  for (const s of subjects) {
+    if (!['ASD', 'control'].includes(s['diagnosis'] as string)) problem(`subject ${String(s['id'])}: diagnosis ${String(s['diagnosis'])}`, 'DX_GROUP');
+    if (!existsSync(s['file'] as string)) problem(`subject ${String(s['id'])}: ${String(s['file'])} does not exist`);
+  }
+  const table = join(context.path, 'labels_100.csv');
+  const rows = existsSync(table)
+    ? readFileSync(table, 'utf8')
+        .split(/\r\n|\n|\r/)
+        .filter((line) => line.trim() !== '')
+        .slice(1)
+        .map((line) => line.split(',')[0]!.trim())
+    : [];
+  const functional = join(context.path, 'Functional');
+  for (const name of existsSync(functional) ? readdirSync(functional).filter((n) => n.endsWith('.mat')) : []) {
+    const stem = name.replace(/\.mat$/, '');
+    const matches = rows.filter((cell) => cell === stem || (cell !== '' && Number(cell) === Number(stem))).length;
+    if (matches !== 1) problem(`${name} has ${matches} rows in labels_100.csv (by SUB_ID)`);
+    out.push(...strictMat(join(functional, name)).violations.map((v) => ({ problem: `${name}: ${v.problem}` })));
+  }
+  void warnings;
+  return out;
+}
+
+/** ROI series CSV: the series invariants of the .mat kind, and the shape strictCsvMatrix reads (either orientation). */
+function roiCsvProblems(summary: Summary, context: CaseContext): Violation[] {
+  const out = matProblems(summary, { ...context, path: '' }, false);
+  const strict = strictCsvMatrix(readFileSync(context.path, 'utf8'));
+  out.push(...strict.violations);
+  const series = summary['series'] as Summary;
+  const [r, t] = [series['regionCount'] as number, series['timepoints'] as number];
+  if (!strict.violations.length && !((r === strict.width && t === strict.rows) || (r === strict.rows && t === strict.width))) {
+    out.push({ problem: `${r} regions × ${t} time points read, the file holds ${strict.rows} rows × ${strict.width} values` });
+  }
+  return out;
+}
+
 /** Problems with an accepted case; empty when it is correct. */
 export function acceptedProblems(summary: Summary, warnings: readonly string[], context: CaseContext): string[] {
   let violations: Violation[];
@@ -427,6 +485,12 @@ export function acceptedProblems(summary: Summary, warnings: readonly string[], 
       break;
     case 'atlas-labels':
       violations = atlasLabelProblems(summary);
+      break;
+    case 'cohort':
+      violations = cohortProblems(summary, warnings, context);
+      break;
+    case 'roi-csv':
+      violations = roiCsvProblems(summary, context);
       break;
     default:
       violations = volumeProblems(summary);

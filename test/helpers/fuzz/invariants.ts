@@ -12,7 +12,7 @@ import type { CaseResult } from './run-case.js';
 import { strictCsvMatrix, strictEdf, strictSuite2p, strictSwc, type Violation } from './strict.js';
 import { strictEdges, strictGifti, strictMat, strictMz3, strictNifti, strictNodes } from './strict-brain.js';
 
-export const CASE_CLASSES = ['clear-error', 'accepted-correctly', 'silently-wrong', 'unclear-error', 'crash', 'hang', 'memory'] as const;
+export const CASE_CLASSES = ['clear-error', 'accepted-correctly', 'silently-wrong', 'refused-valid', 'unclear-error', 'crash', 'hang', 'memory'] as const;
 export type CaseClass = (typeof CASE_CLASSES)[number];
 
 export interface Verdict {
@@ -513,7 +513,9 @@ export function classify(result: CaseResult, context: CaseContext): Verdict {
       return { cls: 'crash', reason: `${result.exit}: ${stderrNoise(result.stderr).slice(0, 3).join(' | ').slice(0, 300)}` };
     case 'error': {
       const why = judgeError(result.message, result.userError, result.stderr, context);
-      return why ? { cls: 'unclear-error', reason: why } : { cls: 'clear-error', reason: '' };
+      if (why) return { cls: 'unclear-error', reason: why };
+      const valid = context.mutation.oracle?.accept;
+      return valid ? { cls: 'refused-valid', reason: `refused although ${valid}: ${result.message.slice(0, 200)}` } : { cls: 'clear-error', reason: '' };
     }
     case 'accepted': {
       let problems: string[];

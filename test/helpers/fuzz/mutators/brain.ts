@@ -14,6 +14,7 @@ import type { FolderAccess } from './npy.js';
 
 type Result = { bytes: Buffer; mutation: Mutation };
 const reject = (why: string): Oracle => ({ reject: why });
+const accept = (why: string): Oracle => ({ accept: why });
 const gzip = (bytes: Buffer): Buffer => gzipSync(bytes, { level: 1 });
 const isGz = (bytes: Buffer): boolean => bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
 
@@ -87,6 +88,9 @@ export function mutateNifti(raw: Buffer, compressed: Buffer | null, random: Rand
     [2, 'voxels'],
     [2, 'header-blind'],
     [compressed ? 1 : 0, 'uncompressed'],
+    [compressed ? 1 : 0, 'multi-member'],
+    [compressed ? 0.5 : 0, 'zero-padding'],
+    [1, 'extension-space'],
   ] as const);
   switch (op) {
     case 'cut': {
@@ -174,8 +178,27 @@ export function mutateNifti(raw: Buffer, compressed: Buffer | null, random: Rand
       return { bytes: compressed ? gzip(bytes) : bytes, mutation };
     }
     case 'uncompressed':
-      // A .nii.gz that holds the plain image (a name that lies about the content).
-      return { bytes: raw, mutation: { description: `${file}: written uncompressed under its .gz name` } };
+      // A .nii.gz that holds the plain image (a name that lies about the content): read by content.
+      return { bytes: raw, mutation: { description: `${file}: written uncompressed under its .gz name`, oracle: accept('a plain .nii under a .gz name is still a NIfTI image (nibabel reads it)') } };
+    case 'multi-member': {
+      // gzip allows several members back to back (pigz, cat a.gz b.gz); gunzip and nibabel read them as one stream.
+      const at = pickOne(random, [between(random, 1, 348), 348, Math.floor(layout.voxOffset), between(random, 348, raw.length)]);
+      return {
+        bytes: Buffer.concat([gzip(raw.subarray(0, at)), gzip(raw.subarray(at))]),
+        mutation: { description: `${file}: gzipped as two members split at byte ${at}`, oracle: accept('a multi-member gzip stream is one stream (RFC 1952)') },
+      };
+    }
+    case 'zero-padding':
+      return { bytes: Buffer.concat([compressed!, Buffer.alloc(between(random, 1, 1024))]), mutation: { description: `${file}: zero bytes after the gzip member (tape/block padding)`, oracle: accept('gzip -t and nibabel ignore zero padding after the last member') } };
+    case 'extension-space': {
+      // 16 more bytes before the voxels with extension[0] = 0 (no extensions): vox_offset moves by 16.
+      const at = Math.floor(layout.voxOffset);
+      if (!Number.isInteger(layout.voxOffset) || at < 352 || raw[348] !== 0) return pack(out, 'unchanged (no room for the edit)');
+      const moved = Buffer.concat([raw.subarray(0, at), Buffer.alloc(16), raw.subarray(at)]);
+      if (le) moved.writeFloatLE(at + 16, NIFTI1.voxOffset);
+      else moved.writeFloatBE(at + 16, NIFTI1.voxOffset);
+      return pack(moved, `16 bytes inserted before the voxels, vox_offset ${at} → ${at + 16}`, accept('vox_offset may point past unused bytes (extension[0] is 0)'));
+    }
   }
 }
 
@@ -227,8 +250,17 @@ export function mutateGifti(original: Buffer, random: Random, file: string): Res
     [xml.includes('<Label ') ? 2 : 0, 'label-table'],
     [3, 'structure'],
     [1, 'blind'],
+    [1, 'valid'],
   ] as const);
   switch (op) {
+    case 'valid': {
+      const edit = pickOne(random, gzipped ? (['crlf', 'multi-member', 'plain'] as const) : (['crlf'] as const));
+      if (edit === 'crlf') return pack(xml.replace(/\n/g, '\r\n'), 'line endings CRLF', accept('XML normalises CRLF'));
+      if (edit === 'plain') return { bytes: Buffer.from(xml, 'latin1'), mutation: { description: `${file}: written uncompressed under its .gz name`, oracle: accept('the content is a GIfTI document (read by content)') } };
+      const at = between(random, 1, xml.length);
+      const bytes = Buffer.from(xml, 'latin1');
+      return { bytes: Buffer.concat([gzip(bytes.subarray(0, at)), gzip(bytes.subarray(at))]), mutation: { description: `${file}: gzipped as two members split at byte ${at}`, oracle: accept('a multi-member gzip stream is one stream') } };
+    }
     case 'xml-cut': {
       const at = between(random, 0, xml.length);
       return pack(xml.slice(0, at), `XML cut at character ${at} of ${xml.length}`, at < rootEnd + 8 ? reject('the document ends before </GIFTI>') : undefined);
@@ -296,7 +328,7 @@ export function mutateGifti(original: Buffer, random: Random, file: string): Res
           return pack(xml.slice(0, lo + keep) + xml.slice(hi), `DataArray data ${k}: only its first ${keep} of ${trimmedEnd} characters kept`);
         }
         case 'whitespace':
-          return pack(xml.slice(0, at) + '\n  ' + xml.slice(at), `${where}: a line break inserted (allowed)`);
+          return pack(xml.slice(0, at) + '\n  ' + xml.slice(at), `${where}: a line break inserted (allowed)`, accept('whitespace inside base64 is skipped (nibabel, the GIfTI writers that wrap lines)'));
         case 'empty':
           return pack(xml.slice(0, lo) + xml.slice(hi), `DataArray data ${k}: emptied`);
       }
@@ -436,7 +468,7 @@ export function mutateMz3(original: Buffer, random: Random, file: string): Resul
       return pack(Buffer.concat([out, tail]), `scalars bit set, ${extra} bytes of scalars appended`);
     }
     case 'uncompressed':
-      return { bytes: raw, mutation: { description: `${file}: written uncompressed (mz3 need not be gzipped)` } };
+      return { bytes: raw, mutation: { description: `${file}: written uncompressed (mz3 need not be gzipped)`, oracle: accept('mz3 files may be gzipped or not') } };
   }
 }
 
@@ -598,8 +630,10 @@ export function mutateMat(original: Buffer, random: Random, file: string): Resul
         return done(out, `endian indicator → "${value}"`);
       }
       if (field === 'text') {
-        out.fill(pickOne(random, [0, 0x20]), 0, between(random, 1, 116));
-        return done(out, 'header text blanked');
+        const fill = pickOne(random, [0, 0x20]);
+        out.fill(fill, 0, between(random, 1, 116));
+        // Spaces: the text is free-form (scipy reads it); NULs in the first 4 bytes mark a Level 4 file.
+        return done(out, `header text blanked with ${fill ? 'spaces' : 'NUL bytes'}`, fill ? accept('the header text is descriptive only (scipy.io.loadmat reads the file)') : undefined);
       }
       const value = pickOne(random, [128, 1, 0xffffffff, original.length]);
       out.writeUInt32LE(value >>> 0, 116);
@@ -727,10 +761,12 @@ export function mutateText(original: Buffer, random: Random, file: string, optio
       lines[first] = join(fields);
       return done(lines.join('\n'), `first line, field ${k + 1} → ${JSON.stringify(value)}`);
     }
-    case 'crlf':
-      return done(lines.join(random() < 0.5 ? '\r\n' : '\r'), 'line endings changed');
+    case 'crlf': {
+      const crlf = random() < 0.7;
+      return done(lines.join(crlf ? '\r\n' : '\r'), `line endings ${crlf ? 'CRLF' : 'CR'}`, crlf ? accept('CRLF line endings (a file saved on Windows)') : undefined);
+    }
     case 'bom':
-      return done(`\ufeff${text}`, 'a UTF-8 BOM put in front');
+      return done(`\ufeff${text}`, 'a UTF-8 BOM put in front', accept('a UTF-8 BOM (Excel writes one)'));
     case 'nul': {
       const at = between(random, 0, text.length);
       return done(text.slice(0, at) + '\0' + text.slice(at), `a NUL byte inserted at character ${at}`);
@@ -844,14 +880,15 @@ export function mutateCohort(folder: FolderAccess, subjects: readonly string[], 
       const what = op === 'dx' ? 'DX_GROUP' : 'SEX';
       // An empty SEX cell is "unknown" (null, no warning); every other odd code must be said.
       const flag = op === 'dx' || value !== '' ? { why: `${what} ${JSON.stringify(value)} of subject ${subject} is not a code of the ABIDE legend`, warning: op === 'dx' ? 'DX_GROUP' : 'sex' } : undefined;
-      return { description: `${COHORT_TABLE}: ${what} of subject ${subject} → ${JSON.stringify(value)}`, ...(flag ? { oracle: { flag } } : {}) };
+      // A label the table gets wrong is the user's to see, not a reason to refuse the cohort.
+      return { description: `${COHORT_TABLE}: ${what} of subject ${subject} → ${JSON.stringify(value)}`, oracle: { ...(flag ? { flag } : {}), accept: `an odd ${what} code is a label to warn about` } };
     }
     case 'remove-file':
       folder.remove(`Functional/${subject}.mat`);
-      return { description: `Functional/${subject}.mat removed` };
+      return { description: `Functional/${subject}.mat removed`, oracle: accept(`${subjects.length - 1} subjects with rows remain`) };
     case 'stray-file':
       folder.write('Functional/notes.txt', Buffer.from('scanned on the old coil\n'));
-      return { description: 'a notes.txt beside the subject files' };
+      return { description: 'a notes.txt beside the subject files', oracle: accept('a text file that is neither a subject nor a series is skipped') };
     case 'foreign':
       folder.write(`Functional/${subject}.mat`, foreign());
       return { description: `Functional/${subject}.mat replaced by a 94-region series (another atlas)`, oracle: reject('the subjects have different region counts') };

@@ -289,7 +289,11 @@ function niftiProblems(summary: Summary, context: CaseContext): Violation[] {
   return out;
 }
 
-/** GIfTI: every array holds Dim0×… values; a surface's faces name existing vertices; label keys whole; and what strictGifti finds. */
+/**
+ * GIfTI: every array holds Dim0×… values; a surface's faces name existing vertices; label keys
+ * whole; and what strictGifti finds. Vertex coordinates need not be finite (nibabel and the format
+ * allow NaN; a BigEndian flag on little-endian data yields some): the summary counts them.
+ */
 function giftiProblems(summary: Summary, context: CaseContext): Violation[] {
   const strict = strictGifti(context.path);
   const out: Violation[] = [...strict.violations];

@@ -3,6 +3,10 @@
  * file from ../shared/data (read into memory, written to a temporary folder, never changed in
  * place) and imported through inspectRecording, as the Library does. Each must be refused with the
  * file and field named, or imported with a warning the user sees; the untouched files import clean.
+ *
+ * Issue #18's "Bad input" on the brain readers (NIfTI, GIfTI, .mat ROI series, cohorts), read the
+ * way the views and pipelines read them (those files have no inspectRecording route yet): each
+ * refusal is one line naming the file and the field, with the message the user will see.
  */
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -7,6 +7,7 @@ import { benchFisbe } from './fisbe.bench.js';
 import { benchFisbeSkeleton } from './fisbe-skeleton.js';
 import { benchMatmul } from './matmul.bench.js';
 import { benchTransformer } from './transformer.bench.js';
+import { benchNifti } from './nifti.bench.js';
 import { benchNtf } from './ntf.bench.js';
 import { benchRoiCohort } from './roi-cohort.bench.js';
 import { benchMorphology } from './morphology.bench.js';
@@ -35,6 +36,7 @@ const benches: [string, (dir: string) => BenchResult[] | Promise<BenchResult[]>]
   ['fisbe', () => benchFisbe()],
   ['ntf', benchNtf],
   ['roi-cohort', () => benchRoiCohort()],
+  ['nifti', benchNifti],
   ['morphology', () => benchMorphology()],
   ['matmul', () => benchMatmul()],
   ['transformer', () => benchTransformer()],

@@ -1,0 +1,220 @@
+/**
+ * An open NIfTI image with random access by volume. An uncompressed .nii is read with positioned
+ * reads of exactly one volume's bytes; a .nii.gz through a GzipCursor that inflates only as far as
+ * needed and continues from where the last read stopped, with the last volumes decoded kept in a
+ * VolumeCache (going back in a gzip stream means inflating it again from the start).
+ */
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
+import { FormatError, fileAccessError } from '../../errors.js';
+import { checkAllocation, rethrowIfOutOfMemory } from '../allocation.js';
+import { assertReadableSource } from '../source-file.js';
+import { decodeVoxels, isRgb } from './datatypes.js';
+import { GzipCursor } from './gzip-cursor.js';
+import { MAX_HEADER_BYTES, parseHeader, type NiftiLayout } from './header.js';
+import { VolumeCache } from './volume-cache.js';
+import type { NiftiHeader, NiftiImage } from './types.js';
+
+/** Where the bytes come from: positioned reads of a file, or a decompressing cursor. */
+interface ByteSource {
+  /** `length` bytes from `start`; a FormatError naming `what` when the data ends first. */
+  read(start: number, length: number, what: string): Promise<Uint8Array>;
+  close(): Promise<void>;
+}
+
+/** Decoded volumes a .nii.gz keeps for going back (see VolumeCache). */
+const GZIP_CACHE_BYTES = 64 * 1024 * 1024;
+
+const isGzip = (head: Uint8Array): boolean => head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b;
+
+class FileSource implements ByteSource {
+  constructor(
+    private readonly file: string,
+    private readonly handle: FileHandle,
+  ) {}
+  async read(start: number, length: number, what: string): Promise<Uint8Array> {
+    const out = new Uint8Array(length);
+    let filled = 0;
+    while (filled < length) {
+      let got: number;
+      try {
+        ({ bytesRead: got } = await this.handle.read(out, filled, length - filled, start + filled));
+      } catch (error) {
+        throw fileAccessError(this.file, error);
+      }
+      if (got === 0) {
+        throw new FormatError(this.file, `the file ends at byte ${start + filled}, but ${what} needs bytes up to ${start + length} (truncated, or dim, datatype or vox_offset is wrong)`, 'dim');
+      }
+      filled += got;
+    }
+    return out;
+  }
+  close(): Promise<void> {
+    return this.handle.close();
+  }
+}
+
+class GzipSource implements ByteSource {
+  constructor(readonly cursor: GzipCursor) {}
+  read(start: number, length: number, what: string): Promise<Uint8Array> {
+    return this.cursor.read(start, length, what);
+  }
+  close(): Promise<void> {
+    this.cursor.close();
+    return Promise.resolve();
+  }
+}
+
+class OpenNifti implements NiftiImage {
+  readonly header: NiftiHeader;
+  readonly spatialDims: [number, number, number];
+  readonly volumeCount: number;
+  private readonly cache: VolumeCache;
+  private closed = false;
+
+  constructor(
+    private readonly layout: NiftiLayout,
+    private readonly source: ByteSource,
+  ) {
+    this.header = layout.header;
+    this.spatialDims = layout.spatialDims;
+    this.volumeCount = layout.volumeCount;
+    // Positioned reads of a .nii are cheap: no cache. A .nii.gz keeps up to 64 MiB of volumes.
+    this.cache = new VolumeCache(layout.header.compressed ? GZIP_CACHE_BYTES : 0);
+  }
+
+  private refuseRgb(): void {
+    if (isRgb(this.header.datatype)) {
+      throw new FormatError(
+        this.header.file,
+        `${this.header.datatype} voxels hold a colour, not one value (Cajal reads the header of RGB images but not their voxels as numbers)`,
+        'datatype',
+      );
+    }
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new Error(`${this.header.file} was closed`);
+  }
+
+  async readVolume(t: number): Promise<Float32Array> {
+    this.assertOpen();
+    if (!Number.isInteger(t) || t < 0 || t >= this.volumeCount) {
+      throw new RangeError(`volume ${t} does not exist in ${this.header.file} (${this.volumeCount} volume${this.volumeCount === 1 ? '' : 's'})`);
+    }
+    this.refuseRgb();
+    const cached = this.cache.get(t);
+    if (cached) return cached;
+    const { bytesPerVolume, voxelsPerVolume, bytesPerVoxel, scaling } = this.layout;
+    checkAllocation(this.header.file, [voxelsPerVolume], 4 + bytesPerVoxel, 'one volume');
+    const raw = await this.source.read(this.header.voxOffset + t * bytesPerVolume, bytesPerVolume, `volume ${t}`);
+    const out = new Float32Array(voxelsPerVolume);
+    decodeVoxels(raw, this.header.datatype, bytesPerVoxel, this.header.littleEndian, scaling, out, 0);
+    this.cache.put(t, out);
+    return out;
+  }
+
+  async readAll(): Promise<Float32Array> {
+    this.assertOpen();
+    this.refuseRgb();
+    const { bytesPerVolume, voxelsPerVolume, bytesPerVoxel, scaling, volumeCount } = this.layout;
+    checkAllocation(this.header.file, [voxelsPerVolume * volumeCount], 4, 'all volumes');
+    let out: Float32Array;
+    try {
+      out = new Float32Array(voxelsPerVolume * volumeCount);
+    } catch (error) {
+      rethrowIfOutOfMemory(error, this.header.file, 'all volumes');
+      throw error;
+    }
+    // Volume by volume, so that the raw bytes in memory never exceed one volume (plus read-ahead).
+    const perRead = Math.max(1, Math.floor((4 << 20) / bytesPerVolume));
+    for (let t = 0; t < volumeCount; t += perRead) {
+      const count = Math.min(perRead, volumeCount - t);
+      const raw = await this.source.read(this.header.voxOffset + t * bytesPerVolume, count * bytesPerVolume, count === volumeCount ? 'the image' : `volumes ${t}–${t + count - 1}`);
+      decodeVoxels(raw, this.header.datatype, bytesPerVoxel, this.header.littleEndian, scaling, out, t * voxelsPerVolume);
+    }
+    return out;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.cache.clear();
+    await this.source.close();
+  }
+}
+
+/**
+ * The first bytes of a file (fewer when it is shorter) and its size. Synchronous on purpose: a
+ * 540-byte read takes microseconds, and on a busy machine every hop through the thread pool can
+ * wait milliseconds, which the time to the first volume would pay three times over.
+ */
+function readHead(path: string, length: number): { head: Uint8Array; size: number } {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (error) {
+    throw fileAccessError(path, error);
+  }
+  try {
+    const head = new Uint8Array(length);
+    let filled = 0;
+    while (filled < length) {
+      const got = readSync(fd, head, filled, length - filled, filled);
+      if (got === 0) break;
+      filled += got;
+    }
+    return { head: head.subarray(0, filled), size: fstatSync(fd).size };
+  } catch (error) {
+    throw fileAccessError(path, error);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Opens a .nii or .nii.gz (recognised by content, not by name) and parses its header. For an
+ * uncompressed file the voxel data must fit the file (checked here); for a gzip file that is only
+ * known while inflating, so a short stream surfaces on the read that needs the missing bytes.
+ */
+export async function openNifti(path: string): Promise<NiftiImage> {
+  assertReadableSource(path);
+  const { head, size } = readHead(path, MAX_HEADER_BYTES);
+  if (isGzip(head)) {
+    const cursor = new GzipCursor(path);
+    try {
+      const header = await cursor.readUpTo(0, MAX_HEADER_BYTES);
+      return new OpenNifti(parseHeader(path, header, true), new GzipSource(cursor));
+    } catch (error) {
+      cursor.close();
+      throw error;
+    }
+  }
+  const layout = parseHeader(path, head, false);
+  const { voxOffset } = layout.header;
+  const needed = voxOffset + layout.bytesPerVolume * layout.volumeCount;
+  if (voxOffset > size) {
+    throw new FormatError(path, `vox_offset is ${voxOffset}, past the end of the file (${size} bytes)`, 'vox_offset');
+  }
+  if (needed > size) {
+    throw new FormatError(
+      path,
+      `dim ${layout.header.dims.join('×')} of ${layout.header.datatype} from vox_offset ${voxOffset} needs ${needed} bytes, but the file has ${size} (truncated, or dim/datatype/vox_offset is wrong)`,
+      'dim',
+    );
+  }
+  let handle: FileHandle;
+  try {
+    handle = await open(path, 'r');
+  } catch (error) {
+    throw fileAccessError(path, error);
+  }
+  return new OpenNifti(layout, new FileSource(path, handle));
+}
+
+/** The header only (the file is closed again). */
+export async function readNiftiHeader(path: string): Promise<NiftiHeader> {
+  const image = await openNifti(path);
+  await image.close();
+  return image.header;
+}

@@ -7,12 +7,12 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { deriveSeed, seededRandom } from '../../../shared/random.js';
 import { CASE_CLASSES, classify, type CaseClass } from './invariants.js';
-import { FUZZ_KINDS, layOutSeed, prepareCase, seedsFor, type FuzzKind, type PreparedCase } from './mutate.js';
+import { casesFor, FUZZ_KINDS, layOutSeed, prepareCase, seedsFor, type FuzzKind, type PreparedCase } from './mutate.js';
 import { ReaderChild } from './run-case.js';
 
 export interface CampaignOptions {
   kinds: readonly FuzzKind[];
-  /** Mutated cases per kind. */
+  /** Mutated cases per kind (fewer for the slow kinds: see casesFor). */
   cases: number;
   baseSeed: number;
   /** ../shared/data */
@@ -104,7 +104,8 @@ async function runKind(kind: FuzzKind, options: CampaignOptions): Promise<KindRe
         rmSync(dir, { recursive: true, force: true });
       }
     }
-    for (let index = 0; index < options.cases; index++) {
+    const cases = casesFor(kind, options.cases);
+    for (let index = 0; index < cases; index++) {
       const seed = seeds[index % seeds.length]!;
       const dir = join(options.tmp, `${kind}-${index}`);
       mkdirSync(dir, { recursive: true });
@@ -164,13 +165,14 @@ const COLUMNS: readonly [CaseClass, string][] = [
   ['clear-error', 'clear error'],
   ['accepted-correctly', 'accepted ok'],
   ['silently-wrong', 'silently wrong'],
+  ['refused-valid', 'refused valid'],
   ['unclear-error', 'unclear error'],
   ['crash', 'crash'],
   ['hang', 'hang'],
   ['memory', 'memory'],
 ];
 
-/** The per-reader table: tried / clear error / accepted correctly / silently wrong / unclear / crash / hang / memory. */
+/** The per-reader table: tried / clear error / accepted correctly / silently wrong / refused valid / unclear / crash / hang / memory. */
 export function formatTable(reports: readonly KindReport[]): string {
   const header = ['reader', 'tried', ...COLUMNS.map(([, title]) => title), 'seconds'];
   const rows = reports.map((r) => [r.kind, String(r.tried), ...COLUMNS.map(([cls]) => String(r.counts[cls])), String(r.seconds)]);

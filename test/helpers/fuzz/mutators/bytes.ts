@@ -12,6 +12,8 @@ export interface Oracle {
   reject?: string;
   /** Accepting it is right only with a warning matching `warning` (a case-insensitive regex source). */
   flag?: { why: string; warning: string };
+  /** The file is certainly still valid (why): refusing it is wrong ('refused-valid'). */
+  accept?: string;
 }
 
 export interface Mutation {

@@ -76,7 +76,9 @@ function jsonLabels(file: string, bytes: Uint8Array): RegionLabel[] {
     json = JSON.parse(decodeText(file, bytes));
   } catch (error) {
     if (error instanceof FormatError) throw error;
-    throw new FormatError(file, `is not valid JSON (${(error as Error).message})`, 'json');
+    // JSON.parse's message may quote the file (several lines of it): say only where it broke.
+    const position = /position (\d+)/.exec((error as Error).message)?.[1];
+    throw new FormatError(file, `is not valid JSON${position ? ` (at character ${position})` : ''}`, 'json');
   }
   const object = json as Record<string, unknown> | null;
   const names = object?.labels;

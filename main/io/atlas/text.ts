@@ -38,11 +38,15 @@ export function contentLines(text: string): TextLine[] {
   return out;
 }
 
+/**
+ * Plain decimals only: Number() would also read hexadecimal, binary and octal ("0x10" is 16), which
+ * no coordinate or weight table writes; such a cell is damage, not a number.
+ */
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
 /** A number token as MATLAB, numpy and spreadsheets write them ("NaN", "Inf", "-inf" included); null when it is not one. */
 export function parseNumber(token: string): number | null {
-  if (token === '') return null;
-  const value = Number(token);
-  if (!Number.isNaN(value)) return value;
+  if (DECIMAL.test(token)) return Number(token);
   if (/^[+-]?nan$/i.test(token)) return NaN;
   if (/^[+-]?inf(inity)?$/i.test(token)) return token.startsWith('-') ? -Infinity : Infinity;
   return null;

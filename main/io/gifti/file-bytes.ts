@@ -88,7 +88,9 @@ export async function readFileBytes(path: string): Promise<FileBytes> {
   checkAllocation(path, [size], 1, 'the file');
   let raw: Uint8Array;
   try {
-    raw = new Uint8Array(await readFile(path));
+    // A view, not a copy: readFile's buffer is the file's own (never Node's shared pool).
+    const buffer = await readFile(path);
+    raw = new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
   } catch (error) {
     rethrowIfOutOfMemory(error, path, 'the file');
     throw fileAccessError(path, error);

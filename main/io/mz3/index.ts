@@ -56,7 +56,8 @@ export function parseMz3(file: string, bytes: Uint8Array): Mz3File {
   };
   // Copies (not views): the inflated buffer's offsets are not aligned for 4-byte arrays in general.
   // Typed arrays over the copies read little-endian, as mz3 is: every platform Cajal ships on is.
-  const copy = (start: number, byteLength: number): ArrayBuffer => bytes.slice(start, start + byteLength).buffer;
+  // (new Uint8Array(view) copies; Buffer's slice would not, and its .buffer is Node's shared pool.)
+  const copy = (start: number, byteLength: number): ArrayBuffer => new Uint8Array(bytes.subarray(start, start + byteLength)).buffer;
 
   checkAllocation(file, [faceCount, 3], 4, 'faces');
   const faces = new Uint32Array(copy(section('faces', 'faceCount', faceCount * 12), faceCount * 12));
@@ -67,7 +68,7 @@ export function parseMz3(file: string, bytes: Uint8Array): Mz3File {
       throw new FormatError(file, `face ${Math.floor(i / 3)} names vertex ${faces[i]}, but the mesh has ${vertexCount} vertices`, 'faces', HEADER_BYTES + skip + i * 4);
     }
   }
-  const colours = has(ATTR.rgba) ? bytes.slice(...span(section('colours', 'vertexCount', vertexCount * 4), vertexCount * 4)) : null;
+  const colours = has(ATTR.rgba) ? new Uint8Array(copy(section('colours', 'vertexCount', vertexCount * 4), vertexCount * 4)) : null;
 
   let scalars: Float32Array | null = null;
   if (has(ATTR.scalars)) {
@@ -82,8 +83,6 @@ export function parseMz3(file: string, bytes: Uint8Array): Mz3File {
   }
   return { mesh: { vertices, faces }, scalars, colours };
 }
-
-const span = (start: number, length: number): [number, number] => [start, start + length];
 
 /** Reads an mz3 file (gzipped or not); a FormatError naming the file and the field when it is malformed. */
 export async function readMz3(path: string): Promise<Mz3File> {

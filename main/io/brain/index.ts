@@ -4,19 +4,14 @@
  * format readers are in their own folders (`nifti/`, `gifti/`, `mz3/`, `atlas/`, `matlab/`,
  * `roi-series/`); this folder only says what each file is to the project.
  */
-import { brainGraphFileKind } from '../atlas/index.js';
 import { looksLikeMz3 } from '../mz3/index.js';
-import { looksLikeCohort, looksLikeRoiSeries } from '../roi-series/index.js';
+import { looksLikeCohort } from '../roi-series/index.js';
 
 export { inspectBrainGraph } from './graph.js';
 export { brainRecordingMetadata, spaceText, voxelSizeText, type BrainKind } from './metadata.js';
 export { inspectNifti, niftiBrainMetadata, niftiDescription, NIFTI_INTENT_LABEL } from './nifti.js';
-export { cohortBrainMetadata, inspectCohort, inspectRoiSeries, roiSeriesBrainMetadata } from './roi.js';
+export { cohortBrainMetadata, inspectCohort, inspectRoiSeries, roiSeriesBrainMetadata, storedCohort } from './roi.js';
 export { giftiBrainMetadata, hemisphereOf, inspectGifti, inspectMz3, type Hemisphere } from './surface.js';
 
-/** A brain-network file (nodes or edges), by content. */
-export async function looksLikeBrainGraph(file: string): Promise<boolean> {
-  return (await brainGraphFileKind(file)) !== null;
-}
-
-export { looksLikeCohort, looksLikeMz3, looksLikeRoiSeries };
+export { isSymmetric, isTimeByRegionTable, looksLikeBrainGraphFile as looksLikeBrainGraph, looksLikeRoiSeriesFile as looksLikeRoiSeries } from './sniff.js';
+export { looksLikeCohort, looksLikeMz3 };

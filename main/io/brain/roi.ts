@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { basename, relative } from 'node:path';
 import type { BrainMetadata } from '../../../shared/api/index.js';
-import { fileAccessError } from '../../errors.js';
+import { FormatError, fileAccessError } from '../../errors.js';
 import { sha256File } from '../hash.js';
 import type { InspectedRecording } from '../recording.js';
 import { readCohort, readRoiSeries, type Cohort, type RoiSeries } from '../roi-series/index.js';
@@ -89,4 +89,23 @@ export async function inspectCohort(folder: string): Promise<InspectedRecording>
   const brain = cohortBrainMetadata(cohort);
   const metadata = brainRecordingMetadata('cohort', brain, { channels: cohort.regionCount });
   return { sourcePath: folder, ...(await hashCohort(cohort)), format: 'roi-cohort', metadata, warnings: brain.warnings };
+}
+
+/**
+ * The cohort as it was imported, from its recording's metadata, in the shape module C's readers
+ * take (`loadCohortSeries`): the pipelines and views never read the phenotype table again.
+ */
+export function storedCohort(folder: string, brain: BrainMetadata | undefined): Cohort {
+  const stored = brain?.cohort;
+  if (!brain || brain.type !== 'cohort' || !stored) throw new FormatError(folder, 'is not an imported cohort (no subjects in its metadata)', 'metadata.brain.cohort');
+  return {
+    folder,
+    phenotypeFile: stored.phenotypeFile,
+    labelColumns: [...stored.labelColumns],
+    subjects: stored.subjects.map((s) => ({ id: s.id, file: s.file, labels: { ...s.labels } })),
+    regionCount: brain.regionCount ?? 0,
+    timepointsMin: stored.timepointsMin,
+    timepointsMax: stored.timepointsMax,
+    warnings: [...brain.warnings],
+  };
 }

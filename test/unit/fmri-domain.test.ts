@@ -377,6 +377,15 @@ describe('ROI series, connectivity, cohorts', () => {
     await expect(view.connectivity(ids.bold!, null, 'pearson')).rejects.toBeInstanceOf(ValidationError);
   });
 
+  it('fmri.connectivity reads tangent matrices from the cohort’s fmri-connectivity run when there is one', async () => {
+    const run = store.runs.create({ pipeline: 'fmri-connectivity', params: { kind: 'tangent' }, recordingId: ids.cohort!, codeVersion: 'test' });
+    const matrices = Float64Array.from({ length: 3 * 9 }, (_, i) => i);
+    store.results.add(run.id, { key: 'matrices', value: null, array: { data: matrices, shape: [3, 3, 3] } });
+    store.runs.finish(run.id, 'succeeded');
+    const m = await view.connectivity(ids.cohort!, 'sub-02', 'tangent');
+    expect(Array.from(m.matrix)).toEqual([9, 10, 11, 12, 13, 14, 15, 16, 17]);
+  });
+
   it('fmri.cohort lists subjects and labels', () => {
     const c = view.cohort(ids.cohort!);
     expect([c.subjects.length, c.regionCount, c.timepointsMin, c.timepointsMax]).toEqual([3, 3, 30, 30]);

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { benchEdf } from './edf.bench.js';
 import { benchFisbe } from './fisbe.bench.js';
 import { benchFisbeSkeleton } from './fisbe-skeleton.js';
+import { benchFmriConnectivity } from './fmri-connectivity.bench.js';
 import { benchMatmul } from './matmul.bench.js';
 import { benchTransformer } from './transformer.bench.js';
 import { benchNtf } from './ntf.bench.js';
@@ -36,6 +37,7 @@ const benches: [string, (dir: string) => BenchResult[] | Promise<BenchResult[]>]
   ['morphology', () => benchMorphology()],
   ['matmul', () => benchMatmul()],
   ['transformer', () => benchTransformer()],
+  ['fmri-connectivity', () => benchFmriConnectivity()],
 ];
 
 const dir = mkdtempSync(join(tmpdir(), 'cajal-bench-'));

@@ -82,6 +82,9 @@ function nibabelMs(kind: Case, path: string): number | null {
 async function versus(ours: () => Promise<unknown>, kind: Case, path: string): Promise<{ ours: number; nibabel: number | null }> {
   const mine: number[] = [];
   const theirs: number[] = [];
+  // One untimed run first: the first calls pay for compiling the reader and for collecting the
+  // garbage of generate() (each python run is a fresh process, timed after its imports).
+  await ours();
   for (let i = 0; i < RUNS; i++) {
     const start = performance.now();
     await ours();

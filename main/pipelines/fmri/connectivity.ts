@@ -14,6 +14,10 @@
  *   `mean` is G.
  *
  * For the other kinds `mean` is nilearn's `mean_`: the arithmetic mean of the matrices, symmetrised.
+ *
+ * Cost: `tangent` dominates. Every iteration of the geometric mean whitens and eigen-decomposes every
+ * subject's covariance (nilearn's algorithm, reproduced step for step so the mean matches to ~1e-10;
+ * the ABIDE 100-subject cohort needs 22 iterations), i.e. ~2300 eigen-decompositions of 116 × 116.
  */
 import { ValidationError } from '../../errors.js';
 import { checkSeries, ledoitWolf, standardizeSeries, type SeriesMatrix } from './covariance.js';

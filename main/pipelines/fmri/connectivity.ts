@@ -180,6 +180,8 @@ export function connectivity(series: readonly SeriesMatrix[], kind: Connectivity
   series.forEach((s, k) => {
     checkSeries(s, `series[${k}]`);
     if (s.regionCount !== n) throw new ValidationError(`series[${k}]`, `has ${s.regionCount} regions, the first subject ${n}; all subjects need the same regions`);
+    // One time point has no variance at all: every kind would be 0/0 (nilearn returns NaNs with warnings).
+    if (s.timepoints < 2) throw new ValidationError(`series[${k}]`, `has ${s.timepoints} time point; connectivity needs at least 2`);
   });
   if (kind === 'tangent' && series.length < 2) {
     throw new ValidationError('series', 'the tangent embedding needs a group of at least two subjects (it is the deviation from their mean)');

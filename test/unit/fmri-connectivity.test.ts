@@ -197,6 +197,7 @@ describe('connectivity (nilearn ConnectivityMeasure semantics)', () => {
     expect(() => connectivity([synSeries[0]!], 'tangent')).toThrow(/at least two subjects/);
     expect(() => connectivity([synSeries[0]!, syntheticSeries(1, 5, 40)], 'pearson')).toThrow(/series\[1\].*5 regions/);
     expect(() => connectivity(synSeries, 'correlation' as ConnectivityKind)).toThrow(/unknown connectivity kind/);
+    expect(() => connectivity([{ regionCount: 2, timepoints: 1, data: Float64Array.of(1, 2) }], 'pearson')).toThrow(/series\[0\].*needs at least 2/);
     const flat = { regionCount: 2, timepoints: 3, data: new Float64Array(6) }; // all zeros: covariance 0
     expect(() => connectivity([flat, flat], 'tangent')).toThrow(/series\[0\].*not positive definite/);
     const bad = syntheticSeries(0, 6, 40);

@@ -9,7 +9,7 @@ import { ConnectivityKind, type ClassifierReport } from '../../../shared/api/ind
 import { ValidationError } from '../../errors.js';
 import type { PipelineDefinition } from '../../jobs/pipeline.js';
 import { classify } from './classify.js';
-import { connectivity, connectivityFeatures } from './connectivity.js';
+import { connectivity, connectivityFeatures, tangentProgress } from './connectivity.js';
 import { readSeriesInput } from './series-input.js';
 
 export const ClassifyParams = z
@@ -47,7 +47,7 @@ const classifyPipeline: PipelineDefinition<ClassifyParams> = {
     if (!hasSites) context.log('no site for every subject: folds are stratified by the target only', 'warn');
     context.throwIfCancelled();
     context.progress(0.5, `${kind} connectivity of ${keep.length} subjects`);
-    const result = connectivity(keep.map((i) => input.series[i]!), kind);
+    const result = connectivity(keep.map((i) => input.series[i]!), kind, tangentProgress(context, [0.5, 0.8]));
     context.throwIfCancelled();
     context.progress(0.8, `${folds}-fold cross-validation`);
     const { features, featureCount } = connectivityFeatures(result);

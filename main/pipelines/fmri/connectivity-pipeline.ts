@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { ConnectivityKind } from '../../../shared/api/index.js';
 import { ValidationError } from '../../errors.js';
 import type { PipelineDefinition } from '../../jobs/pipeline.js';
-import { connectivity } from './connectivity.js';
+import { connectivity, tangentProgress } from './connectivity.js';
 import { readSeriesInput, stackMatrices } from './series-input.js';
 
 export const ConnectivityParams = z.object({ kind: ConnectivityKind.default('pearson') }).strict();
@@ -29,7 +29,7 @@ const connectivityPipeline: PipelineDefinition<ConnectivityParams> = {
     }
     context.throwIfCancelled();
     context.progress(0.6, `${kind} connectivity of ${input.series.length} series`);
-    const result = connectivity(input.series, kind);
+    const result = connectivity(input.series, kind, tangentProgress(context, [0.6, 0.95]));
     const n = result.regionCount;
     context.log(`${input.series.length} series, ${n} regions, ${kind}`);
     return [

@@ -36,6 +36,9 @@ export interface ConnectivityResult {
 }
 
 /** Options of nilearn's `_geometric_mean`; the defaults are those `ConnectivityMeasure` passes. */
+/** nilearn's `_geometric_mean` default. */
+export const GEOMETRIC_MEAN_MAX_ITER = 30;
+
 export interface GeometricMeanOptions {
   maxIter?: number;
   tol?: number;
@@ -119,8 +122,8 @@ function checkSpd(matrix: Float64Array, n: number, what: string): void {
  * returned matrix is the one after the last update) so the result equals nilearn's, not only the
  * same minimiser within tol.
  */
-export function geometricMean(matrices: readonly Float64Array[], n: number, options: GeometricMeanOptions = {}): GeometricMean {
-  const maxIter = options.maxIter ?? 30;
+export function geometricMean(matrices: readonly Float64Array[], n: number, options: GeometricMeanOptions = {}, progress?: ConnectivityProgress): GeometricMean {
+  const maxIter = options.maxIter ?? GEOMETRIC_MEAN_MAX_ITER;
   const tol = options.tol ?? 1e-7;
   if (matrices.length === 0) throw new ValidationError('matrices', 'the geometric mean needs at least one matrix');
   matrices.forEach((m, k) => {
@@ -144,6 +147,7 @@ export function geometricMean(matrices: readonly Float64Array[], n: number, opti
       const log = formSymmetric(symmetricEigen(congruence(invSqrt, m, n), n), Math.log);
       for (let i = 0; i < log.length; i++) logsMean[i] = logsMean[i]! + log[i]!;
     }
+    progress?.(iter, `tangent space: geometric mean of ${matrices.length} covariances, iteration ${iter + 1}`);
     for (let i = 0; i < logsMean.length; i++) logsMean[i] = logsMean[i]! / matrices.length;
     if (logsMean.some(Number.isNaN)) throw new Error('geometric mean: NaN after the matrix logarithm');
     norm = frobeniusNorm(logsMean);
@@ -172,8 +176,29 @@ function arithmeticMean(matrices: readonly Float64Array[], n: number): Float64Ar
   return sym;
 }
 
+/**
+ * Called after each iteration of the tangent kind's geometric mean (the slow part: seconds to
+ * minutes for a cohort), with the iteration index; it may throw to stop the computation (a run's
+ * `throwIfCancelled`).
+ */
+export type ConnectivityProgress = (iteration: number, message: string) => void;
+
+/**
+ * A run's progress over the geometric mean's iterations (up to nilearn's 30; ABIDE takes 22),
+ * mapped into `range`; a cancelled run stops at the next iteration.
+ */
+export function tangentProgress(
+  context: { progress(fraction: number, message?: string): void; throwIfCancelled(): void },
+  range: readonly [number, number],
+): ConnectivityProgress {
+  return (iteration, message) => {
+    context.throwIfCancelled();
+    context.progress(range[0] + ((range[1] - range[0]) * Math.min(iteration + 1, GEOMETRIC_MEAN_MAX_ITER)) / GEOMETRIC_MEAN_MAX_ITER, message);
+  };
+}
+
 /** Connectivity matrices of a group of subjects (nilearn `ConnectivityMeasure(kind).fit_transform`). */
-export function connectivity(series: readonly SeriesMatrix[], kind: ConnectivityKind): ConnectivityResult {
+export function connectivity(series: readonly SeriesMatrix[], kind: ConnectivityKind, progress?: ConnectivityProgress): ConnectivityResult {
   if (!CONNECTIVITY_KINDS.includes(kind)) throw new ValidationError('kind', `unknown connectivity kind "${String(kind)}" (expected ${CONNECTIVITY_KINDS.join(', ')})`);
   if (series.length === 0) throw new ValidationError('series', 'no subjects');
   const n = series[0]!.regionCount;
@@ -206,7 +231,7 @@ export function connectivity(series: readonly SeriesMatrix[], kind: Connectivity
     return { kind, regionCount: n, matrices, mean: arithmeticMean(matrices, n) };
   }
   covariances.forEach((c, k) => checkSpd(c, n, `series[${k}]`));
-  const { mean } = geometricMean(covariances, n);
+  const { mean } = geometricMean(covariances, n, {}, progress);
   const whitening = formSymmetric(symmetricEigen(mean, n), (v) => 1 / Math.sqrt(v));
   const matrices = covariances.map((c) => formSymmetric(symmetricEigen(congruence(whitening, c, n), n), Math.log));
   return { kind, regionCount: n, matrices, mean };

@@ -50,7 +50,7 @@ export function classCounts(subjects: readonly { labels: Labels }[], key: string
 }
 
 /** The label columns a two-class classifier can be trained on (exactly two classes), diagnosis first. */
-export function binaryTargets(summary: Pick<CohortSummary, 'labelColumns' | 'subjects'>): string[] {
+export function binaryTargets(summary: { labelColumns: readonly string[]; subjects: readonly { labels: Labels }[] }): string[] {
   const targets = summary.labelColumns.filter((column) => classCounts(summary.subjects, column).length === 2);
   return targets.sort((a, b) => (a === 'diagnosis' ? -1 : b === 'diagnosis' ? 1 : 0));
 }

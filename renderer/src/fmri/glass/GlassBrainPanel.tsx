@@ -24,7 +24,14 @@ export function GlassBrainPanel({ app, recording, brain }: BrainPanelProps) {
     [app.recordings.recordings, recording.id, nodeCount],
   );
   const [edgesId, setEdgesId] = useState<number | null>(null);
-  const graph = useCall('fmri.graph', { recordingId: recording.id, edgesRecordingId: edgesId });
+  // An edge file has no positions: it is drawn on a node file of the same size from the project.
+  const nodeFiles = useMemo(
+    () => app.recordings.recordings.filter((r) => recordingKind(r) === 'brain-graph' && r.metadata.brain?.type === 'nodes' && r.metadata.brain.nodeCount === nodeCount),
+    [app.recordings.recordings, nodeCount],
+  );
+  const isEdges = brain.type === 'edges';
+  const request = isEdges ? (nodeFiles[0] ? { recordingId: nodeFiles[0].id, edgesRecordingId: recording.id } : null) : { recordingId: recording.id, edgesRecordingId: edgesId };
+  const graph = useCall('fmri.graph', request);
   const outline = useOutline(app.recordings.recordings);
 
   return (
@@ -49,6 +56,7 @@ export function GlassBrainPanel({ app, recording, brain }: BrainPanelProps) {
           </label>
         )}
       </div>
+      {isEdges && !request && <p className="muted">These are edge weights of {nodeCount} nodes: import the node file (BrainNet .node) they connect to see them in the glass brain.</p>}
       <ErrorMessage message={graph.error} />
       {graph.loading && <p className="muted">Loading the network…</p>}
       {graph.value && outline.loaded && (

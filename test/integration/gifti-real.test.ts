@@ -17,6 +17,7 @@ interface NibabelArray {
   intent: string;
   datatype: string;
   dims: number[];
+  dtype: string;
   metadata: Record<string, string>;
   coordsys: { dataspace: string; xformspace: string; matrix: number[] }[];
   count: number;
@@ -98,6 +99,7 @@ describe.skipIf(!hasSharedData())('GIfTI reader conformance with nibabel', () =>
         expect(array.intent, what).toBe(want.intent);
         expect(array.datatype, what).toBe(want.datatype);
         expect(array.dims, what).toEqual(want.dims);
+        expect(array.data.constructor.name, what).toBe({ float32: 'Float32Array', int32: 'Int32Array', uint8: 'Uint8Array' }[want.dtype]);
         expect(array.metadata, what).toEqual(want.metadata);
         const cs = want.coordsys[0];
         if (array.transform === null) {

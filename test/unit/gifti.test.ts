@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { gzipSync, deflateSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FileAccessError, FormatError } from '../../main/errors.js';
+import { inflateGzip } from '../../main/io/gifti/file-bytes.js';
 import { giftiKind, giftiSurface, looksLikeGifti, readGifti, type GiftiFile } from '../../main/io/gifti/index.js';
 import { parseXml } from '../../main/io/gifti/xml.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -209,6 +210,12 @@ describe('readGifti: broken files give one FormatError naming the file and the f
     expect(error.file).toBe(path);
     expect(error.field).toBe('gzip');
     expect(error.message).toMatch(/truncated/);
+  });
+
+  it('a gzip stream inflating past the memory limit stops there (a gzip bomb)', async () => {
+    const bomb = gzipSync(new Uint8Array(1 << 20));
+    const error = await formatErrorOf(inflateGzip('bomb.gii.gz', bomb, 4096));
+    expect(error.message).toBe('bomb.gii.gz: field "gzip": the gzip stream inflates to more than 4.0 KiB (the memory Cajal may use now)');
   });
 
   it('a DataArray whose byte count disagrees with Dim0×Dim1', async () => {

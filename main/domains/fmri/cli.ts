@@ -194,7 +194,8 @@ async function classifyFolder(folder: string, target: string, kind: Connectivity
   const sites = keep.every((i) => cohort.subjects[i]!.labels.site != null) ? keep.map((i) => String(cohort.subjects[i]!.labels.site)) : null;
   const result = connectivity(keep.map((i) => series[i]!), kind);
   const { features, featureCount } = connectivityFeatures(result);
-  return classify(features, featureCount, keep.map((i) => String(cohort.subjects[i]!.labels[target])), sites, { folds, C: 1, seed: CLASSIFY_SEED });
+  const report = classify(features, featureCount, keep.map((i) => String(cohort.subjects[i]!.labels[target])), sites, { folds, C: 1, seed: CLASSIFY_SEED });
+  return { ...report, target };
 }
 
 async function classifyCommand(args: string[], flags: FmriFlags, cli: CliContext): Promise<number> {

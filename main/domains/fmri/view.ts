@@ -24,7 +24,7 @@ import { readBrainNodes } from '../../io/atlas/index.js';
 import { giftiKind, giftiSurface, readGifti, type SurfaceMesh } from '../../io/gifti/index.js';
 import { readMz3 } from '../../io/mz3/index.js';
 import { readRoiSeries } from '../../io/roi-series/index.js';
-import { connectivity, type ConnectivityResult } from '../../pipelines/fmri/index.js';
+import { connectivity, type ConnectivityResult } from '../../pipelines/fmri/connectivity.js';
 import type { Store } from '../../store/index.js';
 import { invertAffine, voxelAt } from './affine.js';
 import { findClusters } from './clusters.js';

@@ -1,8 +1,9 @@
 /**
  * Where each region of a label volume is, in mm: the mean of its voxels' positions through the
- * affine (equal to the affine applied to the mean voxel index, the affine being linear): the
- * centre of mass nilearn's `find_parcellation_cut_coords` starts from (it then moves a centroid that falls outside its region onto it; not done here). The glass
- * brain places atlas regions there. Label 0 is background and has no centroid; non-finite values
+ * affine (equal to the affine applied to the mean voxel index, the affine being linear). That is
+ * the centre of mass nilearn's `find_parcellation_cut_coords` starts from; nilearn then moves a
+ * centroid that falls outside its region onto it, which is not done here. The glass brain places
+ * atlas regions at these points. Label 0 is background and has no centroid; non-finite values
  * (NaN in a float volume) are skipped.
  */
 import { ValidationError } from '../../errors.js';

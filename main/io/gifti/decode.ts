@@ -22,6 +22,7 @@ export interface DataLayout {
   what: string;
   /** The attribute path for FormatError's field: 'DataArray[1]'. */
   field: string;
+  intent: string;
   datatype: string;
   dims: number[];
   encoding: string;
@@ -50,8 +51,8 @@ const ENCODINGS = ['ASCII', 'Base64Binary', 'GZipBase64Binary'];
 /** Base64 text as GIfTI writers produce it (whitespace allowed between groups); Buffer's decoder would skip anything else silently. */
 const BASE64 = /^[A-Za-z0-9+/\s]*={0,2}\s*$/;
 
-/** Checks the layout and returns the datatype's description and the element count (no allocation yet). */
-export function checkLayout(file: string, layout: DataLayout): { info: DatatypeInfo; count: number } {
+/** Checks the layout and returns the datatype's description, the element count and the bytes they take (no allocation yet). */
+export function checkLayout(file: string, layout: DataLayout): { info: DatatypeInfo; count: number; bytes: number } {
   const info = DATATYPES[layout.datatype];
   if (!info) {
     throw new FormatError(file, `${layout.what}: datatype ${layout.datatype || '(none)'} is not one Cajal reads (${GIFTI_DATATYPES.join(', ')})`, `${layout.field}.DataType`);
@@ -69,8 +70,8 @@ export function checkLayout(file: string, layout: DataLayout): { info: DatatypeI
     throw new FormatError(file, `${layout.what}: ArrayIndexingOrder "${layout.order}" is neither RowMajorOrder nor ColumnMajorOrder`, `${layout.field}.ArrayIndexingOrder`);
   }
   const count = checkShape(file, layout.dims, { what: layout.what, field: `${layout.field}.Dim0` });
-  checkAllocation(file, layout.dims, info.size, layout.what);
-  return { info, count };
+  const bytes = checkAllocation(file, layout.dims, info.size, layout.what);
+  return { info, count, bytes };
 }
 
 const dimsText = (layout: DataLayout): string => `${layout.dims.map((d, i) => `Dim${i}`).join('×')} = ${layout.dims.join('×')}`;

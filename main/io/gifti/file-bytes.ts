@@ -32,7 +32,9 @@ export function isGzip(bytes: Uint8Array): boolean {
  */
 export async function inflateGzip(file: string, bytes: Uint8Array, limit = memoryBudgetBytes()): Promise<Uint8Array> {
   try {
-    return new Uint8Array(await gunzipAsync(bytes, { maxOutputLength: limit }));
+    const out = await gunzipAsync(bytes, { maxOutputLength: limit });
+    // A view, not a copy (readers mind byteOffset): a copy would double the peak for a large file.
+    return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
   } catch (error) {
     rethrowIfOutOfMemory(error, file, 'inflating the gzip stream');
     const code = (error as NodeJS.ErrnoException).code;

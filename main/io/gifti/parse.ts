@@ -5,7 +5,8 @@
  * a missing or malformed value is a FormatError naming the element.
  */
 import { FormatError } from '../../errors.js';
-import { decodeData, type DataLayout } from './decode.js';
+import { checkAllocation } from '../allocation.js';
+import { checkLayout, decodeData, type DataLayout } from './decode.js';
 import type { GiftiDataArray, GiftiFile, LabelEntry } from './types.js';
 import { childNamed, childrenNamed, lineOf, type XmlElement } from './xml.js';
 
@@ -53,7 +54,8 @@ function readTransform(file: string, array: XmlElement, field: string, what: str
   };
 }
 
-async function readDataArray(file: string, text: string, array: XmlElement, index: number): Promise<GiftiDataArray> {
+/** What a DataArray's attributes say about its data (checked by checkLayout). */
+function layoutOf(file: string, array: XmlElement, index: number): DataLayout {
   const a = array.attributes;
   const intent = a.Intent ?? 'NIFTI_INTENT_NONE';
   const field = `DataArray[${index}]`;
@@ -66,6 +68,7 @@ async function readDataArray(file: string, text: string, array: XmlElement, inde
   const layout: DataLayout = {
     what,
     field,
+    intent,
     datatype: a.DataType ?? '',
     dims,
     encoding: a.Encoding ?? '',
@@ -73,10 +76,15 @@ async function readDataArray(file: string, text: string, array: XmlElement, inde
     endian: a.Endian ?? 'LittleEndian',
     order: a.ArrayIndexingOrder ?? 'RowMajorOrder',
   };
+  return layout;
+}
+
+async function readDataArray(file: string, array: XmlElement, layout: DataLayout): Promise<GiftiDataArray> {
+  const { what, field, dims } = layout;
   const data = childNamed(array, 'Data');
   if (!data) throw new FormatError(file, `${what} has no <Data> element`, `${field}.Data`);
   return {
-    intent,
+    intent: layout.intent,
     datatype: layout.datatype,
     dims,
     data: await decodeData(file, layout, data.text),
@@ -93,8 +101,13 @@ export async function giftiFromXml(file: string, text: string, root: XmlElement)
   if (declared !== undefined && Number(declared) !== elements.length) {
     throw new FormatError(file, `NumberOfDataArrays says ${declared}, but the file holds ${elements.length} DataArray elements`, 'GIFTI.NumberOfDataArrays');
   }
+  const layouts = elements.map((element, index) => layoutOf(file, element, index));
+  // Every array is held at once, so their total must fit too, not each alone: a small file of a
+  // few compressed arrays can claim most of the memory budget per array.
+  const totalBytes = layouts.reduce((sum, layout) => sum + checkLayout(file, layout).bytes, 0);
+  checkAllocation(file, [totalBytes], 1, `${layouts.length} DataArrays together`);
   const arrays: GiftiDataArray[] = [];
-  for (const [index, element] of elements.entries()) arrays.push(await readDataArray(file, text, element, index));
+  for (const [index, element] of elements.entries()) arrays.push(await readDataArray(file, element, layouts[index] as DataLayout));
   return {
     file,
     metadata: readMetadata(childNamed(root, 'MetaData')),

@@ -83,6 +83,10 @@ function readNumbers(src: ElementSource, tag: Tag, field: string): Float64Array 
   if (itemSize === undefined) fail(src, tag.at, field, `expected numeric data, found a ${typeName(tag.type)} element`);
   if (tag.size % itemSize !== 0) fail(src, tag.at, field, `${tag.size} bytes is not a whole number of ${typeName(tag.type)} values`);
   const count = tag.size / itemSize;
+  if (src.littleEndian === NATIVE_LITTLE_ENDIAN) {
+    const native = nativeNumbers(src.bytes.slice(tag.data, tag.data + tag.size).buffer, tag.type);
+    if (native) return native;
+  }
   const out = new Float64Array(count);
   const { view, littleEndian: le } = src;
   let p = tag.data;
@@ -119,6 +123,35 @@ function readNumbers(src: ElementSource, tag: Tag, field: string): Float64Array 
       break;
   }
   return out;
+}
+
+const NATIVE_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/**
+ * Fast path when the file's byte order is the machine's: a typed-array view of an aligned copy,
+ * widened to float64 in one pass (several times the DataView loop on the ABIDE files).
+ */
+function nativeNumbers(buffer: ArrayBuffer, type: number): Float64Array | null {
+  switch (type) {
+    case MI.DOUBLE:
+      return new Float64Array(buffer);
+    case MI.SINGLE:
+      return Float64Array.from(new Float32Array(buffer));
+    case MI.INT8:
+      return Float64Array.from(new Int8Array(buffer));
+    case MI.UINT8:
+      return Float64Array.from(new Uint8Array(buffer));
+    case MI.INT16:
+      return Float64Array.from(new Int16Array(buffer));
+    case MI.UINT16:
+      return Float64Array.from(new Uint16Array(buffer));
+    case MI.INT32:
+      return Float64Array.from(new Int32Array(buffer));
+    case MI.UINT32:
+      return Float64Array.from(new Uint32Array(buffer));
+    default:
+      return null; // 64-bit integers go through BigInt in the DataView loop
+  }
 }
 
 /** The integer values of a small miINT32/miUINT32 (or narrower) element: dimensions, field-name length. */
@@ -168,7 +201,7 @@ function readChars(src: ElementSource, tag: Tag, field: string): string[] {
 }
 
 /** Rows of a char matrix (column-major elements), joined by newlines; a row vector is just its text. */
-function charText(chars: string[], dims: number[]): string {
+export function charText(chars: string[], dims: number[]): string {
   const rows = dims[0] ?? 0;
   if (rows <= 1) return chars.join('');
   const columns = chars.length / rows;

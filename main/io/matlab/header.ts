@@ -5,8 +5,7 @@
  *
  * Two other kinds of file share the `.mat` extension and are recognised here to be refused by name:
  * - v7.3 files are HDF5 containers behind a MAT header whose version is 0x0200 (the HDF5 signature
- *   sits at byte 512). Their layout (MATLAB_class attributes, references for cells) is another
- *   reader's work; the message tells the user to resave with `-v7`.
+ *   sits at byte 512): readMat sends them to v73.ts (h5wasm); this parser refuses them.
  * - Level 4 files have no text header: they start with a 4-byte MOPT code whose bytes include 0
  *   (text never does), the same test scipy's `get_matfile_version` makes.
  */
@@ -46,12 +45,9 @@ export function hasHdf5Signature(bytes: Uint8Array): boolean {
 export function parseMatHeader(bytes: Uint8Array, file: string): MatHeader {
   const kind = matKind(bytes);
   if (kind === 'v7.3' || (kind === 'unknown' && hasHdf5Signature(bytes))) {
-    throw new FormatError(
-      file,
-      'is a MATLAB v7.3 MAT-file (an HDF5 container), which Cajal does not read as .mat: save it in MATLAB with save(..., \'-v7\') (or export the array to CSV)',
-      'version',
-      124,
-    );
+    // readMat routes intact v7.3 files to v73.ts before this parser; what gets here is damaged or misrouted.
+    const why = hasHdf5Signature(bytes) ? 'its variables are read through the HDF5 reader (readMat), not as v5 elements' : 'and its HDF5 part is missing (no HDF5 signature at byte 512: truncated?)';
+    throw new FormatError(file, `is a MATLAB v7.3 MAT-file (an HDF5 container) ${why}`, 'version', 124);
   }
   if (kind === 'v4') {
     throw new FormatError(file, 'is a MATLAB Level 4 MAT-file (or not a MAT-file at all: it has no text header); Cajal reads Level 5 (v5/v6/v7): save it in MATLAB with save(..., \'-v7\')', 'header', 0);

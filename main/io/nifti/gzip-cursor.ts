@@ -25,6 +25,7 @@ export class GzipCursor {
   private queue: Promise<unknown> = Promise.resolve();
   /** How many times a stream was started (tests check that sequential reads do not restart). */
   restarts = 0;
+  private closed = false;
 
   constructor(readonly file: string) {}
 
@@ -43,6 +44,7 @@ export class GzipCursor {
   }
 
   close(): void {
+    this.closed = true;
     this.stop();
   }
 
@@ -76,6 +78,8 @@ export class GzipCursor {
     } catch (error) {
       const at = this.position;
       this.stop();
+      // close() during a read destroys the stream: say so rather than blame the file.
+      if (this.closed) throw new Error(`${this.file} was closed while it was being read`);
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'Z_BUF_ERROR' || code === 'Z_DATA_ERROR' || code === 'ERR_STREAM_PREMATURE_CLOSE' || code === 'Z_NEED_DICT') {
         const why = code === 'Z_BUF_ERROR' ? 'the gzip stream is truncated' : `the gzip stream is damaged (${(error as Error).message})`;
@@ -86,6 +90,7 @@ export class GzipCursor {
   }
 
   private async readNow(start: number, length: number, what: string | null): Promise<Uint8Array> {
+    if (this.closed) throw new Error(`${this.file} was closed`);
     if (!this.chunks || start < this.position) this.restart();
     const out = new Uint8Array(length);
     let filled = 0;

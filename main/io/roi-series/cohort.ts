@@ -175,11 +175,13 @@ export async function readCohort(folder: string): Promise<Cohort> {
         }
       });
     });
-    const labels: Record<string, CohortLabel> = normaliseLabels(columns, merged, (message) => warnings.push(message), `${basename(table.file)} subject ${subjectId}`);
-    columns.forEach((column, c) => {
-      // A table column titled like a normalised label (e.g. "site") stays under its normalised value.
-      if (!(column in labels)) labels[column] = merged[c]!;
-    });
+    const normalised = normaliseLabels(columns, merged, (message) => warnings.push(message), `${basename(table.file)} subject ${subjectId}`);
+    // A table column titled like a normalised label (e.g. "site") stays under its normalised value.
+    // fromEntries defines own properties: a column titled "__proto__" or "toString" stays a column.
+    const labels: Record<string, CohortLabel> = Object.fromEntries([
+      ...Object.entries(normalised),
+      ...columns.map((column, c) => [column, merged[c]!] as const).filter(([column]) => !Object.hasOwn(normalised, column)),
+    ]);
     subjects.push({ id: subjectId, file, labels });
   }
   if (subjects.length < 2) throw new FormatError(root, `holds ${subjects.length} subject file(s) with phenotype rows; a cohort needs at least 2`, 'subjects');
@@ -194,12 +196,12 @@ export async function readCohort(folder: string): Promise<Cohort> {
   if (unused > 0) warnings.push(`${unused} row(s) of ${basename(table.file)} have no ROI file`);
 
   const shapes = await readShapes(subjects);
-  const present = NORMALISED.filter((name) => subjects.some((s) => name in s.labels));
+  const present = NORMALISED.filter((name) => subjects.some((s) => Object.hasOwn(s.labels, name)));
   const others = [...table.columns, ...extraColumns.flat()].filter((column) => !present.includes(column));
   return {
     folder: root,
     phenotypeFile: table.file,
-    labelColumns: [...present, ...others],
+    labelColumns: [...new Set([...present, ...others])],
     subjects,
     ...shapes,
     warnings,

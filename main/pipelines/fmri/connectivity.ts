@@ -123,7 +123,7 @@ export function geometricMean(matrices: readonly Float64Array[], n: number, opti
     if (m.length !== n * n) throw new ValidationError(`matrices[${k}]`, `expected ${n}×${n} values, got ${m.length}`);
     checkSpd(m, n, `matrices[${k}]`);
   });
-  let gmean = new Float64Array(n * n);
+  let gmean: Float64Array = new Float64Array(n * n);
   for (const m of matrices) for (let i = 0; i < gmean.length; i++) gmean[i] = gmean[i]! + m[i]!;
   for (let i = 0; i < gmean.length; i++) gmean[i] = gmean[i]! / matrices.length;
 

@@ -1,0 +1,45 @@
+/**
+ * An ROI map's volume: each atlas voxel takes the value of its region, voxels of regions without a
+ * value (and the background) are NaN, which NiiVue leaves transparent. Pure, for tests.
+ */
+
+export interface PaintedRegions {
+  volume: Float32Array;
+  /** Values given for labels the atlas does not contain (a series built on another atlas). */
+  missingLabels: number[];
+  min: number;
+  max: number;
+}
+
+export function paintRegions(atlas: ArrayLike<number>, regionIndices: readonly number[], values: ArrayLike<number>): PaintedRegions {
+  if (regionIndices.length !== values.length) throw new Error(`${values.length} values for ${regionIndices.length} regions`);
+  const byLabel = new Map<number, number>();
+  let min = Infinity;
+  let max = -Infinity;
+  regionIndices.forEach((label, i) => {
+    const v = Number(values[i]);
+    if (!Number.isFinite(v)) return;
+    byLabel.set(label, v);
+    if (v < min) min = v;
+    if (v > max) max = v;
+  });
+  const seen = new Set<number>();
+  const volume = new Float32Array(atlas.length);
+  for (let i = 0; i < atlas.length; i += 1) {
+    const label = Math.round(atlas[i]!);
+    const v = label === 0 ? undefined : byLabel.get(label);
+    if (v === undefined) volume[i] = NaN;
+    else {
+      volume[i] = v;
+      seen.add(label);
+    }
+  }
+  const missingLabels = regionIndices.filter((label) => byLabel.has(label) && !seen.has(label));
+  return { volume, missingLabels, min: Number.isFinite(min) ? min : 0, max: Number.isFinite(max) ? max : 0 };
+}
+
+/** The colour window of an ROI map: from the smallest to the largest value; a single value gets a span. */
+export function roiWindow(min: number, max: number): { from: number; to: number } {
+  if (max > min) return { from: min, to: max };
+  return { from: min - 0.5, to: max + 0.5 };
+}

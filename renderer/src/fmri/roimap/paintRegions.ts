@@ -1,6 +1,7 @@
 /**
- * An ROI map's volume: each atlas voxel takes the value of its region, voxels of regions without a
- * value (and the background) are NaN, which NiiVue leaves transparent. Pure, for tests.
+ * An ROI map's volume: each atlas voxel takes the value of its region; voxels of regions without a
+ * value (and the background) take `empty` (NaN by default; the panel passes a value under the
+ * colour window, which NiiVue leaves transparent). Pure, for tests.
  */
 
 export interface PaintedRegions {
@@ -11,7 +12,7 @@ export interface PaintedRegions {
   max: number;
 }
 
-export function paintRegions(atlas: ArrayLike<number>, regionIndices: readonly number[], values: ArrayLike<number>): PaintedRegions {
+export function paintRegions(atlas: ArrayLike<number>, regionIndices: readonly number[], values: ArrayLike<number>, empty = NaN): PaintedRegions {
   if (regionIndices.length !== values.length) throw new Error(`${values.length} values for ${regionIndices.length} regions`);
   const byLabel = new Map<number, number>();
   let min = Infinity;
@@ -28,7 +29,7 @@ export function paintRegions(atlas: ArrayLike<number>, regionIndices: readonly n
   for (let i = 0; i < atlas.length; i += 1) {
     const label = Math.round(atlas[i]!);
     const v = label === 0 ? undefined : byLabel.get(label);
-    if (v === undefined) volume[i] = NaN;
+    if (v === undefined) volume[i] = empty;
     else {
       volume[i] = v;
       seen.add(label);

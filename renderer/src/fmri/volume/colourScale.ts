@@ -22,8 +22,8 @@ export const NEGATIVE_SCALE: ColourStops = { R: [0, 0, 0, 120], G: [0, 30, 140, 
 export const POSITIVE_KEY = 'cajal-positive';
 export const NEGATIVE_KEY = 'cajal-negative';
 export const VALUES_KEY = 'cajal-values';
-/** One-signed values (an ROI map of strengths): the positive scale without the transparent foot. */
-export const VALUES_SCALE: ColourStops = { R: [60, 150, 255, 255], G: [0, 0, 120, 255], B: [60, 0, 0, 80], A: [255, 255, 255, 255], I: [0, 1, 128, 255] };
+/** One-signed values (an ROI map of strengths): purple → orange → yellow; index 0 (below the window) transparent. */
+export const VALUES_SCALE: ColourStops = { R: [0, 70, 220, 255], G: [0, 20, 90, 240], B: [0, 120, 40, 90], A: [0, 255, 255, 255], I: [0, 1, 140, 255] };
 
 /** RGB of a position 0…1 along a colour map (the stops interpolated linearly, as NiiVue does). */
 export function sampleScale(scale: ColourStops, position: number): [number, number, number] {

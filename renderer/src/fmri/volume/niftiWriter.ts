@@ -53,7 +53,11 @@ export function niftiFromVolume(source: NiftiSource): ArrayBuffer {
   writeAscii(view, 344, 4, 'n+1');
   // The voxels: copy through a byte view (DataView per value is slow on millions of voxels);
   // float32 typed arrays are little-endian on every platform Cajal runs on.
-  new Float32Array(buffer, NIFTI1_VOX_OFFSET, voxels).set(source.data);
+  const out = new Float32Array(buffer, NIFTI1_VOX_OFFSET, voxels);
+  out.set(source.data);
+  // NaN voxels (NaN-filled maps) become 0, which no threshold shows: NiiVue's shaders do not define
+  // what a NaN sample draws, and the engine already counts them for the panel to say so.
+  for (let i = 0; i < voxels; i += 1) if (!Number.isFinite(out[i]!)) out[i] = 0;
   return buffer;
 }
 

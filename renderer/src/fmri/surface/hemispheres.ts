@@ -102,3 +102,25 @@ export function viewDirection(view: 'lateral' | 'medial' | 'dorsal' | 'anterior'
       return { direction: [0, 1, 0], up: [0, 0, 1] };
   }
 }
+
+/**
+ * A mesh of a hemisphere (and vertex count, where known) of a kind: to show a per-vertex file on,
+ * or to sample a volume on (the pial surface: an inflated mesh is not where the cortex is).
+ */
+export function meshOf(surfaces: readonly Recording[], hemisphere: Hemisphere | null, vertexCount: number | undefined, kind: string): Recording | null {
+  const fits = surfaces.filter((r) => {
+    const count = r.metadata.brain?.vertexCount;
+    return (hemisphere === null || hemisphereOf(r) === hemisphere) && (vertexCount === undefined || count === undefined || count === vertexCount);
+  });
+  return fits.find((r) => meshKind(r) === kind) ?? null;
+}
+
+/** The mesh kinds imported for a hemisphere and vertex count (pial, inflated…), for the kind switch. */
+export function meshKinds(surfaces: readonly Recording[], hemisphere: Hemisphere | null, vertexCount: number | undefined): string[] {
+  const kinds = new Set<string>();
+  for (const r of surfaces) {
+    const count = r.metadata.brain?.vertexCount;
+    if ((hemisphere === null || hemisphereOf(r) === hemisphere) && (vertexCount === undefined || count === undefined || count === vertexCount) && meshKind(r) !== '') kinds.add(meshKind(r));
+  }
+  return [...kinds].sort();
+}

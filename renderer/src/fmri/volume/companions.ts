@@ -30,4 +30,9 @@ export function defaultAtlas(recordings: readonly Recording[], shown: Recording)
   return named(/aal2/) ?? named(/aal/) ?? atlases[0] ?? null;
 }
 
+/** The default map to project on a surface: a 3D volume not named like a template (a statistical map). */
+export function defaultStatMap(recordings: readonly Recording[]): Recording | null {
+  return volumeRecordings(recordings, ['volume']).find((r) => !/mni|icbm|template|t1/.test(fileName(r.sourcePath).toLowerCase())) ?? null;
+}
+
 export { fileName };

@@ -3,7 +3,7 @@
  * placement, view directions) and the ROI map's painting of one value per atlas region.
  */
 import { describe, expect, it } from 'vitest';
-import { paintRegions, roiWindow } from '../../renderer/src/fmri/roimap/paintRegions.js';
+import { paintRegions, regionVolumes, roiWindow } from '../../renderer/src/fmri/roimap/paintRegions.js';
 import { hemisphereOf, hemisphereOffsets, matchingValues, meshKind, surfaceSet, viewDirection } from '../../renderer/src/fmri/surface/hemispheres.js';
 import { isBackgroundLabel, sulcalGray, vertexColours } from '../../renderer/src/fmri/surface/surfaceColours.js';
 import type { Recording } from '../../shared/api/index.js';
@@ -91,5 +91,12 @@ describe('ROI map painting', () => {
     expect([painted.min, painted.max]).toEqual([-1, 2]);
     expect(() => paintRegions(atlas, [1], [1, 2])).toThrow(/2 values for 1 regions/);
     expect(roiWindow(3, 3)).toEqual({ from: 2.5, to: 3.5 });
+    expect(Array.from(paintRegions(atlas, [1], [4], -9).volume)).toEqual([-9, 4, 4, -9, -9, -9]);
+  });
+
+  it('measures each region in mm³, zero for a region without voxels', () => {
+    const sizes = regionVolumes([0, 1, 1, 2, 5, 0], [{ index: 1 }, { index: 2 }, { index: 3 }], 8);
+    expect(sizes.indices).toEqual([1, 2, 3]);
+    expect(Array.from(sizes.values)).toEqual([16, 8, 0]);
   });
 });

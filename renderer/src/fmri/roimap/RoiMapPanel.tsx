@@ -16,9 +16,8 @@ import { defaultTemplate } from '../volume/companions.js';
 import { LayoutSwitch } from '../volume/LayoutSwitch.js';
 import { NiivueCanvas, type SliceLayout } from '../volume/NiivueCanvas.js';
 import { niftiFromVolume } from '../volume/niftiWriter.js';
-import type { VolumeLayer } from '../volume/niivueLayers.js';
+import { grayLayer, type VolumeLayer } from '../volume/niivueLayers.js';
 import { useBrainVolume } from '../volume/useBrainVolume.js';
-import { grayLayer } from '../volume/VolumePanel.js';
 import '../volume/volume.css';
 import { paintRegions, roiWindow } from './paintRegions.js';
 

@@ -44,3 +44,17 @@ export function roiWindow(min: number, max: number): { from: number; to: number 
   if (max > min) return { from: min, to: max };
   return { from: min - 0.5, to: max + 0.5 };
 }
+
+/**
+ * Each named region's volume in mm³ (voxel count × voxel volume), in the order of `regions`: the
+ * values an atlas shows as an ROI map of its own (and a check that every region has voxels).
+ */
+export function regionVolumes(atlas: ArrayLike<number>, regions: readonly { index: number }[], voxelMm3: number): { indices: number[]; values: Float64Array } {
+  const counts = new Map<number, number>();
+  for (let i = 0; i < atlas.length; i += 1) {
+    const label = Math.round(atlas[i]!);
+    if (label !== 0) counts.set(label, (counts.get(label) ?? 0) + 1);
+  }
+  const indices = regions.map((r) => r.index);
+  return { indices, values: Float64Array.from(indices, (index) => (counts.get(index) ?? 0) * voxelMm3) };
+}

@@ -67,6 +67,16 @@ export function NiivueCanvas({ layers, layout, crosshairMm, onLocation, label }:
       const mm = (location as { mm?: ArrayLike<number> }).mm;
       if (mm) onLocationRef.current([mm[0]!, mm[1]!, mm[2]!]);
     };
+    // A count of drawn frames on the canvas (data-draws), read by the e2e speed check: NiiVue draws
+    // synchronously on input, so frames drawn per second while dragging is the interaction rate.
+    const drawScene = nv.drawScene.bind(nv);
+    let draws = 0;
+    nv.drawScene = () => {
+      const result = drawScene();
+      draws += 1;
+      canvas.dataset.draws = String(draws);
+      return result;
+    };
     nv.attachToCanvas(canvas, false).then(
       () => {
         if (cancelled) return;

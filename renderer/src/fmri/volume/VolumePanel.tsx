@@ -21,24 +21,17 @@ import { labelColourMap } from './labelColours.js';
 import { LayoutSwitch } from './LayoutSwitch.js';
 import { NiivueCanvas, type SliceLayout } from './NiivueCanvas.js';
 import { niftiFromVolume } from './niftiWriter.js';
-import type { VolumeLayer } from './niivueLayers.js';
+import { grayLayer, type VolumeLayer } from './niivueLayers.js';
 import { RecordingPicker } from './RecordingPicker.js';
 import { defaultThresholds, mapRange, type Thresholds } from './thresholds.js';
 import { useBrainVolume } from './useBrainVolume.js';
+import { RoiMapPanel } from '../roimap/RoiMapPanel.js';
+import { regionVolumes } from '../roimap/paintRegions.js';
+import { voxelSizes } from './affine.js';
 import { VolumeControls } from './VolumeControls.js';
 import './volume.css';
 
 type Role = 'map' | 'atlas' | 'run' | 'anatomy';
-
-/** A gray layer of an anatomical volume, windowed on its robust range. */
-export function grayLayer(volume: BrainVolume, opacity = 1): VolumeLayer {
-  return {
-    key: `gray:${volume.recordingId}:${volume.volume}`,
-    name: volume.name,
-    nifti: () => niftiFromVolume(volume),
-    display: { kind: 'gray', min: volume.robustMin, max: volume.robustMax > volume.robustMin ? volume.robustMax : volume.max, opacity },
-  };
-}
 
 /** `undefined` until the user picks: the default then follows the recordings imported. */
 function usePick(fallback: number | null): [number | null, (id: number | null) => void] {
@@ -60,6 +53,8 @@ export function VolumePanel({ app, recording, brain }: BrainPanelProps) {
   const [thresholds, setThresholds] = useState<Thresholds | null>(null);
   const [location, setLocation] = useState<Vec3 | null>(null);
   const [goTo, setGoTo] = useState<Vec3 | null>(null);
+  /** An atlas is shown by its labels, or as an ROI map of its regions' volumes. */
+  const [atlasShow, setAtlasShow] = useState<'labels' | 'volumes'>('labels');
 
   const shown = useBrainVolume(recording.id, frame);
   const template = useBrainVolume(isRun ? null : templateId);
@@ -114,13 +109,38 @@ export function VolumePanel({ app, recording, brain }: BrainPanelProps) {
     [placed],
   );
 
+  const sizes = useMemo(() => {
+    if (!isAtlas || !volume || atlasShow !== 'volumes') return null;
+    const [dx, dy, dz] = voxelSizes(volume.affine);
+    return regionVolumes(volume.data, volume.regions, dx * dy * dz);
+  }, [isAtlas, volume, atlasShow]);
+
   const error = shown.error ?? template.error ?? atlas.error;
   const mapName = fileName(recording.sourcePath);
+  const atlasSwitch = isAtlas && (
+    <div className="fmri-layout" role="radiogroup" aria-label="Show the atlas as">
+      <label>
+        <input type="radio" name="fmri-atlas-show" checked={atlasShow === 'labels'} onChange={() => setAtlasShow('labels')} /> Labels
+      </label>
+      <label>
+        <input type="radio" name="fmri-atlas-show" checked={atlasShow === 'volumes'} onChange={() => setAtlasShow('volumes')} /> Region volumes (ROI map)
+      </label>
+    </div>
+  );
+  if (isAtlas && atlasShow === 'volumes') {
+    return (
+      <div className="fmri-atlas-roimap">
+        {atlasSwitch}
+        {sizes && <RoiMapPanel atlasRecordingId={recording.id} regionIndices={sizes.indices} values={sizes.values} caption={`${mapName}: region volume, mm³`} templateRecordingId={templateId} />}
+      </div>
+    );
+  }
   return (
     <div className="fmri-volume" data-role={role}>
       <div className="fmri-volume-main">
         <div className="fmri-toolbar">
           <LayoutSwitch value={layout} onChange={setLayout} />
+          {atlasSwitch}
           {!isRun && <RecordingPicker label="Background" recordings={templates} value={templateId} onChange={setTemplateId} />}
           {!isAtlas && <RecordingPicker label="Atlas" recordings={atlases} value={atlasId} onChange={setAtlasId} />}
         </div>

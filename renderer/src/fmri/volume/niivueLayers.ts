@@ -4,7 +4,9 @@
  * NiiVue-specific settings (colormap names, cal_min/cal_max, the negative range) live in one place.
  */
 import type { NVImage } from '@niivue/niivue';
+import type { BrainVolume } from '../../../../shared/api/index.js';
 import { NEGATIVE_KEY, POSITIVE_KEY, VALUES_KEY } from './colourScale.js';
+import { niftiFromVolume } from './niftiWriter.js';
 
 /** A label table in NiiVue's form: stops at each label value, with names. */
 export interface LabelColourMap {
@@ -70,3 +72,14 @@ export function applyDisplay(image: NVImage, display: LayerDisplay): void {
       break;
   }
 }
+
+/** A gray layer of an anatomical volume, windowed on its robust range. */
+export function grayLayer(volume: BrainVolume, opacity = 1): VolumeLayer {
+  return {
+    key: `gray:${volume.recordingId}:${volume.volume}`,
+    name: volume.name,
+    nifti: () => niftiFromVolume(volume),
+    display: { kind: 'gray', min: volume.robustMin, max: volume.robustMax > volume.robustMin ? volume.robustMax : volume.max, opacity },
+  };
+}
+

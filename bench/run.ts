@@ -7,7 +7,9 @@ import { benchFisbe } from './fisbe.bench.js';
 import { benchFisbeSkeleton } from './fisbe-skeleton.js';
 import { benchMatmul } from './matmul.bench.js';
 import { benchTransformer } from './transformer.bench.js';
+import { benchNifti } from './nifti.bench.js';
 import { benchNtf } from './ntf.bench.js';
+import { benchRoiCohort } from './roi-cohort.bench.js';
 import { benchMorphology } from './morphology.bench.js';
 import { benchSeizure } from './seizure.bench.js';
 import { benchSeizureNeural } from './seizure-neural.bench.js';
@@ -33,6 +35,8 @@ const benches: [string, (dir: string) => BenchResult[] | Promise<BenchResult[]>]
   ['fisbe-skeleton', benchFisbeSkeleton],
   ['fisbe', () => benchFisbe()],
   ['ntf', benchNtf],
+  ['nifti', benchNifti],
+  ['roi-cohort', () => benchRoiCohort()],
   ['morphology', () => benchMorphology()],
   ['matmul', () => benchMatmul()],
   ['transformer', () => benchTransformer()],

@@ -1,11 +1,27 @@
-/** `cajal info <file>`: what a recording's header says, without a project (like `edfinfo`). */
+/**
+ * `cajal info <file>`: what a recording's header says, without a project (like `edfinfo`): EDF
+ * family files, and brain images (NIfTI, GIfTI, mz3; info-brain.ts), recognised by content.
+ */
 import { formatBytes, formatDuration } from '../../shared/units.js';
 import { EdfReader } from '../io/edf/index.js';
+import { looksLikeGifti } from '../io/gifti/index.js';
+import { looksLikeMz3 } from '../io/mz3/index.js';
+import { looksLikeNifti } from '../io/nifti/index.js';
+import { assertReadableSource } from '../io/source-file.js';
 import { sniffFormat } from '../io/recording.js';
 import { isJson, report, type Output } from '../console/output.js';
 import { table } from '../console/format.js';
+import { giftiInfo, mz3Info, niftiInfo } from './info-brain.js';
 
-export function info(file: string, io: Output): number {
+export async function info(file: string, io: Output): Promise<number> {
+  assertReadableSource(file);
+  if (await looksLikeNifti(file)) return niftiInfo(file, io);
+  if (await looksLikeGifti(file)) return giftiInfo(file, io);
+  if (await looksLikeMz3(file)) return mz3Info(file, io);
+  return edfInfo(file, io);
+}
+
+export function edfInfo(file: string, io: Output): number {
   sniffFormat(file);
   const reader = EdfReader.open(file);
   try {

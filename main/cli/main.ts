@@ -132,7 +132,7 @@ async function dispatch(argv: string[], io: Output): Promise<number> {
     case 'backend':
       return await commands.backend(text('backend'), io);
     case 'info':
-      return info(need(0, 'file'), io);
+      return await info(need(0, 'file'), io);
     case undefined:
       throw new UsageError(`missing command\n${USAGE}`);
     default: {

@@ -46,7 +46,7 @@ export const VERBS: readonly VerbUsage[] = [
     json: true,
   },
   { verb: 'backend', synopsis: ['backend [--backend NAME]'], description: ['print the compute backend chain and the selected backend'], json: true },
-  { verb: 'info', synopsis: ['info <file>'], description: ["print a recording's header: channels, rates, duration, annotations"], json: true },
+  { verb: 'info', synopsis: ['info <file>'], description: ["print a recording's header: channels, rates, duration, annotations;", 'for NIfTI/GIfTI/mz3: dimensions, voxel size, affine, TR'], json: true },
   // then each domain's commands, in the order of main/domains/list.ts
   ...domainCommands().flatMap((command) => command.usage),
 ];

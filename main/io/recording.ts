@@ -14,6 +14,20 @@ import { detectCalcium } from './calcium/index.js';
 import { inspectCalcium } from './calcium/inspect.js';
 import { EDF_SIGNATURE_BYTES, hasEdfSignature, inspectEdf } from './edf/inspect.js';
 import { inspectSwc, looksLikeSwc } from './swc/inspect.js';
+import {
+  inspectBrainGraph,
+  inspectCohort,
+  inspectGifti,
+  inspectMz3,
+  inspectNifti,
+  inspectRoiSeries,
+  looksLikeBrainGraph,
+  looksLikeCohort,
+  looksLikeMz3,
+  looksLikeRoiSeries,
+} from './brain/index.js';
+import { looksLikeGifti } from './gifti/index.js';
+import { looksLikeNifti } from './nifti/index.js';
 import { assertReadableSource } from './source-file.js';
 
 export { edfMetadata } from './edf/inspect.js';
@@ -32,7 +46,7 @@ export type RecordingModality = RecordingKind;
 
 /** One family of recording formats, as `inspectRecording` recognises and reads it. */
 export interface RecordingReader {
-  readonly id: 'edf-family' | 'swc' | 'calcium';
+  readonly id: 'edf-family' | 'nifti' | 'surface' | 'swc' | 'brain-graph' | 'roi-series' | 'calcium' | 'cohort';
   readonly modality: RecordingModality;
   /** The formats its reader returns (`InspectedRecording.format`). */
   readonly formats: readonly RecordingFormat[];
@@ -64,8 +78,11 @@ function isEdfFamily(file: string): boolean {
 const entry = (reader: RecordingReader): RecordingReader => Object.freeze({ ...reader, formats: Object.freeze([...reader.formats]) });
 
 /**
- * In the order they are tried: EDF-family files by their signature; anything else is tried as SWC
- * (seven numbers on the first data line) before calcium imaging, whose CSV sniff would also take it.
+ * In the order they are tried: EDF-family files by their signature, NIfTI by its magic (also inside
+ * gzip), surfaces (GIfTI's <GIFTI> root, mz3's magic); then the text formats from the most to the
+ * least particular, since calcium imaging's CSV sniff takes any table of numbers: SWC (seven numbers
+ * on the first data line), brain networks (BrainNet node/edge files, coordinate tables), ROI time
+ * series (.mat, and the ROI text layouts), and calcium last. Folders: Suite2p planes, then cohorts.
  */
 export const RECORDING_READERS: readonly RecordingReader[] = Object.freeze([
   entry({
@@ -77,12 +94,44 @@ export const RECORDING_READERS: readonly RecordingReader[] = Object.freeze([
     read: inspectEdf,
   }),
   entry({
+    id: 'nifti',
+    modality: 'fmri',
+    formats: ['nifti1', 'nifti2'],
+    label: 'fMRI and brain maps: NIfTI-1, NIfTI-2 (.nii, .nii.gz)',
+    sniff: looksLikeNifti,
+    read: inspectNifti,
+  }),
+  entry({
+    id: 'surface',
+    modality: 'brain-map',
+    formats: ['gifti', 'mz3'],
+    label: 'brain surfaces: GIfTI, mz3',
+    sniff: async (file: string) => (await looksLikeGifti(file)) || (await looksLikeMz3(file)),
+    read: async (file: string) => ((await looksLikeGifti(file)) ? inspectGifti(file) : inspectMz3(file)),
+  }),
+  entry({
     id: 'swc',
     modality: 'morphology',
     formats: ['swc'],
     label: 'morphologies: SWC',
     sniff: looksLikeSwc,
     read: inspectSwc,
+  }),
+  entry({
+    id: 'brain-graph',
+    modality: 'brain-graph',
+    formats: ['brainnet-node', 'brainnet-edge', 'coordinates'],
+    label: 'brain networks: BrainNet .node/.edge, coordinate tables',
+    sniff: looksLikeBrainGraph,
+    read: inspectBrainGraph,
+  }),
+  entry({
+    id: 'roi-series',
+    modality: 'roi-series',
+    formats: ['mat', 'roi-text'],
+    label: 'ROI time series: MATLAB .mat, CSV/TSV, AFNI .1D',
+    sniff: looksLikeRoiSeries,
+    read: inspectRoiSeries,
   }),
   entry({
     id: 'calcium',
@@ -93,6 +142,16 @@ export const RECORDING_READERS: readonly RecordingReader[] = Object.freeze([
     sniffFolder: async (folder: string) => (await detectCalcium(folder)) === 'suite2p',
     folderLabel: 'Suite2p plane folders (with F.npy, or plane0/F.npy)',
     read: inspectCalcium,
+  }),
+  entry({
+    id: 'cohort',
+    modality: 'cohort',
+    formats: ['roi-cohort'],
+    label: 'cohorts: folders of ROI files with a phenotype table',
+    sniff: () => false,
+    sniffFolder: looksLikeCohort,
+    folderLabel: 'cohort folders (per-subject ROI files and a phenotype table)',
+    read: inspectCohort,
   }),
 ]);
 

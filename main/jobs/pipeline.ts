@@ -14,6 +14,11 @@ export interface PipelineContext<P> {
   readonly recording: Recording | null;
   /** The input recordings for pipelines whose `input` is 'recordings' (params.recordingIds, in order). */
   readonly recordings: readonly Recording[];
+  /**
+   * The other recordings its params name (see `PipelineDefinition.linkedRecordings`), by param name:
+   * an atlas for an extraction. Workers never open the project, so the runner hands them over.
+   */
+  readonly linked: Readonly<Record<string, Recording>>;
   /** The stored model for pipelines that declare `usesModel` (loaded by the runner, not the worker). */
   readonly model: PipelineModel | null;
   /**
@@ -65,6 +70,12 @@ export interface PipelineDefinition<P = unknown> extends Omit<PipelineInfo, 'rec
    * other before the run starts. Absent: any kind (pipelines given with --pipeline for tests).
    */
   readonly recordingKinds?: readonly RecordingKind[];
+  /**
+   * Params that name another recording of the project (`atlasRecordingId`), with the kinds each
+   * accepts: the runner checks them (present, in the project, of such a kind) before the run is
+   * queued and passes them to the run as `context.linked[param]`. A null or absent param is skipped.
+   */
+  readonly linkedRecordings?: Readonly<Record<string, readonly RecordingKind[]>>;
   readonly params: z.ZodType<P>;
   /**
    * Models of this `pipeline` name the run needs: the runner picks params.modelId (or the latest

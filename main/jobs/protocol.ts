@@ -10,6 +10,8 @@ export interface WorkerInput {
   recording: Recording | null;
   /** Pipelines whose input is 'recordings': those named by params.recordingIds, in that order. */
   recordings: Recording[];
+  /** The recordings named by the params in the pipeline's `linkedRecordings`, by param name. */
+  linked: Record<string, Recording>;
   model: PipelineModel | null;
   /** Training pipelines: the checkpoint to resume from (params.resumeFromModelId). */
   resumeFrom: PipelineModel | null;

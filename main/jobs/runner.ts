@@ -109,6 +109,7 @@ export class JobRunner {
     }
     const params = parsed.data as Record<string, unknown>;
     if (definition.input === 'recordings') for (const recording of this.recordingsOf(pipelineName, params)) this.checkKind(definition, recording);
+    this.linkedOf(definition, params);
     if (definition.usesModel) params.modelId = this.resolveModel(definition.usesModel, params.modelId);
     if (definition.producesModel && params.resumeFromModelId !== undefined && params.resumeFromModelId !== null) {
       this.resumeCheckpoint(definition.producesModel.pipeline, params.resumeFromModelId);
@@ -161,6 +162,29 @@ export class JobRunner {
       this.checkInProject(recording);
       return recording;
     });
+  }
+
+  /**
+   * The recordings named by the params a pipeline declares in `linkedRecordings` (an extraction's
+   * atlas), each checked to exist, to be in the project and to be of a kind the param accepts.
+   */
+  private linkedOf(definition: PipelineDefinition<unknown>, params: Record<string, unknown>): Record<string, Recording> {
+    const linked: Record<string, Recording> = {};
+    for (const [param, kinds] of Object.entries(definition.linkedRecordings ?? {})) {
+      const id = params[param];
+      if (id === undefined || id === null) continue;
+      const recording = typeof id === 'number' ? this.store.recordings.get(id) : undefined;
+      if (!recording) throw new NotFoundError(`recording ${String(id)} (params.${param})`);
+      this.checkInProject(recording);
+      const kind = recordingKind(recording);
+      if (!kinds.includes(kind)) {
+        const { name: kindName, article } = RECORDING_KIND_NAMES[kind];
+        const accepted = kinds.map((k) => RECORDING_KIND_NAMES[k].name).join(' or ');
+        throw new ValidationError(`params.${param}`, `"${definition.title}" needs ${accepted} recordings there; recording ${recording.id} (${basename(recording.sourcePath)}) is ${article} ${kindName} recording`);
+      }
+      linked[param] = recording;
+    }
+    return linked;
   }
 
   /** The id of the model a run will use: the one asked for, or the latest of its kind. */
@@ -314,7 +338,8 @@ export class JobRunner {
     const resumeFrom = checkpoint ? pipelineModel(checkpoint) : null;
     const cancelFlag = new SharedArrayBuffer(4);
     const recordings = definition.input === 'recordings' ? this.recordingsOf(run.pipeline, run.params) : [];
-    const input: WorkerInput = { moduleUrl, runId, params: run.params, recording, recordings, model, resumeFrom, cancelFlag };
+    const linked = this.linkedOf(definition, run.params);
+    const input: WorkerInput = { moduleUrl, runId, params: run.params, recording, recordings, linked, model, resumeFrom, cancelFlag };
     this.store.runs.markRunning(runId, this.owner.token);
     // From source (tests, tsx) the worker is TypeScript and goes through a bootstrap that registers
     // tsx's loader (execArgv `--import tsx` does not reach worker threads on Node 20).

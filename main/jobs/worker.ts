@@ -24,6 +24,7 @@ async function main(): Promise<void> {
     params: input.params,
     recording: input.recording,
     recordings: input.recordings,
+    linked: input.linked,
     model: input.model,
     resumeFrom: input.resumeFrom,
     checkpoint(model) {

@@ -80,7 +80,7 @@ describe('EDF header reader', () => {
   it('rejects a text file renamed .edf', () => {
     const file = write('notes.edf', 'Patient notes: nothing remarkable.\n'.repeat(20));
     expect(formatError(() => readEdfHeader(file)).message).toMatch(/notes\.edf: field "version" at byte 0: not an EDF or BDF file/);
-    expect(formatError(() => sniffFormat(file)).message).toMatch(/unrecognised file format \(supported: EDF, EDF\+, BDF, BDF\+; calcium imaging: Suite2p folders, NWB, HDF5, CSV; morphologies: SWC\)/);
+    expect(formatError(() => sniffFormat(file)).message).toMatch(/unrecognised file format \(supported: EDF, EDF\+, BDF, BDF\+; calcium imaging: Suite2p folders, NWB, HDF5, CSV; morphologies: SWC; fMRI and brain maps: NIfTI-1, NIfTI-2/);
   });
 
   it('rejects a header byte count that disagrees with the number of signals', () => {

@@ -1,29 +1,21 @@
 /** fMRI and brain maps (issue #18): NIfTI/GIfTI/atlases, ROI series, cohorts, connectivity, the Brain view. */
-import { fmriApi, type fmriCalls } from '../../../shared/api/index.js';
-import { defineDomain, type CallHandlers } from '../types.js';
+import { fmriApi } from '../../../shared/api/index.js';
+import { siblingModuleUrl } from '../../jobs/registry.js';
+import { defineDomain } from '../types.js';
+import { fmriCommand } from './cli.js';
+import { fmriHandlers } from './handlers.js';
+import { FmriView } from './view.js';
 
-// SKELETON (replaced by the fmri-domain work): every call says it is not built yet.
-function notBuilt(): never {
-  throw new Error('fmri: not built yet');
-}
+const pipeline = (name: string) => siblingModuleUrl(import.meta.url, `../../pipelines/fmri/${name}`);
 
 export const fmriDomain = defineDomain({
   id: 'fmri',
   title: 'fMRI and brain maps',
   recordingKinds: ['fmri', 'brain-map', 'roi-series', 'cohort', 'brain-graph'],
-  pipelines: [],
+  pipelines: [pipeline('extract-pipeline'), pipeline('connectivity-pipeline'), pipeline('classify-pipeline')],
   api: fmriApi,
-  open: () => null,
-  handlers: (): CallHandlers<typeof fmriCalls> => ({
-    'fmri.volume': notBuilt,
-    'fmri.surface': notBuilt,
-    'fmri.surfaceValues': notBuilt,
-    'fmri.projectToSurface': notBuilt,
-    'fmri.clusters': notBuilt,
-    'fmri.roiSeries': notBuilt,
-    'fmri.connectivity': notBuilt,
-    'fmri.cohort': notBuilt,
-    'fmri.graph': notBuilt,
-  }),
-  cli: [],
+  open: ({ store }) => new FmriView(store),
+  handlers: fmriHandlers,
+  close: (view) => view.close(),
+  cli: [fmriCommand],
 });

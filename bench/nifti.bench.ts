@@ -1,0 +1,159 @@
+/**
+ * NIfTI reading and ROI extraction, each beside Debian's nibabel 5.0 / numpy run in the same bench:
+ * (a) open + first volume of a generated 4D .nii.gz (64×64×32×100 int16, 26 MB inflated; target
+ *     < 300 ms), against nibabel's `nib.load(p).dataobj[..., 0]`;
+ * (b) full-read throughput of the same file, .nii.gz and .nii, in MB of stored voxels per second,
+ *     against `nib.load(p).get_fdata(dtype=np.float32)`;
+ * (c) ROI extraction of the real haxby BOLD (1452 volumes) with AAL2, against the numpy/scipy
+ *     reference's resampling + region means (test/fixtures/reference/roi_extract_numpy.py), both
+ *     timed from opening the files. Skipped without ../shared/data.
+ */
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { join, resolve } from 'node:path';
+import { openNifti } from '../main/io/nifti/index.js';
+import { extractRoiSeries } from '../main/pipelines/fmri/extract.js';
+import { dataFile, hasSharedData } from '../test/helpers/data.js';
+import { niftiBytes } from '../test/helpers/nifti-writer.js';
+import { median } from './timing.js';
+import type { BenchResult } from './types.js';
+
+const DIMS = [64, 64, 32, 100];
+const RUNS = 3;
+
+export function generate(dir: string): { gz: string; nii: string; megabytes: number } {
+  const [nx, ny, nz, nt] = DIMS as [number, number, number, number];
+  const perVolume = nx * ny * nz;
+  // A smooth brain-like blob plus noise: compresses about as well as real BOLD (3–4×).
+  const blob = new Int16Array(perVolume);
+  for (let i = 0; i < perVolume; i++) {
+    const x = i % nx, y = Math.floor(i / nx) % ny, z = Math.floor(i / (nx * ny));
+    const r = Math.hypot((x - nx / 2) / nx, (y - ny / 2) / ny, (z - nz / 2) / nz);
+    blob[i] = r < 0.45 ? 1000 + Math.round(200 * Math.cos(r * 9)) : 0;
+  }
+  const values = new Int16Array(perVolume * nt);
+  let seed = 7;
+  for (let i = 0; i < values.length; i++) {
+    seed = (seed * 1103515245 + 12345) % 2 ** 31;
+    values[i] = blob[i % perVolume]! + (seed % 61);
+  }
+  const spec = { dims: DIMS, datatype: 4, pixdim: [1, 3, 3, 3, 2], xyztUnits: 10, sformCode: 4, srow: [[3, 0, 0, -96], [0, 3, 0, -96], [0, 0, 3, -48]] as [number[], number[], number[]] };
+  // The test writer for the header only; the voxels are appended as they are (little-endian int16).
+  const nii = join(dir, 'bench-bold.nii');
+  const gz = join(dir, 'bench-bold.nii.gz');
+  const bytes = Buffer.concat([niftiBytes({ ...spec, values: [] }), new Uint8Array(values.buffer)]);
+  writeFileSync(nii, bytes);
+  writeFileSync(gz, gzipSync(bytes));
+  return { gz, nii, megabytes: values.byteLength / 1e6 };
+}
+
+async function time(fn: () => Promise<unknown>, runs = RUNS): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const start = performance.now();
+    await fn();
+    times.push(performance.now() - start);
+  }
+  return median(times);
+}
+
+/** nibabel timings (ms, median of RUNS) in one python process; null without Debian's nibabel. */
+function nibabelTimes(gz: string, nii: string): { firstVolume: number; gz: number; nii: number } | null {
+  const script = `
+import json, time, numpy as np, nibabel as nib
+def med(f, n=${RUNS}):
+    ts = []
+    for _ in range(n):
+        t = time.perf_counter(); f(); ts.append((time.perf_counter() - t) * 1000)
+    return sorted(ts)[n // 2]
+print(json.dumps({
+  'firstVolume': med(lambda: np.asarray(nib.load(${JSON.stringify(gz)}).dataobj[..., 0])),
+  'gz': med(lambda: nib.load(${JSON.stringify(gz)}).get_fdata(dtype=np.float32)),
+  'nii': med(lambda: nib.load(${JSON.stringify(nii)}).get_fdata(dtype=np.float32)),
+}))`;
+  try {
+    return JSON.parse(execFileSync('/usr/bin/python3', ['-c', script], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })) as { firstVolume: number; gz: number; nii: number };
+  } catch {
+    return null;
+  }
+}
+
+/** The numpy reference's extraction (load + resample + means) of one BOLD × atlas, ms (median of 3). */
+function numpyExtractMs(bold: string, atlas: string): number | null {
+  const reference = resolve(import.meta.dirname, '..', 'test', 'fixtures', 'reference');
+  const script = `
+import sys, time, json, numpy as np, nibabel as nib
+from scipy import ndimage
+sys.path.insert(0, ${JSON.stringify(reference)})
+import roi_extract_numpy as ref
+def run():
+    b = nib.load(${JSON.stringify(bold)}); a = nib.load(${JSON.stringify(atlas)})
+    data = b.get_fdata(dtype=np.float32).astype(np.float64)
+    lab = ref.resample_nearest(a, b)
+    labels = [v for v in np.unique(lab) if v != 0]
+    return [ndimage.mean(v, labels=lab, index=labels) for v in np.moveaxis(data, -1, 0)]
+ts = []
+for _ in range(3):
+    t = time.perf_counter(); run(); ts.append((time.perf_counter() - t) * 1000)
+print(sorted(ts)[1])`;
+  try {
+    return Number(execFileSync('/usr/bin/python3', ['-W', 'ignore', '-c', script], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim());
+  } catch {
+    return null;
+  }
+}
+
+export async function benchNifti(dir: string): Promise<BenchResult[]> {
+  const { gz, nii, megabytes } = generate(dir);
+  const nibabel = nibabelTimes(gz, nii);
+  if (!nibabel) console.log('(nibabel not available to /usr/bin/python3: apt-get install python3-nibabel for the references)');
+  const results: BenchResult[] = [];
+  const shape = DIMS.join('×');
+
+  const firstVolume = await time(async () => {
+    const image = await openNifti(gz);
+    await image.readVolume(0);
+    await image.close();
+  });
+  results.push({
+    name: `nifti: open + first volume of a 4D .nii.gz (${shape} int16; target < 300 ms)`,
+    value: firstVolume,
+    unit: 'ms',
+    ...(nibabel ? { reference: { name: 'nibabel dataobj[..., 0]', value: nibabel.firstVolume } } : {}),
+  });
+
+  for (const [label, path, reference] of [['.nii.gz', gz, nibabel?.gz], ['.nii', nii, nibabel?.nii]] as const) {
+    const ms = await time(async () => {
+      const image = await openNifti(path);
+      await image.readAll();
+      await image.close();
+    });
+    results.push({
+      name: `nifti: full read of ${label} (${shape} int16, ${megabytes.toFixed(0)} MB) to float32`,
+      value: megabytes / (ms / 1000),
+      unit: 'MB/s',
+      ...(reference ? { reference: { name: 'nibabel get_fdata(float32)', value: megabytes / (reference / 1000) } } : {}),
+    });
+  }
+
+  if (hasSharedData()) {
+    const bold = dataFile('fmri', 'bold', 'pymvpa_haxby_1slice_bold.nii.gz');
+    const atlas = dataFile('fmri', 'atlas', 'AAL2.nii');
+    const ms = await time(async () => {
+      const [b, a] = await Promise.all([openNifti(bold), openNifti(atlas)]);
+      await extractRoiSeries(b, a, { detrend: false, standardize: false, highPassHz: null, lowPassHz: null });
+      await Promise.all([b.close(), a.close()]);
+    }, 3);
+    const reference = numpyExtractMs(bold, atlas);
+    results.push({
+      name: 'nifti: ROI extraction, haxby BOLD (40×20×1×1452) × AAL2, from open (time; lower is better)',
+      value: ms,
+      unit: 'ms',
+      ...(reference ? { reference: { name: 'numpy/scipy reference', value: reference } } : {}),
+    });
+  } else {
+    console.log('nifti: ROI extraction skipped (no ../shared/data)');
+  }
+  return results;
+}

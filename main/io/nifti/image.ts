@@ -1,0 +1,204 @@
+/**
+ * An open NIfTI image with random access by volume. An uncompressed .nii is read with positioned
+ * reads of exactly one volume's bytes; a .nii.gz through a GzipCursor that inflates only as far as
+ * needed and continues from where the last read stopped. The last volume read is kept, so that a
+ * view asking twice for the same volume does not read it twice.
+ */
+import { open, type FileHandle } from 'node:fs/promises';
+import { FormatError, fileAccessError } from '../../errors.js';
+import { checkAllocation, rethrowIfOutOfMemory } from '../allocation.js';
+import { assertReadableSource } from '../source-file.js';
+import { decodeVoxels, isRgb } from './datatypes.js';
+import { GzipCursor } from './gzip-cursor.js';
+import { MAX_HEADER_BYTES, parseHeader, type NiftiLayout } from './header.js';
+import type { NiftiHeader, NiftiImage } from './types.js';
+
+/** Where the bytes come from: positioned reads of a file, or a decompressing cursor. */
+interface ByteSource {
+  /** `length` bytes from `start`; a FormatError naming `what` when the data ends first. */
+  read(start: number, length: number, what: string): Promise<Uint8Array>;
+  close(): Promise<void>;
+}
+
+const isGzip = (head: Uint8Array): boolean => head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b;
+
+class FileSource implements ByteSource {
+  constructor(
+    private readonly file: string,
+    private readonly handle: FileHandle,
+  ) {}
+  async read(start: number, length: number, what: string): Promise<Uint8Array> {
+    const out = new Uint8Array(length);
+    let filled = 0;
+    while (filled < length) {
+      let got: number;
+      try {
+        ({ bytesRead: got } = await this.handle.read(out, filled, length - filled, start + filled));
+      } catch (error) {
+        throw fileAccessError(this.file, error);
+      }
+      if (got === 0) {
+        throw new FormatError(this.file, `the file ends at byte ${start + filled}, but ${what} needs bytes up to ${start + length} (truncated, or dim, datatype or vox_offset is wrong)`, 'dim');
+      }
+      filled += got;
+    }
+    return out;
+  }
+  close(): Promise<void> {
+    return this.handle.close();
+  }
+}
+
+class GzipSource implements ByteSource {
+  constructor(readonly cursor: GzipCursor) {}
+  read(start: number, length: number, what: string): Promise<Uint8Array> {
+    return this.cursor.read(start, length, what);
+  }
+  close(): Promise<void> {
+    this.cursor.close();
+    return Promise.resolve();
+  }
+}
+
+class OpenNifti implements NiftiImage {
+  readonly header: NiftiHeader;
+  readonly spatialDims: [number, number, number];
+  readonly volumeCount: number;
+  private lastVolume: { t: number; data: Float32Array } | null = null;
+  private closed = false;
+
+  constructor(
+    private readonly layout: NiftiLayout,
+    private readonly source: ByteSource,
+  ) {
+    this.header = layout.header;
+    this.spatialDims = layout.spatialDims;
+    this.volumeCount = layout.volumeCount;
+  }
+
+  private refuseRgb(): void {
+    if (isRgb(this.header.datatype)) {
+      throw new FormatError(
+        this.header.file,
+        `${this.header.datatype} voxels hold a colour, not one value (Cajal reads the header of RGB images but not their voxels as numbers)`,
+        'datatype',
+      );
+    }
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new Error(`${this.header.file} was closed`);
+  }
+
+  async readVolume(t: number): Promise<Float32Array> {
+    this.assertOpen();
+    if (!Number.isInteger(t) || t < 0 || t >= this.volumeCount) {
+      throw new RangeError(`volume ${t} does not exist in ${this.header.file} (${this.volumeCount} volume${this.volumeCount === 1 ? '' : 's'})`);
+    }
+    this.refuseRgb();
+    if (this.lastVolume?.t === t) return this.lastVolume.data.slice();
+    const { bytesPerVolume, voxelsPerVolume, bytesPerVoxel, scaling } = this.layout;
+    checkAllocation(this.header.file, [voxelsPerVolume], 4 + bytesPerVoxel, 'one volume');
+    const raw = await this.source.read(this.header.voxOffset + t * bytesPerVolume, bytesPerVolume, `volume ${t}`);
+    const out = new Float32Array(voxelsPerVolume);
+    decodeVoxels(raw, this.header.datatype, bytesPerVoxel, this.header.littleEndian, scaling, out, 0);
+    this.lastVolume = { t, data: out };
+    return out.slice();
+  }
+
+  async readAll(): Promise<Float32Array> {
+    this.assertOpen();
+    this.refuseRgb();
+    const { bytesPerVolume, voxelsPerVolume, bytesPerVoxel, scaling, volumeCount } = this.layout;
+    checkAllocation(this.header.file, [voxelsPerVolume * volumeCount], 4, 'all volumes');
+    let out: Float32Array;
+    try {
+      out = new Float32Array(voxelsPerVolume * volumeCount);
+    } catch (error) {
+      rethrowIfOutOfMemory(error, this.header.file, 'all volumes');
+      throw error;
+    }
+    // Volume by volume, so that the raw bytes in memory never exceed one volume (plus read-ahead).
+    const perRead = Math.max(1, Math.floor((16 << 20) / bytesPerVolume));
+    for (let t = 0; t < volumeCount; t += perRead) {
+      const count = Math.min(perRead, volumeCount - t);
+      const raw = await this.source.read(this.header.voxOffset + t * bytesPerVolume, count * bytesPerVolume, count === volumeCount ? 'the image' : `volumes ${t}–${t + count - 1}`);
+      decodeVoxels(raw, this.header.datatype, bytesPerVoxel, this.header.littleEndian, scaling, out, t * voxelsPerVolume);
+    }
+    return out;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.lastVolume = null;
+    await this.source.close();
+  }
+}
+
+/** The first bytes of a file (fewer when it is shorter). */
+async function readHead(handle: FileHandle, length: number): Promise<Uint8Array> {
+  const out = new Uint8Array(length);
+  let filled = 0;
+  while (filled < length) {
+    const { bytesRead } = await handle.read(out, filled, length - filled, filled);
+    if (bytesRead === 0) break;
+    filled += bytesRead;
+  }
+  return out.subarray(0, filled);
+}
+
+/**
+ * Opens a .nii or .nii.gz (recognised by content, not by name) and parses its header. For an
+ * uncompressed file the voxel data must fit the file (checked here); for a gzip file that is only
+ * known while inflating, so a short stream surfaces on the read that needs the missing bytes.
+ */
+export async function openNifti(path: string): Promise<NiftiImage> {
+  assertReadableSource(path);
+  let handle: FileHandle;
+  try {
+    handle = await open(path, 'r');
+  } catch (error) {
+    throw fileAccessError(path, error);
+  }
+  let keepHandle = false;
+  try {
+    const head = await readHead(handle, MAX_HEADER_BYTES);
+    if (isGzip(head)) {
+      const cursor = new GzipCursor(path);
+      try {
+        const header = await cursor.readUpTo(0, MAX_HEADER_BYTES);
+        const layout = parseHeader(path, header, true);
+        return new OpenNifti(layout, new GzipSource(cursor));
+      } catch (error) {
+        cursor.close();
+        throw error;
+      }
+    }
+    const layout = parseHeader(path, head, false);
+    const { size } = await handle.stat();
+    const { voxOffset } = layout.header;
+    const needed = voxOffset + layout.bytesPerVolume * layout.volumeCount;
+    if (voxOffset > size) {
+      throw new FormatError(path, `vox_offset is ${voxOffset}, past the end of the file (${size} bytes)`, 'vox_offset');
+    }
+    if (needed > size) {
+      throw new FormatError(
+        path,
+        `dim ${layout.header.dims.join('×')} of ${layout.header.datatype} from vox_offset ${voxOffset} needs ${needed} bytes, but the file has ${size} (truncated, or dim/datatype/vox_offset is wrong)`,
+        'dim',
+      );
+    }
+    keepHandle = true;
+    return new OpenNifti(layout, new FileSource(path, handle));
+  } finally {
+    if (!keepHandle) await handle.close();
+  }
+}
+
+/** The header only (the file is closed again). */
+export async function readNiftiHeader(path: string): Promise<NiftiHeader> {
+  const image = await openNifti(path);
+  await image.close();
+  return image.header;
+}

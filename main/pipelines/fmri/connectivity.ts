@@ -1,0 +1,218 @@
+/**
+ * Functional connectivity with the semantics of nilearn's `ConnectivityMeasure` (nilearn
+ * `connectome/connectivity_matrices.py`, main at 59fffa2) and its default estimator
+ * `LedoitWolf(store_precision=False)`; `fit_transform` on a group of subjects:
+ *
+ * - `covariance`: the Ledoit–Wolf covariance of each subject's series.
+ * - `pearson`: nilearn's kind 'correlation': each region z-scored (`standardize_signal`,
+ *   'zscore_sample'), then the Ledoit–Wolf covariance of that, turned into a correlation
+ *   (`cov_to_corr`, unit diagonal). Because of the shrinkage these are slightly smaller in magnitude
+ *   than the sample correlation `np.corrcoef`; that one is `sampleCorrelation` below.
+ * - `partial`: nilearn's 'partial correlation': −cov_to_corr(Σ⁻¹) with a unit diagonal (`prec_to_partial`).
+ * - `tangent`: the group's geometric mean G of the covariances (`_geometric_mean` with the arguments
+ *   ConnectivityMeasure passes: max_iter = 30, tol = 1e-7), then logm(G^{-1/2} Σ G^{-1/2}) per subject;
+ *   `mean` is G.
+ *
+ * For the other kinds `mean` is nilearn's `mean_`: the arithmetic mean of the matrices, symmetrised.
+ */
+import { ValidationError } from '../../errors.js';
+import { checkSeries, ledoitWolf, standardizeSeries, type SeriesMatrix } from './covariance.js';
+import { cholesky, congruence, formSymmetric, frobeniusNorm, multiply, spdInverse, symmetricEigen } from './linalg.js';
+
+export type ConnectivityKind = 'pearson' | 'partial' | 'tangent' | 'covariance';
+export const CONNECTIVITY_KINDS: readonly ConnectivityKind[] = ['pearson', 'partial', 'tangent', 'covariance'];
+
+export interface ConnectivityResult {
+  kind: ConnectivityKind;
+  regionCount: number;
+  /** R × R row-major, one per subject, in input order. */
+  matrices: Float64Array[];
+  /** tangent: the group geometric mean of the covariances; other kinds: the arithmetic mean of `matrices`. */
+  mean: Float64Array | null;
+}
+
+/** Options of nilearn's `_geometric_mean`; the defaults are those `ConnectivityMeasure` passes. */
+export interface GeometricMeanOptions {
+  maxIter?: number;
+  tol?: number;
+}
+
+export interface GeometricMean {
+  mean: Float64Array;
+  iterations: number;
+  /** false when `maxIter` was reached before the gradient norm fell below `tol` (nilearn warns then). */
+  converged: boolean;
+}
+
+/** nilearn's `cov_to_corr`: C / √(diag C diag Cᵀ), with the diagonal set to exactly 1. */
+export function covToCorr(covariance: Float64Array, n: number): Float64Array {
+  const scale = new Float64Array(n);
+  for (let i = 0; i < n; i++) scale[i] = 1 / Math.sqrt(covariance[i * n + i]!);
+  const out = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < n; j++) out[i * n + j] = covariance[i * n + j]! * scale[i]! * scale[j]!;
+    out[i * n + i] = 1;
+  }
+  return out;
+}
+
+/** nilearn's `prec_to_partial`: −cov_to_corr(precision) with a unit diagonal. */
+export function precToPartial(precision: Float64Array, n: number): Float64Array {
+  const out = covToCorr(precision, n);
+  for (let i = 0; i < out.length; i++) out[i] = -out[i]!;
+  for (let i = 0; i < n; i++) out[i * n + i] = 1;
+  return out;
+}
+
+/**
+ * The plain sample correlation of one subject (`np.corrcoef` of its regions): no shrinkage. Not a
+ * nilearn kind; kept for comparison with the shrunk `pearson` kind. A constant region gives NaN
+ * (as numpy) in its row and column.
+ */
+export function sampleCorrelation(series: SeriesMatrix): Float64Array {
+  checkSeries(series);
+  const { regionCount: p, timepoints: n, data } = series;
+  const centred = new Float64Array(p * n);
+  const norms = new Float64Array(p);
+  for (let r = 0; r < p; r++) {
+    let s = 0;
+    for (let t = 0; t < n; t++) s += data[r * n + t]!;
+    const m = s / n;
+    let ss = 0;
+    for (let t = 0; t < n; t++) {
+      const v = data[r * n + t]! - m;
+      centred[r * n + t] = v;
+      ss += v * v;
+    }
+    norms[r] = Math.sqrt(ss);
+  }
+  const out = new Float64Array(p * p);
+  for (let i = 0; i < p; i++) {
+    for (let j = i; j < p; j++) {
+      let dot = 0;
+      for (let t = 0; t < n; t++) dot += centred[i * n + t]! * centred[j * n + t]!;
+      // numpy clips to [-1, 1] after dividing by the outer product of the standard deviations.
+      const v = Math.max(-1, Math.min(1, dot / (norms[i]! * norms[j]!)));
+      out[i * p + j] = v;
+      out[j * p + i] = v;
+    }
+  }
+  return out;
+}
+
+function checkSpd(matrix: Float64Array, n: number, what: string): void {
+  // nilearn's _check_spd (symmetric, all eigenvalues > 0); a Cholesky factorisation decides the
+  // same question for the symmetric matrices built here, at a third of an eigen-decomposition's cost.
+  if (!cholesky(matrix, n)) {
+    throw new ValidationError(what, 'the covariance is not positive definite (a constant or all-zero series?), so it has no tangent-space embedding');
+  }
+}
+
+/**
+ * nilearn's `_geometric_mean` (Fletcher & Joshi's algorithm 3): gradient descent on the manifold of
+ * SPD matrices from the arithmetic mean, the step halved whenever the gradient norm grows, stopped
+ * when ‖mean of logs‖_F / n² < tol. The iteration is reproduced step by step (including that the
+ * returned matrix is the one after the last update) so the result equals nilearn's, not only the
+ * same minimiser within tol.
+ */
+export function geometricMean(matrices: readonly Float64Array[], n: number, options: GeometricMeanOptions = {}): GeometricMean {
+  const maxIter = options.maxIter ?? 30;
+  const tol = options.tol ?? 1e-7;
+  if (matrices.length === 0) throw new ValidationError('matrices', 'the geometric mean needs at least one matrix');
+  matrices.forEach((m, k) => {
+    if (m.length !== n * n) throw new ValidationError(`matrices[${k}]`, `expected ${n}×${n} values, got ${m.length}`);
+    checkSpd(m, n, `matrices[${k}]`);
+  });
+  let gmean = new Float64Array(n * n);
+  for (const m of matrices) for (let i = 0; i < gmean.length; i++) gmean[i] = gmean[i]! + m[i]!;
+  for (let i = 0; i < gmean.length; i++) gmean[i] = gmean[i]! / matrices.length;
+
+  let normOld = Infinity;
+  let step = 1;
+  let norm = Infinity;
+  let iterations = 0;
+  for (let iter = 0; iter < maxIter; iter++) {
+    iterations++;
+    const eig = symmetricEigen(gmean, n);
+    const invSqrt = formSymmetric(eig, (v) => Math.sqrt(1 / v));
+    const logsMean = new Float64Array(n * n);
+    for (const m of matrices) {
+      const log = formSymmetric(symmetricEigen(congruence(invSqrt, m, n), n), Math.log);
+      for (let i = 0; i < log.length; i++) logsMean[i] = logsMean[i]! + log[i]!;
+    }
+    for (let i = 0; i < logsMean.length; i++) logsMean[i] = logsMean[i]! / matrices.length;
+    if (logsMean.some(Number.isNaN)) throw new Error('geometric mean: NaN after the matrix logarithm');
+    norm = frobeniusNorm(logsMean);
+    // Move along the geodesic: G ← G^{1/2} expm(step · mean log) G^{1/2}.
+    const sqrt = formSymmetric(eig, Math.sqrt);
+    const exp = formSymmetric(symmetricEigen(logsMean, n), (v) => Math.exp(v * step));
+    gmean = multiply(multiply(sqrt, exp, n), sqrt, n);
+    if (norm < normOld) {
+      normOld = norm;
+    } else if (norm > normOld) {
+      step /= 2;
+      norm = normOld;
+    }
+    if (norm / (n * n) < tol) break;
+  }
+  return { mean: gmean, iterations, converged: norm / (n * n) < tol };
+}
+
+function arithmeticMean(matrices: readonly Float64Array[], n: number): Float64Array {
+  const mean = new Float64Array(n * n);
+  for (const m of matrices) for (let i = 0; i < mean.length; i++) mean[i] = mean[i]! + m[i]!;
+  for (let i = 0; i < mean.length; i++) mean[i] = mean[i]! / matrices.length;
+  // nilearn: "fight numerical instabilities: make symmetric" ((M + Mᵀ) / 2).
+  const sym = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) sym[i * n + j] = (mean[i * n + j]! + mean[j * n + i]!) * 0.5;
+  return sym;
+}
+
+/** Connectivity matrices of a group of subjects (nilearn `ConnectivityMeasure(kind).fit_transform`). */
+export function connectivity(series: readonly SeriesMatrix[], kind: ConnectivityKind): ConnectivityResult {
+  if (!CONNECTIVITY_KINDS.includes(kind)) throw new ValidationError('kind', `unknown connectivity kind "${String(kind)}" (expected ${CONNECTIVITY_KINDS.join(', ')})`);
+  if (series.length === 0) throw new ValidationError('series', 'no subjects');
+  const n = series[0]!.regionCount;
+  series.forEach((s, k) => {
+    checkSeries(s, `series[${k}]`);
+    if (s.regionCount !== n) throw new ValidationError(`series[${k}]`, `has ${s.regionCount} regions, the first subject ${n}; all subjects need the same regions`);
+  });
+  if (kind === 'tangent' && series.length < 2) {
+    throw new ValidationError('series', 'the tangent embedding needs a group of at least two subjects (it is the deviation from their mean)');
+  }
+
+  if (kind === 'pearson') {
+    const matrices = series.map((s) => covToCorr(ledoitWolf(standardizeSeries(s)).covariance, n));
+    return { kind, regionCount: n, matrices, mean: arithmeticMean(matrices, n) };
+  }
+  const covariances = series.map((s) => ledoitWolf(s).covariance);
+  if (kind === 'covariance') return { kind, regionCount: n, matrices: covariances, mean: arithmeticMean(covariances, n) };
+  if (kind === 'partial') {
+    const matrices = covariances.map((c, k) => {
+      checkSpd(c, n, `series[${k}]`);
+      return precToPartial(spdInverse(c, n), n);
+    });
+    return { kind, regionCount: n, matrices, mean: arithmeticMean(matrices, n) };
+  }
+  covariances.forEach((c, k) => checkSpd(c, n, `series[${k}]`));
+  const { mean } = geometricMean(covariances, n);
+  const whitening = formSymmetric(symmetricEigen(mean, n), (v) => 1 / Math.sqrt(v));
+  const matrices = covariances.map((c) => formSymmetric(symmetricEigen(congruence(whitening, c, n), n), Math.log));
+  return { kind, regionCount: n, matrices, mean };
+}
+
+/**
+ * nilearn's `sym_matrix_to_vec(discard_diagonal=True)` per subject: the strict lower triangle, row by
+ * row (M[1][0], M[2][0], M[2][1], M[3][0], …), unscaled (the √2 scaling only applies to the diagonal
+ * when it is kept). `features` is subjects × featureCount row-major, featureCount = R (R − 1) / 2.
+ */
+export function connectivityFeatures(result: ConnectivityResult): { features: Float64Array; featureCount: number } {
+  const n = result.regionCount;
+  const featureCount = (n * (n - 1)) / 2;
+  const features = new Float64Array(featureCount * result.matrices.length);
+  result.matrices.forEach((m, s) => {
+    let o = s * featureCount;
+    for (let i = 1; i < n; i++) for (let j = 0; j < i; j++) features[o++] = m[i * n + j]!;
+  });
+  return { features, featureCount };
+}

@@ -1,0 +1,373 @@
+/**
+ * Dense linear algebra for the connectivity pipeline: small (≤ a few hundred) symmetric matrices in
+ * row-major `Float64Array`s. The repository had no eigen-solver (only tfjs, which works in float32),
+ * and the tangent embedding needs float64 eigen-decompositions of every subject's whitened
+ * covariance at every iteration of the geometric mean, so this one is written for speed:
+ * Householder reduction to tridiagonal form followed by the implicit QL algorithm with Wilkinson-like
+ * shifts (the EISPACK tred2/tql2 scheme), ~9 n³ flops with eigenvectors, backward stable (residuals
+ * ~1e-15 ‖A‖). The working matrix is kept transposed so every inner loop runs over contiguous memory.
+ *
+ * Matrix functions of symmetric matrices (sqrt, inverse sqrt, log, exp) go through the eigen-
+ * decomposition, as nilearn's `_map_eigenvalues` does with scipy's `eigh`.
+ */
+
+/** Eigen-decomposition of a symmetric matrix: A = Σₖ values[k] · vₖ vₖᵀ. */
+export interface SymmetricEigen {
+  n: number;
+  /** Ascending, as LAPACK's `eigh`. */
+  values: Float64Array;
+  /** n × n row-major; row k is the unit eigenvector of `values[k]`. */
+  vectors: Float64Array;
+}
+
+const EPS = 2 ** -52;
+
+/**
+ * Householder tridiagonalisation of the symmetric matrix held in `w` (overwritten with the
+ * accumulated orthogonal transform, transposed: row j of `w` is column j of Q). On return `d` is
+ * the diagonal and `e[1..n)` the sub-diagonal of T = Qᵀ A Q.
+ */
+function tridiagonalize(w: Float64Array, n: number, d: Float64Array, e: Float64Array): void {
+  for (let j = 0; j < n; j++) d[j] = w[j * n + n - 1]!;
+  for (let i = n - 1; i > 0; i--) {
+    // Reduce row i: scale it first so the Householder vector's norm cannot under/overflow.
+    let scale = 0;
+    let h = 0;
+    for (let k = 0; k < i; k++) scale += Math.abs(d[k]!);
+    if (scale === 0) {
+      e[i] = d[i - 1]!;
+      for (let j = 0; j < i; j++) {
+        d[j] = w[j * n + i - 1]!;
+        w[j * n + i] = 0;
+        w[i * n + j] = 0;
+      }
+    } else {
+      for (let k = 0; k < i; k++) {
+        const v = d[k]! / scale;
+        d[k] = v;
+        h += v * v;
+      }
+      let f = d[i - 1]!;
+      let g = Math.sqrt(h);
+      if (f > 0) g = -g;
+      e[i] = scale * g;
+      h -= f * g;
+      d[i - 1] = f - g;
+      for (let j = 0; j < i; j++) e[j] = 0;
+      // p = A u (only the lower triangle of A is read, row j of w holds column j of A).
+      for (let j = 0; j < i; j++) {
+        f = d[j]!;
+        w[i * n + j] = f;
+        const row = j * n;
+        g = e[j]! + w[row + j]! * f;
+        for (let k = j + 1; k < i; k++) {
+          const a = w[row + k]!;
+          g += a * d[k]!;
+          e[k] = e[k]! + a * f;
+        }
+        e[j] = g;
+      }
+      f = 0;
+      for (let j = 0; j < i; j++) {
+        e[j] = e[j]! / h;
+        f += e[j]! * d[j]!;
+      }
+      const hh = f / (h + h);
+      for (let j = 0; j < i; j++) e[j] = e[j]! - hh * d[j]!;
+      // Rank-2 update A -= u qᵀ + q uᵀ on the lower triangle.
+      for (let j = 0; j < i; j++) {
+        f = d[j]!;
+        g = e[j]!;
+        const row = j * n;
+        for (let k = j; k < i; k++) w[row + k] = w[row + k]! - (f * e[k]! + g * d[k]!);
+        d[j] = w[row + i - 1]!;
+        w[row + i] = 0;
+      }
+    }
+    d[i] = h;
+  }
+  // Accumulate the Householder reflections into Q (stored transposed in w).
+  for (let i = 0; i < n - 1; i++) {
+    w[i * n + n - 1] = w[i * n + i]!;
+    w[i * n + i] = 1;
+    const h = d[i + 1]!;
+    const u = (i + 1) * n;
+    if (h !== 0) {
+      for (let k = 0; k <= i; k++) d[k] = w[u + k]! / h;
+      for (let j = 0; j <= i; j++) {
+        const row = j * n;
+        let g = 0;
+        for (let k = 0; k <= i; k++) g += w[u + k]! * w[row + k]!;
+        for (let k = 0; k <= i; k++) w[row + k] = w[row + k]! - g * d[k]!;
+      }
+    }
+    for (let k = 0; k <= i; k++) w[u + k] = 0;
+  }
+  for (let j = 0; j < n; j++) {
+    d[j] = w[j * n + n - 1]!;
+    w[j * n + n - 1] = 0;
+  }
+  w[n * n - 1] = 1;
+  e[0] = 0;
+}
+
+/**
+ * Implicit QL iterations on the tridiagonal (d, e), applying every plane rotation to the rows of
+ * `w` (the eigenvectors, one per row). On return d holds the eigenvalues, unsorted.
+ */
+function tridiagonalQl(w: Float64Array, n: number, d: Float64Array, e: Float64Array): void {
+  for (let i = 1; i < n; i++) e[i - 1] = e[i]!;
+  e[n - 1] = 0;
+  let f = 0;
+  let tst1 = 0;
+  for (let l = 0; l < n; l++) {
+    // Find a negligible sub-diagonal element (relative to the largest |d|+|e| seen so far).
+    tst1 = Math.max(tst1, Math.abs(d[l]!) + Math.abs(e[l]!));
+    let m = l;
+    while (m < n - 1 && Math.abs(e[m]!) > EPS * tst1) m++;
+    if (m > l) {
+      let iterations = 0;
+      do {
+        if (++iterations > 60) throw new Error(`symmetric eigen-decomposition did not converge (QL, eigenvalue ${l} of ${n})`);
+        // Shift from the leading 2×2 block.
+        let g = d[l]!;
+        let p = (d[l + 1]! - g) / (2 * e[l]!);
+        let r = Math.sqrt(p * p + 1);
+        if (p < 0) r = -r;
+        d[l] = e[l]! / (p + r);
+        d[l + 1] = e[l]! * (p + r);
+        const dl1 = d[l + 1]!;
+        let h = g - d[l]!;
+        for (let i = l + 2; i < n; i++) d[i] = d[i]! - h;
+        f += h;
+        // Chase the bulge with plane rotations.
+        p = d[m]!;
+        let c = 1;
+        let c2 = 1;
+        let c3 = 1;
+        const el1 = e[l + 1]!;
+        let s = 0;
+        let s2 = 0;
+        for (let i = m - 1; i >= l; i--) {
+          c3 = c2;
+          c2 = c;
+          s2 = s;
+          g = c * e[i]!;
+          h = c * p;
+          r = Math.sqrt(p * p + e[i]! * e[i]!);
+          e[i + 1] = s * r;
+          s = e[i]! / r;
+          c = p / r;
+          p = c * d[i]! - s * g;
+          d[i + 1] = h + s * (c * g + s * d[i]!);
+          const a = i * n;
+          const b = a + n;
+          for (let k = 0; k < n; k++) {
+            const wi = w[a + k]!;
+            const wj = w[b + k]!;
+            w[b + k] = s * wi + c * wj;
+            w[a + k] = c * wi - s * wj;
+          }
+        }
+        p = (-s * s2 * c3 * el1 * e[l]!) / dl1;
+        e[l] = s * p;
+        d[l] = c * p;
+      } while (Math.abs(e[l]!) > EPS * tst1);
+    }
+    d[l] = d[l]! + f;
+    e[l] = 0;
+  }
+}
+
+/** Eigen-decomposition of the symmetric n × n matrix `a` (row-major; only symmetry is assumed, `a` is not modified). */
+export function symmetricEigen(a: Float64Array, n: number): SymmetricEigen {
+  checkSquare(a, n, 'symmetricEigen');
+  const w = Float64Array.from(a);
+  const d = new Float64Array(n);
+  const e = new Float64Array(n);
+  if (n === 1) return { n, values: Float64Array.of(a[0]!), vectors: Float64Array.of(1) };
+  if (n === 0) return { n, values: d, vectors: w };
+  tridiagonalize(w, n, d, e);
+  tridiagonalQl(w, n, d, e);
+  // Sort ascending (LAPACK's order), permuting the eigenvector rows with the values.
+  const order = Array.from({ length: n }, (_, k) => k).sort((x, y) => d[x]! - d[y]!);
+  const values = new Float64Array(n);
+  const vectors = new Float64Array(n * n);
+  for (let k = 0; k < n; k++) {
+    const from = order[k]!;
+    values[k] = d[from]!;
+    vectors.set(w.subarray(from * n, from * n + n), k * n);
+  }
+  return { n, values, vectors };
+}
+
+/**
+ * out[i][j] = Σₖ a[i][k] · b[j][k] (A · Bᵀ) for n × n row-major A and B: every entry is a dot product
+ * of two contiguous rows. Entries are computed in 2 × 2 blocks (four accumulators per pass over k),
+ * which halves the loads per multiply-add; that is what makes this ~2× faster than the axpy form in
+ * V8. With `upper`, only j ≥ i is computed and then mirrored (for results known to be symmetric).
+ */
+export function multiplyTransposed(a: Float64Array, b: Float64Array, n: number, upper = false): Float64Array {
+  const out = new Float64Array(n * n);
+  let i = 0;
+  for (; i + 1 < n; i += 2) {
+    const a0 = i * n;
+    const a1 = a0 + n;
+    let j = upper ? i : 0;
+    for (; j + 1 < n; j += 2) {
+      const b0 = j * n;
+      const b1 = b0 + n;
+      let s00 = 0;
+      let s01 = 0;
+      let s10 = 0;
+      let s11 = 0;
+      for (let k = 0; k < n; k++) {
+        const x0 = a[a0 + k]!;
+        const x1 = a[a1 + k]!;
+        const y0 = b[b0 + k]!;
+        const y1 = b[b1 + k]!;
+        s00 += x0 * y0;
+        s01 += x0 * y1;
+        s10 += x1 * y0;
+        s11 += x1 * y1;
+      }
+      out[a0 + j] = s00;
+      out[a0 + j + 1] = s01;
+      out[a1 + j] = s10;
+      out[a1 + j + 1] = s11;
+    }
+    if (j < n) {
+      const b0 = j * n;
+      let s0 = 0;
+      let s1 = 0;
+      for (let k = 0; k < n; k++) {
+        s0 += a[a0 + k]! * b[b0 + k]!;
+        s1 += a[a1 + k]! * b[b0 + k]!;
+      }
+      out[a0 + j] = s0;
+      out[a1 + j] = s1;
+    }
+  }
+  if (i < n) {
+    const a0 = i * n;
+    for (let j = upper ? i : 0; j < n; j++) {
+      const b0 = j * n;
+      let s = 0;
+      for (let k = 0; k < n; k++) s += a[a0 + k]! * b[b0 + k]!;
+      out[a0 + j] = s;
+    }
+  }
+  if (upper) mirrorUpper(out, n);
+  return out;
+}
+
+/** Transpose of an n × n row-major matrix. */
+export function transpose(a: Float64Array, n: number): Float64Array {
+  const out = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) out[j * n + i] = a[i * n + j]!;
+  return out;
+}
+
+/** V · diag(f(λ)) · Vᵀ: the matrix function of a symmetric matrix given its eigen-decomposition (symmetric by construction). */
+export function formSymmetric(eigen: SymmetricEigen, f: (value: number) => number): Float64Array {
+  const { n, values, vectors } = eigen;
+  // With U = Vᵀ (U[i][k] = k-th component… i-th component of eigenvector k), out = (U diag f) Uᵀ.
+  const u = transpose(vectors, n);
+  const scaled = new Float64Array(n * n);
+  const fk = new Float64Array(n);
+  for (let k = 0; k < n; k++) fk[k] = f(values[k]!);
+  for (let i = 0; i < n; i++) for (let k = 0; k < n; k++) scaled[i * n + k] = u[i * n + k]! * fk[k]!;
+  return multiplyTransposed(scaled, u, n, true);
+}
+
+/** f applied to the eigenvalues of the symmetric matrix `a` (nilearn's `_map_eigenvalues`). */
+export function mapEigenvalues(a: Float64Array, n: number, f: (value: number) => number): Float64Array {
+  return formSymmetric(symmetricEigen(a, n), f);
+}
+
+/** Copies the upper triangle onto the lower one so the result is exactly symmetric. */
+export function mirrorUpper(a: Float64Array, n: number): void {
+  for (let i = 1; i < n; i++) for (let j = 0; j < i; j++) a[i * n + j] = a[j * n + i]!;
+}
+
+/** C = A · B for n × n row-major matrices. */
+export function multiply(a: Float64Array, b: Float64Array, n: number): Float64Array {
+  return multiplyTransposed(a, transpose(b, n), n);
+}
+
+/**
+ * S · M · S for symmetric S and M (the whitening congruence); the result is exactly symmetric.
+ * With S and M symmetric, Tᵀ = (M S)ᵀ = S M has rows Sᵢ·M, i.e. Tᵀ = S · Mᵀ in A·Bᵀ form, and
+ * (S T)[i][j] = Sᵢ · (Tᵀ)ⱼ: two dot-product passes with no transposition.
+ */
+export function congruence(s: Float64Array, m: Float64Array, n: number): Float64Array {
+  const tt = multiplyTransposed(s, m, n);
+  return multiplyTransposed(s, tt, n, true);
+}
+
+/**
+ * Lower Cholesky factor L (A = L Lᵀ) of a symmetric matrix, or null when A is not positive definite
+ * (a non-positive or non-finite pivot).
+ */
+export function cholesky(a: Float64Array, n: number): Float64Array | null {
+  checkSquare(a, n, 'cholesky');
+  const l = new Float64Array(n * n);
+  for (let j = 0; j < n; j++) {
+    const rj = j * n;
+    let diag = a[rj + j]!;
+    for (let k = 0; k < j; k++) diag -= l[rj + k]! * l[rj + k]!;
+    if (!(diag > 0) || !Number.isFinite(diag)) return null;
+    const ljj = Math.sqrt(diag);
+    l[rj + j] = ljj;
+    for (let i = j + 1; i < n; i++) {
+      const ri = i * n;
+      let s = a[ri + j]!;
+      for (let k = 0; k < j; k++) s -= l[ri + k]! * l[rj + k]!;
+      l[ri + j] = s / ljj;
+    }
+  }
+  return l;
+}
+
+/** A⁻¹ of a symmetric positive-definite matrix through its Cholesky factor; throws when A is not positive definite. */
+export function spdInverse(a: Float64Array, n: number): Float64Array {
+  const l = cholesky(a, n);
+  if (!l) throw new Error(`cannot invert a ${n}×${n} matrix that is not symmetric positive definite`);
+  // L⁻¹ by forward substitution (lower triangular), then A⁻¹ = L⁻ᵀ L⁻¹.
+  const li = new Float64Array(n * n);
+  for (let j = 0; j < n; j++) {
+    li[j * n + j] = 1 / l[j * n + j]!;
+    for (let i = j + 1; i < n; i++) {
+      const ri = i * n;
+      let s = 0;
+      for (let k = j; k < i; k++) s -= l[ri + k]! * li[k * n + j]!;
+      li[ri + j] = s / l[ri + i]!;
+    }
+  }
+  const out = new Float64Array(n * n);
+  // out[i][j] = Σ_{k ≥ max(i,j)} Li[k][i] Li[k][j]; accumulate the upper triangle row-wise over k.
+  for (let k = 0; k < n; k++) {
+    const rk = k * n;
+    for (let i = 0; i <= k; i++) {
+      const a = li[rk + i]!;
+      if (a === 0) continue;
+      const ri = i * n;
+      for (let j = i; j <= k; j++) out[ri + j] = out[ri + j]! + a * li[rk + j]!;
+    }
+  }
+  mirrorUpper(out, n);
+  return out;
+}
+
+/** Frobenius norm. */
+export function frobeniusNorm(a: Float64Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i]! * a[i]!;
+  return Math.sqrt(s);
+}
+
+function checkSquare(a: Float64Array, n: number, what: string): void {
+  if (!Number.isInteger(n) || n < 0 || a.length !== n * n) {
+    throw new Error(`${what}: expected a ${n}×${n} matrix (${n * n} values), got ${a.length} values`);
+  }
+}

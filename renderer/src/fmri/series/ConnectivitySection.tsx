@@ -1,7 +1,7 @@
 /**
  * One subject's connectivity matrix (`fmri.connectivity`, computed now) with the kind picked here:
- * Pearson, partial correlation or covariance. Tangent space needs a group (it is the log-map at the
- * cohort's mean), so for one subject it is offered only through the cohort's runs.
+ * Pearson, partial correlation or covariance, and for a cohort's subject tangent space too (the
+ * log-map at the cohort's geometric mean: a group measure, so not for a lone ROI file).
  */
 import { useId } from 'react';
 import type { ConnectivityKind, ConnectivityMatrix } from '../../../../shared/api/index.js';
@@ -18,6 +18,8 @@ export function ConnectivitySection(props: {
   error: string | null;
   loading: boolean;
   subjectName: string;
+  /** The subject belongs to a cohort: tangent space (relative to the group's mean) can be computed. */
+  inGroup: boolean;
 }) {
   const kindId = useId();
   const { matrix } = props;
@@ -31,9 +33,13 @@ export function ConnectivitySection(props: {
               {KIND_UNITS[kind].name}
             </option>
           ))}
-          <option value="tangent" disabled>
-            tangent space (a group measure: run it on a cohort)
-          </option>
+          {props.inGroup ? (
+            <option value="tangent">{KIND_UNITS.tangent.name} (relative to the cohort's mean)</option>
+          ) : (
+            <option value="tangent" disabled>
+              tangent space (a group measure: open a cohort)
+            </option>
+          )}
         </select>
       </h3>
       <ErrorMessage message={props.error} />

@@ -34,7 +34,7 @@ export function SubjectSeries(props: { app: AppContext; recordingId: number; sub
           <RegionTraces data={data.data} regions={data.regionCount} timepoints={data.timepoints} trS={data.trS} names={data.regionNames} />
         </section>
       )}
-      <ConnectivitySection kind={kind} onKind={setKind} matrix={matrix.value} error={matrix.error} loading={matrix.loading} subjectName={props.name} />
+      <ConnectivitySection kind={kind} onKind={setKind} matrix={matrix.value} error={matrix.error} loading={matrix.loading} subjectName={props.name} inGroup={subject !== null} />
       {matrix.value && <AtlasSection recordings={props.app.recordings.recordings} matrix={matrix.value} subjectName={props.name} />}
     </div>
   );

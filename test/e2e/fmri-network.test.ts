@@ -224,7 +224,7 @@ describe.skipIf(skipReason !== null)('Brain networks: glass brain, series and co
   }, 320_000);
 
   it('shows the classify run in Runs as a report, not JSON', async () => {
-    const runId = /^Run (\d+):/.exec((await view().locator('.fmri-report .result-line').textContent())!)![1]!;
+    const runId = /^Run (\d+)[,:]/.exec((await view().locator('.fmri-report .result-line').textContent())!)![1]!;
     await page.keyboard.press('Alt+2');
     await page.getByRole('button', { name: `Show run ${runId}`, exact: true }).click();
     await page.getByRole('table', { name: 'Scores per fold' }).waitFor({ timeout: 30_000 });

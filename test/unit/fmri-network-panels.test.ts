@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import type { BrainMetadata, Recording, Run, RunResult } from '../../shared/api/index.js';
 import { chooseOutline } from '../../renderer/src/fmri/glass/outline.js';
-import { latestClassifyRun, reportOf } from '../../renderer/src/fmri/cohort/useClassifyReport.js';
+import { classifyRunLabel, latestClassifyRun, reportOf } from '../../renderer/src/fmri/cohort/useClassifyReport.js';
 import { mostVariableRegions, seriesTimeAxis } from '../../renderer/src/fmri/series/format.js';
 
 function surface(id: number, name: string, hemisphere: BrainMetadata['hemisphere'] = null): Recording {
@@ -66,6 +66,11 @@ describe('classify report', () => {
     const runs = [run(1, 5, 'succeeded'), run(3, 5, 'failed'), run(2, 5, 'succeeded'), run(4, 6, 'succeeded'), run(5, 5, 'succeeded', 'fmri-connectivity')];
     expect(latestClassifyRun(runs, 5)?.id).toBe(2);
     expect(latestClassifyRun(runs, 7)).toBeNull();
+  });
+
+  it('names the run with the connectivity kind of its features', () => {
+    expect(classifyRunLabel({ ...run(2, 5, 'succeeded'), params: { kind: 'tangent' } })).toBe('Run 2, tangent-space connectivity features');
+    expect(classifyRunLabel({ ...run(3, 5, 'succeeded'), params: { kind: 'nonsense' } })).toBe('Run 3');
   });
 
   it('checks the stored report against the contract', () => {

@@ -5,7 +5,7 @@ import type { ResultSummaryProps } from '../../workbench/resultSummary.js';
 import { useCall } from '../series/useCall.js';
 import { ClassifierReportView } from './ClassifierReportView.js';
 import { classCounts } from './report.js';
-import { reportOf } from './useClassifyReport.js';
+import { classifyRunLabel, reportOf } from './useClassifyReport.js';
 import '../series/series.css';
 import './cohort.css';
 
@@ -16,5 +16,5 @@ export function ClassifyRunSummary({ run, results }: ResultSummaryProps) {
   const counts = useMemo(() => (cohort.value && report ? classCounts(cohort.value.subjects, report.target) : null), [cohort.value, report]);
   if (error) return <ErrorMessage message={error} />;
   if (!report) return null;
-  return <ClassifierReportView report={report} classCounts={counts} runLabel={`Run ${run.id}`} />;
+  return <ClassifierReportView report={report} classCounts={counts} runLabel={classifyRunLabel(run)} />;
 }

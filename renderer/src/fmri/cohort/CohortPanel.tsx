@@ -14,7 +14,7 @@ import { ClassifierReportView } from './ClassifierReportView.js';
 import { CountsTable } from './CountsTable.js';
 import { binaryTargets, classCounts } from './report.js';
 import { SubjectsTable } from './SubjectsTable.js';
-import { latestClassifyRun, useClassifyReport } from './useClassifyReport.js';
+import { classifyRunLabel, latestClassifyRun, useClassifyReport } from './useClassifyReport.js';
 import '../series/series.css';
 import './cohort.css';
 
@@ -44,7 +44,7 @@ export function CohortPanel({ app, recording }: BrainPanelProps) {
               <ClassifierForm recordingId={recording.id} targets={targets} onFinished={() => app.runs.refresh()} />
               <ErrorMessage message={reportError} />
               {report && latest ? (
-                <ClassifierReportView report={report} classCounts={counts} runLabel={`Run ${latest.id}`} />
+                <ClassifierReportView report={report} classCounts={counts} runLabel={classifyRunLabel(latest)} />
               ) : (
                 !reportError && <p className="muted">No classifier run on this cohort yet.</p>
               )}

@@ -3,7 +3,8 @@
  * the contract's schema (a stored result is data from disk, not trusted to have the shape).
  */
 import { useEffect, useState } from 'react';
-import { ClassifierReport, type Run, type RunResult } from '../../../../shared/api/index.js';
+import { ClassifierReport, ConnectivityKind, type Run, type RunResult } from '../../../../shared/api/index.js';
+import { KIND_UNITS } from '../series/format.js';
 import { errorMessage, useApi } from '../../api/context.js';
 
 export const CLASSIFY_PIPELINE = 'fmri-classify';
@@ -14,6 +15,12 @@ export function reportOf(results: readonly RunResult[]): { report: ClassifierRep
   if (!stored) return { report: null, error: 'This run stored no report.' };
   const parsed = ClassifierReport.safeParse(stored.value);
   return parsed.success ? { report: parsed.data, error: null } : { report: null, error: `The stored report is not a classifier report: ${parsed.error.issues[0]?.message ?? 'bad shape'}` };
+}
+
+/** How the report names its run: "Run 2, tangent-space connectivity features" (the kind is a run parameter, not in the report). */
+export function classifyRunLabel(run: Run): string {
+  const kind = ConnectivityKind.safeParse(run.params['kind'] ?? 'tangent');
+  return kind.success ? `Run ${run.id}, ${KIND_UNITS[kind.data].name} features` : `Run ${run.id}`;
 }
 
 /** The newest succeeded classify run of a cohort recording. */

@@ -7,6 +7,9 @@
  * (c) ROI extraction of the real haxby BOLD (1452 volumes) with AAL2, against the numpy/scipy
  *     reference's resampling + region means (test/fixtures/reference/roi_extract_numpy.py), both
  *     timed from opening the files. Skipped without ../shared/data.
+ * Medians of RUNS; each nibabel run is a fresh python process timed inside (start-up excluded),
+ * alternating with Cajal's runs so both see the same load on a shared machine. nibabel memory-maps
+ * an uncompressed .nii, which no Node API can do, hence its lead there.
  */
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -20,7 +23,7 @@ import { median } from './timing.js';
 import type { BenchResult } from './types.js';
 
 const DIMS = [64, 64, 32, 100];
-const RUNS = 3;
+const RUNS = 5;
 
 export function generate(dir: string): { gz: string; nii: string; megabytes: number } {
   const [nx, ny, nz, nt] = DIMS as [number, number, number, number];
@@ -48,7 +51,7 @@ export function generate(dir: string): { gz: string; nii: string; megabytes: num
   return { gz, nii, megabytes: values.byteLength / 1e6 };
 }
 
-async function time(fn: () => Promise<unknown>, runs = RUNS): Promise<number> {
+async function time(fn: () => Promise<unknown>, runs: number): Promise<number> {
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
     const start = performance.now();
@@ -58,25 +61,38 @@ async function time(fn: () => Promise<unknown>, runs = RUNS): Promise<number> {
   return median(times);
 }
 
-/** nibabel timings (ms, median of RUNS) in one python process; null without Debian's nibabel. */
-function nibabelTimes(gz: string, nii: string): { firstVolume: number; gz: number; nii: number } | null {
-  const script = `
-import json, time, numpy as np, nibabel as nib
-def med(f, n=${RUNS}):
-    ts = []
-    for _ in range(n):
-        t = time.perf_counter(); f(); ts.append((time.perf_counter() - t) * 1000)
-    return sorted(ts)[n // 2]
-print(json.dumps({
-  'firstVolume': med(lambda: np.asarray(nib.load(${JSON.stringify(gz)}).dataobj[..., 0])),
-  'gz': med(lambda: nib.load(${JSON.stringify(gz)}).get_fdata(dtype=np.float32)),
-  'nii': med(lambda: nib.load(${JSON.stringify(nii)}).get_fdata(dtype=np.float32)),
-}))`;
+type Case = 'firstVolume' | 'readAll';
+
+/**
+ * One nibabel timing (ms) in a fresh python process, timed inside it (interpreter start and imports
+ * excluded); null without Debian's nibabel. One process per run, interleaved with Cajal's runs, so
+ * that both see the same load on this shared machine.
+ */
+function nibabelMs(kind: Case, path: string): number | null {
+  const call = kind === 'firstVolume' ? `np.asarray(nib.load(${JSON.stringify(path)}).dataobj[..., 0])` : `nib.load(${JSON.stringify(path)}).get_fdata(dtype=np.float32)`;
+  const script = `import time, numpy as np, nibabel as nib\nt = time.perf_counter()\n${call}\nprint((time.perf_counter() - t) * 1000)`;
   try {
-    return JSON.parse(execFileSync('/usr/bin/python3', ['-c', script], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })) as { firstVolume: number; gz: number; nii: number };
+    return Number(execFileSync('/usr/bin/python3', ['-c', script], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim());
   } catch {
     return null;
   }
+}
+
+/** Median ms of Cajal's `ours` and of nibabel's `kind` on `path`, run alternately. */
+async function versus(ours: () => Promise<unknown>, kind: Case, path: string): Promise<{ ours: number; nibabel: number | null }> {
+  const mine: number[] = [];
+  const theirs: number[] = [];
+  // One untimed run first: the first calls pay for compiling the reader and for collecting the
+  // garbage of generate() (each python run is a fresh process, timed after its imports).
+  await ours();
+  for (let i = 0; i < RUNS; i++) {
+    const start = performance.now();
+    await ours();
+    mine.push(performance.now() - start);
+    const ms = nibabelMs(kind, path);
+    if (ms !== null) theirs.push(ms);
+  }
+  return { ours: median(mine), nibabel: theirs.length === RUNS ? median(theirs) : null };
 }
 
 /** The numpy reference's extraction (load + resample + means) of one BOLD × atlas, ms (median of 3). */
@@ -106,34 +122,33 @@ print(sorted(ts)[1])`;
 
 export async function benchNifti(dir: string): Promise<BenchResult[]> {
   const { gz, nii, megabytes } = generate(dir);
-  const nibabel = nibabelTimes(gz, nii);
-  if (!nibabel) console.log('(nibabel not available to /usr/bin/python3: apt-get install python3-nibabel for the references)');
   const results: BenchResult[] = [];
   const shape = DIMS.join('×');
 
-  const firstVolume = await time(async () => {
+  const first = await versus(async () => {
     const image = await openNifti(gz);
     await image.readVolume(0);
     await image.close();
-  });
+  }, 'firstVolume', gz);
+  if (first.nibabel === null) console.log('(nibabel not available to /usr/bin/python3: apt-get install python3-nibabel for the references)');
   results.push({
     name: `nifti: open + first volume of a 4D .nii.gz (${shape} int16; target < 300 ms)`,
-    value: firstVolume,
+    value: first.ours,
     unit: 'ms',
-    ...(nibabel ? { reference: { name: 'nibabel dataobj[..., 0]', value: nibabel.firstVolume } } : {}),
+    ...(first.nibabel !== null ? { reference: { name: 'nibabel dataobj[..., 0]', value: first.nibabel } } : {}),
   });
 
-  for (const [label, path, reference] of [['.nii.gz', gz, nibabel?.gz], ['.nii', nii, nibabel?.nii]] as const) {
-    const ms = await time(async () => {
+  for (const [label, path] of [['.nii.gz', gz], ['.nii', nii]] as const) {
+    const all = await versus(async () => {
       const image = await openNifti(path);
       await image.readAll();
       await image.close();
-    });
+    }, 'readAll', path);
     results.push({
       name: `nifti: full read of ${label} (${shape} int16, ${megabytes.toFixed(0)} MB) to float32`,
-      value: megabytes / (ms / 1000),
+      value: megabytes / (all.ours / 1000),
       unit: 'MB/s',
-      ...(reference ? { reference: { name: 'nibabel get_fdata(float32)', value: megabytes / (reference / 1000) } } : {}),
+      ...(all.nibabel !== null ? { reference: { name: 'nibabel get_fdata(float32)', value: megabytes / (all.nibabel / 1000) } } : {}),
     });
   }
 

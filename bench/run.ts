@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { benchEdf } from './edf.bench.js';
 import { benchFisbe } from './fisbe.bench.js';
 import { benchFisbeSkeleton } from './fisbe-skeleton.js';
+import { benchFmriConnectivity } from './fmri-connectivity.bench.js';
 import { benchMatmul } from './matmul.bench.js';
 import { benchTransformer } from './transformer.bench.js';
 import { benchNifti } from './nifti.bench.js';
@@ -35,11 +36,12 @@ const benches: [string, (dir: string) => BenchResult[] | Promise<BenchResult[]>]
   ['fisbe-skeleton', benchFisbeSkeleton],
   ['fisbe', () => benchFisbe()],
   ['ntf', benchNtf],
-  ['nifti', benchNifti],
   ['roi-cohort', () => benchRoiCohort()],
+  ['nifti', benchNifti],
   ['morphology', () => benchMorphology()],
   ['matmul', () => benchMatmul()],
   ['transformer', () => benchTransformer()],
+  ['fmri-connectivity', () => benchFmriConnectivity()],
 ];
 
 const dir = mkdtempSync(join(tmpdir(), 'cajal-bench-'));

@@ -47,7 +47,7 @@ export async function niftiInfo(file: string, io: Output): Promise<number> {
       io.out(`voxel size   ${voxelSizeText(v.voxelSizeMm)} (${v.voxelSizeMm.map((s) => Number(s.toFixed(4))).join(' × ')}, units ${v.xyzUnits})`);
       io.out(`TR           ${v.trS === null ? '–' : `${v.trS} s`}`);
       io.out(`datatype     ${v.datatype}${v.sclSlope !== 0 && (v.sclSlope !== 1 || v.sclInter !== 0) ? `, scaled ×${v.sclSlope} + ${v.sclInter}` : ''}`);
-      io.out(`space        ${v.space} (sform code ${v.sformCode}, qform code ${v.qformCode})`);
+      io.out(`space        ${v.space}; sform code ${v.sformCode}, qform code ${v.qformCode}`);
       io.out('affine');
       for (const row of affineRows(v.affine)) io.out(`  ${showRow(row)}`);
       if (v.description.trim()) io.out(`description  ${v.description.trim()}`);

@@ -186,6 +186,17 @@ describe.skipIf(!hasSharedData())('fMRI and brain maps in a project (real data)'
     expect(store.runs.get(surfaceAtlas.id)!.error).toMatch(/is not a label atlas/);
   }, 120_000);
 
+  it('cancels a cohort run while it reads the subjects', async () => {
+    const { runner, store } = engine;
+    const run = runner.start('fmri-connectivity', byName('fmri/abide_aal116_100subj'), { kind: 'tangent' });
+    const deadline = Date.now() + 30_000;
+    while (store.runs.get(run.id)!.progress === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    runner.cancel(run.id);
+    await runner.idle();
+    expect(store.runs.get(run.id)!.status).toBe('cancelled');
+    expect(store.results.list(run.id)).toEqual([]);
+  }, 60_000);
+
   it('offers no pipeline of another domain on brain recordings', () => {
     const brainKinds = ['fmri', 'brain-map', 'roi-series', 'cohort', 'brain-graph'];
     const offered = engine.registry.list().filter((p) => p.recordingKinds.some((k) => brainKinds.includes(k)));

@@ -4,14 +4,17 @@
  * connectivity equal to module D's matrix, a project recording (a cohort's subject) as the input,
  * and a cohort whose phenotype table misses a subject: one error, nothing stored.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../main/cli/main.js';
 import { parseNpy } from '../../main/io/npy.js';
 import { readRoiSeries } from '../../main/io/roi-series/index.js';
 import { connectivity } from '../../main/pipelines/fmri/connectivity.js';
 import { Store } from '../../main/store/index.js';
+import { REPO_ROOT } from '../helpers/data.js';
 import { writeNifti } from '../helpers/nifti.js';
 import { tempDir } from '../helpers/tmp.js';
 
@@ -192,4 +195,24 @@ describe('cajal fmri classify', () => {
       store.close();
     }
   });
+});
+
+/** The built command (`npm test` builds first; a dist/ from before the fmri domain is skipped). */
+const BUILT = existsSync(join(REPO_ROOT, 'dist', 'main', 'domains', 'fmri', 'cli.js'));
+
+describe.skipIf(!BUILT)('bin/cajal.js (dist/, built by npm test)', () => {
+  const cajal = async (...args: string[]) => {
+    const { stdout } = await promisify(execFile)(process.execPath, [join(REPO_ROOT, 'bin', 'cajal.js'), ...args], { cwd: REPO_ROOT, maxBuffer: 16 << 20 });
+    return JSON.parse(stdout) as Record<string, unknown>;
+  };
+
+  it('info, extract, connectivity and classify print JSON equal to the in-process command', async () => {
+    expect((await cajal('info', file('bold.nii.gz'), '--json')).dims).toEqual([4, 3, 2, 12]);
+    const extracted = await cajal('fmri', 'extract', file('bold.nii.gz'), '--atlas', file('atlas.nii'), '--json');
+    expect(extracted.regions).toEqual({ indices: [3, 7], names: ['West', 'East'] });
+    const matrix = await cajal('fmri', 'connectivity', file('series.csv'), '--kind', 'partial', '--json');
+    expect((matrix.matrix as number[][]).flat()).toEqual(Array.from(connectivity([await readRoiSeries(file('series.csv'))], 'partial').matrices[0]!));
+    const report = await cajal('fmri', 'classify', file('cohort'), '--kind', 'pearson', '--folds', '2', '--json');
+    expect([(report.folds as unknown[]).length, report.subjectCount]).toEqual([2, 8]);
+  }, 60_000);
 });

@@ -18,6 +18,8 @@ import { percentileSorted, volumeStats } from '../../main/domains/fmri/window.js
 import { invertAffine, applyAffine } from '../../main/domains/fmri/affine.js';
 import { isTimeByRegionTable } from '../../main/io/brain/index.js';
 import { connectivity } from '../../main/pipelines/fmri/connectivity.js';
+import { asCancelled, cancelSignal } from '../../main/pipelines/fmri/cancel.js';
+import { CancelledError } from '../../main/jobs/pipeline.js';
 import { Store } from '../../main/store/index.js';
 import { writeNifti } from '../helpers/nifti.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -377,6 +379,15 @@ describe('ROI series, connectivity, cohorts', () => {
     await expect(view.connectivity(ids.bold!, null, 'pearson')).rejects.toBeInstanceOf(ValidationError);
   });
 
+  it('fmri.connectivity reads tangent matrices from the cohort’s fmri-connectivity run when there is one', async () => {
+    const run = store.runs.create({ pipeline: 'fmri-connectivity', params: { kind: 'tangent' }, recordingId: ids.cohort!, codeVersion: 'test' });
+    const matrices = Float64Array.from({ length: 3 * 9 }, (_, i) => i);
+    store.results.add(run.id, { key: 'matrices', value: null, array: { data: matrices, shape: [3, 3, 3] } });
+    store.runs.finish(run.id, 'succeeded');
+    const m = await view.connectivity(ids.cohort!, 'sub-02', 'tangent');
+    expect(Array.from(m.matrix)).toEqual([9, 10, 11, 12, 13, 14, 15, 16, 17]);
+  });
+
   it('fmri.cohort lists subjects and labels', () => {
     const c = view.cohort(ids.cohort!);
     expect([c.subjects.length, c.regionCount, c.timepointsMin, c.timepointsMax]).toEqual([3, 3, 30, 30]);
@@ -401,5 +412,23 @@ describe('fmri.graph', () => {
     expect(g.weights).toBeNull();
     await expect(view.graph(ids.atlas!, ids.edges!)).rejects.toThrow(/3×3 matrix, but the network has 2 nodes/);
     await expect(view.graph(ids.edges!, null)).rejects.toThrow(/is not a node file/);
+  });
+});
+
+describe('pipeline cancellation', () => {
+  it('turns the run’s cancel flag into an AbortSignal for the readers, and their abort into the runner’s CancelledError', async () => {
+    const context = { cancelled: false };
+    const cancel = cancelSignal(context, 5);
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(cancel.signal.aborted).toBe(false);
+      context.cancelled = true;
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      expect(cancel.signal.aborted).toBe(true);
+      expect(asCancelled(new Error('aborted'), context)).toBeInstanceOf(CancelledError);
+      expect(asCancelled(new Error('disk'), { cancelled: false })).toEqual(new Error('disk'));
+    } finally {
+      cancel.dispose();
+    }
   });
 });

@@ -3,12 +3,13 @@
  * scaling as nibabel applies it, the affine nibabel chooses (sform, qform, fallback), units and TR,
  * random access in .nii.gz, and one clear FormatError per kind of broken file.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FormatError } from '../../main/errors.js';
 import { GzipCursor } from '../../main/io/nifti/gzip-cursor.js';
+import { VolumeCache } from '../../main/io/nifti/volume-cache.js';
 import { looksLikeNifti, openNifti, readNiftiHeader } from '../../main/io/nifti/index.js';
 import { niftiBytes, writeNifti, type NiftiSpec } from '../helpers/nifti-writer.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -214,6 +215,21 @@ describe('random access by volume', () => {
   });
 });
 
+describe('VolumeCache', () => {
+  it('keeps the most recently used volumes within its budget and hands out copies', () => {
+    const cache = new VolumeCache(3 * 16);
+    for (const t of [0, 1, 2]) cache.put(t, new Float32Array(4).fill(t));
+    cache.get(0); // 0 becomes the most recently used: 1 goes first
+    cache.put(3, new Float32Array(4).fill(3));
+    expect([0, 1, 2, 3].map((t) => cache.get(t)?.[0] ?? null)).toEqual([0, null, 2, 3]);
+    cache.get(2)![0] = 99;
+    expect(cache.get(2)![0]).toBe(2);
+    const none = new VolumeCache(0);
+    none.put(0, new Float32Array(1));
+    expect(none.get(0)).toBeNull();
+  });
+});
+
 describe('broken files: one FormatError naming the file and the field', () => {
   const ok: NiftiSpec = { dims: [2, 2, 2], datatype: 4, values: new Array(8).fill(1) };
   const cases: [string, () => Uint8Array | NiftiSpec, string, RegExp][] = [
@@ -225,6 +241,7 @@ describe('broken files: one FormatError naming the file and the field', () => {
     ['bad sizeof_hdr', () => ({ ...ok, sizeofHdr: 1234 }), 'sizeof_hdr', /neither 348.*nor 540/],
     ['a zero dimension', () => ({ ...ok, dims: [2, 0, 2] }), 'dim', /dim\[2\] is 0/],
     ['a negative dimension', () => ({ ...ok, dims: [2, -3, 2] }), 'dim', /dim\[2\] is -3/],
+    ['a NIfTI-2 dim of petabytes', () => ({ ...ok, version: 2, dims: [2 ** 20, 2 ** 20, 2 ** 10] }), 'dim', /likely damaged/],
     ['a header cut short', () => niftiBytes(ok).subarray(0, 200), 'sizeof_hdr', /inside the 348-byte NIfTI-1 header/],
     ['NIfTI-2 eol check broken', () => { const b = niftiBytes({ ...ok, version: 2 }); b[9] = 0; return b; }, 'magic', /text-mode/],
   ];
@@ -261,6 +278,15 @@ describe('broken files: one FormatError naming the file and the field', () => {
     const image = await openNifti(path);
     const error = await formatError(image.readAll());
     expect([error.field, error.message]).toEqual(['dim', expect.stringMatching(/ends at byte 368, but the image needs bytes up to 376/)]);
+    await image.close();
+  });
+
+  it('a .nii.gz removed while open: going back (a new stream) fails naming the file', async () => {
+    const path = file({ dims: [2, 2, 1, 3], datatype: 2, values: new Array(12).fill(1), gzip: true });
+    const image = await openNifti(path);
+    await image.readVolume(2);
+    unlinkSync(path);
+    await expect(image.readVolume(0)).rejects.toThrow(new RegExp(`${path}: no such file`));
     await image.close();
   });
 

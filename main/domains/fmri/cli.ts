@@ -194,7 +194,7 @@ async function classifyFolder(folder: string, target: string, kind: Connectivity
   const sites = keep.every((i) => cohort.subjects[i]!.labels.site != null) ? keep.map((i) => String(cohort.subjects[i]!.labels.site)) : null;
   const result = connectivity(keep.map((i) => series[i]!), kind);
   const { features, featureCount } = connectivityFeatures(result);
-  const report = classify(features, featureCount, keep.map((i) => String(cohort.subjects[i]!.labels[target])), sites, { folds, C: 1, seed: CLASSIFY_SEED });
+  const report = classify(features, featureCount, keep.map((i) => String(cohort.subjects[i]!.labels[target])), sites, { folds, C: 1, seed: CLASSIFY_SEED, target });
   return { ...report, target };
 }
 
@@ -261,21 +261,21 @@ export const fmriCommand = defineCommand({
     {
       verb: 'fmri',
       sub: 'extract',
-      synopsis: ['fmri extract <bold.nii.gz> --atlas <atlas.nii> [--detrend] [--standardize]', '[--high-pass HZ] [--low-pass HZ] [--out series.csv] [--overwrite]'],
+      synopsis: ['fmri extract <bold.nii.gz> --atlas <atlas.nii> [--detrend] [--standardize] [--high-pass HZ] [--low-pass HZ] [--out series.csv] [--overwrite]'],
       description: ['mean BOLD signal per atlas region (nilearn NiftiLabelsMasker);', '--out writes time × region CSV'],
       json: true,
     },
     {
       verb: 'fmri',
       sub: 'connectivity',
-      synopsis: ['fmri connectivity <roi-file | project.cajal recording-id> [--subject ID]', '[--kind pearson|partial|tangent|covariance] [--out m.csv|m.npy]'],
+      synopsis: ['fmri connectivity <roi-file | project.cajal recording-id> [--subject ID] [--kind pearson|partial|tangent|covariance] [--out m.csv|m.npy] [--overwrite]'],
       description: ['print the connectivity matrix of an ROI series (a cohort', "recording's subject with --subject; tangent needs a cohort)"],
       json: true,
     },
     {
       verb: 'fmri',
       sub: 'classify',
-      synopsis: ['fmri classify <cohort-folder | project.cajal recording-id>', '[--target diagnosis|sex] [--kind tangent] [--folds 5]'],
+      synopsis: ['fmri classify <cohort-folder | project.cajal recording-id> [--target diagnosis|sex] [--kind tangent] [--folds 5]'],
       description: ['logistic regression on connectivity features with', 'site-stratified k-fold cross-validation; per-fold table and mean'],
       json: true,
     },

@@ -63,3 +63,22 @@ export function seriesFromRun(store: Store, recordingId: number, runId: number):
     regionNames: regions?.names ?? null,
   };
 }
+
+/** The pipeline whose stored matrices a tangent call reads for a large cohort. */
+export const CONNECTIVITY_PIPELINE = 'fmri-connectivity';
+
+/**
+ * Subject `index`'s tangent matrix from the latest succeeded fmri-connectivity run of the cohort
+ * with kind tangent, or null when there is none.
+ */
+export function storedTangent(store: Store, recordingId: number, index: number): Float64Array | null {
+  const run = store.runs
+    .list()
+    .filter((r) => r.pipeline === CONNECTIVITY_PIPELINE && r.recordingId === recordingId && r.status === 'succeeded' && r.params.kind === 'tangent')
+    .at(-1);
+  if (!run) return null;
+  const stored = store.results.array(run.id, 'matrices');
+  if (!stored || stored.shape.length !== 3 || index >= stored.shape[0]!) return null;
+  const n = stored.shape[1]!;
+  return Float64Array.from((stored.data as Float64Array).subarray(index * n * n, (index + 1) * n * n));
+}

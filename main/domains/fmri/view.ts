@@ -33,10 +33,16 @@ import { ImageCache, type LoadedVolume } from './images.js';
 import { projectToSurface } from './projection.js';
 import { brainRecording, describeRecording, recordingName, type BrainRecording } from './recordings.js';
 import { atlasRegions, regionAt } from './regions.js';
-import { cohortOf, loadSubjectSeries, seriesFromRun, subjectOf, type LoadedSeries } from './series.js';
+import { cohortOf, loadSubjectSeries, seriesFromRun, storedTangent, subjectOf, type LoadedSeries } from './series.js';
 
 /** At most this many clusters in a reply (a noisy map at a low threshold has thousands). */
 export const MAX_CLUSTERS = 500;
+
+/**
+ * The largest cohort whose group connectivity (tangent) a call computes on the engine's thread; a
+ * larger one reads its fmri-connectivity run (tangent space of 100 ABIDE subjects takes a minute).
+ */
+export const MAX_GROUP_SUBJECTS_NOW = 20;
 
 const VOLUME_TYPES = ['bold', 'volume', 'atlas'] as const;
 
@@ -221,9 +227,8 @@ export class FmriView {
       // Tangent space is relative to the group's geometric mean: it needs a cohort, and the whole cohort.
       if (recording.metadata.brain.type !== 'cohort') throw new ValidationError('kind', `tangent connectivity is relative to a group mean: it needs a cohort; ${describeRecording(recording)} is one series`);
       const id = subjectOf(recording, subject);
-      const group = await this.group(recording, 'tangent');
       const index = cohortOf(recording).subjects.findIndex((s) => s.id === id);
-      matrix = group.matrices[index]!;
+      matrix = storedTangent(this.store, recording.id, index) ?? (await this.group(recording, 'tangent')).matrices[index]!;
       loaded = await loadSubjectSeries(recording, id);
     } else {
       loaded = await this.seriesOf(recordingId, subject, null);
@@ -240,12 +245,22 @@ export class FmriView {
     };
   }
 
-  /** A cohort's connectivity over all subjects, kept for the last two (recording, kind). */
+  /**
+   * A cohort's connectivity over all subjects, kept for the last two (recording, kind). It runs on
+   * the engine's thread, so only small cohorts are computed here; a larger one needs its
+   * fmri-connectivity run (a worker), whose stored matrices are then read.
+   */
   private async group(recording: BrainRecording, kind: ConnectivityKind): Promise<ConnectivityResult> {
     const key = `${recording.id}:${kind}`;
     const cached = this.groups.get(key);
     if (cached) return cached;
     const cohort = cohortOf(recording);
+    if (cohort.subjects.length > MAX_GROUP_SUBJECTS_NOW) {
+      throw new ValidationError(
+        'kind',
+        `${kind} connectivity of ${describeRecording(recording)} needs all ${cohort.subjects.length} subjects: run the fmri-connectivity pipeline with kind "${kind}" on it first (cajal run <project> fmri-connectivity ${recording.id} --param kind=${kind}); its result is then read here`,
+      );
+    }
     const series = await Promise.all(cohort.subjects.map(async (s) => (await loadSubjectSeries(recording, s.id)).series));
     const result = connectivity(series, kind);
     this.groups.set(key, result);

@@ -10,10 +10,10 @@
  */
 import { createReadStream, type ReadStream } from 'node:fs';
 import { createGunzip, type Gunzip } from 'node:zlib';
-import { FormatError } from '../../errors.js';
+import { FormatError, fileAccessError } from '../../errors.js';
 
 /** Decompressed bytes per chunk: large enough that per-chunk overhead is small, small enough to bound the read-ahead. */
-const CHUNK_BYTES = 256 * 1024;
+const CHUNK_BYTES = 1024 * 1024;
 
 export class GzipCursor {
   private source: ReadStream | null = null;
@@ -85,6 +85,8 @@ export class GzipCursor {
         const why = code === 'Z_BUF_ERROR' ? 'the gzip stream is truncated' : `the gzip stream is damaged (${(error as Error).message})`;
         throw new FormatError(this.file, `${why}: it ends or breaks after ${at} decompressed bytes`, 'gzip');
       }
+      // The file itself could not be read (removed, a lost share): name it as the other readers do.
+      if ((error as NodeJS.ErrnoException).syscall) throw fileAccessError(this.file, error);
       throw error;
     }
   }

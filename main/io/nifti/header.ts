@@ -7,7 +7,7 @@
  * could not be found (pair files, bad magic, dim, datatype, vox_offset).
  */
 import { FormatError } from '../../errors.js';
-import { checkShape } from '../allocation.js';
+import { checkShape, checkStreamedSize } from '../allocation.js';
 import { baseAffine, qformMatrix, QuaternionError, sformMatrix } from './affine.js';
 import { dtypeInfo, scalingFor, type Scaling } from './datatypes.js';
 import type { NiftiHeader } from './types.js';
@@ -186,6 +186,8 @@ export function parseHeader(file: string, bytes: Uint8Array, compressed: boolean
 
   const datatypeCode = r.int16(f.datatype);
   const dtype = dtypeInfo(file, datatypeCode, f.datatype);
+  // A damaged NIfTI-2 dim (int64) can state petabytes: refuse before any pass is planned.
+  checkStreamedSize(file, dims, dtype.bytes, 'the image', 'dim');
   const voxOffset = r.voxOffset(f.voxOffset);
   if (!Number.isSafeInteger(voxOffset) || voxOffset < size + 4) {
     throw new FormatError(file, `vox_offset is ${voxOffset}; in a single-file NIfTI-${version} image the voxels start at byte ${size + 4} or later`, 'vox_offset', f.voxOffset);

@@ -1,9 +1,10 @@
 /**
  * An open NIfTI image with random access by volume. An uncompressed .nii is read with positioned
  * reads of exactly one volume's bytes; a .nii.gz through a GzipCursor that inflates only as far as
- * needed and continues from where the last read stopped. The last volume read is kept, so that a
- * view asking twice for the same volume does not read it twice.
+ * needed and continues from where the last read stopped, with the last volumes decoded kept in a
+ * VolumeCache (going back in a gzip stream means inflating it again from the start).
  */
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { FormatError, fileAccessError } from '../../errors.js';
 import { checkAllocation, rethrowIfOutOfMemory } from '../allocation.js';
@@ -11,6 +12,7 @@ import { assertReadableSource } from '../source-file.js';
 import { decodeVoxels, isRgb } from './datatypes.js';
 import { GzipCursor } from './gzip-cursor.js';
 import { MAX_HEADER_BYTES, parseHeader, type NiftiLayout } from './header.js';
+import { VolumeCache } from './volume-cache.js';
 import type { NiftiHeader, NiftiImage } from './types.js';
 
 /** Where the bytes come from: positioned reads of a file, or a decompressing cursor. */
@@ -19,6 +21,9 @@ interface ByteSource {
   read(start: number, length: number, what: string): Promise<Uint8Array>;
   close(): Promise<void>;
 }
+
+/** Decoded volumes a .nii.gz keeps for going back (see VolumeCache). */
+const GZIP_CACHE_BYTES = 64 * 1024 * 1024;
 
 const isGzip = (head: Uint8Array): boolean => head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b;
 
@@ -64,7 +69,7 @@ class OpenNifti implements NiftiImage {
   readonly header: NiftiHeader;
   readonly spatialDims: [number, number, number];
   readonly volumeCount: number;
-  private lastVolume: { t: number; data: Float32Array } | null = null;
+  private readonly cache: VolumeCache;
   private closed = false;
 
   constructor(
@@ -74,6 +79,8 @@ class OpenNifti implements NiftiImage {
     this.header = layout.header;
     this.spatialDims = layout.spatialDims;
     this.volumeCount = layout.volumeCount;
+    // Positioned reads of a .nii are cheap: no cache. A .nii.gz keeps up to 64 MiB of volumes.
+    this.cache = new VolumeCache(layout.header.compressed ? GZIP_CACHE_BYTES : 0);
   }
 
   private refuseRgb(): void {
@@ -96,14 +103,15 @@ class OpenNifti implements NiftiImage {
       throw new RangeError(`volume ${t} does not exist in ${this.header.file} (${this.volumeCount} volume${this.volumeCount === 1 ? '' : 's'})`);
     }
     this.refuseRgb();
-    if (this.lastVolume?.t === t) return this.lastVolume.data.slice();
+    const cached = this.cache.get(t);
+    if (cached) return cached;
     const { bytesPerVolume, voxelsPerVolume, bytesPerVoxel, scaling } = this.layout;
     checkAllocation(this.header.file, [voxelsPerVolume], 4 + bytesPerVoxel, 'one volume');
     const raw = await this.source.read(this.header.voxOffset + t * bytesPerVolume, bytesPerVolume, `volume ${t}`);
     const out = new Float32Array(voxelsPerVolume);
     decodeVoxels(raw, this.header.datatype, bytesPerVoxel, this.header.littleEndian, scaling, out, 0);
-    this.lastVolume = { t, data: out };
-    return out.slice();
+    this.cache.put(t, out);
+    return out;
   }
 
   async readAll(): Promise<Float32Array> {
@@ -119,7 +127,7 @@ class OpenNifti implements NiftiImage {
       throw error;
     }
     // Volume by volume, so that the raw bytes in memory never exceed one volume (plus read-ahead).
-    const perRead = Math.max(1, Math.floor((16 << 20) / bytesPerVolume));
+    const perRead = Math.max(1, Math.floor((4 << 20) / bytesPerVolume));
     for (let t = 0; t < volumeCount; t += perRead) {
       const count = Math.min(perRead, volumeCount - t);
       const raw = await this.source.read(this.header.voxOffset + t * bytesPerVolume, count * bytesPerVolume, count === volumeCount ? 'the image' : `volumes ${t}–${t + count - 1}`);
@@ -131,21 +139,37 @@ class OpenNifti implements NiftiImage {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    this.lastVolume = null;
+    this.cache.clear();
     await this.source.close();
   }
 }
 
-/** The first bytes of a file (fewer when it is shorter). */
-async function readHead(handle: FileHandle, length: number): Promise<Uint8Array> {
-  const out = new Uint8Array(length);
-  let filled = 0;
-  while (filled < length) {
-    const { bytesRead } = await handle.read(out, filled, length - filled, filled);
-    if (bytesRead === 0) break;
-    filled += bytesRead;
+/**
+ * The first bytes of a file (fewer when it is shorter) and its size. Synchronous on purpose: a
+ * 540-byte read takes microseconds, and on a busy machine every hop through the thread pool can
+ * wait milliseconds, which the time to the first volume would pay three times over.
+ */
+function readHead(path: string, length: number): { head: Uint8Array; size: number } {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (error) {
+    throw fileAccessError(path, error);
   }
-  return out.subarray(0, filled);
+  try {
+    const head = new Uint8Array(length);
+    let filled = 0;
+    while (filled < length) {
+      const got = readSync(fd, head, filled, length - filled, filled);
+      if (got === 0) break;
+      filled += got;
+    }
+    return { head: head.subarray(0, filled), size: fstatSync(fd).size };
+  } catch (error) {
+    throw fileAccessError(path, error);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /**
@@ -155,45 +179,37 @@ async function readHead(handle: FileHandle, length: number): Promise<Uint8Array>
  */
 export async function openNifti(path: string): Promise<NiftiImage> {
   assertReadableSource(path);
+  const { head, size } = readHead(path, MAX_HEADER_BYTES);
+  if (isGzip(head)) {
+    const cursor = new GzipCursor(path);
+    try {
+      const header = await cursor.readUpTo(0, MAX_HEADER_BYTES);
+      return new OpenNifti(parseHeader(path, header, true), new GzipSource(cursor));
+    } catch (error) {
+      cursor.close();
+      throw error;
+    }
+  }
+  const layout = parseHeader(path, head, false);
+  const { voxOffset } = layout.header;
+  const needed = voxOffset + layout.bytesPerVolume * layout.volumeCount;
+  if (voxOffset > size) {
+    throw new FormatError(path, `vox_offset is ${voxOffset}, past the end of the file (${size} bytes)`, 'vox_offset');
+  }
+  if (needed > size) {
+    throw new FormatError(
+      path,
+      `dim ${layout.header.dims.join('×')} of ${layout.header.datatype} from vox_offset ${voxOffset} needs ${needed} bytes, but the file has ${size} (truncated, or dim/datatype/vox_offset is wrong)`,
+      'dim',
+    );
+  }
   let handle: FileHandle;
   try {
     handle = await open(path, 'r');
   } catch (error) {
     throw fileAccessError(path, error);
   }
-  let keepHandle = false;
-  try {
-    const head = await readHead(handle, MAX_HEADER_BYTES);
-    if (isGzip(head)) {
-      const cursor = new GzipCursor(path);
-      try {
-        const header = await cursor.readUpTo(0, MAX_HEADER_BYTES);
-        const layout = parseHeader(path, header, true);
-        return new OpenNifti(layout, new GzipSource(cursor));
-      } catch (error) {
-        cursor.close();
-        throw error;
-      }
-    }
-    const layout = parseHeader(path, head, false);
-    const { size } = await handle.stat();
-    const { voxOffset } = layout.header;
-    const needed = voxOffset + layout.bytesPerVolume * layout.volumeCount;
-    if (voxOffset > size) {
-      throw new FormatError(path, `vox_offset is ${voxOffset}, past the end of the file (${size} bytes)`, 'vox_offset');
-    }
-    if (needed > size) {
-      throw new FormatError(
-        path,
-        `dim ${layout.header.dims.join('×')} of ${layout.header.datatype} from vox_offset ${voxOffset} needs ${needed} bytes, but the file has ${size} (truncated, or dim/datatype/vox_offset is wrong)`,
-        'dim',
-      );
-    }
-    keepHandle = true;
-    return new OpenNifti(layout, new FileSource(path, handle));
-  } finally {
-    if (!keepHandle) await handle.close();
-  }
+  return new OpenNifti(layout, new FileSource(path, handle));
 }
 
 /** The header only (the file is closed again). */

@@ -52,7 +52,7 @@ const classifyPipeline: PipelineDefinition<ClassifyParams> = {
     context.progress(0.8, `${folds}-fold cross-validation`);
     const { features, featureCount } = connectivityFeatures(result);
     // classify() does not know which column the labels came from: the report names it here.
-    const report: ClassifierReport = { ...classify(features, featureCount, labels, sites, { folds, C, seed: CLASSIFY_SEED }), target };
+    const report: ClassifierReport = { ...classify(features, featureCount, labels, sites, { folds, C, seed: CLASSIFY_SEED, target }), target };
     context.log(`mean accuracy ${report.mean.accuracy.toFixed(3)}, balanced ${report.mean.balancedAccuracy.toFixed(3)}, AUROC ${report.mean.auroc.toFixed(3)}`);
     return [{ key: 'report', value: report }];
   },

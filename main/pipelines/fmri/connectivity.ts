@@ -189,8 +189,13 @@ export function connectivity(series: readonly SeriesMatrix[], kind: Connectivity
   if (kind === 'covariance') return { kind, regionCount: n, matrices: covariances, mean: arithmeticMean(covariances, n) };
   if (kind === 'partial') {
     const matrices = covariances.map((c, k) => {
-      checkSpd(c, n, `series[${k}]`);
-      return precToPartial(spdInverse(c, n), n);
+      let precision: Float64Array;
+      try {
+        precision = spdInverse(c, n);
+      } catch {
+        throw new ValidationError(`series[${k}]`, 'the covariance is not positive definite (a constant or all-zero series?), so it has no inverse');
+      }
+      return precToPartial(precision, n);
     });
     return { kind, regionCount: n, matrices, mean: arithmeticMean(matrices, n) };
   }

@@ -15,6 +15,7 @@
  */
 
 import { ValidationError } from '../../errors.js';
+import { gramRows } from './linalg.js';
 
 /** Region × time series, region-major, as the rest of the fMRI pipeline holds them. */
 export interface SeriesMatrix {
@@ -69,18 +70,8 @@ function centre(series: SeriesMatrix): { location: Float64Array; centred: Float6
 
 /** XᵀX / n of region-major centred data: dot products of contiguous region rows. */
 function gram(centred: Float64Array, p: number, n: number): Float64Array {
-  const s = new Float64Array(p * p);
-  for (let i = 0; i < p; i++) {
-    const a = i * n;
-    for (let j = i; j < p; j++) {
-      const b = j * n;
-      let dot = 0;
-      for (let t = 0; t < n; t++) dot += centred[a + t]! * centred[b + t]!;
-      const v = dot / n;
-      s[i * p + j] = v;
-      s[j * p + i] = v;
-    }
-  }
+  const s = gramRows(centred, p, n);
+  for (let i = 0; i < s.length; i++) s[i] = s[i]! / n;
   return s;
 }
 

@@ -261,6 +261,47 @@ export function multiplyTransposed(a: Float64Array, b: Float64Array, n: number, 
   return out;
 }
 
+/**
+ * Gram matrix G[i][j] = rowᵢ · rowⱼ of `rows` row-major rows of length `len` (X Xᵀ), in the same 2 × 2
+ * blocked dot-product form as multiplyTransposed; symmetric by construction.
+ */
+export function gramRows(x: Float64Array, rows: number, len: number): Float64Array {
+  const out = new Float64Array(rows * rows);
+  for (let i = 0; i < rows; i += 2) {
+    const a0 = i * len;
+    const pair = i + 1 < rows;
+    const a1 = pair ? a0 + len : a0;
+    for (let j = i; j < rows; j += 2) {
+      const b0 = j * len;
+      const b1 = j + 1 < rows ? b0 + len : b0;
+      let s00 = 0;
+      let s01 = 0;
+      let s10 = 0;
+      let s11 = 0;
+      for (let k = 0; k < len; k++) {
+        const x0 = x[a0 + k]!;
+        const x1 = x[a1 + k]!;
+        const y0 = x[b0 + k]!;
+        const y1 = x[b1 + k]!;
+        s00 += x0 * y0;
+        s01 += x0 * y1;
+        s10 += x1 * y0;
+        s11 += x1 * y1;
+      }
+      // Rows past the end alias the last row; their sums are simply not stored.
+      out[i * rows + j] = s00;
+      if (j + 1 < rows) out[i * rows + j + 1] = s01;
+      if (pair) {
+        out[(i + 1) * rows + j] = s10;
+        if (j + 1 < rows) out[(i + 1) * rows + j + 1] = s11;
+      }
+    }
+  }
+  // Blocks on the diagonal filled both triangles; mirror the rest.
+  mirrorUpper(out, rows);
+  return out;
+}
+
 /** Transpose of an n × n row-major matrix. */
 export function transpose(a: Float64Array, n: number): Float64Array {
   const out = new Float64Array(n * n);
@@ -271,7 +312,8 @@ export function transpose(a: Float64Array, n: number): Float64Array {
 /** V · diag(f(λ)) · Vᵀ: the matrix function of a symmetric matrix given its eigen-decomposition (symmetric by construction). */
 export function formSymmetric(eigen: SymmetricEigen, f: (value: number) => number): Float64Array {
   const { n, values, vectors } = eigen;
-  // With U = Vᵀ (U[i][k] = k-th component… i-th component of eigenvector k), out = (U diag f) Uᵀ.
+  // U = the eigenvectors as columns (U[i][k] = component i of eigenvector k); out = (U diag f) Uᵀ,
+  // which is the A·Bᵀ form of multiplyTransposed.
   const u = transpose(vectors, n);
   const scaled = new Float64Array(n * n);
   const fk = new Float64Array(n);
@@ -333,16 +375,19 @@ export function cholesky(a: Float64Array, n: number): Float64Array | null {
 export function spdInverse(a: Float64Array, n: number): Float64Array {
   const l = cholesky(a, n);
   if (!l) throw new Error(`cannot invert a ${n}×${n} matrix that is not symmetric positive definite`);
-  // L⁻¹ by forward substitution (lower triangular), then A⁻¹ = L⁻ᵀ L⁻¹.
+  // L⁻¹ (lower triangular) row by row: row i = (eᵢ − Σ_{k<i} L[i][k] · row k) / L[i][i], contiguous axpys.
   const li = new Float64Array(n * n);
-  for (let j = 0; j < n; j++) {
-    li[j * n + j] = 1 / l[j * n + j]!;
-    for (let i = j + 1; i < n; i++) {
-      const ri = i * n;
-      let s = 0;
-      for (let k = j; k < i; k++) s -= l[ri + k]! * li[k * n + j]!;
-      li[ri + j] = s / l[ri + i]!;
+  for (let i = 0; i < n; i++) {
+    const ri = i * n;
+    li[ri + i] = 1;
+    for (let k = 0; k < i; k++) {
+      const lik = l[ri + k]!;
+      if (lik === 0) continue;
+      const rk = k * n;
+      for (let j = 0; j <= k; j++) li[ri + j] = li[ri + j]! - lik * li[rk + j]!;
     }
+    const inv = 1 / l[ri + i]!;
+    for (let j = 0; j <= i; j++) li[ri + j] = li[ri + j]! * inv;
   }
   const out = new Float64Array(n * n);
   // out[i][j] = Σ_{k ≥ max(i,j)} Li[k][i] Li[k][j]; accumulate the upper triangle row-wise over k.

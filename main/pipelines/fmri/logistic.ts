@@ -11,6 +11,7 @@
  * is (m + 1)-dimensional. Newton's method there, with a backtracking line search, converges
  * quadratically to machine precision in ~10 iterations of an (m + 1)² solve.
  */
+import { gramRows } from './linalg.js';
 
 export interface LogisticModel {
   /** p weights (`coef_[0]`). */
@@ -64,35 +65,13 @@ function solve(a: Float64Array, b: Float64Array, n: number): Float64Array {
   return x;
 }
 
-/** Gram matrix X Xᵀ of m row-major samples of p features. */
-export function gram(x: Float64Array, m: number, p: number): Float64Array {
-  const k = new Float64Array(m * m);
-  for (let i = 0; i < m; i++) {
-    const a = i * p;
-    for (let j = i; j < m; j++) {
-      const b = j * p;
-      let s0 = 0;
-      let s1 = 0;
-      let t = 0;
-      for (; t + 1 < p; t += 2) {
-        s0 += x[a + t]! * x[b + t]!;
-        s1 += x[a + t + 1]! * x[b + t + 1]!;
-      }
-      if (t < p) s0 += x[a + t]! * x[b + t]!;
-      k[i * m + j] = s0 + s1;
-      k[j * m + i] = s0 + s1;
-    }
-  }
-  return k;
-}
-
 /**
  * Fits the model to m samples (row-major m × p in `x`) with labels `y` (+1 for the positive class,
  * i.e. sklearn's `classes_[1]`, −1 otherwise).
  */
 export function fitLogistic(x: Float64Array, m: number, p: number, y: Int8Array, C: number): LogisticModel {
   if (!(C > 0) || !Number.isFinite(C)) throw new Error(`logistic regression: C must be a positive number, got ${C}`);
-  const K = gram(x, m, p);
+  const K = gramRows(x, m, p);
   const alpha = new Float64Array(m);
   let b = 0;
   const z = new Float64Array(m);

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { paintRegions, regionVolumes, roiWindow } from '../../renderer/src/fmri/roimap/paintRegions.js';
-import { hemisphereOf, hemisphereOffsets, matchingValues, meshKind, surfaceSet, viewDirection } from '../../renderer/src/fmri/surface/hemispheres.js';
+import { fitsMesh, hemisphereOf, hemisphereOffsets, matchingValues, meshKind, surfaceSet, viewDirection } from '../../renderer/src/fmri/surface/hemispheres.js';
 import { isBackgroundLabel, sulcalGray, vertexColours } from '../../renderer/src/fmri/surface/surfaceColours.js';
 import type { Recording } from '../../shared/api/index.js';
 
@@ -49,7 +49,8 @@ describe('hemispheres', () => {
     rec(4, '/s/fsaverage5_infl_right.gii.gz', 'surface', { vertexCount: 10242 }),
     rec(5, '/s/fsaverage5_sulc_left.gii.gz', 'surface-values', { vertexCount: 10242 }),
     rec(6, '/s/fsaverage5_sulc_right.gii.gz', 'surface-values', { vertexCount: 10242 }),
-    rec(7, '/a/lh.Yeo2011.label.gii', 'surface-labels', { vertexCount: 10242 }),
+    // fsaverage's labels (163,842 vertices) on fsaverage5 (its first 10,242 vertices).
+    rec(7, '/a/lh.Yeo2011.label.gii', 'surface-labels', { vertexCount: 163842 }),
     rec(8, '/a/BrainMesh_ICBM152.lh.mz3', 'surface', { vertexCount: 5000 }),
   ];
   it('reads the hemisphere and mesh kind from names', () => {
@@ -71,6 +72,9 @@ describe('hemispheres', () => {
     expect(matchingValues('left', 10242, all, 'labels')?.id).toBe(7);
     expect(matchingValues('right', 10242, all, 'labels')).toBeNull(); // lh labels never paint the right
     expect(matchingValues('left', 5000, all, 'sulc')).toBeNull();
+    expect(fitsMesh(10242, 163842)).toBe(true);
+    expect(fitsMesh(163842, 10242)).toBe(false);
+    expect(fitsMesh(5000, 10242)).toBe(false);
   });
 
   it('moves overlapping (inflated) hemispheres apart and leaves pial ones in place', () => {

@@ -136,12 +136,15 @@ export function SurfacePanel({ app, recording, brain }: BrainPanelProps) {
     if (meshes.length === 0) return [];
     return meshes.map((m, i) => {
       const n = m.vertices.length / 3;
-      const sulc = sulcData[i]?.value?.values ?? null;
+      // Data of a finer icosahedral order (fitsMesh): its first n values are this mesh's vertices.
+      const first = <T extends Float32Array | Int32Array>(a: T | null | undefined): T | null => (a && a.length >= n ? (a.subarray(0, n) as T) : null);
+      const sulc = first(sulcData[i]?.value?.values);
       const labels = labelData[i]?.value;
+      const labelKeys = first(labels?.labels);
       const values = projections[i]?.value;
       return vertexColours(
         sulcalGray(sulc, n),
-        showLabels && labels?.labels && labels.labels.length === n ? { labels: labels.labels, table: labelTable(labels), opacity: 0.85 } : null,
+        showLabels && labels && labelKeys ? { labels: labelKeys, table: labelTable(labels), opacity: 0.85 } : null,
         thresholds && values && values.length === n ? { values, positive: thresholds.positive, negative: thresholds.negative, max: thresholds.max, opacity } : null,
       );
     });

@@ -52,7 +52,21 @@ export function surfaceSet(shown: Recording, surfaces: readonly Recording[]): Su
   return { meshes };
 }
 
-/** Per-vertex files of a hemisphere with the right vertex count: `want` picks sulc or labels. */
+/** Vertex counts of FreeSurfer's icosahedral spheres (fsaverage3 … fsaverage): 10·4^k + 2. */
+const ICO_COUNTS = [642, 2562, 10242, 40962, 163842];
+
+/**
+ * Whether per-vertex data of `dataCount` vertices fits a mesh of `meshCount`: the same count, or a
+ * finer icosahedral order, whose first vertices are the coarser mesh's (fsaverage's first 10,242
+ * vertices are fsaverage5's; FreeSurfer builds each order by subdividing the one below), so the
+ * first `meshCount` values belong to the mesh's vertices (fsaverage's Yeo labels on fsaverage5).
+ */
+export function fitsMesh(meshCount: number | undefined, dataCount: number | undefined): boolean {
+  if (meshCount === undefined || dataCount === undefined || meshCount === dataCount) return true;
+  return ICO_COUNTS.includes(meshCount) && ICO_COUNTS.includes(dataCount) && dataCount > meshCount;
+}
+
+/** Per-vertex files of a hemisphere whose vertices fit the mesh (fitsMesh): `want` picks sulc or labels. */
 export function matchingValues(
   hemisphere: Hemisphere | null,
   vertexCount: number | undefined,
@@ -63,7 +77,7 @@ export function matchingValues(
     const brain = r.metadata.brain;
     if (!brain) return false;
     if (want === 'labels' ? brain.type !== 'surface-labels' : brain.type !== 'surface-values') return false;
-    if (vertexCount !== undefined && brain.vertexCount !== undefined && brain.vertexCount !== vertexCount) return false;
+    if (!fitsMesh(vertexCount, brain.vertexCount)) return false;
     const h = hemisphereOf(r);
     return h === null || hemisphere === null || h === hemisphere;
   });

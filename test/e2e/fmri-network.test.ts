@@ -118,6 +118,7 @@ describe.skipIf(skipReason !== null)('Brain networks: glass brain, series and co
     expect(await view().locator('.connectome-legend-title').textContent()).toMatch(/^Modules: \d+$/);
     const hovered = await hoverSomeNode(page, scene);
     expect(nodeLabels().has(hovered)).toBe(true);
+    expect(await view().locator('.fmri-edge-letters').getAttribute('data-letters')).toBe('LRAP');
     const tooltip = page.getByRole('tooltip');
     expect(await tooltip.textContent()).toMatch(/mm.*degree \d+ · strength [\d.]+/);
     await page.mouse.move(5, 5);
@@ -128,6 +129,7 @@ describe.skipIf(skipReason !== null)('Brain networks: glass brain, series and co
     const scene = view().locator('.connectome-scene');
     await view().getByRole('button', { name: 'View from Left' }).click();
     expect(await view().locator('.fmri-view-caption').textContent()).toContain('seen from the left');
+    expect(await view().locator('.fmri-edge-letters').getAttribute('data-letters')).toBe('APSI');
     expect(await view().getByRole('button', { name: 'View from Left' }).getAttribute('aria-pressed')).toBe('true');
     await ready(scene);
     const before = Number(await scene.getAttribute('data-edges'));

@@ -14,6 +14,7 @@ import {
   measureScales,
   nodeModules,
   ORIENTATIONS,
+  screenLetters,
   toFrame,
 } from '../../renderer/src/fmri/glass/network.js';
 import { NEGATIVE_EDGE, POSITIVE_EDGE, signedEdgeBatches } from '../../renderer/src/fmri/glass/signedEdges.js';
@@ -109,5 +110,12 @@ describe('scene frame and orientations', () => {
     expect(screenRight('I')).toEqual([-1, 0, 0]);
     expect(screenRight('L')).toEqual([0, -1, 0]);
     expect(screenRight('R')).toEqual([0, 1, 0]);
+  });
+
+  it('marks the screen edges with what lies that way', () => {
+    expect(screenLetters('S')).toEqual({ left: 'L', right: 'R', top: 'A', bottom: 'P' });
+    expect(screenLetters('I')).toEqual({ left: 'R', right: 'L', top: 'A', bottom: 'P' });
+    expect(screenLetters('A')).toEqual({ left: 'R', right: 'L', top: 'S', bottom: 'I' });
+    expect(screenLetters('L')).toEqual({ left: 'A', right: 'P', top: 'S', bottom: 'I' });
   });
 });

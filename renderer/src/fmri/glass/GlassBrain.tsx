@@ -26,6 +26,7 @@ import {
   nodeModules,
   nodePositionsMm,
   ORIENTATIONS,
+  screenLetters,
   toFrame,
   type ColourBy,
   type Orientation,
@@ -57,6 +58,13 @@ export function GlassBrain(props: {
   const [colourBy, setColourBy] = useState<ColourBy>(modules.legend.length > 0 ? 'module' : 'degree');
   const [sizeBy, setSizeBy] = useState<SizeBy>(edges.count > 0 ? 'degree' : 'file');
   const [orientation, setOrientation] = useState<Orientation>('S');
+  // The edge letters hold for the anatomical view only: once the user turns the brain they are hidden
+  // until a view is picked again (or R resets it).
+  const [turned, setTurned] = useState(false);
+  const pickView = (o: Orientation) => {
+    setOrientation(o);
+    setTurned(false);
+  };
   const kept = keptEdgeCount(edges, threshold);
   const measures = useMemo(() => keptNodeMeasures(edges, kept, n), [edges, kept, n]);
 
@@ -117,7 +125,7 @@ export function GlassBrain(props: {
         </label>
         <span className="fmri-orientations" role="group" aria-label="View from">
           {(Object.keys(ORIENTATIONS) as Orientation[]).map((o) => (
-            <button key={o} type="button" title={`View from the ${ORIENTATIONS[o].name.toLowerCase()}`} aria-label={`View from ${ORIENTATIONS[o].name}`} aria-pressed={o === orientation} onClick={() => setOrientation(o)}>
+            <button key={o} type="button" title={`View from the ${ORIENTATIONS[o].name.toLowerCase()}`} aria-label={`View from ${ORIENTATIONS[o].name}`} aria-pressed={o === orientation} onClick={() => pickView(o)}>
               {o}
             </button>
           ))}
@@ -133,22 +141,46 @@ export function GlassBrain(props: {
           </span>
         )}
       </div>
-      <ConnectomeCanvas
-        nodes={drawnNodes}
-        batches={batches}
-        groupsSignature={modules.groups.map((group) => group ?? '').join(',')}
-        label={label}
-        keyHelpId={keyHelpId}
-        nodeInfo={nodeInfo}
-        backdrop={backdrop}
-        homeView={homeView}
-      />
+      <div
+        className="fmri-glass-stage"
+        // A plain drag or arrow turns the brain (OrbitRig); shifted ones pan and the wheel zooms, which keep the letters true.
+        onPointerDownCapture={(event) => event.button === 0 && !event.shiftKey && !event.ctrlKey && !event.metaKey && setTurned(true)}
+        onKeyDownCapture={(event) => {
+          if (event.key === 'r' || event.key === 'R') setTurned(false);
+          else if (event.key.startsWith('Arrow') && !event.shiftKey) setTurned(true);
+        }}
+      >
+        <ConnectomeCanvas
+          nodes={drawnNodes}
+          batches={batches}
+          groupsSignature={modules.groups.map((group) => group ?? '').join(',')}
+          label={label}
+          keyHelpId={keyHelpId}
+          nodeInfo={nodeInfo}
+          backdrop={backdrop}
+          homeView={homeView}
+        />
+        {!turned && <EdgeLetters orientation={orientation} />}
+      </div>
       <p className="eeg-hint" id={keyHelpId}>
         <span className="fmri-view-caption">
           {ORIENTATIONS[orientation].name} view, {ORIENTATIONS[orientation].caption}. Outline: {props.outlineSource || 'loading…'}.
         </span>{' '}
         {CONNECTOME_KEY_HELP}
       </p>
+    </div>
+  );
+}
+
+/** L/R/A/P/S/I at the 3D view's edges for the anatomical view shown. */
+function EdgeLetters({ orientation }: { orientation: Orientation }) {
+  const letters = screenLetters(orientation);
+  return (
+    <div className="fmri-edge-letters" aria-hidden="true" data-letters={`${letters.left}${letters.right}${letters.top}${letters.bottom}`}>
+      <span className="fmri-letter-left">{letters.left}</span>
+      <span className="fmri-letter-right">{letters.right}</span>
+      <span className="fmri-letter-top">{letters.top}</span>
+      <span className="fmri-letter-bottom">{letters.bottom}</span>
     </div>
   );
 }

@@ -172,3 +172,17 @@ export const ORIENTATIONS: Readonly<Record<Orientation, { direction: [number, nu
   S: { direction: [0, 0, -1], up: [0, 1, 0], name: 'Superior', caption: "seen from above: anterior up, the brain's right on the right" },
   I: { direction: [0, 0, 1], up: [0, 1, 0], name: 'Inferior', caption: "seen from below: anterior up, the brain's right on the left" },
 };
+
+/** The anatomical letter of an axis-aligned MNI direction (RAS: +x right, +y anterior, +z superior). */
+function letterOf(v: readonly number[]): string {
+  const axis = [0, 1, 2].reduce((best, a) => (Math.abs(v[a]!) > Math.abs(v[best]!) ? a : best), 0);
+  return (['LR', 'PA', 'IS'] as const)[axis]![v[axis]! > 0 ? 1 : 0]!;
+}
+
+/** The letters at the screen's edges in an anatomical view (what lies that way), as figures mark them. */
+export function screenLetters(orientation: Orientation): { left: string; right: string; top: string; bottom: string } {
+  const { direction: d, up: u } = ORIENTATIONS[orientation];
+  // The camera's right axis is direction × up.
+  const right = [d[1] * u[2] - d[2] * u[1], d[2] * u[0] - d[0] * u[2], d[0] * u[1] - d[1] * u[0]];
+  return { left: letterOf(right.map((c) => -c)), right: letterOf(right), top: letterOf(u), bottom: letterOf(u.map((c) => -c)) };
+}

@@ -35,6 +35,21 @@ export const RESULT_SUMMARIES: readonly ResultSummaryEntry[] = [
     component: lazySummary(() => import('./morphology/MorphologyRunSummary.js'), 'MorphologyRunSummary'),
     opens: { viewId: 'morphology', action: 'Open in Morphology', target: (run) => ({ recordingId: run.recordingId ?? undefined }) },
   },
+  {
+    pipelines: ['fmri-extract'],
+    component: lazySummary(() => import('./fmri/series/ExtractRunSummary.js'), 'ExtractRunSummary'),
+    opens: { viewId: 'fmri', action: 'Open in Brain', target: (run) => ({ recordingId: run.recordingId ?? undefined }) },
+  },
+  {
+    pipelines: ['fmri-connectivity'],
+    component: lazySummary(() => import('./fmri/series/ConnectivityRunSummary.js'), 'ConnectivityRunSummary'),
+    opens: { viewId: 'fmri', action: 'Open in Brain', target: (run) => ({ recordingId: run.recordingId ?? undefined }) },
+  },
+  {
+    pipelines: ['fmri-classify'],
+    component: lazySummary(() => import('./fmri/cohort/ClassifyRunSummary.js'), 'ClassifyRunSummary'),
+    opens: { viewId: 'fmri', action: 'Open in Brain', target: (run) => ({ recordingId: run.recordingId ?? undefined }) },
+  },
 ];
 
 export function resultSummaryOf(pipeline: string): ResultSummaryEntry | undefined {

@@ -5,6 +5,7 @@
  * asked for. From the keyboard, [ and ] step through the nodes as hovering does, R resets the view.
  */
 import { useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
+import type { Object3D } from 'three';
 import { ConnectomeScene, type ConnectomeNodes } from './connectomeScene.js';
 import { useThreeScene } from '../three/useThreeScene.js';
 import type { EdgeBatch } from './edgeStyle.js';
@@ -32,6 +33,10 @@ export function ConnectomeCanvas(props: {
   label: string;
   keyHelpId: string;
   nodeInfo(index: number): NodeInfo;
+  /** Drawn with the graph, never picked (a glass brain's outline); the scene disposes of it when replaced. */
+  backdrop?: Object3D | null;
+  /** Where the view starts and R returns to (an anatomical view), instead of the default turned one. */
+  homeView?: { direction: readonly [number, number, number]; up: readonly [number, number, number] } | null;
 }) {
   const tip = useRef<HTMLDivElement>(null);
   const [drawn, setDrawn] = useState({ nodes: 0, edges: 0 });
@@ -53,6 +58,12 @@ export function ConnectomeCanvas(props: {
   useEffect(() => {
     sceneRef.current?.setEdges(props.batches);
   }, [props.batches]);
+  useEffect(() => {
+    if (props.backdrop !== undefined) sceneRef.current?.setBackdrop(props.backdrop);
+  }, [props.backdrop]);
+  useEffect(() => {
+    if (props.homeView !== undefined) sceneRef.current?.setHomeView(props.homeView);
+  }, [props.homeView]);
 
   // A hovered node that is gone (a smaller graph) has no tooltip.
   const nodeCount = props.nodes.colors.length;

@@ -11,6 +11,7 @@ import {
   Color,
   InstancedMesh,
   Matrix4,
+  type Object3D,
   Mesh,
   MeshBasicMaterial,
   MeshLambertMaterial,
@@ -86,6 +87,9 @@ export class ConnectomeScene {
   private edges: LineSegments2[] = [];
   private edgeCount = 0;
   private hovered: number | null = null;
+  private backdrop: Object3D | null = null;
+  /** Where resetView looks from (the glass brain's anatomical views); null: the default turned view. */
+  private home: { direction: Vector3; up: Vector3 } | null = null;
   private readonly frames = new FrameScheduler(() => this.render());
   private disposed = false;
 
@@ -171,8 +175,30 @@ export class ConnectomeScene {
     this.requestRender();
   }
 
-  /** The initial view: the whole unit sphere, slightly turned so depth reads. */
+  /**
+   * Context drawn with the graph but never picked (the glass brain's translucent cortex, its
+   * orientation rings), or none. The scene owns it from here: it disposes of its geometries and
+   * materials when replaced and on dispose.
+   */
+  setBackdrop(backdrop: Object3D | null): void {
+    this.disposeBackdrop();
+    this.backdrop = backdrop;
+    if (backdrop) this.scene.add(backdrop);
+    this.requestRender();
+  }
+
+  /** Makes resetView (and R) look from `direction` with `up` as the screen's up (null: the default view), and goes there. */
+  setHomeView(view: { direction: readonly [number, number, number]; up: readonly [number, number, number] } | null): void {
+    this.home = view ? { direction: new Vector3(...view.direction), up: new Vector3(...view.up) } : null;
+    this.resetView();
+  }
+
+  /** The initial view: the whole unit sphere, slightly turned so depth reads (or the home view set). */
   resetView(): void {
+    if (this.home) {
+      this.rig.fit(new Vector3(0, 0, 0), 1.08, this.home.direction, this.home.up);
+      return;
+    }
     this.rig.fit(new Vector3(0, 0, 0), 1.08, new Vector3(0, 0, -1), new Vector3(0, 1, 0));
     this.rig.rotate(0.3, -0.2);
   }
@@ -215,6 +241,7 @@ export class ConnectomeScene {
     this.rig.dispose();
     this.disposeEdges();
     this.disposeNodes();
+    this.disposeBackdrop();
     this.sphere.dispose();
     this.nodeMaterial.dispose();
     this.halo.material.dispose();
@@ -275,6 +302,18 @@ export class ConnectomeScene {
     }
     this.edges = [];
     this.edgeCount = 0;
+  }
+
+  private disposeBackdrop(): void {
+    const backdrop = this.backdrop;
+    if (!backdrop) return;
+    backdrop.removeFromParent();
+    backdrop.traverse((object) => {
+      const drawn = object as Object3D & { geometry?: { dispose(): void }; material?: { dispose(): void } | { dispose(): void }[] };
+      drawn.geometry?.dispose();
+      for (const material of Array.isArray(drawn.material) ? drawn.material : drawn.material ? [drawn.material] : []) material.dispose();
+    });
+    this.backdrop = null;
   }
 
   private disposeNodes(): void {

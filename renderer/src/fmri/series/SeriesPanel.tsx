@@ -1,6 +1,12 @@
-// SKELETON: replaced by the Brain view work (issue #18).
+/** The Brain view's panel for one subject's ROI series file (.mat, CSV/TSV, AFNI .1D): SubjectSeries. */
 import type { BrainPanelProps } from '../panel.js';
+import { fileName } from './format.js';
+import { SubjectSeries } from './SubjectSeries.js';
 
-export function SeriesPanel({ recording }: BrainPanelProps) {
-  return <p className="muted">Not built yet: {recording.sourcePath}</p>;
+export function SeriesPanel({ app, recording }: BrainPanelProps) {
+  return (
+    <section className="fmri-panel" aria-label="ROI series">
+      <SubjectSeries app={app} recordingId={recording.id} subject={null} name={fileName(recording.sourcePath)} />
+    </section>
+  );
 }

@@ -1,0 +1,161 @@
+/**
+ * NiiVue in a React box: one WebGL2 canvas, the layers it is given (reloaded when their keys
+ * change, restyled in place otherwise), the slice layout, and the crosshair: moved by a click or
+ * a drag in the view (reported through `onLocation`, in mm) or by the panel (`crosshairMm`, e.g.
+ * a cluster's peak). `data-ready` turns "true" once the layers asked for are drawn; `data-layers`
+ * names them. NiiVue draws on demand (on input), never in a loop, which suits software WebGL.
+ */
+import { Niivue, NVImage, SHOW_RENDER, SLICE_TYPE } from '@niivue/niivue';
+import { useEffect, useRef, useState } from 'react';
+import { errorMessage } from '../../api/context.js';
+import { NEGATIVE_KEY, NEGATIVE_SCALE, POSITIVE_KEY, POSITIVE_SCALE, VALUES_KEY, VALUES_SCALE } from './colourScale.js';
+import { applyDisplay, type VolumeLayer } from './niivueLayers.js';
+
+export type SliceLayout = 'multiplanar' | 'render' | 'axial' | 'coronal' | 'sagittal';
+
+const SLICE_TYPES: Record<SliceLayout, SLICE_TYPE> = {
+  multiplanar: SLICE_TYPE.MULTIPLANAR,
+  render: SLICE_TYPE.RENDER,
+  axial: SLICE_TYPE.AXIAL,
+  coronal: SLICE_TYPE.CORONAL,
+  sagittal: SLICE_TYPE.SAGITTAL,
+};
+
+export interface NiivueCanvasProps {
+  layers: readonly VolumeLayer[];
+  layout: SliceLayout;
+  /** Move the crosshair here (mm); a new array object moves it again to the same place. */
+  crosshairMm: readonly [number, number, number] | null;
+  onLocation(mm: [number, number, number]): void;
+  label: string;
+}
+
+export function NiivueCanvas({ layers, layout, crosshairMm, onLocation, label }: NiivueCanvasProps) {
+  const canvasRef = useRef<HTMLCanvasElement>(null);
+  const nvRef = useRef<Niivue | null>(null);
+  const onLocationRef = useRef(onLocation);
+  onLocationRef.current = onLocation;
+  const [attached, setAttached] = useState(false);
+  const [failure, setFailure] = useState<string | null>(null);
+  /** Keys of the layers NiiVue holds now, bottom first. */
+  const [loadedKeys, setLoadedKeys] = useState('');
+  const generation = useRef(0);
+
+  useEffect(() => {
+    const canvas = canvasRef.current;
+    if (!canvas) return;
+    let cancelled = false;
+    const nv = new Niivue({
+      backColor: [0, 0, 0, 1],
+      show3Dcrosshair: true,
+      crosshairColor: [0.2, 0.85, 0.2, 1],
+      crosshairWidth: 1,
+      isColorbar: false,
+      isOrientCube: false,
+      isOrientationTextVisible: true,
+      multiplanarShowRender: SHOW_RENDER.ALWAYS,
+      // The app imports files in the Library: dropping one on the canvas would bypass it.
+      dragAndDropEnabled: false,
+      logLevel: 'error',
+      loadingText: '',
+      isNearestInterpolation: false,
+    });
+    nv.addColormap(POSITIVE_KEY, POSITIVE_SCALE);
+    nv.addColormap(NEGATIVE_KEY, NEGATIVE_SCALE);
+    nv.addColormap(VALUES_KEY, VALUES_SCALE);
+    nv.onLocationChange = (location: unknown) => {
+      const mm = (location as { mm?: ArrayLike<number> }).mm;
+      if (mm) onLocationRef.current([mm[0]!, mm[1]!, mm[2]!]);
+    };
+    // A count of drawn frames on the canvas (data-draws), read by the e2e speed check: NiiVue draws
+    // synchronously on input, so frames drawn per second while dragging is the interaction rate.
+    const drawScene = nv.drawScene.bind(nv);
+    let draws = 0;
+    nv.drawScene = () => {
+      const result = drawScene();
+      draws += 1;
+      canvas.dataset.draws = String(draws);
+      return result;
+    };
+    nv.attachToCanvas(canvas, false).then(
+      () => {
+        if (cancelled) return;
+        nvRef.current = nv;
+        setAttached(true);
+      },
+      (error: unknown) => !cancelled && setFailure(`Brain view unavailable (WebGL2): ${errorMessage(error)}`),
+    );
+    return () => {
+      cancelled = true;
+      nvRef.current = null;
+      nv.cleanup();
+      // Give the WebGL context back now: browsers cap live contexts.
+      (nv.gl?.getExtension('WEBGL_lose_context') as { loseContext(): void } | null)?.loseContext();
+    };
+  }, []);
+
+  const wantedKeys = layers.map((l) => l.key).join('|');
+
+  // Data: reload every layer when the set of keys changes (layers are few, and the order matters).
+  useEffect(() => {
+    const nv = nvRef.current;
+    if (!attached || !nv || wantedKeys === loadedKeys) return;
+    const mine = ++generation.current;
+    (async () => {
+      const images: NVImage[] = [];
+      for (const layer of layers) {
+        const image = await NVImage.loadFromUrl({ url: layer.nifti(), name: `${layer.name}.nii`, colormap: 'gray' });
+        applyDisplay(image, layer.display);
+        images.push(image);
+      }
+      if (mine !== generation.current || nvRef.current !== nv) return;
+      // Keep the crosshair where it was in mm (a new background changes what a fraction means).
+      const before = nv.volumes.length > 0 ? nv.frac2mm(nv.scene.crosshairPos) : null;
+      for (const old of [...nv.volumes]) nv.removeVolume(old);
+      for (const image of images) nv.addVolume(image);
+      if (before) nv.scene.crosshairPos = nv.mm2frac(before);
+      nv.updateGLVolume();
+      nv.createOnLocationChange();
+      setLoadedKeys(wantedKeys);
+    })().catch((error: unknown) => mine === generation.current && setFailure(`Could not show the volume: ${errorMessage(error)}`));
+    // `layers` is read through its keys; the display follows in its own effect.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [attached, wantedKeys]);
+
+  // Display: thresholds, colours, opacity applied in place.
+  useEffect(() => {
+    const nv = nvRef.current;
+    if (!nv || loadedKeys !== wantedKeys) return;
+    nv.volumes.forEach((image, i) => {
+      const layer = layers[i];
+      if (layer) applyDisplay(image, layer.display);
+    });
+    nv.updateGLVolume();
+  }, [layers, loadedKeys, wantedKeys]);
+
+  useEffect(() => {
+    const nv = nvRef.current;
+    if (!nv || !attached) return;
+    nv.setSliceType(SLICE_TYPES[layout]);
+  }, [layout, attached, loadedKeys]);
+
+  useEffect(() => {
+    const nv = nvRef.current;
+    if (!nv || !crosshairMm || loadedKeys === '' || nv.volumes.length === 0) return;
+    nv.scene.crosshairPos = nv.mm2frac([crosshairMm[0], crosshairMm[1], crosshairMm[2]]);
+    nv.drawScene();
+    nv.createOnLocationChange();
+  }, [crosshairMm, loadedKeys]);
+
+  const ready = attached && failure === null && loadedKeys === wantedKeys && wantedKeys !== '';
+  return (
+    <div className="fmri-niivue" data-ready={ready ? 'true' : 'false'} data-layers={loadedKeys} data-layout={layout}>
+      <canvas ref={canvasRef} className="fmri-niivue-canvas" role="img" aria-label={label} tabIndex={0} />
+      {failure && (
+        <p className="error" role="alert">
+          {failure}
+        </p>
+      )}
+    </div>
+  );
+}

@@ -3,13 +3,19 @@
  * reads of exactly one volume's bytes; a .nii.gz through a GzipCursor that inflates only as far as
  * needed and continues from where the last read stopped, with the last volumes decoded kept in a
  * VolumeCache (going back in a gzip stream means inflating it again from the start).
+ *
+ * Full reads are built for throughput (issue #18: at least nibabel's get_fdata): the stored bytes
+ * of 1- to 4-byte types are read straight into the end of the output Float32Array and converted
+ * where they lie (decodeInPlace), so no second buffer is allocated, and a .nii.gz is inflated in one
+ * call (GzipCursor.inflateAll) rather than chunk by chunk. Reads of a .nii are synchronous: a read
+ * from the page cache takes less than the thread-pool hop it would wait for on a busy machine.
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { FormatError, fileAccessError } from '../../errors.js';
-import { checkAllocation, rethrowIfOutOfMemory } from '../allocation.js';
+import { checkAllocation, memoryBudgetBytes, rethrowIfOutOfMemory } from '../allocation.js';
 import { assertReadableSource } from '../source-file.js';
-import { decodeVoxels, isRgb } from './datatypes.js';
+import { decodeInPlace, decodeVoxels, inPlaceOffset, isRgb } from './datatypes.js';
 import { GzipCursor } from './gzip-cursor.js';
 import { MAX_HEADER_BYTES, parseHeader, type NiftiLayout } from './header.js';
 import { VolumeCache } from './volume-cache.js';
@@ -17,13 +23,19 @@ import type { NiftiHeader, NiftiImage } from './types.js';
 
 /** Where the bytes come from: positioned reads of a file, or a decompressing cursor. */
 interface ByteSource {
-  /** `length` bytes from `start`; a FormatError naming `what` when the data ends first. */
-  read(start: number, length: number, what: string): Promise<Uint8Array>;
+  /** Fills `target` with the bytes from `start`; a FormatError naming `what` when the data ends first. */
+  readInto(target: Uint8Array, start: number, what: string): Promise<void>;
   close(): Promise<void>;
 }
 
 /** Decoded volumes a .nii.gz keeps for going back (see VolumeCache). */
 const GZIP_CACHE_BYTES = 64 * 1024 * 1024;
+
+/** A .nii.gz up to this many inflated bytes is inflated in one piece by readAll; a larger one is streamed. */
+const ONE_SHOT_INFLATE_BYTES = 1024 * 1024 * 1024;
+
+/** Bytes of 8-byte voxels (float64, int64) converted per read: they do not fit in the output, so go through a scratch buffer. */
+const SCRATCH_BYTES = 4 * 1024 * 1024;
 
 const isGzip = (head: Uint8Array): boolean => head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b;
 
@@ -32,13 +44,13 @@ class FileSource implements ByteSource {
     private readonly file: string,
     private readonly handle: FileHandle,
   ) {}
-  async read(start: number, length: number, what: string): Promise<Uint8Array> {
-    const out = new Uint8Array(length);
+  readInto(out: Uint8Array, start: number, what: string): Promise<void> {
+    const length = out.length;
     let filled = 0;
     while (filled < length) {
       let got: number;
       try {
-        ({ bytesRead: got } = await this.handle.read(out, filled, length - filled, start + filled));
+        got = readSync(this.handle.fd, out, filled, length - filled, start + filled);
       } catch (error) {
         throw fileAccessError(this.file, error);
       }
@@ -47,7 +59,7 @@ class FileSource implements ByteSource {
       }
       filled += got;
     }
-    return out;
+    return Promise.resolve();
   }
   close(): Promise<void> {
     return this.handle.close();
@@ -56,8 +68,8 @@ class FileSource implements ByteSource {
 
 class GzipSource implements ByteSource {
   constructor(readonly cursor: GzipCursor) {}
-  read(start: number, length: number, what: string): Promise<Uint8Array> {
-    return this.cursor.read(start, length, what);
+  readInto(target: Uint8Array, start: number, what: string): Promise<void> {
+    return this.cursor.readInto(target, start, what);
   }
   close(): Promise<void> {
     this.cursor.close();
@@ -107,31 +119,61 @@ class OpenNifti implements NiftiImage {
     if (cached) return cached;
     const { bytesPerVolume, voxelsPerVolume, bytesPerVoxel, scaling } = this.layout;
     checkAllocation(this.header.file, [voxelsPerVolume], 4 + bytesPerVoxel, 'one volume');
-    const raw = await this.source.read(this.header.voxOffset + t * bytesPerVolume, bytesPerVolume, `volume ${t}`);
     const out = new Float32Array(voxelsPerVolume);
-    decodeVoxels(raw, this.header.datatype, bytesPerVoxel, this.header.littleEndian, scaling, out, 0);
+    await this.readVoxels(out, this.header.voxOffset + t * bytesPerVolume, `volume ${t}`);
     this.cache.put(t, out);
     return out;
+  }
+
+  /** Reads the out.length voxels stored from byte `start` and converts them into `out`. */
+  private async readVoxels(out: Float32Array, start: number, what: string): Promise<void> {
+    const { bytesPerVoxel: bytes, scaling } = this.layout;
+    const { datatype, littleEndian } = this.header;
+    const at = inPlaceOffset(bytes, out.length);
+    if (at !== null) {
+      await this.source.readInto(new Uint8Array(out.buffer, out.byteOffset + at, bytes * out.length), start, what);
+      decodeInPlace(out, datatype, bytes, littleEndian, scaling);
+      return;
+    }
+    const perRead = Math.max(1, Math.floor(SCRATCH_BYTES / bytes));
+    const scratch = new Uint8Array(Math.min(perRead, out.length) * bytes);
+    for (let i = 0; i < out.length; i += perRead) {
+      const raw = scratch.subarray(0, Math.min(perRead, out.length - i) * bytes);
+      await this.source.readInto(raw, start + i * bytes, what);
+      decodeVoxels(raw, datatype, bytes, littleEndian, scaling, out, i);
+    }
   }
 
   async readAll(): Promise<Float32Array> {
     this.assertOpen();
     this.refuseRgb();
-    const { bytesPerVolume, voxelsPerVolume, bytesPerVoxel, scaling, volumeCount } = this.layout;
-    checkAllocation(this.header.file, [voxelsPerVolume * volumeCount], 4, 'all volumes');
+    const { voxelsPerVolume, bytesPerVoxel, scaling, volumeCount } = this.layout;
+    const { datatype, littleEndian, voxOffset, file } = this.header;
+    const count = voxelsPerVolume * volumeCount;
+    const stored = count * bytesPerVoxel;
+    const oneShot = this.source instanceof GzipSource && stored <= ONE_SHOT_INFLATE_BYTES && voxOffset + stored + count * 4 <= memoryBudgetBytes();
+    checkAllocation(file, [count], oneShot ? 4 + bytesPerVoxel : 4, 'all volumes');
     let out: Float32Array;
     try {
-      out = new Float32Array(voxelsPerVolume * volumeCount);
+      out = new Float32Array(count);
     } catch (error) {
-      rethrowIfOutOfMemory(error, this.header.file, 'all volumes');
+      rethrowIfOutOfMemory(error, file, 'all volumes');
       throw error;
     }
-    // Volume by volume, so that the raw bytes in memory never exceed one volume (plus read-ahead).
-    const perRead = Math.max(1, Math.floor((4 << 20) / bytesPerVolume));
-    for (let t = 0; t < volumeCount; t += perRead) {
-      const count = Math.min(perRead, volumeCount - t);
-      const raw = await this.source.read(this.header.voxOffset + t * bytesPerVolume, count * bytesPerVolume, count === volumeCount ? 'the image' : `volumes ${t}–${t + count - 1}`);
-      decodeVoxels(raw, this.header.datatype, bytesPerVoxel, this.header.littleEndian, scaling, out, t * voxelsPerVolume);
+    if (!oneShot) {
+      await this.readVoxels(out, voxOffset, 'the image');
+      return out;
+    }
+    const inflated = await (this.source as GzipSource).cursor.inflateAll(voxOffset + stored, 'the image');
+    const raw = inflated.subarray(voxOffset, voxOffset + stored);
+    const at = inPlaceOffset(bytesPerVoxel, count);
+    if (raw.byteOffset % bytesPerVoxel !== 0 && at !== null) {
+      // A vox_offset that is not a multiple of the voxel size: copying into the output's end aligns
+      // the values without another buffer.
+      new Uint8Array(out.buffer, out.byteOffset + at, stored).set(raw);
+      decodeInPlace(out, datatype, bytesPerVoxel, littleEndian, scaling);
+    } else {
+      decodeVoxels(raw, datatype, bytesPerVoxel, littleEndian, scaling, out, 0);
     }
     return out;
   }

@@ -258,6 +258,26 @@ describe('full reads convert in place, bit for bit', () => {
   }
 });
 
+describe('full reads larger than one piece (1 MiB of stored voxels)', () => {
+  const dims = [128, 128, 20, 2];
+  const count = 128 * 128 * 20 * 2;
+  for (const [littleEndian, scaled] of [[true, false], [false, true]] as const) {
+    for (const gzip of [false, true]) {
+      it(`int16 ${littleEndian ? 'LE' : 'BE scaled'} ${gzip ? '.nii.gz' : '.nii'}`, async () => {
+        const values = Array.from({ length: count }, (_, i) => ((i * 7919) % 65536) - 32768);
+        const [slope, inter] = scaled ? [0.25, 7] : [0, 0];
+        const expected = Float32Array.from(values, (v) => (scaled ? Math.fround(Math.fround(v * slope) + inter) : v));
+        const image = await openNifti(file({ dims, datatype: 4, values, littleEndian, sclSlope: slope, sclInter: inter, gzip }));
+        const all = await image.readAll();
+        expect(Buffer.from(all.buffer, all.byteOffset, all.byteLength).equals(Buffer.from(expected.buffer))).toBe(true);
+        const last = await image.readVolume(1);
+        expect(Buffer.from(last.buffer).equals(Buffer.from(expected.buffer, count * 2, count * 2))).toBe(true);
+        await image.close();
+      });
+    }
+  }
+});
+
 describe('VolumeCache', () => {
   it('keeps the most recently used volumes within its budget and hands out copies', () => {
     const cache = new VolumeCache(3 * 16);

@@ -212,40 +212,41 @@ function narrowView(dtype: NiftiDtype, buffer: ArrayBufferLike, byteOffset: numb
 const MIN_SET_CHUNK = 1 << 14;
 
 /**
- * Converts, where they lie, the stored voxels that fill `out`'s last bytes·out.length bytes (see
- * inPlaceOffset; the file's byte order, swapped in place for a big-endian file) into `out`, scaled
- * exactly as decodeVoxels scales them. Forward order is safe: writing value i (bytes 4i…4i+3)
+ * Converts, where they lie, stored voxels `from`…`to`−1 of the `out.length` that fill `out`'s last
+ * bytes·out.length bytes (see inPlaceOffset; the file's byte order, swapped in place for a
+ * big-endian file) into `out`, scaled exactly as decodeVoxels scales them. Ranges may be converted
+ * as their bytes arrive, in any order of arrival after `from`: writing value i (bytes 4i…4i+3)
  * never reaches a stored value after i, which starts at (4 − bytes)·n + bytes·(i + 1) ≥ 4(i + 1).
  */
-export function decodeInPlace(out: Float32Array, dtype: NiftiDtype, bytes: number, littleEndian: boolean, scaling: Scaling): void {
+export function decodeInPlace(out: Float32Array, dtype: NiftiDtype, bytes: number, littleEndian: boolean, scaling: Scaling, from = 0, to = out.length): void {
   const n = out.length;
   const base = (4 - bytes) * n;
   const rawStart = out.byteOffset + base;
-  if (!littleEndian && bytes > 1) swapInPlace(new Uint8Array(out.buffer, rawStart, bytes * n), bytes);
+  if (!littleEndian && bytes > 1) swapInPlace(new Uint8Array(out.buffer, rawStart + from * bytes, (to - from) * bytes), bytes);
   const src = narrowView(dtype, out.buffer, rawStart, n);
   if (scaling.identity) {
     if (dtype === 'float32') return;
-    let i = 0;
+    let i = from;
     if (bytes < 4) {
       // TypedArray.set converts natively (numpy's astype rounding) but copies an overlapping source
       // first; take the longest chunks whose source lies wholly after their destination.
       for (;;) {
-        const end = Math.min(n, Math.floor((base + bytes * i) / 4));
+        const end = Math.min(to, Math.floor((base + bytes * i) / 4));
         if (end - i < MIN_SET_CHUNK) break;
         out.set((src as Int16Array).subarray(i, end), i);
         i = end;
       }
     }
-    for (; i < n; i++) out[i] = src[i]!;
+    for (; i < to; i++) out[i] = src[i]!;
     return;
   }
   const { slope, inter } = scaling;
   const fround = Math.fround;
   if (scaling.float32Arithmetic) {
-    if (slope !== 1 && inter !== 0) for (let i = 0; i < n; i++) out[i] = fround(fround(src[i]! * slope) + inter);
-    else if (slope !== 1) for (let i = 0; i < n; i++) out[i] = src[i]! * slope;
-    else for (let i = 0; i < n; i++) out[i] = src[i]! + inter;
+    if (slope !== 1 && inter !== 0) for (let i = from; i < to; i++) out[i] = fround(fround(src[i]! * slope) + inter);
+    else if (slope !== 1) for (let i = from; i < to; i++) out[i] = src[i]! * slope;
+    else for (let i = from; i < to; i++) out[i] = src[i]! + inter;
   } else {
-    for (let i = 0; i < n; i++) out[i] = src[i]! * slope + inter;
+    for (let i = from; i < to; i++) out[i] = src[i]! * slope + inter;
   }
 }

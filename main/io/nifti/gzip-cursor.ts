@@ -8,15 +8,12 @@
  *
  * Reads are serialised (a second read waits for the first), so callers may issue them concurrently.
  */
-import { closeSync, createReadStream, fstatSync, openSync, readSync, type ReadStream } from 'node:fs';
-import { promisify } from 'node:util';
-import { createGunzip, gunzip, type Gunzip } from 'node:zlib';
+import { createReadStream, type ReadStream } from 'node:fs';
+import { createGunzip, type Gunzip } from 'node:zlib';
 import { FormatError, fileAccessError } from '../../errors.js';
 
 /** Decompressed bytes per chunk: large enough that per-chunk overhead is small, small enough to bound the read-ahead. */
 const CHUNK_BYTES = 1024 * 1024;
-
-const gunzipAsync = promisify(gunzip);
 
 /** The FormatError (or FileAccessError) for a failure of zlib or of the file while inflating `file`. */
 function inflateError(file: string, error: unknown, where: string): Error {
@@ -54,36 +51,6 @@ export class GzipCursor {
   /** Fills `target` with the decompressed bytes from offset `start` (as read, without a buffer of its own). */
   readInto(target: Uint8Array, start: number, what: string): Promise<void> {
     const next = this.queue.then(() => this.readNow(target, start, what)).then(() => undefined);
-    this.queue = next.catch(() => undefined);
-    return next;
-  }
-
-  /**
-   * The whole decompressed file in one piece, at least `expected` bytes (a FormatError when it is
-   * shorter), inflated in one call on the thread pool with an output buffer of that size: no
-   * chunks to gather and one thread-pool hop instead of one per chunk, several times faster than
-   * the stream for a full read. Independent of the cursor's position (nothing is restarted).
-   */
-  inflateAll(expected: number, what: string): Promise<Uint8Array> {
-    const next = this.queue.then(async () => {
-      if (this.closed) throw new Error(`${this.file} was closed`);
-      const compressed = readWhole(this.file);
-      let out: Uint8Array;
-      try {
-        out = await gunzipAsync(compressed, { chunkSize: Math.max(expected + 1, 64 * 1024) });
-      } catch (error) {
-        throw inflateError(this.file, error, 'it ends or breaks before the end of the image');
-      }
-      if (this.closed) throw new Error(`${this.file} was closed while it was being read`);
-      if (out.length < expected) {
-        throw new FormatError(
-          this.file,
-          `the decompressed image ends at byte ${out.length}, but ${what} needs bytes up to ${expected} (the file is truncated, or dim, datatype or vox_offset is wrong)`,
-          'dim',
-        );
-      }
-      return out;
-    });
     this.queue = next.catch(() => undefined);
     return next;
   }
@@ -169,27 +136,3 @@ export class GzipCursor {
   }
 }
 
-/** The whole (compressed) file, read synchronously: one read from the page cache, no thread-pool hops. */
-function readWhole(file: string): Uint8Array {
-  let fd: number;
-  try {
-    fd = openSync(file, 'r');
-  } catch (error) {
-    throw fileAccessError(file, error);
-  }
-  try {
-    const size = fstatSync(fd).size;
-    const bytes = Buffer.allocUnsafeSlow(size);
-    let filled = 0;
-    while (filled < size) {
-      const got = readSync(fd, bytes, filled, size - filled, filled);
-      if (got === 0) break;
-      filled += got;
-    }
-    return bytes.subarray(0, filled);
-  } catch (error) {
-    throw fileAccessError(file, error);
-  } finally {
-    closeSync(fd);
-  }
-}

@@ -11,7 +11,8 @@
  * of load + read + a touch of the result (Cajal in this process, nibabel in a fresh python process
  * per round, timed inside it, imports excluded), rounds alternating so both see the same load on a
  * shared machine; the figure is the median of the RUNS × REPS calls. nibabel's get_fdata is asked
- * for float32, the type Cajal returns (its default float64 is slower).
+ * for float32, the type Cajal returns (its default float64 is slower). NIFTI_BENCH_LOG=1 prints every
+ * timing of both sides.
  */
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -114,6 +115,7 @@ async function versus(ours: () => Promise<unknown>, kind: Case, path: string): P
     if (ms === null) missing = true;
     else theirs.push(...ms);
   }
+  if (process.env.NIFTI_BENCH_LOG) console.log(kind, mine.map(Math.round).join(' '), '|', theirs.map(Math.round).join(' '));
   return { ours: median(mine), nibabel: missing ? null : median(theirs) };
 }
 

@@ -13,6 +13,13 @@
  * shared machine; the figure is the median of the RUNS × REPS calls. nibabel's get_fdata is asked
  * for float32, the type Cajal returns (its default float64 is slower). NIFTI_BENCH_LOG=1 prints every
  * timing of both sides.
+ *
+ * Why nibabel still leads on an uncompressed .nii: it memory-maps the file, and numpy asks the
+ * kernel for transparent huge pages (madvise) for its 52 MB result; Node cannot, and the first
+ * touch of 52 MB in 4 KiB pages (a page fault each) takes ~40 ms on the VM this was measured on,
+ * which is the whole of Cajal's .nii time (the read and the conversion hide under it). Run with
+ * GLIBC_TUNABLES=glibc.malloc.hugetlb=1 (glibc ≥ 2.35: malloc then asks for huge pages too) to
+ * see the reader without that handicap.
  */
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';

@@ -135,4 +135,3 @@ export class GzipCursor {
     return out;
   }
 }
-

@@ -47,7 +47,7 @@ class FileSource implements ByteSource {
     private readonly file: string,
     private readonly handle: FileHandle,
   ) {}
-  readInto(out: Uint8Array, start: number, what: string): Promise<void> {
+  async readInto(out: Uint8Array, start: number, what: string): Promise<void> {
     const length = out.length;
     let filled = 0;
     while (filled < length) {
@@ -62,7 +62,6 @@ class FileSource implements ByteSource {
       }
       filled += got;
     }
-    return Promise.resolve();
   }
   close(): Promise<void> {
     return this.handle.close();

@@ -7,9 +7,19 @@
  * (c) ROI extraction of the real haxby BOLD (1452 volumes) with AAL2, against the numpy/scipy
  *     reference's resampling + region means (test/fixtures/reference/roi_extract_numpy.py), both
  *     timed from opening the files. Skipped without ../shared/data.
- * Medians of RUNS; each nibabel run is a fresh python process timed inside (start-up excluded),
- * alternating with Cajal's runs so both see the same load on a shared machine. nibabel memory-maps
- * an uncompressed .nii, which no Node API can do, hence its lead there.
+ * Both sides are measured the same way: RUNS rounds, each one warm-up call then REPS timed calls
+ * of load + read + a touch of the result (Cajal in this process, nibabel in a fresh python process
+ * per round, timed inside it, imports excluded), rounds alternating so both see the same load on a
+ * shared machine; the figure is the median of the RUNS × REPS calls. nibabel's get_fdata is asked
+ * for float32, the type Cajal returns (its default float64 is slower). NIFTI_BENCH_LOG=1 prints every
+ * timing of both sides.
+ *
+ * Why nibabel still leads on an uncompressed .nii: it memory-maps the file, and numpy asks the
+ * kernel for transparent huge pages (madvise) for its 52 MB result; Node cannot, and the first
+ * touch of 52 MB in 4 KiB pages (a page fault each) takes ~40 ms on the VM this was measured on,
+ * which is the whole of Cajal's .nii time (the read and the conversion hide under it). Run with
+ * GLIBC_TUNABLES=glibc.malloc.hugetlb=1 (glibc ≥ 2.35: malloc then asks for huge pages too) to
+ * see the reader without that handicap.
  */
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -24,6 +34,8 @@ import type { BenchResult } from './types.js';
 
 const DIMS = [64, 64, 32, 100];
 const RUNS = 5;
+/** Timed calls per round (after one warm-up call). */
+const REPS = 3;
 
 export function generate(dir: string): { gz: string; nii: string; megabytes: number } {
   const [nx, ny, nz, nt] = DIMS as [number, number, number, number];
@@ -64,35 +76,54 @@ async function time(fn: () => Promise<unknown>, runs: number): Promise<number> {
 type Case = 'firstVolume' | 'readAll';
 
 /**
- * One nibabel timing (ms) in a fresh python process, timed inside it (interpreter start and imports
- * excluded); null without Debian's nibabel. One process per run, interleaved with Cajal's runs, so
- * that both see the same load on this shared machine.
+ * One round of nibabel timings (ms) in a fresh python process: a warm-up call, then REPS timed
+ * calls, each timed inside python (interpreter start and imports excluded); null without Debian's
+ * nibabel.
  */
-function nibabelMs(kind: Case, path: string): number | null {
-  const call = kind === 'firstVolume' ? `np.asarray(nib.load(${JSON.stringify(path)}).dataobj[..., 0])` : `nib.load(${JSON.stringify(path)}).get_fdata(dtype=np.float32)`;
-  const script = `import time, numpy as np, nibabel as nib\nt = time.perf_counter()\n${call}\nprint((time.perf_counter() - t) * 1000)`;
+function nibabelMs(kind: Case, path: string): number[] | null {
+  const call =
+    kind === 'firstVolume'
+      ? `d = np.asarray(nib.load(p).dataobj[..., 0]); d.flat[-1]`
+      : `d = nib.load(p).get_fdata(dtype=np.float32); d.flat[-1]`;
+  const script = [
+    'import time, numpy as np, nibabel as nib',
+    `p = ${JSON.stringify(path)}`,
+    'def run():',
+    `    ${call}`,
+    'run()',
+    'ts = []',
+    `for _ in range(${REPS}):`,
+    '    t = time.perf_counter(); run(); ts.append((time.perf_counter() - t) * 1000)',
+    'print(" ".join(map(str, ts)))',
+  ].join('\n');
   try {
-    return Number(execFileSync('/usr/bin/python3', ['-c', script], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim());
+    const out = execFileSync('/usr/bin/python3', ['-c', script], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    return out.split(' ').map(Number);
   } catch {
     return null;
   }
 }
 
-/** Median ms of Cajal's `ours` and of nibabel's `kind` on `path`, run alternately. */
+/** Median ms of Cajal's `ours` and of nibabel's `kind` on `path`, in alternating rounds (see the file comment). */
 async function versus(ours: () => Promise<unknown>, kind: Case, path: string): Promise<{ ours: number; nibabel: number | null }> {
   const mine: number[] = [];
   const theirs: number[] = [];
-  // One untimed run first: the first calls pay for compiling the reader and for collecting the
-  // garbage of generate() (each python run is a fresh process, timed after its imports).
-  await ours();
-  for (let i = 0; i < RUNS; i++) {
-    const start = performance.now();
+  let missing = false;
+  for (let round = 0; round < RUNS; round++) {
+    // One untimed call per round, as python's: the first pays for compiling the reader and for
+    // collecting the garbage of what ran before.
     await ours();
-    mine.push(performance.now() - start);
+    for (let i = 0; i < REPS; i++) {
+      const start = performance.now();
+      await ours();
+      mine.push(performance.now() - start);
+    }
     const ms = nibabelMs(kind, path);
-    if (ms !== null) theirs.push(ms);
+    if (ms === null) missing = true;
+    else theirs.push(...ms);
   }
-  return { ours: median(mine), nibabel: theirs.length === RUNS ? median(theirs) : null };
+  if (process.env.NIFTI_BENCH_LOG) console.log(kind, mine.map(Math.round).join(' '), '|', theirs.map(Math.round).join(' '));
+  return { ours: median(mine), nibabel: missing ? null : median(theirs) };
 }
 
 /** The numpy reference's extraction (load + resample + means) of one BOLD × atlas, ms (median of 3). */
@@ -127,8 +158,9 @@ export async function benchNifti(dir: string): Promise<BenchResult[]> {
 
   const first = await versus(async () => {
     const image = await openNifti(gz);
-    await image.readVolume(0);
+    const volume = await image.readVolume(0);
     await image.close();
+    return volume[volume.length - 1];
   }, 'firstVolume', gz);
   if (first.nibabel === null) console.log('(nibabel not available to /usr/bin/python3: apt-get install python3-nibabel for the references)');
   results.push({
@@ -141,8 +173,9 @@ export async function benchNifti(dir: string): Promise<BenchResult[]> {
   for (const [label, path] of [['.nii.gz', gz], ['.nii', nii]] as const) {
     const all = await versus(async () => {
       const image = await openNifti(path);
-      await image.readAll();
+      const data = await image.readAll();
       await image.close();
+      return data[data.length - 1];
     }, 'readAll', path);
     results.push({
       name: `nifti: full read of ${label} (${shape} int16, ${megabytes.toFixed(0)} MB) to float32`,

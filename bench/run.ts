@@ -2,20 +2,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { benchEdf } from './edf.bench.js';
-import { benchFisbe } from './fisbe.bench.js';
-import { benchFisbeSkeleton } from './fisbe-skeleton.js';
-import { benchFmriConnectivity } from './fmri-connectivity.bench.js';
-import { benchMatmul } from './matmul.bench.js';
-import { benchTransformer } from './transformer.bench.js';
-import { benchNifti } from './nifti.bench.js';
-import { benchNtf } from './ntf.bench.js';
-import { benchRoiCohort } from './roi-cohort.bench.js';
-import { benchMorphology } from './morphology.bench.js';
-import { benchSeizure } from './seizure.bench.js';
-import { benchSeizureNeural } from './seizure-neural.bench.js';
-import { benchStore } from './store.bench.js';
-import { benchTransport } from './transport.bench.js';
 import type { BenchResult } from './types.js';
 
 function format(result: BenchResult): string {
@@ -27,21 +13,23 @@ function format(result: BenchResult): string {
 
 /** `npm run bench -- transport edf` runs only the benchmarks named (all when none are). */
 const only = process.argv.slice(2);
-const benches: [string, (dir: string) => BenchResult[] | Promise<BenchResult[]>][] = [
-  ['store', benchStore],
-  ['edf', benchEdf],
-  ['transport', benchTransport],
-  ['seizure', benchSeizure],
-  ['seizure-neural', benchSeizureNeural],
-  ['fisbe-skeleton', benchFisbeSkeleton],
-  ['fisbe', () => benchFisbe()],
-  ['ntf', benchNtf],
-  ['roi-cohort', () => benchRoiCohort()],
-  ['nifti', benchNifti],
-  ['morphology', () => benchMorphology()],
-  ['matmul', () => benchMatmul()],
-  ['transformer', () => benchTransformer()],
-  ['fmri-connectivity', () => benchFmriConnectivity()],
+// Imported lazily, only the benches that run: some modules start thread pools or load native or
+// wasm back-ends when imported, which would compete with the benches that do not need them.
+const benches: [string, (dir: string) => Promise<BenchResult[]>][] = [
+  ['store', async (dir) => (await import('./store.bench.js')).benchStore(dir)],
+  ['edf', async (dir) => (await import('./edf.bench.js')).benchEdf(dir)],
+  ['transport', async (dir) => (await import('./transport.bench.js')).benchTransport(dir)],
+  ['seizure', async (dir) => (await import('./seizure.bench.js')).benchSeizure(dir)],
+  ['seizure-neural', async (dir) => (await import('./seizure-neural.bench.js')).benchSeizureNeural(dir)],
+  ['fisbe-skeleton', async (dir) => (await import('./fisbe-skeleton.js')).benchFisbeSkeleton(dir)],
+  ['fisbe', async () => (await import('./fisbe.bench.js')).benchFisbe()],
+  ['ntf', async (dir) => (await import('./ntf.bench.js')).benchNtf(dir)],
+  ['roi-cohort', async () => (await import('./roi-cohort.bench.js')).benchRoiCohort()],
+  ['nifti', async (dir) => (await import('./nifti.bench.js')).benchNifti(dir)],
+  ['morphology', async () => (await import('./morphology.bench.js')).benchMorphology()],
+  ['matmul', async () => (await import('./matmul.bench.js')).benchMatmul()],
+  ['transformer', async () => (await import('./transformer.bench.js')).benchTransformer()],
+  ['fmri-connectivity', async () => (await import('./fmri-connectivity.bench.js')).benchFmriConnectivity()],
 ];
 
 const dir = mkdtempSync(join(tmpdir(), 'cajal-bench-'));

@@ -215,6 +215,69 @@ describe('random access by volume', () => {
   });
 });
 
+describe('full reads convert in place, bit for bit', () => {
+  // Large enough that readAll's in-place conversion takes its TypedArray.set chunks as well as its
+  // loop; every narrow type, both byte orders, with and without scaling, .nii and .nii.gz, and a
+  // vox_offset that is not a multiple of the voxel size (the .nii.gz copy that realigns).
+  const dims = [64, 64, 3, 3];
+  const count = 64 * 64 * 3 * 3;
+  const perVolume = 64 * 64 * 3;
+  const cases: [string, number, (i: number) => number, boolean][] = [
+    ['uint8', 2, (i) => (i * 37) % 256, true],
+    ['int8', 256, (i) => ((i * 37) % 256) - 128, true],
+    ['int16', 4, (i) => ((i * 7919) % 65536) - 32768, true],
+    ['uint16', 512, (i) => (i * 7919) % 65536, true],
+    ['int32', 8, (i) => ((i * 104729) % 2 ** 31) * (i % 2 ? -1 : 1), false],
+    ['uint32', 768, (i) => (i * 2654435761) % 2 ** 32, false],
+    ['float32', 16, (i) => Math.fround(Math.sin(i) * 1e4), true],
+    ['float64', 64, (i) => Math.sin(i) * 1e6, false],
+  ];
+  for (const [name, code, value, f32] of cases) {
+    for (const littleEndian of [true, false]) {
+      for (const scaled of [false, true]) {
+        for (const gzip of [false, true]) {
+          const voxOffset = gzip && name === 'int16' ? 353 : undefined;
+          it(`${name} ${littleEndian ? 'LE' : 'BE'}${scaled ? ' scaled' : ''}${gzip ? ' .nii.gz' : ' .nii'}${voxOffset ? ' vox_offset 353' : ''}`, async () => {
+            const values = Array.from({ length: count }, (_, i) => value(i));
+            const [slope, inter] = scaled ? [1.5, -3] : [0, 0];
+            const expected = values.map((v) => (!scaled ? Math.fround(v) : f32 ? Math.fround(Math.fround(Math.fround(v) * slope) + inter) : Math.fround(v * slope + inter)));
+            const path = file({ dims, datatype: code, values, littleEndian, sclSlope: slope, sclInter: inter, gzip, ...(voxOffset ? { voxOffset } : {}) });
+            const image = await openNifti(path);
+            const all = await image.readAll();
+            expect(all.length).toBe(count);
+            expect(Buffer.from(all.buffer, all.byteOffset, all.byteLength).equals(Buffer.from(Float32Array.from(expected).buffer))).toBe(true);
+            for (const t of [2, 0]) {
+              const volume = await image.readVolume(t);
+              expect(Buffer.from(volume.buffer, volume.byteOffset, volume.byteLength).equals(Buffer.from(all.buffer, all.byteOffset + t * perVolume * 4, perVolume * 4))).toBe(true);
+            }
+            await image.close();
+          });
+        }
+      }
+    }
+  }
+});
+
+describe('full reads larger than one piece (1 MiB of stored voxels)', () => {
+  const dims = [128, 128, 20, 2];
+  const count = 128 * 128 * 20 * 2;
+  for (const [littleEndian, scaled] of [[true, false], [false, true]] as const) {
+    for (const gzip of [false, true]) {
+      it(`int16 ${littleEndian ? 'LE' : 'BE scaled'} ${gzip ? '.nii.gz' : '.nii'}`, async () => {
+        const values = Array.from({ length: count }, (_, i) => ((i * 7919) % 65536) - 32768);
+        const [slope, inter] = scaled ? [0.25, 7] : [0, 0];
+        const expected = Float32Array.from(values, (v) => (scaled ? Math.fround(Math.fround(v * slope) + inter) : v));
+        const image = await openNifti(file({ dims, datatype: 4, values, littleEndian, sclSlope: slope, sclInter: inter, gzip }));
+        const all = await image.readAll();
+        expect(Buffer.from(all.buffer, all.byteOffset, all.byteLength).equals(Buffer.from(expected.buffer))).toBe(true);
+        const last = await image.readVolume(1);
+        expect(Buffer.from(last.buffer).equals(Buffer.from(expected.buffer, count * 2, count * 2))).toBe(true);
+        await image.close();
+      });
+    }
+  }
+});
+
 describe('VolumeCache', () => {
   it('keeps the most recently used volumes within its budget and hands out copies', () => {
     const cache = new VolumeCache(3 * 16);

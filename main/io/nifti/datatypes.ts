@@ -173,3 +173,80 @@ export function decodeVoxels(raw: Uint8Array, dtype: NiftiDtype, bytes: number, 
     for (let i = 0; i < n; i++) out[outOffset + i] = values[i]! * slope + inter;
   }
 }
+
+/**
+ * Where the stored bytes of `count` voxels of `bytes` bytes each go inside the buffer of a
+ * Float32Array of `count` values (byte offset from its start) so that decodeInPlace can convert
+ * them where they lie: at the end, (4 − bytes)·count bytes in. Null for 8-byte types, whose stored
+ * bytes do not fit. Reading straight into the output spares a second buffer as large as the stored
+ * data: on a busy or virtualised machine the first touch of fresh memory (a page fault per 4 KiB)
+ * costs more than the conversion itself.
+ */
+export function inPlaceOffset(bytes: number, count: number): number | null {
+  return bytes <= 4 ? (4 - bytes) * count : null;
+}
+
+/** A typed-array view of `count` native-order values of `dtype` (1, 2 or 4 bytes) at `byteOffset`. */
+function narrowView(dtype: NiftiDtype, buffer: ArrayBufferLike, byteOffset: number, count: number): Numeric {
+  switch (dtype) {
+    case 'uint8':
+      return new Uint8Array(buffer, byteOffset, count);
+    case 'int8':
+      return new Int8Array(buffer, byteOffset, count);
+    case 'int16':
+      return new Int16Array(buffer, byteOffset, count);
+    case 'uint16':
+      return new Uint16Array(buffer, byteOffset, count);
+    case 'int32':
+      return new Int32Array(buffer, byteOffset, count);
+    case 'uint32':
+      return new Uint32Array(buffer, byteOffset, count);
+    case 'float32':
+      return new Float32Array(buffer, byteOffset, count);
+    default:
+      throw new Error(`no in-place view for ${dtype}`);
+  }
+}
+
+/** Chunks below this many values are converted by the JavaScript loop rather than TypedArray.set. */
+const MIN_SET_CHUNK = 1 << 14;
+
+/**
+ * Converts, where they lie, stored voxels `from`…`to`−1 of the `out.length` that fill `out`'s last
+ * bytes·out.length bytes (see inPlaceOffset; the file's byte order, swapped in place for a
+ * big-endian file) into `out`, scaled exactly as decodeVoxels scales them. Ranges may be converted
+ * as their bytes arrive, in any order of arrival after `from`: writing value i (bytes 4i…4i+3)
+ * never reaches a stored value after i, which starts at (4 − bytes)·n + bytes·(i + 1) ≥ 4(i + 1).
+ */
+export function decodeInPlace(out: Float32Array, dtype: NiftiDtype, bytes: number, littleEndian: boolean, scaling: Scaling, from = 0, to = out.length): void {
+  const n = out.length;
+  const base = (4 - bytes) * n;
+  const rawStart = out.byteOffset + base;
+  if (!littleEndian && bytes > 1) swapInPlace(new Uint8Array(out.buffer, rawStart + from * bytes, (to - from) * bytes), bytes);
+  const src = narrowView(dtype, out.buffer, rawStart, n);
+  if (scaling.identity) {
+    if (dtype === 'float32') return;
+    let i = from;
+    if (bytes < 4) {
+      // TypedArray.set converts natively (numpy's astype rounding) but copies an overlapping source
+      // first; take the longest chunks whose source lies wholly after their destination.
+      for (;;) {
+        const end = Math.min(to, Math.floor((base + bytes * i) / 4));
+        if (end - i < MIN_SET_CHUNK) break;
+        out.set((src as Int16Array).subarray(i, end), i);
+        i = end;
+      }
+    }
+    for (; i < to; i++) out[i] = src[i]!;
+    return;
+  }
+  const { slope, inter } = scaling;
+  const fround = Math.fround;
+  if (scaling.float32Arithmetic) {
+    if (slope !== 1 && inter !== 0) for (let i = from; i < to; i++) out[i] = fround(fround(src[i]! * slope) + inter);
+    else if (slope !== 1) for (let i = from; i < to; i++) out[i] = src[i]! * slope;
+    else for (let i = from; i < to; i++) out[i] = src[i]! + inter;
+  } else {
+    for (let i = from; i < to; i++) out[i] = src[i]! * slope + inter;
+  }
+}

@@ -15,6 +15,18 @@ import { FormatError, fileAccessError } from '../../errors.js';
 /** Decompressed bytes per chunk: large enough that per-chunk overhead is small, small enough to bound the read-ahead. */
 const CHUNK_BYTES = 1024 * 1024;
 
+/** The FormatError (or FileAccessError) for a failure of zlib or of the file while inflating `file`. */
+function inflateError(file: string, error: unknown, where: string): Error {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'Z_BUF_ERROR' || code === 'Z_DATA_ERROR' || code === 'ERR_STREAM_PREMATURE_CLOSE' || code === 'Z_NEED_DICT') {
+    const why = code === 'Z_BUF_ERROR' ? 'the gzip stream is truncated' : `the gzip stream is damaged (${(error as Error).message})`;
+    return new FormatError(file, `${why}: ${where}`, 'gzip');
+  }
+  // The file itself could not be read (removed, a lost share): name it as the other readers do.
+  if ((error as NodeJS.ErrnoException).syscall) return fileAccessError(file, error);
+  return error as Error;
+}
+
 export class GzipCursor {
   private source: ReadStream | null = null;
   private gunzip: Gunzip | null = null;
@@ -31,14 +43,21 @@ export class GzipCursor {
 
   /** `length` decompressed bytes from offset `start`; a FormatError when the stream is damaged or ends first. */
   read(start: number, length: number, what: string): Promise<Uint8Array> {
-    const next = this.queue.then(() => this.readNow(start, length, what));
+    const next = this.queue.then(() => this.readNow(new Uint8Array(length), start, what));
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  /** Fills `target` with the decompressed bytes from offset `start` (as read, without a buffer of its own). */
+  readInto(target: Uint8Array, start: number, what: string): Promise<void> {
+    const next = this.queue.then(() => this.readNow(target, start, what)).then(() => undefined);
     this.queue = next.catch(() => undefined);
     return next;
   }
 
   /** Reads up to `length` bytes from `start`, fewer when the stream ends first (sniffing a header). */
   readUpTo(start: number, length: number): Promise<Uint8Array> {
-    const next = this.queue.then(() => this.readNow(start, length, null));
+    const next = this.queue.then(() => this.readNow(new Uint8Array(length), start, null));
     this.queue = next.catch(() => undefined);
     return next;
   }
@@ -80,21 +99,14 @@ export class GzipCursor {
       this.stop();
       // close() during a read destroys the stream: say so rather than blame the file.
       if (this.closed) throw new Error(`${this.file} was closed while it was being read`);
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'Z_BUF_ERROR' || code === 'Z_DATA_ERROR' || code === 'ERR_STREAM_PREMATURE_CLOSE' || code === 'Z_NEED_DICT') {
-        const why = code === 'Z_BUF_ERROR' ? 'the gzip stream is truncated' : `the gzip stream is damaged (${(error as Error).message})`;
-        throw new FormatError(this.file, `${why}: it ends or breaks after ${at} decompressed bytes`, 'gzip');
-      }
-      // The file itself could not be read (removed, a lost share): name it as the other readers do.
-      if ((error as NodeJS.ErrnoException).syscall) throw fileAccessError(this.file, error);
-      throw error;
+      throw inflateError(this.file, error, `it ends or breaks after ${at} decompressed bytes`);
     }
   }
 
-  private async readNow(start: number, length: number, what: string | null): Promise<Uint8Array> {
+  private async readNow(out: Uint8Array, start: number, what: string | null): Promise<Uint8Array> {
     if (this.closed) throw new Error(`${this.file} was closed`);
     if (!this.chunks || start < this.position) this.restart();
-    const out = new Uint8Array(length);
+    const length = out.length;
     let filled = 0;
     while (filled < length) {
       const chunk = this.pending ?? (await this.nextChunk());

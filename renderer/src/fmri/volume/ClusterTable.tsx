@@ -53,7 +53,7 @@ export function ClusterTable({ recordingId, atlasRecordingId, positive, negative
   }, [api, recordingId, atlasRecordingId, positive, negative]);
 
   return (
-    <section className="fmri-clusters" aria-label="Clusters" data-count={clusters?.length ?? ''}>
+    <section className="fmri-clusters" aria-label="Clusters" data-count={clusters?.length ?? ''} data-voxels={clusters?.reduce((n, c) => n + c.voxelCount, 0) ?? ''}>
       <h3>
         Clusters <span className="muted">(≥ {MIN_VOXELS} voxels, 26-connected)</span>
       </h3>

@@ -100,7 +100,8 @@ describe('thresholds', () => {
     const flat = Float32Array.from({ length: 1000 }, () => 7.9);
     expect(defaultThresholds(mapRange(flat)).positive).toBeCloseTo(4, 5);
     expect(defaultThresholds(mapRange(new Float32Array(10)))).toEqual({ positive: 0, negative: 0, max: 1 });
-    expect(roundForDisplay(2.6047)).toBeCloseTo(2.6);
+    expect(roundForDisplay(2.6047)).toBe(2.6);
+    expect(roundForDisplay(2.8000001)).toBe(2.8);
     expect(roundForDisplay(0.012345)).toBeCloseTo(0.012);
   });
 });

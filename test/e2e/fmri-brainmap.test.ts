@@ -153,20 +153,20 @@ describe.skipIf(skipReason !== null)('Brain map views in Chromium', () => {
     expect(await rows.count()).toBeGreaterThan(0);
     const firstCells = await rows.first().locator('td').allTextContents();
     expect(firstCells[1]).toMatch(/^[+−]$/);
-    expect(firstCells[5]).toMatch(/^-?\d+, -?\d+, -?\d+$/);
-    const regions = await clusters.locator('tbody tr td:nth-child(7)').allTextContents();
+    expect(firstCells[4]).toMatch(/^-?\d+, -?\d+, -?\d+$/);
+    const regions = await clusters.locator('tbody tr td:nth-child(6)').allTextContents();
     expect(regions.some((r) => /_(L|R)$|_\d_(L|R)$/.test(r))).toBe(true);
     // The crosshair went to the strongest cluster by itself; a click on another row moves it there.
     const target = (await rows.count()) > 1 ? rows.nth(1) : rows.first();
     const cells = await target.locator('td').allTextContents();
     await target.click();
-    const peak = cells[5]!.split(', ').map(Number);
+    const peak = cells[4]!.split(', ').map(Number);
     await expect
       .poll(async () => (await readout('readout-mm').textContent())!.replace(' mm', '').split(', ').map((v) => Math.round(Number(v))))
       .toEqual(peak.map((v) => expect.closeTo(v, 2)) as unknown as number[]);
     expect(await readout('readout-voxel').textContent()).toMatch(/^\d+, \d+, \d+$/);
     expect(Math.abs(Number(await readout('readout-value').textContent()))).toBeGreaterThan(positive * 0.5);
-    expect(await readout('readout-region').textContent()).toBe(cells[6] === '—' ? 'none' : cells[6]);
+    expect(await readout('readout-region').textContent()).toBe(cells[5] === '—' ? 'none' : cells[5]);
     // A click in the view moves the crosshair and the readout follows.
     const before = await readout('readout-mm').textContent();
     const box = (await page.locator('.fmri-niivue-canvas').boundingBox())!;
@@ -183,6 +183,8 @@ describe.skipIf(skipReason !== null)('Brain map views in Chromium', () => {
     await expect.poll(() => niivue().getAttribute('data-layout')).toBe('render');
     await page.waitForTimeout(300);
     const render = await dragNiivue(page, DRAG_MS, { x: 0.5, y: 0.5 });
+    await page.waitForTimeout(500);
+    await page.screenshot({ path: join(RESULTS, 'fmri-volume-3d.png') });
     await page.getByRole('radio', { name: 'Slices' }).check();
     await expect.poll(() => niivue().getAttribute('data-layout')).toBe('multiplanar');
     await page.waitForTimeout(300);

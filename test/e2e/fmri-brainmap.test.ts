@@ -34,6 +34,7 @@ const FILES = [
   dataFile('fmri', 'surface', 'fsaverage5_sulc_left.gii.gz'),
   dataFile('fmri', 'surface', 'fsaverage5_sulc_right.gii.gz'),
   dataFile('fmri', 'atlas', 'lh.Yeo2011.label.gii'),
+  dataFile('fmri', 'bold', 'nibabel_example4d.nii.gz'),
 ];
 const RESULTS = join(REPO_ROOT, 'test-results');
 const DOCS = join(REPO_ROOT, 'docs', 'screenshots');
@@ -100,7 +101,16 @@ describe.skipIf(skipReason !== null)('Brain map views in Chromium', () => {
   let consoleErrors: string[] = [];
 
   const niivue = () => page.locator('.fmri-niivue');
-  const niivueReady = () => expect.poll(() => niivue().getAttribute('data-ready'), { timeout: 180_000, interval: 250 }).toBe('true');
+  const niivueReady = async () => {
+    try {
+      await expect.poll(() => niivue().getAttribute('data-ready'), { timeout: 120_000, interval: 250 }).toBe('true');
+    } catch (error) {
+      // Say what the panel shows (an error, a load that did not finish) rather than only "false".
+      console.error(`Brain view not ready: ${await niivue().getAttribute('data-layers')}; ${(await page.locator('.fmri-view').textContent())?.slice(0, 600)}`);
+      await page.screenshot({ path: join(RESULTS, 'fmri-not-ready.png') });
+      throw error;
+    }
+  };
   const readout = (id: string) => page.getByTestId(id);
   const openFromLibrary = async (file: string) => {
     await page.keyboard.press('Alt+1');
@@ -263,6 +273,20 @@ describe.skipIf(skipReason !== null)('Brain map views in Chromium', () => {
     expect(value).toMatch(/^[\d,.]+$/);
     expect(await page.getByTestId('roimap-region').textContent()).toMatch(/^[A-Z][A-Za-z_0-9]+$/);
     await shoot('fmri-roimap');
+  }, 300_000);
+
+  it('steps through the volumes of a 4D run with the volume slider', async () => {
+    await openFromLibrary('nibabel_example4d.nii.gz');
+    await niivueReady();
+    expect(await niivue().getAttribute('data-layers')).toMatch(/^gray:\d+:0$/);
+    const slider = page.getByRole('slider', { name: 'Volume' });
+    const count = Number(await slider.getAttribute('max')) + 1;
+    expect(count).toBeGreaterThan(1);
+    await slider.focus();
+    await page.keyboard.press('End');
+    await expect.poll(() => niivue().getAttribute('data-layers'), { timeout: 60_000 }).toMatch(new RegExp(`^gray:\\d+:${count - 1}$`));
+    await niivueReady();
+    expect(await page.locator('.fmri-frame output').textContent()).toContain(`${count} / ${count}`);
   }, 300_000);
 
   it('shows both inflated hemispheres with sulcal shading, Yeo labels and spmMotor projected', async () => {

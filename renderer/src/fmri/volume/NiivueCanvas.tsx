@@ -151,7 +151,7 @@ export function NiivueCanvas({ layers, layout, crosshairMm, onLocation, label }:
         nv.drawScene();
       }
       appliedLayers.current = layers;
-      nv.createOnLocationChange();
+      reportLocation(nv);
       setLoadedKeys(wantedKeys);
     })().catch((error: unknown) => mine === generation.current && setFailure(`Could not show the volume: ${errorMessage(error)}`));
     // `layers` is read through its keys; the display follows in its own effect.
@@ -181,8 +181,18 @@ export function NiivueCanvas({ layers, layout, crosshairMm, onLocation, label }:
     if (!nv || !crosshairMm || loadedKeys === '' || nv.volumes.length === 0) return;
     nv.scene.crosshairPos = nv.mm2frac([crosshairMm[0], crosshairMm[1], crosshairMm[2]]);
     nv.drawScene();
-    nv.createOnLocationChange();
+    reportLocation(nv);
   }, [crosshairMm, loadedKeys]);
+
+  /**
+   * Tells the panel where the crosshair is after the panel moved it. NiiVue's own
+   * createOnLocationChange formats a string first and throws on a zero-extent scene (toFixed with
+   * infinite digits); the panel needs only the mm.
+   */
+  function reportLocation(nv: Niivue): void {
+    const mm = nv.frac2mm(nv.scene.crosshairPos);
+    if (Number.isFinite(mm[0]) && Number.isFinite(mm[1]) && Number.isFinite(mm[2])) onLocationRef.current([mm[0]!, mm[1]!, mm[2]!]);
+  }
 
   const ready = attached && failure === null && loadedKeys === wantedKeys && wantedKeys !== '';
   return (

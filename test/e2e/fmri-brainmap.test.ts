@@ -205,7 +205,7 @@ describe.skipIf(skipReason !== null)('Brain map views in Chromium', () => {
       browser: 'Debian Chromium, headless, SwiftShader (software WebGL2) on this CPU',
       viewport: '1440 × 900',
       dragMs: DRAG_MS,
-      loadAverage1min: loadavg()[0],
+      loadAverage1min: loadavg()[0] ?? null,
       cpus: cpus().length,
       pixelRatioWhileDragging: { render3D: 0.3, slices: 0.5 },
       background: 'template shown at 2 mm under software WebGL (downsample.ts)',
@@ -216,7 +216,7 @@ describe.skipIf(skipReason !== null)('Brain map views in Chromium', () => {
     console.log(
       `brain map interaction (template + overlay, software WebGL, canvas ${render.canvas}): 3D render dragged ${render.fps.toFixed(1)} frames/s ` +
         `(${render.frames} frames, ${render.draws} NiiVue draws in ${DRAG_MS} ms, p95 frame ${render.p95FrameMs.toFixed(1)} ms); ` +
-        `slices with the crosshair dragged ${slices.fps.toFixed(1)} frames/s (${slices.draws} draws); load average ${loadavg()[0].toFixed(1)} on ${cpus().length} cores`,
+        `slices with the crosshair dragged ${slices.fps.toFixed(1)} frames/s (${slices.draws} draws); load average ${(loadavg()[0] ?? 0).toFixed(1)} on ${cpus().length} cores`,
     );
     // Every frame drew (NiiVue draws on each move). The rate itself is reported, not asserted: in
     // software WebGL on 2 shared cores it depends on the machine's load (printed beside it); the

@@ -16,9 +16,9 @@ describe('sulcal shading', () => {
     const sulc = Float32Array.from({ length: 101 }, (_, i) => (i - 50) / 10); // −5 (gyrus) … +5 (sulcus)
     const gray = sulcalGray(sulc, 101);
     expect(gray[0]).toBeGreaterThan(gray[100]!);
-    expect(gray[0]).toBeCloseTo(0.72, 2);
-    expect(gray[100]).toBeCloseTo(0.42, 2);
-    expect(gray[50]).toBeCloseTo(0.57, 2);
+    expect(gray[0]).toBeCloseTo(0.8, 2);
+    expect(gray[100]).toBeCloseTo(0.36, 2);
+    expect(gray[50]).toBeCloseTo(0.58, 2);
     expect(Array.from(sulcalGray(null, 3))).toEqual([0.62, 0.62, 0.62].map(Math.fround));
     expect(Array.from(sulcalGray(new Float32Array(2), 3))).toEqual([0.62, 0.62, 0.62].map(Math.fround)); // wrong length: ignored
   });

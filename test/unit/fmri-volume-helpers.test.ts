@@ -100,7 +100,8 @@ describe('thresholds', () => {
     const flat = Float32Array.from({ length: 1000 }, () => 7.9);
     expect(defaultThresholds(mapRange(flat)).positive).toBeCloseTo(4, 5);
     expect(defaultThresholds(mapRange(new Float32Array(10)))).toEqual({ positive: 0, negative: 0, max: 1 });
-    expect(roundForDisplay(2.6047)).toBeCloseTo(2.6);
+    expect(roundForDisplay(2.6047)).toBe(2.6);
+    expect(roundForDisplay(2.8000001)).toBe(2.8);
     expect(roundForDisplay(0.012345)).toBeCloseTo(0.012);
   });
 });
@@ -171,5 +172,21 @@ describe('default template and atlas', () => {
     expect(defaultTemplate(all, all[1]!)).toBeNull();
     expect(defaultAtlas(all, all[0]!)?.id).toBe(4);
     expect(defaultAtlas(all.slice(0, 3), all[0]!)?.id).toBe(3);
+  });
+});
+
+describe('half resolution background', () => {
+  it('averages 2×2×2 blocks and keeps the volume in place in mm', async () => {
+    const { halveResolution } = await import('../../renderer/src/fmri/volume/downsample.js');
+    const dims = [4, 4, 3] as const;
+    const data = Float32Array.from({ length: 48 }, (_, i) => i);
+    const half = halveResolution({ dims, affine: SPM, data });
+    expect(half.dims).toEqual([2, 2, 2]);
+    // Block (0,0,0): voxels x 0–1, y 0–1, z 0–1.
+    expect(half.data[0]).toBe((0 + 1 + 4 + 5 + 16 + 17 + 20 + 21) / 8);
+    // The last z block has one slice (z = 2).
+    expect(half.data[4]).toBe((32 + 33 + 36 + 37) / 4);
+    // New voxel (1, 1, 1) sits where old voxel (2.5, 2.5, 2.5) is.
+    expect(voxelToMm(half.affine, [1, 1, 1])).toEqual(voxelToMm(SPM, [2.5, 2.5, 2.5]));
   });
 });

@@ -16,7 +16,8 @@ import { defaultTemplate } from '../volume/companions.js';
 import { LayoutSwitch } from '../volume/LayoutSwitch.js';
 import { NiivueCanvas, type SliceLayout } from '../volume/NiivueCanvas.js';
 import { niftiFromVolume } from '../volume/niftiWriter.js';
-import { grayLayer, type VolumeLayer } from '../volume/niivueLayers.js';
+import { backgroundNeedsHalving, grayLayer, type VolumeLayer } from '../volume/niivueLayers.js';
+import { isSoftwareWebGL } from '../volume/downsample.js';
 import { useBrainVolume } from '../volume/useBrainVolume.js';
 import '../volume/volume.css';
 import { paintRegions, roiWindow } from './paintRegions.js';
@@ -60,6 +61,7 @@ export function RoiMapPanel({ atlasRecordingId, regionIndices, values, caption, 
   const atlas = useBrainVolume(atlasRecordingId);
   const background = useBrainVolume(template.id);
   const [layout, setLayout] = useState<SliceLayout>('multiplanar');
+  const software = useMemo(isSoftwareWebGL, []);
   const [location, setLocation] = useState<Vec3 | null>(null);
   const paintedOrError = useMemo(() => {
     if (!atlas.volume) return null;
@@ -81,7 +83,7 @@ export function RoiMapPanel({ atlasRecordingId, regionIndices, values, caption, 
   const layers = useMemo<VolumeLayer[]>(() => {
     if (!atlas.volume || !painted || !template.known || backgroundPending) return [];
     const out: VolumeLayer[] = [];
-    if (background.volume) out.push(grayLayer(background.volume));
+    if (background.volume) out.push(grayLayer(background.volume, 1, backgroundNeedsHalving(background.volume, software)));
     const a = atlas.volume;
     // The key follows the values, so new values (another measure, another subject) are drawn.
     let hash = 0;
@@ -93,7 +95,7 @@ export function RoiMapPanel({ atlasRecordingId, regionIndices, values, caption, 
       display: { kind: 'values', from: painted.window.from - (painted.window.to - painted.window.from) * 0.005, to: painted.window.to, opacity: 1 },
     });
     return out;
-  }, [atlas.volume, painted, background.volume, backgroundPending, template.known, regionIndices, values]);
+  }, [atlas.volume, painted, background.volume, backgroundPending, template.known, regionIndices, values, software]);
 
   const names = useMemo(() => (atlas.volume ? regionNames(atlas.volume.regions) : null), [atlas.volume]);
   const hit = atlas.volume && names && location ? atlasLabelAt(atlas.volume, names, location) : null;

@@ -144,7 +144,7 @@ export function SurfacePanel({ app, recording, brain }: BrainPanelProps) {
       const values = projections[i]?.value;
       return vertexColours(
         sulcalGray(sulc, n),
-        showLabels && labels && labelKeys ? { labels: labelKeys, table: labelTable(labels), opacity: 0.85 } : null,
+        showLabels && labels && labelKeys ? { labels: labelKeys, table: labelTable(labels), opacity: 0.7 } : null,
         thresholds && values && values.length === n ? { values, positive: thresholds.positive, negative: thresholds.negative, max: thresholds.max, opacity } : null,
       );
     });

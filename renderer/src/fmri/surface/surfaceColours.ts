@@ -6,8 +6,8 @@
 import { labelColour, mapColour } from '../volume/colourScale.js';
 
 /** Gray levels for sulcal shading: gyri (negative sulc in FreeSurfer's sign) light, sulci dark. */
-const GYRUS_GRAY = 0.72;
-const SULCUS_GRAY = 0.42;
+const GYRUS_GRAY = 0.8;
+const SULCUS_GRAY = 0.36;
 const PLAIN_GRAY = 0.62;
 
 /**

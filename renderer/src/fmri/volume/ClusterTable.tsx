@@ -53,7 +53,7 @@ export function ClusterTable({ recordingId, atlasRecordingId, positive, negative
   }, [api, recordingId, atlasRecordingId, positive, negative]);
 
   return (
-    <section className="fmri-clusters" aria-label="Clusters" data-count={clusters?.length ?? ''}>
+    <section className="fmri-clusters" aria-label="Clusters" data-count={clusters?.length ?? ''} data-voxels={clusters?.reduce((n, c) => n + c.voxelCount, 0) ?? ''}>
       <h3>
         Clusters <span className="muted">(≥ {MIN_VOXELS} voxels, 26-connected)</span>
       </h3>
@@ -71,9 +71,8 @@ export function ClusterTable({ recordingId, atlasRecordingId, positive, negative
               <th scope="col">#</th>
               <th scope="col">Sign</th>
               <th scope="col">Voxels</th>
-              <th scope="col">Volume</th>
               <th scope="col">Peak</th>
-              <th scope="col">Peak x, y, z (mm)</th>
+              <th scope="col">Peak at (mm)</th>
               <th scope="col">Region at peak</th>
             </tr>
           </thead>
@@ -97,10 +96,9 @@ export function ClusterTable({ recordingId, atlasRecordingId, positive, negative
                 >
                   <td>{i + 1}</td>
                   <td>{row.sign}</td>
-                  <td>{row.voxels}</td>
-                  <td>{row.volume}</td>
+                  <td title={row.volume}>{row.voxels}</td>
                   <td>{row.peak}</td>
-                  <td>{row.peakMm}</td>
+                  <td className="fmri-nowrap">{row.peakMm}</td>
                   <td>{row.region}</td>
                 </tr>
               );

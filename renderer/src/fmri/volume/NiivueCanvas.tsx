@@ -11,6 +11,13 @@ import { errorMessage } from '../../api/context.js';
 import { NEGATIVE_KEY, NEGATIVE_SCALE, POSITIVE_KEY, POSITIVE_SCALE, VALUES_KEY, VALUES_SCALE } from './colourScale.js';
 import { applyDisplay, type VolumeLayer } from './niivueLayers.js';
 
+/**
+ * The 3D render's pixel ratio while it is dragged: ray casting costs per pixel, so a turning brain
+ * is drawn at a fraction of the resolution (as the morphology view draws coarse lines while
+ * moving) and at full resolution again once released.
+ */
+const MOVING_PIXEL_RATIO = { render: 0.3, slices: 0.5 };
+
 export type SliceLayout = 'multiplanar' | 'render' | 'axial' | 'coronal' | 'sagittal';
 
 const SLICE_TYPES: Record<SliceLayout, SLICE_TYPE> = {
@@ -40,6 +47,10 @@ export function NiivueCanvas({ layers, layout, crosshairMm, onLocation, label }:
   /** Keys of the layers NiiVue holds now, bottom first. */
   const [loadedKeys, setLoadedKeys] = useState('');
   const generation = useRef(0);
+  /** The layers whose display NiiVue shows (set on load), so an unchanged display is not re-applied. */
+  const appliedLayers = useRef<readonly VolumeLayer[] | null>(null);
+  const layoutRef = useRef(layout);
+  layoutRef.current = layout;
 
   useEffect(() => {
     const canvas = canvasRef.current;
@@ -53,7 +64,9 @@ export function NiivueCanvas({ layers, layout, crosshairMm, onLocation, label }:
       isColorbar: false,
       isOrientCube: false,
       isOrientationTextVisible: true,
-      multiplanarShowRender: SHOW_RENDER.ALWAYS,
+      // Slices alone in the slice layout: a 3D tile would ray-cast on every crosshair move, which
+      // software WebGL cannot do at interactive rates; the 3D render is its own layout.
+      multiplanarShowRender: SHOW_RENDER.NEVER,
       // The app imports files in the Library: dropping one on the canvas would bypass it.
       dragAndDropEnabled: false,
       logLevel: 'error',
@@ -85,8 +98,24 @@ export function NiivueCanvas({ layers, layout, crosshairMm, onLocation, label }:
       },
       (error: unknown) => !cancelled && setFailure(`Brain view unavailable (WebGL2): ${errorMessage(error)}`),
     );
+    // Coarse while dragging the 3D render (capture phase: before NiiVue's own listener draws).
+    // Slices too: each crosshair move redraws every tile, several times per move in NiiVue.
+    let coarse = 0;
+    const setCoarse = (ratio: number) => {
+      if (coarse === ratio || nvRef.current !== nv || nv.volumes.length === 0) return;
+      coarse = ratio;
+      nv.opts.forceDevicePixelRatio = ratio;
+      nv.resizeListener();
+      canvas.dataset.pixelRatio = ratio ? String(ratio) : '';
+    };
+    const onDown = (event: MouseEvent) => event.button === 0 && setCoarse(layoutRef.current === 'render' ? MOVING_PIXEL_RATIO.render : MOVING_PIXEL_RATIO.slices);
+    const onUp = () => setCoarse(0);
+    canvas.addEventListener('mousedown', onDown, { capture: true });
+    window.addEventListener('mouseup', onUp);
     return () => {
       cancelled = true;
+      canvas.removeEventListener('mousedown', onDown, { capture: true });
+      window.removeEventListener('mouseup', onUp);
       nvRef.current = null;
       nv.cleanup();
       // Give the WebGL context back now: browsers cap live contexts.
@@ -111,11 +140,18 @@ export function NiivueCanvas({ layers, layout, crosshairMm, onLocation, label }:
       if (mine !== generation.current || nvRef.current !== nv) return;
       // Keep the crosshair where it was in mm (a new background changes what a fraction means).
       const before = nv.volumes.length > 0 ? nv.frac2mm(nv.scene.crosshairPos) : null;
-      for (const old of [...nv.volumes]) nv.removeVolume(old);
-      for (const image of images) nv.addVolume(image);
-      if (before) nv.scene.crosshairPos = nv.mm2frac(before);
+      // All layers at once and one GPU refresh: addVolume/removeVolume each rebuild every layer's
+      // textures, which software WebGL pays for in seconds.
+      nv.volumes = images;
+      nv.back = images[0] ?? null;
+      nv.overlays = images.slice(1);
       nv.updateGLVolume();
-      nv.createOnLocationChange();
+      if (before) {
+        nv.scene.crosshairPos = nv.mm2frac(before);
+        nv.drawScene();
+      }
+      appliedLayers.current = layers;
+      reportLocation(nv);
       setLoadedKeys(wantedKeys);
     })().catch((error: unknown) => mine === generation.current && setFailure(`Could not show the volume: ${errorMessage(error)}`));
     // `layers` is read through its keys; the display follows in its own effect.
@@ -125,7 +161,8 @@ export function NiivueCanvas({ layers, layout, crosshairMm, onLocation, label }:
   // Display: thresholds, colours, opacity applied in place.
   useEffect(() => {
     const nv = nvRef.current;
-    if (!nv || loadedKeys !== wantedKeys) return;
+    if (!nv || loadedKeys !== wantedKeys || appliedLayers.current === layers) return;
+    appliedLayers.current = layers;
     nv.volumes.forEach((image, i) => {
       const layer = layers[i];
       if (layer) applyDisplay(image, layer.display);
@@ -144,8 +181,18 @@ export function NiivueCanvas({ layers, layout, crosshairMm, onLocation, label }:
     if (!nv || !crosshairMm || loadedKeys === '' || nv.volumes.length === 0) return;
     nv.scene.crosshairPos = nv.mm2frac([crosshairMm[0], crosshairMm[1], crosshairMm[2]]);
     nv.drawScene();
-    nv.createOnLocationChange();
+    reportLocation(nv);
   }, [crosshairMm, loadedKeys]);
+
+  /**
+   * Tells the panel where the crosshair is after the panel moved it. NiiVue's own
+   * createOnLocationChange formats a string first and throws on a zero-extent scene (toFixed with
+   * infinite digits); the panel needs only the mm.
+   */
+  function reportLocation(nv: Niivue): void {
+    const mm = nv.frac2mm(nv.scene.crosshairPos);
+    if (Number.isFinite(mm[0]) && Number.isFinite(mm[1]) && Number.isFinite(mm[2])) onLocationRef.current([mm[0]!, mm[1]!, mm[2]!]);
+  }
 
   const ready = attached && failure === null && loadedKeys === wantedKeys && wantedKeys !== '';
   return (

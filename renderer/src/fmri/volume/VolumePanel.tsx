@@ -21,7 +21,8 @@ import { labelColourMap } from './labelColours.js';
 import { LayoutSwitch } from './LayoutSwitch.js';
 import { NiivueCanvas, type SliceLayout } from './NiivueCanvas.js';
 import { niftiFromVolume } from './niftiWriter.js';
-import { grayLayer, type VolumeLayer } from './niivueLayers.js';
+import { backgroundNeedsHalving, grayLayer, type VolumeLayer } from './niivueLayers.js';
+import { isSoftwareWebGL } from './downsample.js';
 import { RecordingPicker } from './RecordingPicker.js';
 import { defaultThresholds, mapRange, type Thresholds } from './thresholds.js';
 import { useBrainVolume } from './useBrainVolume.js';
@@ -56,6 +57,7 @@ export function VolumePanel({ app, recording, brain }: BrainPanelProps) {
   /** An atlas is shown by its labels, or as an ROI map of its regions' volumes. */
   const [atlasShow, setAtlasShow] = useState<'labels' | 'volumes'>('labels');
 
+  const software = useMemo(isSoftwareWebGL, []);
   const shown = useBrainVolume(recording.id, frame);
   const template = useBrainVolume(isRun ? null : templateId);
   const atlas = useBrainVolume(isAtlas ? null : atlasId);
@@ -78,7 +80,7 @@ export function VolumePanel({ app, recording, brain }: BrainPanelProps) {
   const layers = useMemo<VolumeLayer[]>(() => {
     if (!volume || templatePending) return [];
     const out: VolumeLayer[] = [];
-    if (template.volume && role !== 'run') out.push(grayLayer(template.volume));
+    if (template.volume && role !== 'run') out.push(grayLayer(template.volume, 1, backgroundNeedsHalving(template.volume, software)));
     if (role === 'map' && thresholds) {
       out.push({
         key: `map:${volume.recordingId}`,
@@ -95,7 +97,7 @@ export function VolumePanel({ app, recording, brain }: BrainPanelProps) {
       });
     } else if (role === 'run' || role === 'anatomy') out.push(grayLayer(volume));
     return out;
-  }, [volume, template.volume, templatePending, role, thresholds, opacity, labelColours]);
+  }, [volume, template.volume, templatePending, role, thresholds, opacity, labelColours, software]);
 
   // The first time clusters arrive, show the strongest one: slices through the middle of the
   // brain often miss the effect.
@@ -185,6 +187,9 @@ export function VolumePanel({ app, recording, brain }: BrainPanelProps) {
             onPick={(mm) => setGoTo(mm)}
             onClusters={onClusters}
           />
+        )}
+        {template.volume && backgroundNeedsHalving(template.volume, software) && (
+          <p className="muted fmri-hint">Software WebGL: the background is drawn at {Math.max(...template.volume.voxelSizeMm) * 2} mm to stay interactive.</p>
         )}
         {volume && volume.nonFiniteCount > 0 && <p className="muted">{volume.nonFiniteCount.toLocaleString('en-US')} voxels are not numbers (NaN): shown empty.</p>}
       </aside>

@@ -6,6 +6,7 @@
 import type { NVImage } from '@niivue/niivue';
 import type { BrainVolume } from '../../../../shared/api/index.js';
 import { NEGATIVE_KEY, POSITIVE_KEY, VALUES_KEY } from './colourScale.js';
+import { halveResolution } from './downsample.js';
 import { niftiFromVolume } from './niftiWriter.js';
 
 /** A label table in NiiVue's form: stops at each label value, with names. */
@@ -73,13 +74,21 @@ export function applyDisplay(image: NVImage, display: LayerDisplay): void {
   }
 }
 
-/** A gray layer of an anatomical volume, windowed on its robust range. */
-export function grayLayer(volume: BrainVolume, opacity = 1): VolumeLayer {
+/**
+ * A gray layer of an anatomical volume, windowed on its robust range; `halved` shows it at half
+ * resolution (a 1 mm template under software WebGL: see downsample.ts).
+ */
+export function grayLayer(volume: BrainVolume, opacity = 1, halved = false): VolumeLayer {
   return {
-    key: `gray:${volume.recordingId}:${volume.volume}`,
+    key: `gray:${volume.recordingId}:${volume.volume}${halved ? ':half' : ''}`,
     name: volume.name,
-    nifti: () => niftiFromVolume(volume),
+    nifti: () => niftiFromVolume(halved ? halveResolution(volume) : volume),
     display: { kind: 'gray', min: volume.robustMin, max: volume.robustMax > volume.robustMin ? volume.robustMax : volume.max, opacity },
   };
 }
 
+
+/** Under software WebGL, a background finer than 1.5 mm is shown at half resolution. */
+export function backgroundNeedsHalving(volume: BrainVolume, software: boolean): boolean {
+  return software && Math.max(...volume.voxelSizeMm) < 1.5 && volume.dims[0] * volume.dims[1] * volume.dims[2] > 2_000_000;
+}

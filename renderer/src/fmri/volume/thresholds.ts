@@ -60,8 +60,8 @@ export function mapRange(data: ArrayLike<number>): MapRange {
 /** Rounds to two significant digits (thresholds a user reads and types). */
 export function roundForDisplay(value: number): number {
   if (!Number.isFinite(value) || value === 0) return 0;
-  const scale = 10 ** (Math.floor(Math.log10(Math.abs(value))) - 1);
-  return Math.round(value / scale) * scale;
+  // toPrecision, not a multiply back: 2.8 must read "2.8", not "2.8000000000000003".
+  return Number(value.toPrecision(2));
 }
 
 /**

@@ -9,10 +9,10 @@
  *   WebGL for the template + overlay"), written to the console and test-results/fmri-brainmap-fps.json;
  * - the NeuroVault map's own defaults; AAL2 alone, names under the cursor, and as an ROI map;
  * - the inflated hemispheres with sulcal shading, Yeo labels and spmMotor projected.
- * No console errors (CSP violations included). Screenshots: test-results/fmri-*.png, copied to
- * docs/screenshots/.
+ * No console errors (CSP violations included). Screenshots: test-results/fmri-*.png (the README's
+ * docs/fmri-*.png are copied from them by hand: tests never write into the source tree).
  */
-import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -37,7 +37,6 @@ const FILES = [
   dataFile('fmri', 'bold', 'nibabel_example4d.nii.gz'),
 ];
 const RESULTS = join(REPO_ROOT, 'test-results');
-const DOCS = join(REPO_ROOT, 'docs', 'screenshots');
 const DRAG_MS = 2000;
 
 const skipReason = !hasChromium() ? SKIP_NO_CHROMIUM : !hasSharedData() ? SKIP_NO_DATA : null;
@@ -121,14 +120,12 @@ describe.skipIf(skipReason !== null)('Brain map views in Chromium', () => {
   const shoot = async (name: string) => {
     const path = join(RESULTS, `${name}.png`);
     await page.screenshot({ path });
-    copyFileSync(path, join(DOCS, `${name}.png`));
   };
 
   beforeAll(async () => {
     session = await openAppSession({ viewport: { width: 1440, height: 900 } });
     ({ served, page, consoleErrors } = session);
     mkdirSync(RESULTS, { recursive: true });
-    mkdirSync(DOCS, { recursive: true });
   });
 
   afterAll(async () => {

@@ -8,9 +8,9 @@
  * connectivity matrix by kind), the Cohort panel (counts, a subject's matrix on the atlas) and its
  * classifier, run from the panel, with the report there and in Runs. Screenshots:
  * test-results/fmri-glass.png, fmri-series.png (a cohort subject: series, matrix, ROI map, glass brain),
- * fmri-cohort.png, copied to docs/screenshots/, and fmri-series-hcp.png.
+ * fmri-cohort.png (copied by hand to docs/ for the README) and fmri-series-hcp.png.
  */
-import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,7 +20,6 @@ import { dataFile, hasSharedData, REPO_ROOT, SKIP_NO_DATA } from '../helpers/dat
 import type { Served } from '../helpers/serve.js';
 
 const RESULTS = join(REPO_ROOT, 'test-results');
-const DOCS = join(REPO_ROOT, 'docs', 'screenshots');
 const NODES = dataFile('connectome', 'brainnet_viewer', 'Node_AAL90.node');
 const EDGES = dataFile('connectome', 'brainnet_viewer', 'Edge_AAL90_Weighted.edge');
 const POWER = dataFile('connectome', 'coords', 'power_2011.csv');
@@ -59,7 +58,6 @@ async function hoverSomeNode(page: Page, scene: Locator): Promise<string> {
 
 async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(RESULTS, name) });
-  copyFileSync(join(RESULTS, name), join(DOCS, name));
 }
 
 describe.skipIf(skipReason !== null)('Brain networks: glass brain, series and cohort in Chromium', () => {
@@ -80,7 +78,6 @@ describe.skipIf(skipReason !== null)('Brain networks: glass brain, series and co
     session = await openAppSession({ viewport: { width: 1440, height: 1000 } });
     ({ served, page, consoleErrors } = session);
     mkdirSync(RESULTS, { recursive: true });
-    mkdirSync(DOCS, { recursive: true });
   });
 
   afterAll(async () => {

@@ -21,6 +21,7 @@ import {
   sniffBrainGraph,
 } from '../../main/io/atlas/index.js';
 import { tempDir } from '../helpers/tmp.js';
+import { formatErrorOf, asyncFormatErrorOf } from '../helpers/format-error.js';
 
 const tmp = tempDir('cajal-atlas-');
 afterAll(() => tmp.cleanup());
@@ -31,25 +32,7 @@ function write(name: string, content: string | Uint8Array): string {
   return path;
 }
 
-function formatErrorOf(run: () => unknown): FormatError {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(FormatError);
-    return error as FormatError;
-  }
-  throw new Error('expected a FormatError');
-}
 
-async function asyncFormatErrorOf(promise: Promise<unknown>): Promise<FormatError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(FormatError);
-    return error as FormatError;
-  }
-  throw new Error('expected a FormatError');
-}
 
 describe('BrainNet Viewer .node', () => {
   it('reads x y z colour size label, with comments, CRLF, tabs and "-" for no label', async () => {

@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { FormatError } from '../../main/errors.js';
 import { PyDtype, PyGlobal, PyNdArray, PyObject, pyItems, pyNumber, pyNumbers, readPickle, type PyValue } from '../../main/io/calcium/pickle.js';
+import { formatErrorOf } from '../helpers/format-error.js';
 
 /*
  * Generated with CPython 3.11 and numpy 1.24:
@@ -120,15 +121,6 @@ const PICKLES: Record<number, string> = {
 const bytesOf = (base64: string): Uint8Array => new Uint8Array(Buffer.from(base64, 'base64'));
 const latin1 = (text: string): Uint8Array => Uint8Array.from(text, (c) => c.charCodeAt(0));
 
-function errorOf(run: () => unknown): FormatError {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(FormatError);
-    return error as FormatError;
-  }
-  throw new Error('expected a FormatError');
-}
 
 const asMap = (value: PyValue): Map<unknown, PyValue> => {
   expect(value).toBeInstanceOf(Map);
@@ -220,30 +212,30 @@ describe('never runs code', () => {
   });
 
   it('refuses persistent ids, extension codes and out-of-band buffers', () => {
-    expect(errorOf(() => readPickle(latin1('Pabc\n.'), 'x.pkl')).message).toMatch(/persistent ids are not supported/);
-    expect(errorOf(() => readPickle(new Uint8Array([0x80, 0x02, 0x4b, 0x01, 0x51, 0x2e]), 'x.pkl')).message).toMatch(/persistent ids/);
-    expect(errorOf(() => readPickle(new Uint8Array([0x80, 0x02, 0x82, 0x01, 0x2e]), 'x.pkl')).message).toMatch(/extension-registry/);
-    expect(errorOf(() => readPickle(new Uint8Array([0x80, 0x05, 0x97, 0x2e]), 'x.pkl')).message).toMatch(/out-of-band buffers/);
+    expect(formatErrorOf(() => readPickle(latin1('Pabc\n.'), 'x.pkl')).message).toMatch(/persistent ids are not supported/);
+    expect(formatErrorOf(() => readPickle(new Uint8Array([0x80, 0x02, 0x4b, 0x01, 0x51, 0x2e]), 'x.pkl')).message).toMatch(/persistent ids/);
+    expect(formatErrorOf(() => readPickle(new Uint8Array([0x80, 0x02, 0x82, 0x01, 0x2e]), 'x.pkl')).message).toMatch(/extension-registry/);
+    expect(formatErrorOf(() => readPickle(new Uint8Array([0x80, 0x05, 0x97, 0x2e]), 'x.pkl')).message).toMatch(/out-of-band buffers/);
   });
 });
 
 describe('malformed pickles', () => {
   it('cut off, with the byte offset in the file', () => {
     const bytes = bytesOf(PICKLES[3]!);
-    const error = errorOf(() => readPickle(bytes.subarray(0, 200), 'stat.npy', 128));
+    const error = formatErrorOf(() => readPickle(bytes.subarray(0, 200), 'stat.npy', 128));
     expect(error.message).toMatch(/pickle: .*(cut off|without STOP)/);
     expect(error.byteOffset).toBeGreaterThanOrEqual(128);
     expect(error.byteOffset).toBeLessThanOrEqual(328);
   });
 
   it('stack and memo misuse', () => {
-    expect(errorOf(() => readPickle(new Uint8Array([0x80, 0x02, 0x74, 0x2e]), 'x.pkl')).message).toMatch(/no MARK/);
-    expect(errorOf(() => readPickle(new Uint8Array([0x80, 0x02, 0x85, 0x2e]), 'x.pkl')).message).toMatch(/stack underflow/);
-    expect(errorOf(() => readPickle(new Uint8Array([0x80, 0x02, 0x68, 0x05, 0x2e]), 'x.pkl')).message).toMatch(/memo key 5/);
-    expect(errorOf(() => readPickle(new Uint8Array([0x80, 0x02, 0x4b, 0x01, 0x61, 0x2e]), 'x.pkl')).message).toMatch(/stack underflow|APPEND/);
-    expect(errorOf(() => readPickle(new Uint8Array([0x80, 0x02, 0xff]), 'x.pkl')).message).toMatch(/unknown opcode 0xff/);
-    expect(errorOf(() => readPickle(new Uint8Array([0x80, 0x06, 0x2e]), 'x.pkl')).message).toMatch(/protocol above 5/);
-    expect(errorOf(() => readPickle(new Uint8Array([]), 'x.pkl')).message).toMatch(/without STOP/);
+    expect(formatErrorOf(() => readPickle(new Uint8Array([0x80, 0x02, 0x74, 0x2e]), 'x.pkl')).message).toMatch(/no MARK/);
+    expect(formatErrorOf(() => readPickle(new Uint8Array([0x80, 0x02, 0x85, 0x2e]), 'x.pkl')).message).toMatch(/stack underflow/);
+    expect(formatErrorOf(() => readPickle(new Uint8Array([0x80, 0x02, 0x68, 0x05, 0x2e]), 'x.pkl')).message).toMatch(/memo key 5/);
+    expect(formatErrorOf(() => readPickle(new Uint8Array([0x80, 0x02, 0x4b, 0x01, 0x61, 0x2e]), 'x.pkl')).message).toMatch(/stack underflow|APPEND/);
+    expect(formatErrorOf(() => readPickle(new Uint8Array([0x80, 0x02, 0xff]), 'x.pkl')).message).toMatch(/unknown opcode 0xff/);
+    expect(formatErrorOf(() => readPickle(new Uint8Array([0x80, 0x06, 0x2e]), 'x.pkl')).message).toMatch(/protocol above 5/);
+    expect(formatErrorOf(() => readPickle(new Uint8Array([]), 'x.pkl')).message).toMatch(/without STOP/);
   });
 
   it('a numpy array whose bytes are fewer than its shape needs', () => {
@@ -251,7 +243,7 @@ describe('malformed pickles', () => {
     // The f8F array's 48 data bytes are written as SHORT_BINBYTES "C0" (0x30 = 48): claim (3, 3).
     const broken = text.replace('K\x01K\x02K\x03\x86', 'K\x01K\x03K\x03\x86');
     expect(broken).not.toBe(text);
-    expect(errorOf(() => readPickle(latin1(broken), 'x.pkl')).message).toMatch(/data is truncated: shape \(3, 3\) of float64 needs 72 bytes/);
+    expect(formatErrorOf(() => readPickle(latin1(broken), 'x.pkl')).message).toMatch(/data is truncated: shape \(3, 3\) of float64 needs 72 bytes/);
   });
 });
 

@@ -13,6 +13,7 @@ import { inflateGzip } from '../../main/io/gifti/file-bytes.js';
 import { giftiKind, giftiSurface, looksLikeGifti, readGifti, type GiftiFile } from '../../main/io/gifti/index.js';
 import { parseXml } from '../../main/io/gifti/xml.js';
 import { tempDir } from '../helpers/tmp.js';
+import { asyncFormatErrorOf } from '../helpers/format-error.js';
 
 const tmp = tempDir('cajal-gifti-');
 afterAll(() => tmp.cleanup());
@@ -75,15 +76,6 @@ const swap4 = (bytes: Uint8Array): Uint8Array => {
   return out;
 };
 
-async function formatErrorOf(promise: Promise<unknown>): Promise<FormatError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(FormatError);
-    return error as FormatError;
-  }
-  throw new Error('expected a FormatError');
-}
 
 const TETRA_VERTICES = [0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1];
 const TETRA_FACES = [0, 1, 2, 0, 1, 3, 0, 2, 3, 1, 2, 3];
@@ -206,7 +198,7 @@ describe('readGifti: broken files give one FormatError naming the file and the f
   it('a truncated .gii.gz', async () => {
     const gz = gzipSync(surfaceXml());
     const path = write(gz.subarray(0, gz.length - 40), 'cut.gii.gz');
-    const error = await formatErrorOf(readGifti(path));
+    const error = await asyncFormatErrorOf(readGifti(path));
     expect(error.file).toBe(path);
     expect(error.field).toBe('gzip');
     expect(error.message).toMatch(/truncated/);
@@ -214,13 +206,13 @@ describe('readGifti: broken files give one FormatError naming the file and the f
 
   it('a gzip stream inflating past the memory limit stops there (a gzip bomb)', async () => {
     const bomb = gzipSync(new Uint8Array(1 << 20));
-    const error = await formatErrorOf(inflateGzip('bomb.gii.gz', bomb, 4096));
+    const error = await asyncFormatErrorOf(inflateGzip('bomb.gii.gz', bomb, 4096));
     expect(error.message).toBe('bomb.gii.gz: field "gzip": the gzip stream inflates to more than 4.0 KiB (the memory Cajal may use now)');
   });
 
   it('a DataArray whose byte count disagrees with Dim0×Dim1', async () => {
     const path = write(giftiXml([{ dims: [4, 3], encoding: 'Base64Binary', data: b64(f32le([1, 2, 3, 4, 5, 6])) }]));
-    const error = await formatErrorOf(readGifti(path));
+    const error = await asyncFormatErrorOf(readGifti(path));
     expect(error.file).toBe(path);
     expect(error.field).toBe('DataArray[0].Data');
     expect(error.message).toMatch(/holds 24 bytes, but Dim0×Dim1 = 4×3 NIFTI_TYPE_FLOAT32 values take 48/);
@@ -228,66 +220,66 @@ describe('readGifti: broken files give one FormatError naming the file and the f
 
   it('compressed data inflating to more bytes than the dims, or cut short', async () => {
     const more = write(giftiXml([{ dims: [2], encoding: 'GZipBase64Binary', data: b64(deflateSync(f32le([1, 2, 3]))) }]));
-    expect((await formatErrorOf(readGifti(more))).message).toMatch(/inflates to more than the 8 bytes/);
+    expect((await asyncFormatErrorOf(readGifti(more))).message).toMatch(/inflates to more than the 8 bytes/);
     const deflated = deflateSync(f32le(Array.from({ length: 200 }, (_, i) => Math.sin(i))));
     const cut = write(giftiXml([{ dims: [200], encoding: 'GZipBase64Binary', data: b64(deflated.subarray(0, deflated.length - 10)) }]));
-    const error = await formatErrorOf(readGifti(cut));
+    const error = await asyncFormatErrorOf(readGifti(cut));
     expect(error.field).toBe('DataArray[0].Data');
     expect(error.message).toMatch(/compressed data is truncated/);
   });
 
   it('ASCII data with too few values or a word', async () => {
-    const few = await formatErrorOf(readGifti(write(giftiXml([{ dims: [2, 3], data: '1 2 3 4 5' }]))));
+    const few = await asyncFormatErrorOf(readGifti(write(giftiXml([{ dims: [2, 3], data: '1 2 3 4 5' }]))));
     expect(few.message).toMatch(/ASCII data holds 5 values, but Dim0×Dim1 = 2×3 needs 6/);
-    const word = await formatErrorOf(readGifti(write(giftiXml([{ dims: [2], data: '1 abc' }]))));
+    const word = await asyncFormatErrorOf(readGifti(write(giftiXml([{ dims: [2], data: '1 abc' }]))));
     expect(word.message).toMatch(/value 1 "abc" is not a float32/);
-    const big = await formatErrorOf(readGifti(write(giftiXml([{ dims: [1], datatype: 'NIFTI_TYPE_UINT8', data: '256' }]))));
+    const big = await asyncFormatErrorOf(readGifti(write(giftiXml([{ dims: [1], datatype: 'NIFTI_TYPE_UINT8', data: '256' }]))));
     expect(big.message).toMatch(/value 0 "256" is not a uint8/);
   });
 
   it('an unknown encoding, ExternalFileBinary, an unknown byte order or indexing order', async () => {
-    const unknown = await formatErrorOf(readGifti(write(giftiXml([{ dims: [1], encoding: 'Base85', data: '1' }]))));
+    const unknown = await asyncFormatErrorOf(readGifti(write(giftiXml([{ dims: [1], encoding: 'Base85', data: '1' }]))));
     expect(unknown.field).toBe('DataArray[0].Encoding');
     expect(unknown.message).toMatch(/Encoding "Base85" is not a GIfTI encoding/);
-    const external = await formatErrorOf(readGifti(write(giftiXml([{ dims: [1], encoding: 'ExternalFileBinary', data: '' }]))));
+    const external = await asyncFormatErrorOf(readGifti(write(giftiXml([{ dims: [1], encoding: 'ExternalFileBinary', data: '' }]))));
     expect(external.field).toBe('DataArray[0].Encoding');
     expect(external.message).toMatch(/external file \(Encoding ExternalFileBinary\), which Cajal does not read/);
-    const endian = await formatErrorOf(readGifti(write(giftiXml([{ dims: [1], encoding: 'Base64Binary', endian: 'Middle', data: b64(f32le([1])) }]))));
+    const endian = await asyncFormatErrorOf(readGifti(write(giftiXml([{ dims: [1], encoding: 'Base64Binary', endian: 'Middle', data: b64(f32le([1])) }]))));
     expect(endian.field).toBe('DataArray[0].Endian');
-    const order = await formatErrorOf(readGifti(write(giftiXml([{ dims: [1], order: 'Diagonal', data: '1' }]))));
+    const order = await asyncFormatErrorOf(readGifti(write(giftiXml([{ dims: [1], order: 'Diagonal', data: '1' }]))));
     expect(order.field).toBe('DataArray[0].ArrayIndexingOrder');
   });
 
   it('a datatype Cajal does not read, bad dims, characters that are not base64', async () => {
-    const float64 = await formatErrorOf(readGifti(write(giftiXml([{ dims: [1], datatype: 'NIFTI_TYPE_FLOAT64', data: '1' }]))));
+    const float64 = await asyncFormatErrorOf(readGifti(write(giftiXml([{ dims: [1], datatype: 'NIFTI_TYPE_FLOAT64', data: '1' }]))));
     expect(float64.field).toBe('DataArray[0].DataType');
     expect(float64.message).toMatch(/NIFTI_TYPE_FLOAT64 is not one Cajal reads/);
-    const zero = await formatErrorOf(readGifti(write(giftiXml([{ dims: [0], data: '' }]))));
+    const zero = await asyncFormatErrorOf(readGifti(write(giftiXml([{ dims: [0], data: '' }]))));
     expect(zero.field).toBe('DataArray[0].Dim0');
-    const missing = await formatErrorOf(readGifti(write(giftiXml([{ dims: [2], data: '1 2', extra: ' Dimensionality="2"' }]))));
+    const missing = await asyncFormatErrorOf(readGifti(write(giftiXml([{ dims: [2], data: '1 2', extra: ' Dimensionality="2"' }]))));
     expect(missing.message).toMatch(/attribute Dimensionality repeated/);
-    const text = await formatErrorOf(readGifti(write(giftiXml([{ dims: [1], encoding: 'Base64Binary', data: 'AAA*AA==' }]))));
+    const text = await asyncFormatErrorOf(readGifti(write(giftiXml([{ dims: [1], encoding: 'Base64Binary', data: 'AAA*AA==' }]))));
     expect(text.message).toMatch(/not base64/);
   });
 
   it('NumberOfDataArrays that disagrees, a root that is not GIFTI, a DataArray without Data', async () => {
-    const count = await formatErrorOf(readGifti(write(giftiXml([{ dims: [1], data: '1' }], { count: 2 }))));
+    const count = await asyncFormatErrorOf(readGifti(write(giftiXml([{ dims: [1], data: '1' }], { count: 2 }))));
     expect(count.field).toBe('GIFTI.NumberOfDataArrays');
-    const root = await formatErrorOf(readGifti(write('<?xml version="1.0"?><atlas/>')));
+    const root = await asyncFormatErrorOf(readGifti(write('<?xml version="1.0"?><atlas/>')));
     expect(root.message).toMatch(/root element is <atlas>, not <GIFTI>/);
-    const noData = await formatErrorOf(readGifti(write(giftiXml([{ dims: [1], data: '1' }]).replace('<Data>1</Data>', ''))));
+    const noData = await asyncFormatErrorOf(readGifti(write(giftiXml([{ dims: [1], data: '1' }]).replace('<Data>1</Data>', ''))));
     expect(noData.field).toBe('DataArray[0].Data');
   });
 
   it('XML cut short, mismatched tags, a DOCTYPE declaring entities, an unknown entity', async () => {
     const xml = surfaceXml();
-    const cut = await formatErrorOf(readGifti(write(xml.slice(0, Math.floor(xml.length / 2)))));
+    const cut = await asyncFormatErrorOf(readGifti(write(xml.slice(0, Math.floor(xml.length / 2)))));
     expect(cut.message).toMatch(/XML line \d+: .*(never closed|cut off|truncated)/);
-    const mismatched = await formatErrorOf(readGifti(write(xml.replace('</LabelTable>', '</Labeltable>'))));
+    const mismatched = await asyncFormatErrorOf(readGifti(write(xml.replace('</LabelTable>', '</Labeltable>'))));
     expect(mismatched.message).toMatch(/<LabelTable> \(line \d+\) is closed by <\/Labeltable>/);
     const bomb = '<?xml version="1.0"?><!DOCTYPE GIFTI [<!ENTITY a "aaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]><GIFTI>&b;</GIFTI>';
-    expect((await formatErrorOf(readGifti(write(bomb)))).message).toMatch(/internal subset/);
-    const entity = await formatErrorOf(readGifti(write(xml.replace('<LabelTable>', '<LabelTable>&nbsp;'))));
+    expect((await asyncFormatErrorOf(readGifti(write(bomb)))).message).toMatch(/internal subset/);
+    const entity = await asyncFormatErrorOf(readGifti(write(xml.replace('<LabelTable>', '<LabelTable>&nbsp;'))));
     expect(entity.message).toMatch(/entity &nbsp; is not one of XML's predefined entities/);
   });
 

@@ -10,6 +10,7 @@ import { FormatError } from '../../main/errors.js';
 import { looksLikeMat, parseMat, readMat, type MatValue } from '../../main/io/matlab/index.js';
 import { MatWriter, MI, MX } from '../helpers/mat.js';
 import { tempDir } from '../helpers/tmp.js';
+import { formatErrorOf } from '../helpers/format-error.js';
 
 const tmp = tempDir('cajal-mat-');
 afterAll(() => tmp.cleanup());
@@ -19,15 +20,6 @@ const numeric = (v: MatValue | undefined): Extract<MatValue, { type: 'numeric' }
   return v;
 };
 
-function formatError(run: () => unknown): FormatError {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(FormatError);
-    return error as FormatError;
-  }
-  throw new Error('expected a FormatError');
-}
 
 describe.each([
   ['little-endian', true],
@@ -127,13 +119,13 @@ describe.each([
 
   it('refuses a truncated element, naming the file and the offset', () => {
     const bytes = w.file(w.numeric('x', [10, 10], new Array(100).fill(1)));
-    const error = formatError(() => parseMat(bytes.subarray(0, bytes.length - 16), 'cut.mat'));
+    const error = formatErrorOf(() => parseMat(bytes.subarray(0, bytes.length - 16), 'cut.mat'));
     expect(error.message).toMatch(/^cut\.mat: field "data element" at byte 128: truncated: the miMATRIX element states \d+ bytes/);
   });
 
   it('refuses an miCOMPRESSED element that does not inflate', () => {
     const garbage = w.element(MI.COMPRESSED, new Uint8Array([0x78, 0x9c, 1, 2, 3, 4, 5, 6, 7, 8]));
-    const error = formatError(() => parseMat(w.file(garbage), 'z.mat'));
+    const error = formatErrorOf(() => parseMat(w.file(garbage), 'z.mat'));
     expect(error.field).toBe('miCOMPRESSED');
     expect(error.message).toMatch(/z\.mat: .*does not inflate \(zlib: /);
   });
@@ -141,17 +133,17 @@ describe.each([
   it('refuses a compressed stream that ends early', () => {
     const full = w.compressed(w.numeric('x', [1, 200], new Array(200).fill(3.5)));
     const cut = w.element(MI.COMPRESSED, full.subarray(8, full.length - 20));
-    expect(formatError(() => parseMat(w.file(cut), 'short.mat')).message).toMatch(/does not inflate|truncated/);
+    expect(formatErrorOf(() => parseMat(w.file(cut), 'short.mat')).message).toMatch(/does not inflate|truncated/);
   });
 
   it('refuses data whose count disagrees with the dimensions', () => {
-    const error = formatError(() => parseMat(w.file(w.numeric('x', [3, 3], [1, 2, 3])), 'n.mat'));
+    const error = formatErrorOf(() => parseMat(w.file(w.numeric('x', [3, 3], [1, 2, 3])), 'n.mat'));
     expect(error.message).toMatch(/array "x" is 3×3 \(9 values\) but its real part holds 3/);
   });
 
   it('refuses sparse matrices by name', () => {
     const sparse = w.matrix(MX.SPARSE, [3, 3], 'S', [w.data(MI.INT32, [0]), w.data(MI.INT32, [0, 1, 1, 1]), w.data(MI.DOUBLE, [1], false)]);
-    expect(formatError(() => parseMat(w.file(sparse), 'sp.mat')).message).toMatch(/array "S" is a sparse matrix.*full\(S\)/);
+    expect(formatErrorOf(() => parseMat(w.file(sparse), 'sp.mat')).message).toMatch(/array "S" is a sparse matrix.*full\(S\)/);
   });
 });
 
@@ -161,9 +153,9 @@ describe('MAT-file kinds', () => {
   it('recognises v7.3 (HDF5) files: the v5 parser refuses them, a truncated one is named as such', async () => {
     const bytes = new Uint8Array(1024);
     bytes.set(w.header('MATLAB 7.3 MAT-file, Platform: GLNXA64', 0x0200));
-    expect(formatError(() => parseMat(bytes, 'cut73.mat')).message).toMatch(/cut73\.mat: .*MATLAB v7\.3 MAT-file \(an HDF5 container\) and its HDF5 part is missing/);
+    expect(formatErrorOf(() => parseMat(bytes, 'cut73.mat')).message).toMatch(/cut73\.mat: .*MATLAB v7\.3 MAT-file \(an HDF5 container\) and its HDF5 part is missing/);
     bytes.set([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a], 512);
-    expect(formatError(() => parseMat(bytes, 'v73.mat')).message).toMatch(/read through the HDF5 reader/);
+    expect(formatErrorOf(() => parseMat(bytes, 'v73.mat')).message).toMatch(/read through the HDF5 reader/);
     // readMat routes it to HDF5 (matlab-v73.test.ts), where this damaged body is refused.
     const path = join(tmp.dir, 'broken73.mat');
     writeFileSync(path, bytes);
@@ -173,14 +165,14 @@ describe('MAT-file kinds', () => {
   it('refuses Level 4 files and non-MAT files', () => {
     const v4 = new Uint8Array(64);
     new DataView(v4.buffer).setInt32(0, 0, true);
-    expect(formatError(() => parseMat(v4, 'old.mat')).message).toMatch(/Level 4/);
-    expect(formatError(() => parseMat(new TextEncoder().encode('hello '.repeat(30)), 'text.mat')).message).toMatch(/is not a MATLAB v5 MAT-file/);
+    expect(formatErrorOf(() => parseMat(v4, 'old.mat')).message).toMatch(/Level 4/);
+    expect(formatErrorOf(() => parseMat(new TextEncoder().encode('hello '.repeat(30)), 'text.mat')).message).toMatch(/is not a MATLAB v5 MAT-file/);
   });
 
   it('refuses nesting past the bound instead of overflowing the stack', () => {
     let inner = w.numeric('', [1, 1], [1]);
     for (let i = 0; i < 80; i++) inner = w.matrix(MX.CELL, [1, 1], i === 79 ? 'deep' : '', [inner]);
-    expect(formatError(() => parseMat(w.file(inner), 'deep.mat')).message).toMatch(/nested deeper than 64/);
+    expect(formatErrorOf(() => parseMat(w.file(inner), 'deep.mat')).message).toMatch(/nested deeper than 64/);
   });
 
   it('reads from disk, skips unnamed variables, and looksLikeMat tells by content', async () => {

@@ -10,6 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { FormatError } from '../../main/errors.js';
 import { looksLikeMz3, parseMz3, readMz3 } from '../../main/io/mz3/index.js';
 import { tempDir } from '../helpers/tmp.js';
+import { formatErrorOf } from '../helpers/format-error.js';
 
 const tmp = tempDir('cajal-mz3-');
 afterAll(() => tmp.cleanup());
@@ -56,15 +57,6 @@ function write(bytes: Uint8Array): string {
   return path;
 }
 
-function formatErrorOf(run: () => unknown): FormatError {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(FormatError);
-    return error as FormatError;
-  }
-  throw new Error('expected a FormatError');
-}
 
 const FACES = [0, 1, 2, 0, 2, 3];
 const VERTICES = [0, 0, 0, 1, 0, 0, 1, 1, 0, 0, 1, 0.5];

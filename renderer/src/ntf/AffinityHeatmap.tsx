@@ -10,6 +10,7 @@ import { communityRuns } from './communities.js';
 import type { DecodedAffinity } from './decode.js';
 import { componentTitle, formatNumber } from './format.js';
 import { affinityImage, colourScaleTop } from './matrixImage.js';
+import { pixelCanvas } from '../components/pixelCanvas.js';
 
 /** Pixels of the community margin along the top and left. */
 const MARGIN = 6;
@@ -32,10 +33,7 @@ export function AffinityHeatmap(props: { affinity: DecodedAffinity; neurons: rea
     const ctx = element?.getContext('2d');
     if (!element || !ctx || n === 0) return;
     setDrawn(false);
-    const image = document.createElement('canvas');
-    image.width = n;
-    image.height = n;
-    image.getContext('2d')!.putImageData(new ImageData(affinityImage(affinity.matrix, n, affinity.order, top), n, n), 0, 0);
+    const image = pixelCanvas(affinityImage(affinity.matrix, n, affinity.order, top), n, n);
     ctx.fillStyle = '#121418';
     ctx.fillRect(0, 0, side, side);
     ctx.imageSmoothingEnabled = false;

@@ -37,18 +37,14 @@ export interface EdgeBatch {
   count: number;
 }
 
+/** An edge's colour (0…1 RGB) from its index in the list and its two nodes. */
+export type EdgeColour = (edge: number, source: number, target: number) => readonly [number, number, number];
+
 /**
- * The first `kept` edges of `list` (the strongest) as line batches, one per tier, between node
- * `positions` (3 values per node), coloured from `nodeColors` (`#rrggbb` per node; null group
- * nodes pass NO_GROUP_COLOR) and `groups`.
+ * The first `kept` edges of `list` (the strongest) as line batches, one per weight tier, between
+ * node `positions` (3 values per node), each edge in the colour `colourOf` gives it.
  */
-export function edgeBatches(
-  list: EdgeList,
-  kept: number,
-  positions: Float32Array,
-  groups: readonly (number | null)[],
-  nodeColors: readonly string[],
-): EdgeBatch[] {
+export function tieredEdgeBatches(list: EdgeList, kept: number, positions: Float32Array, colourOf: EdgeColour): EdgeBatch[] {
   const count = Math.min(kept, list.count);
   const maxAbs = count > 0 ? Math.abs(list.weight[0]!) : 0;
   const tierOf = new Uint8Array(count);
@@ -58,19 +54,11 @@ export function edgeBatches(
     sizes[tierOf[e]!]! += 1;
   }
   const batches = EDGE_TIERS.map((tier, t) => ({ tier, positions: new Float32Array(sizes[t]! * 6), colors: new Float32Array(sizes[t]! * 6), count: 0 }));
-  const grey = hexToUnitRgb(NO_GROUP_COLOR);
-  const rgbCache = new Map<string, [number, number, number]>();
-  const rgb = (hex: string) => {
-    let value = rgbCache.get(hex);
-    if (!value) rgbCache.set(hex, (value = hexToUnitRgb(hex)));
-    return value;
-  };
   for (let e = 0; e < count; e += 1) {
     const batch = batches[tierOf[e]!]!;
     const a = list.source[e]!;
     const b = list.target[e]!;
-    const same = groups[a] !== null && groups[a] === groups[b];
-    const color = same ? rgb(nodeColors[a]!) : grey;
+    const color = colourOf(e, a, b);
     const offset = batch.count * 6;
     batch.positions.set(positions.subarray(3 * a, 3 * a + 3), offset);
     batch.positions.set(positions.subarray(3 * b, 3 * b + 3), offset + 3);
@@ -79,4 +67,25 @@ export function edgeBatches(
     batch.count += 1;
   }
   return batches;
+}
+
+/**
+ * The connectome view's edges: coloured from `nodeColors` (`#rrggbb` per node; null group nodes
+ * pass NO_GROUP_COLOR) where both ends share a group in `groups`, grey otherwise.
+ */
+export function edgeBatches(
+  list: EdgeList,
+  kept: number,
+  positions: Float32Array,
+  groups: readonly (number | null)[],
+  nodeColors: readonly string[],
+): EdgeBatch[] {
+  const grey = hexToUnitRgb(NO_GROUP_COLOR);
+  const rgbCache = new Map<string, [number, number, number]>();
+  const rgb = (hex: string) => {
+    let value = rgbCache.get(hex);
+    if (!value) rgbCache.set(hex, (value = hexToUnitRgb(hex)));
+    return value;
+  };
+  return tieredEdgeBatches(list, kept, positions, (_, a, b) => (groups[a] !== null && groups[a] === groups[b] ? rgb(nodeColors[a]!) : grey));
 }

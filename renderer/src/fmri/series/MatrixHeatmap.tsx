@@ -8,6 +8,7 @@ import { useLayoutEffect, useMemo, useRef, useState, type PointerEvent } from 'r
 import { ColourBar } from './ColourBar.js';
 import { formatValue } from './format.js';
 import { matrixImage, symmetricMatrixRange } from './matrixColours.js';
+import { pixelCanvas } from '../../components/pixelCanvas.js';
 
 /** Drawing size of the matrix, px (cells are whole pixels at most sizes). */
 const TARGET = 420;
@@ -42,10 +43,7 @@ export function MatrixHeatmap(props: {
     const ctx = element?.getContext('2d');
     if (!element || !ctx || n === 0) return;
     setDrawn(false);
-    const image = document.createElement('canvas');
-    image.width = n;
-    image.height = n;
-    image.getContext('2d')!.putImageData(new ImageData(matrixImage(matrix, n, range), n, n), 0, 0);
+    const image = pixelCanvas(matrixImage(matrix, n, range), n, n);
     ctx.clearRect(0, 0, total, total);
     ctx.imageSmoothingEnabled = false;
     ctx.drawImage(image, AXIS, AXIS, side, side);

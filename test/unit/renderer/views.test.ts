@@ -22,6 +22,7 @@ describe('the list of views', () => {
       ['ntf', 'Connectome', '6'],
       ['morphology', 'Morphology', '7'],
       ['calcium', 'Traces', '8'],
+      ['fmri', 'Brain', '9'],
     ]);
   });
 

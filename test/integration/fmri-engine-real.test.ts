@@ -67,6 +67,11 @@ describe.skipIf(!hasSharedData())('fMRI and brain maps in a project (real data)'
     const cohort = engine.store.recordings.get(byName('fmri/abide_aal116_100subj'))!.metadata.brain!;
     expect(cohort.cohort!.subjects).toHaveLength(100);
     expect(cohort.regionCount).toBe(116);
+    // nibabel's example4d states TR 2000 "sec": kept as written, with a warning the Library shows.
+    const example4d = engine.store.recordings.get(byName('fmri/bold/nibabel_example4d.nii.gz'))!.metadata.brain!;
+    expect(example4d.trS).toBe(2000);
+    expect(example4d.warnings).toContain('TR 2000 s (xyzt_units: sec) is implausibly long for fMRI: the header probably holds milliseconds');
+    expect(engine.store.recordings.get(byName('fmri/bold/pymvpa_haxby_1slice_bold.nii.gz'))!.metadata.brain!.warnings).toEqual([]);
   });
 
   it('serves volumes with a display window, and an atlas with its 120 named regions at their centroids', async () => {

@@ -69,6 +69,9 @@ export function niftiDescription(header: NiftiHeader, volumeCount: number, role:
   return parts.join(', ');
 }
 
+/** Longer than any fMRI protocol's repetition time (sparse-sampling designs reach ~10–20 s). */
+const MAX_PLAUSIBLE_TR_S = 60;
+
 export async function niftiBrainMetadata(path: string): Promise<{ kind: 'fmri' | 'brain-map'; brain: BrainMetadata; header: NiftiHeader }> {
   const image = await openNifti(path);
   try {
@@ -76,6 +79,11 @@ export async function niftiBrainMetadata(path: string): Promise<{ kind: 'fmri' |
     const role = await niftiRole(path, image);
     const warnings: string[] = [];
     if (header.sformCode === 0 && header.qformCode === 0) warnings.push('neither sform nor qform is set: positions in mm come from pixdim alone');
+    // Kept as the header says (nibabel does too), but a repetition time of minutes is almost always
+    // milliseconds labelled as seconds (nibabel's example4d: 2000 "s"): say so where the user looks.
+    if (role.type === 'bold' && header.trS !== null && header.trS > MAX_PLAUSIBLE_TR_S) {
+      warnings.push(`TR ${Number(header.trS.toFixed(3))} s (xyzt_units: ${header.timeUnits}) is implausibly long for fMRI: the header probably holds milliseconds`);
+    }
     const brain: BrainMetadata = {
       type: role.type,
       description: niftiDescription(header, image.volumeCount, role),

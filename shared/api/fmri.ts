@@ -214,6 +214,26 @@ export const fmriCalls = {
     params: z.object({ recordingId: Id, subject: z.string().max(200).nullable().default(null), kind: ConnectivityKind.default('pearson') }).strict(),
     result: ConnectivityMatrix,
   },
+  /**
+   * That matrix written to a path the user typed, as `cajal fmri connectivity --out` writes it: CSV
+   * (numpy.savetxt's layout, no header) or NumPy .npy (float64, n × n). Never a project file or a
+   * source recording; an existing file only with overwrite.
+   */
+  'fmri.exportConnectivity': {
+    params: z
+      .object({
+        recordingId: Id,
+        subject: z.string().max(200).nullable().default(null),
+        kind: ConnectivityKind.default('pearson'),
+        format: z.enum(['csv', 'npy']),
+        /** Absolute. Never a project file or a source recording; an existing file only with overwrite. */
+        path: z.string().min(1).max(4096),
+        /** The user chose to replace an existing file (the UI asks first; a 'conflict' error says it exists). */
+        overwrite: z.boolean().default(false),
+      })
+      .strict(),
+    result: z.object({ path: z.string(), regionCount: z.number().int() }),
+  },
   'fmri.cohort': { params: z.object({ recordingId: Id }).strict(), result: CohortSummary },
   /** Nodes (and weights) of a brain-graph recording, or an atlas's regions at their centroids. */
   'fmri.graph': { params: z.object({ recordingId: Id, edgesRecordingId: Id.nullable().default(null) }).strict(), result: BrainGraph },

@@ -6,11 +6,12 @@
  * folder (100 subjects, AAL 116). Then each panel from the Library: the glass brain (90 nodes, the
  * strongest 5 % of edges, hover names, anatomical views), the Series panel (heat map, traces,
  * connectivity matrix by kind), the Cohort panel (counts, a subject's matrix on the atlas) and its
- * classifier, run from the panel, with the report there and in Runs. Screenshots:
+ * classifier, run from the panel, with the report there and in Runs; the HCP matrix exported as CSV
+ * from the Series panel. Screenshots:
  * test-results/fmri-glass.png, fmri-series.png (a cohort subject: series, matrix, ROI map, glass brain),
  * fmri-cohort.png (copied by hand to docs/ for the README) and fmri-series-hcp.png.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,6 +19,7 @@ import { importByPath, openAppSession, type AppSession } from '../helpers/app-se
 import { hasChromium, SKIP_NO_CHROMIUM } from '../helpers/browser.js';
 import { dataFile, hasSharedData, REPO_ROOT, SKIP_NO_DATA } from '../helpers/data.js';
 import type { Served } from '../helpers/serve.js';
+import { tempDir } from '../helpers/tmp.js';
 
 const RESULTS = join(REPO_ROOT, 'test-results');
 const NODES = dataFile('connectome', 'brainnet_viewer', 'Node_AAL90.node');
@@ -65,6 +67,7 @@ describe.skipIf(skipReason !== null)('Brain networks: glass brain, series and co
   let session: AppSession;
   let page: Page;
   let consoleErrors: string[] = [];
+  const exports = tempDir('cajal-fmri-export-e2e-');
   const view = () => page.locator('.fmri-view');
   const ready = (locator: Locator, timeout = 60_000) => expect.poll(() => locator.getAttribute('data-ready'), { timeout, interval: 250 }).toBe('true');
   const openFromLibrary = async (action: string, file: string) => {
@@ -82,6 +85,7 @@ describe.skipIf(skipReason !== null)('Brain networks: glass brain, series and co
 
   afterAll(async () => {
     await session?.close();
+    exports.cleanup();
   });
 
   it('imports networks, a mesh, an atlas, an ROI series and a cohort folder, each in its section', async () => {
@@ -166,6 +170,21 @@ describe.skipIf(skipReason !== null)('Brain networks: glass brain, series and co
     // No atlas of 94 regions in the project: the panel says what to import.
     expect(await view().textContent()).toContain('Import a label atlas with 94 regions');
   }, 120_000);
+
+  it('exports the HCP series’ Pearson matrix as CSV from the Series panel: 94 rows of 94 values', async () => {
+    await view().getByLabel('Connectivity kind').selectOption('pearson');
+    await ready(view().getByRole('img', { name: /^Pearson correlation of .*: 94 × 94 regions/ }));
+    const csv = join(exports.dir, 'hcp-pearson.csv');
+    await view().getByLabel('Export the matrix to path').fill(csv);
+    await view().getByRole('button', { name: 'Export CSV' }).click();
+    await expect.poll(() => view().locator('.fmri-connectivity-export-done').textContent(), { timeout: 30_000 }).toBe(`Wrote the 94 × 94 Pearson correlation matrix to ${csv}`);
+    expect(existsSync(csv)).toBe(true);
+    // The CLI's layout (numpy.savetxt's, as `cajal fmri connectivity --out m.csv`): no header row.
+    const rows = readFileSync(csv, 'utf8').trimEnd().split('\n').map((line) => line.split(',').map(Number));
+    expect(rows).toHaveLength(94);
+    expect(rows.every((row) => row.length === 94)).toBe(true);
+    expect(rows[0]![0]).toBeCloseTo(1, 12);
+  }, 60_000);
 
   it('summarises a connectivity run of the series in Runs as a table and a heat map', async () => {
     await page.keyboard.press('Alt+1');

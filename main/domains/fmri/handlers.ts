@@ -12,6 +12,7 @@ export function fmriHandlers(fmri: FmriView): CallHandlers<typeof fmriCalls> {
     'fmri.clusters': (params) => fmri.clusters(params),
     'fmri.roiSeries': ({ recordingId, subject, runId }) => fmri.roiSeries(recordingId, subject, runId),
     'fmri.connectivity': ({ recordingId, subject, kind }) => fmri.connectivity(recordingId, subject, kind),
+    'fmri.exportConnectivity': ({ recordingId, subject, kind, format, path, overwrite }) => fmri.exportConnectivity(recordingId, subject, kind, format, path, { overwrite }),
     'fmri.cohort': ({ recordingId }) => fmri.cohort(recordingId),
     'fmri.graph': ({ recordingId, edgesRecordingId }) => fmri.graph(recordingId, edgesRecordingId),
   };

@@ -20,6 +20,7 @@ import type {
   SurfaceValues,
 } from '../../../shared/api/index.js';
 import { ValidationError } from '../../errors.js';
+import { checkWriteTarget, writeFileAtomically } from '../../io/write-target.js';
 import { readBrainNodes } from '../../io/atlas/index.js';
 import { giftiKind, giftiSurface, readGifti, type SurfaceMesh } from '../../io/gifti/index.js';
 import { readMz3 } from '../../io/mz3/index.js';
@@ -32,6 +33,8 @@ import { edgeFileBeside, edgeWeights, regionNodes } from './graph.js';
 import { ImageCache, type LoadedVolume } from './images.js';
 import { projectToSurface } from './projection.js';
 import { brainRecording, describeRecording, recordingName, type BrainRecording } from './recordings.js';
+import { protectedPaths } from '../../store/protected-paths.js';
+import { matrixCsv, matrixNpy } from './export.js';
 import { atlasRegions, regionAt } from './regions.js';
 import { cohortOf, loadSubjectSeries, seriesFromRun, storedTangent, subjectOf, type LoadedSeries } from './series.js';
 
@@ -243,6 +246,28 @@ export class FmriView {
       regionNames: loaded.regionNames ?? Array.from({ length: n }, (_, r) => `ROI ${r + 1}`),
       matrix,
     };
+  }
+
+  /**
+   * That matrix written to a path the user typed (absolute), with the CLI's writers (CSV in
+   * numpy.savetxt's layout, or float64 .npy): never over the project or a source, over an existing
+   * file only with `overwrite` (io/write-target).
+   */
+  async exportConnectivity(
+    recordingId: number,
+    subject: string | null,
+    kind: ConnectivityKind,
+    format: 'csv' | 'npy',
+    path: string,
+    options: { overwrite?: boolean } = {},
+  ): Promise<{ path: string; regionCount: number }> {
+    brainRecording(this.store, recordingId, ['roi-series', 'cohort'], 'an ROI time series or a cohort');
+    const target = { overwrite: options.overwrite ?? false, requireAbsolute: true, protectedPaths: protectedPaths(this.store) };
+    checkWriteTarget(path, target); // refuse before computing the matrix
+    const m = await this.connectivity(recordingId, subject, kind);
+    const n = m.regionCount;
+    const written = writeFileAtomically(path, format === 'npy' ? matrixNpy(m.matrix, n) : matrixCsv(m.matrix, n), target);
+    return { path: written, regionCount: n };
   }
 
   /**

@@ -1,11 +1,14 @@
 /**
  * One subject's connectivity matrix (`fmri.connectivity`, computed now) with the kind picked here:
  * Pearson, partial correlation or covariance, and for a cohort's subject tangent space too (the
- * log-map at the cohort's geometric mean: a group measure, so not for a lone ROI file).
+ * log-map at the cohort's geometric mean: a group measure, so not for a lone ROI file). The matrix
+ * shown can be exported to a typed path as CSV or NumPy .npy (`fmri.exportConnectivity`).
  */
 import { useId } from 'react';
 import type { ConnectivityKind, ConnectivityMatrix } from '../../../../shared/api/index.js';
+import { useApi } from '../../api/context.js';
 import { ErrorMessage } from '../../components/ErrorMessage.js';
+import { ExportToPathForm } from '../../components/ExportToPathForm.js';
 import { KIND_UNITS } from './format.js';
 import { MatrixHeatmap } from './MatrixHeatmap.js';
 
@@ -54,6 +57,29 @@ export function ConnectivitySection(props: {
           title={`${KIND_UNITS[matrix.kind].name[0]!.toUpperCase()}${KIND_UNITS[matrix.kind].name.slice(1)} of ${props.subjectName}`}
         />
       )}
+      {matrix && <ConnectivityExportForm matrix={matrix} />}
     </section>
+  );
+}
+
+/** The matrix shown (its recording, subject and kind) written as `cajal fmri connectivity --out` writes it. */
+function ConnectivityExportForm({ matrix }: { matrix: ConnectivityMatrix }) {
+  const api = useApi();
+  const { recordingId, subject, kind } = matrix;
+  return (
+    <ExportToPathForm
+      className="fmri-connectivity-export"
+      label="Export the matrix to path"
+      placeholder="/path/to/connectivity.csv or connectivity.npy"
+      formats={[
+        { format: 'csv', label: 'Export CSV' },
+        { format: 'npy', label: 'Export NumPy .npy' },
+      ]}
+      write={async (format, path, overwrite) => {
+        const written = await api.call('fmri.exportConnectivity', { recordingId, subject, kind, format, path, overwrite });
+        return { path: written.path, count: written.regionCount };
+      }}
+      describe={(result) => `Wrote the ${result.count} × ${result.count} ${KIND_UNITS[kind].name} matrix to ${result.path}`}
+    />
   );
 }

@@ -110,16 +110,6 @@ function typedView(raw: Uint8Array, dtype: NiftiDtype, bytes: number, littleEndi
   const { buffer, byteOffset } = own;
   const count = own.byteLength / bytes;
   switch (dtype) {
-    case 'int16':
-      return new Int16Array(buffer, byteOffset, count);
-    case 'uint16':
-      return new Uint16Array(buffer, byteOffset, count);
-    case 'int32':
-      return new Int32Array(buffer, byteOffset, count);
-    case 'uint32':
-      return new Uint32Array(buffer, byteOffset, count);
-    case 'float32':
-      return new Float32Array(buffer, byteOffset, count);
     case 'float64':
       return new Float64Array(buffer, byteOffset, count);
     case 'int64':
@@ -127,7 +117,7 @@ function typedView(raw: Uint8Array, dtype: NiftiDtype, bytes: number, littleEndi
     case 'uint64':
       return Float64Array.from(new BigUint64Array(buffer, byteOffset, count), (v) => Number(v));
     default:
-      throw new Error(`no numeric view for ${dtype}`);
+      return narrowView(dtype, buffer, byteOffset, count);
   }
 }
 

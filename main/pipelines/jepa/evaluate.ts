@@ -11,15 +11,15 @@
  * statistics; the pretraining itself is train.ts.
  */
 import { ValidationError } from '../../errors.js';
-import { fitScaler, scaledRows, type FoldScore } from '../fmri/classify.js';
+import type { FoldScore, JepaFeatureSource as FeatureSource, JepaMetrics, JepaMethodReport as MethodReport, JepaProbeKind as ProbeKind, JepaTargetReport as TargetReport } from '../../../shared/api/index.js';
+import { fitScaler, scaledRows } from '../fmri/classify.js';
 import { stratifiedFolds, strata } from '../fmri/folds.js';
 import { decisionFunction, fitLogistic } from '../fmri/logistic.js';
 import { accuracy, balancedAccuracy, rocAuc } from '../fmri/metrics.js';
 import { layerNormRows, probeLogits, REFERENCE_LINEAR_PROBE, trainLinearProbe, type LinearProbeOptions } from './probe.js';
 
-export type ProbeTarget = 'diagnosis' | 'sex';
-export type FeatureSource = 'pretrained' | 'random-init' | 'connectivity';
-export type ProbeKind = 'linear-probe' | 'logistic-regression';
+export type ProbeTarget = TargetReport['target'];
+type Metrics = JepaMetrics;
 
 export interface EvaluationSubject {
   id: string;
@@ -40,28 +40,6 @@ export interface FoldFeatures {
   width: number;
   pretrained: Float64Array;
   random: Float64Array;
-}
-
-export interface Metrics {
-  accuracy: number;
-  balancedAccuracy: number;
-  auroc: number;
-}
-
-export interface MethodReport {
-  features: FeatureSource;
-  probe: ProbeKind;
-  folds: FoldScore[];
-  mean: Metrics;
-  sd: Metrics;
-}
-
-export interface TargetReport {
-  target: ProbeTarget;
-  /** Sorted class names; the second is the positive class of the AUROC. */
-  classes: string[];
-  subjectCount: number;
-  methods: MethodReport[];
 }
 
 export interface EvaluationOptions {

@@ -31,3 +31,20 @@ export const JepaTargetReport = z.object({
   methods: z.array(JepaMethodReport),
 });
 export type JepaTargetReport = z.infer<typeof JepaTargetReport>;
+
+/** Pooled features of every subject on their first two principal components (result key "embedding"). */
+export const JepaEmbedding = z.object({
+  /** Which encoder the features come from ("pretrained on all subjects", "random init"). */
+  encoder: z.string(),
+  explained: z.tuple([z.number(), z.number()]),
+  points: z.array(
+    z.object({
+      subject: z.string(),
+      x: z.number(),
+      y: z.number(),
+      /** The subject's labels (diagnosis, sex, site, …) as text; absent ones are left out. */
+      labels: z.record(z.string(), z.string()),
+    }),
+  ),
+});
+export type JepaEmbedding = z.infer<typeof JepaEmbedding>;

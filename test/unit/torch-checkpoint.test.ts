@@ -33,7 +33,12 @@ interface Expected {
 }
 
 const tmp = tempDir('cajal-torch-');
-let expected: Record<string, Expected> & { module_keys: string[] } & { 'dtypes.pt': Expected & { transposed_contiguous: boolean; shared_storage: boolean } };
+let expected: {
+  'brainjepa.pth.tar': Expected;
+  'state_dict.pt': Expected;
+  'dtypes.pt': Expected & { transposed_contiguous: boolean; shared_storage: boolean };
+  module_keys: string[];
+};
 const file = (name: string): string => join(tmp.dir, name);
 
 beforeAll(() => {

@@ -480,7 +480,7 @@ export function unpickle(bytes: Uint8Array, options: UnpickleOptions, start = 0)
       case OP.BINBYTES8: {
         const length = op === OP.BINBYTES ? u32() : op === OP.SHORT_BINBYTES ? u8() : u64();
         const at = need(length);
-        stack.push(bytes.slice(at, at + length));
+        stack.push(new Uint8Array(bytes.subarray(at, at + length))); // a copy (Buffer.slice would be a view)
         break;
       }
       case OP.EMPTY_TUPLE:

@@ -55,7 +55,8 @@ type Source = Float32Array | Float64Array | Uint16Array | BigInt64Array | Int32A
 function sourceView(bytes: Uint8Array, dtype: TorchDtype, numel: number): Source {
   const size = DTYPE_BYTES[dtype];
   let aligned = bytes;
-  if (bytes.byteOffset % size !== 0) aligned = bytes.slice(0, numel * size);
+  // A copy, not `bytes.slice`: on a Node Buffer slice is a view at the same (unaligned) offset.
+  if (bytes.byteOffset % size !== 0) aligned = new Uint8Array(bytes.subarray(0, numel * size));
   const { buffer, byteOffset } = aligned;
   switch (dtype) {
     case 'float32':

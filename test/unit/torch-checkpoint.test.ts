@@ -153,6 +153,16 @@ describe.skipIf(!HAVE_TORCH)('readTorchCheckpoint on files torch.save wrote', ()
     expect([...checkpoint.get('encoder')!.get('w')!.data]).toEqual([2, 3, 4]);
   });
 
+  it('reads big-endian storages (a byteorder entry of "big") and an argparse.Namespace of arguments', async () => {
+    const big = await readTorchCheckpoint(file('big_endian.pth'));
+    // Strides (1, 2): the transpose of [[1.5, -2], [3, 4.25]] in storage order.
+    expect([...big.get('')!.get('w')!.data]).toEqual([1.5, 3, -2, 4.25]);
+    expect([...big.get('')!.get('i')!.exact!]).toEqual([-5, 2 ** 40]);
+    const withArgs = await readTorchCheckpoint(file('with_args.pt'));
+    expect(withArgs.meta.get('args')).toEqual(new Map<string, unknown>([['lr', 0.5], ['name', 'run1'], ['dims', [1, 2]]]));
+    expect([...withArgs.get('encoder')!.get('w')!.data]).toEqual([1, 1]);
+  });
+
   it('refuses a forbidden global without running it, naming the file, the entry and the global', async () => {
     const error = await formatError(file('bad_global.pth'));
     expect(error.file).toBe(file('bad_global.pth'));

@@ -220,6 +220,9 @@ function numpyDtype(args: PickleValue[], fail: (problem: string) => never): Nump
 
 const narrowBigint = (value: bigint): number | bigint => (value >= -(2n ** 53n) && value <= 2n ** 53n ? Number(value) : value);
 
+/** Dicts that stand for an `argparse.Namespace`: BUILD sets their entries (for an OrderedDict it sets attributes, not data). */
+const NAMESPACES = new WeakSet<Map<PickleKey, PickleValue>>();
+
 /** The whitelist: the globals `torch.save` writes for plain data, and nothing else. */
 function resolveGlobal(module: string, name: string): PickleValue | undefined {
   const qualified = `${module}.${name}`;
@@ -239,6 +242,13 @@ function resolveGlobal(module: string, name: string): PickleValue | undefined {
       return new PickleCallable(qualified, numpyScalar);
     case 'numpy.dtype':
       return new PickleCallable(qualified, numpyDtype);
+    case 'argparse.Namespace':
+      // Training scripts save their command-line `args`: NEWOBJ with (), then BUILD with the attributes.
+      return new PickleCallable(qualified, () => {
+        const namespace = new Map<PickleKey, PickleValue>();
+        NAMESPACES.add(namespace);
+        return namespace;
+      });
     default:
       return undefined;
   }
@@ -619,7 +629,10 @@ export function unpickle(bytes: Uint8Array, options: UnpickleOptions, start = 0)
       case OP.BUILD: {
         const state = pop();
         const target = top();
-        if (isDict(target)) {
+        if (isDict(target) && NAMESPACES.has(target)) {
+          if (!isDict(state)) fail(`BUILD on an argparse.Namespace with ${describe(state)}, not a dict`);
+          setItems(target, [...(state as Map<PickleKey, PickleValue>)].flat());
+        } else if (isDict(target)) {
           // An OrderedDict's instance attributes: a state dict's `_metadata` (module versions); not data.
           if (!isDict(state) && !(Array.isArray(state) && state.every((s) => s === null || isDict(s)))) {
             fail(`BUILD on a dict with ${describe(state)}`);

@@ -89,8 +89,9 @@ export async function readTorchCheckpoint(path: string, options: TorchCheckpoint
 
 function sniff(head: Uint8Array): 'zip' | 'legacy' | 'tar' | 'unknown' {
   if (head[0] === 0x50 && head[1] === 0x4b && head[2] === 0x03 && head[3] === 0x04) return 'zip';
-  // Legacy: protocol-2 pickle whose first value is the LONG1 magic number 0x1950a86a20f9469cfc6c.
-  if (head[0] === 0x80 && head[1] !== undefined && head[1] <= 5 && head[2] === 0x8a && head[3] === 0x0a) return 'legacy';
+  // Legacy: a pickle (PROTO opcode) whose first value is the magic number 0x1950a86a20f9469cfc6c;
+  // the magic is checked by readLegacy, so any other pickle gets "not a torch.save checkpoint".
+  if (head[0] === 0x80 && head[1] !== undefined && head[1] >= 2 && head[1] <= 5) return 'legacy';
   if (new TextDecoder().decode(head.subarray(257, 262)) === 'ustar') return 'tar';
   return 'unknown';
 }

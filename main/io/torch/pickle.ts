@@ -119,6 +119,8 @@ const STORAGE_TYPES: Readonly<Record<string, TorchDtype>> = {
 const KNOWN_REFUSALS: Readonly<Record<string, string>> = {
   'torch.storage._load_from_bytes': 'a storage pickled with torch.save inside another pickle (its bytes are a nested legacy pickle); load it in Python and re-save it with torch.save',
   'torch._utils._rebuild_sparse_tensor': 'sparse tensors are not supported',
+  // torch 2 writes v3 only for dtypes without a legacy storage type (uint16/32/64, float8…).
+  'torch._utils._rebuild_tensor_v3': 'a tensor of a dtype Cajal does not read (uint16/32/64 or float8); convert it to float32 in Python first',
   'torch._utils._rebuild_qtensor': 'quantized tensors are not supported',
   'torch._utils._rebuild_meta_tensor_no_storage': 'meta tensors hold no values',
   'torch._utils._rebuild_wrapper_subclass': 'tensor subclasses are not supported',

@@ -22,5 +22,5 @@ export {
   type JepaParameterCounts,
 } from './config.js';
 export { createJepaModel, jepaDecayRule, type JepaMasks, type JepaModel } from './model.js';
-export { DDP_PREFIX, referenceKey, referenceShape, type StateDict, type StateDictPart } from './model-state-dict.js';
+export { DDP_PREFIX, fromReferenceValues, referenceKey, referenceShape, toReferenceEntry, type StateDict, type StateDictPart } from './model-state-dict.js';
 export { timeSinCos } from './pos-embed.js';

@@ -67,6 +67,16 @@ function fromReference(name: string, shape: readonly number[], values: Float32Ar
   return layoutOf(name, shape) === 'same' ? Float32Array.from(values) : transpose2d(values, shape[1]!, shape[0]!);
 }
 
+/** One of our tensors (a parameter or its gradient) under its reference key, in torch layout. */
+export function toReferenceEntry(name: string, shape: readonly number[], values: Float32Array): { key: string; shape: number[]; data: Float32Array } {
+  return { key: referenceKey(name), shape: referenceShape(name, shape), data: toReference(name, shape, values) };
+}
+
+/** A reference-layout tensor in our layout (`shape` is ours), e.g. torch gradients for our optimiser. */
+export function fromReferenceValues(name: string, shape: readonly number[], values: Float32Array): Float32Array {
+  return fromReference(name, shape, values);
+}
+
 /** A collection's values as a reference state dict, in registration order (= the reference's). */
 export function toStateDict(params: Params, prefix = ''): StateDict {
   const out: StateDict = new Map();

@@ -176,6 +176,13 @@ describe('state dict (reference keys and torch layouts)', () => {
     expect(shapes(model.stateDict('predictor'))).toEqual(predictor);
   });
 
+  it('reads the same asynchronously', async () => {
+    const sync = model.stateDict('predictor', { prefix: 'module.' });
+    const async = await model.stateDictAsync('predictor', { prefix: 'module.' });
+    expect([...async.keys()]).toEqual([...sync.keys()]);
+    for (const [k, t] of sync) expect(Array.from(async.get(k)!.data), k).toEqual(Array.from(t.data));
+  });
+
   it('transposes Linear and patch kernels to torch layout', () => {
     const ours = model.encoder.get('blocks.0.attn.qkv.weight').dataSync(); // [in 32, out 96]
     const theirs = model.stateDict('encoder').get('blocks.0.attn.qkv.weight')!.data; // [out 96, in 32]

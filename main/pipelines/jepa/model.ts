@@ -28,7 +28,7 @@ import { createTransformerBlock, type TransformerBlock } from '../../compute/nn/
 import { ValidationError } from '../../errors.js';
 import { seededRandom } from '../../../shared/random.js';
 import { INIT_STD, LN_EPS, TARGET_NORM_EPS, fullPassChunk, timePatches, tokenCount, validateJepaConfig, type JepaModelConfig } from './config.js';
-import { loadFromStateDict, toStateDict, type StateDict, type StateDictPart } from './model-state-dict.js';
+import { loadFromStateDict, toStateDict, toStateDictAsync, type StateDict, type StateDictPart } from './model-state-dict.js';
 import { createGradientPositions, type GradientPositions } from './pos-embed.js';
 
 export type { StateDict, StateDictPart } from './model-state-dict.js';
@@ -58,6 +58,8 @@ export interface JepaModel {
   updateTarget(momentum: number): void;
   /** A part's weights under the reference's state-dict keys, torch layouts; `prefix` e.g. "module." as DDP checkpoints. */
   stateDict(part: StateDictPart, options?: { prefix?: string }): StateDict;
+  /** stateDict with asynchronous reads: every backend (the synchronous one reads cpu and wasm only). */
+  stateDictAsync(part: StateDictPart, options?: { prefix?: string }): Promise<StateDict>;
   /** Loads a part from reference keys (with or without "module."): all or nothing, errors name every bad key. */
   loadStateDict(part: StateDictPart, tensors: StateDict, source: string): void;
   dispose(): void;
@@ -307,6 +309,9 @@ export function createJepaModel(tf: Tfjs, config: JepaModelConfig, gradients: Fl
     },
     stateDict(part, options = {}) {
       return toStateDict(paramsOf(part), options.prefix ?? '');
+    },
+    stateDictAsync(part, options = {}) {
+      return toStateDictAsync(paramsOf(part), options.prefix ?? '');
     },
     loadStateDict(part, tensors, source) {
       loadFromStateDict(paramsOf(part), tensors, part, source);

@@ -16,6 +16,7 @@ import {
   JEPA_ARCHITECTURES,
   createJepaModel,
   estimateMemory,
+  fullPassChunk,
   jepaDecayRule,
   jepaModelConfig,
   parameterCounts,
@@ -345,6 +346,21 @@ describe('loss, gradients, EMA', () => {
     for (const z of [f, p, mean, e, x]) z.dispose();
     model.dispose();
   });
+
+  it('full-input passes in sample chunks give the unchunked values', () => {
+    const tiny = jepaModelConfig('tiny', 116, 160); // N = 1160 tokens, 4 heads: 3 samples per chunk
+    expect(fullPassChunk(tiny, 4)).toBe(3);
+    const model = createJepaModel(tf, tiny, gradientsOf(tiny), 1);
+    const x = batchOf(4, tiny);
+    const all = model.features(x); // chunks of 3 + 1
+    const last = tf.slice(x, [3, 0, 0], [1, 116, 160]);
+    const alone = model.features(last);
+    const error = tf.max(tf.abs(tf.sub(tf.slice(all, [3, 0, 0], [1, 1160, 64]), alone))).dataSync()[0]!;
+    expect(all.shape).toEqual([4, 1160, 64]);
+    expect(error).toBeLessThan(1e-5);
+    for (const t of [all, last, alone, x]) t.dispose();
+    model.dispose();
+  }, 60_000);
 
   it('a few AdamW steps (reference decay groups) lower the loss and leave the target alone', () => {
     const model = createJepaModel(tf, SMALL, gradientsOf(SMALL), 1);

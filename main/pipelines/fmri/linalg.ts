@@ -112,10 +112,16 @@ function tridiagonalize(w: Float64Array, n: number, d: Float64Array, e: Float64A
 }
 
 /**
- * Implicit QL iterations on the tridiagonal (d, e), applying every plane rotation to the rows of
- * `w` (the eigenvectors, one per row). On return d holds the eigenvalues, unsorted.
+ * Implicit QL iterations on the tridiagonal (d, e). `z` holds Q with the eigenvectors as columns
+ * (z[k][j] = component k of vector j). A QL sweep is a chain of plane rotations of neighbouring
+ * columns (m−1, m), (m−2, m−1), …, (l, l+1) whose angles depend only on (d, e), so the angles are
+ * computed first and the whole chain is then applied row by row: each row's running value stays in
+ * a register instead of every rotation streaming two whole vectors through memory, which is what made
+ * the rotations most of the cost. Every element sees the same multiplications in the same order as
+ * rotation by rotation, so the result is bit-for-bit the same. On return d holds the eigenvalues,
+ * unsorted.
  */
-function tridiagonalQl(w: Float64Array, n: number, d: Float64Array, e: Float64Array): void {
+function tridiagonalQl(z: Float64Array, n: number, d: Float64Array, e: Float64Array, cs: Float64Array, sn: Float64Array): void {
   for (let i = 1; i < n; i++) e[i - 1] = e[i]!;
   e[n - 1] = 0;
   let f = 0;
@@ -140,7 +146,7 @@ function tridiagonalQl(w: Float64Array, n: number, d: Float64Array, e: Float64Ar
         let h = g - d[l]!;
         for (let i = l + 2; i < n; i++) d[i] = d[i]! - h;
         f += h;
-        // Chase the bulge with plane rotations.
+        // Chase the bulge with plane rotations (angles only; applied to z below).
         p = d[m]!;
         let c = 1;
         let c2 = 1;
@@ -160,15 +166,10 @@ function tridiagonalQl(w: Float64Array, n: number, d: Float64Array, e: Float64Ar
           c = p / r;
           p = c * d[i]! - s * g;
           d[i + 1] = h + s * (c * g + s * d[i]!);
-          const a = i * n;
-          const b = a + n;
-          for (let k = 0; k < n; k++) {
-            const wi = w[a + k]!;
-            const wj = w[b + k]!;
-            w[b + k] = s * wi + c * wj;
-            w[a + k] = c * wi - s * wj;
-          }
+          cs[i] = c;
+          sn[i] = s;
         }
+        rotateColumns(z, n, l, m, cs, sn);
         p = (-s * s2 * c3 * el1 * e[l]!) / dl1;
         e[l] = s * p;
         d[l] = c * p;
@@ -176,6 +177,45 @@ function tridiagonalQl(w: Float64Array, n: number, d: Float64Array, e: Float64Ar
     }
     d[l] = d[l]! + f;
     e[l] = 0;
+  }
+}
+
+/**
+ * Applies the rotation chain i = m−1 … l (column i+1 ← s·zᵢ + c·zᵢ₊₁, column i ← c·zᵢ − s·zᵢ₊₁) to every
+ * row of z. Two rows at a time: each row's chain is a serial dependency, so interleaving two hides
+ * the multiply-add latency.
+ */
+function rotateColumns(z: Float64Array, n: number, l: number, m: number, cs: Float64Array, sn: Float64Array): void {
+  let k = 0;
+  for (; k + 1 < n; k += 2) {
+    const r0 = k * n;
+    const r1 = r0 + n;
+    let t0 = z[r0 + m]!;
+    let t1 = z[r1 + m]!;
+    for (let i = m - 1; i >= l; i--) {
+      const c = cs[i]!;
+      const s = sn[i]!;
+      const a0 = z[r0 + i]!;
+      const a1 = z[r1 + i]!;
+      z[r0 + i + 1] = s * a0 + c * t0;
+      z[r1 + i + 1] = s * a1 + c * t1;
+      t0 = c * a0 - s * t0;
+      t1 = c * a1 - s * t1;
+    }
+    z[r0 + l] = t0;
+    z[r1 + l] = t1;
+  }
+  if (k < n) {
+    const r0 = k * n;
+    let t0 = z[r0 + m]!;
+    for (let i = m - 1; i >= l; i--) {
+      const c = cs[i]!;
+      const s = sn[i]!;
+      const a0 = z[r0 + i]!;
+      z[r0 + i + 1] = s * a0 + c * t0;
+      t0 = c * a0 - s * t0;
+    }
+    z[r0 + l] = t0;
   }
 }
 
@@ -188,15 +228,18 @@ export function symmetricEigen(a: Float64Array, n: number): SymmetricEigen {
   if (n === 1) return { n, values: Float64Array.of(a[0]!), vectors: Float64Array.of(1) };
   if (n === 0) return { n, values: d, vectors: w };
   tridiagonalize(w, n, d, e);
-  tridiagonalQl(w, n, d, e);
-  // Sort ascending (LAPACK's order), permuting the eigenvector rows with the values.
+  // The reduction leaves Qᵀ; the QL rotations want Q (rows contiguous along the vector index).
+  const z = transpose(w, n);
+  tridiagonalQl(z, n, d, e, w.subarray(0, n), w.subarray(n, 2 * n));
+  // Sort ascending (LAPACK's order), permuting the eigenvectors with the values.
   const order = Array.from({ length: n }, (_, k) => k).sort((x, y) => d[x]! - d[y]!);
   const values = new Float64Array(n);
   const vectors = new Float64Array(n * n);
   for (let k = 0; k < n; k++) {
     const from = order[k]!;
     values[k] = d[from]!;
-    vectors.set(w.subarray(from * n, from * n + n), k * n);
+    const row = k * n;
+    for (let i = 0; i < n; i++) vectors[row + i] = z[i * n + from]!;
   }
   return { n, values, vectors };
 }

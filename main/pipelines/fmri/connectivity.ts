@@ -21,7 +21,8 @@
  */
 import { ValidationError } from '../../errors.js';
 import { checkSeries, ledoitWolf, standardizeSeries, type SeriesMatrix } from './covariance.js';
-import { cholesky, congruence, formSymmetric, frobeniusNorm, multiply, spdInverse, symmetricEigen } from './linalg.js';
+import { cholesky, formSymmetric, frobeniusNorm, multiply, spdInverse, symmetricEigen } from './linalg.js';
+import { whitenedLogs, type WhitenedLogs } from './whitened-logs.js';
 
 export type ConnectivityKind = 'pearson' | 'partial' | 'tangent' | 'covariance';
 export const CONNECTIVITY_KINDS: readonly ConnectivityKind[] = ['pearson', 'partial', 'tangent', 'covariance'];
@@ -123,13 +124,27 @@ function checkSpd(matrix: Float64Array, n: number, what: string): void {
  * same minimiser within tol.
  */
 export function geometricMean(matrices: readonly Float64Array[], n: number, options: GeometricMeanOptions = {}, progress?: ConnectivityProgress): GeometricMean {
-  const maxIter = options.maxIter ?? GEOMETRIC_MEAN_MAX_ITER;
-  const tol = options.tol ?? 1e-7;
+  validateGroup(matrices, n);
+  const logs = whitenedLogs(matrices, n);
+  try {
+    return iterateGeometricMean(matrices, n, options, logs, progress);
+  } finally {
+    logs.close();
+  }
+}
+
+function validateGroup(matrices: readonly Float64Array[], n: number): void {
   if (matrices.length === 0) throw new ValidationError('matrices', 'the geometric mean needs at least one matrix');
   matrices.forEach((m, k) => {
     if (m.length !== n * n) throw new ValidationError(`matrices[${k}]`, `expected ${n}×${n} values, got ${m.length}`);
     checkSpd(m, n, `matrices[${k}]`);
   });
+}
+
+/** The iteration of `geometricMean`; `logs` computes logm(W Mₛ W) for every subject (possibly on worker threads). */
+function iterateGeometricMean(matrices: readonly Float64Array[], n: number, options: GeometricMeanOptions, logs: WhitenedLogs, progress?: ConnectivityProgress): GeometricMean {
+  const maxIter = options.maxIter ?? GEOMETRIC_MEAN_MAX_ITER;
+  const tol = options.tol ?? 1e-7;
   let gmean: Float64Array = new Float64Array(n * n);
   for (const m of matrices) for (let i = 0; i < gmean.length; i++) gmean[i] = gmean[i]! + m[i]!;
   for (let i = 0; i < gmean.length; i++) gmean[i] = gmean[i]! / matrices.length;
@@ -143,8 +158,8 @@ export function geometricMean(matrices: readonly Float64Array[], n: number, opti
     const eig = symmetricEigen(gmean, n);
     const invSqrt = formSymmetric(eig, (v) => Math.sqrt(1 / v));
     const logsMean = new Float64Array(n * n);
-    for (const m of matrices) {
-      const log = formSymmetric(symmetricEigen(congruence(invSqrt, m, n), n), Math.log);
+    // Summed in subject order whichever thread computed each log, so the sum does not depend on threads.
+    for (const log of logs.compute(invSqrt)) {
       for (let i = 0; i < log.length; i++) logsMean[i] = logsMean[i]! + log[i]!;
     }
     progress?.(iter, `tangent space: geometric mean of ${matrices.length} covariances, iteration ${iter + 1}`);
@@ -231,10 +246,14 @@ export function connectivity(series: readonly SeriesMatrix[], kind: Connectivity
     return { kind, regionCount: n, matrices, mean: arithmeticMean(matrices, n) };
   }
   covariances.forEach((c, k) => checkSpd(c, n, `series[${k}]`));
-  const { mean } = geometricMean(covariances, n, {}, progress);
-  const whitening = formSymmetric(symmetricEigen(mean, n), (v) => 1 / Math.sqrt(v));
-  const matrices = covariances.map((c) => formSymmetric(symmetricEigen(congruence(whitening, c, n), n), Math.log));
-  return { kind, regionCount: n, matrices, mean };
+  const logs = whitenedLogs(covariances, n);
+  try {
+    const { mean } = iterateGeometricMean(covariances, n, {}, logs, progress);
+    const whitening = formSymmetric(symmetricEigen(mean, n), (v) => 1 / Math.sqrt(v));
+    return { kind, regionCount: n, matrices: logs.compute(whitening), mean };
+  } finally {
+    logs.close();
+  }
 }
 
 /**

@@ -459,3 +459,8 @@ function checkSquare(a: Float64Array, n: number, what: string): void {
     throw new Error(`${what}: expected a ${n}×${n} matrix (${n * n} values), got ${a.length} values`);
   }
 }
+
+/** logm(W · M · W) for symmetric W and SPD M: one subject's tangent-space matrix, W being G^{-1/2}. */
+export function logOfCongruence(w: Float64Array, m: Float64Array, n: number): Float64Array {
+  return formSymmetric(symmetricEigen(congruence(w, m, n), n), Math.log);
+}

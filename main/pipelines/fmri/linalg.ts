@@ -54,18 +54,38 @@ function tridiagonalize(w: Float64Array, n: number, d: Float64Array, e: Float64A
       h -= f * g;
       d[i - 1] = f - g;
       for (let j = 0; j < i; j++) e[j] = 0;
-      // p = A u (only the lower triangle of A is read, row j of w holds column j of A).
-      for (let j = 0; j < i; j++) {
+      // p = A u (only the lower triangle of A is read, row j of w holds column j of A). Two rows at a
+      // time: each row's dot product is a serial chain of additions, and two independent chains run at
+      // twice the rate; every sum is still formed in the same order as one row at a time.
+      let j = 0;
+      for (; j + 1 < i; j += 2) {
+        const f0 = d[j]!;
+        const row0 = j * n;
+        const row1 = row0 + n;
+        w[i * n + j] = f0;
+        let g0 = e[j]! + w[row0 + j]! * f0;
+        // Row j's first off-diagonal term feeds e[j+1], which row j+1 starts from.
+        const a = w[row0 + j + 1]!;
+        g0 += a * d[j + 1]!;
+        e[j + 1] = e[j + 1]! + a * f0;
+        const f1 = d[j + 1]!;
+        w[i * n + j + 1] = f1;
+        let g1 = e[j + 1]! + w[row1 + j + 1]! * f1;
+        for (let k = j + 2; k < i; k++) {
+          const a0 = w[row0 + k]!;
+          const a1 = w[row1 + k]!;
+          const dk = d[k]!;
+          g0 += a0 * dk;
+          g1 += a1 * dk;
+          e[k] = e[k]! + a0 * f0 + a1 * f1;
+        }
+        e[j] = g0;
+        e[j + 1] = g1;
+      }
+      if (j < i) {
         f = d[j]!;
         w[i * n + j] = f;
-        const row = j * n;
-        g = e[j]! + w[row + j]! * f;
-        for (let k = j + 1; k < i; k++) {
-          const a = w[row + k]!;
-          g += a * d[k]!;
-          e[k] = e[k]! + a * f;
-        }
-        e[j] = g;
+        e[j] = e[j]! + w[j * n + j]! * f;
       }
       f = 0;
       for (let j = 0; j < i; j++) {
@@ -75,11 +95,30 @@ function tridiagonalize(w: Float64Array, n: number, d: Float64Array, e: Float64A
       const hh = f / (h + h);
       for (let j = 0; j < i; j++) e[j] = e[j]! - hh * d[j]!;
       // Rank-2 update A -= u qᵀ + q uᵀ on the lower triangle.
-      for (let j = 0; j < i; j++) {
-        f = d[j]!;
-        g = e[j]!;
+      // Rows are independent (row j reads d[k] for k ≥ j only before d[j] is replaced), so two at a
+      // time share the loads of e and d.
+      for (j = 0; j + 1 < i; j += 2) {
+        const f0 = d[j]!;
+        const g0 = e[j]!;
+        const f1 = d[j + 1]!;
+        const g1 = e[j + 1]!;
+        const row0 = j * n;
+        const row1 = row0 + n;
+        w[row0 + j] = w[row0 + j]! - (f0 * e[j]! + g0 * d[j]!);
+        for (let k = j + 1; k < i; k++) {
+          const ek = e[k]!;
+          const dk = d[k]!;
+          w[row0 + k] = w[row0 + k]! - (f0 * ek + g0 * dk);
+          w[row1 + k] = w[row1 + k]! - (f1 * ek + g1 * dk);
+        }
+        d[j] = w[row0 + i - 1]!;
+        w[row0 + i] = 0;
+        d[j + 1] = w[row1 + i - 1]!;
+        w[row1 + i] = 0;
+      }
+      if (j < i) {
         const row = j * n;
-        for (let k = j; k < i; k++) w[row + k] = w[row + k]! - (f * e[k]! + g * d[k]!);
+        w[row + j] = w[row + j]! - (d[j]! * e[j]! + e[j]! * d[j]!);
         d[j] = w[row + i - 1]!;
         w[row + i] = 0;
       }
@@ -94,7 +133,33 @@ function tridiagonalize(w: Float64Array, n: number, d: Float64Array, e: Float64A
     const u = (i + 1) * n;
     if (h !== 0) {
       for (let k = 0; k <= i; k++) d[k] = w[u + k]! / h;
-      for (let j = 0; j <= i; j++) {
+      // Rows j are independent: four dot products at a time (four addition chains), then their axpys.
+      let j = 0;
+      for (; j + 3 <= i; j += 4) {
+        const r0 = j * n;
+        const r1 = r0 + n;
+        const r2 = r1 + n;
+        const r3 = r2 + n;
+        let g0 = 0;
+        let g1 = 0;
+        let g2 = 0;
+        let g3 = 0;
+        for (let k = 0; k <= i; k++) {
+          const uk = w[u + k]!;
+          g0 += uk * w[r0 + k]!;
+          g1 += uk * w[r1 + k]!;
+          g2 += uk * w[r2 + k]!;
+          g3 += uk * w[r3 + k]!;
+        }
+        for (let k = 0; k <= i; k++) {
+          const dk = d[k]!;
+          w[r0 + k] = w[r0 + k]! - g0 * dk;
+          w[r1 + k] = w[r1 + k]! - g1 * dk;
+          w[r2 + k] = w[r2 + k]! - g2 * dk;
+          w[r3 + k] = w[r3 + k]! - g3 * dk;
+        }
+      }
+      for (; j <= i; j++) {
         const row = j * n;
         let g = 0;
         for (let k = 0; k <= i; k++) g += w[u + k]! * w[row + k]!;
@@ -182,30 +247,42 @@ function tridiagonalQl(z: Float64Array, n: number, d: Float64Array, e: Float64Ar
 
 /**
  * Applies the rotation chain i = m−1 … l (column i+1 ← s·zᵢ + c·zᵢ₊₁, column i ← c·zᵢ − s·zᵢ₊₁) to every
- * row of z. Two rows at a time: each row's chain is a serial dependency, so interleaving two hides
+ * row of z. Four rows at a time: each row's chain is a serial dependency, so interleaving four hides
  * the multiply-add latency.
  */
 function rotateColumns(z: Float64Array, n: number, l: number, m: number, cs: Float64Array, sn: Float64Array): void {
   let k = 0;
-  for (; k + 1 < n; k += 2) {
+  for (; k + 3 < n; k += 4) {
     const r0 = k * n;
     const r1 = r0 + n;
+    const r2 = r1 + n;
+    const r3 = r2 + n;
     let t0 = z[r0 + m]!;
     let t1 = z[r1 + m]!;
+    let t2 = z[r2 + m]!;
+    let t3 = z[r3 + m]!;
     for (let i = m - 1; i >= l; i--) {
       const c = cs[i]!;
       const s = sn[i]!;
       const a0 = z[r0 + i]!;
       const a1 = z[r1 + i]!;
+      const a2 = z[r2 + i]!;
+      const a3 = z[r3 + i]!;
       z[r0 + i + 1] = s * a0 + c * t0;
       z[r1 + i + 1] = s * a1 + c * t1;
+      z[r2 + i + 1] = s * a2 + c * t2;
+      z[r3 + i + 1] = s * a3 + c * t3;
       t0 = c * a0 - s * t0;
       t1 = c * a1 - s * t1;
+      t2 = c * a2 - s * t2;
+      t3 = c * a3 - s * t3;
     }
     z[r0 + l] = t0;
     z[r1 + l] = t1;
+    z[r2 + l] = t2;
+    z[r3 + l] = t3;
   }
-  if (k < n) {
+  for (; k < n; k++) {
     const r0 = k * n;
     let t0 = z[r0 + m]!;
     for (let i = m - 1; i >= l; i--) {

@@ -322,102 +322,98 @@ export function symmetricEigen(a: Float64Array, n: number): SymmetricEigen {
 }
 
 /**
- * out[i][j] = Σₖ a[i][k] · b[j][k] (A · Bᵀ) for n × n row-major A and B: every entry is a dot product
- * of two contiguous rows. Entries are computed in 2 × 2 blocks (four accumulators per pass over k),
- * which halves the loads per multiply-add; that is what makes this ~2× faster than the axpy form in
- * V8. With `upper`, only j ≥ i is computed and then mirrored (for results known to be symmetric).
+ * out[i][j] = Σₖ a[i][k] · b[j][k] (A · Bᵀ) for `rows` × `len` A and `cols` × `len` B, row-major, into
+ * `out` (rows × cols): every entry is a dot product of two contiguous rows, summed in k order. With
+ * `upper`, only j ≥ i is needed (entries below may or may not be written). Entries are computed in
+ * 2 × 4 blocks (eight accumulators per pass over k, six loads for eight multiply-adds), which is what
+ * makes this several times faster than the axpy form in V8; the blocking does not change any sum.
+ */
+function productABt(a: Float64Array, rows: number, b: Float64Array, cols: number, len: number, out: Float64Array, upper: boolean): void {
+  let i = 0;
+  for (; i + 1 < rows; i += 2) {
+    const a0 = i * len;
+    const a1 = a0 + len;
+    const o0 = i * cols;
+    const o1 = o0 + cols;
+    let j = upper ? i : 0;
+    for (; j + 3 < cols; j += 4) {
+      const b0 = j * len;
+      const b1 = b0 + len;
+      const b2 = b1 + len;
+      const b3 = b2 + len;
+      let s00 = 0;
+      let s01 = 0;
+      let s02 = 0;
+      let s03 = 0;
+      let s10 = 0;
+      let s11 = 0;
+      let s12 = 0;
+      let s13 = 0;
+      for (let k = 0; k < len; k++) {
+        const x0 = a[a0 + k]!;
+        const x1 = a[a1 + k]!;
+        let y = b[b0 + k]!;
+        s00 += x0 * y;
+        s10 += x1 * y;
+        y = b[b1 + k]!;
+        s01 += x0 * y;
+        s11 += x1 * y;
+        y = b[b2 + k]!;
+        s02 += x0 * y;
+        s12 += x1 * y;
+        y = b[b3 + k]!;
+        s03 += x0 * y;
+        s13 += x1 * y;
+      }
+      out[o0 + j] = s00;
+      out[o0 + j + 1] = s01;
+      out[o0 + j + 2] = s02;
+      out[o0 + j + 3] = s03;
+      out[o1 + j] = s10;
+      out[o1 + j + 1] = s11;
+      out[o1 + j + 2] = s12;
+      out[o1 + j + 3] = s13;
+    }
+    for (; j < cols; j++) {
+      const b0 = j * len;
+      let s0 = 0;
+      let s1 = 0;
+      for (let k = 0; k < len; k++) {
+        const y = b[b0 + k]!;
+        s0 += a[a0 + k]! * y;
+        s1 += a[a1 + k]! * y;
+      }
+      out[o0 + j] = s0;
+      out[o1 + j] = s1;
+    }
+  }
+  if (i < rows) {
+    const a0 = i * len;
+    const o0 = i * cols;
+    for (let j = upper ? i : 0; j < cols; j++) {
+      const b0 = j * len;
+      let s = 0;
+      for (let k = 0; k < len; k++) s += a[a0 + k]! * b[b0 + k]!;
+      out[o0 + j] = s;
+    }
+  }
+}
+
+/**
+ * out[i][j] = Σₖ a[i][k] · b[j][k] (A · Bᵀ) for n × n row-major A and B. With `upper`, only j ≥ i is
+ * computed and then mirrored (for results known to be symmetric).
  */
 export function multiplyTransposed(a: Float64Array, b: Float64Array, n: number, upper = false): Float64Array {
   const out = new Float64Array(n * n);
-  let i = 0;
-  for (; i + 1 < n; i += 2) {
-    const a0 = i * n;
-    const a1 = a0 + n;
-    let j = upper ? i : 0;
-    for (; j + 1 < n; j += 2) {
-      const b0 = j * n;
-      const b1 = b0 + n;
-      let s00 = 0;
-      let s01 = 0;
-      let s10 = 0;
-      let s11 = 0;
-      for (let k = 0; k < n; k++) {
-        const x0 = a[a0 + k]!;
-        const x1 = a[a1 + k]!;
-        const y0 = b[b0 + k]!;
-        const y1 = b[b1 + k]!;
-        s00 += x0 * y0;
-        s01 += x0 * y1;
-        s10 += x1 * y0;
-        s11 += x1 * y1;
-      }
-      out[a0 + j] = s00;
-      out[a0 + j + 1] = s01;
-      out[a1 + j] = s10;
-      out[a1 + j + 1] = s11;
-    }
-    if (j < n) {
-      const b0 = j * n;
-      let s0 = 0;
-      let s1 = 0;
-      for (let k = 0; k < n; k++) {
-        s0 += a[a0 + k]! * b[b0 + k]!;
-        s1 += a[a1 + k]! * b[b0 + k]!;
-      }
-      out[a0 + j] = s0;
-      out[a1 + j] = s1;
-    }
-  }
-  if (i < n) {
-    const a0 = i * n;
-    for (let j = upper ? i : 0; j < n; j++) {
-      const b0 = j * n;
-      let s = 0;
-      for (let k = 0; k < n; k++) s += a[a0 + k]! * b[b0 + k]!;
-      out[a0 + j] = s;
-    }
-  }
+  productABt(a, n, b, n, n, out, upper);
   if (upper) mirrorUpper(out, n);
   return out;
 }
 
-/**
- * Gram matrix G[i][j] = rowᵢ · rowⱼ of `rows` row-major rows of length `len` (X Xᵀ), in the same 2 × 2
- * blocked dot-product form as multiplyTransposed; symmetric by construction.
- */
+/** Gram matrix G[i][j] = rowᵢ · rowⱼ of `rows` row-major rows of length `len` (X Xᵀ); symmetric by construction. */
 export function gramRows(x: Float64Array, rows: number, len: number): Float64Array {
   const out = new Float64Array(rows * rows);
-  for (let i = 0; i < rows; i += 2) {
-    const a0 = i * len;
-    const pair = i + 1 < rows;
-    const a1 = pair ? a0 + len : a0;
-    for (let j = i; j < rows; j += 2) {
-      const b0 = j * len;
-      const b1 = j + 1 < rows ? b0 + len : b0;
-      let s00 = 0;
-      let s01 = 0;
-      let s10 = 0;
-      let s11 = 0;
-      for (let k = 0; k < len; k++) {
-        const x0 = x[a0 + k]!;
-        const x1 = x[a1 + k]!;
-        const y0 = x[b0 + k]!;
-        const y1 = x[b1 + k]!;
-        s00 += x0 * y0;
-        s01 += x0 * y1;
-        s10 += x1 * y0;
-        s11 += x1 * y1;
-      }
-      // Rows past the end alias the last row; their sums are simply not stored.
-      out[i * rows + j] = s00;
-      if (j + 1 < rows) out[i * rows + j + 1] = s01;
-      if (pair) {
-        out[(i + 1) * rows + j] = s10;
-        if (j + 1 < rows) out[(i + 1) * rows + j + 1] = s11;
-      }
-    }
-  }
-  // Blocks on the diagonal filled both triangles; mirror the rest.
+  productABt(x, rows, x, rows, len, out, true);
   mirrorUpper(out, rows);
   return out;
 }

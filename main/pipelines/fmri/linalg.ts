@@ -418,6 +418,104 @@ export function gramRows(x: Float64Array, rows: number, len: number): Float64Arr
   return out;
 }
 
+/**
+ * The 2 × 4-blocked A·Bᵀ kernel for triangular operands, where whole ranges of k only multiply exact
+ * zeros: `lower` gives out[i][j] (j ≤ i) = Σ_{k=j..i} a[i][k] · b[j][k] for lower-triangular A and
+ * upper-triangular B (the product of two lower-triangular matrices, B passed transposed); `gram` gives
+ * out[i][j] (j ≥ i) = Σ_{k≤i} a[i][k] · a[j][k] for lower-triangular A (A·Aᵀ, upper triangle). A
+ * block sums over the union of its entries' ranges: the extra terms are products with an exact 0, so
+ * each entry is the same as if summed over its own range.
+ */
+function triangularABt(a: Float64Array, b: Float64Array, n: number, out: Float64Array, gram: boolean): void {
+  for (let i = 0; i < n; i += 2) {
+    const pair = i + 1 < n;
+    const a0 = i * n;
+    const a1 = pair ? a0 + n : a0;
+    const kHi = Math.min(n, i + 2);
+    const jEnd = gram ? n : kHi;
+    for (let j = gram ? i : 0; j < jEnd; j += 4) {
+      const kLo = gram ? 0 : j;
+      // Columns past the end alias the last one; their sums are not stored.
+      const b0 = j * n;
+      const b1 = j + 1 < n ? b0 + n : b0;
+      const b2 = j + 2 < n ? b0 + 2 * n : b0;
+      const b3 = j + 3 < n ? b0 + 3 * n : b0;
+      let s00 = 0;
+      let s01 = 0;
+      let s02 = 0;
+      let s03 = 0;
+      let s10 = 0;
+      let s11 = 0;
+      let s12 = 0;
+      let s13 = 0;
+      for (let k = kLo; k < kHi; k++) {
+        const x0 = a[a0 + k]!;
+        const x1 = a[a1 + k]!;
+        let y = b[b0 + k]!;
+        s00 += x0 * y;
+        s10 += x1 * y;
+        y = b[b1 + k]!;
+        s01 += x0 * y;
+        s11 += x1 * y;
+        y = b[b2 + k]!;
+        s02 += x0 * y;
+        s12 += x1 * y;
+        y = b[b3 + k]!;
+        s03 += x0 * y;
+        s13 += x1 * y;
+      }
+      const o0 = i * n + j;
+      const o1 = o0 + n;
+      const cols = Math.min(4, n - j);
+      out[o0] = s00;
+      if (cols > 1) out[o0 + 1] = s01;
+      if (cols > 2) out[o0 + 2] = s02;
+      if (cols > 3) out[o0 + 3] = s03;
+      if (pair) {
+        out[o1] = s10;
+        if (cols > 1) out[o1 + 1] = s11;
+        if (cols > 2) out[o1 + 2] = s12;
+        if (cols > 3) out[o1 + 3] = s13;
+      }
+    }
+  }
+}
+
+/** A · C for lower-triangular n × n A and C, given `ct` = Cᵀ; the result is lower triangular. */
+export function lowerProduct(a: Float64Array, ct: Float64Array, n: number): Float64Array {
+  const out = new Float64Array(n * n);
+  triangularABt(a, ct, n, out, false);
+  // Blocks may have written exact zeros just above the diagonal; nothing else is above it.
+  return out;
+}
+
+/** K · Kᵀ for a lower-triangular n × n K; exactly symmetric. */
+export function lowerGram(k: Float64Array, n: number): Float64Array {
+  const out = new Float64Array(n * n);
+  triangularABt(k, k, n, out, true);
+  mirrorUpper(out, n);
+  return out;
+}
+
+/** L⁻¹ of a lower-triangular L with a non-zero diagonal (lower triangular). */
+export function lowerInverse(l: Float64Array, n: number): Float64Array {
+  // Row i = (eᵢ − Σ_{k<i} L[i][k] · row k) / L[i][i]: contiguous axpys.
+  const li = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) {
+    const ri = i * n;
+    li[ri + i] = 1;
+    for (let k = 0; k < i; k++) {
+      const lik = l[ri + k]!;
+      if (lik === 0) continue;
+      const rk = k * n;
+      for (let j = 0; j <= k; j++) li[ri + j] = li[ri + j]! - lik * li[rk + j]!;
+    }
+    const inv = 1 / l[ri + i]!;
+    for (let j = 0; j <= i; j++) li[ri + j] = li[ri + j]! * inv;
+  }
+  return li;
+}
+
 /** Transpose of an n × n row-major matrix. */
 export function transpose(a: Float64Array, n: number): Float64Array {
   const out = new Float64Array(n * n);
@@ -491,20 +589,7 @@ export function cholesky(a: Float64Array, n: number): Float64Array | null {
 export function spdInverse(a: Float64Array, n: number): Float64Array {
   const l = cholesky(a, n);
   if (!l) throw new Error(`cannot invert a ${n}×${n} matrix that is not symmetric positive definite`);
-  // L⁻¹ (lower triangular) row by row: row i = (eᵢ − Σ_{k<i} L[i][k] · row k) / L[i][i], contiguous axpys.
-  const li = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) {
-    const ri = i * n;
-    li[ri + i] = 1;
-    for (let k = 0; k < i; k++) {
-      const lik = l[ri + k]!;
-      if (lik === 0) continue;
-      const rk = k * n;
-      for (let j = 0; j <= k; j++) li[ri + j] = li[ri + j]! - lik * li[rk + j]!;
-    }
-    const inv = 1 / l[ri + i]!;
-    for (let j = 0; j <= i; j++) li[ri + j] = li[ri + j]! * inv;
-  }
+  const li = lowerInverse(l, n);
   const out = new Float64Array(n * n);
   // out[i][j] = Σ_{k ≥ max(i,j)} Li[k][i] Li[k][j]; accumulate the upper triangle row-wise over k.
   for (let k = 0; k < n; k++) {
@@ -531,6 +616,16 @@ function checkSquare(a: Float64Array, n: number, what: string): void {
   if (!Number.isInteger(n) || n < 0 || a.length !== n * n) {
     throw new Error(`${what}: expected a ${n}×${n} matrix (${n * n} values), got ${a.length} values`);
   }
+}
+
+/**
+ * logm(L⁻¹ M L⁻ᵀ) for the Cholesky factor L of G, given `li` = L⁻¹ and `ct` = Cᵀ for the Cholesky
+ * factor C of M: L⁻¹ M L⁻ᵀ = (L⁻¹C)(L⁻¹C)ᵀ, two triangular products (n³/3 multiply-adds against the
+ * 3n³/2 of the congruence W·M·W). It is W M W rotated by the orthogonal Q = G^{-1/2} L, so it has the
+ * same eigenvalues and its logarithm is Qᵀ logm(W M W) Q.
+ */
+export function logOfCholeskyWhitened(li: Float64Array, ct: Float64Array, n: number): Float64Array {
+  return formSymmetric(symmetricEigen(lowerGram(lowerProduct(li, ct, n), n), n), Math.log);
 }
 
 /** logm(W · M · W) for symmetric W and SPD M: one subject's tangent-space matrix, W being G^{-1/2}. */

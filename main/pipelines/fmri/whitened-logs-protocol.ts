@@ -10,7 +10,17 @@ export const CONTROL = {
   done: 2,
   /** Set when a worker's computation threw. */
   failed: 3,
-  length: 4,
+  /** This round's operation: MODE.congruence or MODE.cholesky. */
+  mode: 4,
+  length: 5,
+} as const;
+
+/** What a round computes from the shared n × n `whitening` input X, per subject s. */
+export const MODE = {
+  /** X = W symmetric: logm(W Σₛ W). */
+  congruence: 0,
+  /** X = L⁻¹ (lower triangular): logm((L⁻¹Cₛ)(L⁻¹Cₛ)ᵀ), Cₛ the Cholesky factor of Σₛ. */
+  cholesky: 1,
 } as const;
 
 export interface SessionMessage {
@@ -18,6 +28,8 @@ export interface SessionMessage {
   count: number;
   control: SharedArrayBuffer;
   matrices: SharedArrayBuffer;
+  /** Cᵀ per subject (Cₛ the lower Cholesky factor of Σₛ), for MODE.cholesky. */
+  factors: SharedArrayBuffer;
   whitening: SharedArrayBuffer;
   logs: SharedArrayBuffer;
 }

@@ -4,8 +4,8 @@
  * the shared output, and goes back to waiting; generation −1 ends the session.
  */
 import { parentPort } from 'node:worker_threads';
-import { logOfCongruence } from './linalg.js';
-import { CONTROL, type SessionMessage } from './whitened-logs-protocol.js';
+import { logOfCholeskyWhitened, logOfCongruence } from './linalg.js';
+import { CONTROL, MODE, type SessionMessage } from './whitened-logs-protocol.js';
 
 parentPort!.on('message', (session: SessionMessage) => {
   const { n, count } = session;
@@ -13,17 +13,22 @@ parentPort!.on('message', (session: SessionMessage) => {
   const control = new Int32Array(session.control);
   const matrices = new Float64Array(session.matrices);
   const whitening = new Float64Array(session.whitening);
+  const factors = new Float64Array(session.factors);
   const logs = new Float64Array(session.logs);
   let generation = 0;
   for (;;) {
     Atomics.wait(control, CONTROL.generation, generation);
     generation = Atomics.load(control, CONTROL.generation);
     if (generation < 0) return;
+    const cholesky = Atomics.load(control, CONTROL.mode) === MODE.cholesky;
     for (;;) {
       const s = Atomics.add(control, CONTROL.next, 1);
       if (s >= count) break;
       try {
-        logs.set(logOfCongruence(whitening, matrices.subarray(s * n2, (s + 1) * n2), n), s * n2);
+        const log = cholesky
+          ? logOfCholeskyWhitened(whitening, factors.subarray(s * n2, (s + 1) * n2), n)
+          : logOfCongruence(whitening, matrices.subarray(s * n2, (s + 1) * n2), n);
+        logs.set(log, s * n2);
       } catch {
         Atomics.store(control, CONTROL.failed, 1);
       }

@@ -18,8 +18,8 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { siblingModuleUrl } from '../../jobs/registry.js';
-import { logOfCongruence } from './linalg.js';
-import { CONTROL, type SessionMessage } from './whitened-logs-protocol.js';
+import { logOfCholeskyWhitened, logOfCongruence, transpose } from './linalg.js';
+import { CONTROL, MODE, type SessionMessage } from './whitened-logs-protocol.js';
 
 /** Fewer subjects than this, or smaller matrices, are not worth a thread hand-off. */
 const MIN_SUBJECTS = 4;
@@ -68,28 +68,43 @@ function workers(count: number): Worker[] {
   return pool.slice(0, count);
 }
 
-/** A group of SPD matrices whose whitened logarithms are taken for one whitening matrix at a time. */
+/** A group of SPD matrices Σₛ whose whitened logarithms are taken for one whitening at a time. */
 export interface WhitenedLogs {
-  /** logm(W Mₛ W) for every s, in input order. */
-  compute(whitening: Float64Array): Float64Array[];
+  /** logm(W Σₛ W) for every s, in input order (W symmetric). */
+  congruence(w: Float64Array): Float64Array[];
+  /** logm((L⁻¹Cₛ)(L⁻¹Cₛ)ᵀ) for every s, in input order, given `li` = L⁻¹ (lower triangular) and Cₛ the Cholesky factor of Σₛ. */
+  cholesky(li: Float64Array): Float64Array[];
   /** Releases the workers for other sessions (they stay alive, idle). */
   close(): void;
 }
 
-function sequential(matrices: readonly Float64Array[], n: number): WhitenedLogs {
-  return { compute: (w) => matrices.map((m) => logOfCongruence(w, m, n)), close: () => {} };
+type Mode = (typeof MODE)[keyof typeof MODE];
+
+function logOf(mode: Mode, x: Float64Array, matrix: Float64Array, factorT: Float64Array, n: number): Float64Array {
+  return mode === MODE.cholesky ? logOfCholeskyWhitened(x, factorT, n) : logOfCongruence(x, matrix, n);
 }
 
-export function whitenedLogs(matrices: readonly Float64Array[], n: number): WhitenedLogs {
+function sequential(matrices: readonly Float64Array[], factorsT: readonly Float64Array[], n: number): WhitenedLogs {
+  return {
+    congruence: (w) => matrices.map((m, s) => logOf(MODE.congruence, w, m, factorsT[s]!, n)),
+    cholesky: (li) => matrices.map((m, s) => logOf(MODE.cholesky, li, m, factorsT[s]!, n)),
+    close: () => {},
+  };
+}
+
+/** `factors`: the lower Cholesky factor of each of `matrices`. */
+export function whitenedLogs(matrices: readonly Float64Array[], factors: readonly Float64Array[], n: number): WhitenedLogs {
+  const factorsT = factors.map((c) => transpose(c, n));
   const threads = Math.min(threadCount(), matrices.length);
-  if (threads < 2 || poolBroken || matrices.length < MIN_SUBJECTS || n < MIN_REGIONS) return sequential(matrices, n);
+  if (threads < 2 || poolBroken || matrices.length < MIN_SUBJECTS || n < MIN_REGIONS) return sequential(matrices, factorsT, n);
   let helpers: Worker[];
   try {
     helpers = workers(threads - 1);
   } catch {
     poolBroken = true;
-    return sequential(matrices, n);
+    return sequential(matrices, factorsT, n);
   }
+  const fallback = sequential(matrices, factorsT, n);
   const n2 = n * n;
   const count = matrices.length;
   const message: SessionMessage = {
@@ -97,12 +112,15 @@ export function whitenedLogs(matrices: readonly Float64Array[], n: number): Whit
     count,
     control: new SharedArrayBuffer(CONTROL.length * 4),
     matrices: new SharedArrayBuffer(count * n2 * 8),
+    factors: new SharedArrayBuffer(count * n2 * 8),
     whitening: new SharedArrayBuffer(n2 * 8),
     logs: new SharedArrayBuffer(count * n2 * 8),
   };
   const control = new Int32Array(message.control);
-  const shared = new Float64Array(message.matrices);
-  matrices.forEach((m, s) => shared.set(m, s * n2));
+  const sharedMatrices = new Float64Array(message.matrices);
+  matrices.forEach((m, s) => sharedMatrices.set(m, s * n2));
+  const sharedFactors = new Float64Array(message.factors);
+  factorsT.forEach((c, s) => sharedFactors.set(c, s * n2));
   const whitening = new Float64Array(message.whitening);
   const logs = new Float64Array(message.logs);
   for (const worker of helpers) worker.postMessage(message);
@@ -115,12 +133,14 @@ export function whitenedLogs(matrices: readonly Float64Array[], n: number): Whit
     Atomics.notify(control, CONTROL.generation);
   };
 
-  const compute = (w: Float64Array): Float64Array[] => {
-    if (!open || poolBroken) return sequential(matrices, n).compute(w);
-    whitening.set(w);
+  const round = (mode: Mode, x: Float64Array): Float64Array[] => {
+    const inThread = () => (mode === MODE.cholesky ? fallback.cholesky(x) : fallback.congruence(x));
+    if (!open || poolBroken) return inThread();
+    whitening.set(x);
+    Atomics.store(control, CONTROL.mode, mode);
     Atomics.store(control, CONTROL.failed, 0);
     Atomics.store(control, CONTROL.done, 0);
-    // After the whitening and `done`: a worker that claims from the reset counter sees both.
+    // After the inputs and `done`: a worker that claims from the reset counter sees all of them.
     Atomics.store(control, CONTROL.next, 0);
     Atomics.add(control, CONTROL.generation, 1);
     Atomics.notify(control, CONTROL.generation);
@@ -129,22 +149,22 @@ export function whitenedLogs(matrices: readonly Float64Array[], n: number): Whit
       const s = Atomics.add(control, CONTROL.next, 1);
       if (s >= count) break;
       // A throw here leaves the round unfinished; the caller closes the session.
-      out[s] = logOfCongruence(w, matrices[s]!, n);
+      out[s] = logOf(mode, x, matrices[s]!, factorsT[s]!, n);
       Atomics.add(control, CONTROL.done, 1);
     }
     if (!waitDone(control, count)) {
       poolBroken = true;
       close();
-      return sequential(matrices, n).compute(w);
+      return inThread();
     }
-    if (Atomics.load(control, CONTROL.failed) !== 0) return sequential(matrices, n).compute(w);
+    if (Atomics.load(control, CONTROL.failed) !== 0) return inThread();
     return out.map((m, s) => {
       if (m) return m;
       workerSubjects++;
       return logs.slice(s * n2, (s + 1) * n2);
     });
   };
-  return { compute, close };
+  return { congruence: (w) => round(MODE.congruence, w), cholesky: (li) => round(MODE.cholesky, li), close };
 }
 
 /** Blocks until every subject of the round is done; false after a stall (a worker died mid-subject). */

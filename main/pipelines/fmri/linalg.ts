@@ -54,33 +54,71 @@ function tridiagonalize(w: Float64Array, n: number, d: Float64Array, e: Float64A
       h -= f * g;
       d[i - 1] = f - g;
       for (let j = 0; j < i; j++) e[j] = 0;
-      // p = A u (only the lower triangle of A is read, row j of w holds column j of A). Two rows at a
-      // time: each row's dot product is a serial chain of additions, and two independent chains run at
-      // twice the rate; every sum is still formed in the same order as one row at a time.
+      // p = A u (only the lower triangle of A is read, row j of w holds column j of A). Four rows at a
+      // time: each row's dot product is a serial chain of additions, and independent chains run side by
+      // side; every sum is still formed in the same order as one row at a time.
       let j = 0;
-      for (; j + 1 < i; j += 2) {
-        const f0 = d[j]!;
+      for (; j + 3 < i; j += 4) {
         const row0 = j * n;
         const row1 = row0 + n;
+        const row2 = row1 + n;
+        const row3 = row2 + n;
+        // The block's own triangle, row by row: row r's terms k < j + 4 feed e[k] before row k starts from it.
+        const f0 = d[j]!;
         w[i * n + j] = f0;
         let g0 = e[j]! + w[row0 + j]! * f0;
-        // Row j's first off-diagonal term feeds e[j+1], which row j+1 starts from.
-        const a = w[row0 + j + 1]!;
-        g0 += a * d[j + 1]!;
-        e[j + 1] = e[j + 1]! + a * f0;
+        for (let k = j + 1; k < j + 4; k++) {
+          const a = w[row0 + k]!;
+          g0 += a * d[k]!;
+          e[k] = e[k]! + a * f0;
+        }
         const f1 = d[j + 1]!;
         w[i * n + j + 1] = f1;
         let g1 = e[j + 1]! + w[row1 + j + 1]! * f1;
-        for (let k = j + 2; k < i; k++) {
+        for (let k = j + 2; k < j + 4; k++) {
+          const a = w[row1 + k]!;
+          g1 += a * d[k]!;
+          e[k] = e[k]! + a * f1;
+        }
+        const f2 = d[j + 2]!;
+        w[i * n + j + 2] = f2;
+        let g2 = e[j + 2]! + w[row2 + j + 2]! * f2;
+        {
+          const a = w[row2 + j + 3]!;
+          g2 += a * d[j + 3]!;
+          e[j + 3] = e[j + 3]! + a * f2;
+        }
+        const f3 = d[j + 3]!;
+        w[i * n + j + 3] = f3;
+        let g3 = e[j + 3]! + w[row3 + j + 3]! * f3;
+        for (let k = j + 4; k < i; k++) {
           const a0 = w[row0 + k]!;
           const a1 = w[row1 + k]!;
+          const a2 = w[row2 + k]!;
+          const a3 = w[row3 + k]!;
           const dk = d[k]!;
           g0 += a0 * dk;
           g1 += a1 * dk;
-          e[k] = e[k]! + a0 * f0 + a1 * f1;
+          g2 += a2 * dk;
+          g3 += a3 * dk;
+          e[k] = e[k]! + a0 * f0 + a1 * f1 + a2 * f2 + a3 * f3;
         }
         e[j] = g0;
         e[j + 1] = g1;
+        e[j + 2] = g2;
+        e[j + 3] = g3;
+      }
+      for (; j + 1 < i; j++) {
+        f = d[j]!;
+        w[i * n + j] = f;
+        const row = j * n;
+        g = e[j]! + w[row + j]! * f;
+        for (let k = j + 1; k < i; k++) {
+          const a = w[row + k]!;
+          g += a * d[k]!;
+          e[k] = e[k]! + a * f;
+        }
+        e[j] = g;
       }
       if (j < i) {
         f = d[j]!;

@@ -45,6 +45,11 @@ export function setTangentThreads(threads: number | null): void {
   threadOverride = threads;
 }
 
+/** Threads (the caller's included) the tangent kind uses for a large enough group. */
+export function tangentThreads(): number {
+  return threadCount();
+}
+
 function threadCount(): number {
   return Math.max(1, Math.floor(threadOverride ?? Math.min(4, availableParallelism())));
 }

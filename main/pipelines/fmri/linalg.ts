@@ -133,26 +133,50 @@ function tridiagonalize(w: Float64Array, n: number, d: Float64Array, e: Float64A
       const hh = f / (h + h);
       for (let j = 0; j < i; j++) e[j] = e[j]! - hh * d[j]!;
       // Rank-2 update A -= u qᵀ + q uᵀ on the lower triangle.
-      // Rows are independent (row j reads d[k] for k ≥ j only before d[j] is replaced), so two at a
+      // Rows are independent (row j reads d[k] for k ≥ j only before d[j] is replaced), so four at a
       // time share the loads of e and d.
-      for (j = 0; j + 1 < i; j += 2) {
+      for (j = 0; j + 3 < i; j += 4) {
         const f0 = d[j]!;
         const g0 = e[j]!;
         const f1 = d[j + 1]!;
         const g1 = e[j + 1]!;
+        const f2 = d[j + 2]!;
+        const g2 = e[j + 2]!;
+        const f3 = d[j + 3]!;
+        const g3 = e[j + 3]!;
         const row0 = j * n;
         const row1 = row0 + n;
-        w[row0 + j] = w[row0 + j]! - (f0 * e[j]! + g0 * d[j]!);
-        for (let k = j + 1; k < i; k++) {
+        const row2 = row1 + n;
+        const row3 = row2 + n;
+        // The block's own triangle first.
+        for (let k = j; k < j + 4; k++) w[row0 + k] = w[row0 + k]! - (f0 * e[k]! + g0 * d[k]!);
+        for (let k = j + 1; k < j + 4; k++) w[row1 + k] = w[row1 + k]! - (f1 * e[k]! + g1 * d[k]!);
+        for (let k = j + 2; k < j + 4; k++) w[row2 + k] = w[row2 + k]! - (f2 * e[k]! + g2 * d[k]!);
+        w[row3 + j + 3] = w[row3 + j + 3]! - (f3 * e[j + 3]! + g3 * d[j + 3]!);
+        for (let k = j + 4; k < i; k++) {
           const ek = e[k]!;
           const dk = d[k]!;
           w[row0 + k] = w[row0 + k]! - (f0 * ek + g0 * dk);
           w[row1 + k] = w[row1 + k]! - (f1 * ek + g1 * dk);
+          w[row2 + k] = w[row2 + k]! - (f2 * ek + g2 * dk);
+          w[row3 + k] = w[row3 + k]! - (f3 * ek + g3 * dk);
         }
         d[j] = w[row0 + i - 1]!;
         w[row0 + i] = 0;
         d[j + 1] = w[row1 + i - 1]!;
         w[row1 + i] = 0;
+        d[j + 2] = w[row2 + i - 1]!;
+        w[row2 + i] = 0;
+        d[j + 3] = w[row3 + i - 1]!;
+        w[row3 + i] = 0;
+      }
+      for (; j + 1 < i; j++) {
+        f = d[j]!;
+        g = e[j]!;
+        const row = j * n;
+        for (let k = j; k < i; k++) w[row + k] = w[row + k]! - (f * e[k]! + g * d[k]!);
+        d[j] = w[row + i - 1]!;
+        w[row + i] = 0;
       }
       if (j < i) {
         const row = j * n;

@@ -20,10 +20,12 @@ parentPort!.on('message', (session: SessionMessage) => {
     Atomics.wait(control, CONTROL.generation, generation);
     generation = Atomics.load(control, CONTROL.generation);
     if (generation < 0) return;
-    const cholesky = Atomics.load(control, CONTROL.mode) === MODE.cholesky;
     for (;;) {
       const s = Atomics.add(control, CONTROL.next, 1);
       if (s >= count) break;
+      // Read after the claim, not once per round: a worker still looping from the previous round can
+      // claim a subject of the next one, whose mode and input the caller set before resetting `next`.
+      const cholesky = Atomics.load(control, CONTROL.mode) === MODE.cholesky;
       try {
         const log = cholesky
           ? logOfCholeskyWhitened(whitening, factors.subarray(s * n2, (s + 1) * n2), n)

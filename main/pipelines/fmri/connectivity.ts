@@ -18,6 +18,9 @@
  * Cost: `tangent` dominates. Every iteration of the geometric mean whitens and eigen-decomposes every
  * subject's covariance (nilearn's algorithm, reproduced step for step so the mean matches to ~1e-10;
  * the ABIDE 100-subject cohort needs 22 iterations), i.e. ~2300 eigen-decompositions of 116 × 116.
+ * Those per-subject logarithms run on worker threads (whitened-logs.ts, bit-identical to one thread),
+ * and inside the iteration the whitening uses Cholesky factors (see iterateGeometricMean), which
+ * leaves the eigen-decompositions as nearly all of the work.
  */
 import { ValidationError } from '../../errors.js';
 import { checkSeries, ledoitWolf, standardizeSeries, type SeriesMatrix } from './covariance.js';
@@ -144,7 +147,7 @@ function validateGroup(matrices: readonly Float64Array[], n: number): Float64Arr
   });
 }
 
-/** The iteration of `geometricMean`; `logs` computes logm(W Mₛ W) for every subject (possibly on worker threads). */
+/** The iteration of `geometricMean`; `logs` takes every subject's whitened logarithm (on worker threads when worth it). */
 function iterateGeometricMean(matrices: readonly Float64Array[], n: number, options: GeometricMeanOptions, logs: WhitenedLogs, progress?: ConnectivityProgress): GeometricMean {
   const maxIter = options.maxIter ?? GEOMETRIC_MEAN_MAX_ITER;
   const tol = options.tol ?? 1e-7;

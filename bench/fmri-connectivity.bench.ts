@@ -4,13 +4,16 @@
  * 5-fold site|diagnosis-stratified L2 logistic regression on the tangent features. The issue's target
  * is < 5 s for the whole. The reference, timed in the same run, is the same work in numpy/scipy/
  * sklearn (bench/reference/fmri_connectivity_sklearn.py, Debian's /usr/bin/python3; LAPACK's eigh,
- * sklearn's default lbfgs). Loading the .mat files is not timed on either side.
+ * sklearn's default lbfgs). Loading the .mat files is not timed on either side. Our tangent kind
+ * spreads the subjects over worker threads (main/pipelines/fmri/whitened-logs.ts); numpy uses its
+ * BLAS's threads.
  * Needs ../shared/data and module C's MATLAB reader; skipped without the data.
  */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { classify } from '../main/pipelines/fmri/classify.js';
 import { connectivity, connectivityFeatures, type ConnectivityKind } from '../main/pipelines/fmri/connectivity.js';
+import { tangentThreads, tangentWorkerSubjects } from '../main/pipelines/fmri/whitened-logs.js';
 import { readAbideLabels, readAbideSubject } from '../test/helpers/abide.js';
 import { hasSharedData } from '../test/helpers/data.js';
 import { seconds } from './timing.js';
@@ -46,7 +49,7 @@ export async function benchFmriConnectivity(): Promise<BenchResult[]> {
   const theirs: Partial<Record<Stage, number>> | null = run.status === 0 ? (JSON.parse(run.stdout) as Record<Stage, number>) : null;
   if (!theirs) console.log(`fmri-connectivity: the sklearn reference failed (${run.stderr.trim().split('\n').pop() ?? run.status})`);
   const total = (t: Partial<Record<Stage, number>>) => (['pearson', 'partial', 'tangent', 'classifier'] as const).reduce((s, k) => s + (t[k] ?? 0), 0);
-  console.log(`fmri-connectivity: ${series.length} subjects, tangent 5-fold diagnosis AUROC ${auroc.toFixed(3)}`);
+  console.log(`fmri-connectivity: ${series.length} subjects, tangent 5-fold diagnosis AUROC ${auroc.toFixed(3)}; tangent on ${tangentThreads()} thread(s), ${tangentWorkerSubjects()} subject logarithms computed by workers`);
 
   const result = (name: string, value: number, reference: number | undefined): BenchResult => ({
     name,

@@ -17,6 +17,7 @@ import {
 } from '../../main/pipelines/fmri/connectivity.js';
 import { ledoitWolf, standardizeSeries } from '../../main/pipelines/fmri/covariance.js';
 import { cholesky, formSymmetric, multiply, spdInverse, symmetricEigen } from '../../main/pipelines/fmri/linalg.js';
+import { setTangentThreads, tangentWorkerSubjects } from '../../main/pipelines/fmri/whitened-logs.js';
 import { REPO_ROOT } from '../helpers/data.js';
 import { maxRelativeError, syntheticSeries } from '../helpers/fmri-reference.js';
 
@@ -163,6 +164,28 @@ describe('connectivity (nilearn ConnectivityMeasure semantics)', () => {
     expect(mean[3]).toBeCloseTo(2, 10);
     expect(Math.abs(mean[1]!)).toBeLessThan(1e-12);
   });
+
+  it('tangent on worker threads is bit-for-bit the single-threaded result', async () => {
+    // Large enough (≥ 4 subjects, ≥ 24 regions) for the worker path. A worker still starting claims nothing,
+    // so repeat (letting the workers boot in between) until they have taken part in a run.
+    const group = Array.from({ length: 6 }, (_, s) => syntheticSeries(s, 30, 80));
+    try {
+      setTangentThreads(1);
+      const single = connectivity(group, 'tangent');
+      setTangentThreads(3);
+      for (let attempt = 0; attempt < 40; attempt++) {
+        const before = tangentWorkerSubjects();
+        const parallel = connectivity(group, 'tangent');
+        expect(Array.from(parallel.mean!)).toEqual(Array.from(single.mean!));
+        parallel.matrices.forEach((m, k) => expect(Array.from(m)).toEqual(Array.from(single.matrices[k]!)));
+        if (tangentWorkerSubjects() > before) return;
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+      throw new Error('the tangent workers never took part');
+    } finally {
+      setTangentThreads(null);
+    }
+  }, 60_000);
 
   it('pearson is the shrunk correlation, smaller in magnitude than np.corrcoef (sampleCorrelation)', () => {
     const plain = sampleCorrelation(synSeries[0]!);

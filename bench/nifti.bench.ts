@@ -29,6 +29,7 @@ import { openNifti } from '../main/io/nifti/index.js';
 import { extractRoiSeries } from '../main/pipelines/fmri/extract.js';
 import { dataFile, hasSharedData } from '../test/helpers/data.js';
 import { niftiBytes } from '../test/helpers/nifti-writer.js';
+import { tsxChildJson } from './child.js';
 import { median } from './timing.js';
 import type { BenchResult } from './types.js';
 
@@ -80,7 +81,7 @@ type Case = 'firstVolume' | 'readAll';
  * calls, each timed inside python (interpreter start and imports excluded); null without Debian's
  * nibabel.
  */
-function nibabelMs(kind: Case, path: string): number[] | null {
+function nibabelMs(kind: Case, path: string, env: NodeJS.ProcessEnv = process.env): number[] | null {
   const call =
     kind === 'firstVolume'
       ? `d = np.asarray(nib.load(p).dataobj[..., 0]); d.flat[-1]`
@@ -97,7 +98,7 @@ function nibabelMs(kind: Case, path: string): number[] | null {
     'print(" ".join(map(str, ts)))',
   ].join('\n');
   try {
-    const out = execFileSync('/usr/bin/python3', ['-c', script], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const out = execFileSync('/usr/bin/python3', ['-c', script], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], env }).trim();
     return out.split(' ').map(Number);
   } catch {
     return null;
@@ -123,6 +124,33 @@ async function versus(ours: () => Promise<unknown>, kind: Case, path: string): P
     else theirs.push(...ms);
   }
   if (process.env.NIFTI_BENCH_LOG) console.log(kind, mine.map(Math.round).join(' '), '|', theirs.map(Math.round).join(' '));
+  return { ours: median(mine), nibabel: missing ? null : median(theirs) };
+}
+
+/** What the engine's process should be started with on Linux (see the file comment). */
+const HUGE_PAGES_ENV = 'glibc.malloc.hugetlb=1';
+
+/**
+ * As versus() for a full read, but each round of Cajal's calls runs in a fresh Node process started
+ * with GLIBC_TUNABLES=glibc.malloc.hugetlb=1 (bench/nifti-read-child.ts), as nibabel's rounds run in
+ * a fresh python process: warm-up + REPS timed calls each, rounds alternating. nibabel's process
+ * gets the same environment (numpy madvises its large arrays itself, so it changes nothing there).
+ */
+function versusHugePages(path: string): { ours: number; nibabel: number | null } | string {
+  const tunables = [process.env.GLIBC_TUNABLES, HUGE_PAGES_ENV].filter(Boolean).join(':');
+  const env = { ...process.env, GLIBC_TUNABLES: tunables };
+  const mine: number[] = [];
+  const theirs: number[] = [];
+  let missing = false;
+  for (let round = 0; round < RUNS; round++) {
+    const child = tsxChildJson<{ ms: number[] }>('bench/nifti-read-child.ts', [path, String(REPS)], { timeoutMs: 120_000, env });
+    if (typeof child === 'string') return child;
+    mine.push(...child.ms);
+    const ms = nibabelMs('readAll', path, env);
+    if (ms === null) missing = true;
+    else theirs.push(...ms);
+  }
+  if (process.env.NIFTI_BENCH_LOG) console.log('readAll (hugetlb)', mine.map(Math.round).join(' '), '|', theirs.map(Math.round).join(' '));
   return { ours: median(mine), nibabel: missing ? null : median(theirs) };
 }
 
@@ -183,6 +211,19 @@ export async function benchNifti(dir: string): Promise<BenchResult[]> {
       unit: 'MB/s',
       ...(all.nibabel !== null ? { reference: { name: 'nibabel get_fdata(float32)', value: megabytes / (all.nibabel / 1000) } } : {}),
     });
+  }
+
+  if (process.platform === 'linux') {
+    const all = versusHugePages(nii);
+    if (typeof all === 'string') console.log(`nifti: full read of .nii with huge pages skipped: ${all}`);
+    else {
+      results.push({
+        name: `nifti: full read of .nii (${shape} int16, ${megabytes.toFixed(0)} MB) to float32, Node started with GLIBC_TUNABLES=${HUGE_PAGES_ENV}`,
+        value: megabytes / (all.ours / 1000),
+        unit: 'MB/s',
+        ...(all.nibabel !== null ? { reference: { name: 'nibabel get_fdata(float32)', value: megabytes / (all.nibabel / 1000) } } : {}),
+      });
+    }
   }
 
   if (hasSharedData()) {

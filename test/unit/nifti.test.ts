@@ -3,7 +3,7 @@
  * scaling as nibabel applies it, the affine nibabel chooses (sform, qform, fallback), units and TR,
  * random access in .nii.gz, and one clear FormatError per kind of broken file.
  */
-import { readFileSync, readdirSync, unlinkSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -276,6 +276,30 @@ describe('full reads larger than one piece (1 MiB of stored voxels)', () => {
       });
     }
   }
+});
+
+describe('full reads larger than one piece: failures of the pieces read ahead', () => {
+  const dims = [128, 128, 20, 2];
+  const values = Array.from({ length: 128 * 128 * 20 * 2 }, (_, i) => i % 1000);
+
+  it('a .nii cut short after it was opened: the read ahead that misses its bytes is a FormatError naming the file', async () => {
+    const path = file({ dims, datatype: 4, values });
+    const image = await openNifti(path);
+    truncateSync(path, 352 + 1024 * 1024 + 10);
+    const error = await formatError(image.readAll());
+    expect([error.field, error.message]).toEqual(['dim', expect.stringMatching(new RegExp(`${path}.*ends at byte ${352 + 1024 * 1024 + 10}`))]);
+    await image.close();
+  });
+
+  it('closed during a full read: the read fails, the descriptor is released once the read ahead is back', async () => {
+    const path = file({ dims, datatype: 4, values });
+    const before = process.platform === 'linux' ? readdirSync('/proc/self/fd').length : 0;
+    const image = await openNifti(path);
+    const reading = image.readAll();
+    await image.close();
+    await expect(reading).rejects.toThrow(/was closed/);
+    if (process.platform === 'linux') expect(readdirSync('/proc/self/fd').length).toBe(before);
+  });
 });
 
 describe('VolumeCache', () => {

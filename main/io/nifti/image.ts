@@ -7,15 +7,13 @@
  * Full reads are built for throughput (issue #18: at least nibabel's get_fdata): the stored bytes
  * of 1- to 4-byte types are read straight into the end of the output Float32Array and converted
  * where they lie (decodeInPlace), piece by piece as they arrive, so no second buffer is allocated
- * (first touches of fresh memory cost more than the conversion here), and the conversion of one
- * piece overlaps the work on the next on the thread pool: inflating it (.nii.gz) or reading it
- * (.nii), where the read's page faults on the output's tail are half of a .nii read's time (see
- * bench/nifti.bench.ts). Everything else of a .nii is synchronous (open, header, a single volume's
- * read, close): a read from the page cache takes less than the thread-pool hop it would wait for
- * on a busy machine. (Inflating a whole .nii.gz in one zlib call was measured too: no faster, and
- * it holds the compressed and the inflated file in memory at once.)
+ * (first touches of fresh memory cost more than the conversion here) and the conversion of one
+ * piece of a .nii.gz overlaps the inflation of the next on the thread pool. Reads of a .nii are
+ * synchronous: a read from the page cache takes less than the thread-pool hop it would wait for on
+ * a busy machine. (Inflating a whole .nii.gz in one zlib call was measured too: no faster, and it
+ * holds the compressed and the inflated file in memory at once.)
  */
-import { closeSync, fstatSync, openSync, read, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { FormatError, fileAccessError } from '../../errors.js';
 import { checkAllocation, rethrowIfOutOfMemory } from '../allocation.js';
 import { assertReadableSource } from '../source-file.js';
@@ -29,11 +27,6 @@ import type { NiftiHeader, NiftiImage } from './types.js';
 interface ByteSource {
   /** Fills `target` with the bytes from `start`; a FormatError naming `what` when the data ends first. */
   readInto(target: Uint8Array, start: number, what: string): Promise<void>;
-  /**
-   * As readInto, but done off this thread where the source can (a file: the thread pool), so that
-   * the caller can convert the previous piece meanwhile. At most one is in flight at a time.
-   */
-  readAhead(target: Uint8Array, start: number, what: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -61,17 +54,14 @@ const unclosed = new FinalizationRegistry<number>((fd) => {
 });
 
 /**
- * Positioned reads of the descriptor openNifti read the header with. Synchronous (open and close
- * included) except the pieces a full read asks for ahead: a read from the page cache takes less
- * than the thread-pool hop an asynchronous one waits for, and on a busy machine each hop can wait
- * milliseconds (the async open and close hops of a full read of a 26 MB .nii cost up to 4 ms each,
- * measured, against ~10 ms for the read itself with huge pages). A read ahead is worth its hop: it
- * runs while this thread converts the piece before (measured 97 against 119 ms a full read of the
- * bench's .nii, medians, on the loaded 2-vCPU machine).
+ * Positioned synchronous reads of the descriptor openNifti read the header with. Synchronous on
+ * purpose, open and close included: a read from the page cache takes less than the thread-pool
+ * hop an asynchronous one waits for, and on a busy machine each hop can wait milliseconds (the
+ * open and close hops of a full read of a 26 MB .nii cost up to 4 ms each, measured, against
+ * ~10 ms for the read itself).
  */
 class FileSource implements ByteSource {
   private fd: number | null;
-  private inFlight: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly file: string,
@@ -93,56 +83,30 @@ class FileSource implements ByteSource {
       } catch (error) {
         throw fileAccessError(this.file, error);
       }
-      if (got === 0) throw this.endsEarly(start, filled, length, what);
+      if (got === 0) {
+        throw new FormatError(this.file, `the file ends at byte ${start + filled}, but ${what} needs bytes up to ${start + length} (truncated, or dim, datatype or vox_offset is wrong)`, 'dim');
+      }
       filled += got;
     }
   }
 
-  readAhead(out: Uint8Array, start: number, what: string): Promise<void> {
+  close(): Promise<void> {
     const fd = this.fd;
-    if (fd === null) return Promise.reject(new Error(`${this.file} was closed`));
-    const reading = new Promise<void>((resolve, reject) => {
-      const more = (filled: number): void => {
-        read(fd, out, filled, out.length - filled, start + filled, (error, got) => {
-          if (error) reject(fileAccessError(this.file, error));
-          else if (got === 0) reject(this.endsEarly(start, filled, out.length, what));
-          else if (filled + got < out.length) more(filled + got);
-          else resolve();
-        });
-      };
-      more(0);
-    });
-    this.inFlight = reading.catch(() => undefined);
-    return reading;
-  }
-
-  private endsEarly(start: number, filled: number, length: number, what: string): FormatError {
-    return new FormatError(this.file, `the file ends at byte ${start + filled}, but ${what} needs bytes up to ${start + length} (truncated, or dim, datatype or vox_offset is wrong)`, 'dim');
-  }
-
-  async close(): Promise<void> {
-    const fd = this.fd;
-    if (fd === null) return;
+    if (fd === null) return Promise.resolve();
     this.fd = null;
     unclosed.unregister(this);
-    // A read ahead still on the thread pool (a caller that closed without awaiting its read) must
-    // not see the descriptor closed, or reused by another open, under it.
-    await this.inFlight;
     try {
       closeSync(fd);
     } catch (error) {
-      throw fileAccessError(this.file, error);
+      return Promise.reject(fileAccessError(this.file, error));
     }
+    return Promise.resolve();
   }
 }
 
 class GzipSource implements ByteSource {
   constructor(readonly cursor: GzipCursor) {}
   readInto(target: Uint8Array, start: number, what: string): Promise<void> {
-    return this.cursor.readInto(target, start, what);
-  }
-  readAhead(target: Uint8Array, start: number, what: string): Promise<void> {
-    // The cursor already inflates on the thread pool, ahead of the reads.
     return this.cursor.readInto(target, start, what);
   }
   close(): Promise<void> {
@@ -205,20 +169,13 @@ class OpenNifti implements NiftiImage {
     const { datatype, littleEndian } = this.header;
     const at = inPlaceOffset(bytes, out.length);
     if (at !== null) {
-      // Piece by piece, each converted as soon as it is read (the piece is still in the cache), and
-      // the next read off this thread meanwhile: the thread pool inflates the next piece of a
-      // .nii.gz, or reads the next piece of a .nii, first touches of the output's tail included,
-      // while this thread converts. The first piece is read directly: a single volume pays no
-      // thread-pool hop. Pieces never overlap: converting piece k writes below the stored bytes of
-      // piece k + 1 (see decodeInPlace).
+      // Piece by piece, each converted as soon as it is read: while a piece of a .nii.gz converts
+      // here, the thread pool inflates the next, and a piece of a .nii is still in the cache.
       const tail = new Uint8Array(out.buffer, out.byteOffset + at, bytes * out.length);
       const perPiece = Math.max(1, Math.floor(PIECE_BYTES / bytes));
-      const piece = (i: number) => tail.subarray(i * bytes, Math.min(out.length, i + perPiece) * bytes);
-      let next: Promise<void> | null = null;
       for (let i = 0; i < out.length; i += perPiece) {
         const end = Math.min(out.length, i + perPiece);
-        await (next ?? this.source.readInto(piece(i), start + i * bytes, what));
-        next = end < out.length ? this.source.readAhead(piece(end), start + end * bytes, what) : null;
+        await this.source.readInto(tail.subarray(i * bytes, end * bytes), start + i * bytes, what);
         decodeInPlace(out, datatype, bytes, littleEndian, scaling, i, end);
       }
       return;

@@ -278,11 +278,11 @@ describe('full reads larger than one piece (1 MiB of stored voxels)', () => {
   }
 });
 
-describe('full reads larger than one piece: failures of the pieces read ahead', () => {
+describe('full reads larger than one piece: a file that changes, a close during the read', () => {
   const dims = [128, 128, 20, 2];
   const values = Array.from({ length: 128 * 128 * 20 * 2 }, (_, i) => i % 1000);
 
-  it('a .nii cut short after it was opened: the read ahead that misses its bytes is a FormatError naming the file', async () => {
+  it('a .nii cut short after it was opened: the piece that misses its bytes is a FormatError naming the file', async () => {
     const path = file({ dims, datatype: 4, values });
     const image = await openNifti(path);
     truncateSync(path, 352 + 1024 * 1024 + 10);
@@ -291,7 +291,7 @@ describe('full reads larger than one piece: failures of the pieces read ahead', 
     await image.close();
   });
 
-  it('closed during a full read: the read fails, the descriptor is released once the read ahead is back', async () => {
+  it('closed during a full read: the read fails and the descriptor is released', async () => {
     const path = file({ dims, datatype: 4, values });
     const before = process.platform === 'linux' ? readdirSync('/proc/self/fd').length : 0;
     const image = await openNifti(path);

@@ -10,7 +10,9 @@
  * (first touches of fresh memory cost more than the conversion here) and the conversion of one
  * piece of a .nii.gz overlaps the inflation of the next on the thread pool. Reads of a .nii are
  * synchronous: a read from the page cache takes less than the thread-pool hop it would wait for on
- * a busy machine. (Inflating a whole .nii.gz in one zlib call was measured too: no faster, and it
+ * a busy machine. (Reading the next piece of a .nii on the thread pool while this thread converts
+ * the last was measured too: with huge pages it lost, by the wake-ups it waits for on a loaded
+ * machine; see bench/nifti.bench.ts. Inflating a whole .nii.gz in one zlib call was measured too: no faster, and it
  * holds the compressed and the inflated file in memory at once.)
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';

@@ -19,28 +19,37 @@
  *     .nii against nibabel with numpy's huge pages switched off; Linux only.
  *
  * Where the time of a .nii full read goes (measured on the 2-vCPU AMD EPYC VM of the #18 work,
- * kernel 6.18, THP enabled=madvise defrag=madvise, glibc 2.36; ms per call, medians, the machine
- * shared and noisy):
- * - open + header (stat, open, 540-byte read, parse): ~0.3 ms; the two thread-pool hops the async
- *   open/close used to take cost 0.1–5 ms on the busy machine (hence one synchronous descriptor);
+ * kernel 6.18, THP enabled=madvise defrag=madvise, glibc 2.36, Node 20; ms per call, medians; the
+ * machine was shared, load 3–17, so wall times swing by 2× and CPU times were used to decide):
+ * - open + header (stat, open, 540-byte read, parse): ~0.3 ms; the async open/close the reader used
+ *   to take cost thread-pool hops of 0.1–5 ms each on the busy machine (now one sync descriptor);
  * - `new Float32Array` of 52 MB: ~0 ms (calloc maps fresh zero pages; nothing is touched yet);
- * - reading the 26 MB into memory that is already touched: 3–5 ms; converting int16 → float32
- *   (TypedArray.set) into touched memory: 3–4 ms;
- * - the first touch of the 52 MB result: 12 800 page faults of 4 KiB, 35–85 ms, which is nearly all
- *   of the read (20 ms in the reads, 23 ms in the conversion, of ~45 ms).
+ * - reading the 26 MB into memory already touched: 3–5 ms; converting int16 → float32
+ *   (TypedArray.set) into memory already touched: 3–4 ms;
+ * - the first touch of the 52 MB result: 12 800 page faults of 4 KiB, 35–85 ms, nearly all of the
+ *   read (Cajal's reader: ~40–55 ms CPU a call, 12 800 faults).
  * numpy madvises large arrays for transparent huge pages, so nibabel's result faults 25 times in
- * 2 MiB pages (41 faults a call in all, ~8–10 ms a call). Node's allocator (glibc malloc) cannot be
- * told to from JavaScript and 52 MB is always a fresh mmap (glibc's mmap threshold stops at 32 MiB),
- * so no reader-side change removes these faults. Two controls, both in this bench:
+ * 2 MiB pages (40–290 faults a call in all; ~10–12 ms CPU a call). Node's allocator (glibc malloc)
+ * cannot be told to from JavaScript, and 52 MB is always a fresh mmap (glibc's mmap threshold stops
+ * at 32 MiB), so no reader-side change removes these faults. Two controls, both printed here:
  * - nibabel with numpy's madvise switched off (np.core.multiarray._set_madvise_hugepage(False))
- *   takes 68–92 ms with 12 815 faults a call: slower than Cajal's reader with the same pages;
- * - Node started with GLIBC_TUNABLES=glibc.malloc.hugetlb=1 (glibc ≥ 2.35: malloc then madvises
- *   its mmapped chunks) faults ~30–540 times (2 MiB pages, plus 4 KiB ones where the mapping is not
- *   2 MiB-aligned) and reads the .nii in ~10–13 ms: 4–5 in the reads, ~5 in the conversion, the
- *   rest the kernel zeroing the huge pages, which numpy's result pays too.
- * What is left between the two with huge pages is the copy of the stored bytes (nibabel memory-maps
- * the file and converts from the page cache) and the garbage collection of the previous result
- * (every second call: external-memory pressure starts two scavenges and a 1–5 ms mark-compact).
+ *   faults 12 815–13 063 times and takes 39–44 ms CPU, 68–150 ms wall a call: with the same pages
+ *   Cajal's reader (47–49 ms CPU) is about as fast (0.80–0.99× in two bench runs at load 15–19);
+ * - Node started with GLIBC_TUNABLES=glibc.malloc.hugetlb=1 (glibc ≥ 2.35: malloc madvises its
+ *   mmapped chunks) faults 30–540 times (2 MiB pages, plus 4 KiB ones where the mapping is not
+ *   2 MiB-aligned) and keeps up with nibabel (0.88× and 1.13× in two bench runs at load 15–19,
+ *   against 0.57× and 0.92× for the reader before the scratch buffer): ~12 ms CPU a call, most of it the kernel zeroing the huge pages (a bare
+ *   alloc + touch of 52 MB takes 9–14 ms), which numpy's result pays too. What is left against
+ *   nibabel is the copy of the stored bytes (nibabel memory-maps the file and converts from the
+ *   page cache) and the garbage collection of the previous result, which on the loaded machine
+ *   stalls some calls by 200–800 ms on either version of the reader: each stall ends with a
+ *   Mark-Compact whose marking began 450–510 ms before (--trace-gc), and none happens with
+ *   --single-threaded-gc, so the main thread apparently waits for V8's concurrent-marking threads,
+ *   which the scheduler seldom runs at that load.
+ * Measured and kept: a 1 MiB scratch buffer read and converted piece by piece (the output written
+ * once, in order) instead of reading into the output's tail and converting in place: 8–19% less
+ * CPU. Measured and dropped: reading the next piece on the thread pool while converting the last
+ * (lost with huge pages on the loaded machine: it waits for pool wake-ups).
  */
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';

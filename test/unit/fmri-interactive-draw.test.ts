@@ -2,9 +2,11 @@
  * The Brain view's interactive drawing (renderer/src/fmri/volume/interactiveDraw.ts) against a fake
  * NiiVue and fake timers: while interacting, NiiVue's repeated drawScene calls make one draw per
  * animation frame at the coarse ratio; the interaction settles to one full-resolution draw after the
- * release or the last wheel step; outside an interaction drawScene stays synchronous.
+ * release or the last wheel step; outside an interaction drawScene stays synchronous. The moving
+ * pixel ratio follows the frame times measured (dynamic resolution) within its floor and the display's.
  */
 import { describe, expect, it } from 'vitest';
+import { FrameBudget } from '../../renderer/src/fmri/volume/frameBudget.js';
 import { InteractiveDraw, type FrameScheduler, type InteractiveView } from '../../renderer/src/fmri/volume/interactiveDraw.js';
 
 class FakeScheduler implements FrameScheduler {
@@ -66,15 +68,17 @@ function setup(ready = true) {
   const scheduler = new FakeScheduler();
   let counted = 0;
   const ratios: number[] = [];
+  const frameTimes: [number, number][] = [];
   const interaction = new InteractiveDraw(view, {
     movingRatio: () => 0.2,
     ready: () => ready,
     onDraw: () => (counted += 1),
     onRatio: (ratio) => ratios.push(ratio),
+    onFrameTime: (ms, ratio) => frameTimes.push([ms, ratio]),
     scheduler,
     settleMs: 150,
   });
-  return { view, drawn, scheduler, interaction, ratios, counted: () => counted };
+  return { view, drawn, scheduler, interaction, ratios, frameTimes, counted: () => counted };
 }
 
 describe('interactive drawing of the NiiVue view', () => {
@@ -167,5 +171,61 @@ describe('interactive drawing of the NiiVue view', () => {
     scheduler.runFrame();
     expect(interaction.interacting).toBe(false);
     expect(drawn).toEqual([0]);
+  });
+
+  it('measures each moving frame from its animation frame to the next', () => {
+    const { view, scheduler, interaction, frameTimes } = setup();
+    interaction.begin();
+    scheduler.runFrame(); // draws at t = 0
+    scheduler.advance(50);
+    view.drawScene();
+    scheduler.runFrame(); // t = 50: measures the first, draws the second
+    scheduler.advance(33);
+    scheduler.runFrame(); // t = 83: measures the second; nothing asked for, so no draw and no more frames
+    scheduler.advance(100);
+    scheduler.runFrame();
+    expect(frameTimes).toEqual([
+      [50, 0.2],
+      [33, 0.2],
+    ]);
+  });
+});
+
+describe('the moving pixel ratio (frame budget)', () => {
+  const options = { targetMs: 34, initial: 0.2, min: 0.1, max: 1 };
+
+  it('coarsens by the square root of the overshoot after two frames, to its floor at most', () => {
+    const budget = new FrameBudget(options);
+    budget.record(136, 0.2);
+    expect(budget.ratio).toBe(0.2);
+    budget.record(136, 0.2);
+    expect(budget.ratio).toBe(0.1); // four times the budget: half the ratio (a quarter of the pixels)
+    budget.record(1000, 0.1);
+    budget.record(1000, 0.1);
+    expect(budget.ratio).toBe(0.1);
+  });
+
+  it('holds within the budget (two display periods are 30 frames/s) and refines with headroom, to the display ratio', () => {
+    const budget = new FrameBudget(options);
+    budget.record(33.3, 0.2);
+    budget.record(33.4, 0.2);
+    expect(budget.ratio).toBe(0.2);
+    budget.record(16.7, 0.2);
+    budget.record(16.6, 0.2);
+    expect(budget.ratio).toBe(0.25);
+    for (let i = 0; i < 40; i += 1) budget.record(5, budget.ratio);
+    expect(budget.ratio).toBe(1);
+  });
+
+  it('ignores frames drawn at a ratio it has since left', () => {
+    const budget = new FrameBudget(options);
+    budget.record(500, 0.5);
+    budget.record(500, 0.5);
+    expect(budget.ratio).toBe(0.2);
+  });
+
+  it('starts within its floor and ceiling', () => {
+    expect(new FrameBudget({ ...options, initial: 3 }).ratio).toBe(1);
+    expect(new FrameBudget({ ...options, initial: 0.01 }).ratio).toBe(0.1);
   });
 });

@@ -9,16 +9,43 @@ import { Niivue, NVImage, SHOW_RENDER, SLICE_TYPE } from '@niivue/niivue';
 import { useEffect, useRef, useState } from 'react';
 import { errorMessage } from '../../api/context.js';
 import { NEGATIVE_KEY, NEGATIVE_SCALE, POSITIVE_KEY, POSITIVE_SCALE, VALUES_KEY, VALUES_SCALE } from './colourScale.js';
+import { isSoftwareWebGL } from './downsample.js';
+import { FrameBudget } from './frameBudget.js';
 import { InteractiveDraw } from './interactiveDraw.js';
 import { applyDisplay, type VolumeLayer } from './niivueLayers.js';
 
 /**
- * The pixel ratio while the view is dragged or wheeled (see interactiveDraw.ts): ray casting and
- * slice passes cost per pixel in software WebGL, so a turning brain is drawn at a fraction of the
- * resolution (as the morphology view draws coarse lines while moving) and at full resolution again
- * once the interaction settles.
+ * The pixel ratio while the view is dragged or wheeled (interactiveDraw.ts), adapted to hold 30
+ * frames/s (frameBudget.ts): ray casting and slice passes cost per pixel, so in software WebGL a
+ * turning brain is drawn at a fraction of the resolution (as the morphology view draws coarse lines
+ * while moving) and at full resolution again once the interaction settles. Starting points measured
+ * in SwiftShader on 2 cores with one draw per frame: the 3D render of template + map at 0.2 (172 ×
+ * 154 pixels) took about twice the budget, slices at 0.35 about half of it. The floors keep the
+ * moving image readable (slices are dragged to place the crosshair, so they stay finer).
  */
-const MOVING_PIXEL_RATIO = { render: 0.2, slices: 0.35 };
+const MOVING = {
+  render: { initial: 0.14, min: 0.1 },
+  slices: { initial: 0.35, min: 0.25 },
+};
+/**
+ * Animation frames come in whole display periods: two (33.3 ms at 60 Hz) is 30 frames/s, on budget;
+ * three (50 ms) is not.
+ */
+const FRAME_BUDGET_MS = 34;
+/** One per kind of view for the page's life: what a drag learnt holds for the next one. */
+const budgets = new Map<'render' | 'slices', FrameBudget>();
+
+function frameBudget(kind: 'render' | 'slices'): FrameBudget {
+  let budget = budgets.get(kind);
+  if (!budget) {
+    const full = window.devicePixelRatio || 1;
+    // On a GPU the full resolution usually fits: start there and coarsen only if it does not.
+    const initial = isSoftwareWebGL() ? MOVING[kind].initial : full;
+    budget = new FrameBudget({ targetMs: FRAME_BUDGET_MS, initial, min: Math.min(MOVING[kind].min, full), max: full });
+    budgets.set(kind, budget);
+  }
+  return budget;
+}
 
 export type SliceLayout = 'multiplanar' | 'render' | 'axial' | 'coronal' | 'sagittal';
 
@@ -85,8 +112,11 @@ export function NiivueCanvas({ layers, layout, crosshairMm, onLocation, label }:
     // Frames drawn, counted on the canvas (data-draws) for the e2e speed check; while interacting
     // NiiVue's many drawScene calls are coalesced into one draw per animation frame.
     let draws = 0;
+    // The 3D render costs far more per pixel than slices: each has its own budget.
+    const viewKind = () => (layoutRef.current === 'render' ? 'render' : 'slices');
     const interaction = new InteractiveDraw(nv, {
-      movingRatio: () => (layoutRef.current === 'render' ? MOVING_PIXEL_RATIO.render : MOVING_PIXEL_RATIO.slices),
+      movingRatio: () => frameBudget(viewKind()).ratio,
+      onFrameTime: (ms, ratio) => frameBudget(viewKind()).record(ms, ratio),
       ready: () => nvRef.current === nv && nv.volumes.length > 0,
       onDraw: () => {
         draws += 1;

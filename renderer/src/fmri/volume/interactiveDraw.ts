@@ -51,6 +51,11 @@ export interface InteractiveDrawOptions {
   onDraw(): void;
   /** Called when the ratio the canvas is drawn at changes (0: full). */
   onRatio?(ratio: number): void;
+  /**
+   * How long a moving frame took: from the animation frame it was drawn in to the next one, which
+   * the browser starts only once the GPU process (SwiftShader: the CPU) has drawn it.
+   */
+  onFrameTime?(ms: number, ratio: number): void;
   scheduler?: FrameScheduler;
   settleMs?: number;
 }
@@ -63,6 +68,10 @@ export class InteractiveDraw {
   /** Draw synchronously even while active (inside our own frame). */
   private direct = false;
   private frame = 0;
+  /** A draw was asked for since the last frame drew. */
+  private dirty = false;
+  /** The animation frame time of the last moving frame drawn, until the next frame measures it. */
+  private drawnAt = -1;
   private settleTimer = 0;
   private ratio = 0;
 
@@ -80,6 +89,7 @@ export class InteractiveDraw {
     };
     view.drawScene = () => {
       if (this.active && !this.direct) {
+        this.dirty = true;
         this.requestFrame();
         return;
       }
@@ -103,6 +113,7 @@ export class InteractiveDraw {
     this.settleTimer = 0;
     if (this.active) return;
     this.active = true;
+    this.dirty = true;
     // The switch to the coarse ratio happens in the frame, with that frame's draw: resizing the
     // canvas clears it, and a press released before the next frame (a click) never coarsens.
     this.requestFrame();
@@ -121,6 +132,8 @@ export class InteractiveDraw {
     this.settleTimer = 0;
     if (!this.active) return;
     this.active = false;
+    this.dirty = false;
+    this.drawnAt = -1;
     if (this.frame) this.scheduler.cancelFrame(this.frame);
     this.frame = 0;
     // resizeListener draws; when the ratio is already full only a draw is owed (the pending frame).
@@ -132,22 +145,29 @@ export class InteractiveDraw {
     if (this.frame) this.scheduler.cancelFrame(this.frame);
     this.frame = 0;
     this.active = false;
+    this.dirty = false;
   }
 
   private requestFrame(): void {
     if (this.frame) return;
-    this.frame = this.scheduler.requestFrame(() => this.drawFrame());
+    this.frame = this.scheduler.requestFrame((time) => this.drawFrame(time));
   }
 
-  private drawFrame(): void {
+  private drawFrame(time: number): void {
     this.frame = 0;
-    if (!this.active) return;
+    if (this.drawnAt >= 0) this.options.onFrameTime?.(time - this.drawnAt, this.ratio);
+    this.drawnAt = -1;
+    if (!this.active || !this.dirty) return;
+    this.dirty = false;
     this.direct = true;
     try {
       if (!this.setRatio(this.options.movingRatio())) this.draw();
     } finally {
       this.direct = false;
     }
+    // The next frame measures this one (and draws again if asked to meanwhile).
+    this.drawnAt = time;
+    this.requestFrame();
   }
 
   /** Resizes the canvas to `ratio` (NiiVue's resizeListener draws); false if it was there already. */

@@ -18,9 +18,10 @@ import { applyDisplay, type VolumeLayer } from './niivueLayers.js';
  * The pixel ratio while the view is dragged or wheeled (interactiveDraw.ts), adapted to hold 30
  * frames/s (frameBudget.ts): ray casting and slice passes cost per pixel, so in software WebGL a
  * turning brain is drawn at a fraction of the resolution (as the morphology view draws coarse lines
- * while moving) and at full resolution again once the interaction settles. Starting points measured
- * in SwiftShader on 2 cores with one draw per frame: the 3D render of template + map at 0.2 (172 ×
- * 154 pixels) took about twice the budget, slices at 0.35 about half of it. The floors keep the
+ * while moving) and at full resolution again once the interaction settles. The starting points in
+ * software WebGL come from the e2e in SwiftShader on 2 cores at load 1.3, when NiiVue still drew 3
+ * times a frame in 3D and twice in slices: 3D at 0.2 (172 × 154 pixels) 5 frames/s, about 65 ms a
+ * draw, twice the budget; slices at 0.35 42 frames/s, about 12 ms a draw. The floors keep the
  * moving image readable (slices are dragged to place the crosshair, so they stay finer).
  */
 const MOVING = {

@@ -19,8 +19,8 @@ export interface FrameBudgetOptions {
   max: number;
 }
 
-/** Frames measured at one ratio before it is judged: one frame can be an outlier (a resize). */
-const SAMPLES = 2;
+/** Frames measured at one ratio before it is judged, by their median: one can be an outlier. */
+const SAMPLES = 3;
 /** A frame under this fraction of the budget leaves room for more pixels. */
 const HEADROOM = 0.5;
 const GROWTH = 1.25;
@@ -40,11 +40,11 @@ export class FrameBudget {
 
   /** A frame drawn at `ratio` took `ms` (from its animation frame to the next). */
   record(ms: number, ratio: number): void {
-    // A frame drawn before the last change says nothing about the new ratio.
+    // A frame drawn at a ratio since left says nothing about the current one.
     if (ratio !== this.current || !(ms > 0)) return;
     this.samples.push(ms);
     if (this.samples.length < SAMPLES) return;
-    const typical = this.samples.reduce((sum, t) => sum + t, 0) / this.samples.length;
+    const typical = [...this.samples].sort((a, b) => a - b)[Math.floor(SAMPLES / 2)]!;
     this.samples = [];
     const { targetMs, min, max } = this.options;
     let next = this.current;

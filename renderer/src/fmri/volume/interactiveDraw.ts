@@ -72,6 +72,11 @@ export class InteractiveDraw {
   private dirty = false;
   /** The animation frame time of the last moving frame drawn, until the next frame measures it. */
   private drawnAt = -1;
+  /**
+   * The first frame of an interaction is not measured: it waits for whatever the GPU process had
+   * queued before it (often the full-resolution still, seconds in software WebGL).
+   */
+  private firstFrame = false;
   private settleTimer = 0;
   private ratio = 0;
 
@@ -114,6 +119,7 @@ export class InteractiveDraw {
     if (this.active) return;
     this.active = true;
     this.dirty = true;
+    this.firstFrame = true;
     // The switch to the coarse ratio happens in the frame, with that frame's draw: resizing the
     // canvas clears it, and a press released before the next frame (a click) never coarsens.
     this.requestFrame();
@@ -155,7 +161,8 @@ export class InteractiveDraw {
 
   private drawFrame(time: number): void {
     this.frame = 0;
-    if (this.drawnAt >= 0) this.options.onFrameTime?.(time - this.drawnAt, this.ratio);
+    if (this.drawnAt >= 0 && !this.firstFrame) this.options.onFrameTime?.(time - this.drawnAt, this.ratio);
+    if (this.drawnAt >= 0) this.firstFrame = false;
     this.drawnAt = -1;
     if (!this.active || !this.dirty) return;
     this.dirty = false;

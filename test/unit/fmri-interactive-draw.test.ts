@@ -202,36 +202,50 @@ describe('interactive drawing of the NiiVue view', () => {
 });
 
 describe('the moving pixel ratio (frame budget)', () => {
-  const options = { targetMs: 34, initial: 0.2, min: 0.1, max: 1 };
+  const options = { targetMs: 33.5, initial: 0.2, min: 0.1, max: 1 };
+  const record = (budget: FrameBudget, ...times: number[]) => times.forEach((ms) => budget.record(ms, budget.ratio));
 
-  it('coarsens by the square root of the median overshoot of three frames, to its floor at most', () => {
+  it('coarsens after four frames by the square root of their mean overshoot, to its floor at most', () => {
     const budget = new FrameBudget(options);
-    budget.record(136, 0.2);
-    budget.record(2000, 0.2); // an outlier
+    record(budget, 134, 134, 134);
     expect(budget.ratio).toBe(0.2);
-    budget.record(136, 0.2);
+    record(budget, 134);
     expect(budget.ratio).toBe(0.1); // four times the budget: half the ratio (a quarter of the pixels)
-    for (let i = 0; i < 3; i += 1) budget.record(1000, 0.1);
+    record(budget, 1000, 1000, 1000, 1000);
     expect(budget.ratio).toBe(0.1);
   });
 
-  it('holds within the budget (two display periods are 30 frames/s) and refines with headroom, to the display ratio', () => {
+  it('counts the mean: one frame of three display periods among frames of two is over budget', () => {
     const budget = new FrameBudget(options);
-    budget.record(33.3, 0.2);
-    budget.record(33.4, 0.2);
-    budget.record(16.7, 0.2);
+    record(budget, 33.3, 33.3, 33.3, 33.4);
     expect(budget.ratio).toBe(0.2);
-    budget.record(16.7, 0.2);
-    budget.record(16.6, 0.2);
-    budget.record(33.3, 0.2);
-    expect(budget.ratio).toBe(0.25);
-    for (let i = 0; i < 60; i += 1) budget.record(5, budget.ratio);
+    record(budget, 33.3, 33.3, 33.3, 50);
+    expect(budget.ratio).toBeLessThan(0.2);
+    expect(budget.ratio).toBeGreaterThan(0.17);
+  });
+
+  it('halves at most for one stall', () => {
+    const budget = new FrameBudget({ ...options, initial: 0.4 });
+    record(budget, 20, 20, 20, 3000);
+    expect(budget.ratio).toBe(0.2);
+  });
+
+  it('refines only after two windows of frames well under the budget, up to the display ratio', () => {
+    const budget = new FrameBudget(options);
+    record(budget, 16.7, 16.7, 16.7, 16.7);
+    expect(budget.ratio).toBe(0.2);
+    record(budget, 16.7, 16.7, 16.7, 33.3); // not roomy: the count starts again
+    record(budget, 16.7, 16.7, 16.7, 16.7);
+    expect(budget.ratio).toBe(0.2);
+    record(budget, 16.7, 16.7, 16.7, 16.7);
+    expect(budget.ratio).toBe(0.24);
+    for (let i = 0; i < 200; i += 1) record(budget, 5);
     expect(budget.ratio).toBe(1);
   });
 
   it('ignores frames drawn at a ratio it has since left', () => {
     const budget = new FrameBudget(options);
-    for (let i = 0; i < 3; i += 1) budget.record(500, 0.5);
+    for (let i = 0; i < 8; i += 1) budget.record(500, 0.5);
     expect(budget.ratio).toBe(0.2);
   });
 

@@ -164,6 +164,21 @@ describe('interactive drawing of the NiiVue view', () => {
     expect(drawn).toHaveLength(3);
   });
 
+  it('settling where the moving ratio is the full one draws only what is still owed', () => {
+    const { view, drawn } = fakeView();
+    const scheduler = new FakeScheduler();
+    const interaction = new InteractiveDraw(view, { movingRatio: () => 0, ready: () => true, onDraw: () => undefined, scheduler });
+    interaction.begin();
+    scheduler.runFrame();
+    expect(drawn).toEqual([0]);
+    interaction.settle();
+    expect(drawn).toEqual([0]);
+    interaction.begin();
+    view.drawScene();
+    interaction.settle();
+    expect(drawn).toEqual([0, 0]);
+  });
+
   it('does not begin before there is anything to draw', () => {
     const { view, drawn, scheduler, interaction } = setup(false);
     interaction.begin();

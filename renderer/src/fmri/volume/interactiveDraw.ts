@@ -137,13 +137,14 @@ export class InteractiveDraw {
     this.scheduler.clearTimer(this.settleTimer);
     this.settleTimer = 0;
     if (!this.active) return;
+    const owed = this.dirty;
     this.active = false;
     this.dirty = false;
     this.drawnAt = -1;
     if (this.frame) this.scheduler.cancelFrame(this.frame);
     this.frame = 0;
-    // resizeListener draws; when the ratio is already full only a draw is owed (the pending frame).
-    if (!this.setRatio(0)) this.draw();
+    // Back to full resolution (resizeListener draws); already there, only a pending draw is owed.
+    if (!this.setRatio(0) && owed) this.draw();
   }
 
   dispose(): void {

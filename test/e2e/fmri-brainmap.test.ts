@@ -250,7 +250,7 @@ describe.skipIf(skipReason !== null)('Brain map views in Chromium', () => {
         `slices with the crosshair dragged ${slices.fps.toFixed(1)} frames/s (${slices.frames} frames, ${slices.draws} draws at ${slices.dragCanvas}); ` +
         `load average ${(loadavg()[0] ?? 0).toFixed(1)} on ${cpus().length} cores`,
     );
-    // Every frame drew (NiiVue draws on each move). The rate itself is reported, not asserted: in
+    // Every frame measured drew (one draw per animation frame while dragging). The rate itself is reported, not asserted: in
     // software WebGL on 2 shared cores it depends on the machine's load (printed beside it); the
     // issue's 30 frames/s is the target for an idle machine or a GPU.
     expect(render.draws).toBeGreaterThanOrEqual(render.frames);

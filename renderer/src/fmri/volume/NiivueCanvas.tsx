@@ -9,15 +9,44 @@ import { Niivue, NVImage, SHOW_RENDER, SLICE_TYPE } from '@niivue/niivue';
 import { useEffect, useRef, useState } from 'react';
 import { errorMessage } from '../../api/context.js';
 import { NEGATIVE_KEY, NEGATIVE_SCALE, POSITIVE_KEY, POSITIVE_SCALE, VALUES_KEY, VALUES_SCALE } from './colourScale.js';
+import { isSoftwareWebGL } from './downsample.js';
+import { FrameBudget } from './frameBudget.js';
+import { InteractiveDraw } from './interactiveDraw.js';
 import { applyDisplay, type VolumeLayer } from './niivueLayers.js';
 
 /**
- * The 3D render's pixel ratio while it is dragged: ray casting costs per pixel, so a turning brain
- * is drawn at a fraction of the resolution (as the morphology view draws coarse lines while
- * moving) and at full resolution again once released. Slices at 0.35 keep ≥ 30 frames/s in software
- * WebGL here (42.6 measured by the e2e at load 1.3; 23.4 at 0.5); the 3D render at 0.2 reaches 5.
+ * The pixel ratio while the view is dragged or wheeled (interactiveDraw.ts), adapted to hold 30
+ * frames/s (frameBudget.ts): ray casting and slice passes cost per pixel, so in software WebGL a
+ * turning brain is drawn at a fraction of the resolution (as the morphology view draws coarse lines
+ * while moving) and at full resolution again once the interaction settles. The starting points in
+ * software WebGL come from the e2e in SwiftShader on 2 cores at load 1.3, when NiiVue still drew 3
+ * times a frame in 3D and twice in slices: 3D at 0.2 (172 × 154 pixels) 5 frames/s, about 65 ms a
+ * draw, twice the budget; slices at 0.35 42 frames/s, about 12 ms a draw. The floors keep the
+ * moving image readable (slices are dragged to place the crosshair, so they stay finer).
  */
-const MOVING_PIXEL_RATIO = { render: 0.2, slices: 0.35 };
+const MOVING = {
+  render: { initial: 0.14, min: 0.1 },
+  slices: { initial: 0.35, min: 0.25 },
+};
+/**
+ * 30 frames/s. Animation frames come in whole display periods: frames of two (33.3 ms at 60 Hz) are
+ * on budget, a mean just over it is not.
+ */
+const FRAME_BUDGET_MS = 33.5;
+/** One per kind of view for the page's life: what a drag learnt holds for the next one. */
+const budgets = new Map<'render' | 'slices', FrameBudget>();
+
+function frameBudget(kind: 'render' | 'slices'): FrameBudget {
+  let budget = budgets.get(kind);
+  if (!budget) {
+    const full = window.devicePixelRatio || 1;
+    // On a GPU the full resolution usually fits: start there and coarsen only if it does not.
+    const initial = isSoftwareWebGL() ? MOVING[kind].initial : full;
+    budget = new FrameBudget({ targetMs: FRAME_BUDGET_MS, initial, min: Math.min(MOVING[kind].min, full), max: full });
+    budgets.set(kind, budget);
+  }
+  return budget;
+}
 
 export type SliceLayout = 'multiplanar' | 'render' | 'axial' | 'coronal' | 'sagittal';
 
@@ -81,16 +110,23 @@ export function NiivueCanvas({ layers, layout, crosshairMm, onLocation, label }:
       const mm = (location as { mm?: ArrayLike<number> }).mm;
       if (mm) onLocationRef.current([mm[0]!, mm[1]!, mm[2]!]);
     };
-    // A count of drawn frames on the canvas (data-draws), read by the e2e speed check: NiiVue draws
-    // synchronously on input, so frames drawn per second while dragging is the interaction rate.
-    const drawScene = nv.drawScene.bind(nv);
+    // Frames drawn, counted on the canvas (data-draws) for the e2e speed check; while interacting
+    // NiiVue's many drawScene calls are coalesced into one draw per animation frame.
     let draws = 0;
-    nv.drawScene = () => {
-      const result = drawScene();
-      draws += 1;
-      canvas.dataset.draws = String(draws);
-      return result;
-    };
+    // The 3D render costs far more per pixel than slices: each has its own budget.
+    const viewKind = () => (layoutRef.current === 'render' ? 'render' : 'slices');
+    const interaction = new InteractiveDraw(nv, {
+      movingRatio: () => frameBudget(viewKind()).ratio,
+      onFrameTime: (ms, ratio) => frameBudget(viewKind()).record(ms, ratio),
+      ready: () => nvRef.current === nv && nv.volumes.length > 0,
+      onDraw: () => {
+        draws += 1;
+        canvas.dataset.draws = String(draws);
+      },
+      onRatio: (ratio) => {
+        canvas.dataset.pixelRatio = ratio ? String(ratio) : '';
+      },
+    });
     nv.attachToCanvas(canvas, false).then(
       () => {
         if (cancelled) return;
@@ -99,24 +135,31 @@ export function NiivueCanvas({ layers, layout, crosshairMm, onLocation, label }:
       },
       (error: unknown) => !cancelled && setFailure(`Brain view unavailable (WebGL2): ${errorMessage(error)}`),
     );
-    // Coarse while dragging the 3D render (capture phase: before NiiVue's own listener draws).
-    // Slices too: each crosshair move redraws every tile, several times per move in NiiVue.
-    let coarse = 0;
-    const setCoarse = (ratio: number) => {
-      if (coarse === ratio || nvRef.current !== nv || nv.volumes.length === 0) return;
-      coarse = ratio;
-      nv.opts.forceDevicePixelRatio = ratio;
-      nv.resizeListener();
-      canvas.dataset.pixelRatio = ratio ? String(ratio) : '';
+    // Capture phase, so the interaction begins before NiiVue's own listeners draw. The release is
+    // watched on the window (a drag may end outside the canvas).
+    const onDown = () => interaction.begin();
+    // A release outside the window sends no mouseup: the next move without a button ends the drag.
+    const onMove = (event: MouseEvent) => event.buttons === 0 && interaction.interacting && !interaction.settling && interaction.settleSoon();
+    const onUp = () => interaction.settleSoon();
+    const onWheel = () => {
+      interaction.begin();
+      interaction.settleSoon();
     };
-    const onDown = (event: MouseEvent) => event.button === 0 && setCoarse(layoutRef.current === 'render' ? MOVING_PIXEL_RATIO.render : MOVING_PIXEL_RATIO.slices);
-    const onUp = () => setCoarse(0);
+    // NiiVue's double-click depth picking draws twice and reads pixels back in between: synchronous.
+    const onDoubleClick = () => interaction.settle();
     canvas.addEventListener('mousedown', onDown, { capture: true });
-    window.addEventListener('mouseup', onUp);
+    canvas.addEventListener('mousemove', onMove, { capture: true });
+    canvas.addEventListener('wheel', onWheel, { capture: true, passive: true });
+    canvas.addEventListener('dblclick', onDoubleClick, { capture: true });
+    window.addEventListener('mouseup', onUp, { capture: true });
     return () => {
       cancelled = true;
       canvas.removeEventListener('mousedown', onDown, { capture: true });
-      window.removeEventListener('mouseup', onUp);
+      canvas.removeEventListener('mousemove', onMove, { capture: true });
+      canvas.removeEventListener('wheel', onWheel, { capture: true });
+      canvas.removeEventListener('dblclick', onDoubleClick, { capture: true });
+      window.removeEventListener('mouseup', onUp, { capture: true });
+      interaction.dispose();
       nvRef.current = null;
       nv.cleanup();
       // Give the WebGL context back now: browsers cap live contexts.

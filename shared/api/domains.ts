@@ -9,3 +9,4 @@ export * from './ntf.js';
 export * from './morphology.js';
 export * from './calcium.js';
 export * from './fmri.js';
+export * from './jepa.js';

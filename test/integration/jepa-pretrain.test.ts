@@ -48,7 +48,7 @@ describe.skipIf(!present)('Brain-JEPA pretraining on ABIDE (real data)', () => {
     // 26 subjects: 3 held out, 23 trained on in 2 batches of 10 per epoch; lr 2e-3 without warm-up.
     const out: string[] = [];
     const err: string[] = [];
-    const args = ['jepa', 'pretrain', project, '1', '--config', 'tiny', '--epochs', '4', '--batch-size', '10', '--crop', '64', '--subjects', subjects.slice(0, 26).join(','), '--backend', 'wasm', '--param', 'lr=0.002', '--param', 'warmupEpochs=0', '--json'];
+    const args = ['jepa', 'pretrain', project, '1', '--config', 'tiny', '--epochs', '4', '--batch-size', '10', '--crop', '80', '--subjects', subjects.slice(0, 26).join(','), '--backend', 'wasm', '--param', 'lr=0.002', '--param', 'warmupEpochs=0', '--json'];
     const started = performance.now();
     const code = await runCli(args, { out: (l) => out.push(l), err: (l) => err.push(l) });
     const ms = performance.now() - started;
@@ -67,7 +67,7 @@ describe.skipIf(!present)('Brain-JEPA pretraining on ABIDE (real data)', () => {
       const [model] = check.models.ofRun(1);
       expect(model).toMatchObject({ id: result.model.id, pipeline: JEPA_MODEL_PIPELINE, runId: 1, status: 'complete' });
       const bundle = decodeJepaBundle(check.models.get(model!.id)!.weights, 'model');
-      expect(bundle.config.model).toMatchObject({ name: 'tiny', rois: 116, frames: 64 });
+      expect(bundle.config.model).toMatchObject({ name: 'tiny', rois: 116, frames: 80 });
       expect(bundle.config.gradients).toMatchObject({ source: 'computed', components: 30 });
       expect(bundle.config.gradients.from).toHaveLength(23);
       expect(bundle.config.training).toMatchObject({ epoch: 4, iteration: 8, optimizerStep: 8 });
@@ -86,7 +86,7 @@ describe.skipIf(!present)('Brain-JEPA pretraining on ABIDE (real data)', () => {
   it('a cancelled run leaves only its last complete checkpoint; a run resumed from it continues at the stored step', async () => {
     const engine = await Engine.open({ projectPath: project, create: false });
     try {
-      const params = { config: 'tiny', batchSize: 10, crop: 64, trainingSubjects: subjects.slice(0, 26), backend: 'wasm', lr: 0.002, warmupEpochs: 0 };
+      const params = { config: 'tiny', batchSize: 10, crop: 80, trainingSubjects: subjects.slice(0, 26), backend: 'wasm', lr: 0.002, warmupEpochs: 0 };
       const run = engine.runner.start('jepa-pretrain', 1, { ...params, epochs: 200 });
       await waitFor(() => engine.store.models.ofRun(run.id).length > 0, 300_000);
       engine.runner.cancel(run.id);

@@ -42,8 +42,8 @@ describe('effective rank (RankMe)', () => {
 describe('Brain-JEPA training loop', () => {
   let tf: Tfjs;
   const R = 12;
-  const T = 80;
-  const config = jepaModelConfig('tiny', R, 32);
+  const T = 96;
+  const config = jepaModelConfig('tiny', R, 80);
 
   /** Subjects with a few shared latent sources and noise: something to learn. */
   function cohort(count: number, seed: number): JepaSubject[] {
@@ -179,7 +179,7 @@ describe('Brain-JEPA training loop', () => {
         expect(bundle.config.model).toEqual(config);
         expect(Array.from(bundle.gradients)).toEqual(Array.from(Float32Array.from(data.gradients)));
         expect(bundle.config.scaler.median).toEqual(Array.from(data.scaler.median));
-        const x = tf.randomNormal([2, R, 32], 0, 1, 'float32', deriveSeed(1, 2)) as Parameters<typeof model.pooled>[0];
+        const x = tf.randomNormal([2, R, 80], 0, 1, 'float32', deriveSeed(1, 2)) as Parameters<typeof model.pooled>[0];
         const a = result.model.pooled(x).dataSync();
         const b = model.pooled(x).dataSync();
         a.forEach((v, i) => expect(b[i]).toBeCloseTo(v, 5));

@@ -26,9 +26,9 @@ import type { ResultItem } from '../../store/index.js';
 import { readSeriesInput } from '../fmri/series-input.js';
 import { decodeJepaBundle, JEPA_BUNDLE_FORMAT, JEPA_MODEL_PIPELINE, type JepaEpochRecord, type JepaGradientsInfo, type JepaTrainingState } from './bundle.js';
 import { jepaModelConfig, JEPA_ARCHITECTURES, type JepaModelConfig } from './config.js';
-import { fitRobustScaler, type RobustScaler } from './data.js';
+import { defaultCrop, fitRobustScaler, JEPA_PATCH_FRAMES, REFERENCE_FRAMES, type RobustScaler } from './data.js';
 import { diffusionGradients, groupConnectivity, readGradientCsv } from './gradients.js';
-import { REFERENCE_MASK_CONFIG } from './masks.js';
+import { maskGrid, REFERENCE_MASK_CONFIG, type MaskConfig } from './masks.js';
 import { JepaOptimParams, REFERENCE_OPTIM_CONFIG, type JepaOptimConfig } from './schedules.js';
 import { JepaCancelled, trainJepa, type JepaSubject, type JepaTrainData, type JepaTrainOptions } from './train.js';
 
@@ -49,12 +49,15 @@ export const JepaPretrainParams = JepaOptimParams.extend({
   accumulationSteps: z.number().int().min(1).max(64).default(1),
   seed: z.number().int().nonnegative().max(0xffffffff).default(0),
   /**
-   * Frames per crop (a multiple of the patch size): the reference's 160; default the longest
-   * multiple of 16 that every training subject holds (after samplingRate), at most 160.
+   * Frames per crop (a multiple of the patch size; the reference's 160). Default (data.ts
+   * defaultCrop): the longest multiple of 16 whose clip fits the shortest scan, at most 160.
    */
   crop: z.number().int().positive().max(4096).optional(),
-  /** Take every n-th frame of the crop (the reference's downsample: 3 for UKB's 0.735 s TR). */
-  samplingRate: z.number().int().min(1).max(16).default(1),
+  /**
+   * Take every n-th frame (the reference's downsample: 3 for UKB's 0.735 s TR). Default (data.ts
+   * defaultCrop): the rate that brings the median TR nearest the reference's 2.2 s; 1 without TRs.
+   */
+  samplingRate: z.number().int().min(1).max(16).optional(),
   /** Subject ids to pretrain on (default: the whole cohort). */
   trainingSubjects: z.array(z.string().min(1).max(200)).min(2).max(100_000).optional(),
   /** Share of the training subjects held out (seeded) for the validation loss. */
@@ -98,17 +101,23 @@ export function splitSubjects(ids: readonly string[], fraction: number, seed: nu
   return { train: ids.filter((id) => !out.has(id)), validation: ids.filter((id) => out.has(id)) };
 }
 
-function defaultCrop(subjects: readonly JepaSubject[], patchSize: number, samplingRate: number): number {
-  const shortest = Math.min(...subjects.map((s) => s.timepoints));
-  const frames = Math.min(160, Math.floor(Math.floor((shortest - 1) / samplingRate + 1) / patchSize) * patchSize);
-  if (frames < patchSize) throw new ValidationError('crop', `the shortest training series has ${shortest} frames: not one ${patchSize}-frame patch at sampling rate ${samplingRate}`);
-  return frames;
+/** The shortest crop (in frames) whose patch grid the masks can sample (masks.ts refuses smaller ones). */
+function minimumMaskFrames(rois: number, masks: MaskConfig): number {
+  for (let patches = 1; patches <= 64; patches++) {
+    try {
+      maskGrid(rois, patches, masks);
+      return patches * JEPA_PATCH_FRAMES;
+    } catch {
+      // too few patches for these masks: try one more
+    }
+  }
+  throw new ValidationError('crop', `no crop up to 64 patches can be masked with this mask configuration on ${rois} ROIs`);
 }
 
-function gradientsFor(train: readonly JepaSubject[], config: JepaModelConfig, params: JepaPretrainParams, context: PipelineContext<JepaPretrainParams>): { gradients: Float64Array; info: JepaGradientsInfo } {
+async function gradientsFor(train: readonly JepaSubject[], config: JepaModelConfig, params: JepaPretrainParams, context: PipelineContext<JepaPretrainParams>): Promise<{ gradients: Float64Array; info: JepaGradientsInfo }> {
   const components = config.gradientDims;
   if (params.gradientCsv) {
-    const csv = readGradientCsv(params.gradientCsv);
+    const csv = await readGradientCsv(params.gradientCsv);
     if (csv.rois !== config.rois) throw new ValidationError('gradientCsv', `${csv.rois} rows for a cohort of ${config.rois} ROIs`);
     if (csv.components < components) throw new ValidationError('gradientCsv', `${csv.components} components, the model needs ${components}`);
     const gradients = new Float64Array(config.rois * components);
@@ -150,6 +159,7 @@ const jepaPretrain: PipelineDefinition<JepaPretrainParams> = {
   async run(context) {
     const params = context.params;
     const recording = context.recording!;
+    const masks = REFERENCE_MASK_CONFIG;
     let resumeBundle: ReturnType<typeof decodeJepaBundle> | null = null;
     if (context.resumeFrom) {
       const from = context.resumeFrom;
@@ -160,6 +170,7 @@ const jepaPretrain: PipelineDefinition<JepaPretrainParams> = {
 
     const input = await readSeriesInput(recording, context, [0, SETUP_SHARE / 2]);
     const byId = new Map(input.subjects.map((id, i) => [id, { id, data: input.series[i]!.data, regions: input.series[i]!.regionCount, timepoints: input.series[i]!.timepoints } satisfies JepaSubject]));
+    const trOf = new Map(input.subjects.map((id, i) => [id, input.series[i]!.trS ?? Number.NaN]));
     const chosen = params.trainingSubjects ?? input.subjects;
     const unknown = chosen.filter((id) => !byId.has(id));
     if (unknown.length) throw new ValidationError('trainingSubjects', `not in the cohort: ${unknown.slice(0, 5).join(', ')}${unknown.length > 5 ? ` and ${unknown.length - 5} more` : ''}`);
@@ -176,33 +187,42 @@ const jepaPretrain: PipelineDefinition<JepaPretrainParams> = {
     const rois = train[0]!.regions;
 
     let config: JepaModelConfig;
+    let samplingRate: number;
     let scaler: RobustScaler;
     let gradients: Float64Array;
     let gradientsInfo: JepaGradientsInfo;
     if (resumeBundle) {
       // The checkpoint's input definition stays: the same scaler, gradients and crop.
       config = resumeBundle.config.model;
+      samplingRate = resumeBundle.config.input.samplingRate;
       scaler = { median: Float64Array.from(resumeBundle.config.scaler.median), iqr: Float64Array.from(resumeBundle.config.scaler.iqr) };
       gradients = resumeBundle.gradients;
       gradientsInfo = resumeBundle.config.gradients;
       if (config.rois !== rois) throw new ValidationError('resumeFromModelId', `the checkpoint has ${config.rois} ROIs, the cohort ${rois}`);
       context.log(`resuming from model #${context.resumeFrom!.id} after epoch ${resumeBundle.config.training!.epoch} (optimizer step ${resumeBundle.step})`);
     } else {
-      const patchSize = JEPA_ARCHITECTURES[params.config].patchSize;
-      const frames = params.crop ?? defaultCrop(train, patchSize, params.samplingRate);
-      config = jepaModelConfig(params.config, rois, frames);
+      if (JEPA_ARCHITECTURES[params.config].patchSize !== JEPA_PATCH_FRAMES) throw new Error(`the ${params.config} patch size is not data.ts's ${JEPA_PATCH_FRAMES}`);
+      const crop = defaultCrop(train.map((s) => s.timepoints), train.map((s) => trOf.get(s.id)!));
+      samplingRate = params.samplingRate ?? crop.samplingRate;
+      // A rate given without a crop: the longest crop whose clip fits the shortest scan at that rate.
+      const shortest = Math.min(...train.map((s) => s.timepoints));
+      const frames = params.crop ?? (params.samplingRate === undefined ? crop.frames : Math.min(REFERENCE_FRAMES, Math.floor(shortest / samplingRate / JEPA_PATCH_FRAMES) * JEPA_PATCH_FRAMES));
+      context.log(`crop: ${frames} frames, sampling rate ${samplingRate}${params.crop === undefined && params.samplingRate === undefined ? ` (${crop.reasoning})` : ''}`);
+      config = jepaModelConfig(params.config, rois, params.crop ?? Math.max(frames, minimumMaskFrames(rois, masks)));
+      if (config.frames !== frames) context.log(`crop raised to ${config.frames} frames: the reference masks need at least ${config.frames / JEPA_PATCH_FRAMES} time patches`, 'warn');
       context.progress(SETUP_SHARE / 2, 'robust scaler and brain gradients');
       scaler = fitRobustScaler(train.map((s) => ({ data: s.data, regions: s.regions, timepoints: s.timepoints })));
-      ({ gradients, info: gradientsInfo } = gradientsFor(train, config, params, context));
+      ({ gradients, info: gradientsInfo } = await gradientsFor(train, config, params, context));
     }
-    const needed = (config.frames - 1) * params.samplingRate + 1;
+    // A scan shorter than the clip repeats its last frame (the reference's clamp in its crop); say so.
+    const needed = config.frames * samplingRate;
     const short = [...train, ...validation].filter((s) => s.timepoints < needed);
-    if (short.length) throw new ValidationError('crop', `${short.length} subject(s) have fewer than the ${needed} frames a ${config.frames}-frame crop at sampling rate ${params.samplingRate} needs (e.g. ${short[0]!.id}: ${short[0]!.timepoints})`);
+    if (short.length) context.log(`${short.length} subject(s) have fewer than the ${needed} frames of a ${config.frames}-frame crop at sampling rate ${samplingRate}; their crops repeat the last frame (e.g. ${short[0]!.id}: ${short[0]!.timepoints})`, 'warn');
     context.throwIfCancelled();
 
     const rankIds = [...validation, ...train].slice(0, params.rankSubjects);
     const data: JepaTrainData = { train, validation, rank: rankIds, scaler, gradients, gradientsInfo };
-    const options: JepaTrainOptions = { model: config, masks: resumeBundle?.config.masks ?? REFERENCE_MASK_CONFIG, optim: optimConfig(params), batchSize: params.batchSize, seed: params.seed, samplingRate: params.samplingRate };
+    const options: JepaTrainOptions = { model: config, masks: resumeBundle?.config.masks ?? masks, optim: optimConfig(params), batchSize: params.batchSize, seed: params.seed, samplingRate };
     const backend = params.backend ?? (await selectBackend()).selected;
     const tf = await activateBackend(backend);
     context.log(`${params.config} (${config.embedDim} wide, ${config.depth} blocks) on ${rois} ROIs × ${config.frames} frames; ${train.length} training, ${validation.length} held-out subjects; batch ${params.batchSize} × ${params.accumulationSteps}; ${backend}`);

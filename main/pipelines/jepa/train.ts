@@ -33,7 +33,7 @@ import { ValidationError } from '../../errors.js';
 import { decodeJepaBundle, encodeJepaBundle, restoreJepaWeights, type JepaBundleConfig, type JepaEpochRecord, type JepaGradientsInfo, type JepaTrainingState } from './bundle.js';
 import { timePatches, type JepaModelConfig } from './config.js';
 import { cropBatch, type RobustScaler } from './data.js';
-import { sampleMasks, type MaskConfig } from './masks.js';
+import { maskRandom, sampleMasks, type MaskConfig } from './masks.js';
 import { createJepaModel, type JepaModel } from './model.js';
 import { effectiveRank } from './rank.js';
 import { JepaSchedules, type JepaOptimConfig, type StepSchedule } from './schedules.js';
@@ -110,7 +110,7 @@ export class JepaCancelled extends Error {
 }
 
 /** Seed streams: one per kind of draw, so adding one does not shift the others. */
-const STREAM = { init: 0, shuffle: 1, crop: 2, mask: 3, validationCrop: 4, validationMask: 5, rankCrop: 6 } as const;
+const STREAM = { init: 0, shuffle: 1, crop: 2, mask: 3, validationCrop: 4, validationMask: 5 } as const;
 
 /**
  * init_opt's param groups: decay everything except parameters whose name holds "bias" and 1-D
@@ -140,9 +140,15 @@ function bundleConfig(options: JepaTrainOptions, data: JepaTrainData, state: Jep
   };
 }
 
-/** A batch [B, R, T] of random crops of `subjects`, robust-scaled, from `seed`. */
-function batchOf(subjects: readonly JepaSubject[], options: JepaTrainOptions, scaler: RobustScaler, seed: number): Float32Array {
-  return cropBatch(subjects, { frames: options.model.frames, samplingRate: options.samplingRate, scaler, random: seededRandom(seed) });
+/**
+ * A batch [B, R, T] of `subjects`, robust-scaled: random crops from `seed` (the reference's, also
+ * for its evaluation; a fixed seed makes the validation batches the same every epoch), or centred
+ * crops (seed null: the rank monitor's fixed view of its subjects).
+ */
+function batchOf(subjects: readonly JepaSubject[], options: JepaTrainOptions, scaler: RobustScaler, seed: number | null): Float32Array {
+  const spec = { frames: options.model.frames, samplingRate: options.samplingRate };
+  const indices = subjects.map((_, i) => i);
+  return seed === null ? cropBatch(subjects, indices, { spec, mode: 'centre', scaler }) : cropBatch(subjects, indices, { spec, mode: 'random', random: seededRandom(seed), scaler });
 }
 
 export async function trainJepa(tf: Tfjs, data: JepaTrainData, options: JepaTrainOptions, epochs: number, hooks: JepaTrainHooks = {}): Promise<JepaTrainResult> {
@@ -218,7 +224,7 @@ export async function trainJepa(tf: Tfjs, data: JepaTrainData, options: JepaTrai
     for (let start = 0, chunk = 0; start < data.validation.length; start += batchSize, chunk++) {
       const subjects = data.validation.slice(start, start + batchSize);
       const x = batchOf(subjects, options, data.scaler, deriveSeed(seed, STREAM.validationCrop, chunk));
-      const masks = sampleMasks(rois, nPatches, subjects.length, options.masks, seededRandom(deriveSeed(seed, STREAM.validationMask, chunk)), chunk);
+      const masks = sampleMasks(rois, nPatches, subjects.length, options.masks, maskRandom(deriveSeed(seed, STREAM.validationMask), chunk), chunk);
       const loss = tf.tidy(() => model.loss(tf.tensor3d(x, [subjects.length, rois, frames]), masks));
       total += loss.dataSync()[0]! * subjects.length;
       count += subjects.length;
@@ -233,7 +239,7 @@ export async function trainJepa(tf: Tfjs, data: JepaTrainData, options: JepaTrai
     const features = new Float32Array(data.rank.length * width);
     for (let start = 0, chunk = 0; start < data.rank.length; start += batchSize, chunk++) {
       const subjects = data.rank.slice(start, start + batchSize);
-      const x = batchOf(subjects, options, data.scaler, deriveSeed(seed, STREAM.rankCrop, chunk));
+      const x = batchOf(subjects, options, data.scaler, null);
       const pooled = tf.tidy(() => model.pooled(tf.tensor3d(x, [subjects.length, rois, frames])));
       features.set(pooled.dataSync() as Float32Array, start * width);
       pooled.dispose();
@@ -254,7 +260,8 @@ export async function trainJepa(tf: Tfjs, data: JepaTrainData, options: JepaTrai
         const iteration = epoch * ipe + it;
         const subjects = Array.from(order.subarray(it * batchSize, (it + 1) * batchSize), (i) => data.train[i]!);
         const x = batchOf(subjects, options, data.scaler, deriveSeed(seed, STREAM.crop, iteration));
-        const masks = sampleMasks(rois, nPatches, batchSize, options.masks, seededRandom(deriveSeed(seed, STREAM.mask, iteration)), iteration);
+        // Block sizes from the iteration counter (the reference's generator), positions from the seed.
+        const masks = sampleMasks(rois, nPatches, batchSize, options.masks, maskRandom(deriveSeed(seed, STREAM.mask), iteration), iteration);
         const { value, grads } = tf.tidy(() => {
           const input = tf.tensor3d(x, [batchSize, rois, frames]);
           // loss / accumulation_steps as the reference, so the summed gradients are the mean's.

@@ -28,13 +28,13 @@
 import type * as tfTypes from '@tensorflow/tfjs';
 import { deriveSeed, randomPermutation, seededRandom } from '../../../shared/random.js';
 import type { Tfjs } from '../../compute/activate.js';
-import { AdamW, type ParamEntry } from '../../compute/nn/index.js';
+import { AdamW } from '../../compute/nn/index.js';
 import { ValidationError } from '../../errors.js';
 import { decodeJepaBundle, encodeJepaBundle, restoreJepaWeights, type JepaBundleConfig, type JepaEpochRecord, type JepaGradientsInfo, type JepaTrainingState } from './bundle.js';
 import { timePatches, type JepaModelConfig } from './config.js';
 import { cropBatch, type RobustScaler } from './data.js';
 import { maskRandom, sampleMasks, type MaskConfig } from './masks.js';
-import { createJepaModel, type JepaModel } from './model.js';
+import { createJepaModel, jepaDecayRule, type JepaModel } from './model.js';
 import { effectiveRank } from './rank.js';
 import { JepaSchedules, type JepaOptimConfig, type StepSchedule } from './schedules.js';
 
@@ -114,12 +114,10 @@ const STREAM = { init: 0, shuffle: 1, crop: 2, mask: 3, validationCrop: 4, valid
 
 /**
  * init_opt's param groups: decay everything except parameters whose name holds "bias" and 1-D
- * parameters (LayerNorm gains). The mask token [1, 1, D] and the gradient projection are decayed, as
- * in the reference.
+ * parameters (LayerNorm gains); the mask token [1, 1, D] and the gradient projection are decayed, as
+ * in the reference. (model.ts's jepaDecayRule.)
  */
-export function referenceDecays(entry: Pick<ParamEntry, 'name' | 'shape'>): boolean {
-  return !entry.name.includes('bias') && entry.shape.length !== 1;
-}
+export const referenceDecays = jepaDecayRule;
 
 /** Iterations per epoch: whole batches (drop_last), rounded down to whole accumulation groups. */
 export function iterationsPerEpoch(trainSubjects: number, batchSize: number, accumulationSteps: number): number {

@@ -45,7 +45,7 @@ export interface ClassifyOptions {
 }
 
 /** Mean and scale of each feature over the rows in `rows`, as sklearn's StandardScaler. */
-function fitScaler(features: Float64Array, p: number, rows: readonly number[]): { mean: Float64Array; scale: Float64Array } {
+export function fitScaler(features: Float64Array, p: number, rows: readonly number[]): { mean: Float64Array; scale: Float64Array } {
   const n = rows.length;
   const mean = new Float64Array(p);
   for (const r of rows) for (let j = 0; j < p; j++) mean[j] = mean[j]! + features[r * p + j]!;
@@ -67,7 +67,7 @@ function fitScaler(features: Float64Array, p: number, rows: readonly number[]): 
   return { mean, scale };
 }
 
-function scaledRows(features: Float64Array, p: number, rows: readonly number[], scaler: { mean: Float64Array; scale: Float64Array }): Float64Array {
+export function scaledRows(features: Float64Array, p: number, rows: readonly number[], scaler: { mean: Float64Array; scale: Float64Array }): Float64Array {
   const out = new Float64Array(rows.length * p);
   rows.forEach((r, i) => {
     for (let j = 0; j < p; j++) out[i * p + j] = (features[r * p + j]! - scaler.mean[j]!) / scaler.scale[j]!;

@@ -119,6 +119,20 @@ const STREAM = { init: 0, shuffle: 1, crop: 2, mask: 3, validationCrop: 4, valid
  */
 export const referenceDecays = jepaDecayRule;
 
+/**
+ * torch AdamW's decoupled decay, p ← p·(1 − lr·wd), done before an update by an AdamW built with
+ * weightDecay 0: the same arithmetic as main/compute/nn's AdamW with that decay (it multiplies p by
+ * the same float32 factor before subtracting the Adam step), but with a decay that can change every
+ * step (the cosine WD schedule); nn's AdamW fixes its decay at construction.
+ */
+export function applyDecoupledDecay(tf: Tfjs, entries: readonly { variable: tfTypes.Variable }[], lr: number, weightDecay: number): void {
+  if (weightDecay === 0) return;
+  tf.tidy(() => {
+    const factor = tf.scalar(1 - lr * weightDecay);
+    for (const e of entries) e.variable.assign(tf.mul(e.variable, factor));
+  });
+}
+
 /** Iterations per epoch: whole batches (drop_last), rounded down to whole accumulation groups. */
 export function iterationsPerEpoch(trainSubjects: number, batchSize: number, accumulationSteps: number): number {
   const batches = Math.floor(trainSubjects / batchSize);
@@ -201,14 +215,7 @@ export async function trainJepa(tf: Tfjs, data: JepaTrainData, options: JepaTrai
   /** One AdamW step of both collections with step k's schedule, then the EMA update. */
   const optimizerStep = (k: number, grads: Map<string, tfTypes.Tensor>): StepSchedule => {
     const s = schedules.at(k);
-    tf.tidy(() => {
-      // Decoupled decay first, as torch's AdamW (p ← p(1 − lr·wd), then the Adam update from the
-      // moments): the nn AdamW takes one fixed decay, the schedule changes it every step.
-      if (s.weightDecay !== 0) {
-        const factor = tf.scalar(1 - s.lr * s.weightDecay);
-        for (const e of [...decayed.encoder, ...decayed.predictor]) e.variable.assign(tf.mul(e.variable, factor));
-      }
-    });
+    applyDecoupledDecay(tf, [...decayed.encoder, ...decayed.predictor], s.lr, s.weightDecay);
     optimizers.encoder.update(model.encoder.byName(Object.fromEntries(grads)), { lr: s.lr });
     optimizers.predictor.update(model.predictor.byName(Object.fromEntries(grads)), { lr: s.lr });
     model.updateTarget(s.momentum);

@@ -222,7 +222,7 @@ export async function trainJepa(tf: Tfjs, data: JepaTrainData, options: JepaTrai
     return s;
   };
 
-  const validationLoss = (): number | null => {
+  const validationLoss = async (): Promise<number | null> => {
     if (data.validation.length === 0) return null;
     let total = 0;
     let count = 0;
@@ -231,14 +231,15 @@ export async function trainJepa(tf: Tfjs, data: JepaTrainData, options: JepaTrai
       const x = batchOf(subjects, options, data.scaler, deriveSeed(seed, STREAM.validationCrop, chunk));
       const masks = sampleMasks(rois, nPatches, subjects.length, options.masks, maskRandom(deriveSeed(seed, STREAM.validationMask), chunk), chunk);
       const loss = tf.tidy(() => model.loss(tf.tensor3d(x, [subjects.length, rois, frames]), masks));
-      total += loss.dataSync()[0]! * subjects.length;
+      // Asynchronous reads: WebGPU under Node has no synchronous download.
+      total += (await loss.data())[0]! * subjects.length;
       count += subjects.length;
       loss.dispose();
     }
     return total / count;
   };
 
-  const rankNow = (): number | null => {
+  const rankNow = async (): Promise<number | null> => {
     if (data.rank.length < 2) return null;
     const width = config.embedDim;
     const features = new Float32Array(data.rank.length * width);
@@ -246,7 +247,7 @@ export async function trainJepa(tf: Tfjs, data: JepaTrainData, options: JepaTrai
       const subjects = data.rank.slice(start, start + batchSize);
       const x = batchOf(subjects, options, data.scaler, null);
       const pooled = tf.tidy(() => model.pooled(tf.tensor3d(x, [subjects.length, rois, frames])));
-      features.set(pooled.dataSync() as Float32Array, start * width);
+      features.set((await pooled.data()) as Float32Array, start * width);
       pooled.dispose();
     }
     return effectiveRank(features, data.rank.length, width).effectiveRank;
@@ -284,7 +285,7 @@ export async function trainJepa(tf: Tfjs, data: JepaTrainData, options: JepaTrai
         } else {
           pending = new Map(Object.entries(grads));
         }
-        const loss = value.dataSync()[0]! * accumulation;
+        const loss = (await value.data())[0]! * accumulation;
         value.dispose();
         if (!Number.isFinite(loss)) throw new Error(`the loss is ${loss} at iteration ${iteration} (epoch ${epoch + 1})`);
         lossSum += loss;
@@ -307,8 +308,8 @@ export async function trainJepa(tf: Tfjs, data: JepaTrainData, options: JepaTrai
       const epochRecord: JepaEpochRecord = {
         epoch: epoch + 1,
         trainLoss: lossSum / ipe,
-        validationLoss: validationLoss(),
-        effectiveRank: rankNow(),
+        validationLoss: await validationLoss(),
+        effectiveRank: await rankNow(),
         lr: last.lr,
         weightDecay: last.weightDecay,
         momentum: last.momentum,

@@ -14,6 +14,7 @@ import { jepaModelConfig } from '../../main/pipelines/jepa/config.js';
 import { fitRobustScaler } from '../../main/pipelines/jepa/data.js';
 import { REFERENCE_MASK_CONFIG } from '../../main/pipelines/jepa/masks.js';
 import { createJepaModel } from '../../main/pipelines/jepa/model.js';
+import { JepaPretrainParams, optimConfig, splitSubjects } from '../../main/pipelines/jepa/pretrain-pipeline.js';
 import { effectiveRank } from '../../main/pipelines/jepa/rank.js';
 import { REFERENCE_OPTIM_CONFIG } from '../../main/pipelines/jepa/schedules.js';
 import { applyDecoupledDecay, iterationsPerEpoch, JepaCancelled, referenceDecays, trainJepa, type JepaCheckpoint, type JepaSubject, type JepaTrainData, type JepaTrainOptions } from '../../main/pipelines/jepa/train.js';
@@ -38,6 +39,24 @@ describe('effective rank (RankMe)', () => {
     expect(effectiveRank(eye, 4, 4).effectiveRank).toBeCloseTo(4, 5);
     const line = Float32Array.from({ length: 20 }, (_, k) => (Math.floor(k / 4) + 1) * [1, 2, 3, 4][k % 4]!);
     expect(effectiveRank(line, 5, 4).effectiveRank).toBeCloseTo(1, 5);
+  });
+});
+
+describe('jepa-pretrain params', () => {
+  it("defaults to the reference's optimisation, warm-up scaled to the epochs, and holds out a seeded 10 %", () => {
+    const params = JepaPretrainParams.parse({ epochs: 30 });
+    expect(params).toMatchObject({ config: 'tiny', batchSize: 16, accumulationSteps: 1, seed: 0, validationFraction: 0.1 });
+    expect(optimConfig(params)).toEqual({ ...REFERENCE_OPTIM_CONFIG, epochs: 30, warmupEpochs: 4, accumulationSteps: 1 });
+    expect(optimConfig(JepaPretrainParams.parse({ epochs: 30, warmupEpochs: 0 })).warmupEpochs).toBe(0);
+    const ids = Array.from({ length: 25 }, (_, i) => `sub${i}`);
+    const a = splitSubjects(ids, 0.1, 3);
+    expect(a.validation).toHaveLength(2);
+    expect(a.train).toHaveLength(23);
+    expect(new Set([...a.train, ...a.validation]).size).toBe(25);
+    expect(splitSubjects(ids, 0.1, 3)).toEqual(a);
+    expect(splitSubjects(ids, 0.1, 4).validation).not.toEqual(a.validation);
+    expect(splitSubjects(ids, 0, 3)).toEqual({ train: ids, validation: [] });
+    expect(() => JepaPretrainParams.parse({ config: 'huge' })).toThrow();
   });
 });
 

@@ -16,6 +16,7 @@ import {
   halvesCoverCrop,
   percentileLinear,
   robustScalerFromJson,
+  robustScaledSpread,
   robustScalerToJson,
   splitHalves,
   type JepaSeries,
@@ -63,6 +64,14 @@ describe('robust scaler (ukbiobank_scale.py)', () => {
     const round = robustScalerFromJson(JSON.parse(JSON.stringify(robustScalerToJson(scaler))), 'model.scaler');
     expect(round.median).toEqual(scaler.median);
     expect(round.iqr).toEqual(scaler.iqr);
+  });
+
+  it('reports the amplitude the scaling gives (the median temporal SD over the IQR)', () => {
+    // ROI 0: means 0, 1, 2, 3 (IQR 1.5), every series ±1 around its mean (SD 1) → 1 / 1.5.
+    const subjects = [0, 1, 2, 3].map((m) => series(1, 4, (_, t) => m + (t % 2 ? 1 : -1)));
+    const spread = robustScaledSpread(subjects, fitRobustScaler(subjects));
+    expect(spread.median).toBeCloseTo(1 / 1.5, 12);
+    expect([spread.min, spread.max].map((v) => +v.toFixed(12))).toEqual([0.666666666667, 0.666666666667]);
   });
 
   it('subjects of different lengths; a stored scaler is validated', () => {

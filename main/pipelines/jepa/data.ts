@@ -123,6 +123,38 @@ export function scalerDivisor(scaler: RobustScaler, r: number): number {
   return v > 0 && Number.isFinite(v) ? v : 1;
 }
 
+/**
+ * What robust scaling does to a cohort's amplitudes: per ROI, the median over subjects of the
+ * temporal SD divided by the divisor; returns the median and range over ROIs. The reference's UKB
+ * series keep their mean (the IQR of subject means is then comparable to the signal's spread). Series
+ * that were demeaned by their preprocessing, as ABIDE's DPARSF output is, have ROI means near 0 with a
+ * tiny IQR: on abide_aal116_100subj the IQR is 0.0044–0.048 (ROIs with larger signals have larger
+ * IQRs), so the reference's scaling turns the signals into values with per-ROI SDs of 42–88 (median
+ * 55) instead of ~1. The model's LayerNorms absorb much of that, but its patch embedding and
+ * initialisation were tuned for unit-scale inputs; a pipeline can show this number and offer
+ * `sample-zscore` (the reference's downstream normalisation).
+ */
+export function robustScaledSpread(series: readonly JepaSeries[], scaler: RobustScaler): { median: number; min: number; max: number } {
+  const regions = scaler.median.length;
+  const perRoi = new Float64Array(regions);
+  const sds = new Float64Array(series.length);
+  for (let r = 0; r < regions; r++) {
+    series.forEach((s, k) => {
+      if (seriesRegions(s, `series[${k}]`) !== regions) throw new ValidationError(`series[${k}]`, `has ${seriesRegions(s)} regions, the scaler ${regions}`);
+      const row = s.data.subarray(r * s.timepoints, (r + 1) * s.timepoints);
+      let sum = 0;
+      for (const v of row) sum += v;
+      const mean = sum / row.length;
+      let ss = 0;
+      for (const v of row) ss += (v - mean) ** 2;
+      sds[k] = Math.sqrt(ss / row.length);
+    });
+    perRoi[r] = percentileLinear(sds.slice().sort(), 50) / scalerDivisor(scaler, r);
+  }
+  const sorted = perRoi.slice().sort();
+  return { median: percentileLinear(sorted, 50), min: sorted[0]!, max: sorted[regions - 1]! };
+}
+
 /** Plain-number form for storing with a model (JSON). */
 export function robustScalerToJson(scaler: RobustScaler): { median: number[]; iqr: number[] } {
   return { median: Array.from(scaler.median), iqr: Array.from(scaler.iqr) };

@@ -11,9 +11,10 @@
  *    in floating point, so 116 ROIs keep 11 per row and 450 ROIs keep 44 (not 45), as in BrainSpace.
  *    Ties (which numpy's argpartition breaks arbitrarily) go to the lower column here.
  * 2. Kernel on the sparsified rows (BrainSpace sparsifies *before* the kernel, `pre_sparsify=True`):
- *    `normalized_angle` 1 − arccos(cos θ)/π (GradientMaps' default since BrainSpace 0.1.18, Oct 2024),
- *    `cosine` (cosine similarity, what the Brain-JEPA paper names), or `none` (the sparsified matrix
- *    itself: GradientMaps' default before 0.1.18). Negative affinities are zeroed (`non_negative`).
+ *    `normalized_angle` 1 − arccos(cos θ)/π (GradientMaps' default since BrainSpace v0.1.16, Oct 2024,
+ *    and what its tutorial 2 passes explicitly), `cosine` (cosine similarity, what the Brain-JEPA paper
+ *    names), or `none` (the sparsified matrix itself: GradientMaps' default before v0.1.16, i.e. when
+ *    Brain-JEPA was written). Negative affinities are zeroed (`non_negative`).
  * 3. Diffusion maps (Coifman & Lafon), α = 0.5: W = D^−α A D^−α, P = D_α⁻¹ W, the n_components + 1
  *    largest eigenpairs of P, eigenvectors divided row-wise by the first (constant) one, eigenvalues
  *    by the first, the first pair dropped; diffusion time 0 = multi-scale: λ ← λ / (1 − λ); each
@@ -22,7 +23,7 @@
  * **Eigen-solver.** P is not symmetric. BrainSpace nevertheless hands it to `scipy.sparse.linalg.eigsh`
  * (ARPACK's *symmetric* Lanczos, v0 from `random_state`), which only approximates its eigenpairs: on
  * the ABIDE group connectivity the residuals ‖Pv − λv‖ are ~0.025, the top eigenvalue comes out as
- * 1.004 instead of 1, and gradients change with `random_state` (component correlations 0.98–0.9999
+ * 1.004 instead of 1, and gradients change with `random_state` (component correlations 0.977–0.99999
  * with the exact ones; cf. BrainSpace issue #38 "different results each run", and PR #142 which moved
  * the MATLAB version to the symmetric form). Here the exact eigenpairs come from the symmetric matrix
  * similar to P:  S = D_α^−½ W D_α^−½ = D_α^½ P D_α^−½, so P ψ = λ ψ with ψ = D_α^−½ φ for every
@@ -30,17 +31,23 @@
  * then scaled to unit Euclidean norm, which is what eigsh returns for the vectors of P, so the output
  * has BrainSpace's scale: the first eigenvector is ±1/√n · 1, hence gradient k = √n · λ_k · ψ_k.
  *
- * **Which kernel.** The 450-ROI CSV looks like `normalized_angle` output, not `cosine`: its column
- * standard deviations (0.078, 0.074, 0.046, …) match √n·λ·(unit vector)/√n = λ with the small multi-
- * scale eigenvalues of that kernel (ABIDE-116 gives 0.072, 0.057, 0.046), while `cosine` gives
- * λ ≈ 3.7, 2.5, 1.5; and its columns are centred and orthogonal to ~1e-4 relative, as
- * `normalized_angle` gradients are (dense, near-uniform degrees) and `cosine` ones are not (~2e-2).
- * So the default kernel is `normalized_angle` (itself a cosine-similarity kernel, mapped to [0, 1]).
+ * **Which kernel.** The released 450-ROI CSV looks like `normalized_angle` output rather than
+ * `cosine`: with BrainSpace's scaling a column is √n·λ_k times a unit vector, so its standard deviation
+ * is ≈ λ_k, and the CSV's (0.078, 0.074, 0.046, …) are the small multi-scale eigenvalues of that
+ * kernel (ABIDE-116: 0.072, 0.058, 0.046), while `cosine` gives λ ≈ 3.7, 2.5, 1.6 and `none` ≈ 10,
+ * 6.9, 5.0. Its columns are also centred and mutually orthogonal (|mean|/sd ≤ 6e-5, |cos| ≤ 6e-5),
+ * which diffusion-map vectors are only approximately (they are orthogonal in the degree-weighted
+ * inner product): ABIDE's `normalized_angle` gradients reach 4e-3 / 5e-3, `cosine` 3e-2 / 5e-2 (a
+ * denser, more uniform-degree 450-ROI UKB affinity would come closer). So the default kernel is
+ * `normalized_angle` (itself a cosine-similarity kernel, mapped to [0, 1]); `cosine` is what the paper
+ * says in words.
  *
  * **Scale.** The reference's `GradTs_2dPE` maps the 30 gradients through a trainable Linear(30, D/2)
- * and then min-max rescales the whole result to [−1, 1] on every forward pass, so a global scale of
- * the gradients is absorbed (the min-max removes it exactly, bias aside) and only their relative
- * shape matters; per-component scale matters only through the initial weights. No rescaling is done.
+ * and then min-max rescales the whole result to [−1, 1] on every forward pass. A global factor s > 0
+ * on the gradients therefore changes nothing at initialisation (the bias starts at 0 and the min-max
+ * removes s exactly) and during training only changes how far W must move relative to the bias
+ * (AdamW steps are scale-free per parameter). Scale does not matter much; these gradients are on the
+ * CSV's scale anyway (column SDs ≈ λ_k ≈ 0.05–0.08 with the default kernel), so no rescaling is done.
  */
 import { readFile } from 'node:fs/promises';
 import { FormatError, ValidationError } from '../../errors.js';

@@ -146,7 +146,13 @@ function concat(parts: readonly Int32Array[]): Int32Array {
   return out;
 }
 
-function sampleOne(rois: number, nPatches: number, config: MaskConfig, sizes: BatchSizes, draws: MaskDraws) {
+function sampleOne(
+  rois: number,
+  nPatches: number,
+  config: MaskConfig,
+  sizes: BatchSizes,
+  draws: MaskDraws,
+): { context: Int32Array; target: Int32Array } {
   // Observation: any observedRois ROIs (not contiguous) × columns [start, start + observedPatches).
   // randint's upper bound is exclusive, so the span never reaches the last column.
   const observed = membership(rois, draws.subset(rois, sizes.observedRois));

@@ -8,13 +8,16 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { deriveSeed, seededRandom } from '../../shared/random.js';
 import { activateBackend, type Tfjs } from '../../main/compute/activate.js';
+import { AdamW, Params } from '../../main/compute/nn/index.js';
 import { decodeJepaBundle, loadJepaModel } from '../../main/pipelines/jepa/bundle.js';
 import { jepaModelConfig } from '../../main/pipelines/jepa/config.js';
 import { fitRobustScaler } from '../../main/pipelines/jepa/data.js';
 import { REFERENCE_MASK_CONFIG } from '../../main/pipelines/jepa/masks.js';
+import { createJepaModel } from '../../main/pipelines/jepa/model.js';
+import { JepaPretrainParams, optimConfig, splitSubjects } from '../../main/pipelines/jepa/pretrain-pipeline.js';
 import { effectiveRank } from '../../main/pipelines/jepa/rank.js';
 import { REFERENCE_OPTIM_CONFIG } from '../../main/pipelines/jepa/schedules.js';
-import { iterationsPerEpoch, JepaCancelled, referenceDecays, trainJepa, type JepaCheckpoint, type JepaSubject, type JepaTrainData, type JepaTrainOptions } from '../../main/pipelines/jepa/train.js';
+import { applyDecoupledDecay, iterationsPerEpoch, JepaCancelled, referenceDecays, trainJepa, type JepaCheckpoint, type JepaSubject, type JepaTrainData, type JepaTrainOptions } from '../../main/pipelines/jepa/train.js';
 
 describe('effective rank (RankMe)', () => {
   it('equals numpy on a rank-2 and a full-rank matrix, either orientation', () => {
@@ -36,6 +39,24 @@ describe('effective rank (RankMe)', () => {
     expect(effectiveRank(eye, 4, 4).effectiveRank).toBeCloseTo(4, 5);
     const line = Float32Array.from({ length: 20 }, (_, k) => (Math.floor(k / 4) + 1) * [1, 2, 3, 4][k % 4]!);
     expect(effectiveRank(line, 5, 4).effectiveRank).toBeCloseTo(1, 5);
+  });
+});
+
+describe('jepa-pretrain params', () => {
+  it("defaults to the reference's optimisation, warm-up scaled to the epochs, and holds out a seeded 10 %", () => {
+    const params = JepaPretrainParams.parse({ epochs: 30 });
+    expect(params).toMatchObject({ config: 'tiny', batchSize: 16, accumulationSteps: 1, seed: 0, validationFraction: 0.1 });
+    expect(optimConfig(params)).toEqual({ ...REFERENCE_OPTIM_CONFIG, epochs: 30, warmupEpochs: 4, accumulationSteps: 1 });
+    expect(optimConfig(JepaPretrainParams.parse({ epochs: 30, warmupEpochs: 0 })).warmupEpochs).toBe(0);
+    const ids = Array.from({ length: 25 }, (_, i) => `sub${i}`);
+    const a = splitSubjects(ids, 0.1, 3);
+    expect(a.validation).toHaveLength(2);
+    expect(a.train).toHaveLength(23);
+    expect(new Set([...a.train, ...a.validation]).size).toBe(25);
+    expect(splitSubjects(ids, 0.1, 3)).toEqual(a);
+    expect(splitSubjects(ids, 0.1, 4).validation).not.toEqual(a.validation);
+    expect(splitSubjects(ids, 0, 3)).toEqual({ train: ids, validation: [] });
+    expect(() => JepaPretrainParams.parse({ config: 'huge' })).toThrow();
   });
 });
 
@@ -87,14 +108,47 @@ describe('Brain-JEPA training loop', () => {
     tf = await activateBackend('wasm');
   });
 
-  it('decays what init_opt decays: not biases, not 1-D parameters', () => {
-    expect(referenceDecays({ name: 'blocks.0.attn.qkv.weight', shape: [64, 192] })).toBe(true);
-    expect(referenceDecays({ name: 'mask_token', shape: [1, 1, 32] })).toBe(true);
-    expect(referenceDecays({ name: 'blocks.0.attn.qkv.bias', shape: [192] })).toBe(false);
-    expect(referenceDecays({ name: 'norm.weight', shape: [64] })).toBe(false);
+  it('decays what init_opt decays: not biases, not 1-D parameters; rounds iterations to whole accumulation groups', () => {
+    const model = createJepaModel(tf, config, Float64Array.from({ length: R * config.gradientDims }, (_, k) => Math.sin(k)), 1);
+    try {
+      const decayed = [...model.encoder.trainable(), ...model.predictor.trainable()].filter(referenceDecays).map((e) => e.name);
+      const kept = [...model.encoder.trainable(), ...model.predictor.trainable()].filter((e) => !referenceDecays(e));
+      expect(decayed.length).toBeGreaterThan(0);
+      expect(decayed.some((name) => /mask_token/.test(name))).toBe(true);
+      for (const e of kept) expect(e.name.includes('bias') || e.shape.length === 1, e.name).toBe(true);
+      for (const name of decayed) expect(name.includes('bias'), name).toBe(false);
+    } finally {
+      model.dispose();
+    }
     expect(iterationsPerEpoch(21, 4, 1)).toBe(5);
     expect(iterationsPerEpoch(21, 4, 2)).toBe(4);
     expect(iterationsPerEpoch(7, 4, 2)).toBe(0);
+  });
+
+  it("a scheduled decay before an undecayed AdamW step equals nn's AdamW with that decay (torch's AdamW)", () => {
+    const make = () => {
+      const p = new Params(tf);
+      p.add('w', [3, 2], Float32Array.of(0.5, -1, 2, 0.25, -0.75, 1.5), { role: 'weight' });
+      return p;
+    };
+    const grads = () => new Map([['w', tf.tensor2d([0.1, -0.2, 0.3, 0.05, -0.4, 0.6], [3, 2])]]);
+    const a = make();
+    const b = make();
+    const withDecay = new AdamW(a, { lr: 1e-3, weightDecay: 0.3 });
+    const scheduled = new AdamW(b, { lr: 1e-3, weightDecay: 0 });
+    for (let step = 0; step < 3; step++) {
+      const ga = grads();
+      const gb = grads();
+      withDecay.update(ga, { lr: 0.01 });
+      applyDecoupledDecay(tf, b.trainable(), 0.01, 0.3);
+      scheduled.update(gb, { lr: 0.01 });
+      [...ga.values(), ...gb.values()].forEach((g) => g.dispose());
+    }
+    expect(Array.from(b.get('w').dataSync())).toEqual(Array.from(a.get('w').dataSync()));
+    withDecay.dispose();
+    scheduled.dispose();
+    a.dispose();
+    b.dispose();
   });
 
   it('is a function of its seed, steps every `accumulation` iterations with the schedules, and records the curves', async () => {

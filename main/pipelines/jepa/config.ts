@@ -129,6 +129,19 @@ export function parameterCounts(config: JepaModelConfig): JepaParameterCounts {
   return { encoder, predictor, fixed: n * (d / 2) + n * (dp / 2) };
 }
 
+/** Attention scores one full-input encoder pass may hold at once: 2²⁴ floats (64 MB). */
+export const FULL_PASS_SCORE_BUDGET = 2 ** 24;
+
+/**
+ * Samples per chunk of a full-input encoder pass (the target's, features()): as many as keep the
+ * H·N² scores of a chunk under FULL_PASS_SCORE_BUDGET, at least one. The attention over all N
+ * tokens is the peak of that pass; chunking keeps it from growing with the batch.
+ */
+export function fullPassChunk(config: Pick<JepaModelConfig, 'heads' | 'rois' | 'frames' | 'patchSize'>, batch: number): number {
+  const n = tokenCount(config);
+  return Math.max(1, Math.min(batch, Math.floor(FULL_PASS_SCORE_BUDGET / (config.heads * n * n))));
+}
+
 export interface JepaMemoryEstimate {
   /** Encoder, target, predictor, fixed tables and the AdamW moments (float32). */
   weightsBytes: number;
@@ -141,13 +154,16 @@ export interface JepaMemoryEstimate {
  * A rough float32 memory estimate of one training step, for choosing a config and batch size:
  * weights = (encoder · 4 [weights, target, Adam m, v] + predictor · 3) + fixed tables; activations
  * = the context encoder and predictor kept for the backward pass (per layer ≈ 16 token×width
- * tensors for the residual stream, LNs, qkv, MLP hidden (4×), GELU, plus 2 score tables per head)
- * and the transient largest layer of the target encoder over all N tokens of one sample (scores H·N²).
+ * tensors for the residual stream, LNs, qkv, MLP hidden (4×), GELU, plus ≈5 score tables per head)
+ * and the transient largest layer of the target encoder over all N tokens of one chunk of samples
+ * (scores H·N² each; see fullPassChunk).
  * With the reference's masks the context holds ≈18 % and the targets ≈19 % of the tokens.
- * Examples (B 16, reference masks): tiny on 116 ROIs × 160 frames ≈ 0.34 GB, on 450 × 160 ≈ 4.4 GB;
- * small on 116 × 160 ≈ 3.8 GB, on 450 × 160 ≈ 28 GB; base on 116 × 160 ≈ 7.1 GB, on 450 × 160
- * ≈ 53 GB. The kept attention tables (B·H·(K+M)² in the predictor) dominate: the reference
- * trains ViT-B with flash attention and bf16 on 4 GPUs; here use a smaller batch or fewer ROIs.
+ * Examples (B 16, reference masks): tiny on 116 ROIs × 160 frames ≈ 0.84 GB (tf.profile peak of a
+ * training step on wasm: 1.0 GB), on 450 × 160 ≈ 10 GB; small on 116 × 160 ≈ 5.8 GB, on 450 × 160
+ * ≈ 57 GB (B 4: 16 GB); base on 116 × 160 ≈ 11 GB, on 450 × 160 ≈ 110 GB (B 4: 31 GB). The kept
+ * attention tables (B·H·(K+M)² in the predictor) dominate; the reference trains ViT-B with flash
+ * attention and bf16 on 4 GPUs. The wasm backend's heap stops at 4 GB, so there: tiny at any
+ * size, small on ABIDE-sized input with B ≤ 8.
  */
 export function estimateMemory(config: JepaModelConfig, batch: number, contextFraction = 0.18, targetFraction = 0.19): JepaMemoryEstimate {
   const counts = parameterCounts(config);
@@ -155,11 +171,13 @@ export function estimateMemory(config: JepaModelConfig, batch: number, contextFr
   const n = tokenCount(config);
   const k = Math.max(1, Math.round(n * contextFraction));
   const m = Math.max(1, Math.round(n * targetFraction));
-  const layer = (tokens: number, width: number): number => batch * (tokens * width * 16 + 2 * config.heads * tokens * tokens);
+  // Per head and layer: the kept scores and probabilities, and in the backward pass their gradient
+  // and softmax's temporaries (≈5 score tables in all).
+  const layer = (tokens: number, width: number): number => batch * (tokens * width * 16 + 5 * config.heads * tokens * tokens);
   const kept = config.depth * layer(k, config.embedDim) + config.predictorDepth * layer(k + m, config.predictorDim);
-  // The target encoder runs one sample at a time (no gradient, nothing kept), so its transient
-  // peak does not grow with the batch.
-  const target = n * config.embedDim * 8 + config.heads * n * n * 2;
+  // The target encoder runs in chunks of samples (no gradient, nothing kept): scores, their
+  // exponentials and the probabilities of one layer are its transient peak.
+  const target = fullPassChunk(config, batch) * (n * config.embedDim * 8 + config.heads * n * n * 3);
   const activationBytes = 4 * (kept + target);
   return { weightsBytes, activationBytes, totalBytes: weightsBytes + activationBytes };
 }

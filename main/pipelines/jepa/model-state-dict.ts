@@ -79,8 +79,17 @@ export function fromReferenceValues(name: string, shape: readonly number[], valu
 
 /** A collection's values as a reference state dict, in registration order (= the reference's). */
 export function toStateDict(params: Params, prefix = ''): StateDict {
+  return snapshotToStateDict(params.snapshot(), prefix);
+}
+
+/** toStateDict with asynchronous reads (every backend, WebGPU included). */
+export async function toStateDictAsync(params: Params, prefix = ''): Promise<StateDict> {
+  return snapshotToStateDict(await params.snapshotAsync(), prefix);
+}
+
+function snapshotToStateDict(snapshot: ParamSnapshot, prefix: string): StateDict {
   const out: StateDict = new Map();
-  for (const [name, { shape, values }] of params.snapshot()) {
+  for (const [name, { shape, values }] of snapshot) {
     out.set(prefix + referenceKey(name), { shape: referenceShape(name, shape), data: toReference(name, shape, values) });
   }
   return out;

@@ -27,8 +27,8 @@ import { smoothL1Loss } from '../../compute/nn/smooth-l1.js';
 import { createTransformerBlock, type TransformerBlock } from '../../compute/nn/transformer.js';
 import { ValidationError } from '../../errors.js';
 import { seededRandom } from '../../../shared/random.js';
-import { INIT_STD, LN_EPS, TARGET_NORM_EPS, timePatches, tokenCount, validateJepaConfig, type JepaModelConfig } from './config.js';
-import { loadFromStateDict, toStateDict, type StateDict, type StateDictPart } from './model-state-dict.js';
+import { INIT_STD, LN_EPS, TARGET_NORM_EPS, fullPassChunk, timePatches, tokenCount, validateJepaConfig, type JepaModelConfig } from './config.js';
+import { loadFromStateDict, toStateDict, toStateDictAsync, type StateDict, type StateDictPart } from './model-state-dict.js';
 import { createGradientPositions, type GradientPositions } from './pos-embed.js';
 
 export type { StateDict, StateDictPart } from './model-state-dict.js';
@@ -58,6 +58,8 @@ export interface JepaModel {
   updateTarget(momentum: number): void;
   /** A part's weights under the reference's state-dict keys, torch layouts; `prefix` e.g. "module." as DDP checkpoints. */
   stateDict(part: StateDictPart, options?: { prefix?: string }): StateDict;
+  /** stateDict with asynchronous reads: every backend (the synchronous one reads cpu and wasm only). */
+  stateDictAsync(part: StateDictPart, options?: { prefix?: string }): Promise<StateDict>;
   /** Loads a part from reference keys (with or without "module."): all or nothing, errors name every bad key. */
   loadStateDict(part: StateDictPart, tensors: StateDict, source: string): void;
   dispose(): void;
@@ -152,9 +154,6 @@ function buildPredictor(params: Params, config: JepaModelConfig, seed: number): 
   return { embed, positions, blocks, norm, proj };
 }
 
-/** Scores per full-input encoder pass: enough samples per chunk to keep H·N²·chunk under 2²⁶ floats (256 MB). */
-const SCORE_BUDGET = 2 ** 26;
-
 /**
  * A Brain-JEPA model with seeded reference initialisation. `gradients` is the R × gradientDims
  * group gradient matrix (row-major), shared by every sample, as the reference's CSV.
@@ -210,7 +209,7 @@ export function createJepaModel(tf: Tfjs, config: JepaModelConfig, gradients: Fl
   /** The encoder on the whole input, in sample chunks (attention over all N tokens is the peak): [B·N, D]. */
   function encodeFull(x: tfTypes.Tensor3D, p: Params): tfTypes.Tensor2D {
     const batch = x.shape[0];
-    const chunk = Math.max(1, Math.min(batch, Math.floor(SCORE_BUDGET / (config.heads * tokens * tokens))));
+    const chunk = fullPassChunk(config, batch);
     if (chunk >= batch) return encodeRows(embed(x, p), batch, tokens, p);
     const parts: tfTypes.Tensor2D[] = [];
     for (let start = 0; start < batch; start += chunk) {
@@ -310,6 +309,9 @@ export function createJepaModel(tf: Tfjs, config: JepaModelConfig, gradients: Fl
     },
     stateDict(part, options = {}) {
       return toStateDict(paramsOf(part), options.prefix ?? '');
+    },
+    stateDictAsync(part, options = {}) {
+      return toStateDictAsync(paramsOf(part), options.prefix ?? '');
     },
     loadStateDict(part, tensors, source) {
       loadFromStateDict(paramsOf(part), tensors, part, source);

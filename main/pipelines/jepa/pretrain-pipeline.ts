@@ -27,7 +27,7 @@ import { readSeriesInput } from '../fmri/series-input.js';
 import { decodeJepaBundle, JEPA_BUNDLE_FORMAT, JEPA_MODEL_PIPELINE, type JepaEpochRecord, type JepaGradientsInfo, type JepaTrainingState } from './bundle.js';
 import { jepaModelConfig, JEPA_ARCHITECTURES, type JepaModelConfig } from './config.js';
 import { defaultCrop, fitRobustScaler, JEPA_PATCH_FRAMES, REFERENCE_FRAMES, type RobustScaler } from './data.js';
-import { diffusionGradients, groupConnectivity, readGradientCsv } from './gradients.js';
+import { DEFAULT_GRADIENT_OPTIONS, diffusionMap, groupConnectivity, readGradientCsv } from './gradients.js';
 import { maskGrid, REFERENCE_MASK_CONFIG, type MaskConfig } from './masks.js';
 import { JepaOptimParams, REFERENCE_OPTIM_CONFIG, type JepaOptimConfig } from './schedules.js';
 import { JepaCancelled, trainJepa, type JepaSubject, type JepaTrainData, type JepaTrainOptions } from './train.js';
@@ -126,8 +126,10 @@ async function gradientsFor(train: readonly JepaSubject[], config: JepaModelConf
   }
   context.log(`brain gradients: diffusion-map embedding of the group connectivity of ${train.length} training subjects (${components} components)`);
   const conn = groupConnectivity(train);
-  const gradients = diffusionGradients(conn, config.rois, { components });
-  return { gradients, info: { source: 'computed', components, from: train.map((s) => s.id) } };
+  const options = { ...DEFAULT_GRADIENT_OPTIONS, components };
+  const map = diffusionMap(conn, config.rois, options);
+  for (const warning of map.warnings) context.log(`brain gradients: ${warning}`, 'warn');
+  return { gradients: map.gradients, info: { source: 'computed', components, from: train.map((s) => s.id), options: { ...options, groupAverage: 'fisher-z', lambdas: Array.from(map.lambdas) } } };
 }
 
 function epochMessage(r: JepaEpochRecord, epochs: number): string {

@@ -119,6 +119,20 @@ const STREAM = { init: 0, shuffle: 1, crop: 2, mask: 3, validationCrop: 4, valid
  */
 export const referenceDecays = jepaDecayRule;
 
+/**
+ * torch AdamW's decoupled decay, p ← p·(1 − lr·wd), done before an update by an AdamW built with
+ * weightDecay 0: the same arithmetic as main/compute/nn's AdamW with that decay (it multiplies p by
+ * the same float32 factor before subtracting the Adam step), but with a decay that can change every
+ * step (the cosine WD schedule); nn's AdamW fixes its decay at construction.
+ */
+export function applyDecoupledDecay(tf: Tfjs, entries: readonly { variable: tfTypes.Variable }[], lr: number, weightDecay: number): void {
+  if (weightDecay === 0) return;
+  tf.tidy(() => {
+    const factor = tf.scalar(1 - lr * weightDecay);
+    for (const e of entries) e.variable.assign(tf.mul(e.variable, factor));
+  });
+}
+
 /** Iterations per epoch: whole batches (drop_last), rounded down to whole accumulation groups. */
 export function iterationsPerEpoch(trainSubjects: number, batchSize: number, accumulationSteps: number): number {
   const batches = Math.floor(trainSubjects / batchSize);
@@ -201,21 +215,14 @@ export async function trainJepa(tf: Tfjs, data: JepaTrainData, options: JepaTrai
   /** One AdamW step of both collections with step k's schedule, then the EMA update. */
   const optimizerStep = (k: number, grads: Map<string, tfTypes.Tensor>): StepSchedule => {
     const s = schedules.at(k);
-    tf.tidy(() => {
-      // Decoupled decay first, as torch's AdamW (p ← p(1 − lr·wd), then the Adam update from the
-      // moments): the nn AdamW takes one fixed decay, the schedule changes it every step.
-      if (s.weightDecay !== 0) {
-        const factor = tf.scalar(1 - s.lr * s.weightDecay);
-        for (const e of [...decayed.encoder, ...decayed.predictor]) e.variable.assign(tf.mul(e.variable, factor));
-      }
-    });
+    applyDecoupledDecay(tf, [...decayed.encoder, ...decayed.predictor], s.lr, s.weightDecay);
     optimizers.encoder.update(model.encoder.byName(Object.fromEntries(grads)), { lr: s.lr });
     optimizers.predictor.update(model.predictor.byName(Object.fromEntries(grads)), { lr: s.lr });
     model.updateTarget(s.momentum);
     return s;
   };
 
-  const validationLoss = (): number | null => {
+  const validationLoss = async (): Promise<number | null> => {
     if (data.validation.length === 0) return null;
     let total = 0;
     let count = 0;
@@ -224,14 +231,15 @@ export async function trainJepa(tf: Tfjs, data: JepaTrainData, options: JepaTrai
       const x = batchOf(subjects, options, data.scaler, deriveSeed(seed, STREAM.validationCrop, chunk));
       const masks = sampleMasks(rois, nPatches, subjects.length, options.masks, maskRandom(deriveSeed(seed, STREAM.validationMask), chunk), chunk);
       const loss = tf.tidy(() => model.loss(tf.tensor3d(x, [subjects.length, rois, frames]), masks));
-      total += loss.dataSync()[0]! * subjects.length;
+      // Asynchronous reads: WebGPU under Node has no synchronous download.
+      total += (await loss.data())[0]! * subjects.length;
       count += subjects.length;
       loss.dispose();
     }
     return total / count;
   };
 
-  const rankNow = (): number | null => {
+  const rankNow = async (): Promise<number | null> => {
     if (data.rank.length < 2) return null;
     const width = config.embedDim;
     const features = new Float32Array(data.rank.length * width);
@@ -239,7 +247,7 @@ export async function trainJepa(tf: Tfjs, data: JepaTrainData, options: JepaTrai
       const subjects = data.rank.slice(start, start + batchSize);
       const x = batchOf(subjects, options, data.scaler, null);
       const pooled = tf.tidy(() => model.pooled(tf.tensor3d(x, [subjects.length, rois, frames])));
-      features.set(pooled.dataSync() as Float32Array, start * width);
+      features.set((await pooled.data()) as Float32Array, start * width);
       pooled.dispose();
     }
     return effectiveRank(features, data.rank.length, width).effectiveRank;
@@ -277,7 +285,7 @@ export async function trainJepa(tf: Tfjs, data: JepaTrainData, options: JepaTrai
         } else {
           pending = new Map(Object.entries(grads));
         }
-        const loss = value.dataSync()[0]! * accumulation;
+        const loss = (await value.data())[0]! * accumulation;
         value.dispose();
         if (!Number.isFinite(loss)) throw new Error(`the loss is ${loss} at iteration ${iteration} (epoch ${epoch + 1})`);
         lossSum += loss;
@@ -300,8 +308,8 @@ export async function trainJepa(tf: Tfjs, data: JepaTrainData, options: JepaTrai
       const epochRecord: JepaEpochRecord = {
         epoch: epoch + 1,
         trainLoss: lossSum / ipe,
-        validationLoss: validationLoss(),
-        effectiveRank: rankNow(),
+        validationLoss: await validationLoss(),
+        effectiveRank: await rankNow(),
         lr: last.lr,
         weightDecay: last.weightDecay,
         momentum: last.momentum,

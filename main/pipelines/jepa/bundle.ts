@@ -20,6 +20,7 @@ import { CHECKPOINT_FORMAT } from '../../compute/nn/index.js';
 import { FormatError, ValidationError } from '../../errors.js';
 import type { JepaModelConfig } from './config.js';
 import type { MaskConfig } from './masks.js';
+import type { JepaNormalisation } from './data.js';
 import { createJepaModel, type JepaModel } from './model.js';
 
 export const JEPA_BUNDLE_FORMAT = CHECKPOINT_FORMAT;
@@ -79,7 +80,8 @@ export interface JepaBundleConfig {
   scaler: { median: number[]; iqr: number[] };
   gradients: JepaGradientsInfo;
   /** Crop (frames) and temporal sampling the model was trained with. */
-  input: { frames: number; samplingRate: number };
+  /** normalisation: absent in bundles written before it was a choice, which were robust-scaled. */
+  input: { frames: number; samplingRate: number; normalisation?: JepaNormalisation };
   /** Absent in an exported model that carries no training state. */
   training?: JepaTrainingState;
 }

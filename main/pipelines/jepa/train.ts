@@ -32,7 +32,7 @@ import { AdamW } from '../../compute/nn/index.js';
 import { ValidationError } from '../../errors.js';
 import { decodeJepaBundle, encodeJepaBundle, restoreJepaWeights, type JepaBundleConfig, type JepaEpochRecord, type JepaGradientsInfo, type JepaTrainingState } from './bundle.js';
 import { timePatches, type JepaModelConfig } from './config.js';
-import { cropBatch, type RobustScaler } from './data.js';
+import { cropBatch, type JepaNormalisation, type RobustScaler } from './data.js';
 import { maskRandom, sampleMasks, type MaskConfig } from './masks.js';
 import { createJepaModel, jepaDecayRule, type JepaModel } from './model.js';
 import { effectiveRank } from './rank.js';
@@ -54,6 +54,8 @@ export interface JepaTrainOptions {
   seed: number;
   /** Temporal sampling of the crop (the reference's downsample: 3 on UKB; 1 keeps every frame). */
   samplingRate: number;
+  /** How each crop is scaled (data.ts): the reference's robust scaling by default. */
+  normalisation?: JepaNormalisation;
 }
 
 export interface JepaTrainData {
@@ -147,7 +149,7 @@ function bundleConfig(options: JepaTrainOptions, data: JepaTrainData, state: Jep
     masks: options.masks,
     scaler: { median: Array.from(data.scaler.median), iqr: Array.from(data.scaler.iqr) },
     gradients: data.gradientsInfo,
-    input: { frames: options.model.frames, samplingRate: options.samplingRate },
+    input: { frames: options.model.frames, samplingRate: options.samplingRate, normalisation: options.normalisation ?? 'robust' },
     training: state,
   };
 }
@@ -160,7 +162,8 @@ function bundleConfig(options: JepaTrainOptions, data: JepaTrainData, state: Jep
 function batchOf(subjects: readonly JepaSubject[], options: JepaTrainOptions, scaler: RobustScaler, seed: number | null): Float32Array {
   const spec = { frames: options.model.frames, samplingRate: options.samplingRate };
   const indices = subjects.map((_, i) => i);
-  return seed === null ? cropBatch(subjects, indices, { spec, mode: 'centre', scaler }) : cropBatch(subjects, indices, { spec, mode: 'random', random: seededRandom(seed), scaler });
+  const normalisation = options.normalisation ?? 'robust';
+  return seed === null ? cropBatch(subjects, indices, { spec, mode: 'centre', scaler, normalisation }) : cropBatch(subjects, indices, { spec, mode: 'random', random: seededRandom(seed), scaler, normalisation });
 }
 
 export async function trainJepa(tf: Tfjs, data: JepaTrainData, options: JepaTrainOptions, epochs: number, hooks: JepaTrainHooks = {}): Promise<JepaTrainResult> {

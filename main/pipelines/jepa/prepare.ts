@@ -10,7 +10,7 @@ import { ValidationError } from '../../errors.js';
 import type { JepaGradientsInfo } from './bundle.js';
 import { JEPA_ARCHITECTURES, jepaModelConfig, type JepaArchitectureName, type JepaModelConfig } from './config.js';
 import { defaultCrop, fitRobustScaler, JEPA_PATCH_FRAMES, REFERENCE_FRAMES, robustScaledSpread, type JepaNormalisation, type RobustScaler } from './data.js';
-import { diffusionGradients, groupConnectivity, readGradientCsv } from './gradients.js';
+import { DEFAULT_GRADIENT_OPTIONS, diffusionMap, groupConnectivity, readGradientCsv } from './gradients.js';
 import { maskGrid, type MaskConfig } from './masks.js';
 import type { JepaSubject } from './train.js';
 
@@ -68,8 +68,10 @@ async function gradientsFor(train: readonly JepaSubject[], config: JepaModelConf
   }
   log(`brain gradients: diffusion-map embedding of the group connectivity of ${train.length} training subjects (${components} components)`);
   const conn = groupConnectivity(train);
-  const gradients = diffusionGradients(conn, config.rois, { components });
-  return { gradients, info: { source: 'computed', components, from: train.map((s) => s.id) } };
+  const options = { ...DEFAULT_GRADIENT_OPTIONS, components };
+  const map = diffusionMap(conn, config.rois, options);
+  for (const warning of map.warnings) log(`brain gradients: ${warning}`, 'warn');
+  return { gradients: map.gradients, info: { source: 'computed', components, from: train.map((s) => s.id), options: { ...options, groupAverage: 'fisher-z', lambdas: Array.from(map.lambdas) } } };
 }
 
 /** The model's input definition from its training subjects (and their TRs in seconds; NaN when unknown). */

@@ -26,9 +26,9 @@ import type { ResultItem } from '../../store/index.js';
 import { readSeriesInput } from '../fmri/series-input.js';
 import { decodeJepaBundle, JEPA_BUNDLE_FORMAT, JEPA_MODEL_PIPELINE, type JepaEpochRecord, type JepaGradientsInfo, type JepaTrainingState } from './bundle.js';
 import { jepaModelConfig, JEPA_ARCHITECTURES, type JepaModelConfig } from './config.js';
-import { defaultCrop, fitRobustScaler, JEPA_PATCH_FRAMES, REFERENCE_FRAMES, type RobustScaler } from './data.js';
-import { DEFAULT_GRADIENT_OPTIONS, diffusionMap, groupConnectivity, readGradientCsv } from './gradients.js';
-import { maskGrid, REFERENCE_MASK_CONFIG, type MaskConfig } from './masks.js';
+import type { JepaNormalisation, RobustScaler } from './data.js';
+import { prepareJepaInput } from './prepare.js';
+import { REFERENCE_MASK_CONFIG } from './masks.js';
 import { JepaOptimParams, REFERENCE_OPTIM_CONFIG, type JepaOptimConfig } from './schedules.js';
 import { JepaCancelled, trainJepa, type JepaSubject, type JepaTrainData, type JepaTrainOptions } from './train.js';
 
@@ -58,6 +58,14 @@ export const JepaPretrainParams = JepaOptimParams.extend({
    * defaultCrop): the rate that brings the median TR nearest the reference's 2.2 s; 1 without TRs.
    */
   samplingRate: z.number().int().min(1).max(16).optional(),
+  /**
+   * 'robust': the reference's pretraining scaling (per-ROI median/IQR of the training subjects'
+   * temporal means); 'sample-zscore': one mean/SD per cropped sample (the reference's
+   * use_standatdization and its downstream normalisation), for series demeaned by their
+   * preprocessing (ABIDE's), where robust scaling divides by a tiny IQR; 'none'; 'auto' (default):
+   * robust unless it would blow the signals up, which is logged (prepare.ts chooseNormalisation).
+   */
+  normalisation: z.enum(['auto', 'robust', 'sample-zscore', 'none']).default('auto'),
   /** Subject ids to pretrain on (default: the whole cohort). */
   trainingSubjects: z.array(z.string().min(1).max(200)).min(2).max(100_000).optional(),
   /** Share of the training subjects held out (seeded) for the validation loss. */
@@ -101,40 +109,9 @@ export function splitSubjects(ids: readonly string[], fraction: number, seed: nu
   return { train: ids.filter((id) => !out.has(id)), validation: ids.filter((id) => out.has(id)) };
 }
 
-/** The shortest crop (in frames) whose patch grid the masks can sample (masks.ts refuses smaller ones). */
-function minimumMaskFrames(rois: number, masks: MaskConfig): number {
-  for (let patches = 1; patches <= 64; patches++) {
-    try {
-      maskGrid(rois, patches, masks);
-      return patches * JEPA_PATCH_FRAMES;
-    } catch {
-      // too few patches for these masks: try one more
-    }
-  }
-  throw new ValidationError('crop', `no crop up to 64 patches can be masked with this mask configuration on ${rois} ROIs`);
-}
-
-async function gradientsFor(train: readonly JepaSubject[], config: JepaModelConfig, params: JepaPretrainParams, context: PipelineContext<JepaPretrainParams>): Promise<{ gradients: Float64Array; info: JepaGradientsInfo }> {
-  const components = config.gradientDims;
-  if (params.gradientCsv) {
-    const csv = await readGradientCsv(params.gradientCsv);
-    if (csv.rois !== config.rois) throw new ValidationError('gradientCsv', `${csv.rois} rows for a cohort of ${config.rois} ROIs`);
-    if (csv.components < components) throw new ValidationError('gradientCsv', `${csv.components} components, the model needs ${components}`);
-    const gradients = new Float64Array(config.rois * components);
-    for (let r = 0; r < config.rois; r++) for (let c = 0; c < components; c++) gradients[r * components + c] = csv.values[r * csv.components + c]!;
-    return { gradients, info: { source: 'csv', components, from: params.gradientCsv } };
-  }
-  context.log(`brain gradients: diffusion-map embedding of the group connectivity of ${train.length} training subjects (${components} components)`);
-  const conn = groupConnectivity(train);
-  const options = { ...DEFAULT_GRADIENT_OPTIONS, components };
-  const map = diffusionMap(conn, config.rois, options);
-  for (const warning of map.warnings) context.log(`brain gradients: ${warning}`, 'warn');
-  return { gradients: map.gradients, info: { source: 'computed', components, from: train.map((s) => s.id), options: { ...options, groupAverage: 'fisher-z', lambdas: Array.from(map.lambdas) } } };
-}
-
 function epochMessage(r: JepaEpochRecord, epochs: number): string {
   const validation = r.validationLoss === null ? '' : `, validation ${r.validationLoss.toFixed(4)}`;
-  const rank = r.effectiveRank === null ? '' : `, rank ${r.effectiveRank.toFixed(1)}`;
+  const rank = r.effectiveRank === null ? '' : `, rank ${r.effectiveRank.toFixed(1)} (centred ${r.effectiveRankCentred!.toFixed(1)})`;
   return `epoch ${r.epoch}/${epochs}: loss ${r.trainLoss.toFixed(4)}${validation}${rank} (lr ${r.lr.toExponential(2)}, ema ${r.momentum.toFixed(5)}, ${Math.round(r.msPerIteration)} ms/iteration)`;
 }
 
@@ -191,30 +168,23 @@ const jepaPretrain: PipelineDefinition<JepaPretrainParams> = {
     let config: JepaModelConfig;
     let samplingRate: number;
     let scaler: RobustScaler;
+    let normalisation: JepaNormalisation;
     let gradients: Float64Array;
     let gradientsInfo: JepaGradientsInfo;
     if (resumeBundle) {
-      // The checkpoint's input definition stays: the same scaler, gradients and crop.
+      // The checkpoint's input definition stays: the same scaler, normalisation, gradients and crop.
       config = resumeBundle.config.model;
       samplingRate = resumeBundle.config.input.samplingRate;
+      normalisation = resumeBundle.config.input.normalisation;
       scaler = { median: Float64Array.from(resumeBundle.config.scaler.median), iqr: Float64Array.from(resumeBundle.config.scaler.iqr) };
       gradients = resumeBundle.gradients;
       gradientsInfo = resumeBundle.config.gradients;
       if (config.rois !== rois) throw new ValidationError('resumeFromModelId', `the checkpoint has ${config.rois} ROIs, the cohort ${rois}`);
       context.log(`resuming from model #${context.resumeFrom!.id} after epoch ${resumeBundle.config.training!.epoch} (optimizer step ${resumeBundle.step})`);
     } else {
-      if (JEPA_ARCHITECTURES[params.config].patchSize !== JEPA_PATCH_FRAMES) throw new Error(`the ${params.config} patch size is not data.ts's ${JEPA_PATCH_FRAMES}`);
-      const crop = defaultCrop(train.map((s) => s.timepoints), train.map((s) => trOf.get(s.id)!));
-      samplingRate = params.samplingRate ?? crop.samplingRate;
-      // A rate given without a crop: the longest crop whose clip fits the shortest scan at that rate.
-      const shortest = Math.min(...train.map((s) => s.timepoints));
-      const frames = params.crop ?? (params.samplingRate === undefined ? crop.frames : Math.min(REFERENCE_FRAMES, Math.floor(shortest / samplingRate / JEPA_PATCH_FRAMES) * JEPA_PATCH_FRAMES));
-      context.log(`crop: ${frames} frames, sampling rate ${samplingRate}${params.crop === undefined && params.samplingRate === undefined ? ` (${crop.reasoning})` : ''}`);
-      config = jepaModelConfig(params.config, rois, params.crop ?? Math.max(frames, minimumMaskFrames(rois, masks)));
-      if (config.frames !== frames) context.log(`crop raised to ${config.frames} frames: the reference masks need at least ${config.frames / JEPA_PATCH_FRAMES} time patches`, 'warn');
-      context.progress(SETUP_SHARE / 2, 'robust scaler and brain gradients');
-      scaler = fitRobustScaler(train.map((s) => ({ data: s.data, regions: s.regions, timepoints: s.timepoints })));
-      ({ gradients, info: gradientsInfo } = await gradientsFor(train, config, params, context));
+      context.progress(SETUP_SHARE / 2, 'crop, scaler and brain gradients');
+      const prepared = await prepareJepaInput(train, train.map((s) => trOf.get(s.id)!), params, masks, (message, level) => context.log(message, level));
+      ({ config, samplingRate, scaler, normalisation, gradients, gradientsInfo } = prepared);
     }
     // A scan shorter than the clip repeats its last frame (the reference's clamp in its crop); say so.
     const needed = config.frames * samplingRate;
@@ -224,7 +194,7 @@ const jepaPretrain: PipelineDefinition<JepaPretrainParams> = {
 
     const rankIds = [...validation, ...train].slice(0, params.rankSubjects);
     const data: JepaTrainData = { train, validation, rank: rankIds, scaler, gradients, gradientsInfo };
-    const options: JepaTrainOptions = { model: config, masks: resumeBundle?.config.masks ?? masks, optim: optimConfig(params), batchSize: params.batchSize, seed: params.seed, samplingRate };
+    const options: JepaTrainOptions = { model: config, masks: resumeBundle?.config.masks ?? masks, optim: optimConfig(params), batchSize: params.batchSize, seed: params.seed, samplingRate, normalisation };
     const backend = params.backend ?? (await selectBackend()).selected;
     const tf = await activateBackend(backend);
     context.log(`${params.config} (${config.embedDim} wide, ${config.depth} blocks) on ${rois} ROIs × ${config.frames} frames; ${train.length} training, ${validation.length} held-out subjects; batch ${params.batchSize} × ${params.accumulationSteps}; ${backend}`);
@@ -277,7 +247,14 @@ const jepaPretrain: PipelineDefinition<JepaPretrainParams> = {
         },
         {
           key: 'rank-monitor',
-          value: { epochs: history.map((h) => h.epoch), effectiveRank: history.map((h) => h.effectiveRank), subjects: rankIds.length, width: config.embedDim, note: 'effective rank (exp entropy of normalised singular values) of the target encoder’s mean-pooled features' },
+          value: {
+            epochs: history.map((h) => h.epoch),
+            effectiveRank: history.map((h) => h.effectiveRank),
+            effectiveRankCentred: history.map((h) => h.effectiveRankCentred),
+            subjects: rankIds.length,
+            width: config.embedDim,
+            note: 'effective rank (exp entropy of normalised singular values; RankMe) of the target encoder’s mean-pooled features of fixed subjects with centred crops, as they are and centred over the subjects',
+          },
         },
         {
           key: 'training',

@@ -32,12 +32,16 @@ function label(name: string): string {
   return name.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
 }
 
-export function LossCurve({ value, title }: { value: LossCurveValue; title: string }) {
+/**
+ * `xLabel`: what the x values count (default "epoch"), e.g. "optimizer step" for a schedule;
+ * `fromZero` (default true): the y axis starts at 0, off for values that live far from it (an EMA momentum).
+ */
+export function LossCurve({ value, title, xLabel = 'epoch', fromZero = true }: { value: LossCurveValue; title: string; xLabel?: string; fromZero?: boolean }) {
   const series = seriesOf(value);
   const finite = series.flatMap((s) => s.values.filter(Number.isFinite));
   if (!value.epochs.length || !finite.length) return <p>{title}: no epochs recorded.</p>;
   const [x0, x1] = [Math.min(...value.epochs), Math.max(...value.epochs)];
-  const [y0, y1] = [Math.min(0, ...finite), Math.max(...finite)];
+  const [y0, y1] = [fromZero ? Math.min(0, ...finite) : Math.min(...finite), Math.max(...finite)];
   const plotW = WIDTH - MARGIN.left - MARGIN.right;
   const plotH = HEIGHT - MARGIN.top - MARGIN.bottom;
   const x = (epoch: number) => MARGIN.left + (x1 === x0 ? plotW / 2 : ((epoch - x0) / (x1 - x0)) * plotW);
@@ -49,14 +53,14 @@ export function LossCurve({ value, title }: { value: LossCurveValue; title: stri
   return (
     <figure className="loss-curve">
       <figcaption>{title}</figcaption>
-      <svg width={WIDTH} height={HEIGHT} role="img" aria-label={`${title}: ${series.map((s) => label(s.name)).join(', ')} over ${value.epochs.length} epochs`}>
+      <svg width={WIDTH} height={HEIGHT} role="img" aria-label={`${title}: ${series.map((s) => label(s.name)).join(', ')} over ${value.epochs.length} ${xLabel === 'epoch' ? 'epochs' : `${xLabel}s`}`}>
         <line x1={MARGIN.left} y1={MARGIN.top + plotH} x2={MARGIN.left + plotW} y2={MARGIN.top + plotH} stroke="currentColor" />
         <line x1={MARGIN.left} y1={MARGIN.top} x2={MARGIN.left} y2={MARGIN.top + plotH} stroke="currentColor" />
         <text x={MARGIN.left - 4} y={MARGIN.top + 4} textAnchor="end" fontSize="10">{y1.toPrecision(3)}</text>
         <text x={MARGIN.left - 4} y={MARGIN.top + plotH} textAnchor="end" fontSize="10">{y0.toPrecision(3)}</text>
         <text x={MARGIN.left} y={HEIGHT - 8} fontSize="10">{x0}</text>
         <text x={MARGIN.left + plotW} y={HEIGHT - 8} textAnchor="end" fontSize="10">{x1}</text>
-        <text x={MARGIN.left + plotW / 2} y={HEIGHT - 8} textAnchor="middle" fontSize="10">epoch</text>
+        <text x={MARGIN.left + plotW / 2} y={HEIGHT - 8} textAnchor="middle" fontSize="10">{xLabel}</text>
         {value.bestEpoch !== undefined && value.bestEpoch >= x0 && value.bestEpoch <= x1 && (
           <line x1={x(value.bestEpoch)} y1={MARGIN.top} x2={x(value.bestEpoch)} y2={MARGIN.top + plotH} stroke="currentColor" strokeDasharray="3 3" opacity={0.5} />
         )}

@@ -54,6 +54,7 @@ export function RunDetails({ run, app }: { run: Run; app: AppContext }) {
   const [error, setError] = useState<string | null>(null);
   const summary = resultSummaryOf(run.pipeline);
   const Summary = summary?.component ?? GenericResults;
+  const Live = summary?.live;
 
   useEffect(() => {
     setLogs([]);
@@ -94,6 +95,11 @@ export function RunDetails({ run, app }: { run: Run; app: AppContext }) {
           {succeeded && results?.runId === run.id && (
             <Suspense fallback={<p className="empty">Loading the summary…</p>}>
               <Summary run={run} results={results.list} app={app} />
+            </Suspense>
+          )}
+          {!succeeded && Live && (
+            <Suspense fallback={<p className="empty">Loading…</p>}>
+              <Live run={run} app={app} />
             </Suspense>
           )}
         </div>

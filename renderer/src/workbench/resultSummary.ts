@@ -14,10 +14,20 @@ export interface ResultSummaryProps {
   app: AppContext;
 }
 
+export interface LiveSummaryProps {
+  run: Run;
+  app: AppContext;
+}
+
 export interface ResultSummaryEntry {
   /** The pipelines whose results it summarises, by name. */
   pipelines: readonly string[];
   component: ComponentType<ResultSummaryProps>;
+  /**
+   * What to show while a run has no results yet or stopped without them (running, cancelled,
+   * interrupted, failed): e.g. a training run's curves from its latest checkpoint.
+   */
+  live?: ComponentType<LiveSummaryProps>;
   /** The view that shows a run of these pipelines in full: its id, the button, what to select there. */
   opens?: { viewId: string; action: string; target(run: Run): NavigateTarget };
 }

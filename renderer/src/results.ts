@@ -6,10 +6,10 @@
  */
 import { lazy, type ComponentType } from 'react';
 import { RmsSummary } from './workbench/RmsSummary.js';
-import type { ResultSummaryEntry, ResultSummaryProps } from './workbench/resultSummary.js';
+import type { LiveSummaryProps, ResultSummaryEntry, ResultSummaryProps } from './workbench/resultSummary.js';
 
-function lazySummary<K extends string>(load: () => Promise<Record<K, ComponentType<ResultSummaryProps>>>, name: K): ComponentType<ResultSummaryProps> {
-  return lazy<ComponentType<ResultSummaryProps>>(() => load().then((module) => ({ default: module[name] })));
+function lazySummary<K extends string, P extends object = ResultSummaryProps>(load: () => Promise<Record<K, ComponentType<P>>>, name: K): ComponentType<P> {
+  return lazy<ComponentType<P>>(() => load().then((module) => ({ default: module[name] })));
 }
 
 export const RESULT_SUMMARIES: readonly ResultSummaryEntry[] = [
@@ -50,6 +50,12 @@ export const RESULT_SUMMARIES: readonly ResultSummaryEntry[] = [
     component: lazySummary(() => import('./fmri/cohort/ClassifyRunSummary.js'), 'ClassifyRunSummary'),
     opens: { viewId: 'fmri', action: 'Open in Brain', target: (run) => ({ recordingId: run.recordingId ?? undefined }) },
   },
+  {
+    pipelines: ['jepa-pretrain'],
+    component: lazySummary(() => import('./jepa/TrainingCurves.js'), 'TrainingSummary'),
+    live: lazySummary<'TrainingCurves', LiveSummaryProps>(() => import('./jepa/TrainingCurves.js'), 'TrainingCurves'),
+  },
+  { pipelines: ['jepa-probe'], component: lazySummary(() => import('./jepa/ProbeSummary.js'), 'ProbeSummary') },
 ];
 
 export function resultSummaryOf(pipeline: string): ResultSummaryEntry | undefined {

@@ -9,6 +9,7 @@ import type { JepaRunSummary, JepaTraining, Run } from '../../../shared/api/inde
 import { errorMessage, useApi } from '../api/context.js';
 import { ErrorMessage } from '../components/ErrorMessage.js';
 import { LossCurve } from '../workbench/LossCurve.js';
+import type { ResultSummaryProps } from '../workbench/resultSummary.js';
 import type { AppContext } from '../workbench/viewProps.js';
 import './jepa.css';
 
@@ -92,7 +93,7 @@ export function TrainingCurves({ run, app }: { run: Run; app: AppContext }) {
   );
 }
 
-/** Runs' summary of a finished pretraining run: the same curves. */
-export function TrainingSummary({ run, app }: { run: Run; app: AppContext }) {
+/** Runs' summary of a finished pretraining run: the same curves (read through jepa.training, not the raw results). */
+export function TrainingSummary({ run, app }: ResultSummaryProps) {
   return <TrainingCurves run={run} app={app} />;
 }

@@ -105,6 +105,11 @@ export const JepaMaps = z.object({
   regionIndices: z.array(z.number().int()).optional(),
   /** Mean L2 norm of the target encoder's output tokens of each ROI (over subjects and time patches). */
   embeddingNorm: typedArray('float64'),
+  /**
+   * The same before the encoder's final LayerNorm. embeddingNorm is ≈ ‖LN γ‖ for every token by
+   * construction (nearly flat); this shows which ROIs' tokens the encoder makes large.
+   */
+  residualNorm: typedArray('float64'),
   /** Share of the last block's attention each ROI receives (heads, queries and subjects averaged; sums to 1). */
   attention: typedArray('float64'),
   /** Brain gradients 1–3 stored with the model (fewer if it has fewer). */

@@ -82,7 +82,7 @@ describe('target pass', () => {
       const received = await pass.attentionReceived.data();
       expect(pass.attentionReceived.shape).toEqual([3, N]);
       // Mean over queries of rows that each sum to 1: the key shares of a sample sum to 1.
-      for (let b = 0; b < 3; b++) expect(received.slice(b * N, (b + 1) * N).reduce((s, v) => s + v, 0)).toBeCloseTo(1, 5);
+      for (let b = 0; b < 3; b++) expect(Array.from(received.slice(b * N, (b + 1) * N) as ArrayLike<number>).reduce((s, v) => s + v, 0)).toBeCloseTo(1, 5);
       const norms = await pass.tokenNorm.data();
       for (let k = 0; k < 3 * N; k++) {
         let s = 0;
@@ -184,6 +184,7 @@ describe('computeJepaMaps', () => {
     expect(maps.subjects).toBe(7);
     expect(maps.crop).toEqual({ frames: 32, samplingRate: 1 });
     expect(maps.attention.reduce((s, v) => s + v, 0)).toBeCloseTo(1, 5);
+    expect(maps.residualNorm.every((v) => v > 0 && Number.isFinite(v))).toBe(true);
     expect(maps.gradients).toHaveLength(3);
     const g = gradients();
     for (let c = 0; c < 3; c++) for (let r = 0; r < 5; r++) expect(maps.gradients[c]![r]).toBeCloseTo(Math.fround(g[r * 4 + c]!), 6);

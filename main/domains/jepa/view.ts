@@ -60,6 +60,7 @@ export class JepaView {
       recordingId,
       regions: input.regionNames,
       embeddingNorm: maps.embeddingNorm,
+      residualNorm: maps.residualNorm,
       attention: maps.attention,
       gradients: maps.gradients,
       embedding: maps.embedding,

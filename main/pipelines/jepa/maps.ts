@@ -4,6 +4,8 @@
  *
  *   embedding norm   mean over subjects and the ROI's time patches of ‖target encoder output token‖₂
  *                    (after the final LN, as model.features()).
+ *   residual norm    the same before the final LayerNorm (the output norm is ≈ ‖γ‖ for every token,
+ *                    so nearly flat; this one shows which ROIs' tokens the encoder makes large).
  *   attention        the last block of the target encoder: softmax probabilities averaged over heads,
  *                    query tokens and subjects, summed over the ROI's n time-patch tokens — the share
  *                    of the block's attention the ROI receives (the ROIs sum to 1; uniform is 1/R).
@@ -47,6 +49,7 @@ export interface JepaMaps {
   rois: number;
   subjects: number;
   embeddingNorm: Float64Array;
+  residualNorm: Float64Array;
   attention: Float64Array;
   /** Gradients 1, 2, 3 (fewer when the model has fewer components). */
   gradients: Float64Array[];
@@ -109,6 +112,7 @@ export async function computeJepaMaps(tf: Tfjs, model: { id: number; format: str
     const chunk = Math.max(1, Math.min(options.batchSize ?? fullPassChunk(config, 16), subjects.length));
 
     const normSum = new Float64Array(rois);
+    const residualSum = new Float64Array(rois);
     const attentionSum = new Float64Array(rois);
     const pooled = new Float64Array(subjects.length * config.embedDim);
     for (let start = 0; start < subjects.length; start += chunk) {
@@ -119,11 +123,12 @@ export async function computeJepaMaps(tf: Tfjs, model: { id: number; format: str
       let pass: ReturnType<typeof inspector.run> | null = null;
       try {
         pass = inspector.run(x as tfTypes.Tensor3D);
-        const [norms, received, features] = await Promise.all([pass.tokenNorm.data(), pass.attentionReceived.data(), pass.pooled.data()]);
+        const [norms, residuals, received, features] = await Promise.all([pass.tokenNorm.data(), pass.residualNorm.data(), pass.attentionReceived.data(), pass.pooled.data()]);
         for (let b = 0; b < batch; b++) {
           for (let k = 0; k < tokens; k++) {
             const r = Math.floor(k / n); // tokens are ROI-major: k = roi·n + t
             normSum[r] = normSum[r]! + norms[b * tokens + k]!;
+            residualSum[r] = residualSum[r]! + residuals[b * tokens + k]!;
             attentionSum[r] = attentionSum[r]! + received[b * tokens + k]!;
           }
         }
@@ -137,6 +142,7 @@ export async function computeJepaMaps(tf: Tfjs, model: { id: number; format: str
     }
     const s = subjects.length;
     const embeddingNorm = Float64Array.from(normSum, (v) => v / (s * n));
+    const residualNorm = Float64Array.from(residualSum, (v) => v / (s * n));
     const attention = Float64Array.from(attentionSum, (v) => v / s);
     const g = config.gradientDims;
     const gradients = Array.from({ length: Math.min(3, g) }, (_, c) => Float64Array.from({ length: rois }, (_, r) => bundle.gradients[r * g + c]!));
@@ -153,7 +159,7 @@ export async function computeJepaMaps(tf: Tfjs, model: { id: number; format: str
         return { subject: subject.id, x: plane.points[2 * i]!, y: plane.points[2 * i + 1]!, labels };
       }),
     };
-    return { rois, subjects: s, embeddingNorm, attention, gradients, embedding, crop };
+    return { rois, subjects: s, embeddingNorm, residualNorm, attention, gradients, embedding, crop };
   } finally {
     inspector.dispose();
     jepa.dispose();

@@ -28,6 +28,12 @@ export interface TargetPass {
   features: tfTypes.Tensor2D;
   /** [B, N] the L2 norm of each output token. */
   tokenNorm: tfTypes.Tensor2D;
+  /**
+   * [B, N] the L2 norm of each token leaving the last block, before the final LayerNorm. The output
+   * norm above is ≈ ‖γ‖ for every token by construction of the LN (√D while γ ≈ 1, early in
+   * training), so this one is where per-ROI differences in magnitude show.
+   */
+  residualNorm: tfTypes.Tensor2D;
   /** [B, N] attention received by each key token in the last block: softmax probabilities averaged over heads and query tokens. */
   attentionReceived: tfTypes.Tensor2D;
   /** [B, D] mean over tokens of the output (model.pooled()). */
@@ -91,10 +97,13 @@ export function inspectTarget(tf: Tfjs, model: JepaModel, gradients: Float64Arra
         const [q, k] = tf.split(heads3, 3, 1) as tfTypes.Tensor4D[];
         const probs = tf.softmax(tf.matMul(tf.mul(q!, scale), k!, false, true)); // [B, H, Nq, Nk]
         const attentionReceived = tf.mean(probs, [1, 2]) as tfTypes.Tensor2D;
-        const features = norm.apply(last.applyRows(rows, batch, tokens, options), options);
-        const tokenNorm = tf.reshape(tf.sqrt(tf.sum(tf.square(features), 1)), [batch, tokens]) as tfTypes.Tensor2D;
+        const stream = last.applyRows(rows, batch, tokens, options);
+        const features = norm.apply(stream, options);
+        const rowNorm = (t: tfTypes.Tensor2D) => tf.reshape(tf.sqrt(tf.sum(tf.square(t), 1)), [batch, tokens]) as tfTypes.Tensor2D;
+        const tokenNorm = rowNorm(features);
+        const residualNorm = rowNorm(stream);
         const pooled = tf.mean(tf.reshape(features, [batch, tokens, d]), 1) as tfTypes.Tensor2D;
-        return { features, tokenNorm, attentionReceived, pooled };
+        return { features, tokenNorm, residualNorm, attentionReceived, pooled };
       });
     },
     dispose() {

@@ -51,7 +51,7 @@ async function storedModel(subjects: readonly MapSubject[]): Promise<{ id: numbe
     masks: REFERENCE_MASK_CONFIG,
     scaler: robustScalerToJson(fitRobustScaler(subjects.map((s) => s.series as JepaSeries & { regions: number }))),
     gradients: { source: 'computed', components: CONFIG.gradientDims, from: subjects.map((s) => s.id) },
-    input: { frames: CONFIG.frames, samplingRate: 1 },
+    input: { frames: CONFIG.frames, samplingRate: 1, normalisation: 'robust' },
   };
   try {
     return { id: 1, format: JEPA_BUNDLE_FORMAT, weights: await encodeJepaBundle(model, g, config) };

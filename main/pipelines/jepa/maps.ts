@@ -14,7 +14,7 @@
  *                    principal components, with diagnosis / sex / site.
  *
  * Input: every subject's deterministic centre crop (data.ts, mode 'centre') at the model's crop and
- * sampling rate, robust-scaled with the model's scaler (what it was trained on), batched in chunks
+ * sampling rate, normalised as the model was trained (robust with its scaler, or per-sample z-score), batched in chunks
  * so the H·N² attention table stays under config.ts's full-pass budget.
  */
 import type * as tfTypes from '@tensorflow/tfjs';
@@ -107,7 +107,9 @@ export async function computeJepaMaps(tf: Tfjs, model: { id: number; format: str
     }
     const crop = { frames: bundle.config.input.frames, samplingRate: bundle.config.input.samplingRate };
     if (crop.frames !== config.frames) throw new ValidationError('modelId', `model #${model.id}'s crop (${crop.frames} frames) differs from its architecture's ${config.frames}`);
-    const scaler = { median: Float64Array.from(bundle.config.scaler.median), iqr: Float64Array.from(bundle.config.scaler.iqr) };
+    // The model's own input scaling (bundles written before `normalisation` existed were all robust).
+    const normalisation = bundle.config.input.normalisation ?? 'robust';
+    const scaler = normalisation === 'robust' ? { median: Float64Array.from(bundle.config.scaler.median), iqr: Float64Array.from(bundle.config.scaler.iqr) } : null;
     const series = subjects.map((s) => s.series);
     const chunk = Math.max(1, Math.min(options.batchSize ?? fullPassChunk(config, 16), subjects.length));
 
@@ -119,7 +121,7 @@ export async function computeJepaMaps(tf: Tfjs, model: { id: number; format: str
       if (options.signal?.aborted) throw new ValidationError('maps', 'cancelled');
       const indices = Array.from({ length: Math.min(chunk, subjects.length - start) }, (_, i) => start + i);
       const batch = indices.length;
-      const x = tf.tensor3d(cropBatch(series, indices, { spec: crop, mode: 'centre', normalisation: 'robust', scaler }), [batch, rois, config.frames]);
+      const x = tf.tensor3d(cropBatch(series, indices, { spec: crop, mode: 'centre', normalisation, scaler }), [batch, rois, config.frames]);
       let pass: ReturnType<typeof inspector.run> | null = null;
       try {
         pass = inspector.run(x as tfTypes.Tensor3D);

@@ -46,8 +46,9 @@ export function mapValues(maps: JepaMaps, kind: ModelMapKind): Float64Array | nu
 
 /**
  * Values whose spread is tiny beside their size (the output norm is ≈ ‖LN γ‖ for every token, e.g.
- * 8.00005–8.00007) would give a colour bar reading "8 8 8 8": such a map is shown as the difference
- * from its mean, and the caption says so. Others are returned as they are.
+ * 8.00005–8.00007; early in training the attention is ≈ 1/R everywhere) would give a colour bar
+ * reading "8 8 8 8": such a map is shown as the difference from its mean in units of a power of
+ * ten that brings it to a few units, and the caption says so. Others are returned as they are.
  */
 export function centreIfFlat(values: Float64Array, caption: string): { values: Float64Array; caption: string } {
   let lo = Infinity;
@@ -60,7 +61,12 @@ export function centreIfFlat(values: Float64Array, caption: string): { values: F
   }
   const mean = sum / values.length;
   if (!(hi > lo) || hi - lo > 1e-3 * Math.abs(mean)) return { values, caption };
-  return { values: values.map((v) => v - mean), caption: `${caption} − its mean ${Number(mean.toPrecision(6))}` };
+  const exponent = Math.floor(Math.log10(Math.max(hi - mean, mean - lo)));
+  const superscript = (n: number) => String(n).replace(/[-0-9]/g, (c) => '⁻⁰¹²³⁴⁵⁶⁷⁸⁹'['-0123456789'.indexOf(c)]!);
+  return {
+    values: values.map((v) => (v - mean) / 10 ** exponent),
+    caption: `${caption}: difference from the mean ${Number(mean.toPrecision(6))}, × 10${superscript(exponent)}`,
+  };
 }
 
 export function modelLabel(run: JepaRunSummary): string {

@@ -93,9 +93,39 @@ export const JepaEmbedding = z.object({
 });
 export type JepaEmbedding = z.infer<typeof JepaEmbedding>;
 
+/**
+ * "Brain map of the model" (`jepa.maps`): per-ROI maps of a stored model on a cohort with the same
+ * ROI count, in the cohort's region order, and the subjects' pooled features on their principal plane.
+ */
+export const JepaMaps = z.object({
+  modelId: Id,
+  recordingId: Id,
+  /** The cohort's region names, one per value below. */
+  regions: z.array(z.string()),
+  /** Atlas label index of each region, where the cohort says (else the renderer matches by order). */
+  regionIndices: z.array(z.number().int()).optional(),
+  /** Mean L2 norm of the target encoder's output tokens of each ROI (over subjects and time patches). */
+  embeddingNorm: typedArray('float64'),
+  /**
+   * The same before the encoder's final LayerNorm. embeddingNorm is ≈ ‖LN γ‖ for every token by
+   * construction (nearly flat); this shows which ROIs' tokens the encoder makes large.
+   */
+  residualNorm: typedArray('float64'),
+  /** Share of the last block's attention each ROI receives (heads, queries and subjects averaged; sums to 1). */
+  attention: typedArray('float64'),
+  /** Brain gradients 1–3 stored with the model (fewer if it has fewer). */
+  gradients: z.array(typedArray('float64')).max(3),
+  embedding: JepaEmbedding,
+  /** Subjects read, and the centre crop they were cut to. */
+  subjects: z.number().int().nonnegative(),
+  crop: z.object({ frames: z.number().int().positive(), samplingRate: z.number().int().positive() }),
+});
+export type JepaMaps = z.infer<typeof JepaMaps>;
+
 export const jepaCalls = {
   'jepa.runs': { params: z.object({ recordingId: Id.optional() }).strict(), result: z.array(JepaRunSummary) },
   'jepa.training': { params: z.object({ runId: Id }).strict(), result: JepaTraining },
+  'jepa.maps': { params: z.object({ modelId: Id, recordingId: Id }).strict(), result: JepaMaps },
 } as const;
 
 export const jepaApi = domainApi('jepa', jepaCalls);

@@ -7,5 +7,6 @@ export function jepaHandlers(jepa: JepaView): CallHandlers<typeof jepaCalls> {
   return {
     'jepa.runs': ({ recordingId }) => jepa.runs(recordingId),
     'jepa.training': ({ runId }) => jepa.training(runId),
+    'jepa.maps': ({ modelId, recordingId }) => jepa.maps(modelId, recordingId),
   };
 }

@@ -7,6 +7,7 @@ import { useMemo, useState } from 'react';
 import type { JepaEmbedding } from '../../../shared/api/index.js';
 import { GROUP_COLORS } from '../components/connectome/palette.js';
 import { linearScale } from '../ntf/plot.js';
+import './jepa.css';
 
 const W = 420;
 const H = 320;

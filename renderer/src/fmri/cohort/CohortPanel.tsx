@@ -2,10 +2,12 @@
  * The Brain view's panel for a cohort (a folder of per-subject ROI files and a phenotype table):
  * the subjects with their labels, counts by diagnosis × site, the baseline classifier (run it,
  * follow it, read its latest report), and the subject picked in the table with its series, matrix
- * and glass brain (SubjectSeries, as the Series panel shows an ROI file).
+ * and glass brain (SubjectSeries, as the Series panel shows an ROI file); the cohort's Brain-JEPA
+ * models as maps on the atlas and an embedding scatter (jepa/ModelMaps).
  */
 import { useMemo, useState } from 'react';
 import { ErrorMessage } from '../../components/ErrorMessage.js';
+import { ModelMaps } from '../../jepa/ModelMaps.js';
 import type { BrainPanelProps } from '../panel.js';
 import { useCall } from '../series/useCall.js';
 import { SubjectSeries } from '../series/SubjectSeries.js';
@@ -50,6 +52,7 @@ export function CohortPanel({ app, recording }: BrainPanelProps) {
               )}
             </div>
           </div>
+          <ModelMaps recording={recording} recordings={app.recordings.recordings} />
           {shown && (
             <>
               <h3 className="fmri-subject-title">Subject {shown}</h3>

@@ -1,0 +1,81 @@
+/**
+ * Brain-JEPA runs as a user meets them in Runs, on the real ABIDE cohort: `cajal jepa pretrain`
+ * (tiny, 2 epochs on the 100 subjects) shows its loss, feature-rank and schedule curves; `cajal jepa
+ * probe` (tiny, 1 epoch per fold, 2 folds, diagnosis, Pearson baseline: small so the test stays
+ * minutes long) shows the evaluation table with pretrained, random-init and baseline rows and the
+ * verdict in words, and the per-fold checks. Screenshots: test-results/jepa-training.png,
+ * test-results/jepa-probe.png.
+ */
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openAppSession, type AppSession } from '../helpers/app-session.js';
+import { hasChromium, SKIP_NO_CHROMIUM } from '../helpers/browser.js';
+import { dataFile, hasSharedData, REPO_ROOT } from '../helpers/data.js';
+
+const RESULTS = join(REPO_ROOT, 'test-results');
+const COHORT = 'fmri/abide_aal116_100subj';
+const ready = hasChromium() && hasSharedData();
+if (!hasChromium()) console.warn(`jepa-runs e2e: ${SKIP_NO_CHROMIUM}`);
+if (!hasSharedData()) console.warn('jepa-runs e2e: skipped (no ../shared/data with the ABIDE cohort)');
+
+describe.skipIf(!ready)('Brain-JEPA runs in the Runs view', () => {
+  let session: AppSession;
+  let page: Page;
+
+  beforeAll(async () => {
+    session = await openAppSession({
+      viewport: { width: 1400, height: 1000 },
+      prepare: (project) => {
+        const cli = (...args: string[]) => execFileSync(process.execPath, [join(REPO_ROOT, 'bin', 'cajal.js'), ...args], { stdio: 'ignore' });
+        cli('import', project, dataFile(COHORT));
+        cli('jepa', 'pretrain', project, '1', '--config', 'tiny', '--epochs', '2', '--batch-size', '16', '--backend', 'wasm', '--name', 'e2e');
+        cli('jepa', 'probe', project, '1', '--config', 'tiny', '--epochs', '1', '--folds', '2', '--targets', 'diagnosis', '--baseline', 'pearson', '--backend', 'wasm');
+      },
+    });
+    page = session.page;
+  }, 1_200_000);
+
+  afterAll(async () => {
+    await session?.close();
+  });
+
+  async function openRun(id: number): Promise<ReturnType<Page['getByRole']>> {
+    await page.goto(session.served.url);
+    await page.getByRole('heading', { name: 'Library' }).waitFor();
+    await page.keyboard.press('Alt+2');
+    await page.getByRole('heading', { name: 'Runs' }).waitFor();
+    await page.getByRole('button', { name: `Show run ${id}` }).click();
+    return page.getByRole('region', { name: `Run ${id} details` });
+  }
+
+  it('shows a pretraining run with its loss, rank and schedule curves', async () => {
+    const details = await openRun(1);
+    await details.getByRole('heading', { name: /Run 1: jepa-pretrain/ }).waitFor();
+    const loss = details.getByRole('img', { name: /^Loss per epoch .*over 2 epochs$/ });
+    await loss.waitFor();
+    expect(await loss.locator('path').count()).toBeGreaterThanOrEqual(1);
+    await details.getByRole('img', { name: /^Feature rank/ }).waitFor();
+    await details.getByRole('img', { name: /^Learning rate .*optimizer steps$/ }).waitFor();
+    await details.getByRole('img', { name: /^EMA momentum/ }).waitFor();
+    expect(await details.textContent()).not.toMatch(/"trainLoss"|\{"/);
+    await page.screenshot({ path: join(RESULTS, 'jepa-training.png'), fullPage: true });
+    expect(session.consoleErrors).toEqual([]);
+  });
+
+  it('shows a probe run as tables: pretrained, random-init and the baseline on the same folds, with the verdict', async () => {
+    const details = await openRun(2);
+    await details.getByRole('heading', { name: /Run 2: jepa-probe/ }).waitFor();
+    const table = details.getByRole('region', { name: 'Evaluation: diagnosis' });
+    await table.waitFor();
+    for (const method of ['pretrained/linear-probe', 'pretrained/logistic-regression', 'random-init/logistic-regression', 'connectivity/logistic-regression']) {
+      expect(await table.locator(`tr[data-method="${method}"]`).count()).toBe(1);
+    }
+    expect(await table.textContent()).toMatch(/Best mean AUROC for diagnosis/);
+    await details.getByRole('table', { name: 'Pretraining per fold' }).waitFor();
+    expect(await details.textContent()).not.toMatch(/\{"/);
+    await page.screenshot({ path: join(RESULTS, 'jepa-probe.png'), fullPage: true });
+    expect(session.consoleErrors).toEqual([]);
+  });
+});

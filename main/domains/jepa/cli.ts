@@ -153,7 +153,7 @@ async function probe(args: string[], flags: JepaFlags, cli: CliContext): Promise
     report(io, value, (v) => {
       if (!v.evaluation) return io.out(`run ${run.id} ${run.status}`);
       const e = v.evaluation;
-      io.out(`${e.config} encoder pretrained ${e.epochs} epochs inside each fold; ${e.subjects} subjects, ${e.folds}-fold cross-validation stratified by site and target; baseline: ${e.baselineKind} connectivity`);
+      io.out(`${e.config} encoder pretrained ${e.epochs} epoch${e.epochs === 1 ? '' : 's'} inside each fold; ${e.subjects} subjects, ${e.folds}-fold cross-validation stratified by site and target; baseline: ${e.baselineKind} connectivity`);
       for (const target of e.targets) {
         io.out(`\n${target.target} (${target.classes.join(' vs ')}):`);
         io.out(

@@ -171,12 +171,18 @@ export async function evaluateJepa(
 /**
  * Subject identification between two halves of each scan (a label-free check of the features):
  * subject i counts as identified when its first-half features correlate best with its own
- * second-half features among all subjects' (Pearson over the feature vector), and the same the
+ * second-half features among all subjects' (Pearson over the feature vector, each feature centred over
+ * the subjects of its half), and the same the
  * other way round; the accuracy averages both directions. Chance is 1/n.
  */
 export function subjectIdentification(first: Float64Array, second: Float64Array, n: number, width: number): number {
   if (first.length !== n * width || second.length !== n * width) throw new ValidationError('features', `two halves of ${n} × ${width} expected`);
-  const centred = (x: Float64Array) => {
+  const centred = (raw: Float64Array) => {
+    // Each feature centred over the subjects first (as connectome fingerprinting z-scores edges over
+    // subjects): mean-pooled features share a large offset that would make every pair look alike.
+    const columnMean = new Float64Array(width);
+    for (let i = 0; i < n; i++) for (let j = 0; j < width; j++) columnMean[j] = columnMean[j]! + raw[i * width + j]! / n;
+    const x = Float64Array.from(raw, (v, k) => v - columnMean[k % width]!);
     const out = new Float64Array(x.length);
     for (let i = 0; i < n; i++) {
       let mean = 0;

@@ -145,7 +145,8 @@ const jepaProbe: PipelineDefinition<JepaProbeParams> = {
           epochs: history.map((h) => h.epoch),
           trainLoss: history.map((h) => h.trainLoss),
           validationLoss: history.map((h) => h.validationLoss),
-          rank: { pretrained: effectiveRank(Float32Array.from(pretrained), series.length, width).effectiveRank, random: effectiveRank(Float32Array.from(randomFeatures), series.length, width).effectiveRank },
+          // Centred: the spread between subjects, which the large offset shared by mean-pooled features would hide.
+          rank: { pretrained: effectiveRank(pretrained, series.length, width, { centre: true }).effectiveRank, random: effectiveRank(randomFeatures, series.length, width, { centre: true }).effectiveRank },
           identification,
           seconds: (performance.now() - started) / 1000,
         });

@@ -41,7 +41,7 @@ export function ProbeSummary({ results }: ResultSummaryProps) {
   return (
     <div className="jepa-probe" aria-label="Brain-JEPA probe evaluation">
       <p className="result-line">
-        {String(meta.config)} encoder pretrained {String(meta.epochs)} epochs inside each fold on its training subjects only; baseline: {String(meta.baselineKind)} connectivity + logistic regression on the same folds.
+        {String(meta.config)} encoder pretrained {String(meta.epochs)} epoch{meta.epochs === 1 ? '' : 's'} inside each fold on its training subjects only; baseline: {String(meta.baselineKind)} connectivity + logistic regression on the same folds.
       </p>
       {reports.map((report) => (
         <EvaluationTable key={report.target} report={report} folds={foldCount} />
@@ -54,7 +54,7 @@ export function ProbeSummary({ results }: ResultSummaryProps) {
               <th scope="col">Target, fold</th>
               <th scope="col" className="number">Train subjects</th>
               <th scope="col" className="number">Loss first → last</th>
-              <th scope="col" className="number">Feature rank (random init)</th>
+              <th scope="col" className="number">Feature rank, centred (random init)</th>
               <th scope="col" className="number">Subject identification (random init, chance)</th>
               <th scope="col" className="number">Seconds</th>
             </tr>

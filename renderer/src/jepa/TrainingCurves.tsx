@@ -77,7 +77,7 @@ export function TrainingCurves({ run, app }: { run: Run; app: AppContext }) {
       {summary && <ResumeButton run={run} summary={summary} app={app} />}
       <div className="jepa-curves">
         <LossCurve value={{ epochs: training.epochs, trainLoss: training.trainLoss, validationLoss: nullToNaN(training.validationLoss) }} title="Loss per epoch (smooth-L1, target features)" />
-        <LossCurve value={{ epochs: training.epochs, effectiveRank: nullToNaN(training.effectiveRank) }} title="Feature rank of pooled target features" />
+        <LossCurve value={{ epochs: training.epochs, effectiveRank: nullToNaN(training.effectiveRank), centred: nullToNaN(training.effectiveRankCentred) }} title="Feature rank of pooled target features (a collapse shows as a fall)" />
         {training.iterationLoss.length > 0 && (
           <LossCurve value={{ epochs: steps(training.iterationLoss.length), iterationLoss: Array.from(training.iterationLoss) }} title="Loss per iteration" xLabel="iteration" />
         )}

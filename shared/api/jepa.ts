@@ -53,7 +53,7 @@ export const JepaMetrics = z.object({ accuracy: z.number(), balancedAccuracy: z.
 export type JepaMetrics = z.infer<typeof JepaMetrics>;
 
 /** Where the probed features come from: the fold's pretrained encoder, the same one at random init, or #18's connectivity. */
-export const JepaFeatureSource = z.enum(['pretrained', 'random-init', 'connectivity']);
+export const JepaFeatureSource = z.enum(['pretrained', 'pretrained-context', 'random-init', 'connectivity']);
 export type JepaFeatureSource = z.infer<typeof JepaFeatureSource>;
 export const JepaProbeKind = z.enum(['linear-probe', 'logistic-regression']);
 export type JepaProbeKind = z.infer<typeof JepaProbeKind>;

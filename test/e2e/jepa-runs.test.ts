@@ -69,7 +69,7 @@ describe.skipIf(!ready)('Brain-JEPA runs in the Runs view', () => {
     await details.getByRole('heading', { name: /Run 2: jepa-probe/ }).waitFor();
     const table = details.getByRole('region', { name: 'Evaluation: diagnosis' });
     await table.waitFor();
-    for (const method of ['pretrained/linear-probe', 'pretrained/logistic-regression', 'random-init/logistic-regression', 'connectivity/logistic-regression']) {
+    for (const method of ['pretrained/linear-probe', 'pretrained/logistic-regression', 'pretrained-context/logistic-regression', 'random-init/logistic-regression', 'connectivity/logistic-regression']) {
       expect(await table.locator(`tr[data-method="${method}"]`).count()).toBe(1);
     }
     expect(await table.textContent()).toMatch(/Best mean AUROC for diagnosis/);

@@ -40,6 +40,8 @@ export interface FoldFeatures {
   width: number;
   pretrained: Float64Array;
   random: Float64Array;
+  /** The pretrained model's context encoder, when asked for (it trains directly; the EMA target lags it). */
+  context?: Float64Array;
 }
 
 export interface EvaluationOptions {
@@ -150,7 +152,9 @@ export async function evaluateJepa(
       }
       progress?.(done, total, `${target}: fold ${fold.fold + 1} of ${options.folds}, pretraining on ${fold.train.length} subjects`);
       const encoded = await encodeFold(fold);
-      for (const [source, pooled] of [['pretrained', encoded.pretrained], ['random-init', encoded.random]] as const) {
+      const sources: [FeatureSource, Float64Array][] = [['pretrained', encoded.pretrained], ['random-init', encoded.random]];
+      if (encoded.context) sources.splice(1, 0, ['pretrained-context', encoded.context]);
+      for (const [source, pooled] of sources) {
         if (pooled.length !== n * encoded.width) throw new ValidationError('features', `${source}: ${pooled.length} values for ${n} subjects × ${encoded.width}`);
         add(source, 'linear-probe', scoreFold(fold, y, linearProbeScores(pooled, encoded.width, y, fold, options.linearProbe)));
         add(source, 'logistic-regression', scoreFold(fold, y, logisticScores(layerNormRows(pooled, n, encoded.width), encoded.width, y, fold, options.C)));

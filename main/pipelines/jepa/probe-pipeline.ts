@@ -127,6 +127,7 @@ const jepaProbe: PipelineDefinition<JepaProbeParams> = {
         const width = prepared.config.embedDim;
         const pretrained = await pooledFeatures(tf, result.model, series, featureInput);
         const randomFeatures = await pooledFeatures(tf, random, series, featureInput);
+        const contextFeatures = await pooledFeatures(tf, result.model, series, featureInput, 16, 'encoder');
         // Subject identification among the fold's held-out subjects whose half-scans hold a whole crop.
         const heldOut = fold.test.filter((i) => halvesCoverCrop(series[i]!.timepoints, featureInput.spec));
         let identification: FoldRecord['identification'] = null;
@@ -152,7 +153,7 @@ const jepaProbe: PipelineDefinition<JepaProbeParams> = {
         });
         const last = history.at(-1);
         context.log(`${fold.target} fold ${fold.fold + 1}: loss ${history[0]?.trainLoss.toFixed(4)} → ${last?.trainLoss.toFixed(4)}, rank ${records.at(-1)!.rank.pretrained.toFixed(1)} (random init ${records.at(-1)!.rank.random.toFixed(1)}), ${records.at(-1)!.seconds.toFixed(0)} s`);
-        return { width, pretrained, random: randomFeatures };
+        return { width, pretrained, random: randomFeatures, context: contextFeatures };
       } finally {
         random.dispose();
         result.dispose();

@@ -8,6 +8,7 @@ import type { JepaMethodReport, JepaTargetReport } from '../../../shared/api/ind
 
 const SOURCE_NAMES: Record<JepaMethodReport['features'], string> = {
   pretrained: 'pretrained Brain-JEPA',
+  'pretrained-context': 'pretrained context encoder',
   'random-init': 'random-init encoder',
   connectivity: 'connectivity baseline',
 };
@@ -39,5 +40,7 @@ export function verdict(report: JepaTargetReport): string[] {
   const baseline = find('connectivity', 'logistic-regression');
   if (pretrained && random) lines.push(`${compare(pretrained, random)}.`);
   if (pretrained && baseline) lines.push(`${compare(pretrained, baseline)}.`);
+  const context = find('pretrained-context', 'logistic-regression');
+  if (context && random) lines.push(`${compare(context, random)}.`);
   return lines;
 }

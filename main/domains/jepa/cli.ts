@@ -45,8 +45,8 @@ function wholeNumber(flag: string, value: string | undefined, min: number): numb
   return n;
 }
 
-/** The pipeline params the flags ask for (undefined flags left to the pipeline's defaults). */
-export function pretrainParams(flags: JepaFlags, cli: Pick<CliContext, 'parseParams'>): Record<string, unknown> {
+/** The flags both verbs share, as pipeline params (undefined flags left to the pipeline's defaults). */
+function sharedParams(flags: JepaFlags, cli: Pick<CliContext, 'parseParams'>, minBatch: number): { params: Record<string, unknown>; set: (key: string, value: unknown) => void } {
   const config = flags.config ?? 'tiny';
   if (!['tiny', 'small', 'base'].includes(config)) throw new ValidationError('--config', `expected tiny, small or base, got "${config}"`);
   const params: Record<string, unknown> = { ...cli.parseParams(flags.param ?? []), config };
@@ -54,11 +54,17 @@ export function pretrainParams(flags: JepaFlags, cli: Pick<CliContext, 'parsePar
     if (value !== undefined) params[key] = value;
   };
   set('epochs', wholeNumber('--epochs', flags.epochs, 1));
-  set('batchSize', wholeNumber('--batch-size', flags['batch-size'], 1));
+  set('batchSize', wholeNumber('--batch-size', flags['batch-size'], minBatch));
   set('seed', wholeNumber('--seed', flags.seed, 0));
   set('crop', wholeNumber('--crop', flags.crop, 1));
-  set('resumeFromModelId', wholeNumber('--resume', flags.resume, 1));
   set('backend', flags.backend);
+  return { params, set };
+}
+
+/** The pretraining params the flags ask for. */
+export function pretrainParams(flags: JepaFlags, cli: Pick<CliContext, 'parseParams'>): Record<string, unknown> {
+  const { params, set } = sharedParams(flags, cli, 1);
+  set('resumeFromModelId', wholeNumber('--resume', flags.resume, 1));
   set('name', flags.name);
   if (flags.subjects !== undefined) set('trainingSubjects', flags.subjects.split(',').map((s) => s.trim()).filter(Boolean));
   return params;
@@ -106,20 +112,10 @@ async function pretrain(args: string[], flags: JepaFlags, cli: CliContext): Prom
   });
 }
 
-/** The probe's params from the flags (undefined flags left to the pipeline's defaults). */
+/** The probe's params from the flags (its pipeline takes pretraining batches of two or more). */
 export function probeParams(flags: JepaFlags, cli: Pick<CliContext, 'parseParams'>): Record<string, unknown> {
-  const config = flags.config ?? 'tiny';
-  if (!['tiny', 'small', 'base'].includes(config)) throw new ValidationError('--config', `expected tiny, small or base, got "${config}"`);
-  const params: Record<string, unknown> = { ...cli.parseParams(flags.param ?? []), config };
-  const set = (key: string, value: unknown) => {
-    if (value !== undefined) params[key] = value;
-  };
-  set('epochs', wholeNumber('--epochs', flags.epochs, 1));
-  set('batchSize', wholeNumber('--batch-size', flags['batch-size'], 2));
-  set('seed', wholeNumber('--seed', flags.seed, 0));
-  set('crop', wholeNumber('--crop', flags.crop, 1));
+  const { params, set } = sharedParams(flags, cli, 2);
   set('folds', wholeNumber('--folds', flags.folds, 2));
-  set('backend', flags.backend);
   set('baselineKind', flags.baseline);
   if (flags.targets !== undefined) set('targets', flags.targets.split(',').map((s) => s.trim()).filter(Boolean));
   return params;

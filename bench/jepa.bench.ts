@@ -32,8 +32,8 @@
  * included) is its own; PyTorch's is its process's ru_maxrss.
  *
  * Env: CAJAL_BENCH_JEPA_STEPS_TINY / _SMALL (timed steps, default 5 / 2; warm-up 2 / 1),
- * CAJAL_BENCH_JEPA_CONFIGS (default "tiny,small"), CAJAL_BENCH_JEPA_PROFILE=1 (print the kernels
- * that take the time in one in-process step), CAJAL_BENCH_JEPA_FEATURES=0 (skip feature extraction),
+ * CAJAL_BENCH_JEPA_CONFIGS (default "tiny,small"; empty: feature extraction only),
+ * CAJAL_BENCH_JEPA_PROFILE=1 (print the kernels that take the time in one in-process step), CAJAL_BENCH_JEPA_FEATURES=0 (skip feature extraction),
  * CAJAL_BENCH_DP_WORKERS (default min(2, cores)).
  */
 import { spawnSync } from 'node:child_process';
@@ -468,7 +468,7 @@ export async function benchJepa(dir: string): Promise<BenchResult[]> {
   console.log(`jepa: @tensorflow/tfjs-node ${tfjsNode}; CPU backend timed: wasm`);
   const results: BenchResult[] = [];
   const workers = Number(process.env.CAJAL_BENCH_DP_WORKERS ?? Math.min(2, os.availableParallelism()));
-  const configs = (process.env.CAJAL_BENCH_JEPA_CONFIGS ?? 'tiny,small').split(',') as ConfigName[];
+  const configs = (process.env.CAJAL_BENCH_JEPA_CONFIGS ?? 'tiny,small').split(',').filter(Boolean) as ConfigName[];
   for (const name of configs) {
     const config = modelConfig(name);
     const counts = parameterCounts(config);

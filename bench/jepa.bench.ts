@@ -33,8 +33,8 @@
  *
  * Env: CAJAL_BENCH_JEPA_STEPS_TINY / _SMALL (timed steps, default 5 / 2; warm-up 2 / 1),
  * CAJAL_BENCH_JEPA_CONFIGS (default "tiny,small"; empty: feature extraction only),
- * CAJAL_BENCH_JEPA_PROFILE=1 (print the kernels that take the time in one in-process step), CAJAL_BENCH_JEPA_FEATURES=0 (skip feature extraction),
- * CAJAL_BENCH_DP_WORKERS (default min(2, cores)).
+ * CAJAL_BENCH_JEPA_PROFILE=1 (print the kernels that take the time in one in-process step),
+ * CAJAL_BENCH_JEPA_FEATURES=0 (skip feature extraction), CAJAL_BENCH_DP_WORKERS (default min(2, cores)).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';

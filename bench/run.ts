@@ -30,6 +30,7 @@ const benches: [string, (dir: string) => Promise<BenchResult[]>][] = [
   ['matmul', async () => (await import('./matmul.bench.js')).benchMatmul()],
   ['transformer', async () => (await import('./transformer.bench.js')).benchTransformer()],
   ['fmri-connectivity', async () => (await import('./fmri-connectivity.bench.js')).benchFmriConnectivity()],
+  ['jepa', async (dir) => (await import('./jepa.bench.js')).benchJepa(dir)],
 ];
 
 const dir = mkdtempSync(join(tmpdir(), 'cajal-bench-'));

@@ -10,5 +10,6 @@ import { ntfDomain } from './ntf/index.js';
 import { morphologyDomain } from './morphology/index.js';
 import { calciumDomain } from './calcium/index.js';
 import { fmriDomain } from './fmri/index.js';
+import { jepaDomain } from './jepa/index.js';
 
-export const DOMAIN_LIST = [eegDomain, seizureDomain, fisbeDomain, ntfDomain, morphologyDomain, calciumDomain, fmriDomain] as const;
+export const DOMAIN_LIST = [eegDomain, seizureDomain, fisbeDomain, ntfDomain, morphologyDomain, calciumDomain, fmriDomain, jepaDomain] as const;

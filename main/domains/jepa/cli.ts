@@ -1,0 +1,131 @@
+/**
+ * `cajal jepa pretrain <project.cajal> <cohort-id> --config tiny|small|base [--epochs N]
+ *  [--batch-size N] [--seed N] [--crop FRAMES] [--subjects ID,ID,…] [--resume MODEL-ID]
+ *  [--backend B] [--name NAME] [--param key=value …] [--json]`
+ *
+ * Brain-JEPA pretraining as a `jepa-pretrain` run of the project (progress on stderr, Ctrl-C
+ * cancels and keeps the last epoch's checkpoint, `--resume` continues from one); the model is
+ * stored with the run. `--param` passes any other pipeline param (lr, warmupEpochs,
+ * accumulationSteps, validationFraction, gradientCsv, …). `--json`: one document naming the run,
+ * its model and the per-epoch curves.
+ */
+import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { recordingKind, type Recording } from '../../../shared/api/index.js';
+import { table } from '../../console/format.js';
+import { report } from '../../console/output.js';
+import { FileAccessError, ValidationError } from '../../errors.js';
+import type { JepaEpochRecord } from '../../pipelines/jepa/bundle.js';
+import { JEPA_PRETRAIN_PIPELINE } from '../../pipelines/jepa/pretrain-pipeline.js';
+import { defineCommand, type CliContext, type ParsedFlags } from '../types.js';
+
+const OPTIONS = {
+  config: { type: 'string' },
+  epochs: { type: 'string' },
+  'batch-size': { type: 'string' },
+  seed: { type: 'string' },
+  crop: { type: 'string' },
+  subjects: { type: 'string' },
+  resume: { type: 'string' },
+  backend: { type: 'string' },
+  name: { type: 'string' },
+  param: { type: 'string', multiple: true },
+} as const;
+
+type JepaFlags = ParsedFlags<typeof OPTIONS>;
+
+function wholeNumber(flag: string, value: string | undefined, min: number): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!value.trim() || !Number.isInteger(n) || n < min) throw new ValidationError(flag, `expected a whole number ≥ ${min}, got "${value}"`);
+  return n;
+}
+
+/** The pipeline params the flags ask for (undefined flags left to the pipeline's defaults). */
+export function pretrainParams(flags: JepaFlags, cli: Pick<CliContext, 'parseParams'>): Record<string, unknown> {
+  const config = flags.config ?? 'tiny';
+  if (!['tiny', 'small', 'base'].includes(config)) throw new ValidationError('--config', `expected tiny, small or base, got "${config}"`);
+  const params: Record<string, unknown> = { ...cli.parseParams(flags.param ?? []), config };
+  const set = (key: string, value: unknown) => {
+    if (value !== undefined) params[key] = value;
+  };
+  set('epochs', wholeNumber('--epochs', flags.epochs, 1));
+  set('batchSize', wholeNumber('--batch-size', flags['batch-size'], 1));
+  set('seed', wholeNumber('--seed', flags.seed, 0));
+  set('crop', wholeNumber('--crop', flags.crop, 1));
+  set('resumeFromModelId', wholeNumber('--resume', flags.resume, 1));
+  set('backend', flags.backend);
+  set('name', flags.name);
+  if (flags.subjects !== undefined) set('trainingSubjects', flags.subjects.split(',').map((s) => s.trim()).filter(Boolean));
+  return params;
+}
+
+async function pretrain(args: string[], flags: JepaFlags, cli: CliContext): Promise<number> {
+  const { io } = cli;
+  const [projectArg, idArg] = args;
+  if (!projectArg || !idArg) throw new ValidationError('jepa pretrain', 'usage: cajal jepa pretrain <project.cajal> <cohort-id> --config tiny|small|base');
+  const projectPath = resolve(projectArg);
+  if (!existsSync(projectPath)) throw new FileAccessError(projectPath, 'no such project file (create it with cajal init, then cajal import <project> <cohort-folder>)');
+  const recordingId = wholeNumber('<cohort-id>', idArg, 1)!;
+  const params = pretrainParams(flags, cli);
+  return cli.withProject(projectPath, { create: false }, async (project) => {
+    const recording: Recording | undefined = project.store.recordings.get(recordingId);
+    if (!recording) throw new ValidationError('<cohort-id>', `the project has no recording ${recordingId}`);
+    if (recordingKind(recording) !== 'cohort') throw new ValidationError('<cohort-id>', `recording ${recordingId} is a ${recordingKind(recording)} recording, not a cohort (import the cohort folder with cajal import)`);
+    const run = await project.runAndWait(JEPA_PRETRAIN_PIPELINE, recordingId, params);
+    const model = project.store.models.ofRun(run.id)[0];
+    const history = ((model?.meta.checkpoint as { history?: JepaEpochRecord[] } | undefined)?.history ?? []).map(({ epoch, trainLoss, validationLoss, effectiveRank, lr, momentum, msPerIteration }) => ({ epoch, trainLoss, validationLoss, effectiveRank, lr, momentum, msPerIteration }));
+    const value = {
+      project: projectPath,
+      recordingId,
+      runId: run.id,
+      status: run.status,
+      model: model ? { id: model.id, name: model.name, status: model.status } : null,
+      history,
+    };
+    report(io, value, (v) => {
+      if (v.history.length) {
+        io.out(
+          table(
+            ['epoch', 'train loss', 'validation loss', 'rank', 'lr', 'ema', 'ms/iteration'],
+            v.history.map((h) => [h.epoch, h.trainLoss.toFixed(4), h.validationLoss === null ? '' : h.validationLoss.toFixed(4), h.effectiveRank === null ? '' : h.effectiveRank.toFixed(1), h.lr.toExponential(2), h.momentum.toFixed(5), Math.round(h.msPerIteration)]),
+          ),
+        );
+      }
+      if (run.status !== 'succeeded') {
+        io.out(model ? `run ${run.id} ${run.status}; its last checkpoint is model #${model.id} (incomplete): continue with --resume ${model.id}` : `run ${run.id} ${run.status}`);
+      } else if (model) {
+        io.out(`stored model #${model.id} in ${projectPath} (run ${run.id}, "${model.name}")`);
+      }
+    });
+    return run.status === 'succeeded' ? 0 : 1;
+  });
+}
+
+export async function jepa(args: string[], flags: JepaFlags, cli: CliContext): Promise<number> {
+  const [sub, ...rest] = args;
+  switch (sub) {
+    case 'pretrain':
+      return pretrain(rest, flags, cli);
+    default:
+      throw new ValidationError('jepa', `unknown jepa command "${sub ?? ''}" (expected pretrain)`);
+  }
+}
+
+export const jepaCommand = defineCommand({
+  verb: 'jepa',
+  options: OPTIONS,
+  run: jepa,
+  usage: [
+    {
+      verb: 'jepa',
+      sub: 'pretrain',
+      synopsis: [
+        'jepa pretrain <project.cajal> <cohort-id> --config tiny|small|base [--epochs N] [--batch-size N]',
+        '[--seed N] [--crop FRAMES] [--subjects ID,ID,…] [--resume MODEL-ID] [--backend B] [--name NAME] [--param key=value]',
+      ],
+      description: ['Brain-JEPA self-supervised pretraining on a cohort as a run', 'that stores its model (checkpoint each epoch; Ctrl-C keeps it)'],
+      json: true,
+    },
+  ],
+});

@@ -295,6 +295,18 @@ describe.skipIf(!hasTorch)('Brain-JEPA: the official-layout .pth.tar of the PyTo
     } finally {
       reloaded.dispose();
     }
+    // A lab's checkpoint that saved its config beside the weights: the heads come from it.
+    const withArgs = join(tmp.dir, 'with-args.pth.tar');
+    const save = spawnSync(PYTHON, ['-c', `import torch
+c = torch.load(${JSON.stringify(file)}, map_location='cpu')
+c['args'] = {'meta': {'model_name': 'custom', 'num_heads': 2}, 'data': {'crop_size': [12, 160]}}
+torch.save(c, ${JSON.stringify(withArgs)})`], { encoding: 'utf8', timeout: 120_000 });
+    expect(save.status, save.stderr).toBe(0);
+    const declared = await importJepaCheckpoint(tf, withArgs, { gradientCsv: csv });
+    expect(declared.config.model.heads).toBe(2);
+    expect(declared.summary).toMatchObject({ imported: { headsFrom: "the checkpoint's args.meta.num_heads" } });
+    await expect(importJepaCheckpoint(tf, withArgs, { gradientCsv: csv, heads: 4 })).rejects.toThrow(/with-args\.pth\.tar: 4 heads given, the checkpoint's args\.meta\.num_heads says 2/);
+
     // …and torch reads the export back into its modules with strict key checking.
     const py = spawnSync(
       PYTHON,

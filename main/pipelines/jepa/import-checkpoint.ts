@@ -18,8 +18,10 @@
  *   gradients (a CSV the user names, or our file's `gradients` tensor) must have R rows: a CSV of
  *   another parcellation is refused rather than silently splitting N another way.
  * - Heads cannot be read from any shape (qkv is [3D, D] whatever the head count): they come from our
- *   metadata, from the user (--heads), or from the named architecture (tiny/small/base) whose every
- *   other dimension matches; otherwise the import is refused rather than guessed.
+ *   metadata or a config the checkpoint saved (num_heads, or model_name vit_small/vit_base…), from
+ *   the user (--heads; refused if it contradicts the file), or from the named architecture
+ *   (tiny/small/base) whose every other dimension matches; otherwise the import is refused rather
+ *   than guessed.
  * - The official checkpoints carry no data scaler: the reference scales each dataset with a robust
  *   scaler fitted on its own subjects (ukbiobank_scale.py), which a lab's UKB scaler would not fit
  *   to another cohort anyway. The imported bundle stores an empty scaler (median = iqr = []), which
@@ -31,7 +33,7 @@
  */
 import { open, readFile } from 'node:fs/promises';
 import type { Tfjs } from '../../compute/activate.js';
-import { readSafetensorsWithMetadata, readTorchCheckpoint, type NamedTensor } from '../../io/torch/index.js';
+import { readSafetensorsWithMetadata, readTorchCheckpoint, type CheckpointValue, type NamedTensor } from '../../io/torch/index.js';
 import { FormatError, ValidationError, fileAccessError } from '../../errors.js';
 import { decodeJepaBundle, encodeJepaBundle, JEPA_BUNDLE_KIND, type JepaBundleConfig, type JepaGradientsInfo } from './bundle.js';
 import { JEPA_ARCHITECTURES, validateJepaConfig, type JepaArchitectureName, type JepaModelConfig } from './config.js';
@@ -65,6 +67,8 @@ export interface JepaWeightsFile {
   gradients: { rois: number; components: number; values: Float64Array } | null;
   /** Plain values of a torch checkpoint (epoch, loss, lr, batch_size, world_size). */
   checkpoint: Record<string, number | string>;
+  /** A head count the checkpoint itself states (a saved args/config dict: num_heads, or model_name vit_*). */
+  declaredHeads: { heads: number; embedDim: number | null; from: string } | null;
   notes: string[];
 }
 
@@ -165,7 +169,8 @@ export async function readJepaWeights(file: string): Promise<JepaWeightsFile> {
       if (grouped.get(p)!.length === 0) throw new FormatError(file, `no "${p}." tensors: a Brain-JEPA checkpoint needs encoder, predictor and target_encoder`, `${p}.`);
       parts[p] = asStateDict(file, p, grouped.get(p)!);
     }
-    return { file, format: 'safetensors', parts, cajal: parseMetadata(file, metadata), gradients, checkpoint: {}, notes };
+    const cajal = parseMetadata(file, metadata);
+    return { file, format: 'safetensors', parts, cajal, gradients, checkpoint: {}, declaredHeads: cajal ? { heads: cajal.model.heads, embedDim: cajal.model.embedDim, from: 'the file’s metadata' } : null, notes };
   }
   const ckpt = await readTorchCheckpoint(file, { parts: JEPA_PARTS });
   for (const p of JEPA_PARTS) {
@@ -183,7 +188,39 @@ export async function readJepaWeights(file: string): Promise<JepaWeightsFile> {
     if (typeof v === 'number' || typeof v === 'string') checkpoint[key] = v;
     else if (typeof v === 'bigint') checkpoint[key] = Number(v);
   }
-  return { file, format: 'torch', parts, cajal: null, gradients: null, checkpoint, notes };
+  return { file, format: 'torch', parts, cajal: null, gradients: null, checkpoint, declaredHeads: declaredHeads(ckpt.meta), notes };
+}
+
+/** The reference's ViT sizes (src/models/vision_transformer.py vit_*): embed dim and heads. */
+const VIT_SIZES: Record<string, { embedDim: number; heads: number }> = {
+  vit_tiny: { embedDim: 192, heads: 3 },
+  vit_small: { embedDim: 384, heads: 6 },
+  vit_base: { embedDim: 768, heads: 12 },
+  vit_large: { embedDim: 1024, heads: 16 },
+  vit_huge: { embedDim: 1280, heads: 16 },
+  vit_giant: { embedDim: 1408, heads: 16 },
+};
+
+/**
+ * Official checkpoints hold no config, but a lab's may (an `args` or `config` dict saved beside the
+ * weights, the yaml's meta.model_name): a num_heads / heads number, or a model_name vit_*.
+ */
+function declaredHeads(meta: ReadonlyMap<string, CheckpointValue>): JepaWeightsFile['declaredHeads'] {
+  let found: JepaWeightsFile['declaredHeads'] = null;
+  const visit = (value: CheckpointValue, path: string, depth: number): void => {
+    if (found || depth > 6 || !(value instanceof Map)) return;
+    for (const [k, v] of value) {
+      const here = path ? `${path}.${String(k)}` : String(k);
+      // Nested dicts may come as Maps or as dotted keys (checkpoint.ts flattens inside tensor parts).
+      const last = String(k).split('.').pop();
+      if ((last === 'num_heads' || last === 'heads') && typeof v === 'number' && Number.isInteger(v) && v > 0) found = { heads: v, embedDim: null, from: `the checkpoint's ${here}` };
+      else if (last === 'model_name' && typeof v === 'string' && VIT_SIZES[v]) found = { ...VIT_SIZES[v]!, from: `the checkpoint's ${here} (${v})` };
+      else visit(v, here, depth + 1);
+      if (found) return;
+    }
+  };
+  visit(new Map([...meta].filter(([k]) => !k.startsWith('opt'))), '', 0);
+  return found;
 }
 
 function shapeOf(file: string, dict: StateDict, part: StateDictPart, key: string, rank: number): number[] {
@@ -237,7 +274,7 @@ export interface InferredConfig {
 }
 
 /** The model config the state dicts imply (see the file comment); `heads` where nothing else says. */
-export function inferJepaConfig(weights: Pick<JepaWeightsFile, 'file' | 'parts' | 'cajal'>, heads?: number): InferredConfig {
+export function inferJepaConfig(weights: Pick<JepaWeightsFile, 'file' | 'parts' | 'declaredHeads'>, heads?: number): InferredConfig {
   const { file, parts } = weights;
   const enc = parts.encoder;
   const pred = parts.predictor;
@@ -263,7 +300,11 @@ export function inferJepaConfig(weights: Pick<JepaWeightsFile, 'file' | 'parts' 
   const arch = { embedDim: d, depth, mlpRatio: hidden / d, predictorDim: dp, predictorDepth, patchSize: p, gradientDims: g };
 
   const candidates: { heads: number; from: string }[] = [];
-  if (weights.cajal) candidates.push({ heads: weights.cajal.model.heads, from: 'the file’s metadata' });
+  const declared = weights.declaredHeads;
+  if (declared) {
+    if (declared.embedDim !== null && declared.embedDim !== d) throw new FormatError(file, `${declared.from} says ${declared.embedDim} wide, the encoder's weights are ${d} wide`);
+    candidates.push({ heads: declared.heads, from: declared.from });
+  }
   if (heads !== undefined) candidates.push({ heads, from: 'the heads given' });
   const named = (Object.keys(JEPA_ARCHITECTURES) as JepaArchitectureName[]).find((name) => {
     const a = JEPA_ARCHITECTURES[name];
@@ -274,8 +315,7 @@ export function inferJepaConfig(weights: Pick<JepaWeightsFile, 'file' | 'parts' 
     throw new ValidationError('heads', `${file}: an encoder ${d} wide and ${depth} deep (predictor ${dp} × ${predictorDepth}) matches no named architecture and the head count cannot be read from the weights; give it (--heads N; the reference's ViT-S has 6, ViT-B 12)`);
   }
   const chosen = heads !== undefined ? candidates.find((c) => c.from === 'the heads given')! : candidates[0]!;
-  const clash = candidates.find((c) => c.heads !== chosen.heads && c.from === 'the file’s metadata');
-  if (clash) throw new ValidationError('heads', `${file}: ${chosen.heads} heads given, the file’s metadata says ${clash.heads}`);
+  if (declared && heads !== undefined && declared.heads !== heads) throw new ValidationError('heads', `${file}: ${heads} heads given, ${declared.from} says ${declared.heads}`);
   const config: JepaModelConfig = { ...arch, heads: chosen.heads, rois, frames, name: named && chosen.heads === JEPA_ARCHITECTURES[named].heads ? named : 'custom' };
   try {
     validateJepaConfig(config);
@@ -342,8 +382,7 @@ export async function importJepaCheckpoint(tf: Tfjs, file: string, options: Jepa
         problems.push(error.message);
       }
     }
-    if (problems.length === 1) throw new ValidationError('checkpoint', problems[0]!);
-    if (problems.length > 1) throw new ValidationError('checkpoint', problems.join('\n'));
+    if (problems.length > 0) throw new ValidationError('checkpoint', problems.join('\n'));
     const cajal = weights.cajal;
     const scaler = cajal?.scaler ?? { median: [], iqr: [] };
     if (!isScalerFitted({ scaler, model: config })) notes.push('no data scaler in the file: it is fitted on the training subjects of the run or probe that uses this model (the reference fits one per dataset)');

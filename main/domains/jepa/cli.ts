@@ -161,8 +161,8 @@ async function importCheckpoint(args: string[], flags: JepaFlags, cli: CliContex
       model: model ? { id: model.id, name: model.name, architecture: model.meta.architecture, imported: model.meta.imported } : null,
     };
     report(io, value, (v) => {
+      // A failed run has already said why on stderr (runAndWait).
       if (v.model) io.out(`stored model #${v.model.id} in ${projectPath} (run ${v.runId}, "${v.model.name}"); train from it with cajal jepa pretrain ${projectArg} <cohort-id> --resume ${v.model.id}`);
-      else io.out(`run ${v.runId} ${v.status}${v.error ? `: ${v.error}` : ''}`);
     });
     return run.status === 'succeeded' ? 0 : 1;
   });

@@ -39,6 +39,8 @@ export const JepaTraining = z.object({
   trainLoss: z.array(z.number()),
   validationLoss: z.array(z.number().nullable()),
   effectiveRank: z.array(z.number().nullable()),
+  /** Of the features centred over the subjects. */
+  effectiveRankCentred: z.array(z.number().nullable()),
   /** Per iteration of this run (empty until it has finished). */
   iterationLoss: typedArray('float32'),
   /** Per optimizer step of the whole run (empty until it has finished). */

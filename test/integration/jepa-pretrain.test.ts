@@ -8,6 +8,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { JepaRunSummary, JepaTraining } from '../../shared/api/index.js';
 import { runCli } from '../../main/cli/main.js';
 import { Engine } from '../../main/engine/index.js';
 import { decodeJepaBundle, JEPA_MODEL_PIPELINE } from '../../main/pipelines/jepa/bundle.js';
@@ -112,9 +114,18 @@ describe.skipIf(!present)('Brain-JEPA pretraining on ABIDE (real data)', () => {
       expect(bundle.step).toBe((stoppedAt + 1) * 2);
       // The cancelled run's checkpoint is still there to resume from again.
       expect(engine.store.models.get(kept[0]!.id)?.status).toBe('incomplete');
-      const training = await engine.services.jepa.training(resumed.id);
+      // What the training view gets (checked against the API's schemas).
+      const training = JepaTraining.parse(engine.services.jepa.training(resumed.id));
       expect(training.trainLoss).toHaveLength(stoppedAt + 1);
+      expect(training.effectiveRankCentred).toHaveLength(stoppedAt + 1);
       expect(training.lr.length).toBe((stoppedAt + 1) * 2);
+      expect(training.iterationLoss.length).toBe(2);
+      const runs = z.array(JepaRunSummary).parse(engine.services.jepa.runs(1));
+      expect(runs.map((r) => [r.runId, r.status, r.model?.status])).toEqual([
+        [resumed.id, 'succeeded', 'complete'],
+        [run.id, 'cancelled', 'incomplete'],
+        [1, 'succeeded', 'complete'],
+      ]);
     } finally {
       await engine.close();
     }

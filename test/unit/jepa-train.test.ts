@@ -19,6 +19,8 @@ import { effectiveRank } from '../../main/pipelines/jepa/rank.js';
 import { REFERENCE_OPTIM_CONFIG } from '../../main/pipelines/jepa/schedules.js';
 import { applyDecoupledDecay, iterationsPerEpoch, JepaCancelled, referenceDecays, trainJepa, type JepaCheckpoint, type JepaSubject, type JepaTrainData, type JepaTrainOptions } from '../../main/pipelines/jepa/train.js';
 
+const CENTRED_REFERENCE = 5.703572924111813;
+
 describe('effective rank (RankMe)', () => {
   it('equals numpy on a rank-2 and a full-rank matrix, either orientation', () => {
     const make = (rows: number, cols: number, f: (i: number, j: number) => number) => Float64Array.from({ length: rows * cols }, (_, k) => f(Math.floor(k / cols), k % cols));
@@ -31,6 +33,16 @@ describe('effective rank (RankMe)', () => {
     const r = effectiveRank(full, 10, 6);
     expect(r.effectiveRank).toBeCloseTo(5.872806843633767, 8);
     expect(r.singularValues[0]).toBeCloseTo(2.8433968234923173, 10);
+  });
+
+  it('centred: the rank of the spread between samples (numpy on the centred matrix)', () => {
+    const full = Float64Array.from({ length: 60 }, (_, k) => Math.sin(1 + 0.3 * Math.floor(k / 6) ** 2 + 0.7 * (k % 6) ** 2 + Math.floor(k / 6) * (k % 6)));
+    // numpy: Xc = X - X.mean(0); same formula.
+    expect(effectiveRank(full, 10, 6, { centre: true }).effectiveRank).toBeCloseTo(CENTRED_REFERENCE, 8);
+    // A shared offset changes the plain rank, not the centred one.
+    const shifted = full.map((v) => v + 10);
+    expect(effectiveRank(shifted, 10, 6, { centre: true }).effectiveRank).toBeCloseTo(CENTRED_REFERENCE, 8);
+    expect(effectiveRank(shifted, 10, 6).effectiveRank).toBeLessThan(2);
   });
 
   it('is the dimension for orthogonal equal-norm features and 1 for features on a line', () => {
@@ -102,6 +114,7 @@ describe('Brain-JEPA training loop', () => {
     batchSize: 4,
     seed: 7,
     samplingRate: 1,
+    normalisation: 'robust',
   });
 
   beforeAll(async () => {

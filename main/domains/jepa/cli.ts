@@ -92,7 +92,7 @@ async function pretrain(args: string[], flags: JepaFlags, cli: CliContext): Prom
     if (recordingKind(recording) !== 'cohort') throw new ValidationError('<cohort-id>', `recording ${recordingId} is a ${recordingKind(recording)} recording, not a cohort (import the cohort folder with cajal import)`);
     const run = await project.runAndWait(JEPA_PRETRAIN_PIPELINE, recordingId, params);
     const model = project.store.models.ofRun(run.id)[0];
-    const history = ((model?.meta.checkpoint as { history?: JepaEpochRecord[] } | undefined)?.history ?? []).map(({ epoch, trainLoss, validationLoss, effectiveRank, lr, momentum, msPerIteration }) => ({ epoch, trainLoss, validationLoss, effectiveRank, lr, momentum, msPerIteration }));
+    const history = ((model?.meta.checkpoint as { history?: JepaEpochRecord[] } | undefined)?.history ?? []).map(({ epoch, trainLoss, validationLoss, effectiveRank, effectiveRankCentred, lr, momentum, msPerIteration }) => ({ epoch, trainLoss, validationLoss, effectiveRank, effectiveRankCentred, lr, momentum, msPerIteration }));
     const value = {
       project: projectPath,
       recordingId,
@@ -105,8 +105,8 @@ async function pretrain(args: string[], flags: JepaFlags, cli: CliContext): Prom
       if (v.history.length) {
         io.out(
           table(
-            ['epoch', 'train loss', 'validation loss', 'rank', 'lr', 'ema', 'ms/iteration'],
-            v.history.map((h) => [h.epoch, h.trainLoss.toFixed(4), h.validationLoss === null ? '' : h.validationLoss.toFixed(4), h.effectiveRank === null ? '' : h.effectiveRank.toFixed(1), h.lr.toExponential(2), h.momentum.toFixed(5), Math.round(h.msPerIteration)]),
+            ['epoch', 'train loss', 'validation loss', 'rank', 'rank (centred)', 'lr', 'ema', 'ms/iteration'],
+            v.history.map((h) => [h.epoch, h.trainLoss.toFixed(4), h.validationLoss === null ? '' : h.validationLoss.toFixed(4), h.effectiveRank === null ? '' : h.effectiveRank.toFixed(1), h.effectiveRankCentred === null ? '' : h.effectiveRankCentred.toFixed(1), h.lr.toExponential(2), h.momentum.toFixed(5), Math.round(h.msPerIteration)]),
           ),
         );
       }

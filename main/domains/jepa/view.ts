@@ -45,6 +45,7 @@ export class JepaView {
       trainLoss: history.map((h) => h.trainLoss),
       validationLoss: history.map((h) => h.validationLoss),
       effectiveRank: history.map((h) => h.effectiveRank),
+      effectiveRankCentred: history.map((h) => h.effectiveRankCentred ?? null),
       iterationLoss: iterations ? Float32Array.from(iterations.data as ArrayLike<number>) : new Float32Array(0),
       lr: rows.slice(0, steps),
       weightDecay: rows.slice(steps, 2 * steps),

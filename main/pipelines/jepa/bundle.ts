@@ -19,6 +19,7 @@ import { decodeCheckpoint, encodeCheckpointAsync, type AdamW, type CheckpointPar
 import { CHECKPOINT_FORMAT } from '../../compute/nn/index.js';
 import { FormatError, ValidationError } from '../../errors.js';
 import type { JepaModelConfig } from './config.js';
+import type { JepaNormalisation } from './data.js';
 import type { MaskConfig } from './masks.js';
 import { createJepaModel, type JepaModel } from './model.js';
 
@@ -57,8 +58,10 @@ export interface JepaEpochRecord {
   trainLoss: number;
   /** Mean loss on the held-out subjects with fixed crops and masks; null without any. */
   validationLoss: number | null;
-  /** Effective rank of the target encoder's pooled features of the fixed rank subjects. */
+  /** Effective rank (RankMe: uncentred) of the target encoder's pooled features of the fixed rank subjects. */
   effectiveRank: number | null;
+  /** The same of the features centred over the subjects (the spread between subjects). */
+  effectiveRankCentred: number | null;
   /** The schedules at the epoch's last optimizer step. */
   lr: number;
   weightDecay: number;
@@ -78,8 +81,8 @@ export interface JepaBundleConfig {
   /** Per-ROI median and IQR over the training subjects' temporal means (ukbiobank_scale.py). */
   scaler: { median: number[]; iqr: number[] };
   gradients: JepaGradientsInfo;
-  /** Crop (frames) and temporal sampling the model was trained with. */
-  input: { frames: number; samplingRate: number };
+  /** Crop (frames), temporal sampling and normalisation the model was trained with. */
+  input: { frames: number; samplingRate: number; normalisation: JepaNormalisation };
   /** Absent in an exported model that carries no training state. */
   training?: JepaTrainingState;
 }

@@ -77,7 +77,8 @@ export interface CajalSafetensorsMetadata {
   masks?: MaskConfig;
   scaler?: { median: number[]; iqr: number[] };
   gradients?: JepaGradientsInfo;
-  input?: { frames: number; samplingRate: number };
+  /** normalisation absent in files written before it existed. */
+  input?: Omit<JepaBundleConfig['input'], 'normalisation'> & { normalisation?: JepaBundleConfig['input']['normalisation'] };
 }
 
 /** False for an imported model whose robust scaler is still to be fitted on a cohort (see the file comment). */
@@ -117,7 +118,7 @@ function parseMetadata(file: string, metadata: Record<string, string>): CajalSaf
   const masks = json<MaskConfig>('masks');
   const scaler = json<{ median: number[]; iqr: number[] }>('scaler');
   const gradients = json<JepaGradientsInfo>('gradients');
-  const input = json<{ frames: number; samplingRate: number }>('input');
+  const input = json<NonNullable<CajalSafetensorsMetadata['input']>>('input');
   if (masks) out.masks = masks;
   if (scaler) out.scaler = scaler;
   if (gradients) out.gradients = gradients;
@@ -393,9 +394,11 @@ export async function importJepaCheckpoint(tf: Tfjs, file: string, options: Jepa
       masks: cajal?.masks ?? REFERENCE_MASK_CONFIG,
       scaler,
       gradients: gradientsInfo,
-      // Unknown for an official checkpoint (the reference took every 3rd frame of UKB's 0.735 s TR);
-      // a run started from this model chooses its own rate (pretrain-pipeline.ts).
-      input: cajal?.input ?? { frames: config.frames, samplingRate: 1 },
+      // The sampling rate is unknown for an official checkpoint (the reference took every 3rd frame
+      // of UKB's 0.735 s TR) and a run started from this model chooses its own (pretrain-pipeline.ts);
+      // the reference pretrains on robust-scaled input. An export of ours from before the
+      // normalisation field was added read as robust too, what those models were trained with.
+      input: cajal?.input ? { ...cajal.input, normalisation: cajal.input.normalisation ?? 'robust' } : { frames: config.frames, samplingRate: 1, normalisation: 'robust' },
     };
     const bytes = await encodeJepaBundle(model, values, bundleConfig);
     const summary = {

@@ -31,7 +31,7 @@ import type { ResultItem } from '../../store/index.js';
 import { readSeriesInput } from '../fmri/series-input.js';
 import { decodeJepaBundle, JEPA_BUNDLE_FORMAT, JEPA_MODEL_PIPELINE, type JepaEpochRecord, type JepaGradientsInfo, type JepaTrainingState } from './bundle.js';
 import { jepaModelConfig, JEPA_ARCHITECTURES, type JepaModelConfig } from './config.js';
-import { defaultCrop, fitRobustScaler, JEPA_PATCH_FRAMES, REFERENCE_FRAMES, type RobustScaler } from './data.js';
+import { defaultCrop, fitRobustScaler, JEPA_PATCH_FRAMES, REFERENCE_FRAMES, robustScaledSpread, type RobustScaler } from './data.js';
 import { isScalerFitted } from './import-checkpoint.js';
 import { DEFAULT_GRADIENT_OPTIONS, diffusionMap, groupConnectivity, readGradientCsv } from './gradients.js';
 import { maskGrid, REFERENCE_MASK_CONFIG, type MaskConfig } from './masks.js';
@@ -64,6 +64,13 @@ export const JepaPretrainParams = JepaOptimParams.extend({
    * defaultCrop): the rate that brings the median TR nearest the reference's 2.2 s; 1 without TRs.
    */
   samplingRate: z.number().int().min(1).max(16).optional(),
+  /**
+   * 'robust': the reference's pretraining scaling (per-ROI median/IQR of the training subjects'
+   * temporal means); 'sample-zscore': one mean/SD per cropped sample (the reference's
+   * use_standatdization and its downstream normalisation), for series demeaned by their
+   * preprocessing (ABIDE's), where robust scaling divides by a tiny IQR; 'none'.
+   */
+  normalisation: z.enum(['robust', 'sample-zscore', 'none']).default('robust'),
   /** Subject ids to pretrain on (default: the whole cohort). */
   trainingSubjects: z.array(z.string().min(1).max(200)).min(2).max(100_000).optional(),
   /** Share of the training subjects held out (seeded) for the validation loss. */
@@ -140,7 +147,7 @@ async function gradientsFor(train: readonly JepaSubject[], config: JepaModelConf
 
 function epochMessage(r: JepaEpochRecord, epochs: number): string {
   const validation = r.validationLoss === null ? '' : `, validation ${r.validationLoss.toFixed(4)}`;
-  const rank = r.effectiveRank === null ? '' : `, rank ${r.effectiveRank.toFixed(1)}`;
+  const rank = r.effectiveRank === null ? '' : `, rank ${r.effectiveRank.toFixed(1)} (centred ${r.effectiveRankCentred!.toFixed(1)})`;
   return `epoch ${r.epoch}/${epochs}: loss ${r.trainLoss.toFixed(4)}${validation}${rank} (lr ${r.lr.toExponential(2)}, ema ${r.momentum.toFixed(5)}, ${Math.round(r.msPerIteration)} ms/iteration)`;
 }
 
@@ -249,6 +256,16 @@ const jepaPretrain: PipelineDefinition<JepaPretrainParams> = {
       ({ gradients, info: gradientsInfo } = await gradientsFor(train, config, params, context));
     }
     // A scan shorter than the clip repeats its last frame (the reference's clamp in its crop); say so.
+    // Starting from an imported model, the run's own normalisation param applies (the file's weights
+    // are what carries over; the official ones were trained on robust-scaled input, the default).
+    const normalisation = resumeBundle?.config.input.normalisation ?? params.normalisation;
+    if (normalisation === 'robust') {
+      const spread = robustScaledSpread(train, scaler);
+      const message = `robust scaling gives per-ROI temporal SDs of ${spread.median.toFixed(2)} (median; ${spread.min.toFixed(2)}–${spread.max.toFixed(2)})`;
+      // Reference inputs are of unit scale; series demeaned by their preprocessing are not after this scaling.
+      if (spread.median > 10) context.log(`${message}: these series look demeaned; normalisation "sample-zscore" keeps the input at unit scale`, 'warn');
+      else context.log(message);
+    }
     const needed = config.frames * samplingRate;
     const short = [...train, ...validation].filter((s) => s.timepoints < needed);
     if (short.length) context.log(`${short.length} subject(s) have fewer than the ${needed} frames of a ${config.frames}-frame crop at sampling rate ${samplingRate}; their crops repeat the last frame (e.g. ${short[0]!.id}: ${short[0]!.timepoints})`, 'warn');
@@ -256,7 +273,7 @@ const jepaPretrain: PipelineDefinition<JepaPretrainParams> = {
 
     const rankIds = [...validation, ...train].slice(0, params.rankSubjects);
     const data: JepaTrainData = { train, validation, rank: rankIds, scaler, gradients, gradientsInfo };
-    const options: JepaTrainOptions = { model: config, masks: resumeBundle?.config.masks ?? startBundle?.config.masks ?? masks, optim: optimConfig(params), batchSize: params.batchSize, seed: params.seed, samplingRate };
+    const options: JepaTrainOptions = { model: config, masks: resumeBundle?.config.masks ?? startBundle?.config.masks ?? masks, optim: optimConfig(params), batchSize: params.batchSize, seed: params.seed, samplingRate, normalisation };
     const backend = params.backend ?? (await selectBackend()).selected;
     const tf = await activateBackend(backend);
     context.log(`${config.name} (${config.embedDim} wide, ${config.depth} blocks) on ${rois} ROIs × ${config.frames} frames; ${train.length} training, ${validation.length} held-out subjects; batch ${params.batchSize} × ${params.accumulationSteps}; ${backend}`);
@@ -310,7 +327,14 @@ const jepaPretrain: PipelineDefinition<JepaPretrainParams> = {
         },
         {
           key: 'rank-monitor',
-          value: { epochs: history.map((h) => h.epoch), effectiveRank: history.map((h) => h.effectiveRank), subjects: rankIds.length, width: config.embedDim, note: 'effective rank (exp entropy of normalised singular values) of the target encoder’s mean-pooled features' },
+          value: {
+            epochs: history.map((h) => h.epoch),
+            effectiveRank: history.map((h) => h.effectiveRank),
+            effectiveRankCentred: history.map((h) => h.effectiveRankCentred),
+            subjects: rankIds.length,
+            width: config.embedDim,
+            note: 'effective rank (exp entropy of normalised singular values; RankMe) of the target encoder’s mean-pooled features of fixed subjects with centred crops, as they are and centred over the subjects',
+          },
         },
         {
           key: 'training',

@@ -20,9 +20,23 @@ export interface EffectiveRank {
 /** RankMe's ε: keeps log p finite for zero singular values (their contribution is ≈ 0). */
 const EPS = 1e-7;
 
-/** Effective rank of `rows` × `cols` row-major features (float32 or float64). */
-export function effectiveRank(features: Float32Array | Float64Array, rows: number, cols: number): EffectiveRank {
+/**
+ * Effective rank of `rows` × `cols` row-major features (float32 or float64). `centre` subtracts the
+ * column means first: the rank of the spread *between* samples, which a shared offset (mean-pooled
+ * transformer features have a large one) does not dominate; a collapsed encoder gives ≈ 0 spread.
+ */
+export function effectiveRank(features: Float32Array | Float64Array, rows: number, cols: number, options: { centre?: boolean } = {}): EffectiveRank {
   if (features.length !== rows * cols) throw new RangeError(`${features.length} values for ${rows} × ${cols} features`);
+  if (options.centre && rows > 0) {
+    const centred = Float64Array.from(features);
+    for (let j = 0; j < cols; j++) {
+      let mean = 0;
+      for (let i = 0; i < rows; i++) mean += centred[i * cols + j]!;
+      mean /= rows;
+      for (let i = 0; i < rows; i++) centred[i * cols + j] = centred[i * cols + j]! - mean;
+    }
+    return effectiveRank(centred, rows, cols);
+  }
   if (rows === 0 || cols === 0) return { effectiveRank: 0, singularValues: new Float64Array(0) };
   // Gram of the smaller side: rows ≤ cols → X Xᵀ (rows × rows), else Xᵀ X (cols × cols).
   const byRows = rows <= cols;

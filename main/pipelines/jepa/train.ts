@@ -32,7 +32,7 @@ import { AdamW } from '../../compute/nn/index.js';
 import { ValidationError } from '../../errors.js';
 import { decodeJepaBundle, encodeJepaBundle, restoreJepaWeights, type JepaBundleConfig, type JepaEpochRecord, type JepaGradientsInfo, type JepaTrainingState } from './bundle.js';
 import { timePatches, type JepaModelConfig } from './config.js';
-import { cropBatch, type RobustScaler } from './data.js';
+import { cropBatch, type JepaNormalisation, type RobustScaler } from './data.js';
 import { maskRandom, sampleMasks, type MaskConfig } from './masks.js';
 import { createJepaModel, jepaDecayRule, type JepaModel } from './model.js';
 import { effectiveRank } from './rank.js';
@@ -54,6 +54,8 @@ export interface JepaTrainOptions {
   seed: number;
   /** Temporal sampling of the crop (the reference's downsample: 3 on UKB; 1 keeps every frame). */
   samplingRate: number;
+  /** 'robust' (the reference's pretraining scaling, with data.scaler) or 'sample-zscore' / 'none' (data.ts). */
+  normalisation: JepaNormalisation;
 }
 
 export interface JepaTrainData {
@@ -152,7 +154,7 @@ function bundleConfig(options: JepaTrainOptions, data: JepaTrainData, state: Jep
     masks: options.masks,
     scaler: { median: Array.from(data.scaler.median), iqr: Array.from(data.scaler.iqr) },
     gradients: data.gradientsInfo,
-    input: { frames: options.model.frames, samplingRate: options.samplingRate },
+    input: { frames: options.model.frames, samplingRate: options.samplingRate, normalisation: options.normalisation },
     training: state,
   };
 }
@@ -165,7 +167,8 @@ function bundleConfig(options: JepaTrainOptions, data: JepaTrainData, state: Jep
 function batchOf(subjects: readonly JepaSubject[], options: JepaTrainOptions, scaler: RobustScaler, seed: number | null): Float32Array {
   const spec = { frames: options.model.frames, samplingRate: options.samplingRate };
   const indices = subjects.map((_, i) => i);
-  return seed === null ? cropBatch(subjects, indices, { spec, mode: 'centre', scaler }) : cropBatch(subjects, indices, { spec, mode: 'random', random: seededRandom(seed), scaler });
+  const scaling = { normalisation: options.normalisation, scaler: options.normalisation === 'robust' ? scaler : null };
+  return seed === null ? cropBatch(subjects, indices, { spec, mode: 'centre', ...scaling }) : cropBatch(subjects, indices, { spec, mode: 'random', random: seededRandom(seed), ...scaling });
 }
 
 export async function trainJepa(tf: Tfjs, data: JepaTrainData, options: JepaTrainOptions, epochs: number, hooks: JepaTrainHooks = {}): Promise<JepaTrainResult> {
@@ -245,7 +248,7 @@ export async function trainJepa(tf: Tfjs, data: JepaTrainData, options: JepaTrai
     return total / count;
   };
 
-  const rankNow = async (): Promise<number | null> => {
+  const rankNow = async (): Promise<{ plain: number; centred: number } | null> => {
     if (data.rank.length < 2) return null;
     const width = config.embedDim;
     const features = new Float32Array(data.rank.length * width);
@@ -256,7 +259,7 @@ export async function trainJepa(tf: Tfjs, data: JepaTrainData, options: JepaTrai
       features.set((await pooled.data()) as Float32Array, start * width);
       pooled.dispose();
     }
-    return effectiveRank(features, data.rank.length, width).effectiveRank;
+    return { plain: effectiveRank(features, data.rank.length, width).effectiveRank, centred: effectiveRank(features, data.rank.length, width, { centre: true }).effectiveRank };
   };
 
   const checkpoint = async (): Promise<JepaCheckpoint> => ({ state, bytes: await encodeJepaBundle(model, data.gradients, bundleConfig(options, data, state), optimizers) });
@@ -311,11 +314,13 @@ export async function trainJepa(tf: Tfjs, data: JepaTrainData, options: JepaTrai
       }
       const msPerIteration = (performance.now() - started) / ipe;
       if (hooks.signal?.aborted) throw new JepaCancelled();
+      const rank = await rankNow();
       const epochRecord: JepaEpochRecord = {
         epoch: epoch + 1,
         trainLoss: lossSum / ipe,
         validationLoss: await validationLoss(),
-        effectiveRank: await rankNow(),
+        effectiveRank: rank?.plain ?? null,
+        effectiveRankCentred: rank?.centred ?? null,
         lr: last.lr,
         weightDecay: last.weightDecay,
         momentum: last.momentum,

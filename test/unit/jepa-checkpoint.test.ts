@@ -105,6 +105,8 @@ describe('Brain-JEPA checkpoint import and export (no torch needed)', () => {
     expect(isScalerFitted(imported.config)).toBe(false);
     expect(imported.notes.join('\n')).toMatch(/no data scaler/);
     expect(imported.config.gradients).toEqual({ source: 'csv', components: g, from: csv });
+    // The reference pretrains on robust-scaled input; the sampling rate is unknown (a run chooses its own).
+    expect(imported.config.input).toEqual({ frames: 32, samplingRate: 1, normalisation: 'robust' });
     const bundle = decodeJepaBundle(imported.bytes, 'imported');
     expect(bundle.config.training).toBeUndefined();
     expect(bundle.adam).toBeNull();
@@ -142,6 +144,7 @@ describe('Brain-JEPA checkpoint import and export (no torch needed)', () => {
     expect(again.config.model).toEqual(config);
     expect(again.config.gradients).toEqual(imported.config.gradients);
     expect(again.config.scaler).toEqual(imported.config.scaler);
+    expect(again.config.input).toEqual(imported.config.input);
     const a = decodeJepaBundle(imported.bytes, 'a');
     const b = decodeJepaBundle(again.bytes, 'b');
     for (const key of ['encoder', 'predictor', 'target'] as const) {

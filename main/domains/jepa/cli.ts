@@ -8,16 +8,35 @@
  * stored with the run. `--param` passes any other pipeline param (lr, warmupEpochs,
  * accumulationSteps, validationFraction, gradientCsv, …). `--json`: one document naming the run,
  * its model and the per-epoch curves.
+ *
+ * `cajal jepa probe <project.cajal> <cohort-id> [--config …] [--epochs N] [--folds K] [--targets
+ *  diagnosis,sex] [--baseline pearson|partial|tangent] [--json]`: the cross-validated evaluation (a
+ * `jepa-probe` run; main/pipelines/jepa/probe-pipeline.ts), printed as one table per target.
+ *
+ * `cajal jepa import <project.cajal> <file.pth.tar|.safetensors> [--gradients <csv>] [--heads N]
+ *  [--name NAME] [--json]`: a lab's checkpoint of the reference architecture as a model of the
+ * project (a `jepa-import` run; see main/pipelines/jepa/import-checkpoint.ts), usable by
+ * `jepa pretrain --resume MODEL-ID` and the probe.
+ *
+ * `cajal jepa export <project.cajal> <model-id> <out.safetensors> [--overwrite] [--json]`: a
+ * project's Brain-JEPA model as safetensors (the reference's keys and layouts, the config as
+ * metadata). Never over the project file or a source recording; over another existing file only
+ * with --overwrite (io/write-target, as `fmri connectivity --out`).
  */
 import { resolve } from 'node:path';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { recordingKind, type JepaTargetReport, type Recording } from '../../../shared/api/index.js';
 import { table } from '../../console/format.js';
 import { report } from '../../console/output.js';
-import { FileAccessError, ValidationError } from '../../errors.js';
-import type { JepaEpochRecord } from '../../pipelines/jepa/bundle.js';
+import { FileAccessError, NotFoundError, ValidationError } from '../../errors.js';
+import { writeSafetensors } from '../../io/torch/index.js';
+import { checkWriteTarget, writeFileAtomically, type WriteTargetOptions } from '../../io/write-target.js';
+import { JEPA_BUNDLE_FORMAT, JEPA_MODEL_PIPELINE, type JepaEpochRecord } from '../../pipelines/jepa/bundle.js';
+import { exportJepaSafetensors } from '../../pipelines/jepa/import-checkpoint.js';
+import { JEPA_IMPORT_PIPELINE } from '../../pipelines/jepa/import-pipeline.js';
 import { JEPA_PRETRAIN_PIPELINE } from '../../pipelines/jepa/pretrain-pipeline.js';
 import { JEPA_PROBE_PIPELINE } from '../../pipelines/jepa/probe-pipeline.js';
+import { protectedPaths } from '../../store/protected-paths.js';
 import { defineCommand, type CliContext, type ParsedFlags } from '../types.js';
 
 const OPTIONS = {
@@ -34,6 +53,9 @@ const OPTIONS = {
   folds: { type: 'string' },
   targets: { type: 'string' },
   baseline: { type: 'string' },
+  gradients: { type: 'string' },
+  heads: { type: 'string' },
+  overwrite: { type: 'boolean' },
 } as const;
 
 type JepaFlags = ParsedFlags<typeof OPTIONS>;
@@ -164,8 +186,79 @@ async function probe(args: string[], flags: JepaFlags, cli: CliContext): Promise
   });
 }
 
+function existingFile(flag: string, path: string): string {
+  const absolute = resolve(path);
+  let isFile: boolean;
+  try {
+    isFile = statSync(absolute).isFile();
+  } catch {
+    throw new FileAccessError(absolute, `no such file (${flag})`);
+  }
+  if (!isFile) throw new FileAccessError(absolute, `not a file (${flag})`);
+  return absolute;
+}
+
+function existingProject(projectArg: string): string {
+  const projectPath = resolve(projectArg);
+  if (!existsSync(projectPath)) throw new FileAccessError(projectPath, 'no such project file (create it with cajal init)');
+  return projectPath;
+}
+
+async function importCheckpoint(args: string[], flags: JepaFlags, cli: CliContext): Promise<number> {
+  const { io } = cli;
+  const [projectArg, fileArg] = args;
+  if (!projectArg || !fileArg) throw new ValidationError('jepa import', 'usage: cajal jepa import <project.cajal> <file.pth.tar|.safetensors> [--gradients <csv>] [--heads N] [--name NAME]');
+  const projectPath = existingProject(projectArg);
+  // Checked here so a typo is one line, not a failed run; the worker gets absolute paths.
+  const params: Record<string, unknown> = { file: existingFile('<file>', fileArg) };
+  if (flags.gradients !== undefined) params.gradientCsv = existingFile('--gradients', flags.gradients);
+  const heads = wholeNumber('--heads', flags.heads, 1);
+  if (heads !== undefined) params.heads = heads;
+  if (flags.name !== undefined) params.name = flags.name;
+  if (flags.backend !== undefined) params.backend = flags.backend;
+  return cli.withProject(projectPath, { create: false }, async (project) => {
+    const run = await project.runAndWait(JEPA_IMPORT_PIPELINE, null, params);
+    const model = project.store.models.ofRun(run.id)[0];
+    const value = {
+      project: projectPath,
+      runId: run.id,
+      status: run.status,
+      error: run.error,
+      model: model ? { id: model.id, name: model.name, architecture: model.meta.architecture, imported: model.meta.imported } : null,
+    };
+    report(io, value, (v) => {
+      // A failed run has already said why on stderr (runAndWait).
+      if (v.model) io.out(`stored model #${v.model.id} in ${projectPath} (run ${v.runId}, "${v.model.name}"); train from it with cajal jepa pretrain ${projectArg} <cohort-id> --resume ${v.model.id}`);
+    });
+    return run.status === 'succeeded' ? 0 : 1;
+  });
+}
+
 function meanSd(mean: number, sd: number): string {
   return `${mean.toFixed(3)} ± ${sd.toFixed(3)}`;
+}
+
+async function exportModel(args: string[], flags: JepaFlags, cli: CliContext): Promise<number> {
+  const { io } = cli;
+  const [projectArg, idArg, outArg] = args;
+  if (!projectArg || !idArg || !outArg) throw new ValidationError('jepa export', 'usage: cajal jepa export <project.cajal> <model-id> <out.safetensors> [--overwrite]');
+  const projectPath = existingProject(projectArg);
+  const modelId = wholeNumber('<model-id>', idArg, 1)!;
+  return cli.withProject(projectPath, { create: false }, (project) => {
+    const store = project.store;
+    const target: WriteTargetOptions = { overwrite: flags.overwrite ?? false, field: '<out.safetensors>', protectedPaths: protectedPaths(store) };
+    checkWriteTarget(outArg, target); // refuse before reading the model
+    const record = store.models.get(modelId);
+    if (!record) throw new NotFoundError(`model ${modelId}`, `in ${projectPath}`);
+    if (record.pipeline !== JEPA_MODEL_PIPELINE || record.format !== JEPA_BUNDLE_FORMAT) {
+      throw new ValidationError('<model-id>', `model ${modelId} is a ${record.pipeline} model (${record.format}), not a Brain-JEPA model`);
+    }
+    const { tensors, metadata } = exportJepaSafetensors(record.weights, `model ${modelId}`, { name: record.name, source: `${projectPath} model ${modelId}${record.status === 'incomplete' ? ' (checkpoint of an unfinished run)' : ''}` });
+    const path = writeFileAtomically(outArg, writeSafetensors(tensors, metadata), target);
+    const value = { project: projectPath, modelId, path, tensors: tensors.size, config: JSON.parse(metadata.config!) as unknown };
+    report(io, value, (v) => io.out(`wrote model #${modelId} to ${v.path} (${v.tensors} tensors: encoder, predictor, target_encoder in the reference layout, gradients)`));
+    return 0;
+  });
 }
 
 export async function jepa(args: string[], flags: JepaFlags, cli: CliContext): Promise<number> {
@@ -175,8 +268,12 @@ export async function jepa(args: string[], flags: JepaFlags, cli: CliContext): P
       return pretrain(rest, flags, cli);
     case 'probe':
       return probe(rest, flags, cli);
+    case 'import':
+      return importCheckpoint(rest, flags, cli);
+    case 'export':
+      return exportModel(rest, flags, cli);
     default:
-      throw new ValidationError('jepa', `unknown jepa command "${sub ?? ''}" (expected pretrain or probe)`);
+      throw new ValidationError('jepa', `unknown jepa command "${sub ?? ''}" (expected pretrain, probe, import or export)`);
   }
 }
 
@@ -203,6 +300,20 @@ export const jepaCommand = defineCommand({
         '[--targets diagnosis,sex] [--baseline pearson|partial|tangent] [--seed N] [--backend B]',
       ],
       description: ['cross-validated probes of Brain-JEPA pretrained inside each fold, its random-init', 'twin and the connectivity baseline on the same folds'],
+      json: true,
+    },
+    {
+      verb: 'jepa',
+      sub: 'import',
+      synopsis: ['jepa import <project.cajal> <file.pth.tar|.safetensors> [--gradients <csv>] [--heads N] [--name NAME]'],
+      description: ['A Brain-JEPA checkpoint of the official code (or safetensors)', 'as a model of the project (architecture from its shapes)'],
+      json: true,
+    },
+    {
+      verb: 'jepa',
+      sub: 'export',
+      synopsis: ['jepa export <project.cajal> <model-id> <out.safetensors> [--overwrite]'],
+      description: ['A Brain-JEPA model as safetensors (reference keys, config as metadata)'],
       json: true,
     },
   ],

@@ -12,7 +12,7 @@ export const jepaDomain = defineDomain({
   id: 'jepa',
   title: 'Brain-JEPA',
   recordingKinds: ['cohort'],
-  pipelines: [pipeline('pretrain-pipeline'), pipeline('probe-pipeline')],
+  pipelines: [pipeline('pretrain-pipeline'), pipeline('probe-pipeline'), pipeline('import-pipeline')],
   api: jepaApi,
   open: ({ store }) => new JepaView(store),
   handlers: jepaHandlers,

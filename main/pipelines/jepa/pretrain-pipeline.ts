@@ -14,6 +14,11 @@
  * resumes from it (params.resumeFromModelId) at the stored optimizer step. The final model (no
  * optimiser moments) is stored with the run; results: the loss curve (train/validation per epoch and
  * the loss of every iteration), the LR/WD/EMA schedules of the whole run and the rank monitor.
+ *
+ * resumeFromModelId may also name a model without training state (`cajal jepa import` of a lab's
+ * checkpoint): its weights, architecture, crop length and gradients start a fresh run (step 0, new
+ * AdamW moments, this run's subjects and schedules), its scaler fitted on the training subjects
+ * when it has none.
  */
 import { z } from 'zod';
 import { BackendName } from '../../../shared/api/index.js';
@@ -26,9 +31,10 @@ import type { ResultItem } from '../../store/index.js';
 import { readSeriesInput } from '../fmri/series-input.js';
 import { decodeJepaBundle, JEPA_BUNDLE_FORMAT, JEPA_MODEL_PIPELINE, type JepaEpochRecord, type JepaGradientsInfo, type JepaTrainingState } from './bundle.js';
 import { jepaModelConfig, JEPA_ARCHITECTURES, type JepaModelConfig } from './config.js';
-import type { JepaNormalisation, RobustScaler } from './data.js';
-import { prepareJepaInput } from './prepare.js';
+import { defaultCrop, fitRobustScaler, type JepaNormalisation, type RobustScaler } from './data.js';
+import { isScalerFitted } from './import-checkpoint.js';
 import { REFERENCE_MASK_CONFIG } from './masks.js';
+import { chooseNormalisation, prepareJepaInput } from './prepare.js';
 import { JepaOptimParams, REFERENCE_OPTIM_CONFIG, type JepaOptimConfig } from './schedules.js';
 import { JepaCancelled, trainJepa, type JepaSubject, type JepaTrainData, type JepaTrainOptions } from './train.js';
 
@@ -140,11 +146,14 @@ const jepaPretrain: PipelineDefinition<JepaPretrainParams> = {
     const recording = context.recording!;
     const masks = REFERENCE_MASK_CONFIG;
     let resumeBundle: ReturnType<typeof decodeJepaBundle> | null = null;
+    // A model without training state (imported with `cajal jepa import`): its weights start this run.
+    let startBundle: ReturnType<typeof decodeJepaBundle> | null = null;
     if (context.resumeFrom) {
       const from = context.resumeFrom;
       if (from.format !== JEPA_BUNDLE_FORMAT) throw new ValidationError('resumeFromModelId', `model #${from.id} is in ${from.format} format, not ${JEPA_BUNDLE_FORMAT}`);
-      resumeBundle = decodeJepaBundle(from.weights, `model #${from.id}`);
-      if (!resumeBundle.config.training) throw new ValidationError('resumeFromModelId', `model #${from.id} holds no training state to resume from`);
+      const decoded = decodeJepaBundle(from.weights, `model #${from.id}`);
+      if (decoded.config.training) resumeBundle = decoded;
+      else startBundle = decoded;
     }
 
     const input = await readSeriesInput(recording, context, [0, SETUP_SHARE / 2]);
@@ -181,6 +190,31 @@ const jepaPretrain: PipelineDefinition<JepaPretrainParams> = {
       gradientsInfo = resumeBundle.config.gradients;
       if (config.rois !== rois) throw new ValidationError('resumeFromModelId', `the checkpoint has ${config.rois} ROIs, the cohort ${rois}`);
       context.log(`resuming from model #${context.resumeFrom!.id} after epoch ${resumeBundle.config.training!.epoch} (optimizer step ${resumeBundle.step})`);
+    } else if (startBundle) {
+      // Weights only, fresh AdamW at step 0 under this run's schedules. An official checkpoint's
+      // 'opt' is not mapped: its state is indexed by position over init_opt's four param groups
+      // (fixed emb_h tables leave gaps), its schedules' position (iterations per epoch of a 32 k
+      // subject, 4-GPU run) is not saved, and its moments belong to the lab's data scaling. Fine-
+      // tuning from pretrained weights with a fresh optimiser is what the reference does downstream.
+      const from = `model #${context.resumeFrom!.id}`;
+      config = startBundle.config.model;
+      if (config.rois !== rois) throw new ValidationError('resumeFromModelId', `${from} has ${config.rois} ROIs, the cohort ${rois}`);
+      if (params.crop !== undefined && params.crop !== config.frames) {
+        throw new ValidationError('crop', `${from} takes ${config.frames}-frame crops (its positional tables hold ${config.frames / config.patchSize} time patches), not ${params.crop}`);
+      }
+      gradients = startBundle.gradients;
+      gradientsInfo = startBundle.config.gradients;
+      const crop = defaultCrop(train.map((s) => s.timepoints), train.map((s) => trOf.get(s.id)!));
+      samplingRate = params.samplingRate ?? crop.samplingRate;
+      if (isScalerFitted(startBundle.config)) {
+        scaler = { median: Float64Array.from(startBundle.config.scaler.median), iqr: Float64Array.from(startBundle.config.scaler.iqr) };
+      } else {
+        context.log(`${from} carries no data scaler: fitting the robust scaler on the ${train.length} training subjects`);
+        scaler = fitRobustScaler(train.map((s) => ({ data: s.data, regions: s.regions, timepoints: s.timepoints })));
+      }
+      // The run's own normalisation applies: the file's weights are what carries over.
+      normalisation = chooseNormalisation(train, scaler, params.normalisation, (message, level) => context.log(message, level));
+      context.log(`starting from the weights of ${from} (${config.name}: ${config.embedDim} wide, ${config.depth} blocks, ${config.frames}-frame crops at sampling rate ${samplingRate}); fresh AdamW moments at step 0`);
     } else {
       context.progress(SETUP_SHARE / 2, 'crop, scaler and brain gradients');
       const prepared = await prepareJepaInput(train, train.map((s) => trOf.get(s.id)!), params, masks, (message, level) => context.log(message, level));
@@ -194,10 +228,10 @@ const jepaPretrain: PipelineDefinition<JepaPretrainParams> = {
 
     const rankIds = [...validation, ...train].slice(0, params.rankSubjects);
     const data: JepaTrainData = { train, validation, rank: rankIds, scaler, gradients, gradientsInfo };
-    const options: JepaTrainOptions = { model: config, masks: resumeBundle?.config.masks ?? masks, optim: optimConfig(params), batchSize: params.batchSize, seed: params.seed, samplingRate, normalisation };
+    const options: JepaTrainOptions = { model: config, masks: resumeBundle?.config.masks ?? startBundle?.config.masks ?? masks, optim: optimConfig(params), batchSize: params.batchSize, seed: params.seed, samplingRate, normalisation };
     const backend = params.backend ?? (await selectBackend()).selected;
     const tf = await activateBackend(backend);
-    context.log(`${params.config} (${config.embedDim} wide, ${config.depth} blocks) on ${rois} ROIs × ${config.frames} frames; ${train.length} training, ${validation.length} held-out subjects; batch ${params.batchSize} × ${params.accumulationSteps}; ${backend}`);
+    context.log(`${config.name} (${config.embedDim} wide, ${config.depth} blocks) on ${rois} ROIs × ${config.frames} frames; ${train.length} training, ${validation.length} held-out subjects; batch ${params.batchSize} × ${params.accumulationSteps}; ${backend}`);
 
     const produced = async (bytes: Uint8Array, state: JepaTrainingState): Promise<ProducedModel> => ({ name: params.name, format: JEPA_BUNDLE_FORMAT, meta: modelMeta(config, state, backend), weights: bytes });
     let result;
@@ -205,6 +239,7 @@ const jepaPretrain: PipelineDefinition<JepaPretrainParams> = {
       result = await trainJepa(tf, data, options, params.epochs, {
         signal: { get aborted() { return context.cancelled; } },
         ...(resumeBundle ? { resume: { bytes: context.resumeFrom!.weights, source: `model #${context.resumeFrom!.id}` } } : {}),
+        ...(startBundle ? { initialWeights: { bytes: context.resumeFrom!.weights, source: `model #${context.resumeFrom!.id}` } } : {}),
         onIteration: (record, p) => context.progress(SETUP_SHARE + (1 - SETUP_SHARE) * p.fraction, `epoch ${record.epoch}/${p.epochs}, iteration ${record.iteration + 1}: loss ${record.loss.toFixed(4)}`),
         onEpochEnd: async (record, checkpoint) => {
           context.log(epochMessage(record, params.epochs));

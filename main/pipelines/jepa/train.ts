@@ -92,6 +92,11 @@ export interface JepaTrainHooks {
   onEpochEnd?(record: JepaEpochRecord, checkpoint: () => Promise<JepaCheckpoint>): Promise<void> | void;
   /** A bundle to continue from (its training state says where it stopped). */
   resume?: { bytes: Uint8Array; source: string };
+  /**
+   * A bundle whose weights (encoder, predictor, target) start a fresh run: step 0, fresh AdamW
+   * moments, this run's schedules (an imported checkpoint; see pretrain-pipeline.ts).
+   */
+  initialWeights?: { bytes: Uint8Array; source: string };
 }
 
 export interface JepaTrainResult {
@@ -202,6 +207,7 @@ export async function trainJepa(tf: Tfjs, data: JepaTrainData, options: JepaTrai
   };
   try {
     if (hooks.resume) state = resumeInto(model, optimizers, hooks.resume, state, ipe);
+    else if (hooks.initialWeights) startFrom(model, hooks.initialWeights);
   } catch (error) {
     dispose();
     throw error;
@@ -340,6 +346,20 @@ export async function trainJepa(tf: Tfjs, data: JepaTrainData, options: JepaTrai
     bundle: () => encodeJepaBundle(model, data.gradients, bundleConfig(options, data, finalState), optimizers),
     dispose,
   };
+}
+
+/** Same architecture and input (weights are only meaningful for the model they were trained as). */
+function checkSameModel(source: string, a: JepaModelConfig, b: JepaModelConfig): void {
+  for (const key of ['rois', 'frames', 'embedDim', 'depth', 'heads', 'predictorDim', 'predictorDepth', 'patchSize', 'gradientDims', 'mlpRatio'] as const) {
+    if (a[key] !== b[key]) throw new ValidationError('resumeFromModelId', `${source} has ${key} ${a[key]}, this run ${b[key]}`);
+  }
+}
+
+/** Writes a bundle's weights into a fresh model; the optimisers and state stay at step 0. */
+function startFrom(model: JepaModel, from: { bytes: Uint8Array; source: string }): void {
+  const bundle = decodeJepaBundle(from.bytes, from.source);
+  checkSameModel(from.source, bundle.config.model, model.config);
+  restoreJepaWeights(model, bundle);
 }
 
 /** Restores weights, moments and the training state of a checkpoint; the model must match it. */

@@ -202,9 +202,10 @@ describe.skipIf(!hasSharedData())('fMRI and brain maps in a project (real data)'
     expect(store.results.list(run.id)).toEqual([]);
   }, 60_000);
 
-  it('offers no pipeline of another domain on brain recordings', () => {
+  it('offers only the fMRI and Brain-JEPA pipelines on brain recordings (Brain-JEPA on cohorts)', () => {
     const brainKinds = ['fmri', 'brain-map', 'roi-series', 'cohort', 'brain-graph'];
     const offered = engine.registry.list().filter((p) => p.recordingKinds.some((k) => brainKinds.includes(k)));
-    expect(offered.map((p) => p.name).sort()).toEqual(['fmri-classify', 'fmri-connectivity', 'fmri-extract']);
+    expect(offered.map((p) => p.name).sort()).toEqual(['fmri-classify', 'fmri-connectivity', 'fmri-extract', 'jepa-pretrain', 'jepa-probe']);
+    for (const jepa of offered.filter((p) => p.name.startsWith('jepa-'))) expect(jepa.recordingKinds).toEqual(['cohort']);
   });
 });

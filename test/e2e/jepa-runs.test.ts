@@ -50,11 +50,24 @@ describe.skipIf(!ready)('Brain-JEPA runs in the Runs view', () => {
     return page.getByRole('region', { name: `Run ${id} details` });
   }
 
+  /**
+   * Waits for a part of the run details, longer than Playwright's default: on a loaded CI machine the
+   * details read a run's curves through the bridge while other e2e files train. A timeout says what
+   * the details showed instead (an error, "Reading the training curves…", "no epochs recorded").
+   */
+  async function visibleOrExplain(part: ReturnType<Page['getByRole']>, details: ReturnType<Page['getByRole']>): Promise<void> {
+    try {
+      await part.waitFor({ timeout: 90_000 });
+    } catch (error) {
+      throw new Error(`${(error as Error).message}\nThe run details showed instead: ${(await details.textContent())?.slice(0, 2000)}`);
+    }
+  }
+
   it('shows a pretraining run with its loss, rank and schedule curves', async () => {
     const details = await openRun(1);
     await details.getByRole('heading', { name: /Run 1: jepa-pretrain/ }).waitFor();
     const loss = details.getByRole('img', { name: /^Loss per epoch .*over 2 epochs$/ });
-    await loss.waitFor();
+    await visibleOrExplain(loss, details);
     expect(await loss.locator('path').count()).toBeGreaterThanOrEqual(1);
     await details.getByRole('img', { name: /^Feature rank/ }).waitFor();
     await details.getByRole('img', { name: /^Learning rate .*optimizer steps$/ }).waitFor();
@@ -62,13 +75,13 @@ describe.skipIf(!ready)('Brain-JEPA runs in the Runs view', () => {
     expect(await details.textContent()).not.toMatch(/"trainLoss"|\{"/);
     await page.screenshot({ path: join(RESULTS, 'jepa-training.png'), fullPage: true });
     expect(session.consoleErrors).toEqual([]);
-  });
+  }, 180_000);
 
   it('shows a probe run as tables: pretrained, random-init and the baseline on the same folds, with the verdict', async () => {
     const details = await openRun(2);
     await details.getByRole('heading', { name: /Run 2: jepa-probe/ }).waitFor();
     const table = details.getByRole('region', { name: 'Evaluation: diagnosis' });
-    await table.waitFor();
+    await visibleOrExplain(table, details);
     for (const method of ['pretrained/linear-probe', 'pretrained/logistic-regression', 'pretrained-context/logistic-regression', 'random-init/logistic-regression', 'connectivity/logistic-regression']) {
       expect(await table.locator(`tr[data-method="${method}"]`).count()).toBe(1);
     }
@@ -77,5 +90,5 @@ describe.skipIf(!ready)('Brain-JEPA runs in the Runs view', () => {
     expect(await details.textContent()).not.toMatch(/\{"/);
     await page.screenshot({ path: join(RESULTS, 'jepa-probe.png'), fullPage: true });
     expect(session.consoleErrors).toEqual([]);
-  });
+  }, 180_000);
 });

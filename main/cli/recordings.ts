@@ -35,6 +35,11 @@ export function describeContents(recording: Recording): string {
     case 'brain-graph':
       // The reader's one line ("91×109×91, 2 mm, int16, MNI (sform)"), as the Library shows it.
       return m.brain?.description ?? '';
+    case 'spikes': {
+      const units = m.spikes?.unitCount ?? m.channelCount;
+      const spikes = m.spikes ? `, ${formatCount(m.spikes.spikeCount, 'spike')}` : '';
+      return `${formatCount(units, 'unit')}${spikes}, ${formatDuration(m.durationS)}`;
+    }
   }
 }
 

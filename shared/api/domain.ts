@@ -5,7 +5,7 @@
 import { z } from 'zod';
 
 /** What a recording holds, which decides the views and pipelines that apply to it. */
-export const RecordingKind = z.enum(['eeg', 'calcium', 'morphology', 'fmri', 'brain-map', 'roi-series', 'cohort', 'brain-graph']);
+export const RecordingKind = z.enum(['eeg', 'calcium', 'morphology', 'fmri', 'brain-map', 'roi-series', 'cohort', 'brain-graph', 'spikes']);
 export type RecordingKind = z.infer<typeof RecordingKind>;
 
 /** How a sentence names each kind ("works on EEG recordings"), with its article ("an EEG recording"). */
@@ -18,6 +18,7 @@ export const RECORDING_KIND_NAMES: Readonly<Record<RecordingKind, { name: string
   'roi-series': { name: 'ROI time series', article: 'an' },
   cohort: { name: 'cohort', article: 'a' },
   'brain-graph': { name: 'brain network', article: 'a' },
+  spikes: { name: 'spike train', article: 'a' },
 };
 
 /**
@@ -42,6 +43,7 @@ export const RecordingFormat = z.enum([
   'suite2p', 'nwb', 'calcium-hdf5', 'calcium-csv',
   'swc',
   'nifti1', 'nifti2', 'gifti', 'mz3', 'mat', 'roi-text', 'roi-cohort', 'brainnet-node', 'brainnet-edge', 'coordinates',
+  'nwb-units', 'npy-spike-trains', 'kilosort', 'spike-times-text',
 ]);
 export type RecordingFormat = z.infer<typeof RecordingFormat>;
 
@@ -150,6 +152,22 @@ export const RecordingMetadata = z.object({
     .optional(),
   /** Brain images, surfaces, ROI series, cohorts and networks (the kinds of `BRAIN_KINDS`). */
   brain: BrainMetadata.optional(),
+  /**
+   * Spike trains (`modality: 'spikes'`): `channelCount` is the unit count, `durationS` the span from
+   * `startS` to the last spike or event; `signals` is empty (the units are in the spikes domain).
+   */
+  spikes: z
+    .object({
+      unitCount: z.number().int(),
+      spikeCount: z.number().int(),
+      startS: z.number(),
+      /** Per unit: the file's id and its cell type or quality label (null when none). */
+      units: z.array(z.object({ id: z.string(), cellType: z.string().nullable(), spikeCount: z.number().int() })),
+      /** Event sets attached to the recording (stimulus changes, epochs). */
+      eventSets: z.array(z.object({ name: z.string(), count: z.number().int(), source: z.string() })),
+      warnings: z.array(z.string()),
+    })
+    .optional(),
 });
 export type RecordingMetadata = z.infer<typeof RecordingMetadata>;
 

@@ -10,3 +10,4 @@ export * from './morphology.js';
 export * from './calcium.js';
 export * from './fmri.js';
 export * from './jepa.js';
+export * from './spikes.js';

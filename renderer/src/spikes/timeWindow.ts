@@ -63,7 +63,8 @@ export function formatClock(seconds: number, axisSpanS: number, stepS: number): 
     const ss = String(s).padStart(2, '0');
     return h > 0 ? `${sign}${h}:${String(m).padStart(2, '0')}:${ss}` : `${sign}${m}:${ss}`;
   }
-  const decimals = Math.max(0, Math.ceil(-Math.log10(stepS) - 1e-9));
+  // As many decimals as the step has (0.25 s steps: 2), so neighbouring labels differ.
+  const decimals = (String(Number(stepS.toPrecision(6))).split('.')[1] ?? '').length;
   return `${seconds.toFixed(Math.min(6, decimals))} s`;
 }
 

@@ -51,7 +51,8 @@ describe.skipIf(skipReason !== null)('Spikes view in Chromium', () => {
     await expect.poll(() => raster().getAttribute('data-complete'), { timeout: 60_000 }).toBe('true');
     if (withPsth) await expect.poll(() => page.getByTestId('spikes-psth-map').getAttribute('data-complete'), { timeout: 60_000 }).toBe('true');
     await expect.poll(() => page.getByTestId('spikes-isi').getAttribute('data-complete'), { timeout: 60_000 }).toBe('true');
-    await expect.poll(() => page.getByTestId('spikes-correlograms').getAttribute('data-complete'), { timeout: 60_000 }).toBe('true');
+    await expect.poll(() => page.getByTestId('spikes-acg').getAttribute('data-complete'), { timeout: 60_000 }).toBe('true');
+    await expect.poll(() => page.getByTestId('spikes-ccg').getAttribute('data-complete'), { timeout: 60_000 }).toBe('true');
   }
 
   /** A drawn canvas is not blank: its PNG is larger than an empty one. */
@@ -93,7 +94,7 @@ describe.skipIf(skipReason !== null)('Spikes view in Chromium', () => {
   });
 
   it('retina: zoomed to 10 s each tick is a spike; the wheel zooms and ←/→ pan', async () => {
-    await page.getByLabel('Window').selectOption({ label: '10 s' });
+    await page.getByLabel('Raster window').selectOption({ label: '10 s' });
     await settled();
     expect(await raster().getAttribute('data-mode')).toBe('spikes');
     expect(await page.getByTestId('spikes-raster-caption').textContent()).toMatch(/10 s shown.*each tick is a spike/);
@@ -111,18 +112,17 @@ describe.skipIf(skipReason !== null)('Spikes view in Chromium', () => {
   it('retina: a Shift+click on an ON cell gives the OFF × ON cross-correlogram; sorting by rate and by id', async () => {
     const on = unitRows().filter({ hasText: /\bon\b/i }).first();
     await on.click({ modifiers: ['Shift'] });
-    await expect.poll(() => page.locator('[data-testid="spikes-correlograms"] canvas').count()).toBe(2);
     await settled();
-    expect(await page.locator('[data-testid="spikes-correlograms"] canvas').nth(1).getAttribute('aria-label')).toBe('Cross-correlogram');
+    expect(await page.locator('[data-testid="spikes-ccg"] canvas').getAttribute('aria-label')).toBe('Cross-correlogram');
     await page.getByLabel('ISI log scale').uncheck();
     await expect.poll(() => page.locator('[data-testid="spikes-isi"] canvas').getAttribute('data-log-x')).toBe('false');
-    await page.getByLabel('Window').selectOption({ label: '1 min' });
+    await page.getByLabel('Raster window').selectOption({ label: '1 min' });
     await settled();
     await page.screenshot({ path: join(RESULTS, 'spikes-retina-pair.png') });
     await page.getByLabel('ISI log scale').check();
 
     await page.getByLabel('Sort').selectOption('rate');
-    const rates = (await page.locator('[data-testid="spikes-units"] tbody tr td:nth-child(4)').allTextContents()).map(Number);
+    const rates = (await page.locator('[data-testid="spikes-units"] tbody tr td:nth-child(3)').allTextContents()).map(Number);
     expect(rates).toEqual([...rates].sort((a, b) => b - a));
     await page.getByLabel('Sort').selectOption('id');
     const ids = (await page.locator('[data-testid="spikes-units"] tbody tr td:nth-child(1)').allTextContents()).map((t) => parseInt(t, 10));

@@ -22,9 +22,9 @@ export function CorrelogramPlot({ correlogram, summary, colors, size }: { correl
     const meanB = b?.rateHz ?? 0;
     const f = frameIn(size.width, size.height, [-correlogram.windowS, correlogram.windowS], [0, niceTop(Math.max(meanB, ...rate))]);
     drawAxes(context, f, theme, {
-      x: auto ? 'lag (ms)' : `lag of ${b?.id ?? correlogram.unitB}'s spikes after ${a?.id ?? correlogram.unitA}'s (ms)`,
+      x: auto ? 'lag (ms)' : `lag of ${b?.id ?? correlogram.unitB} after ${a?.id ?? correlogram.unitA} (ms)`,
       y: 'rate (spikes/s)',
-      title: auto ? `auto-correlogram of unit ${a?.id ?? correlogram.unitA}` : `cross-correlogram ${a?.id ?? correlogram.unitA} → ${b?.id ?? correlogram.unitB}`,
+      title: auto ? `auto-correlogram of ${a?.id ?? correlogram.unitA}` : `cross-correlogram ${a?.id ?? correlogram.unitA} → ${b?.id ?? correlogram.unitB}`,
       xAsMs: true,
     });
     const edges = Array.from({ length: rate.length + 1 }, (_, k) => -correlogram.windowS + k * correlogram.binS);
@@ -37,7 +37,7 @@ export function CorrelogramPlot({ correlogram, summary, colors, size }: { correl
     context.lineTo(f.left + f.width, yOf(f, meanB));
     context.stroke();
     context.setLineDash([]);
-    drawNote(context, f, [{ text: `${short(correlogram.binS * 1000)} ms bins · dotted: mean ${short(meanB)} Hz`, color: theme.muted }]);
+    drawNote(context, f, [{ text: `dotted: ${b?.id ?? correlogram.unitB}'s mean ${short(meanB)} Hz`, color: theme.muted }], theme.panel);
   }, [correlogram, summary, colors, size.width, size.height]);
   return <canvas ref={canvas} className="spikes-plot" role="img" aria-label={correlogram.unitA === correlogram.unitB ? 'Auto-correlogram' : 'Cross-correlogram'} />;
 }

@@ -32,7 +32,7 @@ export function IsiPlot({ isi, summary, colors, logX, size }: { isi: SpikeIsi; s
     drawAxes(context, f, theme, {
       x: logX ? 'interval (log scale)' : 'interval (ms)',
       y: 'intervals per bin',
-      title: `ISI of unit ${info?.id ?? isi.unit}${logX ? '' : `, ${short(ISI_LINEAR_BIN_S * 1000)} ms bins`}`,
+      title: `ISI of unit ${info?.id ?? isi.unit}${logX ? '' : ` (${short(ISI_LINEAR_BIN_S * 1000)} ms bins)`}`,
       xAsMs: !logX,
     });
     drawBars(context, f, histogram.edges, histogram.counts, colors.colorOf(info?.cellType ?? null));
@@ -43,7 +43,7 @@ export function IsiPlot({ isi, summary, colors, logX, size }: { isi: SpikeIsi; s
         text: `${(violations * 100).toFixed(violations > 0 && violations < 0.001 ? 3 : 2)}% < ${short(isi.refractoryS * 1000)} ms (refractory)`,
         color: violations > 0.01 ? theme.error : theme.muted,
       },
-    ]);
+    ], theme.panel);
   }, [histogram, isi, logX, size.width, size.height, colors, summary]);
   return <canvas ref={canvas} className="spikes-plot" role="img" aria-label="Inter-spike-interval histogram" data-log-x={logX} />;
 }

@@ -46,7 +46,7 @@ export function PopulationPsth({ psth, summary, colors, size }: { psth: SpikePst
     const drawing = beginCanvas(canvas.current, size.width, size.height);
     if (!drawing || bins === 0) return;
     const { context, theme } = drawing;
-    const f = frameIn(size.width, size.height, [-psth.preS, psth.postS], [0, 1], { left: 20 });
+    const f = frameIn(size.width, size.height, [-psth.preS, psth.postS], [0, 1], { left: 22 });
     context.imageSmoothingEnabled = false;
     context.drawImage(image, f.left, f.top, f.width, f.height);
     // The cell type of each row, in the strip left of the map.
@@ -55,7 +55,7 @@ export function PopulationPsth({ psth, summary, colors, size }: { psth: SpikePst
       context.fillStyle = colors.colorOf(summary.units[unit]?.cellType ?? null);
       context.fillRect(6, f.top + row * rowH, 10, Math.max(1, rowH));
     });
-    const labels = { x: timeLabel(psth.eventSet), y: '', title: `all ${psth.units.length} units, each scaled to its peak` };
+    const labels = { x: timeLabel(psth.eventSet), y: '', title: `PSTH of ${psth.units.length} units ÷ each peak` };
     drawAxesX(context, f, theme, labels);
     drawMarker(context, f, 0, '#ffffff');
   }, [image, psth, size.width, size.height, bins, colors, summary]);
@@ -86,6 +86,7 @@ export function TypeMeans({ psth, summary, colors, size }: { psth: SpikePsth; su
       context,
       f,
       means.map((group) => ({ text: `${group.type ?? 'no type'} (${group.units})`, color: colors.colorOf(group.type) })),
+      theme.panel,
     );
   }, [means, psth, size.width, size.height, bins, colors]);
   return <canvas ref={canvas} className="spikes-plot" role="img" aria-label={`Mean PSTH per cell type around ${psth.eventSet}`} />;
@@ -103,26 +104,29 @@ export function UnitAligned({ psth, summary, colors, size, part }: { psth: Spike
     const { context, theme } = drawing;
     const info = summary.units[unit];
     const color = colors.colorOf(info?.cellType ?? null);
-    const name = `unit ${info?.id ?? unit}${info?.cellType ? ` (${info.cellType})` : ''}`;
+    const name = `unit ${info?.id ?? unit}`;
     if (part === 'raster') {
       const trials = Math.max(1, psth.eventCount);
       const f = frameIn(size.width, size.height, [-psth.preS, psth.postS], [trials, 0]);
-      drawAxes(context, f, theme, { x: timeLabel(psth.eventSet), y: `${psth.eventSet} (1 row each)`, title: `${name}: aligned raster` });
+      drawAxes(context, f, theme, { x: timeLabel(psth.eventSet), y: `${psth.eventCount} ${psth.eventSet}`, title: `${name}: aligned raster` });
       const rowH = f.height / trials;
       const dot = Math.max(1, Math.min(3, rowH));
       context.fillStyle = color;
+      // Many trials per pixel row: overlapping dots build up to a shade (a density, not a blot).
+      context.globalAlpha = rowH >= 1 ? 1 : Math.max(0.15, rowH);
       for (let i = 0; i < psth.rasterTime.length; i++) {
         const x = xOf(f, psth.rasterTime[i]!);
         const y = f.top + psth.rasterTrial[i]! * rowH;
         context.fillRect(x - 0.5, y, Math.max(1, dot / 2), dot);
       }
+      context.globalAlpha = 1;
       drawMarker(context, f, 0, theme.muted);
       return;
     }
     if (row < 0) return;
     const rate = psth.rateHz.subarray(row * bins, (row + 1) * bins);
     const f = frameIn(size.width, size.height, [-psth.preS, psth.postS], [0, niceTop(peak(rate))]);
-    drawAxes(context, f, theme, { x: timeLabel(psth.eventSet), y: 'rate (spikes/s)', title: `${name}: PSTH, ${short(psth.binS * 1000)} ms bins` });
+    drawAxes(context, f, theme, { x: timeLabel(psth.eventSet), y: 'rate (spikes/s)', title: `${name}: PSTH (${short(psth.binS * 1000)} ms bins)` });
     drawBars(context, f, Array.from({ length: bins + 1 }, (_, b) => -psth.preS + b * psth.binS), rate, color);
     drawMarker(context, f, 0, theme.muted);
     const mean = info?.rateHz ?? 0;
@@ -134,7 +138,7 @@ export function UnitAligned({ psth, summary, colors, size, part }: { psth: Spike
     context.stroke();
     context.setLineDash([]);
     context.font = FONT;
-    drawNote(context, f, [{ text: `dotted: mean rate ${short(mean)} Hz`, color: theme.muted }]);
+    drawNote(context, f, [{ text: `dotted: mean ${short(mean)} Hz`, color: theme.muted }], theme.panel);
   }, [psth, unit, row, bins, size.width, size.height, colors, summary, part]);
   return <canvas ref={canvas} className="spikes-plot" role="img" aria-label={part === 'raster' ? 'Aligned raster of the selected unit' : 'PSTH of the selected unit'} />;
 }

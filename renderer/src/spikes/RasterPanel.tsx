@@ -28,6 +28,7 @@ interface Props {
   /** The most height the raster may take (it takes less for a few units). */
   maxHeight: number;
   scale: DensityScale;
+  onScale(scale: DensityScale): void;
   unitA: number | null;
   unitB: number | null;
   onSelect(unit: number, second: boolean): void;
@@ -38,7 +39,7 @@ export function rasterHeight(units: number, maxHeight: number): number {
   return Math.round(Math.min(maxHeight, rowHeight(units, Math.max(20, maxHeight - AXIS)) * units + AXIS));
 }
 
-export function RasterPanel({ summary, rows, colors, window: shown, onWindow, width, maxHeight, scale, unitA, unitB, onSelect }: Props) {
+export function RasterPanel({ summary, rows, colors, window: shown, onWindow, width, maxHeight, scale, onScale, unitA, unitB, onSelect }: Props) {
   const canvas = useRef<HTMLCanvasElement>(null);
   const drag = useRef<{ x: number; window: TimeWindow; moved: boolean } | null>(null);
   const units = rows.slice(0, SPIKES_MAX_UNITS);
@@ -74,6 +75,7 @@ export function RasterPanel({ summary, rows, colors, window: shown, onWindow, wi
     }
     if (raster && raster.units.length === units.length) drawRaster(context, theme, raster, units.map(typeOf), colors, { left: RASTER_LABEL_WIDTH, width: plotWidth, rowH, scale });
     drawLabels(context, theme, summary, units, rowH, colors, unitA, unitB);
+    if (rowH < LABELLED_ROW_PX) drawSelectionMarks(context, theme, units, rowH, unitA, unitB);
     drawTimeAxis(context, theme, raster ?? { startS: shown.startS, endS: shown.endS }, plotHeight, plotWidth);
     context.strokeStyle = theme.border;
     context.strokeRect(RASTER_LABEL_WIDTH - 0.5, 0.5, plotWidth + 1, plotHeight - 1);
@@ -106,15 +108,21 @@ export function RasterPanel({ summary, rows, colors, window: shown, onWindow, wi
         {mode === 'counts' &&
           (rowH >= TRACE_ROW_PX
             ? `zoomed out: spikes per ${formatSpan(columnS)} column as a rate trace`
-            : `zoomed out: spikes per ${formatSpan(columnS)} column, darker = more (${scale === 'unit' ? "each unit's own scale" : 'one scale for all'})`)}
+            : `zoomed out: spikes per ${formatSpan(columnS)} column, darker = more, `)}
+        {mode === 'counts' && (
+          <select aria-label="Shade scale" className="spikes-inline-select" value={scale} onChange={(event) => onScale(event.target.value as DensityScale)}>
+            <option value="unit">each unit to its own peak</option>
+            <option value="shared">one scale for all units</option>
+          </select>
+        )}
         {rows.length > units.length && ` · first ${units.length} of ${rows.length} units`}
-        {' · wheel: zoom, drag: pan, click: select, Shift+click: second unit'}
       </figcaption>
       <canvas
         ref={canvas}
         className="spikes-raster-canvas"
         role="img"
         aria-label={`Raster of ${units.length} units`}
+        title="Wheel: zoom · drag: pan · click: select a unit (A) · Shift+click: second unit (B)"
         data-mode={mode ?? ''}
         data-complete={current && raster !== null}
         onPointerDown={(event) => {
@@ -259,6 +267,30 @@ function drawLabels(context: CanvasRenderingContext2D, theme: Theme, summary: Sp
   } else {
     context.fillStyle = theme.text;
     context.fillText(`${units.length} units`, 4, 10);
+  }
+}
+
+/** Where rows are too thin for names: an arrow and the letter of each selected unit at its row. */
+function drawSelectionMarks(context: CanvasRenderingContext2D, theme: Theme, units: readonly number[], rowH: number, unitA: number | null, unitB: number | null): void {
+  for (const [unit, letter] of [
+    [unitA, 'A'],
+    [unitB, 'B'],
+  ] as const) {
+    const row = unit === null ? -1 : units.indexOf(unit);
+    if (row < 0) continue;
+    const y = (row + 0.5) * rowH;
+    const x = RASTER_LABEL_WIDTH - 3;
+    context.fillStyle = theme.accent;
+    context.beginPath();
+    context.moveTo(x - 8, y - 5);
+    context.lineTo(x, y);
+    context.lineTo(x - 8, y + 5);
+    context.fill();
+    context.font = '600 11px system-ui, sans-serif';
+    context.textAlign = 'right';
+    context.textBaseline = 'middle';
+    context.fillText(letter, x - 10, y);
+    context.textAlign = 'left';
   }
 }
 

@@ -6,7 +6,8 @@
  * the selected unit's ISI histogram and its auto- and cross-correlograms; beside them the units.
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { SpikesSummary } from '../../../shared/api/index.js';
+import type { ReactNode } from 'react';
+import type { SpikeIsi, SpikesSummary } from '../../../shared/api/index.js';
 import { ErrorMessage } from '../components/ErrorMessage.js';
 import { useElementSize } from '../components/useElementSize.js';
 import type { ViewProps } from '../workbench/viewProps.js';
@@ -16,8 +17,8 @@ import { IsiPlot } from './IsiPlot.js';
 import { ISI_FINE_BIN_S, ISI_MAX_S } from './isi.js';
 import { defaultOrder, orderUnits, UNIT_ORDERS, type UnitOrder } from './order.js';
 import { binsOf, PopulationPsth, TypeMeans, UnitAligned } from './PsthPlots.js';
-import { defaultPsthParams, type PsthParams } from './psth.js';
-import { RasterPanel, rasterHeight } from './RasterPanel.js';
+import { defaultPsthParams, mostModulated, type PsthParams } from './psth.js';
+import { RasterPanel } from './RasterPanel.js';
 import type { DensityScale } from './rasterLayout.js';
 import { formatSpan, panWindow, spanChoices, windowOfSpan, zoomWindow, type TimeWindow } from './timeWindow.js';
 import { UnitsTable } from './UnitsTable.js';
@@ -25,6 +26,8 @@ import { useSpikesCall, useSpikesList } from './useSpikesData.js';
 import './spikes.css';
 
 const GAP = 8;
+/** Event sets with fewer events are not chosen for the PSTH by default. */
+const MIN_PSTH_EVENTS = 5;
 const CORRELOGRAM_WINDOWS_S = [0.025, 0.05, 0.1, 0.25, 0.5, 1];
 const CORRELOGRAM_BINS_S = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02];
 
@@ -71,10 +74,17 @@ function RecordingSpikes({ summary, list, onChoose }: RecordingProps) {
   const colors = useMemo(() => typeColors(summary.units.map((unit) => unit.cellType)), [summary.units]);
   const [unitA, setUnitA] = useState<number | null>(() => rows[0] ?? null);
   const [unitB, setUnitB] = useState<number | null>(() => rows[1] ?? rows[0] ?? null);
-  const select = useCallback((unit: number, second: boolean) => (second ? setUnitB(unit) : setUnitA(unit)), []);
+  // Until the user picks, the first PSTH chooses the units shown (the most stimulus-locked ones).
+  const picked = useRef(false);
+  const select = useCallback((unit: number, second: boolean) => {
+    picked.current = true;
+    if (second) setUnitB(unit);
+    else setUnitA(unit);
+  }, []);
   const onWindow = useCallback((next: TimeWindow) => setWindow(next), []);
 
-  const [eventSet, setEventSet] = useState<string | null>(() => summary.eventSets.find((set) => set.count > 0)?.name ?? null);
+  // An event set with a few events at least: one epoch start makes no PSTH worth showing first.
+  const [eventSet, setEventSet] = useState<string | null>(() => summary.eventSets.find((set) => set.count >= MIN_PSTH_EVENTS)?.name ?? null);
   const eventInfo = summary.eventSets.find((set) => set.name === eventSet) ?? null;
   const [psthParams, setPsthParams] = useState<PsthParams | null>(null);
   const params = psthParams ?? defaultPsthParams(eventInfo?.count ?? 0, bounds.endS - bounds.startS);
@@ -84,10 +94,9 @@ function RecordingSpikes({ summary, list, onChoose }: RecordingProps) {
 
   const main = useRef<HTMLDivElement>(null);
   const size = useElementSize(main);
-  const rasterMax = Math.max(140, Math.round(size.height * 0.42));
-  const rasterH = rasterHeight(Math.min(rows.length, 4096), rasterMax) + 22;
-  const gridH = Math.max(300, size.height - rasterH - 40);
-  const cell = { width: Math.max(200, Math.floor((size.width - 2 * GAP) / 3)), height: Math.max(140, Math.floor((gridH - GAP) / 2)) };
+  const grid = useRef<HTMLDivElement>(null);
+  const gridSize = useElementSize(grid);
+  const rasterMax = Math.max(140, Math.round(size.height * 0.4));
 
   const psthRequest =
     eventSet && eventInfo && eventInfo.count > 0
@@ -100,6 +109,19 @@ function RecordingSpikes({ summary, list, onChoose }: RecordingProps) {
     'spikes.correlogram',
     unitA === null || unitB === null || unitB === unitA ? null : { recordingId: summary.recordingId, unitA, unitB, binS: ccgBinS, windowS: ccgWindowS },
   );
+  const autoB = useSpikesCall('spikes.correlogram', unitB === null ? null : { recordingId: summary.recordingId, unitA: unitB, unitB, binS: ccgBinS, windowS: ccgWindowS });
+  const isiB = useSpikesCall('spikes.isi', unitB === null || psthRequest !== null ? null : { recordingId: summary.recordingId, unit: unitB, binS: ISI_FINE_BIN_S, maxS: ISI_MAX_S, refractoryS: 0.002 });
+
+  useEffect(() => {
+    const data = psth.data;
+    if (picked.current || !data || data.recordingId !== summary.recordingId) return;
+    picked.current = true;
+    const best = mostModulated(data.rateHz, data.units, data.units.map((unit) => summary.units[unit]?.cellType ?? null), binsOf(data));
+    if (best) {
+      setUnitA(best.a);
+      setUnitB(best.b);
+    }
+  }, [psth.data, summary]);
 
   useEffect(() => {
     // ←/→ pan by half the window, +/− zoom about its centre (anywhere in the view but fields).
@@ -126,7 +148,40 @@ function RecordingSpikes({ summary, list, onChoose }: RecordingProps) {
   const isiData = mine(isi.data);
   const autoData = mine(auto.data);
   const crossData = unitB !== null && unitB !== unitA ? mine(cross.data) : null;
-  const ccgSize = { width: Math.floor((cell.width - GAP) / 2), height: cell.height };
+  const autoBData = mine(autoB.data);
+  const isiBData = mine(isiB.data);
+  const withPsth = psthRequest !== null;
+  const columns = withPsth ? 4 : 3;
+  const cell = { width: Math.max(160, Math.floor((gridSize.width - (columns - 1) * GAP) / columns)), height: Math.max(120, Math.floor((gridSize.height - GAP) / 2)) };
+  const plot = (id: string, complete: boolean | undefined, content: ReactNode) => (
+    <div key={id} className="spikes-cell" data-testid={`spikes-${id}`} data-complete={complete}>
+      {content}
+    </div>
+  );
+  const waiting = (what: string, has: boolean, error: string | null) => <Waiting what={what} has={has} error={error} />;
+  const isiCell = (id: string, answer: typeof isi, data: typeof isiData, unit: number | null) =>
+    plot(id, answer.current, data ? <IsiPlot isi={data} summary={summary} colors={colors} logX={logIsi} size={cell} /> : waiting('ISI histogram', unit !== null, answer.error));
+  const acgCell = (id: string, answer: typeof auto, data: typeof autoData, unit: number | null) =>
+    plot(id, answer.current, data ? <CorrelogramPlot correlogram={data} summary={summary} colors={colors} size={cell} /> : waiting('auto-correlogram', unit !== null, answer.error));
+  const ccgCell = plot(
+    'ccg',
+    cross.current || unitB === unitA,
+    crossData ? <CorrelogramPlot correlogram={crossData} summary={summary} colors={colors} size={cell} /> : <p className="spikes-muted">Shift+click a second unit for the cross-correlogram.</p>,
+  );
+  const psthCell = (id: string, what: string, draw: (data: NonNullable<typeof psthData>) => ReactNode) =>
+    plot(id, psth.current, psthData && binsOf(psthData) > 0 ? draw(psthData) : waiting(what, withPsth, psth.error));
+  const cells = withPsth
+    ? [
+        psthCell('psth-map', 'PSTH', (data) => <PopulationPsth psth={data} summary={summary} colors={colors} size={cell} />),
+        psthCell('unit-raster', 'aligned raster', (data) => <UnitAligned psth={data} summary={summary} colors={colors} size={cell} part="raster" />),
+        isiCell('isi', isi, isiData, unitA),
+        ccgCell,
+        psthCell('type-means', 'mean PSTH', (data) => <TypeMeans psth={data} summary={summary} colors={colors} size={cell} />),
+        psthCell('unit-psth', 'unit PSTH', (data) => <UnitAligned psth={data} summary={summary} colors={colors} size={cell} part="psth" />),
+        acgCell('acg', auto, autoData, unitA),
+        acgCell('acg-b', autoB, autoBData, unitB),
+      ]
+    : [isiCell('isi', isi, isiData, unitA), acgCell('acg', auto, autoData, unitA), ccgCell, isiCell('isi-b', isiB, isiBData, unitB), acgCell('acg-b', autoB, autoBData, unitB), plot('facts', true, <PairFacts summary={summary} a={unitA} b={unitB} isiA={isiData} isiB={isiBData} />)];
 
   return (
     <>
@@ -134,7 +189,7 @@ function RecordingSpikes({ summary, list, onChoose }: RecordingProps) {
         <h1 id="spikes-title">Spikes</h1>
         <label>
           Recording{' '}
-          <select value={summary.recordingId} onChange={(event) => onChoose(Number(event.target.value))}>
+          <select className="spikes-recording" value={summary.recordingId} onChange={(event) => onChoose(Number(event.target.value))}>
             {list.map((item) => (
               <option key={item.recordingId} value={item.recordingId}>
                 {item.name} ({item.unitCount} units)
@@ -155,7 +210,7 @@ function RecordingSpikes({ summary, list, onChoose }: RecordingProps) {
         <label>
           Window{' '}
           <select
-            aria-label="Window"
+            aria-label="Raster window"
             value={whole ? 'whole' : String(window.endS - window.startS)}
             onChange={(event) => setWindow(event.target.value === 'whole' ? bounds : windowOfSpan(window, Number(event.target.value), bounds))}
           >
@@ -184,13 +239,6 @@ function RecordingSpikes({ summary, list, onChoose }: RecordingProps) {
             −
           </button>
         </span>
-        <label>
-          Zoomed-out shade{' '}
-          <select value={scale} onChange={(event) => setScale(event.target.value as DensityScale)}>
-            <option value="unit">each unit's own scale</option>
-            <option value="shared">one scale for all units</option>
-          </select>
-        </label>
       </div>
       <p className="spikes-note" data-testid="spikes-note">
         <strong>{summary.name}</strong> · {summary.unitCount} units · {summary.spikeCount.toLocaleString('en')} spikes · {formatSpan(durationS)} ·{' '}
@@ -229,6 +277,7 @@ function RecordingSpikes({ summary, list, onChoose }: RecordingProps) {
                 width={size.width}
                 maxHeight={rasterMax}
                 scale={scale}
+                onScale={setScale}
                 unitA={unitA}
                 unitB={unitB}
                 onSelect={select}
@@ -240,7 +289,7 @@ function RecordingSpikes({ summary, list, onChoose }: RecordingProps) {
                     eventSet={eventSet}
                     params={params}
                     onEventSet={(name) => {
-                      setEventSet(name);
+                      setEventSet(name || null);
                       setPsthParams(null);
                     }}
                     onParams={setPsthParams}
@@ -273,40 +322,74 @@ function RecordingSpikes({ summary, list, onChoose }: RecordingProps) {
                   </select>
                 </label>
               </div>
-              <ErrorMessage message={psth.error ?? isi.error ?? auto.error ?? cross.error} />
-              <div className="spikes-grid" style={{ gridTemplateColumns: `repeat(3, ${cell.width}px)`, gridTemplateRows: `repeat(2, ${cell.height}px)` }} data-testid="spikes-grid">
-                <div className="spikes-cell" data-testid="spikes-psth-map" data-complete={psth.current}>
-                  {psthData && binsOf(psthData) > 0 ? <PopulationPsth psth={psthData} summary={summary} colors={colors} size={cell} /> : <Waiting what="PSTH" has={psthRequest !== null} error={psth.error} />}
-                </div>
-                <div className="spikes-cell" data-testid="spikes-unit-raster">
-                  {psthData && psthData.rasterUnit !== null ? <UnitAligned psth={psthData} summary={summary} colors={colors} size={cell} part="raster" /> : <Waiting what="aligned raster" has={psthRequest !== null} error={psth.error} />}
-                </div>
-                <div className="spikes-cell" data-testid="spikes-isi" data-complete={isi.current}>
-                  {isiData ? <IsiPlot isi={isiData} summary={summary} colors={colors} logX={logIsi} size={cell} /> : <Waiting what="ISI histogram" has={unitA !== null} error={isi.error} />}
-                </div>
-                <div className="spikes-cell" data-testid="spikes-type-means">
-                  {psthData && binsOf(psthData) > 0 ? <TypeMeans psth={psthData} summary={summary} colors={colors} size={cell} /> : <Waiting what="mean PSTH" has={psthRequest !== null} error={psth.error} />}
-                </div>
-                <div className="spikes-cell" data-testid="spikes-unit-psth">
-                  {psthData && psthData.rasterUnit !== null ? <UnitAligned psth={psthData} summary={summary} colors={colors} size={cell} part="psth" /> : <Waiting what="unit PSTH" has={psthRequest !== null} error={psth.error} />}
-                </div>
-                <div className="spikes-cell spikes-pair" data-testid="spikes-correlograms" data-complete={auto.current && (cross.current || unitB === unitA)}>
-                  {autoData ? <CorrelogramPlot correlogram={autoData} summary={summary} colors={colors} size={ccgSize} /> : <Waiting what="auto-correlogram" has={unitA !== null} error={auto.error} />}
-                  {crossData ? (
-                    <CorrelogramPlot correlogram={crossData} summary={summary} colors={colors} size={ccgSize} />
-                  ) : (
-                    <p className="spikes-muted">Shift+click a second unit for the cross-correlogram.</p>
-                  )}
-                </div>
-              </div>
+              <ErrorMessage message={psth.error ?? isi.error ?? auto.error ?? cross.error ?? autoB.error ?? isiB.error} />
             </>
           )}
+          <div className="spikes-grid" ref={grid} style={{ gridTemplateColumns: `repeat(${columns}, ${cell.width}px)`, gridTemplateRows: `repeat(2, ${cell.height}px)` }} data-testid="spikes-grid">
+                {gridSize.width > 0 && cells}
+              </div>
         </div>
         <aside className="spikes-side">
           <UnitsTable summary={summary} rows={rows} colors={colors} unitA={unitA} unitB={unitB} onSelect={select} />
         </aside>
       </div>
     </>
+  );
+}
+
+/** The two selected units side by side: what the file says and what their intervals show. */
+function PairFacts({ summary, a, b, isiA, isiB }: { summary: SpikesSummary; a: number | null; b: number | null; isiA: SpikeIsi | null; isiB: SpikeIsi | null }) {
+  const units = [a, b].filter((unit, k, all): unit is number => unit !== null && all.indexOf(unit) === k);
+  const isiOf = (unit: number) => [isiA, isiB].find((isi) => isi?.unit === unit) ?? null;
+  return (
+    <table className="data-table spikes-facts" data-testid="spikes-pair-facts">
+      <caption>Selected units</caption>
+      <thead>
+        <tr>
+          <th scope="col" />
+          {units.map((unit, k) => (
+            <th key={unit} scope="col">
+              {k === 0 ? 'A' : 'B'}: {summary.units[unit]?.id}
+            </th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>
+        <tr>
+          <th scope="row">cell type</th>
+          {units.map((unit) => (
+            <td key={unit}>{summary.units[unit]?.cellType ?? '—'}</td>
+          ))}
+        </tr>
+        <tr>
+          <th scope="row">spikes</th>
+          {units.map((unit) => (
+            <td key={unit} className="number">
+              {summary.units[unit]?.spikeCount.toLocaleString('en')}
+            </td>
+          ))}
+        </tr>
+        <tr>
+          <th scope="row">mean rate</th>
+          {units.map((unit) => (
+            <td key={unit} className="number">
+              {Number(summary.units[unit]?.rateHz.toPrecision(3))} Hz
+            </td>
+          ))}
+        </tr>
+        <tr>
+          <th scope="row">intervals &lt; 2 ms</th>
+          {units.map((unit) => {
+            const isi = isiOf(unit);
+            return (
+              <td key={unit} className="number">
+                {isi ? `${(isi.refractoryViolations * 100).toFixed(3)} %` : '…'}
+              </td>
+            );
+          })}
+        </tr>
+      </tbody>
+    </table>
   );
 }
 
@@ -319,6 +402,7 @@ interface PsthControlsProps {
   eventSets: SpikesSummary['eventSets'];
   eventSet: string | null;
   params: PsthParams;
+  /** The empty string: no PSTH. */
   onEventSet(name: string): void;
   onParams(params: PsthParams): void;
   used: number | null;
@@ -331,6 +415,7 @@ function PsthControls({ eventSets, eventSet, params, onEventSet, onParams, used 
       <label>
         PSTH aligned to{' '}
         <select value={eventSet ?? ''} onChange={(event) => onEventSet(event.target.value)}>
+          <option value="">none</option>
           {eventSets.map((set) => (
             <option key={set.name} value={set.name} disabled={set.count === 0}>
               {set.name} ({set.count})
@@ -338,10 +423,15 @@ function PsthControls({ eventSets, eventSet, params, onEventSet, onParams, used 
           ))}
         </select>
       </label>
+      {eventSet === null && <span className="spikes-muted">{eventSets.map((set) => `${set.name}: ${set.count} event${set.count === 1 ? '' : 's'}`).join(', ')} — too few for a PSTH to mean much; choose one to see it anyway</span>}
+      {eventSet !== null && (
+        <>
       <NumberField label="before" value={params.preS} unit="s" min={0} onValue={(preS) => onParams({ ...params, preS })} />
       <NumberField label="after" value={params.postS} unit="s" min={0.001} onValue={(postS) => onParams({ ...params, postS })} />
       <NumberField label="bin" value={params.binS * 1000} unit="ms" min={0.1} onValue={(ms) => onParams({ ...params, binS: ms / 1000 })} />
       {used !== null && <span className="spikes-muted">{used} events with their whole window in the recording</span>}
+        </>
+      )}
     </>
   );
 }

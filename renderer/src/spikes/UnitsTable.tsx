@@ -3,6 +3,7 @@
  * rate. A click selects unit A (PSTH raster, ISI, auto-correlogram); Shift+click unit B (the
  * cross-correlogram with A).
  */
+import { useEffect, useRef } from 'react';
 import type { SpikesSummary } from '../../../shared/api/index.js';
 import type { TypeColors } from './colors.js';
 
@@ -19,8 +20,17 @@ interface Props {
 }
 
 export function UnitsTable({ summary, rows, colors, unitA, unitB, onSelect }: Props) {
+  const box = useRef<HTMLDivElement>(null);
+  // Unit A in sight (chosen from the PSTH, or in the raster, it may be far down the table).
+  useEffect(() => {
+    const row = box.current?.querySelector<HTMLElement>(`tr[data-unit="${unitA}"]`);
+    const container = box.current;
+    if (!row || !container) return;
+    if (row.offsetTop < container.scrollTop + 30 || row.offsetTop + row.offsetHeight > container.scrollTop + container.clientHeight)
+      container.scrollTop = Math.max(0, row.offsetTop - container.clientHeight / 3);
+  }, [unitA, rows]);
   return (
-    <div className="spikes-units">
+    <div className="spikes-units" ref={box}>
       <table className="data-table spikes-units-table" data-testid="spikes-units">
         <caption>
           {summary.unitCount} units · click: unit A, Shift+click: unit B
@@ -30,10 +40,7 @@ export function UnitsTable({ summary, rows, colors, unitA, unitB, onSelect }: Pr
             <th scope="col">unit</th>
             <th scope="col">cell type</th>
             <th scope="col" className="number">
-              spikes
-            </th>
-            <th scope="col" className="number">
-              rate (Hz)
+              Hz
             </th>
           </tr>
         </thead>
@@ -49,7 +56,7 @@ export function UnitsTable({ summary, rows, colors, unitA, unitB, onSelect }: Pr
                 data-unit={index}
                 onClick={(event) => onSelect(index, event.shiftKey)}
               >
-                <td>
+                <td title={`${unit.spikeCount.toLocaleString('en')} spikes`}>
                   {unit.id}
                   {mark && <span className="spikes-mark"> {mark}</span>}
                 </td>
@@ -57,7 +64,6 @@ export function UnitsTable({ summary, rows, colors, unitA, unitB, onSelect }: Pr
                   <span className="spikes-swatch" style={{ background: colors.colorOf(unit.cellType) }} />
                   {unit.cellType ?? '—'}
                 </td>
-                <td className="number">{unit.spikeCount.toLocaleString('en')}</td>
                 <td className="number">{unit.rateHz >= 10 ? unit.rateHz.toFixed(1) : unit.rateHz.toFixed(2)}</td>
               </tr>
             );
@@ -66,7 +72,7 @@ export function UnitsTable({ summary, rows, colors, unitA, unitB, onSelect }: Pr
         {rows.length > MAX_ROWS && (
           <tfoot>
             <tr>
-              <td colSpan={4}>… and {rows.length - MAX_ROWS} more units (all of them are in the raster)</td>
+              <td colSpan={3}>… and {rows.length - MAX_ROWS} more units (all of them are in the raster)</td>
             </tr>
           </tfoot>
         )}

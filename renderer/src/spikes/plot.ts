@@ -66,9 +66,10 @@ export const short = (value: number) => String(Number(value.toPrecision(3)));
 
 /** Frame margins: room for y labels on the left, the x labels and axis title below, a title above. */
 export function frameIn(width: number, height: number, x: [number, number], y: [number, number], options: { title?: boolean; left?: number } = {}): Frame {
-  const left = options.left ?? 44;
+  // Room for the rotated y title and the tick labels.
+  const left = options.left ?? 50;
   const top = options.title === false ? 6 : 20;
-  return { left, top, width: Math.max(10, width - left - 10), height: Math.max(10, height - top - 30), x0: x[0], x1: x[1], y0: y[0], y1: y[1] };
+  return { left, top, width: Math.max(10, width - left - 16), height: Math.max(10, height - top - 32), x0: x[0], x1: x[1], y0: y[0], y1: y[1] };
 }
 
 /**
@@ -83,7 +84,7 @@ export function drawAxes(context: CanvasRenderingContext2D, f: Frame, theme: The
   context.font = FONT;
   context.textAlign = 'center';
   context.textBaseline = 'top';
-  const xTicks = f.logX ? logTicks(f.x0, f.x1) : ticks(f.x0, f.x1, Math.max(2, Math.floor(f.width / 70))).values;
+  const xTicks = f.logX ? logTicks(f.x0, f.x1) : ticks(f.x0, f.x1, Math.max(2, Math.floor(f.width / 55))).values;
   for (const t of xTicks) {
     const x = xOf(f, t);
     context.fillRect(x, f.top + f.height, 1, 4);
@@ -97,17 +98,32 @@ export function drawAxes(context: CanvasRenderingContext2D, f: Frame, theme: The
     context.fillRect(f.left - 4, y, 4, 1);
     context.fillText(short(t), f.left - 6, y);
   }
+  // The y title along the axis, the plot's title above it (left-aligned, cut to the width).
+  if (labels.y) {
+    context.save();
+    context.translate(11, f.top + f.height / 2);
+    context.rotate(-Math.PI / 2);
+    context.textAlign = 'center';
+    context.textBaseline = 'middle';
+    context.fillText(fitText(context, labels.y, f.height + f.top), 0, 0);
+    context.restore();
+  }
   context.textAlign = 'left';
   context.textBaseline = 'top';
-  context.fillText(labels.y, 4, f.top - 16 + (labels.title ? 0 : 2));
   if (labels.title) {
     context.fillStyle = theme.text;
     context.font = TITLE_FONT;
-    context.textAlign = 'right';
-    context.fillText(labels.title, f.left + f.width, 3);
-    context.textAlign = 'left';
+    context.fillText(fitText(context, labels.title, f.left + f.width - 6), 6, 4);
     context.font = FONT;
   }
+}
+
+/** `text` cut with an ellipsis to `width` px in the context's font. */
+export function fitText(context: CanvasRenderingContext2D, text: string, width: number): string {
+  if (context.measureText(text).width <= width) return text;
+  let cut = text;
+  while (cut.length > 1 && context.measureText(`${cut}…`).width > width) cut = cut.slice(0, -1);
+  return `${cut}…`;
 }
 
 /** Decade ticks (and 2, 5 within when there are few decades) between a and b. */
@@ -169,14 +185,22 @@ export function drawMarker(context: CanvasRenderingContext2D, f: Frame, x: numbe
   context.restore();
 }
 
-/** Text drawn in the plot's upper-right corner, one line per entry. */
-export function drawNote(context: CanvasRenderingContext2D, f: Frame, lines: readonly { text: string; color: string }[]): void {
+/** Text drawn in the plot's upper-right corner, one line per entry, on a veil of the panel colour. */
+export function drawNote(context: CanvasRenderingContext2D, f: Frame, lines: readonly { text: string; color: string }[], background?: string): void {
   context.font = FONT;
   context.textAlign = 'right';
   context.textBaseline = 'top';
   lines.forEach((line, i) => {
+    const text = fitText(context, line.text, f.width - 8);
+    if (background) {
+      context.fillStyle = background;
+      context.globalAlpha = 0.8;
+      const w = context.measureText(text).width;
+      context.fillRect(f.left + f.width - 6 - w, f.top + 2 + 13 * i, w + 4, 13);
+      context.globalAlpha = 1;
+    }
     context.fillStyle = line.color;
-    context.fillText(line.text, f.left + f.width - 4, f.top + 3 + 13 * i);
+    context.fillText(text, f.left + f.width - 4, f.top + 3 + 13 * i);
   });
   context.textAlign = 'left';
 }

@@ -42,3 +42,27 @@ export function meanByType(rate: ArrayLike<number>, types: readonly (string | nu
     return { type, ...group };
   });
 }
+
+/**
+ * The units to show first: the one whose PSTH stands out most from its mean ((peak − mean) / (mean
+ * + 1 Hz): a stimulus-locked cell, not merely a fast one) and the most modulated one of another cell
+ * type (an OFF beside an ON cell), or the runner-up when all share a type. Indices into `units`.
+ */
+export function mostModulated(rate: ArrayLike<number>, units: readonly number[], types: readonly (string | null)[], bins: number): { a: number; b: number } | null {
+  if (units.length === 0 || bins === 0) return null;
+  const score = units.map((_, row) => {
+    let sum = 0;
+    let top = 0;
+    for (let k = 0; k < bins; k++) {
+      const v = rate[row * bins + k]!;
+      sum += v;
+      top = Math.max(top, v);
+    }
+    const mean = sum / bins;
+    return (top - mean) / (mean + 1);
+  });
+  const rows = units.map((_, row) => row).sort((x, y) => score[y]! - score[x]! || x - y);
+  const first = rows[0]!;
+  const other = rows.find((row) => types[row] !== types[first]) ?? rows[1] ?? first;
+  return { a: units[first]!, b: units[other]! };
+}

@@ -15,6 +15,7 @@ import { isObjectDescr, npyToFloat64, readNpy, readNpyRaw, type NpyArray } from 
 import { PyNdArray, pyItems, readPickle, type PyValue } from '../calcium/pickle.js';
 import { describeTypes, readCellTypeTable } from './cell-types.js';
 import { checkFinite, makeSpikeTrains } from './trains.js';
+import { readHead } from '../calcium/sniff.js';
 import type { ReadSpikes, SpikeEvents } from './types.js';
 
 export const NPY_SPIKES_FILE = 'spikes.npy';
@@ -57,6 +58,9 @@ export async function readTrainsNpy(file: string): Promise<Float64Array[]> {
 
 /** True when `file` is an object .npy whose items are all numeric vectors (used to sniff). */
 export async function looksLikeTrainsNpy(file: string): Promise<boolean> {
+  // The header says whether it is an object array: a numeric .npy (Suite2p's F.npy…) is not read whole.
+  const head = readHead(file, 4096);
+  if (!head || !/'descr':\s*'\|O'/.test(new TextDecoder('latin1').decode(head))) return false;
   try {
     const { header } = await readNpyRaw(file);
     if (!isObjectDescr(header.descr) || header.shape.length !== 1 || header.shape[0] === 0) return false;

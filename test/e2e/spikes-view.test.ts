@@ -110,7 +110,7 @@ describe.skipIf(skipReason !== null)('Spikes view in Chromium', () => {
   });
 
   it('retina: a Shift+click on an ON cell gives the OFF × ON cross-correlogram; sorting by rate and by id', async () => {
-    const on = unitRows().filter({ hasText: /\bon\b/i }).first();
+    const on = unitRows().filter({ hasText: 'On parasol' }).first();
     await on.click({ modifiers: ['Shift'] });
     await settled();
     expect(await page.locator('[data-testid="spikes-ccg"] canvas').getAttribute('aria-label')).toBe('Cross-correlogram');

@@ -54,6 +54,8 @@ export function UnitsTable({ summary, rows, colors, unitA, unitB, onSelect }: Pr
                 className={mark ? 'selected' : undefined}
                 aria-selected={mark !== ''}
                 data-unit={index}
+                // Shift+click picks unit B: keep the browser from selecting text from the last click to here.
+                onMouseDown={(event) => event.shiftKey && event.preventDefault()}
                 onClick={(event) => onSelect(index, event.shiftKey)}
               >
                 <td title={`${unit.spikeCount.toLocaleString('en')} spikes`}>

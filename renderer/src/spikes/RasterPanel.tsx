@@ -108,6 +108,7 @@ export function RasterPanel({ summary, rows, colors, window: shown, onWindow, wi
         <strong>Raster</strong> · {units.length} unit{units.length === 1 ? '' : 's'} · {formatSpan(shown.endS - shown.startS)} shown ({formatClock(shown.startS, bounds.endS - bounds.startS, captionStep)} –{' '}
         {formatClock(shown.endS, bounds.endS - bounds.startS, captionStep)})
         {raster && ` · ${raster.totalSpikes.toLocaleString('en')} spikes · `}
+        {!raster && !error && ' · reading the spikes…'}
         {mode === 'spikes' && 'each tick is a spike'}
         {mode === 'counts' &&
           (rowH >= TRACE_ROW_PX
@@ -292,13 +293,17 @@ function drawLabels(context: CanvasRenderingContext2D, theme: Theme, summary: Sp
 
 /** Where rows are too thin for names: an arrow and the letter of each selected unit at its row. */
 function drawSelectionMarks(context: CanvasRenderingContext2D, theme: Theme, units: readonly number[], rowH: number, unitA: number | null, unitB: number | null): void {
+  let previous: number | null = null;
   for (const [unit, letter] of [
     [unitA, 'A'],
     [unitB, 'B'],
   ] as const) {
     const row = unit === null ? -1 : units.indexOf(unit);
     if (row < 0) continue;
-    const y = (row + 0.5) * rowH;
+    // Inside the plot, and B's mark clear of A's when their rows are a few pixels apart.
+    let y = Math.max(6, (row + 0.5) * rowH);
+    if (previous !== null && Math.abs(y - previous) < 12) y = y >= previous ? previous + 12 : previous - 12;
+    previous = y;
     const x = RASTER_LABEL_WIDTH - 3;
     context.fillStyle = theme.accent;
     context.beginPath();

@@ -159,11 +159,17 @@ describe('ISI and correlogram display', () => {
     expect(h.edges[100]).toBeCloseTo(0.1);
     expect(h.counts.reduce((a, b) => a + b)).toBe(Array.from(fine.subarray(0, 200)).reduce((a, b) => a + b));
   });
-  it('gathers every fine bin into log-spaced bins from 0.5 ms to 5 s, losing no interval', () => {
+  it('gathers every fine bin into log-spaced bins from 0.5 ms to 5 s, losing no interval and leaving no comb of empty bins', () => {
     const h = logHistogram(fine, 0.0005, 20);
-    expect(h.counts.length).toBe(80);
+    expect(h.edges[0]).toBe(0);
     expect(h.edges[1]).toBeCloseTo(0.0005);
-    expect(h.edges[80]).toBeCloseTo(5);
+    expect(h.edges[h.edges.length - 1]).toBeCloseTo(5);
+    // Edges on fine-bin edges, strictly increasing: no bin narrower than a fine bin.
+    for (let i = 1; i < h.edges.length; i++) expect(h.edges[i]! - h.edges[i - 1]!).toBeGreaterThanOrEqual(0.0005 - 1e-12);
+    // Log-spaced at the long end: 20 per decade.
+    const last = h.edges.length - 1;
+    expect(h.edges[last]! / h.edges[last - 1]!).toBeCloseTo(10 ** (1 / 20), 2);
+    expect(h.counts.length).toBeGreaterThan(60);
     expect(h.counts.reduce((a, b) => a + b)).toBe(fine.reduce((a, b) => a + b));
   });
   it('reads a correlogram as B’s rate around A’s spikes', () => {

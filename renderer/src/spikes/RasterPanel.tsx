@@ -6,7 +6,7 @@
  * the cross-correlogram).
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { SPIKES_MAX_UNITS, type SpikeRaster, type SpikesSummary } from '../../../shared/api/index.js';
+import { SPIKES_MAX_COLUMNS, SPIKES_MAX_UNITS, type SpikeRaster, type SpikesSummary } from '../../../shared/api/index.js';
 import { hexToRgb } from '../components/color.js';
 import type { TypeColors } from './colors.js';
 import { beginCanvas, FONT, formatClock, type Theme } from './plot.js';
@@ -53,7 +53,7 @@ export function RasterPanel({ summary, rows, colors, window: shown, onWindow, wi
 
   const request =
     width > 0 && units.length > 0
-      ? { recordingId: summary.recordingId, units, startS: shown.startS, endS: shown.endS, columns: plotWidth, maxSpikes: spikeBudget(units.length, plotWidth) }
+      ? { recordingId: summary.recordingId, units, startS: shown.startS, endS: shown.endS, columns: Math.min(plotWidth, SPIKES_MAX_COLUMNS), maxSpikes: spikeBudget(units.length, plotWidth) }
       : null;
   const { data, current, error } = useSpikesCall('spikes.raster', request);
   const raster = data && data.recordingId === summary.recordingId ? data : null;

@@ -19,6 +19,8 @@ export const SPIKES_MAX_RASTER_SPIKES = 2_000_000;
 export const SPIKES_MAX_UNITS = 4096;
 /** At most this many bins in a PSTH, ISI histogram or correlogram. */
 export const SPIKES_MAX_BINS = 10_000;
+/** At most this many times per event set in one raster window (the first ones; `truncated` says so). */
+export const SPIKES_MAX_WINDOW_EVENTS = 20_000;
 /** At most this many aligned trials (events) returned as a raster in one PSTH. */
 export const SPIKES_MAX_TRIALS = 5000;
 
@@ -81,6 +83,15 @@ export const SpikeRaster = z.object({
   counts: typedArray('float32'),
   /** Spikes in the window over all asked units. */
   totalSpikes: z.number().int().nonnegative(),
+  /** Every event set's times inside the window, seconds after startS (stimulus changes drawn over the raster). */
+  events: z.array(
+    z.object({
+      name: z.string(),
+      times: typedArray('float32'),
+      /** More than SPIKES_MAX_WINDOW_EVENTS fell in the window: only the first ones are here. */
+      truncated: z.boolean(),
+    }),
+  ),
 });
 export type SpikeRaster = z.infer<typeof SpikeRaster>;
 

@@ -79,6 +79,8 @@ describe.skipIf(skipReason !== null)('Spikes view in Chromium', () => {
     // Zoomed out over 14 minutes: counts per column, shaded per unit.
     expect(await raster().getAttribute('data-mode')).toBe('counts');
     expect(await page.getByTestId('spikes-raster-caption').textContent()).toMatch(/zoomed out: spikes per .* column, darker = more/);
+    // The whole recording holds every spike, the last one (at the recording's end) too.
+    expect(await page.getByTestId('spikes-raster-caption').textContent()).toMatch(/318,895 spikes/);
     // Sorted by cell type: the OFF cells first, then the ON cells, as the table shows.
     const types = (await page.locator('[data-testid="spikes-units"] tbody tr td:nth-child(2)').allTextContents()).map((t) => t.toLowerCase());
     expect(types.filter((t) => t.includes('off')).length).toBe(31);
@@ -98,6 +100,9 @@ describe.skipIf(skipReason !== null)('Spikes view in Chromium', () => {
     await settled();
     expect(await raster().getAttribute('data-mode')).toBe('spikes');
     expect(await page.getByTestId('spikes-raster-caption').textContent()).toMatch(/10 s shown.*each tick is a spike/);
+    // The grating reversals (about every 0.5 s) inside the 10 s drawn over the raster and named in the caption.
+    expect(Number(await raster().getAttribute('data-events'))).toBeGreaterThan(5);
+    expect(await page.getByTestId('spikes-raster-caption').textContent()).toMatch(/\d+ stimulus changes \(grey (lines|marks under the plot)\)/);
     await page.keyboard.press('ArrowRight');
     await expect.poll(() => page.getByTestId('spikes-raster-caption').textContent()).not.toMatch(/10 s shown \(7:07/);
     await settled();

@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { spikesCalls } from '../../shared/api/index.js';
-import { binCount, correlogram, correlogramPairs, isi, psth, raster } from '../../main/domains/spikes/compute.js';
+import { binCount, correlogram, correlogramPairs, isi, psth, raster, windowEvents } from '../../main/domains/spikes/compute.js';
 import { spikesHandlers } from '../../main/domains/spikes/handlers.js';
 import { SpikesView } from '../../main/domains/spikes/view.js';
 import { inspectSpikes } from '../../main/io/spikes/inspect.js';
@@ -121,6 +121,21 @@ describe('correlograms', () => {
     expect(counts.reduce((s, v) => s + v, 0)).toBe(3);
   });
 
+  it('gives the times of each event set inside [start, end) relative to start, capped per set and saying so', () => {
+    const sets = [
+      { name: 'stimulus changes', times: f64(0.5, 1, 2.5, 4) },
+      { name: 'none here', times: f64(10) },
+    ];
+    const shown = windowEvents(sets, 1, 4, 10);
+    expect(shown.map((s) => s.name)).toEqual(['stimulus changes', 'none here']);
+    expect(Array.from(shown[0]!.times)).toEqual([0, 1.5]);
+    expect(shown[0]!.truncated).toBe(false);
+    expect(shown[1]!.times).toHaveLength(0);
+    const capped = windowEvents(sets, 0, 5, 2)[0]!;
+    expect(Array.from(capped.times)).toEqual([0.5, 1]);
+    expect(capped.truncated).toBe(true);
+  });
+
   it('lowerBound finds the first time at or after t', () => {
     expect(lowerBound(f64(1, 2, 2, 3), 2)).toBe(1);
     expect(lowerBound(f64(1, 2, 2, 3), 4)).toBe(4);
@@ -193,6 +208,7 @@ describe('the Spikes view over a project', () => {
     expect(full.mode).toBe('counts');
     expect(full.totalSpikes).toBe(318_895);
     expect(full.counts.reduce((s, v) => s + v, 0)).toBe(318_895);
+    expect(full.events.map((e) => [e.name, e.times.length])).toEqual([['stimulus changes', 1197]]);
     const p = await view.psth(id, 'stimulus changes', units, 0.5, 1, 0.01, 0);
     expect(p.eventCount).toBe(1197);
     expect(p.rateHz).toHaveLength(49 * 150);

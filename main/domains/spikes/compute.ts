@@ -173,3 +173,15 @@ export function correlogram(a: Float64Array, b: Float64Array, binS: number, wind
   }
   return counts;
 }
+
+/** Each event set's times in [startS, endS), as seconds after startS, at most `max` per set. */
+export function windowEvents(sets: readonly { name: string; times: Float64Array }[], startS: number, endS: number, max: number): { name: string; times: Float32Array; truncated: boolean }[] {
+  return sets.map(({ name, times }) => {
+    const first = lowerBound(times, startS);
+    const end = lowerBound(times, endS, first);
+    const count = Math.min(end - first, max);
+    const relative = new Float32Array(count);
+    for (let i = 0; i < count; i++) relative[i] = times[first + i]! - startS;
+    return { name, times: relative, truncated: end - first > max };
+  });
+}

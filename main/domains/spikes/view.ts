@@ -8,6 +8,7 @@ import { basename } from 'node:path';
 import {
   SPIKES_MAX_RASTER_SPIKES,
   SPIKES_MAX_TRIALS,
+  SPIKES_MAX_WINDOW_EVENTS,
   type Recording,
   type SpikeCorrelogram,
   type SpikeIsi,
@@ -18,7 +19,7 @@ import {
 import { NotFoundError, ValidationError } from '../../errors.js';
 import { readSpikes, spikeCount, type ReadSpikes } from '../../io/spikes/index.js';
 import type { Store } from '../../store/index.js';
-import { correlogram, correlogramPairs, isi, psth, raster } from './compute.js';
+import { correlogram, correlogramPairs, isi, psth, raster, windowEvents } from './compute.js';
 
 /** The cache holds at most this many bytes of spike times (plus the one being read). */
 export const SPIKES_CACHE_BYTES = 512 * 1024 * 1024;
@@ -51,7 +52,7 @@ export class SpikesView {
     checkUnits(trains, units, 'units');
     if (!(endS > startS)) throw new ValidationError('endS', `the window ${startS}…${endS} s is empty`);
     const result = raster(trains, units, startS, endS, columns, Math.min(maxSpikes, SPIKES_MAX_RASTER_SPIKES));
-    return { recordingId, units: [...units], startS, endS, ...result };
+    return { recordingId, units: [...units], startS, endS, ...result, events: windowEvents(trains.events, startS, endS, SPIKES_MAX_WINDOW_EVENTS) };
   }
 
   async psth(recordingId: number, eventSet: string, units: readonly number[], preS: number, postS: number, binS: number, rasterUnit: number | null = null): Promise<SpikePsth> {

@@ -34,6 +34,14 @@ interface Props {
   onSelect(unit: number, second: boolean): void;
 }
 
+/**
+ * The engine's windows are half-open [start, end): a window reaching the recording's end would leave
+ * out the last spike (the recording ends at it), so it asks for a hair more.
+ */
+function inclusiveEnd(endS: number, recordingEndS: number): number {
+  return endS >= recordingEndS ? recordingEndS + Math.max(1e-9, Math.abs(recordingEndS) * 1e-12) : endS;
+}
+
 /** The raster's height for `units` rows within `maxHeight`. */
 export function rasterHeight(units: number, maxHeight: number): number {
   return Math.round(Math.min(maxHeight, rowHeight(units, Math.max(20, maxHeight - AXIS)) * units + AXIS));
@@ -53,7 +61,7 @@ export function RasterPanel({ summary, rows, colors, window: shown, onWindow, wi
 
   const request =
     width > 0 && units.length > 0
-      ? { recordingId: summary.recordingId, units, startS: shown.startS, endS: shown.endS, columns: Math.min(plotWidth, SPIKES_MAX_COLUMNS), maxSpikes: spikeBudget(units.length, plotWidth) }
+      ? { recordingId: summary.recordingId, units, startS: shown.startS, endS: inclusiveEnd(shown.endS, bounds.endS), columns: Math.min(plotWidth, SPIKES_MAX_COLUMNS), maxSpikes: spikeBudget(units.length, plotWidth) }
       : null;
   const { data, current, error } = useSpikesCall('spikes.raster', request);
   const raster = data && data.recordingId === summary.recordingId ? data : null;
@@ -76,6 +84,7 @@ export function RasterPanel({ summary, rows, colors, window: shown, onWindow, wi
       context.globalAlpha = 1;
     }
     if (raster && raster.units.length === units.length) drawRaster(context, theme, raster, units.map(typeOf), colors, { left: RASTER_LABEL_WIDTH, width: plotWidth, rowH, scale });
+    if (raster) drawEvents(context, theme, raster, { left: RASTER_LABEL_WIDTH, width: plotWidth, height: plotHeight });
     drawLabels(context, theme, summary, units, rowH, colors, unitA, unitB);
     if (rowH < LABELLED_ROW_PX) drawSelectionMarks(context, theme, units, rowH, unitA, unitB);
     drawTimeAxis(context, theme, raster ?? { startS: shown.startS, endS: shown.endS }, plotHeight, plotWidth, summary.endS - summary.startS);
@@ -121,6 +130,7 @@ export function RasterPanel({ summary, rows, colors, window: shown, onWindow, wi
           </select>
         )}
         {rows.length > units.length && ` · first ${units.length} of ${rows.length} units`}
+        {raster && eventCaption(raster, plotWidth)}
       </figcaption>
       <canvas
         ref={canvas}
@@ -129,6 +139,7 @@ export function RasterPanel({ summary, rows, colors, window: shown, onWindow, wi
         aria-label={`Raster of ${units.length} units`}
         title="Wheel: zoom · drag: pan · click: select a unit (A) · Shift+click: second unit (B)"
         data-mode={mode ?? ''}
+        data-events={raster ? raster.events.reduce((n, set) => n + set.times.length, 0) : 0}
         data-complete={current && raster !== null}
         onPointerDown={(event) => {
           drag.current = { x: event.clientX, window: shown, moved: false };
@@ -171,6 +182,41 @@ export function RasterPanel({ summary, rows, colors, window: shown, onWindow, wi
       {error && <p className="error">{error}</p>}
     </figure>
   );
+}
+
+/** Events closer than this many pixels apart on average are a rug under the plot, not lines across it. */
+const EVENT_LINE_MIN_PX = 6;
+
+function eventsShownAsLines(raster: SpikeRaster, plotWidth: number): boolean {
+  const count = raster.events.reduce((n, set) => n + set.times.length, 0);
+  return count > 0 && count * EVENT_LINE_MIN_PX <= plotWidth;
+}
+
+/** What the grey marks are, for the caption: " · 1197 stimulus changes (lines)". */
+function eventCaption(raster: SpikeRaster, plotWidth: number): string {
+  const sets = raster.events.filter((set) => set.times.length > 0);
+  if (!sets.length) return '';
+  const names = sets.map((set) => `${set.times.length.toLocaleString('en')}${set.truncated ? '+' : ''} ${set.name}`).join(', ');
+  return ` · ${names} (grey ${eventsShownAsLines(raster, plotWidth) ? 'lines' : 'marks under the plot'})`;
+}
+
+/**
+ * Event times (stimulus changes, epoch starts) over the raster: grey lines across every row when
+ * they are sparse enough to leave the spikes readable, else a rug of short marks along the bottom.
+ */
+function drawEvents(context: CanvasRenderingContext2D, theme: Theme, raster: SpikeRaster, at: { left: number; width: number; height: number }): void {
+  const span = raster.endS - raster.startS;
+  const lines = eventsShownAsLines(raster, at.width);
+  context.fillStyle = theme.muted;
+  context.globalAlpha = lines ? 0.45 : 0.8;
+  for (const set of raster.events) {
+    for (const t of set.times) {
+      const x = Math.round(at.left + (t / span) * at.width) + 0.5;
+      if (lines) context.fillRect(x - 0.5, 0, 1, at.height);
+      else context.fillRect(x - 0.5, at.height - 5, 1, 5);
+    }
+  }
+  context.globalAlpha = 1;
 }
 
 /** Ticks (spikes mode) or counts (a trace per tall lane, a shade per thin row) inside the plot. */

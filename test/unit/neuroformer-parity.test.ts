@@ -8,7 +8,8 @@
  *   loss, ceId and ceDt within 1e-4 (relative);
  *   every gradient within 1e-3 (relative, norm-wise, floor 1e-6);
  *   the state-history attention maps within 1e-4.
- * Run: npx vitest run test/unit/neuroformer-parity.test.ts  (skips without torch).
+ * Run: npx vitest run test/unit/neuroformer-parity.test.ts  (wasm backend; CAJAL_NF_PARITY_BACKEND=cpu
+ * for the cpu one; skips without torch).
  */
 import type * as tfTypes from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -91,7 +92,7 @@ describe.skipIf(!torchOk)('Neuroformer parity with PyTorch', () => {
   const report: string[] = [];
 
   beforeAll(async () => {
-    tf = await activateBackend('cpu');
+    tf = await activateBackend((process.env.CAJAL_NF_PARITY_BACKEND ?? 'wasm') as 'wasm' | 'cpu');
     model = createNeuroformer(tf, CONFIG, 11);
     // Perturb the zero-initialised positions and the unit LayerNorms so their gradients (and the
     // paths through them) are exercised.
@@ -124,7 +125,7 @@ describe.skipIf(!torchOk)('Neuroformer parity with PyTorch', () => {
 
   afterAll(() => {
     model?.dispose();
-    if (report.length > 0) console.info(`neuroformer-parity (cpu backend vs torch ${result?.torch ?? '?'}):\n  ${report.join('\n  ')}`);
+    if (report.length > 0) console.info(`neuroformer-parity (${tf.getBackend()} backend vs torch ${result?.torch ?? '?'}):\n  ${report.join('\n  ')}`);
   });
 
   it('tokenises exactly as the reference NFDataloader', () => {

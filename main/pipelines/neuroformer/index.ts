@@ -4,3 +4,4 @@ export * from './tokenizer.js';
 export * from './model.js';
 export * from './loss.js';
 export * from './model-state-dict.js';
+export * from './generate.js';

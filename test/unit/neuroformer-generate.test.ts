@@ -11,6 +11,7 @@ import {
   createNeuroformer,
   generateWindow,
   generatedSpikeTimes,
+  rolloutWindows,
   neuroformerPreset,
   sampleToken,
   tokenizeWindows,
@@ -103,6 +104,32 @@ describe('Neuroformer generation', () => {
       model.dispose();
     }
   }, 120_000);
+
+  it('rolls out window after window on its own spikes (closed loop: the recorded future never leaks)', async () => {
+    const config = { ...neuroformerPreset('tiny', { neurons: UNITS }), blockSize: 16 };
+    const { model } = setup(config, [0.5]);
+    const recorded = counts();
+    // The same past, a different "future" from the first generated window on (0.45 s = bin 45).
+    const altered = Uint16Array.from(recorded, (c, i) => (i % BINS >= 45 ? 1 - c : c));
+    const options = { firstEndS: 0.5, windows: 8, seed: 9, cache: true };
+    const a = await rolloutWindows(model, { counts: recorded, units: UNITS, bins: BINS }, 0.01, RELEASED_SAMPLING, options);
+    const b = await rolloutWindows(model, { counts: altered, units: UNITS, bins: BINS }, 0.01, RELEASED_SAMPLING, options);
+    expect(a.windows.map((w) => Array.from(w.ids))).toEqual(b.windows.map((w) => Array.from(w.ids)));
+    expect(Array.from(a.counts.subarray(0, 45))).toEqual(Array.from(recorded.subarray(0, 45)));
+    // Each generated window's bins hold exactly its generated spikes.
+    a.windows.forEach((w, k) => {
+      let total = 0;
+      for (let u = 0; u < UNITS; u++) for (let bin = 45 + 5 * k; bin < 50 + 5 * k; bin++) total += a.counts[u * BINS + bin]!;
+      expect(total).toBe(w.ids.length);
+      w.timesS.forEach((s) => {
+        expect(s).toBeGreaterThanOrEqual(0.45 + 0.05 * k - 1e-9);
+        expect(s).toBeLessThan(0.5 + 0.05 * k - 0.005);
+      });
+    });
+    expect(a.windows.reduce((n, w) => n + w.ids.length, 0)).toBeGreaterThan(0);
+    expect(a.dropped).toBe(b.dropped);
+    model.dispose();
+  }, 60_000);
 
   it('keeps the nucleus as top_k_top_p_filtering does', () => {
     const random = seededRandom(1);

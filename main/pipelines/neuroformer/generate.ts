@@ -27,9 +27,11 @@
  * the caller's job: tokenise the generated spikes with tokenizer.ts.
  */
 import type * as tfTypes from '@tensorflow/tfjs';
-import { seededRandom, type Random } from '../../../shared/random.js';
+import { deriveSeed, seededRandom, type Random } from '../../../shared/random.js';
 import { ValidationError } from '../../errors.js';
+import { roundHalfEven, roundN } from './config.js';
 import type { NeuroformerModel } from './model.js';
+import { tokenizeWindows, windowIntervals } from './tokenizer.js';
 
 export interface SamplingOptions {
   /** Nucleus threshold of the id head (0: none). Released: 0.95. */
@@ -284,4 +286,83 @@ export function generatedSpikeTimes(model: NeuroformerModel, window: GeneratedWi
     timesS.push(Float64Array.from(keptTimes));
   });
   return { ids, timesS, skipped };
+}
+
+export interface RolloutOptions {
+  /** End time (s) of the first generated window. */
+  firstEndS: number;
+  /** Number of consecutive current windows to generate. */
+  windows: number;
+  seed: number;
+  cache?: boolean;
+  /** The stimulus tokens [S, F] of window k (models with a stimulus pathway). */
+  stimulus?: (window: number, endS: number) => Float32Array;
+}
+
+export interface Rollout {
+  /** The input counts with every generated window's bins replaced by the generated spikes. */
+  counts: Float32Array;
+  /** Per window: neuron ids and spike times (s). */
+  windows: { ids: Int32Array; timesS: Float64Array }[];
+  /**
+   * Spikes dropped: sampled with a special dt token (no time), or with a dt past the current window
+   * (the dt vocabulary spans max(window, window_prev), so an untrained model can place a spike in
+   * the next window; the reference keeps such times, a roll-out cannot).
+   */
+  dropped: number;
+}
+
+/**
+ * Generates `windows` consecutive current windows, feeding the generated spikes back: window k's
+ * previous-window context is tokenised (tokenizer.ts, so in the order the model was trained on)
+ * from a copy of the counts in which windows 0…k−1 have been replaced by what was generated, so
+ * after window_prev/window steps the model sees only its own output (plus recorded spikes before
+ * `firstEndS − windowS`). The released code means to do this (simulation.generate_spikes with
+ * true_past=False) but its get_interval ignores the generated data, so it keeps the recorded past;
+ * here the roll-out is closed-loop on purpose. Generated spike times are binned at `binDtS`
+ * (round half to even, as get_frame_idx).
+ */
+export async function rolloutWindows(
+  model: NeuroformerModel,
+  matrix: { counts: ArrayLike<number>; units: number; bins: number },
+  binDtS: number,
+  sampling: SamplingOptions,
+  options: RolloutOptions,
+): Promise<Rollout> {
+  const { windowS, stimulus } = model.config;
+  if (!Number.isInteger(options.windows) || options.windows < 1) throw new ValidationError('windows', `${options.windows} is not a positive integer`);
+  if (stimulus && !options.stimulus) throw new ValidationError('stimulus', 'this model needs stimulus tokens for every window');
+  const counts = Float32Array.from(matrix.counts);
+  const working = { counts, units: matrix.units, bins: matrix.bins };
+  const out: Rollout = { counts, windows: [], dropped: 0 };
+  for (let k = 0; k < options.windows; k++) {
+    const end = roundN(options.firstEndS + k * windowS, model.config.dtS);
+    const tokens = tokenizeWindows(working, binDtS, [end], model.config);
+    const { current } = windowIntervals(end, model.config);
+    const generated = await generateWindow(
+      model,
+      { batch: 1, idPrev: tokens.idPrev, dtPrev: tokens.dtPrev, stimulus: options.stimulus?.(k, end) },
+      sampling,
+      { seed: deriveSeed(options.seed, k), cache: options.cache },
+    );
+    const spikes = generatedSpikeTimes(model, generated, [current[0]]);
+    out.dropped += spikes.skipped;
+    const first = Math.max(0, roundHalfEven(current[0] / binDtS));
+    const last = Math.min(matrix.bins, roundHalfEven(current[1] / binDtS));
+    for (let u = 0; u < matrix.units; u++) counts.fill(0, u * matrix.bins + first, u * matrix.bins + last);
+    const ids: number[] = [];
+    const times: number[] = [];
+    spikes.ids[0]!.forEach((id, i) => {
+      const bin = roundHalfEven(spikes.timesS[0]![i]! / binDtS);
+      if (bin < first || bin >= last) {
+        out.dropped++;
+        return;
+      }
+      counts[id * matrix.bins + bin]! += 1;
+      ids.push(id);
+      times.push(spikes.timesS[0]![i]!);
+    });
+    out.windows.push({ ids: Int32Array.from(ids), timesS: Float64Array.from(times) });
+  }
+  return out;
 }

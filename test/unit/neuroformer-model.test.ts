@@ -10,9 +10,11 @@ import { AdamW, trainStep } from '../../main/compute/nn/index.js';
 import { ValidationError } from '../../main/errors.js';
 import {
   createNeuroformer,
+  loadNeuroformerStateDict,
   neuroformerDecayRule,
   neuroformerParameterCount,
   neuroformerPreset,
+  neuroformerStateDict,
   tokenizeWindows,
 } from '../../main/pipelines/neuroformer/index.js';
 import { seededRandom } from '../../shared/random.js';
@@ -65,6 +67,24 @@ describe('Neuroformer model', () => {
     expect(() => model.forward({ ...tokens, id: tokens.id.map(() => 99) })).toThrow(/outside the vocabulary/);
     expect(() => model.forward({ ...tokens, stimulus: new Float32Array(4) })).toThrow(/no stimulus/);
     model.dispose();
+  });
+
+  it('round-trips its weights through a torch-layout state dict (released-checkpoint keys)', () => {
+    const config = neuroformerPreset('tiny', { neurons: 5 });
+    const a = createNeuroformer(tf, config, 1);
+    const b = createNeuroformer(tf, config, 2);
+    const dict = neuroformerStateDict(a.params);
+    expect(dict.get('head_id.weight')!.shape).toEqual([8, config.embedDim]); // torch [out, in]
+    const released = new Map([...dict].map(([k, v]) => [`module.${k}`, v]));
+    released.set('module.feature_encoder.mask', { shape: [1, 1, 2, 2], data: new Float32Array(4) });
+    expect(() => loadNeuroformerStateDict(b.params, released, 'model.pt')).toThrow(/feature_encoder.mask/);
+    expect(loadNeuroformerStateDict(b.params, released, 'model.pt', { allowExtra: true })).toEqual(['feature_encoder.mask']);
+    for (const e of a.params.list()) expect(Array.from(b.params.get(e.name).dataSync())).toEqual(Array.from(e.variable.dataSync()));
+    const missing = new Map(dict);
+    missing.delete('pos_emb');
+    expect(() => loadNeuroformerStateDict(b.params, missing, 'x.pt')).toThrow(/pos_emb/);
+    a.dispose();
+    b.dispose();
   });
 
   it('learns a travelling wave (tiny preset, AdamW with the reference groups)', () => {

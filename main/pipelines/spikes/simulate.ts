@@ -217,7 +217,11 @@ export function simulateNetwork(params: NetworkSimParams): SimulatedNetwork {
     stimulusGain[i] = 2 * wiringRandom() - 1;
   }
 
-  // Sparse out-lists: a spike of `pre` adds W[post, pre]/τ to post's filtered input.
+  // The discrete kernel is jump·e^{−(k−1)dt/τ} in the k-th bin after the spike (k ≥ 1); this jump
+  // makes its sum times dt exactly 1 (1/τ would give (dt/τ)/(1 − e^{−dt/τ}) ≈ 1.05 at dt = τ/10),
+  // so W is the integrated effect of the simulated process itself and the stability bound is exact.
+  const couplingJump = (1 - Math.exp(-p.dtS / p.couplingTauS)) / p.dtS;
+  // Sparse out-lists: a spike of `pre` adds W[post, pre]·jump to post's filtered input.
   const outStart = new Int32Array(n + 1);
   const outPost: number[] = [];
   const outWeight: number[] = [];
@@ -227,7 +231,7 @@ export function simulateNetwork(params: NetworkSimParams): SimulatedNetwork {
       const v = w[post * n + pre]!;
       if (v !== 0) {
         outPost.push(post);
-        outWeight.push(v / p.couplingTauS);
+        outWeight.push(v * couplingJump);
       }
     }
   }
@@ -236,7 +240,7 @@ export function simulateNetwork(params: NetworkSimParams): SimulatedNetwork {
   const bins = Math.floor(p.durationS / p.dtS);
   const couplingDecay = Math.exp(-p.dtS / p.couplingTauS);
   const refractoryDecay = Math.exp(-p.dtS / p.refractoryTauS);
-  const refractoryJump = p.refractoryStrength / p.refractoryTauS;
+  const refractoryJump = (p.refractoryStrength * (1 - refractoryDecay)) / p.dtS;
   const input = new Float64Array(n); // Σ_j W_ij u_j (Hz)
   const refractory = new Float64Array(n); // r·v_i (Hz)
   const lists: number[][] = Array.from({ length: n }, () => []);

@@ -162,6 +162,18 @@ describe('simulateNetwork', () => {
     expect(sim.meanRateHz).toBeLessThan(5 / (1 - 0.95));
   });
 
+  it('keeps nearly acyclic small networks at sane rates (ρ ≈ 0 does not blow the weights up)', () => {
+    // 4 neurons, p = 0.5, seed 12: a feed-forward wiring whose ρ(W⁺) is 0.
+    const sim = simulateNetwork({ neurons: 4, durationS: 40, seed: 12, connectionProbability: 0.5, hubs: 1, baseRateHz: 12 });
+    expect(sim.spectralRadius).toBeLessThanOrEqual(0.8 + 1e-9);
+    for (let post = 0; post < 4; post++) {
+      let s = 0;
+      for (let pre = 0; pre < 4; pre++) s += Math.max(sim.weights[post * 4 + pre]!, 0);
+      expect(s).toBeLessThanOrEqual(3 * 0.8 + 1e-9);
+    }
+    expect(sim.meanRateHz).toBeLessThan(100);
+  });
+
   it('rejects unstable or malformed parameters, naming the field', () => {
     expect(() => simulateNetwork({ neurons: 10, durationS: 1, seed: 1, spectralRadius: 1 })).toThrow(ValidationError);
     expect(() => simulateNetwork({ neurons: 10, durationS: 1, seed: 1, spectralRadius: 1 })).toThrow(/spectralRadius/);

@@ -23,8 +23,9 @@ export interface LagBasis {
 
 /**
  * Raised-cosine bumps b_k(l) = ½(1 + cos(clamp((x(l) − φ_k)·π/(2Δ), −π, π))) with x(l) = log(l + c):
- * peaks φ_k evenly spaced by Δ from x(firstLag), the last bump ending exactly at x(lastLag), so
- * adjacent bumps overlap by half and early lags get narrow bumps (fine timing where synapses act).
+ * peaks φ_k evenly spaced by Δ from x(firstLag), the last bump ending exactly at x(lastLag). Each bump
+ * spans ±2Δ as in Pillow's makeBasis (so interior lags are covered by several bumps whose sum is
+ * constant), and early lags get narrow bumps (fine timing where synapses act).
  */
 export function raisedCosineBasis(count: number, firstLag: number, lastLag: number, stretch = 1): LagBasis {
   if (!(Number.isInteger(count) && count >= 1)) throw new ValidationError('basis.count', `expected an integer ≥ 1, got ${count}`);
@@ -293,6 +294,14 @@ export function fitPoissonGlm(design: Pick<GlmDesign, 'x' | 'rows' | 'columns'>,
     for (let j = 0; j < m; j++) decrease += g[j]! * step[j]!;
     let s = 1;
     let accepted = false;
+    if (decrease <= 1e-12 * Math.max(1, Math.abs(f))) {
+      // Within rounding of the optimum: f cannot resolve the decrease any more, but the Newton step
+      // (a tiny one) still shrinks the gradient; take it whole.
+      for (let j = 0; j < m; j++) beta[j]! -= step[j]!;
+      etaOf(beta, eta);
+      f = objectiveOf(beta, eta);
+      continue;
+    }
     for (let halving = 0; halving < 40; halving++) {
       const trial = beta.map((v, j) => v - s * step[j]!);
       etaOf(trial, trialEta);

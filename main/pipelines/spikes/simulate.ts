@@ -14,8 +14,9 @@
  *
  * Stability, provably: since every u, v ≥ 0, λ_i ≤ μ_i + Σ_j W⁺_ij u_j with W⁺ = max(W, 0), so the
  * process is dominated (thinning coupling) by a linear Hawkes process with kernel matrix W⁺, whose
- * rates stay finite iff the spectral radius ρ(W⁺) < 1. The excitatory weights are scaled so
- * ρ(W⁺) equals `spectralRadius` (< 1); inhibition and refractoriness only lower the rates.
+ * rates stay finite iff the spectral radius ρ(W⁺) < 1. The weights are scaled so ρ(W⁺) equals
+ * `spectralRadius` (< 1) — or less, for nearly acyclic wirings, where the largest row sum of W⁺ is
+ * capped at 3·spectralRadius instead; inhibition and refractoriness only lower the rates.
  */
 import { ValidationError } from '../../errors.js';
 import { deriveSeed, seededRandom, type Random } from '../../../shared/random.js';
@@ -61,7 +62,7 @@ export interface SimulatedNetwork {
   /** Per-neuron stimulus gain g_i and baseline b_i (Hz). */
   stimulusGain: Float64Array;
   baselineHz: Float64Array;
-  /** ρ(W⁺) reached (equals params.spectralRadius up to the power iteration's tolerance). */
+  /** ρ(W⁺) reached (an upper bound): params.spectralRadius, or less for nearly acyclic wirings. */
   spectralRadius: number;
   meanRateHz: number;
   params: Required<NetworkSimParams>;
@@ -181,7 +182,17 @@ function buildWeights(p: Required<NetworkSimParams>, random: Random) {
   }
   const positive = w.map((v) => Math.max(v, 0));
   const rawRadius = spectralRadiusNonNegative(positive, n);
-  const scale = rawRadius > 0 ? p.spectralRadius / rawRadius : 0;
+  // A nearly acyclic wiring (small networks) has ρ ≈ 0 however strong its weights: scaling it to
+  // ρ = target would blow the weights up. Cap the largest excitatory input sum at 3·target too
+  // (random networks with hubs have max row sums ≈ 2–2.5·ρ, so the cap leaves them alone).
+  let maxRowSum = 0;
+  for (let post = 0; post < n; post++) {
+    let s = 0;
+    for (let pre = 0; pre < n; pre++) s += positive[post * n + pre]!;
+    maxRowSum = Math.max(maxRowSum, s);
+  }
+  const reference = Math.max(rawRadius, maxRowSum / 3);
+  const scale = reference > 0 ? p.spectralRadius / reference : 0;
   for (let k = 0; k < w.length; k++) w[k]! *= scale;
   const radius = rawRadius * scale;
   return { w, excitatory, hubIndices, radius };

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../main/errors.js';
-import { simulateNetwork, spectralRadiusNonNegative, stimulusAt } from '../../main/pipelines/spikes/simulate.js';
+import { simulateNetwork, spectralRadiusNonNegative, stimulusAt, stimulusFeatures, toSpikeTrains } from '../../main/pipelines/spikes/simulate.js';
 
 /** Solves A x = b by Gaussian elimination with partial pivoting (small dense systems only). */
 function solve(a: Float64Array, b: Float64Array, n: number): Float64Array {
@@ -172,6 +172,18 @@ describe('simulateNetwork', () => {
       expect(s).toBeLessThanOrEqual(3 * 0.8 + 1e-9);
     }
     expect(sim.meanRateHz).toBeLessThan(100);
+  });
+
+  it('exports SpikeTrains-shaped data and per-bin stimulus features', () => {
+    const sim = simulateNetwork({ neurons: 10, durationS: 3, seed: 1, hubs: 1 });
+    const trains = toSpikeTrains(sim);
+    expect(trains.unitIds[3]).toBe('n3');
+    expect(trains.cellTypes.filter((c) => c === 'E hub')).toHaveLength(1);
+    expect(trains.cellTypes.filter((c) => c === 'I')).toHaveLength(2);
+    expect(Array.from(trains.events[0]!.times)).toEqual([0, 1, 2]);
+    expect([trains.startS, trains.endS]).toEqual([0, 3]);
+    const f = stimulusFeatures(1, 0, 0.25, 4);
+    expect(Array.from(f).map((v) => Math.round(v * 1e6) / 1e6)).toEqual([0.707107, 0.707107, -0.707107, 0.707107, -0.707107, -0.707107, 0.707107, -0.707107]);
   });
 
   it('rejects unstable or malformed parameters, naming the field', () => {

@@ -297,3 +297,45 @@ export function simulateNetwork(params: NetworkSimParams): SimulatedNetwork {
     params: p,
   };
 }
+
+/**
+ * The simulation in the engine's SpikeTrains shape (main/io/spikes/types.ts): units "n0"…, cell type
+ * "E"/"I" (hubs "E hub"), and one event set at the stimulus peaks (cos = 1) for PSTHs.
+ */
+export function toSpikeTrains(sim: SimulatedNetwork): {
+  times: readonly Float64Array[];
+  unitIds: readonly string[];
+  cellTypes: readonly (string | null)[];
+  events: readonly { name: string; source: string; times: Float64Array }[];
+  startS: number;
+  endS: number;
+  warnings: readonly string[];
+} {
+  const hubs = new Set(sim.hubIndices);
+  const { durationS, stimulusPeriodS } = sim.params;
+  const peaks = Float64Array.from({ length: Math.ceil(durationS / stimulusPeriodS) }, (_, k) => k * stimulusPeriodS);
+  return {
+    times: sim.times,
+    unitIds: sim.times.map((_, i) => `n${i}`),
+    cellTypes: sim.times.map((_, i) => (sim.excitatory[i] ? (hubs.has(i) ? 'E hub' : 'E') : 'I')),
+    events: [{ name: 'stimulus peaks', source: 'simulation', times: peaks }],
+    startS: 0,
+    endS: durationS,
+    warnings: [],
+  };
+}
+
+/**
+ * The stimulus as a feature vector per bin, [bins × 2] (cos, sin of the phase at each bin's centre):
+ * what a model (Neuroformer's stimulus stream, the GLM) is given about the drive. The phase pair
+ * rather than cos alone lets a model tell the rising from the falling half-cycle.
+ */
+export function stimulusFeatures(periodS: number, startS: number, binS: number, bins: number): Float32Array {
+  const out = new Float32Array(bins * 2);
+  for (let t = 0; t < bins; t++) {
+    const phase = (2 * Math.PI * (startS + (t + 0.5) * binS)) / periodS;
+    out[2 * t] = Math.cos(phase);
+    out[2 * t + 1] = Math.sin(phase);
+  }
+  return out;
+}

@@ -88,6 +88,13 @@ describe('neuroformerScores (analysis.compute_scores)', () => {
   });
   if (!hasSklearn) it.skip(SKIP, () => {});
 
+  it('scores "every neuron in every window" as F1 = 1 (the reference rewards over-prediction: FN = 0 → 1, 1)', () => {
+    const everyone = Array.from({ length: 20 }, (_, i) => i);
+    const windows = randomWindows(4, 100, 20).map((w) => ({ trueIds: w.trueIds, predictedIds: everyone }));
+    expect(neuroformerScores(windows).F1).toBe(1);
+    expect(neuroformerScores(windows, { corrected: true }).F1).toBeLessThan(0.5);
+  });
+
   it('idsPerWindow lists the neurons that fired in each window', () => {
     const trains = [Float64Array.from([0.01, 0.12]), Float64Array.from([0.06]), Float64Array.from([0.1, 0.149])];
     const ids = idsPerWindow(trains, [0, 0.05, 0.1], 0.05);

@@ -346,6 +346,75 @@ export interface GlmConnectivity {
  * stimulus features at a time (e.g. the simulator's cos and sin of the stimulus phase); they enter
  * instantaneously (their own filter is not needed for a known feature set).
  */
+/**
+ * Counts and design on [startS, endS) at p.binS. `warmupBins` extra bins before startS feed the
+ * history/coupling filters of the first rows and are then dropped (so held-out spans see their true
+ * past instead of silence).
+ */
+function designFor(trains: readonly Float64Array[], startS: number, endS: number, stimulus: ((tS: number) => readonly number[]) | null, p: Required<GlmConnectivityParams>, warmupBins: number) {
+  const bins = Math.floor((endS - startS) / p.binS);
+  if (!(bins > 10)) throw new ValidationError('endS', `expected more than 10 bins of ${p.binS} s in [${startS}, ${endS})`);
+  const from = startS - warmupBins * p.binS;
+  const total = bins + warmupBins;
+  const counts = countSpikes(trains, from, p.binS, total);
+  const features: Float64Array[] = [];
+  if (stimulus) {
+    const k = stimulus(startS).length;
+    for (let f = 0; f < k; f++) features.push(new Float64Array(total));
+    for (let t = 0; t < total; t++) {
+      const v = stimulus(from + (t + 0.5) * p.binS);
+      for (let f = 0; f < k; f++) features[f]![t] = v[f]!;
+    }
+  }
+  const lastLag = Math.max(2, Math.round(p.couplingMaxLagS / p.binS));
+  const basis = raisedCosineBasis(p.couplingBases, 1, lastLag);
+  const full = buildDesign(counts, features, basis, null);
+  if (warmupBins === 0) return { design: full, counts, basis };
+  const design: GlmDesign = { ...full, x: full.x.slice(warmupBins * full.columns), rows: bins };
+  return { design, counts: counts.map((c) => c.slice(warmupBins)), basis };
+}
+
+/**
+ * One-step-ahead firing probabilities of fitted GLMs on a (held-out) span, given the recorded past:
+ * for each window of `windowS` from startS, P(neuron fires at least once) = 1 − exp(−Σ_bins μ),
+ * μ = exp(b + x·w) per bin. [windows × neurons], row-major. The prediction side of the GLM row of
+ * the spike-prediction table (sample or threshold it with idsFromProbabilities).
+ */
+export function glmFiringProbability(
+  glm: Pick<GlmConnectivity, 'fits' | 'params'>,
+  trains: readonly Float64Array[],
+  startS: number,
+  endS: number,
+  stimulus: ((tS: number) => readonly number[]) | null,
+  windowS: number,
+): { probability: Float64Array; windows: number; windowStartsS: Float64Array } {
+  const p = glm.params;
+  const perWindow = Math.round(windowS / p.binS);
+  if (!(perWindow >= 1) || Math.abs(perWindow * p.binS - windowS) > 1e-9) throw new ValidationError('windowS', `expected a whole number of ${p.binS}-s bins, got ${windowS}`);
+  if (glm.fits.length !== trains.length) throw new ValidationError('trains', `expected the ${glm.fits.length} neurons the GLM was fitted on, got ${trains.length}`);
+  const lastLag = Math.max(2, Math.round(p.couplingMaxLagS / p.binS));
+  const { design } = designFor(trains, startS, endS, stimulus, p, lastLag);
+  const windows = Math.floor(design.rows / perWindow);
+  const n = trains.length;
+  const probability = new Float64Array(windows * n);
+  for (let i = 0; i < n; i++) {
+    const fit = glm.fits[i]!;
+    if (fit.coef.length !== design.columns) throw new ValidationError('glm', `expected ${design.columns} coefficients (same stimulus and bases), got ${fit.coef.length}`);
+    for (let w = 0; w < windows; w++) {
+      let expected = 0;
+      for (let t = w * perWindow; t < (w + 1) * perWindow; t++) {
+        let eta = fit.intercept;
+        const row = t * design.columns;
+        for (let j = 0; j < design.columns; j++) eta += design.x[row + j]! * fit.coef[j]!;
+        expected += Math.exp(eta);
+      }
+      probability[w * n + i] = 1 - Math.exp(-expected);
+    }
+  }
+  const windowStartsS = Float64Array.from({ length: windows }, (_, w) => startS + w * windowS);
+  return { probability, windows, windowStartsS };
+}
+
 export function glmConnectivity(
   trains: readonly Float64Array[],
   startS: number,
@@ -355,21 +424,7 @@ export function glmConnectivity(
   onProgress?: (done: number, total: number) => void,
 ): GlmConnectivity {
   const p = { ...GLM_DEFAULTS, ...params };
-  const bins = Math.floor((endS - startS) / p.binS);
-  if (!(bins > 10)) throw new ValidationError('endS', `expected more than 10 bins of ${p.binS} s in [${startS}, ${endS})`);
-  const counts = countSpikes(trains, startS, p.binS, bins);
-  const features: Float64Array[] = [];
-  if (stimulus) {
-    const k = stimulus(startS).length;
-    for (let f = 0; f < k; f++) features.push(new Float64Array(bins));
-    for (let t = 0; t < bins; t++) {
-      const v = stimulus(startS + (t + 0.5) * p.binS);
-      for (let f = 0; f < k; f++) features[f]![t] = v[f]!;
-    }
-  }
-  const lastLag = Math.max(2, Math.round(p.couplingMaxLagS / p.binS));
-  const basis = raisedCosineBasis(p.couplingBases, 1, lastLag);
-  const design = buildDesign(counts, features, basis, null);
+  const { design, counts, basis } = designFor(trains, startS, endS, stimulus, p, 0);
   const n = trains.length;
   // Integral of each bump over its lags: the integrated filter is Σ_k β_k · area_k.
   const area = new Float64Array(basis.count);

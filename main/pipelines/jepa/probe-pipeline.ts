@@ -85,6 +85,8 @@ const jepaProbe: PipelineDefinition<JepaProbeParams> = {
     const subjects: EvaluationSubject[] = keep.map((i) => ({ id: input.subjects[i]!, site: label(i, 'site')!, labels: { diagnosis: label(i, 'diagnosis') ?? '', sex: label(i, 'sex') ?? '' } }));
     const series: JepaSubject[] = keep.map((i) => ({ id: input.subjects[i]!, data: input.series[i]!.data, regions: input.series[i]!.regionCount, timepoints: input.series[i]!.timepoints }));
     const trS = keep.map((i) => input.series[i]!.trS ?? Number.NaN);
+    // Each subject's series and TR by id, once for every fold.
+    const byId = new Map(series.map((s, k) => [s.id, { series: s, trS: trS[k]! }]));
 
     context.progress(0.02, `${params.baselineKind} connectivity of ${keep.length} subjects (the baseline)`);
     const conn = connectivity(keep.map((i) => input.series[i]!), params.baselineKind, tangentProgress(context, [0.02, 0.05]));
@@ -102,10 +104,9 @@ const jepaProbe: PipelineDefinition<JepaProbeParams> = {
       const span = (fraction: number) => 0.05 + (0.95 * (done + fraction)) / totalFolds;
       const ids = fold.train.map((i) => series[i]!.id);
       const split = splitSubjects(ids, pretrainParams.validationFraction, params.seed);
-      const byId = new Map(series.map((s) => [s.id, s]));
-      const train = split.train.map((id) => byId.get(id)!);
-      const validation = split.validation.map((id) => byId.get(id)!);
-      const prepared = await prepareJepaInput(train, train.map((s) => trS[series.indexOf(s)]!), { config: params.config, crop: params.crop, normalisation: params.normalisation }, REFERENCE_MASK_CONFIG, (message, level) => context.log(`${fold.target} fold ${fold.fold + 1}: ${message}`, level));
+      const train = split.train.map((id) => byId.get(id)!.series);
+      const validation = split.validation.map((id) => byId.get(id)!.series);
+      const prepared = await prepareJepaInput(train, split.train.map((id) => byId.get(id)!.trS), { config: params.config, crop: params.crop, normalisation: params.normalisation }, REFERENCE_MASK_CONFIG, (message, level) => context.log(`${fold.target} fold ${fold.fold + 1}: ${message}`, level));
       const options = { model: prepared.config, masks: REFERENCE_MASK_CONFIG, optim: optimConfig(pretrainParams), batchSize: params.batchSize, seed: params.seed, samplingRate: prepared.samplingRate, normalisation: prepared.normalisation };
       let result;
       try {

@@ -7,10 +7,11 @@
  * (the reference's linear-probe head, and logistic regression) and compared with the connectivity +
  * logistic-regression baseline on the same folds (evaluate.ts). Label-free checks ride along: the
  * effective rank of the pooled features and subject identification between the two halves of each
- * held-out scan. Every hyper-parameter is fixed before the folds are drawn.
+ * held-out scan. Each fitted probe also gets its ROI-importance map on the fold's held-out subjects
+ * (importance.ts; result "roi-importance"). Every hyper-parameter is fixed before the folds are drawn.
  */
 import { z } from 'zod';
-import { BackendName, ConnectivityKind } from '../../../shared/api/index.js';
+import { BackendName, ConnectivityKind, type JepaFeatureSource, type JepaProbeKind, type JepaRoiImportance } from '../../../shared/api/index.js';
 import { deriveSeed } from '../../../shared/random.js';
 import { activateBackend } from '../../compute/activate.js';
 import { selectBackend } from '../../compute/select.js';
@@ -22,6 +23,7 @@ import { readSeriesInput } from '../fmri/series-input.js';
 import { halvesCoverCrop, splitHalves, type JepaSeries } from './data.js';
 import { DEFAULT_EVALUATION, evaluateJepa, subjectIdentification, type EvaluationSubject, type FoldFeatures, type FoldSpec, type ProbeTarget } from './evaluate.js';
 import { pooledFeatures, type FeatureInput } from './features.js';
+import { modelPooled, probeScore, roiImportance, summariseImportance, type PooledFunction } from './importance.js';
 import { createJepaModel } from './model.js';
 import { REFERENCE_MASK_CONFIG } from './masks.js';
 import { prepareJepaInput } from './prepare.js';
@@ -49,6 +51,10 @@ export const JepaProbeParams = z
   })
   .strict();
 export type JepaProbeParams = z.infer<typeof JepaProbeParams>;
+
+/** The encoders whose probes get ROI-importance maps (importance.ts): the reference's probe input, its context-encoder twin and the random-init control. */
+const IMPORTANCE_SOURCES: readonly JepaFeatureSource[] = ['pretrained', 'pretrained-context', 'random-init'];
+const IMPORTANCE_METHOD = "first-order occlusion: |Σ gradient × input| of the probe's score through the frozen encoder over each ROI's frames of the centre crop, averaged over each fold's held-out subjects, as shares of the fold's total";
 
 /** Per fold: the pretraining's loss curve and the label-free checks. */
 interface FoldRecord {
@@ -97,6 +103,8 @@ const jepaProbe: PipelineDefinition<JepaProbeParams> = {
 
     const pretrainParams = JepaPretrainParams.parse({ config: params.config, epochs: params.epochs, batchSize: params.batchSize, seed: params.seed, ...(params.crop ? { crop: params.crop } : {}) });
     const records: FoldRecord[] = [];
+    // Per target/features/probe: each fold's ROI-importance map and the held-out subjects it averages.
+    const importance = new Map<string, { folds: Float64Array[]; subjects: number }>();
     const totalFolds = params.folds * params.targets.length;
     const encodeFold = async (fold: FoldSpec): Promise<FoldFeatures> => {
       const started = performance.now();
@@ -123,6 +131,12 @@ const jepaProbe: PipelineDefinition<JepaProbeParams> = {
       }
       // The random-init twin: the initialisation the pretrained encoder started from (train.ts's init stream).
       const random = createJepaModel(tf, prepared.config, prepared.gradients, deriveSeed(params.seed, 0));
+      let importanceSeconds = 0;
+      const dispose = () => {
+        random.dispose();
+        result.dispose();
+        if (importanceSeconds > 0) context.log(`${fold.target} fold ${fold.fold + 1}: ROI importance of ${IMPORTANCE_SOURCES.length * 2} probes on ${fold.test.length} held-out subjects, ${importanceSeconds.toFixed(0)} s`);
+      };
       try {
         const featureInput: FeatureInput = { spec: { frames: prepared.config.frames, samplingRate: prepared.samplingRate }, normalisation: prepared.normalisation, scaler: prepared.scaler };
         const width = prepared.config.embedDim;
@@ -154,10 +168,25 @@ const jepaProbe: PipelineDefinition<JepaProbeParams> = {
         });
         const last = history.at(-1);
         context.log(`${fold.target} fold ${fold.fold + 1}: loss ${history[0]?.trainLoss.toFixed(4)} → ${last?.trainLoss.toFixed(4)}, rank ${records.at(-1)!.rank.pretrained.toFixed(1)} (random init ${records.at(-1)!.rank.random.toFixed(1)}), ${records.at(-1)!.seconds.toFixed(0)} s`);
-        return { width, pretrained, random: randomFeatures, context: contextFeatures };
-      } finally {
-        random.dispose();
-        result.dispose();
+        const pooledOf: Partial<Record<JepaFeatureSource, PooledFunction>> = {
+          pretrained: modelPooled(tf, result.model, 'target'),
+          'pretrained-context': modelPooled(tf, result.model, 'encoder'),
+          'random-init': modelPooled(tf, random, 'target'),
+        };
+        const explain = async (source: JepaFeatureSource, probe: JepaProbeKind, direction: Float64Array, subjects: readonly number[]) => {
+          const pooled = pooledOf[source];
+          if (!pooled || !IMPORTANCE_SOURCES.includes(source)) return;
+          if (context.cancelled) throw new CancelledError();
+          const began = performance.now();
+          const map = await roiImportance(tf, probeScore(tf, pooled, direction), subjects.map((i) => series[i]!), featureInput, prepared.config);
+          importanceSeconds += (performance.now() - began) / 1000;
+          const key = `${fold.target}/${source}/${probe}`;
+          importance.set(key, { folds: [...(importance.get(key)?.folds ?? []), map], subjects: (importance.get(key)?.subjects ?? 0) + subjects.length });
+        };
+        return { width, pretrained, random: randomFeatures, context: contextFeatures, explain, dispose };
+      } catch (error) {
+        dispose();
+        throw error;
       }
     };
 
@@ -165,9 +194,19 @@ const jepaProbe: PipelineDefinition<JepaProbeParams> = {
     for (const report of reports) {
       for (const m of report.methods) context.log(`${report.target}: ${m.features}/${m.probe} AUROC ${m.mean.auroc.toFixed(3)} ± ${m.sd.auroc.toFixed(3)}, balanced accuracy ${m.mean.balancedAccuracy.toFixed(3)}`);
     }
+    const roiImportanceValue: JepaRoiImportance = {
+      method: IMPORTANCE_METHOD,
+      regions: input.regionNames,
+      maps: [...importance].map(([key, entry]) => {
+        const [target, features, probe] = key.split('/') as [ProbeTarget, JepaFeatureSource, JepaProbeKind];
+        const summary = summariseImportance(entry.folds);
+        return { target, features, probe, mean: [...summary.mean], folds: summary.folds.map((f) => [...f]), agreement: summary.agreement, subjects: entry.subjects };
+      }),
+    };
     const results: ResultItem[] = [
       { key: 'evaluation', value: { targets: reports, folds: params.folds, config: params.config, epochs: params.epochs, baselineKind: params.baselineKind, subjects: subjects.length, backend } },
       { key: 'folds', value: { records } },
+      { key: 'roi-importance', value: roiImportanceValue },
     ];
     return results;
   },

@@ -52,8 +52,13 @@ export const JepaProbeParams = z
   .strict();
 export type JepaProbeParams = z.infer<typeof JepaProbeParams>;
 
-/** The encoders whose probes get ROI-importance maps (importance.ts): the reference's probe input, its context-encoder twin and the random-init control. */
-const IMPORTANCE_SOURCES: readonly JepaFeatureSource[] = ['pretrained', 'pretrained-context', 'random-init'];
+/**
+ * The encoders whose probes get ROI-importance maps (importance.ts): the reference's probe input and
+ * the random-init control (a map it shares is the encoder's, not what the probe learnt). One
+ * backward pass over the held-out subjects per probe, each about a fold's pretraining epoch on wasm:
+ * the context encoder's are left out to keep the run's time.
+ */
+const IMPORTANCE_SOURCES: readonly JepaFeatureSource[] = ['pretrained', 'random-init'];
 const IMPORTANCE_METHOD = "first-order occlusion: |Σ gradient × input| of the probe's score through the frozen encoder over each ROI's frames of the centre crop, averaged over each fold's held-out subjects, as shares of the fold's total";
 
 /** Per fold: the pretraining's loss curve and the label-free checks. */
@@ -170,7 +175,6 @@ const jepaProbe: PipelineDefinition<JepaProbeParams> = {
         context.log(`${fold.target} fold ${fold.fold + 1}: loss ${history[0]?.trainLoss.toFixed(4)} → ${last?.trainLoss.toFixed(4)}, rank ${records.at(-1)!.rank.pretrained.toFixed(1)} (random init ${records.at(-1)!.rank.random.toFixed(1)}), ${records.at(-1)!.seconds.toFixed(0)} s`);
         const pooledOf: Partial<Record<JepaFeatureSource, PooledFunction>> = {
           pretrained: modelPooled(tf, result.model, 'target'),
-          'pretrained-context': modelPooled(tf, result.model, 'encoder'),
           'random-init': modelPooled(tf, random, 'target'),
         };
         const explain = async (source: JepaFeatureSource, probe: JepaProbeKind, direction: Float64Array, subjects: readonly number[]) => {

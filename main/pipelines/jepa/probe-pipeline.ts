@@ -104,7 +104,7 @@ const jepaProbe: PipelineDefinition<JepaProbeParams> = {
     const baseline = connectivityFeatures(conn);
     const backend = params.backend ?? (await selectBackend()).selected;
     const tf = await activateBackend(backend);
-    context.log(`${params.config} encoder pretrained ${params.epochs} epochs inside each of ${params.folds} folds per target, on ${backend}`);
+    context.log(`${params.config} encoder pretrained ${params.epochs} epoch${params.epochs === 1 ? '' : 's'} inside each of ${params.folds} folds per target, on ${backend}`);
 
     const pretrainParams = JepaPretrainParams.parse({ config: params.config, epochs: params.epochs, batchSize: params.batchSize, seed: params.seed, ...(params.crop ? { crop: params.crop } : {}) });
     const records: FoldRecord[] = [];

@@ -50,6 +50,22 @@
  * once, in order) instead of reading into the output's tail and converting in place: 8–19% less
  * CPU. Measured and dropped: reading the next piece on the thread pool while converting the last
  * (lost with huge pages on the loaded machine: it waits for pool wake-ups).
+ *
+ * Re-profiled for #18 on 2026-12-07 (same VM, load 9–16; CPU time and minor page faults per call
+ * from process.cpuUsage/resourceUsage and python's getrusage, medians of 15 calls, the same file):
+ * - Cajal readAll: 44.5 ms CPU, 12 829 faults; a bare `new Float32Array(13 107 200)` touched once
+ *   per 4 KiB: 41.1 ms CPU, 12 810 faults. Reading and converting the 26 MB is the other ~3.4 ms:
+ *   92% of the call is the first touch of the result's pages.
+ * - nibabel get_fdata(float32): 7.2–9.8 ms CPU, 40 faults; with numpy's madvise off 35–49 ms CPU,
+ *   12 815 faults, i.e. the same as Cajal.
+ * - Other allocations do not help: a resizable ArrayBuffer (V8's own page allocator), a
+ *   SharedArrayBuffer and a WebAssembly.Memory of 52 MB all take 36–42 ms to touch, 4 KiB at a time.
+ * - Node started with GLIBC_TUNABLES=glibc.malloc.hugetlb=1 (glibc 2.36 here): Cajal readAll 9.8 ms
+ *   CPU, 55 faults; the bare allocation 4.4 ms. Against nibabel's ~8 ms that is ~0.8× by CPU: what
+ *   remains is the read() copy of the stored bytes, which nibabel avoids by memory-mapping the file.
+ * So without a native addon (madvise, or mmap of the file) the in-process ratio cannot reach 1×; the
+ * process-level fix is to start Cajal's engine processes with that tunable (bin/cajal.js re-exec,
+ * the environment of the processes the app spawns), which this bench measures in (b′).
  */
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';

@@ -11,5 +11,6 @@ import { morphologyDomain } from './morphology/index.js';
 import { calciumDomain } from './calcium/index.js';
 import { fmriDomain } from './fmri/index.js';
 import { jepaDomain } from './jepa/index.js';
+import { spikesDomain } from './spikes/index.js';
 
-export const DOMAIN_LIST = [eegDomain, seizureDomain, fisbeDomain, ntfDomain, morphologyDomain, calciumDomain, fmriDomain, jepaDomain] as const;
+export const DOMAIN_LIST = [eegDomain, seizureDomain, fisbeDomain, ntfDomain, morphologyDomain, calciumDomain, fmriDomain, jepaDomain, spikesDomain] as const;

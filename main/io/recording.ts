@@ -28,6 +28,8 @@ import {
 } from './brain/index.js';
 import { looksLikeGifti } from './gifti/index.js';
 import { looksLikeNifti } from './nifti/index.js';
+import { detectSpikes } from './spikes/index.js';
+import { inspectSpikes } from './spikes/inspect.js';
 import { assertReadableSource } from './source-file.js';
 
 export { edfMetadata } from './edf/inspect.js';
@@ -46,7 +48,7 @@ export type RecordingModality = RecordingKind;
 
 /** One family of recording formats, as `inspectRecording` recognises and reads it. */
 export interface RecordingReader {
-  readonly id: 'edf-family' | 'nifti' | 'surface' | 'swc' | 'brain-graph' | 'roi-series' | 'calcium' | 'cohort';
+  readonly id: 'edf-family' | 'nifti' | 'surface' | 'swc' | 'brain-graph' | 'roi-series' | 'spikes' | 'calcium' | 'cohort';
   readonly modality: RecordingModality;
   /** The formats its reader returns (`InspectedRecording.format`). */
   readonly formats: readonly RecordingFormat[];
@@ -82,7 +84,9 @@ const entry = (reader: RecordingReader): RecordingReader => Object.freeze({ ...r
  * gzip), surfaces (GIfTI's <GIFTI> root, mz3's magic); then the text formats from the most to the
  * least particular, since calcium imaging's CSV sniff takes any table of numbers: SWC (seven numbers
  * on the first data line), brain networks (BrainNet node/edge files, coordinate tables), ROI time
- * series (.mat, and the ROI text layouts), and calcium last. Folders: Suite2p planes, then cohorts.
+ * series (.mat, and the ROI text layouts), spike trains (before calcium, whose NWB sniff would take
+ * an NWB units file; their text sniff wants one ascending number per line), and calcium last.
+ * Folders: spike-train folders (spikes.npy, Kilosort/Phy), Suite2p planes, then cohorts.
  */
 export const RECORDING_READERS: readonly RecordingReader[] = Object.freeze([
   entry({
@@ -134,6 +138,16 @@ export const RECORDING_READERS: readonly RecordingReader[] = Object.freeze([
     read: inspectRoiSeries,
   }),
   entry({
+    id: 'spikes',
+    modality: 'spikes',
+    formats: ['nwb-units', 'npy-spike-trains', 'kilosort', 'spike-times-text'],
+    label: 'spike trains: NWB units, NumPy spike-time arrays, Kilosort/Phy folders, text spike times',
+    sniff: async (file: string) => (await detectSpikes(file)) !== null,
+    sniffFolder: async (folder: string) => (await detectSpikes(folder)) !== null,
+    folderLabel: 'spike-train folders (spikes.npy, or Kilosort/Phy spike_times.npy with spike_clusters.npy)',
+    read: inspectSpikes,
+  }),
+  entry({
     id: 'calcium',
     modality: 'calcium',
     formats: ['suite2p', 'nwb', 'calcium-hdf5', 'calcium-csv'],
@@ -156,7 +170,7 @@ export const RECORDING_READERS: readonly RecordingReader[] = Object.freeze([
 ]);
 
 /** The order the "supported: …" message lists the families in (that of `RecordingMetadata.modality`). */
-const MODALITY_ORDER: readonly RecordingModality[] = ['eeg', 'calcium', 'morphology', 'fmri', 'brain-map', 'roi-series', 'cohort', 'brain-graph'];
+const MODALITY_ORDER: readonly RecordingModality[] = ['eeg', 'calcium', 'morphology', 'fmri', 'brain-map', 'roi-series', 'cohort', 'brain-graph', 'spikes'];
 
 export const SUPPORTED_FORMATS = [...RECORDING_READERS]
   .sort((a, b) => MODALITY_ORDER.indexOf(a.modality) - MODALITY_ORDER.indexOf(b.modality))
@@ -196,7 +210,8 @@ export async function inspectRecording(file: string): Promise<InspectedRecording
       if (reader.sniffFolder && (await reader.sniffFolder(file))) return reader.read(file);
     }
     const folders = RECORDING_READERS.flatMap((reader) => (reader.folderLabel ? [reader.folderLabel] : []));
-    throw new FormatError(file, `folder is not a recording: the only folders Cajal imports are ${folders.join(' and ')}`);
+    const listed = folders.length > 1 ? `${folders.slice(0, -1).join(', ')} and ${folders[folders.length - 1]!}` : folders.join('');
+    throw new FormatError(file, `folder is not a recording: the only folders Cajal imports are ${listed}`);
   }
   for (const reader of RECORDING_READERS) {
     if (await reader.sniff(file)) return reader.read(file);

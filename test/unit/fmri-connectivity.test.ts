@@ -16,7 +16,7 @@ import {
   type ConnectivityKind,
 } from '../../main/pipelines/fmri/connectivity.js';
 import { ledoitWolf, standardizeSeries } from '../../main/pipelines/fmri/covariance.js';
-import { cholesky, formSymmetric, multiply, spdInverse, symmetricEigen } from '../../main/pipelines/fmri/linalg.js';
+import { cholesky, formSymmetric, mapEigenvalues, multiply, spdInverse, symmetricEigen } from '../../main/pipelines/fmri/linalg.js';
 import { setTangentThreads, tangentWorkerSubjects } from '../../main/pipelines/fmri/whitened-logs.js';
 import { REPO_ROOT } from '../helpers/data.js';
 import { maxRelativeError, syntheticSeries } from '../helpers/fmri-reference.js';
@@ -104,6 +104,18 @@ describe('symmetric eigen-decomposition', () => {
     expect(maxRelativeError(square, spd, maxAbs(spd))).toBeLessThan(1e-13);
     expect(cholesky(Float64Array.of(1, 2, 2, 1), 2)).toBeNull();
     expect(() => spdInverse(Float64Array.of(1, 2, 2, 1), 2)).toThrow(/not symmetric positive definite/);
+  });
+
+  it('mapEigenvalues (unsorted, fused) equals formSymmetric(symmetricEigen) to rounding, and is exactly symmetric', () => {
+    for (const n of [1, 2, 5, 116]) {
+      const a = randomSymmetric(n, 3 * n);
+      const spd = multiply(a, a, n);
+      for (let i = 0; i < n; i++) spd[i * n + i] = spd[i * n + i]! + 0.5;
+      const fused = mapEigenvalues(spd, n, Math.log);
+      const sorted = formSymmetric(symmetricEigen(spd, n), Math.log);
+      expect(maxRelativeError(fused, sorted, maxAbs(sorted))).toBeLessThan(1e-13);
+      for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) expect(fused[i * n + j]).toBe(fused[j * n + i]);
+    }
   });
 });
 

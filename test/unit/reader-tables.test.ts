@@ -15,14 +15,14 @@ describe('RECORDING_READERS', () => {
     expect([...formats].sort()).toEqual([...RecordingFormat.options].sort());
   });
 
-  it('tries the binary signatures first (EDF, NIfTI, GIfTI/mz3), then the text formats before calcium (whose CSV sniff would take SWC, edge matrices and ROI tables)', () => {
-    expect(RECORDING_READERS.map((reader) => reader.id)).toEqual(['edf-family', 'nifti', 'surface', 'swc', 'brain-graph', 'roi-series', 'calcium', 'cohort']);
-    expect(RECORDING_READERS.map((reader) => reader.modality)).toEqual(['eeg', 'fmri', 'brain-map', 'morphology', 'brain-graph', 'roi-series', 'calcium', 'cohort']);
+  it('tries the binary signatures first (EDF, NIfTI, GIfTI/mz3), then the text formats and spike trains before calcium (whose NWB sniff would take a units file and whose CSV sniff would take SWC, edge matrices and ROI tables)', () => {
+    expect(RECORDING_READERS.map((reader) => reader.id)).toEqual(['edf-family', 'nifti', 'surface', 'swc', 'brain-graph', 'roi-series', 'spikes', 'calcium', 'cohort']);
+    expect(RECORDING_READERS.map((reader) => reader.modality)).toEqual(['eeg', 'fmri', 'brain-map', 'morphology', 'brain-graph', 'roi-series', 'spikes', 'calcium', 'cohort']);
   });
 
   it('names what is supported, by modality', () => {
     expect(SUPPORTED_FORMATS).toBe(
-      'EDF, EDF+, BDF, BDF+; calcium imaging: Suite2p folders, NWB, HDF5, CSV; morphologies: SWC; fMRI and brain maps: NIfTI-1, NIfTI-2 (.nii, .nii.gz); brain surfaces: GIfTI, mz3; ROI time series: MATLAB .mat, CSV/TSV, AFNI .1D; cohorts: folders of ROI files with a phenotype table; brain networks: BrainNet .node/.edge, coordinate tables',
+      'EDF, EDF+, BDF, BDF+; calcium imaging: Suite2p folders, NWB, HDF5, CSV; morphologies: SWC; fMRI and brain maps: NIfTI-1, NIfTI-2 (.nii, .nii.gz); brain surfaces: GIfTI, mz3; ROI time series: MATLAB .mat, CSV/TSV, AFNI .1D; cohorts: folders of ROI files with a phenotype table; brain networks: BrainNet .node/.edge, coordinate tables; spike trains: NWB units, NumPy spike-time arrays, Kilosort/Phy folders, text spike times',
     );
   });
 

@@ -24,7 +24,7 @@
  */
 import { ValidationError } from '../../errors.js';
 import { checkSeries, ledoitWolf, standardizeSeries, type SeriesMatrix } from './covariance.js';
-import { cholesky, formSymmetric, frobeniusNorm, lowerInverse, multiply, multiplyTransposed, spdInverse, symmetricEigen } from './linalg.js';
+import { cholesky, frobeniusNorm, lowerInverse, mapEigenvalues, multiply, multiplyTransposed, spdInverse } from './linalg.js';
 import { whitenedLogs, type WhitenedLogs } from './whitened-logs.js';
 
 export type ConnectivityKind = 'pearson' | 'partial' | 'tangent' | 'covariance';
@@ -178,7 +178,7 @@ function iterateGeometricMean(matrices: readonly Float64Array[], n: number, opti
     if (logsMean.some(Number.isNaN)) throw new Error('geometric mean: NaN after the matrix logarithm');
     norm = frobeniusNorm(logsMean);
     // Move along the geodesic: G ← L expm(step · mean log) Lᵀ.
-    const exp = formSymmetric(symmetricEigen(logsMean, n), (v) => Math.exp(v * step));
+    const exp = mapEigenvalues(logsMean, n, (v) => Math.exp(v * step));
     gmean = multiplyTransposed(multiply(l, exp, n), l, n, true);
     if (norm < normOld) {
       normOld = norm;
@@ -260,7 +260,7 @@ export function connectivity(series: readonly SeriesMatrix[], kind: Connectivity
   try {
     const { mean } = iterateGeometricMean(covariances, n, {}, logs, progress);
     // The embedding itself is nilearn's, whitened by G^{-1/2}.
-    const whitening = formSymmetric(symmetricEigen(mean, n), (v) => 1 / Math.sqrt(v));
+    const whitening = mapEigenvalues(mean, n, (v) => 1 / Math.sqrt(v));
     return { kind, regionCount: n, matrices: logs.congruence(whitening), mean };
   } finally {
     logs.close();

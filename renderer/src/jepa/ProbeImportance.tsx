@@ -56,7 +56,7 @@ function ImportanceBars({ map, regions }: { map: JepaRoiImportanceMap; regions: 
   const labelWidth = 150;
   const row = 18;
   const height = top.length * row + 24;
-  const x = (v: number) => labelWidth + ((width - labelWidth - 40) * v) / Math.max(max, 1e-12);
+  const x = (v: number) => labelWidth + ((width - labelWidth - 44) * v) / Math.max(max, 1e-12);
   return (
     <svg viewBox={`0 0 ${width} ${height}`} width={width} height={height} role="img" aria-label={`ROI importance bars: the ${top.length} strongest of ${r} ROIs`}>
       {top.map((roi, k) => {
@@ -73,7 +73,7 @@ function ImportanceBars({ map, regions }: { map: JepaRoiImportanceMap; regions: 
                 <title>{`fold ${i + 1}: ${((f[roi] ?? 0) * r).toFixed(2)} × uniform`}</title>
               </circle>
             ))}
-            <text x={x(value) + 4} y={y + 12} fontSize="10" fill="var(--muted, #666)">
+            <text x={width - 2} y={y + 12} textAnchor="end" fontSize="10" fill="var(--muted, #666)">
               {value.toFixed(2)}
             </text>
           </g>

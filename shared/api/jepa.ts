@@ -76,6 +76,35 @@ export const JepaTargetReport = z.object({
 });
 export type JepaTargetReport = z.infer<typeof JepaTargetReport>;
 
+/**
+ * Which ROIs each fold's probe leans on (`jepa-probe` run, result key "roi-importance";
+ * main/pipelines/jepa/importance.ts): per target, feature source and probe, each ROI's share of the
+ * probe's score by first-order occlusion (|Σ gradient × input| over the ROI's frames, averaged over
+ * the fold's held-out subjects), per fold and averaged, with how much the folds agree.
+ */
+export const JepaRoiImportanceMap = z.object({
+  target: z.enum(['diagnosis', 'sex']),
+  features: JepaFeatureSource,
+  probe: JepaProbeKind,
+  /** Mean share per ROI over the folds, in the cohort's region order (sums to 1; uniform is 1/R). */
+  mean: z.array(z.number()),
+  folds: z.array(z.array(z.number())),
+  /** Mean pairwise Pearson correlation of the folds' maps; null with fewer than two folds. */
+  agreement: z.number().nullable(),
+  /** Held-out subjects the maps average over (each once). */
+  subjects: z.number().int().nonnegative(),
+});
+export type JepaRoiImportanceMap = z.infer<typeof JepaRoiImportanceMap>;
+
+export const JepaRoiImportance = z.object({
+  /** How the maps were computed, in words. */
+  method: z.string(),
+  /** The cohort's region names, one per value of each map. */
+  regions: z.array(z.string()),
+  maps: z.array(JepaRoiImportanceMap),
+});
+export type JepaRoiImportance = z.infer<typeof JepaRoiImportance>;
+
 /** Pooled features of every subject on their first two principal components (result key "embedding"). */
 export const JepaEmbedding = z.object({
   /** Which encoder the features come from ("pretrained on all subjects", "random init"). */

@@ -37,7 +37,7 @@ import { JEPA_IMPORT_PIPELINE } from '../../pipelines/jepa/import-pipeline.js';
 import { JEPA_PRETRAIN_PIPELINE } from '../../pipelines/jepa/pretrain-pipeline.js';
 import { JEPA_PROBE_PIPELINE } from '../../pipelines/jepa/probe-pipeline.js';
 import { protectedPaths } from '../../store/protected-paths.js';
-import { defineCommand, type CliContext, type ParsedFlags } from '../types.js';
+import { defineCommand, type CliContext, type ParsedFlags, type ProjectSession } from '../types.js';
 
 const OPTIONS = {
   config: { type: 'string' },
@@ -92,18 +92,28 @@ export function pretrainParams(flags: JepaFlags, cli: Pick<CliContext, 'parsePar
   return params;
 }
 
-async function pretrain(args: string[], flags: JepaFlags, cli: CliContext): Promise<number> {
-  const { io } = cli;
+/**
+ * `<project.cajal> <cohort-id>` of pretrain and probe, checked before anything runs: the project file
+ * exists, the id is a whole number, and the recording is in the project and is a cohort.
+ */
+function withCohort<P>(args: string[], verb: string, usage: string, cli: CliContext, parseParams: () => P, body: (project: ProjectSession, projectPath: string, recordingId: number, params: P) => Promise<number>): Promise<number> {
   const [projectArg, idArg] = args;
-  if (!projectArg || !idArg) throw new ValidationError('jepa pretrain', 'usage: cajal jepa pretrain <project.cajal> <cohort-id> --config tiny|small|base');
+  if (!projectArg || !idArg) throw new ValidationError(verb, usage);
   const projectPath = resolve(projectArg);
   if (!existsSync(projectPath)) throw new FileAccessError(projectPath, 'no such project file (create it with cajal init, then cajal import <project> <cohort-folder>)');
   const recordingId = wholeNumber('<cohort-id>', idArg, 1)!;
-  const params = pretrainParams(flags, cli);
-  return cli.withProject(projectPath, { create: false }, async (project) => {
+  const params = parseParams(); // after the arguments, before the project is opened: a bad flag is one line
+  return cli.withProject(projectPath, { create: false }, (project) => {
     const recording: Recording | undefined = project.store.recordings.get(recordingId);
     if (!recording) throw new ValidationError('<cohort-id>', `the project has no recording ${recordingId}`);
     if (recordingKind(recording) !== 'cohort') throw new ValidationError('<cohort-id>', `recording ${recordingId} is a ${recordingKind(recording)} recording, not a cohort (import the cohort folder with cajal import)`);
+    return body(project, projectPath, recordingId, params);
+  });
+}
+
+async function pretrain(args: string[], flags: JepaFlags, cli: CliContext): Promise<number> {
+  const { io } = cli;
+  return withCohort(args, 'jepa pretrain', 'usage: cajal jepa pretrain <project.cajal> <cohort-id> --config tiny|small|base', cli, () => pretrainParams(flags, cli), async (project, projectPath, recordingId, params) => {
     const run = await project.runAndWait(JEPA_PRETRAIN_PIPELINE, recordingId, params);
     const model = project.store.models.ofRun(run.id)[0];
     const history = ((model?.meta.checkpoint as { history?: JepaEpochRecord[] } | undefined)?.history ?? []).map(({ epoch, trainLoss, validationLoss, effectiveRank, effectiveRankCentred, lr, momentum, msPerIteration }) => ({ epoch, trainLoss, validationLoss, effectiveRank, effectiveRankCentred, lr, momentum, msPerIteration }));
@@ -154,16 +164,7 @@ interface EvaluationValue {
 
 async function probe(args: string[], flags: JepaFlags, cli: CliContext): Promise<number> {
   const { io } = cli;
-  const [projectArg, idArg] = args;
-  if (!projectArg || !idArg) throw new ValidationError('jepa probe', 'usage: cajal jepa probe <project.cajal> <cohort-id> [--config tiny|small|base] [--epochs N]');
-  const projectPath = resolve(projectArg);
-  if (!existsSync(projectPath)) throw new FileAccessError(projectPath, 'no such project file (create it with cajal init, then cajal import <project> <cohort-folder>)');
-  const recordingId = wholeNumber('<cohort-id>', idArg, 1)!;
-  const params = probeParams(flags, cli);
-  return cli.withProject(projectPath, { create: false }, async (project) => {
-    const recording: Recording | undefined = project.store.recordings.get(recordingId);
-    if (!recording) throw new ValidationError('<cohort-id>', `the project has no recording ${recordingId}`);
-    if (recordingKind(recording) !== 'cohort') throw new ValidationError('<cohort-id>', `recording ${recordingId} is a ${recordingKind(recording)} recording, not a cohort (import the cohort folder with cajal import)`);
+  return withCohort(args, 'jepa probe', 'usage: cajal jepa probe <project.cajal> <cohort-id> [--config tiny|small|base] [--epochs N]', cli, () => probeParams(flags, cli), async (project, projectPath, recordingId, params) => {
     const run = await project.runAndWait(JEPA_PROBE_PIPELINE, recordingId, params);
     const evaluation = run.status === 'succeeded' ? (project.store.results.list(run.id).find((r) => r.key === 'evaluation')?.value as EvaluationValue | undefined) : undefined;
     const folds = run.status === 'succeeded' ? project.store.results.list(run.id).find((r) => r.key === 'folds')?.value : undefined;

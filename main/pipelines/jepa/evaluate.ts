@@ -16,6 +16,7 @@ import { fitScaler, scaledRows } from '../fmri/classify.js';
 import { stratifiedFolds, strata } from '../fmri/folds.js';
 import { decisionFunction, fitLogistic } from '../fmri/logistic.js';
 import { accuracy, balancedAccuracy, rocAuc } from '../fmri/metrics.js';
+import { linearProbeDirection, logisticDirection } from './importance.js';
 import { layerNormRows, probeLogits, REFERENCE_LINEAR_PROBE, trainLinearProbe, type LinearProbeOptions } from './probe.js';
 
 export type ProbeTarget = TargetReport['target'];
@@ -42,6 +43,13 @@ export interface FoldFeatures {
   random: Float64Array;
   /** The pretrained model's context encoder, when asked for (it trains directly; the EMA target lags it). */
   context?: Float64Array;
+  /**
+   * Called with each fitted probe's score direction over LN(pooled) (importance.ts) and the fold's
+   * held-out subjects, while the fold's encoders are still alive: the ROI-importance maps.
+   */
+  explain?: (source: FeatureSource, probe: ProbeKind, direction: Float64Array, subjects: readonly number[]) => Promise<void>;
+  /** Frees the fold's encoders once the probes (and `explain`) are done with them. */
+  dispose?: () => void;
 }
 
 export interface EvaluationOptions {
@@ -83,19 +91,29 @@ function scoreFold(fold: FoldSpec, y: Int8Array, scores: Float64Array): FoldScor
 
 /** Logistic regression on standardised features: decision scores of the fold's test subjects. */
 export function logisticScores(features: Float64Array, width: number, y: Int8Array, fold: FoldSpec, C: number): Float64Array {
+  return logisticFit(features, width, y, fold, C).scores;
+}
+
+/** The same, with the score's direction over the unstandardised features (importance.ts). */
+export function logisticFit(features: Float64Array, width: number, y: Int8Array, fold: FoldSpec, C: number): { scores: Float64Array; direction: Float64Array } {
   const scaler = fitScaler(features, width, fold.train);
   const model = fitLogistic(scaledRows(features, width, fold.train, scaler), fold.train.length, width, Int8Array.from(fold.train, (i) => y[i]!), C);
-  return decisionFunction(model, scaledRows(features, width, fold.test, scaler), fold.test.length, width);
+  return { scores: decisionFunction(model, scaledRows(features, width, fold.test, scaler), fold.test.length, width), direction: logisticDirection(model.weights, scaler.scale) };
 }
 
 /** The reference's linear-probe head (frozen fc_norm, BN, Linear by LARS): logit(classes[1]) − logit(classes[0]) of the test subjects. */
 export function linearProbeScores(pooled: Float64Array, width: number, y: Int8Array, fold: FoldSpec, options: LinearProbeOptions): Float64Array {
+  return linearProbeFit(pooled, width, y, fold, options).scores;
+}
+
+/** The same, with the score's direction over LN(pooled) (importance.ts). */
+export function linearProbeFit(pooled: Float64Array, width: number, y: Int8Array, fold: FoldSpec, options: LinearProbeOptions): { scores: Float64Array; direction: Float64Array } {
   const n = y.length;
   const normed = layerNormRows(pooled, n, width);
   const classIndex = Int32Array.from(y, (v) => (v > 0 ? 1 : 0));
   const probe = trainLinearProbe(normed, width, classIndex, 2, fold.train, options);
   const logits = probeLogits(probe, normed, width, fold.test);
-  return Float64Array.from(fold.test, (_, k) => logits[k * 2 + 1]! - logits[k * 2]!);
+  return { scores: Float64Array.from(fold.test, (_, k) => logits[k * 2 + 1]! - logits[k * 2]!), direction: linearProbeDirection(probe) };
 }
 
 function summarise(features: FeatureSource, probe: ProbeKind, folds: FoldScore[]): MethodReport {
@@ -152,12 +170,21 @@ export async function evaluateJepa(
       }
       progress?.(done, total, `${target}: fold ${fold.fold + 1} of ${options.folds}, pretraining on ${fold.train.length} subjects`);
       const encoded = await encodeFold(fold);
-      const sources: [FeatureSource, Float64Array][] = [['pretrained', encoded.pretrained], ['random-init', encoded.random]];
-      if (encoded.context) sources.splice(1, 0, ['pretrained-context', encoded.context]);
-      for (const [source, pooled] of sources) {
-        if (pooled.length !== n * encoded.width) throw new ValidationError('features', `${source}: ${pooled.length} values for ${n} subjects × ${encoded.width}`);
-        add(source, 'linear-probe', scoreFold(fold, y, linearProbeScores(pooled, encoded.width, y, fold, options.linearProbe)));
-        add(source, 'logistic-regression', scoreFold(fold, y, logisticScores(layerNormRows(pooled, n, encoded.width), encoded.width, y, fold, options.C)));
+      try {
+        const sources: [FeatureSource, Float64Array][] = [['pretrained', encoded.pretrained], ['random-init', encoded.random]];
+        if (encoded.context) sources.splice(1, 0, ['pretrained-context', encoded.context]);
+        for (const [source, pooled] of sources) {
+          if (pooled.length !== n * encoded.width) throw new ValidationError('features', `${source}: ${pooled.length} values for ${n} subjects × ${encoded.width}`);
+          const probe = linearProbeFit(pooled, encoded.width, y, fold, options.linearProbe);
+          add(source, 'linear-probe', scoreFold(fold, y, probe.scores));
+          // Logistic regression reads the same LN(pooled) as the probe, so both directions are over it.
+          const logistic = logisticFit(layerNormRows(pooled, n, encoded.width), encoded.width, y, fold, options.C);
+          add(source, 'logistic-regression', scoreFold(fold, y, logistic.scores));
+          await encoded.explain?.(source, 'linear-probe', probe.direction, fold.test);
+          await encoded.explain?.(source, 'logistic-regression', logistic.direction, fold.test);
+        }
+      } finally {
+        encoded.dispose?.();
       }
       add('connectivity', 'logistic-regression', scoreFold(fold, y, logisticScores(baseline.features, baseline.width, y, fold, options.C)));
       done++;

@@ -17,13 +17,13 @@
  * sampling rate, normalised as the model was trained (robust with its scaler, or per-sample z-score), batched in chunks
  * so the H·N² attention table stays under config.ts's full-pass budget.
  */
-import type * as tfTypes from '@tensorflow/tfjs';
 import type { JepaEmbedding } from '../../../shared/api/index.js';
 import type { Tfjs } from '../../compute/activate.js';
 import { ValidationError } from '../../errors.js';
 import { JEPA_BUNDLE_FORMAT, loadJepaModel } from './bundle.js';
 import { fullPassChunk, timePatches, tokenCount } from './config.js';
-import { cropBatch, type JepaSeries } from './data.js';
+import type { JepaSeries } from './data.js';
+import { forEachCentreBatch } from './features.js';
 import { principalPlane } from './embedding.js';
 import { inspectTarget } from './target-pass.js';
 
@@ -117,14 +117,12 @@ export async function computeJepaMaps(tf: Tfjs, model: { id: number; format: str
     const residualSum = new Float64Array(rois);
     const attentionSum = new Float64Array(rois);
     const pooled = new Float64Array(subjects.length * config.embedDim);
-    for (let start = 0; start < subjects.length; start += chunk) {
+    await forEachCentreBatch(tf, series, { spec: crop, normalisation, scaler }, config, chunk, async (x, start) => {
       if (options.signal?.aborted) throw new ValidationError('maps', 'cancelled');
-      const indices = Array.from({ length: Math.min(chunk, subjects.length - start) }, (_, i) => start + i);
-      const batch = indices.length;
-      const x = tf.tensor3d(cropBatch(series, indices, { spec: crop, mode: 'centre', normalisation, scaler }), [batch, rois, config.frames]);
+      const batch = x.shape[0];
       let pass: ReturnType<typeof inspector.run> | null = null;
       try {
-        pass = inspector.run(x as tfTypes.Tensor3D);
+        pass = inspector.run(x);
         const [norms, residuals, received, features] = await Promise.all([pass.tokenNorm.data(), pass.residualNorm.data(), pass.attentionReceived.data(), pass.pooled.data()]);
         for (let b = 0; b < batch; b++) {
           for (let k = 0; k < tokens; k++) {
@@ -136,12 +134,11 @@ export async function computeJepaMaps(tf: Tfjs, model: { id: number; format: str
         }
         pooled.set(features, start * config.embedDim);
       } finally {
-        x.dispose();
         if (pass) for (const t of Object.values(pass)) t.dispose();
       }
       options.onProgress?.((start + batch) / subjects.length);
       await yieldToLoop();
-    }
+    });
     const s = subjects.length;
     const embeddingNorm = Float64Array.from(normSum, (v) => v / (s * n));
     const residualNorm = Float64Array.from(residualSum, (v) => v / (s * n));

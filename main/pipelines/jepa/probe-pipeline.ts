@@ -7,10 +7,11 @@
  * (the reference's linear-probe head, and logistic regression) and compared with the connectivity +
  * logistic-regression baseline on the same folds (evaluate.ts). Label-free checks ride along: the
  * effective rank of the pooled features and subject identification between the two halves of each
- * held-out scan. Every hyper-parameter is fixed before the folds are drawn.
+ * held-out scan. Each fitted probe also gets its ROI-importance map on the fold's held-out subjects
+ * (importance.ts; result "roi-importance"). Every hyper-parameter is fixed before the folds are drawn.
  */
 import { z } from 'zod';
-import { BackendName, ConnectivityKind } from '../../../shared/api/index.js';
+import { BackendName, ConnectivityKind, type JepaFeatureSource, type JepaProbeKind, type JepaRoiImportance } from '../../../shared/api/index.js';
 import { deriveSeed } from '../../../shared/random.js';
 import { activateBackend } from '../../compute/activate.js';
 import { selectBackend } from '../../compute/select.js';
@@ -22,6 +23,7 @@ import { readSeriesInput } from '../fmri/series-input.js';
 import { halvesCoverCrop, splitHalves, type JepaSeries } from './data.js';
 import { DEFAULT_EVALUATION, evaluateJepa, subjectIdentification, type EvaluationSubject, type FoldFeatures, type FoldSpec, type ProbeTarget } from './evaluate.js';
 import { pooledFeatures, type FeatureInput } from './features.js';
+import { modelPooled, probeScore, roiImportance, summariseImportance, type PooledFunction } from './importance.js';
 import { createJepaModel } from './model.js';
 import { REFERENCE_MASK_CONFIG } from './masks.js';
 import { prepareJepaInput } from './prepare.js';
@@ -49,6 +51,15 @@ export const JepaProbeParams = z
   })
   .strict();
 export type JepaProbeParams = z.infer<typeof JepaProbeParams>;
+
+/**
+ * The encoders whose probes get ROI-importance maps (importance.ts): the reference's probe input and
+ * the random-init control (a map it shares is the encoder's, not what the probe learnt). One
+ * backward pass over the held-out subjects per probe, each about a fold's pretraining epoch on wasm:
+ * the context encoder's are left out to keep the run's time.
+ */
+const IMPORTANCE_SOURCES: readonly JepaFeatureSource[] = ['pretrained', 'random-init'];
+const IMPORTANCE_METHOD = "first-order occlusion: |Σ gradient × input| of the probe's score through the frozen encoder over each ROI's frames of the centre crop, averaged over each fold's held-out subjects, as shares of the fold's total";
 
 /** Per fold: the pretraining's loss curve and the label-free checks. */
 interface FoldRecord {
@@ -85,16 +96,20 @@ const jepaProbe: PipelineDefinition<JepaProbeParams> = {
     const subjects: EvaluationSubject[] = keep.map((i) => ({ id: input.subjects[i]!, site: label(i, 'site')!, labels: { diagnosis: label(i, 'diagnosis') ?? '', sex: label(i, 'sex') ?? '' } }));
     const series: JepaSubject[] = keep.map((i) => ({ id: input.subjects[i]!, data: input.series[i]!.data, regions: input.series[i]!.regionCount, timepoints: input.series[i]!.timepoints }));
     const trS = keep.map((i) => input.series[i]!.trS ?? Number.NaN);
+    // Each subject's series and TR by id, once for every fold.
+    const byId = new Map(series.map((s, k) => [s.id, { series: s, trS: trS[k]! }]));
 
     context.progress(0.02, `${params.baselineKind} connectivity of ${keep.length} subjects (the baseline)`);
     const conn = connectivity(keep.map((i) => input.series[i]!), params.baselineKind, tangentProgress(context, [0.02, 0.05]));
     const baseline = connectivityFeatures(conn);
     const backend = params.backend ?? (await selectBackend()).selected;
     const tf = await activateBackend(backend);
-    context.log(`${params.config} encoder pretrained ${params.epochs} epochs inside each of ${params.folds} folds per target, on ${backend}`);
+    context.log(`${params.config} encoder pretrained ${params.epochs} epoch${params.epochs === 1 ? '' : 's'} inside each of ${params.folds} folds per target, on ${backend}`);
 
     const pretrainParams = JepaPretrainParams.parse({ config: params.config, epochs: params.epochs, batchSize: params.batchSize, seed: params.seed, ...(params.crop ? { crop: params.crop } : {}) });
     const records: FoldRecord[] = [];
+    // Per target/features/probe: each fold's ROI-importance map and the held-out subjects it averages.
+    const importance = new Map<string, { folds: Float64Array[]; subjects: number }>();
     const totalFolds = params.folds * params.targets.length;
     const encodeFold = async (fold: FoldSpec): Promise<FoldFeatures> => {
       const started = performance.now();
@@ -102,10 +117,9 @@ const jepaProbe: PipelineDefinition<JepaProbeParams> = {
       const span = (fraction: number) => 0.05 + (0.95 * (done + fraction)) / totalFolds;
       const ids = fold.train.map((i) => series[i]!.id);
       const split = splitSubjects(ids, pretrainParams.validationFraction, params.seed);
-      const byId = new Map(series.map((s) => [s.id, s]));
-      const train = split.train.map((id) => byId.get(id)!);
-      const validation = split.validation.map((id) => byId.get(id)!);
-      const prepared = await prepareJepaInput(train, train.map((s) => trS[series.indexOf(s)]!), { config: params.config, crop: params.crop, normalisation: params.normalisation }, REFERENCE_MASK_CONFIG, (message, level) => context.log(`${fold.target} fold ${fold.fold + 1}: ${message}`, level));
+      const train = split.train.map((id) => byId.get(id)!.series);
+      const validation = split.validation.map((id) => byId.get(id)!.series);
+      const prepared = await prepareJepaInput(train, split.train.map((id) => byId.get(id)!.trS), { config: params.config, crop: params.crop, normalisation: params.normalisation }, REFERENCE_MASK_CONFIG, (message, level) => context.log(`${fold.target} fold ${fold.fold + 1}: ${message}`, level));
       const options = { model: prepared.config, masks: REFERENCE_MASK_CONFIG, optim: optimConfig(pretrainParams), batchSize: params.batchSize, seed: params.seed, samplingRate: prepared.samplingRate, normalisation: prepared.normalisation };
       let result;
       try {
@@ -122,6 +136,12 @@ const jepaProbe: PipelineDefinition<JepaProbeParams> = {
       }
       // The random-init twin: the initialisation the pretrained encoder started from (train.ts's init stream).
       const random = createJepaModel(tf, prepared.config, prepared.gradients, deriveSeed(params.seed, 0));
+      let importanceSeconds = 0;
+      const dispose = () => {
+        random.dispose();
+        result.dispose();
+        if (importanceSeconds > 0) context.log(`${fold.target} fold ${fold.fold + 1}: ROI importance of ${IMPORTANCE_SOURCES.length * 2} probes on ${fold.test.length} held-out subjects, ${importanceSeconds.toFixed(0)} s`);
+      };
       try {
         const featureInput: FeatureInput = { spec: { frames: prepared.config.frames, samplingRate: prepared.samplingRate }, normalisation: prepared.normalisation, scaler: prepared.scaler };
         const width = prepared.config.embedDim;
@@ -153,10 +173,24 @@ const jepaProbe: PipelineDefinition<JepaProbeParams> = {
         });
         const last = history.at(-1);
         context.log(`${fold.target} fold ${fold.fold + 1}: loss ${history[0]?.trainLoss.toFixed(4)} → ${last?.trainLoss.toFixed(4)}, rank ${records.at(-1)!.rank.pretrained.toFixed(1)} (random init ${records.at(-1)!.rank.random.toFixed(1)}), ${records.at(-1)!.seconds.toFixed(0)} s`);
-        return { width, pretrained, random: randomFeatures, context: contextFeatures };
-      } finally {
-        random.dispose();
-        result.dispose();
+        const pooledOf: Partial<Record<JepaFeatureSource, PooledFunction>> = {
+          pretrained: modelPooled(tf, result.model, 'target'),
+          'random-init': modelPooled(tf, random, 'target'),
+        };
+        const explain = async (source: JepaFeatureSource, probe: JepaProbeKind, direction: Float64Array, subjects: readonly number[]) => {
+          const pooled = pooledOf[source];
+          if (!pooled || !IMPORTANCE_SOURCES.includes(source)) return;
+          if (context.cancelled) throw new CancelledError();
+          const began = performance.now();
+          const map = await roiImportance(tf, probeScore(tf, pooled, direction), subjects.map((i) => series[i]!), featureInput, prepared.config);
+          importanceSeconds += (performance.now() - began) / 1000;
+          const key = `${fold.target}/${source}/${probe}`;
+          importance.set(key, { folds: [...(importance.get(key)?.folds ?? []), map], subjects: (importance.get(key)?.subjects ?? 0) + subjects.length });
+        };
+        return { width, pretrained, random: randomFeatures, context: contextFeatures, explain, dispose };
+      } catch (error) {
+        dispose();
+        throw error;
       }
     };
 
@@ -164,9 +198,19 @@ const jepaProbe: PipelineDefinition<JepaProbeParams> = {
     for (const report of reports) {
       for (const m of report.methods) context.log(`${report.target}: ${m.features}/${m.probe} AUROC ${m.mean.auroc.toFixed(3)} ± ${m.sd.auroc.toFixed(3)}, balanced accuracy ${m.mean.balancedAccuracy.toFixed(3)}`);
     }
+    const roiImportanceValue: JepaRoiImportance = {
+      method: IMPORTANCE_METHOD,
+      regions: input.regionNames,
+      maps: [...importance].map(([key, entry]) => {
+        const [target, features, probe] = key.split('/') as [ProbeTarget, JepaFeatureSource, JepaProbeKind];
+        const summary = summariseImportance(entry.folds);
+        return { target, features, probe, mean: [...summary.mean], folds: summary.folds.map((f) => [...f]), agreement: summary.agreement, subjects: entry.subjects };
+      }),
+    };
     const results: ResultItem[] = [
       { key: 'evaluation', value: { targets: reports, folds: params.folds, config: params.config, epochs: params.epochs, baselineKind: params.baselineKind, subjects: subjects.length, backend } },
       { key: 'folds', value: { records } },
+      { key: 'roi-importance', value: roiImportanceValue },
     ];
     return results;
   },

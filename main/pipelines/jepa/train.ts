@@ -35,6 +35,7 @@ import { timePatches, type JepaModelConfig } from './config.js';
 import { cropBatch, type JepaNormalisation, type RobustScaler } from './data.js';
 import { maskRandom, sampleMasks, type MaskConfig } from './masks.js';
 import { createJepaModel, jepaDecayRule, type JepaModel } from './model.js';
+import { pooledFeatures } from './features.js';
 import { effectiveRank } from './rank.js';
 import { JepaSchedules, type JepaOptimConfig, type StepSchedule } from './schedules.js';
 
@@ -160,15 +161,15 @@ function bundleConfig(options: JepaTrainOptions, data: JepaTrainData, state: Jep
 }
 
 /**
- * A batch [B, R, T] of `subjects`, robust-scaled: random crops from `seed` (the reference's, also
- * for its evaluation; a fixed seed makes the validation batches the same every epoch), or centred
- * crops (seed null: the rank monitor's fixed view of its subjects).
+ * A batch [B, R, T] of `subjects`, scaled as the model trains: random crops from `seed` (the
+ * reference's, also for its evaluation; a fixed seed makes the validation batches the same every
+ * epoch). The rank monitor's centred crops are features.ts's, as the probes'.
  */
-function batchOf(subjects: readonly JepaSubject[], options: JepaTrainOptions, scaler: RobustScaler, seed: number | null): Float32Array {
+function batchOf(subjects: readonly JepaSubject[], options: JepaTrainOptions, scaler: RobustScaler, seed: number): Float32Array {
   const spec = { frames: options.model.frames, samplingRate: options.samplingRate };
   const indices = subjects.map((_, i) => i);
   const scaling = { normalisation: options.normalisation, scaler: options.normalisation === 'robust' ? scaler : null };
-  return seed === null ? cropBatch(subjects, indices, { spec, mode: 'centre', ...scaling }) : cropBatch(subjects, indices, { spec, mode: 'random', random: seededRandom(seed), ...scaling });
+  return cropBatch(subjects, indices, { spec, mode: 'random', random: seededRandom(seed), ...scaling });
 }
 
 export async function trainJepa(tf: Tfjs, data: JepaTrainData, options: JepaTrainOptions, epochs: number, hooks: JepaTrainHooks = {}): Promise<JepaTrainResult> {
@@ -251,14 +252,8 @@ export async function trainJepa(tf: Tfjs, data: JepaTrainData, options: JepaTrai
   const rankNow = async (): Promise<{ plain: number; centred: number } | null> => {
     if (data.rank.length < 2) return null;
     const width = config.embedDim;
-    const features = new Float32Array(data.rank.length * width);
-    for (let start = 0, chunk = 0; start < data.rank.length; start += batchSize, chunk++) {
-      const subjects = data.rank.slice(start, start + batchSize);
-      const x = batchOf(subjects, options, data.scaler, null);
-      const pooled = tf.tidy(() => model.pooled(tf.tensor3d(x, [subjects.length, rois, frames])));
-      features.set((await pooled.data()) as Float32Array, start * width);
-      pooled.dispose();
-    }
+    const input = { spec: { frames, samplingRate: options.samplingRate }, normalisation: options.normalisation, scaler: options.normalisation === 'robust' ? data.scaler : null };
+    const features = await pooledFeatures(tf, model, data.rank, input, batchSize);
     return { plain: effectiveRank(features, data.rank.length, width).effectiveRank, centred: effectiveRank(features, data.rank.length, width, { centre: true }).effectiveRank };
   };
 

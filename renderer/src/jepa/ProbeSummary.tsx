@@ -2,13 +2,15 @@
  * A `jepa-probe` run in Runs: per target the evaluation table (pretrained vs random-init vs the
  * connectivity baseline on the same folds, with the verdict in words), and per fold what the
  * pretraining did (loss first → last) and the label-free checks (feature rank, subject
- * identification between the two halves of held-out scans, with chance).
+ * identification between the two halves of held-out scans, with chance); and which ROIs the probes
+ * lean on (ProbeImportance), on the atlas where the project has one.
  */
 import { useMemo } from 'react';
 import { JepaTargetReport } from '../../../shared/api/index.js';
 import { ErrorMessage } from '../components/ErrorMessage.js';
 import { resultValue, type ResultSummaryProps } from '../workbench/resultSummary.js';
 import { EvaluationTable } from './EvaluationTable.js';
+import { parseImportance, ProbeImportance } from './ProbeImportance.js';
 import './jepa.css';
 
 interface FoldRecord {
@@ -33,8 +35,9 @@ function parse(results: ResultSummaryProps['results']): { reports: JepaTargetRep
 
 const f3 = (v: number) => v.toFixed(3);
 
-export function ProbeSummary({ results }: ResultSummaryProps) {
+export function ProbeSummary({ results, app }: ResultSummaryProps) {
   const parsed = useMemo(() => parse(results), [results]);
+  const importance = useMemo(() => parseImportance(resultValue(results, 'roi-importance')), [results]);
   if ('error' in parsed) return <ErrorMessage message={parsed.error} />;
   const { reports, meta, folds } = parsed;
   const foldCount = Number(meta.folds ?? 0);
@@ -81,6 +84,7 @@ export function ProbeSummary({ results }: ResultSummaryProps) {
           </tbody>
         </table>
       )}
+      {importance && <ProbeImportance importance={importance} recordings={app.recordings.recordings} />}
     </div>
   );
 }

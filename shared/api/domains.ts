@@ -11,3 +11,4 @@ export * from './calcium.js';
 export * from './fmri.js';
 export * from './jepa.js';
 export * from './spikes.js';
+export * from './neuroformer.js';

@@ -1,6 +1,7 @@
 /**
  * `cajal info <file>`: what a recording's header says, without a project (like `edfinfo`): EDF
- * family files, and brain images (NIfTI, GIfTI, mz3; info-brain.ts), recognised by content.
+ * family files, brain images (NIfTI, GIfTI, mz3; info-brain.ts) and spike trains (files and
+ * folders; info-spikes.ts), recognised by content.
  */
 import { formatBytes, formatDuration } from '../../shared/units.js';
 import { EdfReader } from '../io/edf/index.js';
@@ -12,12 +13,19 @@ import { sniffFormat } from '../io/recording.js';
 import { isJson, report, type Output } from '../console/output.js';
 import { table } from '../console/format.js';
 import { giftiInfo, mz3Info, niftiInfo } from './info-brain.js';
+import { detectSpikes } from '../io/spikes/index.js';
+import { spikesInfo } from './info-spikes.js';
 
 export async function info(file: string, io: Output): Promise<number> {
-  assertReadableSource(file);
+  if (assertReadableSource(file, { allowDirectory: true }) === 'folder') {
+    // The only folders info reads are spike-train folders (spikes.npy, Kilosort/Phy).
+    if (await detectSpikes(file)) return spikesInfo(file, io);
+    assertReadableSource(file); // refuses the folder with the usual message
+  }
   if (await looksLikeNifti(file)) return niftiInfo(file, io);
   if (await looksLikeGifti(file)) return giftiInfo(file, io);
   if (await looksLikeMz3(file)) return mz3Info(file, io);
+  if (await detectSpikes(file)) return spikesInfo(file, io);
   return edfInfo(file, io);
 }
 

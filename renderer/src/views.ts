@@ -14,6 +14,7 @@ import { KEY_HELP as EEG_KEY_HELP, TRIAGE_KEY_HELP } from './eeg/keyboard.js';
 import { FISBE_KEY_HELP } from './fisbe/keyboard.js';
 import { CONNECTOME_KEY_HELP } from './components/connectome/keyHelp.js';
 import { MORPHOLOGY_KEY_HELP } from './morphology/keyHelp.js';
+import { SPIKES_KEY_HELP } from './spikes/keyHelp.js';
 
 /** A view exported by name from a module loaded on first show (React.lazy wants a default export). */
 function lazyView<K extends string>(load: () => Promise<Record<K, ComponentType<ViewProps>>>, name: K): ComponentType<ViewProps> {
@@ -48,4 +49,5 @@ export const VIEWS: readonly ViewEntry[] = [
       { action: 'Glass brain', recordingKinds: ['brain-graph'] },
     ],
   },
+  { id: 'spikes', title: 'Spikes', key: '0', component: lazyView(() => import('./spikes/SpikesView.js'), 'SpikesView'), opens: { action: 'Spikes', recordingKinds: ['spikes'] }, keyHelp: [SPIKES_KEY_HELP] },
 ];

@@ -109,14 +109,16 @@ function intervalEvents(file: string, h5: H5File, warnings: string[]): { events:
             const byTag = new Map<string, number[]>();
             ends.forEach((end, row) => {
               const first = row === 0 ? 0 : ends[row - 1]!;
-              for (const tag of tags.slice(first, end)) byTag.set(tag, [...(byTag.get(tag) ?? []), starts[row]!]);
+              for (const tag of tags.slice(first, end)) byTag.set(tag, [...(byTag.get(tag) ?? []), row]);
             });
-            for (const [tag, times] of byTag) events.push({ name: tag, source, times: Float64Array.from(times) });
+            for (const [tag, rows] of byTag) {
+              events.push({ name: tag, source, times: Float64Array.from(rows, (r) => starts[r]!), ...(stops ? { stopTimes: Float64Array.from(rows, (r) => stops[r]!) } : {}) });
+            }
             tagged = byTag.size > 0;
           }
         }
       }
-      if (!tagged) events.push({ name, source, times: Float64Array.from(starts) });
+      if (!tagged) events.push({ name, source, times: Float64Array.from(starts), ...(stops && stops.length === starts.length ? { stopTimes: stops } : {}) });
     } catch (error) {
       rethrowIfOutOfMemory(error, file, source);
       if (!(error instanceof UserError)) throw error;

@@ -89,18 +89,28 @@ async function readText(file: string): Promise<string> {
   }
 }
 
-/** Cheap content check on the first bytes: ≥ 2 data lines of 1 number (non-decreasing) or `id time`. */
+/** Data lines the sniff looks at: a damaged line further down is the reader's to report, by its number. */
+const SNIFF_LINES = 20;
+
+/**
+ * Cheap content check on the first bytes: ≥ 2 data lines (of the first SNIFF_LINES) of one number
+ * ≥ 0, ascending unless a comment says these are spikes (then the reader sorts, with a warning),
+ * or `<unit id> <time>` rows whose ids repeat (a `time value` table's first column never does).
+ */
 export function looksLikeSpikeTimesText(head: string, complete: boolean): boolean {
   if (head.includes('\0')) return false;
   const lines = head.replace(/^\uFEFF/, '').split(/\r\n|\n|\r/);
   if (!complete) lines.pop(); // may be cut
-  const data = lines.map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'));
+  const trimmed = lines.map((l) => l.trim());
+  const saysSpikes = trimmed.some((l) => l.startsWith('#') && /spike/i.test(l));
+  const data = trimmed.filter((l) => l !== '' && !l.startsWith('#')).slice(0, SNIFF_LINES);
   if (data.length < 2) return false;
   const rows = data.map((l) => l.split(/[\s,;]+/).map(Number));
   const width = rows[0]!.length;
   if (width !== 1 && width !== 2) return false;
   if (!rows.every((r) => r.length === width && r.every((v) => Number.isFinite(v) && v >= 0))) return false;
   if (width === 2) return rows.every((r) => Number.isInteger(r[0])) && new Set(rows.map((r) => r[0])).size < rows.length;
+  if (saysSpikes) return true;
   for (let i = 1; i < rows.length; i++) if (rows[i]![0]! < rows[i - 1]![0]!) return false;
   return true;
 }

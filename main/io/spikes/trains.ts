@@ -69,9 +69,15 @@ export function makeSpikeTrains(parts: SpikeParts): ReadSpikes {
   }
   const events = (parts.events ?? []).map((set) => {
     checkFinite(file, set.times, set.source, `event set "${set.name}"`);
+    if (set.stopTimes) checkFinite(file, set.stopTimes, set.source, `event set "${set.name}" stop times`);
     if (isSorted(set.times)) return set;
     warnings.push(`event set "${set.name}" had times out of order; sorted`);
-    return { ...set, times: Float64Array.from(set.times).sort() };
+    const order = Array.from(set.times.keys()).sort((a, b) => set.times[a]! - set.times[b]!);
+    return {
+      ...set,
+      times: Float64Array.from(order, (i) => set.times[i]!),
+      ...(set.stopTimes ? { stopTimes: Float64Array.from(order, (i) => set.stopTimes![i]!) } : {}),
+    };
   });
   let startS = Infinity;
   let endS = -Infinity;

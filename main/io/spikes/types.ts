@@ -15,6 +15,8 @@ export interface SpikeEvents {
   /** Where the times come from (a file name, `NWB intervals/epochs`). */
   readonly source: string;
   readonly times: Float64Array;
+  /** For intervals (NWB epochs, trials): each one's stop time, same length as `times`. */
+  readonly stopTimes?: Float64Array;
 }
 
 /**

@@ -174,6 +174,18 @@ export const LIBRARY_SECTIONS: readonly LibrarySection[] = [
     title: 'Brain networks',
     columns: [format, number('Nodes', (r) => count(brainOf(r)?.nodeCount ?? brainOf(r)?.regionCount)), { header: 'Edges', numeric: false, cell: graphEdges }, size],
   },
+  {
+    kind: 'spikes',
+    title: 'Spike trains',
+    columns: [
+      format,
+      number('Units', (r) => count(r.metadata.spikes?.unitCount ?? r.metadata.channelCount)),
+      number('Spikes', (r) => count(r.metadata.spikes?.spikeCount)),
+      number('Duration', (r) => formatDuration(r.metadata.durationS)),
+      { header: 'Events', numeric: false, cell: (r) => r.metadata.spikes?.eventSets.map((set) => `${set.name} (${set.count})`).join(', ') || UNKNOWN },
+      size,
+    ],
+  },
 ];
 
 /** The project's recordings by kind, in the order of LIBRARY_SECTIONS, leaving out empty kinds. */

@@ -23,6 +23,7 @@ describe('the list of views', () => {
       ['morphology', 'Morphology', '7'],
       ['calcium', 'Traces', '8'],
       ['fmri', 'Brain', '9'],
+      ['spikes', 'Spikes', '0'],
     ]);
   });
 

@@ -12,5 +12,6 @@ import { calciumDomain } from './calcium/index.js';
 import { fmriDomain } from './fmri/index.js';
 import { jepaDomain } from './jepa/index.js';
 import { spikesDomain } from './spikes/index.js';
+import { neuroformerDomain } from './neuroformer/index.js';
 
-export const DOMAIN_LIST = [eegDomain, seizureDomain, fisbeDomain, ntfDomain, morphologyDomain, calciumDomain, fmriDomain, jepaDomain, spikesDomain] as const;
+export const DOMAIN_LIST = [eegDomain, seizureDomain, fisbeDomain, ntfDomain, morphologyDomain, calciumDomain, fmriDomain, jepaDomain, spikesDomain, neuroformerDomain] as const;

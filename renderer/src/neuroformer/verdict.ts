@@ -19,20 +19,17 @@ export function methodRole(method: string): MethodRole {
   return 'other';
 }
 
-/** The name a reader knows a method by. */
+/**
+ * The name a reader knows a method by: the engine's string with its first letter capitalised, the
+ * bare names spelled out ('neuroformer' → 'Neuroformer (trained)', 'poisson-glm' → 'Poisson GLM').
+ * Qualifiers in brackets are kept: two attention variants must not read the same.
+ */
 export function methodName(method: string): string {
-  switch (methodRole(method)) {
-    case 'model':
-      return /attention|rollout/i.test(method) ? 'Neuroformer attention' : 'Neuroformer (trained)';
-    case 'random-init':
-      return 'Neuroformer (random init)';
-    case 'glm':
-      return 'Poisson GLM';
-    case 'ccg':
-      return 'Cross-correlogram peak';
-    default:
-      return method;
-  }
+  const m = method.trim();
+  if (/^neuroformer$/i.test(m)) return 'Neuroformer (trained)';
+  if (/^poisson-glm$/i.test(m)) return 'Poisson GLM';
+  if (/^ccg$/i.test(m)) return 'Cross-correlogram peak';
+  return m.charAt(0).toUpperCase() + m.slice(1);
 }
 
 const f3 = (v: number) => (Number.isFinite(v) ? v.toFixed(3) : '—');

@@ -105,8 +105,12 @@ describe('verdict', () => {
     expect(methodRole('poisson-glm')).toBe('glm');
     expect(methodRole('ccg')).toBe('ccg');
     expect(methodRole('attention')).toBe('model');
-    expect(methodName('attention-rollout')).toBe('Neuroformer attention');
-    expect(methodName('something else')).toBe('something else');
+    expect(methodRole('neuroformer attention (rate-normalised)')).toBe('model');
+    expect(methodRole('cross-correlogram peak (|z|)')).toBe('ccg');
+    expect(methodRole('Poisson GLM coupling (|β|)')).toBe('glm');
+    expect(methodName('neuroformer')).toBe('Neuroformer (trained)');
+    expect(methodName('neuroformer attention (per prediction)')).toBe('Neuroformer attention (per prediction)');
+    expect(methodName('poisson-glm')).toBe('Poisson GLM');
   });
   it('says which predicts held-out spikes best and whether training helped', () => {
     const lines = predictionVerdict([
@@ -125,13 +129,13 @@ describe('verdict', () => {
   });
   it('says whether attention beats the cross-correlograms and recovers hubs and direction', () => {
     const lines = connectivityVerdict([
-      { method: 'attention', auroc: 0.7, auprc: 0.3, prevalence: 0.1, hubSpearman: 0.6, directionAuroc: 0.5 },
-      { method: 'ccg', auroc: 0.65, auprc: 0.2, prevalence: 0.1, hubSpearman: null, directionAuroc: null },
-      { method: 'glm', auroc: 0.9, auprc: 0.6, prevalence: 0.1, hubSpearman: null, directionAuroc: null },
+      { method: 'neuroformer attention (rate-normalised)', auroc: 0.7, auprc: 0.3, prevalence: 0.1, hubSpearman: 0.6, directionAuroc: 0.5 },
+      { method: 'cross-correlogram peak (|z|)', auroc: 0.65, auprc: 0.2, prevalence: 0.1, hubSpearman: null, directionAuroc: null },
+      { method: 'Poisson GLM coupling (|β|)', auroc: 0.9, auprc: 0.6, prevalence: 0.1, hubSpearman: null, directionAuroc: null },
     ]);
-    expect(lines[0]).toMatch(/Best connectivity AUROC .*: Poisson GLM, 0\.900/);
+    expect(lines[0]).toMatch(/Best connectivity AUROC .*: Poisson GLM coupling \(\|β\|\), 0\.900/);
     expect(lines[1]).toMatch(/beats Cross-correlogram peak .*goal is met/);
-    expect(lines[2]).toMatch(/loses to Poisson GLM/);
+    expect(lines[2]).toMatch(/loses to Poisson GLM coupling/);
     expect(lines[3]).toMatch(/hubs recovered/);
     expect(lines[4]).toMatch(/direction not recovered/);
   });

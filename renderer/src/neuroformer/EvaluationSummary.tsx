@@ -37,6 +37,7 @@ export function EvaluationBody({ evaluation }: { evaluation: NeuroformerEvaluati
       <PredictionTable rows={evaluation.prediction} caption="Spike prediction on the held-out blocks (compute_scores: per window, the set of neurons predicted vs recorded)" />
       {evaluation.psth && <PsthTable psth={evaluation.psth} />}
       <ConnectivityTable scores={evaluation.connectivity} caption="Connectivity against the simulated wiring (directed, diagonal left out)" />
+      {evaluation.notes.length > 0 && <h4 className="nf-notes-title">How these were measured</h4>}
       {evaluation.notes.length > 0 && (
         <ul className="nf-notes muted" aria-label="Notes">
           {evaluation.notes.map((note) => (

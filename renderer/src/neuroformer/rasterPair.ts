@@ -65,9 +65,12 @@ export function ratesByType(raster: Pick<NeuroformerRaster, 'cellTypes' | 'recor
   return groups.sort((a, b) => (a.type === null ? 1 : b.type === null ? -1 : a.type.localeCompare(b.type, 'en', { numeric: true })));
 }
 
-/** A PSTH bin that shows the shape of a window: about 80 bins, rounded to 10/20/50 ms, 0.1/0.2/0.5/1 s… */
+/**
+ * A bin that shows the shape of a window: about 200 bins, rounded to 10/20/50 ms, 0.1/0.2/0.5/1 s…
+ * (the retina's gratings reverse every ~0.7 s: a 20 s window needs 100 ms bins to show each response).
+ */
 export function defaultBinS(spanS: number): number {
-  const raw = spanS / 80;
+  const raw = spanS / 200;
   const power = 10 ** Math.floor(Math.log10(raw));
   return [1, 2, 5, 10].map((m) => m * power).find((s) => s >= raw)!;
 }

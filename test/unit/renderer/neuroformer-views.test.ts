@@ -85,8 +85,8 @@ describe('recorded vs generated', () => {
     expect(Array.from(rates[1]!.generated)).toEqual([4, 0]);
   });
   it('picks round PSTH bins and a first window inside what was generated', () => {
-    expect(defaultBinS(20)).toBe(0.5);
-    expect(defaultBinS(1)).toBeCloseTo(0.02, 12);
+    expect(defaultBinS(20)).toBeCloseTo(0.1, 12);
+    expect(defaultBinS(1)).toBeCloseTo(0.005, 12);
     expect(initialWindow(100, 110)).toEqual({ startS: 100, endS: 110 });
     expect(initialWindow(100, 400)).toEqual({ startS: 100, endS: 120 });
     expect(shiftWindow({ startS: 100, endS: 120 }, -50, { startS: 100, endS: 400 })).toEqual({ startS: 100, endS: 120 });

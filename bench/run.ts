@@ -31,6 +31,7 @@ const benches: [string, (dir: string) => Promise<BenchResult[]>][] = [
   ['transformer', async () => (await import('./transformer.bench.js')).benchTransformer()],
   ['fmri-connectivity', async () => (await import('./fmri-connectivity.bench.js')).benchFmriConnectivity()],
   ['jepa', async (dir) => (await import('./jepa.bench.js')).benchJepa(dir)],
+  ['spikes-connectivity', async () => (await import('./spikes-connectivity.bench.js')).benchSpikesConnectivity()],
 ];
 
 const dir = mkdtempSync(join(tmpdir(), 'cajal-bench-'));

@@ -210,7 +210,8 @@ export async function inspectRecording(file: string): Promise<InspectedRecording
       if (reader.sniffFolder && (await reader.sniffFolder(file))) return reader.read(file);
     }
     const folders = RECORDING_READERS.flatMap((reader) => (reader.folderLabel ? [reader.folderLabel] : []));
-    throw new FormatError(file, `folder is not a recording: the only folders Cajal imports are ${folders.join(' and ')}`);
+    const listed = folders.length > 1 ? `${folders.slice(0, -1).join(', ')} and ${folders[folders.length - 1]!}` : folders.join('');
+    throw new FormatError(file, `folder is not a recording: the only folders Cajal imports are ${listed}`);
   }
   for (const reader of RECORDING_READERS) {
     if (await reader.sniff(file)) return reader.read(file);

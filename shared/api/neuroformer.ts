@@ -104,7 +104,11 @@ export const NeuroformerConnectivity = z.object({
   recordingId: Id,
   unitIds: z.array(z.string()),
   cellTypes: z.array(z.string().nullable()),
-  /** units × units, row-major, rollout attention summed over the windows then row-normalised. */
+  /**
+   * units × units, row-major: rollout attention (max over heads, row-normalised, mean over layers)
+   * per prediction of the row neuron, divided by the column neuron's relative frequency in the
+   * previous windows (so a busy neuron does not collect attention for being frequent). Diagonal 0.
+   */
   matrix: typedArray('float32'),
   windows: z.number().int().nonnegative(),
   truth: NeuroformerTruth.nullable(),

@@ -10,6 +10,7 @@ import {
   neuroformerVocab,
   roundHalfEven,
   roundN,
+  stimulusTokens,
   tokenizeWindows,
   windowIntervals,
   type NeuroformerConfig,
@@ -71,5 +72,21 @@ describe('Neuroformer tokeniser', () => {
     expect(() => tokenizeWindows({ ...m, units: 2 }, 0.01, [0.08], CONFIG)).toThrow(/units/);
     expect(() => tokenizeWindows({ ...m, counts: Float32Array.from([...counts()].map((c, i) => (i === 5 ? NaN : c))) }, 0.01, [0.08], CONFIG)).toThrow(/not a non-negative/);
     expect(() => tokenizeWindows(m, 0.01, [0.08], { ...CONFIG, blockSize: 2 })).toThrow(/blockSize/);
+  });
+});
+
+describe('Neuroformer stimulus tokens', () => {
+  const config = { ...neuroformerPreset('tiny', { neurons: 3, stimulus: { features: 2, tokens: 3 } }), name: 'custom' as const };
+  // 20 bins of 50 ms; feature 0 = bin index, feature 1 = −bin index.
+  const values = Float32Array.from({ length: 40 }, (_, i) => (i % 2 === 0 ? i / 2 : -(i - 1) / 2));
+  const matrix = { values, bins: 20, features: 2 };
+
+  it('takes the bins ending one window after the window end, as the reference frames', () => {
+    // T = 0.5 s: get_frame_idx(0.55, 0.05) = 11 → bins 8, 9, 10.
+    expect(Array.from(stimulusTokens(matrix, 0.05, [0.5], config))).toEqual([8, -8, 9, -9, 10, -10]);
+    // Without the lookahead: bins 7, 8, 9; near the edges the slice is clamped inside the data.
+    expect(Array.from(stimulusTokens(matrix, 0.05, [0.5], config, { lookaheadS: 0 }))).toEqual([7, -7, 8, -8, 9, -9]);
+    expect(Array.from(stimulusTokens(matrix, 0.05, [0.02, 5], config)).filter((_, i) => i % 2 === 0)).toEqual([0, 1, 2, 17, 18, 19]);
+    expect(() => stimulusTokens({ ...matrix, features: 3 }, 0.05, [0.5], config)).toThrow(/features/);
   });
 });

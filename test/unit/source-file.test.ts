@@ -110,7 +110,7 @@ describe('importing paths that are not recording files', () => {
     const folder = join(tmp.dir, 'folder.edf');
     mkdirSync(folder);
     expect((await refused(folder)).message).toBe(
-      `${folder}: folder is not a recording: the only folders Cajal imports are Suite2p plane folders (with F.npy, or plane0/F.npy) and cohort folders (per-subject ROI files and a phenotype table)`,
+      `${folder}: folder is not a recording: the only folders Cajal imports are spike-train folders (spikes.npy, or Kilosort/Phy spike_times.npy with spike_clusters.npy), Suite2p plane folders (with F.npy, or plane0/F.npy) and cohort folders (per-subject ROI files and a phenotype table)`,
     );
     const plane = join(tmp.dir, 'suite2p', 'plane0');
     mkdirSync(plane, { recursive: true });

@@ -9,6 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../main/cli/main.js';
 import { inspectRecording } from '../../main/io/recording.js';
 import { detectSpikes, readSpikes, spikeCount } from '../../main/io/spikes/index.js';
 import { detectTimeUnit } from '../../main/io/spikes/text.js';
@@ -128,6 +129,44 @@ describe.skipIf(!hasSharedData())(`the real spike files (${SKIP_NO_DATA.split(' 
     expect(await detectSpikes(dataFile('spikes', 'nitime_grasshopper_stimulus1.txt'))).toBeNull();
     expect(await detectSpikes(join(RETINA, 'cell_classification.txt'))).toBeNull();
     expect(await detectSpikes(join(RETINA, 'stimchanges.npy'))).toBeNull();
+  });
+});
+
+describe.skipIf(!hasSharedData())('cajal info and cajal import on spike recordings', () => {
+  async function cli(...argv: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await runCli(argv, { out: (line) => out.push(line), err: (line) => err.push(line) });
+    return { code, out, err };
+  }
+
+  it('info on the retina folder: units, spikes per unit, span and the stimulus changes; --json gives the same as one document', async () => {
+    const text = await cli('info', RETINA);
+    expect(text.code).toBe(0);
+    expect(text.out.join('\n')).toMatch(/units +49\nspikes +318895\nspan +0\.0026 s … 864\.7976 s/);
+    expect(text.out.join('\n')).toMatch(/events +"stimulus changes": 1197 times from stimchanges\.npy/);
+    expect(text.out.join('\n')).toMatch(/^1 +1479 +Off parasol +2237 /m);
+    const json = await cli('info', NWB, '--json');
+    const doc = JSON.parse(json.out.join('\n')) as { unitCount: number; units: { id: string; spikeCount: number }[]; eventSets: { name: string; intervals: number[][] }[] };
+    expect(doc.unitCount).toBe(3);
+    expect(doc.units.map((u) => [u.id, u.spikeCount])).toEqual([['6', 11020], ['191', 4690], ['206', 5644]]);
+    expect(doc.eventSets[0]!.name).toBe('wake');
+    expect(doc.eventSets[0]!.intervals[0]![1]).toBeCloseTo(1087.5289, 4);
+  });
+
+  it('import makes ONE recording of the retina folder (49 units), listed as a spike train', async () => {
+    const project = join(tmp.dir, 'spikes.cajal');
+    expect((await cli('init', project)).code).toBe(0);
+    const imported = await cli('import', project, RETINA);
+    expect(imported.code).toBe(0);
+    expect(imported.out).toHaveLength(1);
+    expect(imported.out[0]).toMatch(/imported #1 .*marmoset_retina_parasol_reversing_gratings \(NPY-SPIKE-TRAINS, 49 units, 318,895 spikes/);
+    const ls = await cli('ls', project, '--json');
+    const { recordings } = JSON.parse(ls.out.join('\n')) as { recordings: { metadata: { modality: string; spikes: { unitCount: number; eventSets: unknown[] } } }[] };
+    expect(recordings).toHaveLength(1);
+    expect(recordings[0]!.metadata.modality).toBe('spikes');
+    expect(recordings[0]!.metadata.spikes.unitCount).toBe(49);
+    expect(recordings[0]!.metadata.spikes.eventSets).toEqual([{ name: 'stimulus changes', count: 1197, source: 'stimchanges.npy' }]);
   });
 });
 

@@ -29,8 +29,8 @@ export async function readCellTypeTable(file: string): Promise<CellTypeTable> {
     const line = raw.trim();
     if (line === '' || line.startsWith('#')) return;
     const match = /^(\S+)\s+(.+)$/.exec(line);
-    const number = match ? Number(match[1]) : NaN;
-    if (!match || !Number.isInteger(number)) {
+    const number = match && /^\d+$/.test(match[1]!) ? Number(match[1]) : NaN;
+    if (!match || !Number.isSafeInteger(number)) {
       // A header row without '#' (`cluster_id	cell_type`) is allowed as the first row only.
       if (rows.length === 0 && !/^[-+]?\d/.test(line)) return;
       throw new FormatError(file, `line ${index + 1} "${line.slice(0, 60)}" is not "<cluster id> <cell type>"`, `line ${index + 1}`);

@@ -33,7 +33,7 @@ export async function detectSpikes(path: string): Promise<SpikeFormat | null> {
     return null;
   }
   if (kind.isDirectory()) {
-    if (npyTrainsFolder(path) && (await looksLikeTrainsNpy(`${path}/spikes.npy`))) return 'npy-spike-trains';
+    if (npyTrainsFolder(path) && (await looksLikeTrainsNpy(`${path}/spikes.npy`, true))) return 'npy-spike-trains';
     return isKilosortFolder(path) ? 'kilosort' : null;
   }
   if (!kind.isFile()) return null;

@@ -56,14 +56,20 @@ export async function readTrainsNpy(file: string): Promise<Float64Array[]> {
   return items.map((item, i) => trainOf(item, file, i));
 }
 
-/** True when `file` is an object .npy whose items are all numeric vectors (used to sniff). */
-export async function looksLikeTrainsNpy(file: string): Promise<boolean> {
+/**
+ * True when `file` is a 1-D object .npy whose items are all numeric vectors (used to sniff a lone
+ * file: Suite2p's stat.npy is an object array too, of dicts). With `headerOnly` (a folder's
+ * `spikes.npy`, which names itself) the header's 1-D object dtype is enough: the reader then says
+ * what is wrong with the items, and the 2.5 MB pickle is not unpickled twice per import.
+ */
+export async function looksLikeTrainsNpy(file: string, headerOnly = false): Promise<boolean> {
   // The header says whether it is an object array: a numeric .npy (Suite2p's F.npy…) is not read whole.
   const head = readHead(file, 4096);
-  if (!head || !/'descr':\s*'\|O'/.test(new TextDecoder('latin1').decode(head))) return false;
+  if (!head) return false;
+  const header = new TextDecoder('latin1').decode(head.subarray(0, 1024));
+  if (!/'descr':\s*'\|O'/.test(header) || !/'shape':\s*\(\s*[1-9]\d*\s*,\s*\)/.test(header)) return false;
+  if (headerOnly) return true;
   try {
-    const { header } = await readNpyRaw(file);
-    if (!isObjectDescr(header.descr) || header.shape.length !== 1 || header.shape[0] === 0) return false;
     await readTrainsNpy(file);
     return true;
   } catch (error) {

@@ -50,6 +50,8 @@ export function detectTimeUnit(file: string, comments: readonly string[]): TimeU
   return { name: 's', perSecond: 1, why: 'not stated in the file name or comments; seconds assumed' };
 }
 
+const DECIMAL = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
+
 interface TextRows {
   comments: string[];
   /** Numbers per data row (1 or 2 columns). */
@@ -72,7 +74,8 @@ function parseRows(file: string, text: string, maxColumns: number): TextRows {
     }
     const fields = line.split(/[\s,;]+/);
     const values = fields.map(Number);
-    if (fields.length > maxColumns || values.some((v, i) => fields[i] === '' || Number.isNaN(v) && !/^nan$/i.test(fields[i]!))) {
+    // Plain decimals only (`0x10`, `1,5` or `١` are not times); NaN and Inf parse, to be refused by name below.
+    if (fields.length > maxColumns || fields.some((field) => !DECIMAL.test(field) && !/^[-+]?(nan|inf|infinity)$/i.test(field))) {
       throw new FormatError(file, `line ${index + 1} "${line.slice(0, 60)}" is not ${maxColumns === 1 ? 'a number' : `1 to ${maxColumns} numbers`}`, `line ${index + 1}`);
     }
     rows.push(values);
@@ -105,7 +108,9 @@ export function looksLikeSpikeTimesText(head: string, complete: boolean): boolea
   const saysSpikes = trimmed.some((l) => l.startsWith('#') && /spike/i.test(l));
   const data = trimmed.filter((l) => l !== '' && !l.startsWith('#')).slice(0, SNIFF_LINES);
   if (data.length < 2) return false;
-  const rows = data.map((l) => l.split(/[\s,;]+/).map(Number));
+  const fields = data.map((l) => l.split(/[\s,;]+/));
+  if (fields.some((row) => row.some((field) => !DECIMAL.test(field)))) return false;
+  const rows = fields.map((row) => row.map(Number));
   const width = rows[0]!.length;
   if (width !== 1 && width !== 2) return false;
   if (!rows.every((r) => r.length === width && r.every((v) => Number.isFinite(v) && v >= 0))) return false;

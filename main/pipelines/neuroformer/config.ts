@@ -216,3 +216,20 @@ export function validateNeuroformerConfig(config: NeuroformerConfig): void {
   }
   if (!(Number.isFinite(config.lossWeights.id) && Number.isFinite(config.lossWeights.dt))) throw new ValidationError('lossWeights', 'must be finite');
 }
+
+/**
+ * Trainable parameters of a model built from `config` (test/unit/neuroformer-model.test.ts checks
+ * it against the built model). Per block 12C² + 15C (query/key/value/proj with biases, the 4×
+ * MLP, three LayerNorms); blocks: 2·state (feature encoder + multimodal) + state_history
+ * (+ 2·stimulus with a stimulus pathway).
+ */
+export function neuroformerParameterCount(config: NeuroformerConfig): number {
+  const c = config.embedDim;
+  const v = neuroformerVocab(config);
+  const block = 12 * c * c + 15 * c;
+  const stim = config.stimulus;
+  const blocks = 2 * config.layers.state + config.layers.stateHistory + (stim ? 2 * config.layers.stimulus : 0);
+  const temporal = c / 2 + c / 2 + (c / 2) * c + c;
+  const stimulus = stim ? stim.features * c + c + 2 * c + (stim.positions ? stim.tokens * c : 0) : 0;
+  return v.idSize * c + (config.blockSize + config.blockSizePrev) * c + 2 * temporal + stimulus + blocks * block + c * (v.idSize + v.dtSize);
+}

@@ -33,8 +33,17 @@ export function fromTorchLayout(params: Params, name: string, data: Float32Array
   return e.role === 'weight' && e.shape.length === 2 ? transpose(data, e.shape[1]!, e.shape[0]!) : data;
 }
 
-/** Loads a torch-layout state dict: every parameter must be present with its shape (all or nothing). */
-export function loadNeuroformerStateDict(params: Params, dict: NfStateDict, source: string): void {
+/**
+ * Loads a torch-layout state dict: every parameter must be present with its shape (all or nothing).
+ * Keys we have no parameter for are refused unless `allowExtra` (a released checkpoint also holds
+ * the causal-mask buffers feature_encoder.mask / neural_visual_transformer.mask, the never-applied
+ * neural_visual_transformer.ln_f, the video encoder and the CLIP projection); the ignored keys are returned.
+ * A released checkpoint's keys are loaded with any "module." prefix removed first.
+ */
+export function loadNeuroformerStateDict(params: Params, input: NfStateDict, source: string, options: { allowExtra?: boolean } = {}): string[] {
+  const dict: NfStateDict = new Map([...input].map(([k, v]) => [k.startsWith('module.') ? k.slice(7) : k, v]));
+  const ignored = [...dict.keys()].filter((k) => !params.has(k));
+  if (ignored.length > 0 && !options.allowExtra) throw new ValidationError(`${source}: ${ignored[0]}`, `not a parameter of this model (${ignored.length} such keys)`);
   const staged = new Map<string, Float32Array>();
   for (const e of params.list()) {
     const t = dict.get(e.name);
@@ -50,4 +59,5 @@ export function loadNeuroformerStateDict(params: Params, dict: NfStateDict, sour
     e.variable.assign(value);
     value.dispose();
   }
+  return ignored;
 }

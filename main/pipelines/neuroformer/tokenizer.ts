@@ -183,3 +183,44 @@ export function tokenizeWindows(matrix: SpikeCountMatrix, binDtS: number, window
   }
   return out;
 }
+
+/** Stimulus features per stimulus bin, row-major [bins × features], bin i at [i·dt, (i+1)·dt). */
+export interface StimulusFeatureMatrix {
+  readonly values: ArrayLike<number>;
+  readonly bins: number;
+  readonly features: number;
+}
+
+/**
+ * The stimulus tokens of each window, [B, tokens, features], as NFDataloader picks frames:
+ * idx = get_frame_idx(T + lookahead, dt) clamped to [tokens, bins], bins [idx − tokens, idx).
+ * The reference adds window.curr to the window end T before locating the frames, so the model
+ * sees one window of stimulus PAST the window it predicts; `lookaheadS` defaults to that
+ * (config.windowS) to reproduce it — pass 0 for stimulus strictly up to the window end.
+ */
+export function stimulusTokens(
+  stimulus: StimulusFeatureMatrix,
+  stimulusDtS: number,
+  windowEnds: ArrayLike<number>,
+  config: NeuroformerConfig,
+  options: { lookaheadS?: number } = {},
+): Float32Array {
+  const spec = config.stimulus;
+  if (!spec) throw new ValidationError('stimulus', 'this configuration has no stimulus pathway');
+  if (stimulus.features !== spec.features) throw new ValidationError('stimulus', `${stimulus.features} features per bin, the model takes ${spec.features}`);
+  if (stimulus.values.length !== stimulus.bins * stimulus.features) throw new ValidationError('stimulus', `${stimulus.values.length} values for ${stimulus.bins} bins × ${stimulus.features} features`);
+  if (stimulus.bins < spec.tokens) throw new ValidationError('stimulus', `${stimulus.bins} bins, fewer than the ${spec.tokens} tokens of a window`);
+  if (!(Number.isFinite(stimulusDtS) && stimulusDtS > 0)) throw new ValidationError('stimulusDtS', `${stimulusDtS} is not a positive bin width`);
+  const lookahead = options.lookaheadS ?? config.windowS;
+  const s = spec.tokens;
+  const f = spec.features;
+  const out = new Float32Array(windowEnds.length * s * f);
+  for (let w = 0; w < windowEnds.length; w++) {
+    let idx = frameIndex(windowEnds[w]! + lookahead, stimulusDtS);
+    idx = Math.min(Math.max(idx, s), stimulus.bins);
+    for (let k = 0; k < s; k++) {
+      for (let j = 0; j < f; j++) out[(w * s + k) * f + j] = stimulus.values[(idx - s + k) * f + j]!;
+    }
+  }
+  return out;
+}

@@ -40,6 +40,13 @@ export const NfTrainParams = z
     /** Training windows per epoch (a seeded subset; all when absent): bounds an epoch on a CPU. */
     maxTrainWindows: z.number().int().min(1).max(10_000_000).optional(),
     maxValidationWindows: z.number().int().min(1).max(100_000).default(512),
+    /**
+     * Overrides of the preset's window and block sizes (e.g. a busy simulated network: a shorter
+     * previous window whose spikes all fit its block, so no past spike is cut).
+     */
+    windowPrevS: z.number().positive().max(10).optional(),
+    blockSize: z.number().int().min(3).max(4096).optional(),
+    blockSizePrev: z.number().int().min(3).max(16384).optional(),
     stimulus: z.enum(['auto', 'none', 'reversals', 'cosine']).default('auto'),
     /** The event set whose times are the stimulus reversals (default: one named like "stimulus"). */
     eventSet: z.string().min(1).max(200).optional(),
@@ -89,7 +96,13 @@ const neuroformerTrain: PipelineDefinition<NfTrainParams> = {
     const stimulus = chooseStimulus(data.trains, data.truth, params.stimulus, params.eventSet);
     const features = stimulusFeatureCount(stimulus);
     const tokens = Math.round(probe.windowS / probe.dtS);
-    const config = neuroformerPreset(params.config, { neurons: data.counts.units, stimulus: features ? { features, tokens } : null });
+    const preset = neuroformerPreset(params.config, { neurons: data.counts.units, stimulus: features ? { features, tokens } : null });
+    const config = {
+      ...preset,
+      ...(params.windowPrevS !== undefined ? { windowPrevS: params.windowPrevS } : {}),
+      ...(params.blockSize !== undefined ? { blockSize: params.blockSize } : {}),
+      ...(params.blockSizePrev !== undefined ? { blockSizePrev: params.blockSizePrev } : {}),
+    };
     let split = splitTimeBlocks(data.originS, data.endS, { blocks: params.blocks, testBlocks: params.testBlocks, validationBlocks: params.validationBlocks, seed: params.seed });
     if (context.resumeFrom) {
       const from = decodeNfBundle(context.resumeFrom.weights, `model #${context.resumeFrom.id}`);

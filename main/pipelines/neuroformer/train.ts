@@ -86,7 +86,8 @@ const STREAM = { shuffle: 1, dropout: 2 } as const;
 export function nfLearningRate(optim: NfOptimConfig, tokens: number, finalTokens: number): number {
   const warmup = optim.warmupFraction * finalTokens;
   if (tokens < warmup) return (optim.lr * tokens) / warmup;
-  const progress = (tokens - warmup) / Math.max(1, finalTokens - warmup);
+  // Clamped at 1: minGPT's cosine would rise again past final_tokens (never reached in a run).
+  const progress = Math.min(1, (tokens - warmup) / Math.max(1, finalTokens - warmup));
   return optim.lr * Math.max(0.1, 0.5 * (1 + Math.cos(Math.PI * progress)));
 }
 

@@ -23,8 +23,9 @@ export interface LagBasis {
 
 /**
  * Raised-cosine bumps b_k(l) = ½(1 + cos(clamp((x(l) − φ_k)·π/(2Δ), −π, π))) with x(l) = log(l + c):
- * peaks φ_k evenly spaced by Δ from x(firstLag), the last bump ending exactly at x(lastLag), so
- * adjacent bumps overlap by half and early lags get narrow bumps (fine timing where synapses act).
+ * peaks φ_k evenly spaced by Δ from x(firstLag), the last bump ending exactly at x(lastLag). Each bump
+ * spans ±2Δ as in Pillow's makeBasis (so interior lags are covered by several bumps whose sum is
+ * constant), and early lags get narrow bumps (fine timing where synapses act).
  */
 export function raisedCosineBasis(count: number, firstLag: number, lastLag: number, stretch = 1): LagBasis {
   if (!(Number.isInteger(count) && count >= 1)) throw new ValidationError('basis.count', `expected an integer ≥ 1, got ${count}`);
@@ -119,6 +120,42 @@ export function buildDesign(counts: readonly Float64Array[], stimulus: readonly 
   return { x, rows, columns, stimulusColumns, neurons: counts.length, couplingBasis, stimulusBasis };
 }
 
+/** The design's non-zero entries row by row (CSR), column indices ascending. */
+interface SparseRows {
+  rowStart: Int32Array;
+  colIndex: Int32Array;
+  values: Float64Array;
+}
+
+/** One CSR copy per design matrix, shared by the fits of every neuron on it. */
+const sparseCache = new WeakMap<Float64Array, SparseRows>();
+
+function sparseRows(design: Pick<GlmDesign, 'x' | 'rows' | 'columns'>): SparseRows {
+  const cached = sparseCache.get(design.x);
+  if (cached) return cached;
+  const { x, rows, columns } = design;
+  let nnz = 0;
+  for (let k = 0; k < x.length; k++) if (x[k] !== 0) nnz++;
+  const rowStart = new Int32Array(rows + 1);
+  const colIndex = new Int32Array(nnz);
+  const values = new Float64Array(nnz);
+  let e = 0;
+  for (let t = 0; t < rows; t++) {
+    rowStart[t] = e;
+    for (let j = 0; j < columns; j++) {
+      const v = x[t * columns + j]!;
+      if (v !== 0) {
+        colIndex[e] = j;
+        values[e++] = v;
+      }
+    }
+  }
+  rowStart[rows] = e;
+  const sparse = { rowStart, colIndex, values };
+  sparseCache.set(x, sparse);
+  return sparse;
+}
+
 export interface PoissonFit {
   intercept: number;
   coef: Float64Array;
@@ -128,8 +165,8 @@ export interface PoissonFit {
   gradientNorm: number;
 }
 
-/** In-place Cholesky of a symmetric positive-definite m×m matrix; solves H d = g into `g`. */
-function choleskySolve(h: Float64Array, g: Float64Array, m: number): void {
+/** In-place Cholesky (lower triangle) of a symmetric positive-definite m×m matrix. */
+function choleskyFactor(h: Float64Array, m: number): void {
   for (let j = 0; j < m; j++) {
     let d = h[j * m + j]!;
     for (let k = 0; k < j; k++) d -= h[j * m + k]! * h[j * m + k]!;
@@ -142,6 +179,10 @@ function choleskySolve(h: Float64Array, g: Float64Array, m: number): void {
       h[i * m + j] = s / d;
     }
   }
+}
+
+/** Solves L Lᵀ d = g into `g` with the factor from choleskyFactor. */
+function choleskySolve(h: Float64Array, g: Float64Array, m: number): void {
   for (let i = 0; i < m; i++) {
     let s = g[i]!;
     for (let k = 0; k < i; k++) s -= h[i * m + k]! * g[k]!;
@@ -160,7 +201,7 @@ function choleskySolve(h: Float64Array, g: Float64Array, m: number): void {
  * any solver that reaches a small gradient agrees with this one to about tolerance / α).
  */
 export function fitPoissonGlm(design: Pick<GlmDesign, 'x' | 'rows' | 'columns'>, y: ArrayLike<number>, alpha: number, options: { tolerance?: number; maxIterations?: number } = {}): PoissonFit {
-  const { x, rows: n, columns: p } = design;
+  const { rows: n, columns: p } = design;
   if (y.length !== n) throw new ValidationError('y', `expected ${n} values, got ${y.length}`);
   if (!(alpha >= 0)) throw new ValidationError('alpha', `expected ≥ 0, got ${alpha}`);
   const tolerance = options.tolerance ?? 1e-10;
@@ -171,12 +212,14 @@ export function fitPoissonGlm(design: Pick<GlmDesign, 'x' | 'rows' | 'columns'>,
   meanY /= n;
   let beta = new Float64Array(m);
   beta[0] = Math.log(Math.max(meanY, 1e-10));
+  // Rows as sparse lists (coupling columns are zero wherever the neuron was silent over the
+  // filter's span): the Hessian costs Σ_rows nnz²/2 instead of rows·p²/2 — ~10× less at 10 Hz.
+  const { rowStart, colIndex, values } = sparseRows(design);
   const eta = new Float64Array(n);
   const etaOf = (b: Float64Array, out: Float64Array) => {
     for (let t = 0; t < n; t++) {
       let v = b[0]!;
-      const row = t * p;
-      for (let j = 0; j < p; j++) v += x[row + j]! * b[j + 1]!;
+      for (let e = rowStart[t]!; e < rowStart[t + 1]!; e++) v += values[e]! * b[colIndex[e]! + 1]!;
       out[t] = v;
     }
   };
@@ -194,41 +237,71 @@ export function fitPoissonGlm(design: Pick<GlmDesign, 'x' | 'rows' | 'columns'>,
   const trialEta = new Float64Array(n);
   let iterations = 0;
   let gradientNorm = Infinity;
+  let previousNorm = Infinity;
+  let factored = false;
   for (; iterations < maxIterations; iterations++) {
+    // Chord Newton: the Hessian (the costly part, Σ nnz²/2 per row) is rebuilt only while it
+    // matters — the first two steps, or when the last step cut the gradient by less than 5×. The
+    // gradient is always exact, so the minimiser is the same; only the path to it changes.
+    const fresh = iterations < 2 || !factored;
     g.fill(0);
-    h.fill(0);
+    if (fresh) h.fill(0);
     for (let t = 0; t < n; t++) {
       const mu = Math.exp(eta[t]!);
       const r = (mu - y[t]!) / n;
-      const w = mu / n;
-      const row = t * p;
       g[0]! += r;
+      const end = rowStart[t + 1]!;
+      if (!fresh) {
+        for (let e = rowStart[t]!; e < end; e++) g[colIndex[e]! + 1]! += r * values[e]!;
+        continue;
+      }
+      const w = mu / n;
       h[0]! += w;
-      for (let a = 0; a < p; a++) {
-        const xa = x[row + a]!;
-        if (xa === 0) continue;
-        g[a + 1]! += r * xa;
+      for (let ea = rowStart[t]!; ea < end; ea++) {
+        const a = colIndex[ea]! + 1;
+        const xa = values[ea]!;
+        g[a]! += r * xa;
         const wa = w * xa;
-        h[a + 1]! += wa; // row 0 (intercept) × column a
-        const hRow = (a + 1) * m;
-        for (let b = a; b < p; b++) h[hRow + b + 1]! += wa * x[row + b]!;
+        h[a]! += wa; // row 0 (intercept) × column a
+        const hRow = a * m + 1;
+        // Column indices ascend within a row, so this fills the upper triangle only.
+        for (let eb = ea; eb < end; eb++) h[hRow + colIndex[eb]!]! += wa * values[eb]!;
       }
     }
     for (let j = 1; j < m; j++) {
       g[j]! += alpha * beta[j]!;
-      h[j * m + j]! += alpha;
+      if (fresh) h[j * m + j]! += alpha;
     }
     gradientNorm = 0;
     for (let j = 0; j < m; j++) gradientNorm = Math.max(gradientNorm, Math.abs(g[j]!));
     if (gradientNorm <= tolerance) break;
-    // Mirror the upper triangle (accumulated above) into the lower one that Cholesky reads.
-    for (let a = 0; a < m; a++) for (let b = a + 1; b < m; b++) h[b * m + a] = h[a * m + b]!;
+    if (!fresh && gradientNorm > 0.2 * previousNorm) {
+      // The stale Hessian converges too slowly here: rebuild it on the next pass (same point).
+      factored = false;
+      previousNorm = Infinity;
+      continue;
+    }
+    previousNorm = gradientNorm;
+    if (fresh) {
+      // Mirror the upper triangle (accumulated above) into the lower one that Cholesky reads.
+      for (let a = 0; a < m; a++) for (let b = a + 1; b < m; b++) h[b * m + a] = h[a * m + b]!;
+      choleskyFactor(h, m);
+      factored = true;
+    }
     const step = Float64Array.from(g);
     choleskySolve(h, step, m);
     let decrease = 0;
     for (let j = 0; j < m; j++) decrease += g[j]! * step[j]!;
     let s = 1;
     let accepted = false;
+    if (decrease <= 1e-12 * Math.max(1, Math.abs(f))) {
+      // Within rounding of the optimum: f cannot resolve the decrease any more, but the Newton step
+      // (a tiny one) still shrinks the gradient; take it whole.
+      for (let j = 0; j < m; j++) beta[j]! -= step[j]!;
+      etaOf(beta, eta);
+      f = objectiveOf(beta, eta);
+      continue;
+    }
     for (let halving = 0; halving < 40; halving++) {
       const trial = beta.map((v, j) => v - s * step[j]!);
       etaOf(trial, trialEta);
@@ -242,7 +315,8 @@ export function fitPoissonGlm(design: Pick<GlmDesign, 'x' | 'rows' | 'columns'>,
       }
       s /= 2;
     }
-    if (!accepted) break; // at machine precision: no step decreases f any more
+    if (!accepted && !fresh) factored = false; // retry from here with a fresh Hessian
+    else if (!accepted) break; // at machine precision: no step decreases f any more
   }
   return { intercept: beta[0]!, coef: beta.slice(1), objective: f, iterations, gradientNorm };
 }
@@ -272,6 +346,75 @@ export interface GlmConnectivity {
  * stimulus features at a time (e.g. the simulator's cos and sin of the stimulus phase); they enter
  * instantaneously (their own filter is not needed for a known feature set).
  */
+/**
+ * Counts and design on [startS, endS) at p.binS. `warmupBins` extra bins before startS feed the
+ * history/coupling filters of the first rows and are then dropped (so held-out spans see their true
+ * past instead of silence).
+ */
+function designFor(trains: readonly Float64Array[], startS: number, endS: number, stimulus: ((tS: number) => readonly number[]) | null, p: Required<GlmConnectivityParams>, warmupBins: number) {
+  const bins = Math.floor((endS - startS) / p.binS);
+  if (!(bins > 10)) throw new ValidationError('endS', `expected more than 10 bins of ${p.binS} s in [${startS}, ${endS})`);
+  const from = startS - warmupBins * p.binS;
+  const total = bins + warmupBins;
+  const counts = countSpikes(trains, from, p.binS, total);
+  const features: Float64Array[] = [];
+  if (stimulus) {
+    const k = stimulus(startS).length;
+    for (let f = 0; f < k; f++) features.push(new Float64Array(total));
+    for (let t = 0; t < total; t++) {
+      const v = stimulus(from + (t + 0.5) * p.binS);
+      for (let f = 0; f < k; f++) features[f]![t] = v[f]!;
+    }
+  }
+  const lastLag = Math.max(2, Math.round(p.couplingMaxLagS / p.binS));
+  const basis = raisedCosineBasis(p.couplingBases, 1, lastLag);
+  const full = buildDesign(counts, features, basis, null);
+  if (warmupBins === 0) return { design: full, counts, basis };
+  const design: GlmDesign = { ...full, x: full.x.slice(warmupBins * full.columns), rows: bins };
+  return { design, counts: counts.map((c) => c.slice(warmupBins)), basis };
+}
+
+/**
+ * One-step-ahead firing probabilities of fitted GLMs on a (held-out) span, given the recorded past:
+ * for each window of `windowS` from startS, P(neuron fires at least once) = 1 − exp(−Σ_bins μ),
+ * μ = exp(b + x·w) per bin. [windows × neurons], row-major. The prediction side of the GLM row of
+ * the spike-prediction table (sample or threshold it with idsFromProbabilities).
+ */
+export function glmFiringProbability(
+  glm: Pick<GlmConnectivity, 'fits' | 'params'>,
+  trains: readonly Float64Array[],
+  startS: number,
+  endS: number,
+  stimulus: ((tS: number) => readonly number[]) | null,
+  windowS: number,
+): { probability: Float64Array; windows: number; windowStartsS: Float64Array } {
+  const p = glm.params;
+  const perWindow = Math.round(windowS / p.binS);
+  if (!(perWindow >= 1) || Math.abs(perWindow * p.binS - windowS) > 1e-9) throw new ValidationError('windowS', `expected a whole number of ${p.binS}-s bins, got ${windowS}`);
+  if (glm.fits.length !== trains.length) throw new ValidationError('trains', `expected the ${glm.fits.length} neurons the GLM was fitted on, got ${trains.length}`);
+  const lastLag = Math.max(2, Math.round(p.couplingMaxLagS / p.binS));
+  const { design } = designFor(trains, startS, endS, stimulus, p, lastLag);
+  const windows = Math.floor(design.rows / perWindow);
+  const n = trains.length;
+  const probability = new Float64Array(windows * n);
+  for (let i = 0; i < n; i++) {
+    const fit = glm.fits[i]!;
+    if (fit.coef.length !== design.columns) throw new ValidationError('glm', `expected ${design.columns} coefficients (same stimulus and bases), got ${fit.coef.length}`);
+    for (let w = 0; w < windows; w++) {
+      let expected = 0;
+      for (let t = w * perWindow; t < (w + 1) * perWindow; t++) {
+        let eta = fit.intercept;
+        const row = t * design.columns;
+        for (let j = 0; j < design.columns; j++) eta += design.x[row + j]! * fit.coef[j]!;
+        expected += Math.exp(eta);
+      }
+      probability[w * n + i] = 1 - Math.exp(-expected);
+    }
+  }
+  const windowStartsS = Float64Array.from({ length: windows }, (_, w) => startS + w * windowS);
+  return { probability, windows, windowStartsS };
+}
+
 export function glmConnectivity(
   trains: readonly Float64Array[],
   startS: number,
@@ -281,21 +424,7 @@ export function glmConnectivity(
   onProgress?: (done: number, total: number) => void,
 ): GlmConnectivity {
   const p = { ...GLM_DEFAULTS, ...params };
-  const bins = Math.floor((endS - startS) / p.binS);
-  if (!(bins > 10)) throw new ValidationError('endS', `expected more than 10 bins of ${p.binS} s in [${startS}, ${endS})`);
-  const counts = countSpikes(trains, startS, p.binS, bins);
-  const features: Float64Array[] = [];
-  if (stimulus) {
-    const k = stimulus(startS).length;
-    for (let f = 0; f < k; f++) features.push(new Float64Array(bins));
-    for (let t = 0; t < bins; t++) {
-      const v = stimulus(startS + (t + 0.5) * p.binS);
-      for (let f = 0; f < k; f++) features[f]![t] = v[f]!;
-    }
-  }
-  const lastLag = Math.max(2, Math.round(p.couplingMaxLagS / p.binS));
-  const basis = raisedCosineBasis(p.couplingBases, 1, lastLag);
-  const design = buildDesign(counts, features, basis, null);
+  const { design, counts, basis } = designFor(trains, startS, endS, stimulus, p, 0);
   const n = trains.length;
   // Integral of each bump over its lags: the integrated filter is Σ_k β_k · area_k.
   const area = new Float64Array(basis.count);

@@ -4,6 +4,7 @@
  * "Real" row: the correlation between two different sets of real trials).
  */
 import { ValidationError } from '../../errors.js';
+import { seededRandom } from '../../../shared/random.js';
 import { pearson } from './connectivity-metrics.js';
 
 /** One scoring window (an (Interval, Trial) pair in the reference): neuron ids that fired. */
@@ -28,7 +29,9 @@ export interface PredictionScores {
  * - when TP, FP and FN are all non-zero, precision and recall are the usual ratios; otherwise, in
  *   this order: TP = 0 → (0, 0); FP = 0 → (1, 1) even when FN > 0; FN = 0 → (1, 1) even when
  *   FP > 0. So a window with some hits and no false alarms scores recall 1 however many spikes
- *   were missed (and symmetrically for precision).
+ *   were missed (and symmetrically for precision). Consequence: predicting EVERY neuron in every
+ *   window scores F1 = 1 (FN = 0), so the reference F1 rewards over-prediction; report the
+ *   `corrected` F1 beside it.
  * - per-window F1 = 2PR/(P+R) (0 when P + R = 0); the three scores are plain means over windows.
  * `corrected: true` scores every window with the textbook ratios instead (for comparison only).
  */
@@ -159,4 +162,24 @@ export function trialCounts(train: Float64Array, eventTimesS: ArrayLike<number>,
     }
   }
   return { counts, trials, bins };
+}
+
+/**
+ * Predicted id sets from firing probabilities [windows × neurons]: sampled (Bernoulli, seeded — as
+ * a generative model's prediction is a sample) or, with `threshold`, every neuron whose probability
+ * reaches it.
+ */
+export function idsFromProbabilities(probability: Float64Array, neurons: number, options: { seed?: number; threshold?: number } = {}): Int32Array[] {
+  if (probability.length % neurons !== 0) throw new ValidationError('probability', `expected windows × ${neurons} values, got ${probability.length}`);
+  const random = seededRandom(options.seed ?? 0);
+  const out: Int32Array[] = [];
+  for (let w = 0; w < probability.length / neurons; w++) {
+    const ids: number[] = [];
+    for (let i = 0; i < neurons; i++) {
+      const p = probability[w * neurons + i]!;
+      if (options.threshold !== undefined ? p >= options.threshold : random() < p) ids.push(i);
+    }
+    out.push(Int32Array.from(ids));
+  }
+  return out;
 }

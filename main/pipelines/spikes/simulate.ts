@@ -14,8 +14,9 @@
  *
  * Stability, provably: since every u, v ≥ 0, λ_i ≤ μ_i + Σ_j W⁺_ij u_j with W⁺ = max(W, 0), so the
  * process is dominated (thinning coupling) by a linear Hawkes process with kernel matrix W⁺, whose
- * rates stay finite iff the spectral radius ρ(W⁺) < 1. The excitatory weights are scaled so
- * ρ(W⁺) equals `spectralRadius` (< 1); inhibition and refractoriness only lower the rates.
+ * rates stay finite iff the spectral radius ρ(W⁺) < 1. The weights are scaled so ρ(W⁺) equals
+ * `spectralRadius` (< 1) — or less, for nearly acyclic wirings, where the largest row sum of W⁺ is
+ * capped at 3·spectralRadius instead; inhibition and refractoriness only lower the rates.
  */
 import { ValidationError } from '../../errors.js';
 import { deriveSeed, seededRandom, type Random } from '../../../shared/random.js';
@@ -61,7 +62,7 @@ export interface SimulatedNetwork {
   /** Per-neuron stimulus gain g_i and baseline b_i (Hz). */
   stimulusGain: Float64Array;
   baselineHz: Float64Array;
-  /** ρ(W⁺) reached (equals params.spectralRadius up to the power iteration's tolerance). */
+  /** ρ(W⁺) reached (an upper bound): params.spectralRadius, or less for nearly acyclic wirings. */
   spectralRadius: number;
   meanRateHz: number;
   params: Required<NetworkSimParams>;
@@ -181,7 +182,17 @@ function buildWeights(p: Required<NetworkSimParams>, random: Random) {
   }
   const positive = w.map((v) => Math.max(v, 0));
   const rawRadius = spectralRadiusNonNegative(positive, n);
-  const scale = rawRadius > 0 ? p.spectralRadius / rawRadius : 0;
+  // A nearly acyclic wiring (small networks) has ρ ≈ 0 however strong its weights: scaling it to
+  // ρ = target would blow the weights up. Cap the largest excitatory input sum at 3·target too
+  // (random networks with hubs have max row sums ≈ 2–2.5·ρ, so the cap leaves them alone).
+  let maxRowSum = 0;
+  for (let post = 0; post < n; post++) {
+    let s = 0;
+    for (let pre = 0; pre < n; pre++) s += positive[post * n + pre]!;
+    maxRowSum = Math.max(maxRowSum, s);
+  }
+  const reference = Math.max(rawRadius, maxRowSum / 3);
+  const scale = reference > 0 ? p.spectralRadius / reference : 0;
   for (let k = 0; k < w.length; k++) w[k]! *= scale;
   const radius = rawRadius * scale;
   return { w, excitatory, hubIndices, radius };
@@ -217,7 +228,11 @@ export function simulateNetwork(params: NetworkSimParams): SimulatedNetwork {
     stimulusGain[i] = 2 * wiringRandom() - 1;
   }
 
-  // Sparse out-lists: a spike of `pre` adds W[post, pre]/τ to post's filtered input.
+  // The discrete kernel is jump·e^{−(k−1)dt/τ} in the k-th bin after the spike (k ≥ 1); this jump
+  // makes its sum times dt exactly 1 (1/τ would give (dt/τ)/(1 − e^{−dt/τ}) ≈ 1.05 at dt = τ/10),
+  // so W is the integrated effect of the simulated process itself and the stability bound is exact.
+  const couplingJump = (1 - Math.exp(-p.dtS / p.couplingTauS)) / p.dtS;
+  // Sparse out-lists: a spike of `pre` adds W[post, pre]·jump to post's filtered input.
   const outStart = new Int32Array(n + 1);
   const outPost: number[] = [];
   const outWeight: number[] = [];
@@ -227,7 +242,7 @@ export function simulateNetwork(params: NetworkSimParams): SimulatedNetwork {
       const v = w[post * n + pre]!;
       if (v !== 0) {
         outPost.push(post);
-        outWeight.push(v / p.couplingTauS);
+        outWeight.push(v * couplingJump);
       }
     }
   }
@@ -236,7 +251,7 @@ export function simulateNetwork(params: NetworkSimParams): SimulatedNetwork {
   const bins = Math.floor(p.durationS / p.dtS);
   const couplingDecay = Math.exp(-p.dtS / p.couplingTauS);
   const refractoryDecay = Math.exp(-p.dtS / p.refractoryTauS);
-  const refractoryJump = p.refractoryStrength / p.refractoryTauS;
+  const refractoryJump = (p.refractoryStrength * (1 - refractoryDecay)) / p.dtS;
   const input = new Float64Array(n); // Σ_j W_ij u_j (Hz)
   const refractory = new Float64Array(n); // r·v_i (Hz)
   const lists: number[][] = Array.from({ length: n }, () => []);
@@ -281,4 +296,46 @@ export function simulateNetwork(params: NetworkSimParams): SimulatedNetwork {
     meanRateHz: total / n / (bins * p.dtS),
     params: p,
   };
+}
+
+/**
+ * The simulation in the engine's SpikeTrains shape (main/io/spikes/types.ts): units "n0"…, cell type
+ * "E"/"I" (hubs "E hub"), and one event set at the stimulus peaks (cos = 1) for PSTHs.
+ */
+export function toSpikeTrains(sim: SimulatedNetwork): {
+  times: readonly Float64Array[];
+  unitIds: readonly string[];
+  cellTypes: readonly (string | null)[];
+  events: readonly { name: string; source: string; times: Float64Array }[];
+  startS: number;
+  endS: number;
+  warnings: readonly string[];
+} {
+  const hubs = new Set(sim.hubIndices);
+  const { durationS, stimulusPeriodS } = sim.params;
+  const peaks = Float64Array.from({ length: Math.ceil(durationS / stimulusPeriodS) }, (_, k) => k * stimulusPeriodS);
+  return {
+    times: sim.times,
+    unitIds: sim.times.map((_, i) => `n${i}`),
+    cellTypes: sim.times.map((_, i) => (sim.excitatory[i] ? (hubs.has(i) ? 'E hub' : 'E') : 'I')),
+    events: [{ name: 'stimulus peaks', source: 'simulation', times: peaks }],
+    startS: 0,
+    endS: durationS,
+    warnings: [],
+  };
+}
+
+/**
+ * The stimulus as a feature vector per bin, [bins × 2] (cos, sin of the phase at each bin's centre):
+ * what a model (Neuroformer's stimulus stream, the GLM) is given about the drive. The phase pair
+ * rather than cos alone lets a model tell the rising from the falling half-cycle.
+ */
+export function stimulusFeatures(periodS: number, startS: number, binS: number, bins: number): Float32Array {
+  const out = new Float32Array(bins * 2);
+  for (let t = 0; t < bins; t++) {
+    const phase = (2 * Math.PI * (startS + (t + 0.5) * binS)) / periodS;
+    out[2 * t] = Math.cos(phase);
+    out[2 * t + 1] = Math.sin(phase);
+  }
+  return out;
 }

@@ -455,6 +455,37 @@ function roiCsvProblems(summary: Summary, context: CaseContext): Violation[] {
   return out;
 }
 
+/**
+ * Spike trains: finite, ascending times in every unit and event set, a span that holds them, one id
+ * and one cell type per unit, and the import's counts equal to the reader's. A text file with no
+ * damage strictly visible (every data line one number) reads as that many spikes.
+ */
+function spikesProblems(summary: Summary, context: CaseContext): Violation[] {
+  const out: Violation[] = [];
+  const problem = (text: string): void => void out.push({ problem: text });
+  for (const p of inspectProblems(summary['inspect'], false)) problem(p);
+  const counts = summary['counts'] as number[];
+  if (counts.length < 1) problem('no units');
+  if (summary['unitIds'] !== counts.length || summary['cellTypes'] !== counts.length) problem(`${counts.length} units, ${String(summary['unitIds'])} ids, ${String(summary['cellTypes'])} cell types`);
+  if (summary['nonFinite']) problem(`${String(summary['nonFinite'])} spike times not finite`);
+  if (summary['unsortedUnits']) problem(`${String(summary['unsortedUnits'])} units with times out of order`);
+  const [start, end] = [summary['startS'], summary['endS']];
+  if (!finite(start) || !finite(end) || start > end) problem(`span ${String(start)} … ${String(end)}`);
+  for (const e of summary['events'] as Summary[]) {
+    if (e['nonFinite']) problem(`${String(e['nonFinite'])} event times not finite`);
+    if (e['unsorted']) problem('event times out of order');
+  }
+  const metadata = summary['metadata'] as Summary | null;
+  const total = counts.reduce((a, b) => a + b, 0);
+  if (!metadata) problem('no spikes metadata in the import');
+  else if (metadata['unitCount'] !== counts.length || metadata['spikeCount'] !== total) problem(`import says ${String(metadata['unitCount'])} units / ${String(metadata['spikeCount'])} spikes, reader ${counts.length} / ${total}`);
+  if (context.kind === 'spikes-text') {
+    const lines = readFileSync(context.path, 'utf8').split(/\r\n|\n|\r/).map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'));
+    if (lines.every((l) => /^[0-9.eE+-]+$/.test(l) && Number.isFinite(Number(l))) && lines.length !== total) problem(`${total} spikes read, the file has ${lines.length} time lines`);
+  }
+  return out;
+}
+
 /** Problems with an accepted case; empty when it is correct. */
 export function acceptedProblems(summary: Summary, warnings: readonly string[], context: CaseContext): string[] {
   let violations: Violation[];
@@ -495,6 +526,11 @@ export function acceptedProblems(summary: Summary, warnings: readonly string[], 
       break;
     case 'roi-csv':
       violations = roiCsvProblems(summary, context);
+      break;
+    case 'spikes-npy':
+    case 'spikes-nwb':
+    case 'spikes-text':
+      violations = spikesProblems(summary, context);
       break;
     default:
       violations = volumeProblems(summary);

@@ -4,9 +4,10 @@
  * for); the real files are only ever read. `prepareCase(kind, seed, dir, random)` is a pure function
  * of its arguments, so a failing case is reproduced from its kind, index and the base seed.
  *
- * Kinds without a reader (spikes, NTF factors…) are not fuzzed: see SKIPPED_KINDS. The brain kinds
+ * Kinds without a reader (NTF factors…) are not fuzzed: see SKIPPED_KINDS. The brain kinds
  * (issue #18: NIfTI, GIfTI, mz3, MATLAB .mat, BrainNet and coordinate files, atlas label files) come
- * after the others, so adding them left the seeds of the earlier kinds' cases unchanged.
+ * after the others, so adding them left the seeds of the earlier kinds' cases unchanged; the spike
+ * kinds (issue #20: the retina folder, the NWB units file, the grasshopper text) come last.
  */
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
@@ -16,6 +17,7 @@ import { mutateTiff, mutateHdf5 } from './mutators/binary.js';
 import { COHORT_TABLE, mutateAtlasLabels, mutateCohort, mutateGifti, mutateMat, mutateMz3, mutateNifti, mutateText } from './mutators/brain.js';
 import { mutateEdf } from './mutators/edf.js';
 import { mutateSuite2p, type FolderAccess } from './mutators/npy.js';
+import { mutateSpikeFolder } from './mutators/spikes.js';
 import { mutateCsvMatrix, mutateSiblingCsv, mutateSwc } from './mutators/text.js';
 import { mutateZarrStore, type StoreAccess } from './mutators/zarr.js';
 import { readZip, writeZip, type ZipEntry } from './zip.js';
@@ -25,6 +27,7 @@ export type { Mutation, Oracle } from './mutators/bytes.js';
 export const FUZZ_KINDS = [
   'edf', 'swc', 'suite2p', 'calcium-hdf5', 'calcium-csv', 'hdf5-volume', 'zarr-zip', 'zarr-dir', 'tiff',
   'nifti', 'nifti-gz', 'gifti', 'mz3', 'mat', 'brainnet', 'coords', 'atlas-labels', 'cohort', 'roi-csv',
+  'spikes-npy', 'spikes-nwb', 'spikes-text',
 ] as const;
 export type FuzzKind = (typeof FUZZ_KINDS)[number];
 
@@ -35,9 +38,11 @@ export type FuzzKind = (typeof FUZZ_KINDS)[number];
  *   template) and the child inflates it again and reads every voxel: about 0.25 s a case, so 1/2.
  * - mz3: one seed (1.5 MB inflated), inflated, edited and re-gzipped per case, inflated again by
  *   the child and by the strict reading: about 0.2 s a case, so 1/2.
+ * - spikes-npy: each case copies the retina folder and unpickles its 2.5 MB spikes.npy twice
+ *   (import, then the read): about 0.3 s a case, so 1/2.
  * All brain kinds together (150 per reader) took 83 s on the 2-core machine before mz3 was halved.
  */
-const CASE_SHARE: Partial<Record<FuzzKind, number>> = { 'nifti-gz': 1 / 2, mz3: 1 / 2 };
+const CASE_SHARE: Partial<Record<FuzzKind, number>> = { 'nifti-gz': 1 / 2, mz3: 1 / 2, 'spikes-npy': 1 / 2 };
 
 export function casesFor(kind: FuzzKind, cases: number): number {
   return Math.ceil(cases * (CASE_SHARE[kind] ?? 1));
@@ -64,10 +69,13 @@ export const KIND_TITLES: Record<FuzzKind, string> = {
   'atlas-labels': 'atlas label files AAL2.xml, aal.json (readAtlasLabels)',
   cohort: 'ABIDE cohort of 4 subjects + labels_100.csv (readCohort, loadCohortSeries)',
   'roi-csv': 'ROI time series CSV (readRoiSeries)',
+  'spikes-npy': 'retina spike folder: spikes.npy pickle, stimchanges.npy, cell table (inspectRecording, readSpikes)',
+  'spikes-nwb': 'NWB units table (inspectRecording, readSpikes)',
+  'spikes-text': 'text spike times, grasshopper (inspectRecording, readSpikes)',
 };
 
 export const SKIPPED_KINDS = [
-  'spikes (NWB units, spike-time text, npy): no reader yet',
+  'Kilosort/Phy folders: no real one in ../shared/data (the unit tests build them)',
   'ROI series as TSV and AFNI .1D: no such file in ../shared/data (the unit tests write them)',
   'NIfTI-2: no NIfTI-2 file in ../shared/data to start from (the unit tests build them)',
   'C. elegans edge lists, NTF factor .npy, MDS json: no reader yet',
@@ -136,6 +144,12 @@ export function seedsFor(kind: FuzzKind, data: string, derived: readonly string[
       return files('fmri/roi_timeseries', /\.csv$/i);
     case 'cohort':
       return existsSync(join(data, 'fmri/abide_aal116_100subj', COHORT_TABLE)) ? files('fmri', /^abide_aal116_100subj$/) : [];
+    case 'spikes-npy':
+      return files('spikes', /^marmoset_retina_parasol_reversing_gratings$/);
+    case 'spikes-nwb':
+      return files('spikes', /\.nwb$/i);
+    case 'spikes-text':
+      return files('spikes', /spike_times\d*_us\.txt$/);
   }
 }
 
@@ -153,6 +167,14 @@ function layOutCohort(source: string, target: string): string[] {
   for (const id of ids) copyFileSync(join(source, 'Functional', `${id}.mat`), join(target, 'Functional', `${id}.mat`));
   copyFileSync(join(source, COHORT_TABLE), join(target, COHORT_TABLE));
   return ids;
+}
+
+/** A copy of a spike folder (its files only) under `dir`, named as the seed. */
+function layOutSpikeFolder(source: string, dir: string): string {
+  const folder = join(dir, basename(source));
+  mkdirSync(folder);
+  for (const name of readdirSync(source)) copyFileSync(join(source, name), join(folder, name));
+  return folder;
 }
 
 /** Inflated seeds, kept for the run: the same .nii.gz is inflated once, not once per case. */
@@ -352,6 +374,14 @@ export function prepareCase(kind: FuzzKind, seed: Seed, dir: string, random: Ran
       const mutation = mutateSuite2p(folderAccess(plane), random);
       return { path: plane, mutation };
     }
+    case 'spikes-nwb':
+      return mutateFile(seed.source, dir, random, mutateHdf5);
+    case 'spikes-text':
+      return mutateFile(seed.source, dir, random, (bytes, r, file) => mutateText(bytes, r, file, { comma: false }));
+    case 'spikes-npy': {
+      const folder = layOutSpikeFolder(seed.source, dir);
+      return { path: folder, mutation: mutateSpikeFolder(folderAccess(folder), random) };
+    }
     case 'zarr-zip': {
       const target = join(dir, basename(seed.source));
       const original = readFileSync(seed.source);
@@ -393,6 +423,8 @@ export function layOutSeed(kind: FuzzKind, seed: Seed, dir: string): string {
       layOutCohort(seed.source, folder);
       return folder;
     }
+    case 'spikes-npy':
+      return layOutSpikeFolder(seed.source, dir);
     case 'zarr-dir': {
       const target = join(farmOf(seed, dir), basename(seed.source));
       linkFarm(seed.source, target);

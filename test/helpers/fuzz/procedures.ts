@@ -23,6 +23,7 @@ const load = {
   matlab: () => import('../../../main/io/matlab/index.js'),
   roiSeries: () => import('../../../main/io/roi-series/index.js'),
   atlas: () => import('../../../main/io/atlas/index.js'),
+  spikes: () => import('../../../main/io/spikes/index.js'),
 };
 
 const voxelCount = (shape: readonly number[]): number => shape.reduce((n, extent) => n * extent, 1);
@@ -470,6 +471,30 @@ async function atlasLabels(path: string): Promise<Accepted> {
   };
 }
 
+/** Import, then the trains the Spikes view and the pipelines read; counts of what must never be there. */
+async function spikes(path: string): Promise<Accepted> {
+  const [{ inspectRecording }, { readSpikes }] = await Promise.all([load.recording(), load.spikes()]);
+  const inspected = await inspectRecording(path);
+  const trains = await readSpikes(path);
+  const unsorted = (t: Float64Array): boolean => t.some((v, i) => i > 0 && v < t[i - 1]!);
+  return {
+    warnings: inspected.warnings,
+    summary: {
+      inspect: inspectSummary(inspected),
+      metadata: inspected.metadata.spikes ? { unitCount: inspected.metadata.spikes.unitCount, spikeCount: inspected.metadata.spikes.spikeCount, units: inspected.metadata.spikes.units.map((u) => u.spikeCount) } : null,
+      format: trains.format,
+      counts: trains.times.map((t) => t.length),
+      unitIds: trains.unitIds.length,
+      cellTypes: trains.cellTypes.length,
+      nonFinite: trains.times.reduce((n, t) => n + countNonFinite(t), 0),
+      unsortedUnits: trains.times.filter(unsorted).length,
+      startS: trains.startS,
+      endS: trains.endS,
+      events: trains.events.map((e) => ({ count: e.times.length, nonFinite: countNonFinite(e.times), unsorted: unsorted(e.times) })),
+    },
+  };
+}
+
 /** The modules each kind's procedure imports, loaded before the child says it is ready. */
 export async function warmUp(kind: string): Promise<void> {
   const modules: Record<string, (keyof typeof load)[]> = {
@@ -488,6 +513,9 @@ export async function warmUp(kind: string): Promise<void> {
     'atlas-labels': ['atlas'],
     cohort: ['roiSeries', 'matlab'],
     'roi-csv': ['roiSeries'],
+    'spikes-npy': ['recording', 'spikes'],
+    'spikes-nwb': ['recording', 'spikes'],
+    'spikes-text': ['recording', 'spikes'],
   };
   await Promise.all((modules[kind] ?? ['volume']).map((name) => load[name]()));
 }
@@ -518,4 +546,7 @@ export const procedures: Record<string, Procedure> = {
   'atlas-labels': atlasLabels,
   cohort,
   'roi-csv': roiCsv,
+  'spikes-npy': spikes,
+  'spikes-nwb': spikes,
+  'spikes-text': spikes,
 };

@@ -106,6 +106,8 @@ describe.skipIf(skipReason !== null)('Spikes view in Chromium', () => {
     await page.mouse.wheel(0, -200);
     await expect.poll(() => page.getByTestId('spikes-raster-caption').textContent()).toMatch(/8 s shown/);
     await settled();
+    // The pointer names the unit and time under it (rows are too thin for names).
+    await expect.poll(() => page.getByTestId('spikes-hover').textContent()).toMatch(/^unit \d+ \(O(ff|n) parasol\) · \d+:\d\d\.\d{3}$/);
     await page.screenshot({ path: join(RESULTS, 'spikes-retina-zoomed.png') });
   });
 

@@ -5,13 +5,13 @@
  * Wheel: zoom about the pointer; drag: pan; click: select a unit (Shift+click: the second unit of
  * the cross-correlogram).
  */
-import { useEffect, useMemo, useRef } from 'react';
-import { SPIKES_MAX_UNITS, type SpikeRaster, type SpikesSummary } from '../../../shared/api/index.js';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { SPIKES_MAX_COLUMNS, SPIKES_MAX_UNITS, type SpikeRaster, type SpikesSummary } from '../../../shared/api/index.js';
 import { hexToRgb } from '../components/color.js';
 import type { TypeColors } from './colors.js';
 import { beginCanvas, FONT, formatClock, type Theme } from './plot.js';
 import { densityCeilings, groupRuns, LABELLED_ROW_PX, rowHeight, spikeBudget, TRACE_ROW_PX, type DensityScale } from './rasterLayout.js';
-import { formatSpan, panWindow, ticks, zoomWindow, type TimeWindow } from './timeWindow.js';
+import { formatInstant, formatSpan, panWindow, ticks, zoomWindow, type TimeWindow } from './timeWindow.js';
 import { useSpikesCall } from './useSpikesData.js';
 
 export const RASTER_LABEL_WIDTH = 130;
@@ -42,6 +42,8 @@ export function rasterHeight(units: number, maxHeight: number): number {
 export function RasterPanel({ summary, rows, colors, window: shown, onWindow, width, maxHeight, scale, onScale, unitA, unitB, onSelect }: Props) {
   const canvas = useRef<HTMLCanvasElement>(null);
   const drag = useRef<{ x: number; window: TimeWindow; moved: boolean } | null>(null);
+  // The unit and time under the pointer: with thousands of rows the names cannot be drawn.
+  const [hover, setHover] = useState<{ x: number; y: number; unit: number; timeS: number } | null>(null);
   const units = rows.slice(0, SPIKES_MAX_UNITS);
   const plotWidth = Math.max(10, Math.floor(width - RASTER_LABEL_WIDTH - RIGHT));
   const height = rasterHeight(units.length, maxHeight);
@@ -51,7 +53,7 @@ export function RasterPanel({ summary, rows, colors, window: shown, onWindow, wi
 
   const request =
     width > 0 && units.length > 0
-      ? { recordingId: summary.recordingId, units, startS: shown.startS, endS: shown.endS, columns: plotWidth, maxSpikes: spikeBudget(units.length, plotWidth) }
+      ? { recordingId: summary.recordingId, units, startS: shown.startS, endS: shown.endS, columns: Math.min(plotWidth, SPIKES_MAX_COLUMNS), maxSpikes: spikeBudget(units.length, plotWidth) }
       : null;
   const { data, current, error } = useSpikesCall('spikes.raster', request);
   const raster = data && data.recordingId === summary.recordingId ? data : null;
@@ -76,7 +78,7 @@ export function RasterPanel({ summary, rows, colors, window: shown, onWindow, wi
     if (raster && raster.units.length === units.length) drawRaster(context, theme, raster, units.map(typeOf), colors, { left: RASTER_LABEL_WIDTH, width: plotWidth, rowH, scale });
     drawLabels(context, theme, summary, units, rowH, colors, unitA, unitB);
     if (rowH < LABELLED_ROW_PX) drawSelectionMarks(context, theme, units, rowH, unitA, unitB);
-    drawTimeAxis(context, theme, raster ?? { startS: shown.startS, endS: shown.endS }, plotHeight, plotWidth);
+    drawTimeAxis(context, theme, raster ?? { startS: shown.startS, endS: shown.endS }, plotHeight, plotWidth, summary.endS - summary.startS);
     context.strokeStyle = theme.border;
     context.strokeRect(RASTER_LABEL_WIDTH - 0.5, 0.5, plotWidth + 1, plotHeight - 1);
   }, [raster, units.join(','), width, height, plotWidth, plotHeight, rowH, colors, scale, unitA, unitB, summary, shown.startS, shown.endS]); // eslint-disable-line react-hooks/exhaustive-deps
@@ -97,13 +99,16 @@ export function RasterPanel({ summary, rows, colors, window: shown, onWindow, wi
   }, [shown, bounds, plotWidth, onWindow]);
 
   const mode = raster ? raster.mode : null;
+  const spanS = shown.endS - shown.startS;
+  const captionStep = spanS >= 10 ? 1 : spanS >= 1 ? 0.1 : 0.001;
   const columnS = (shown.endS - shown.startS) / plotWidth;
   return (
     <figure className="spikes-raster">
       <figcaption className="spikes-caption" data-testid="spikes-raster-caption">
-        <strong>Raster</strong> · {units.length} unit{units.length === 1 ? '' : 's'} · {formatSpan(shown.endS - shown.startS)} shown ({formatClock(shown.startS, shown.endS, 1)} –{' '}
-        {formatClock(shown.endS, shown.endS, 1)})
+        <strong>Raster</strong> · {units.length} unit{units.length === 1 ? '' : 's'} · {formatSpan(shown.endS - shown.startS)} shown ({formatClock(shown.startS, bounds.endS - bounds.startS, captionStep)} –{' '}
+        {formatClock(shown.endS, bounds.endS - bounds.startS, captionStep)})
         {raster && ` · ${raster.totalSpikes.toLocaleString('en')} spikes · `}
+        {!raster && !error && ' · reading the spikes…'}
         {mode === 'spikes' && 'each tick is a spike'}
         {mode === 'counts' &&
           (rowH >= TRACE_ROW_PX
@@ -129,9 +134,19 @@ export function RasterPanel({ summary, rows, colors, window: shown, onWindow, wi
           drag.current = { x: event.clientX, window: shown, moved: false };
           event.currentTarget.setPointerCapture(event.pointerId);
         }}
+        onPointerLeave={() => setHover(null)}
         onPointerMove={(event) => {
           const start = drag.current;
-          if (!start) return;
+          if (!start) {
+            const box = event.currentTarget.getBoundingClientRect();
+            const x = event.clientX - box.left;
+            const y = event.clientY - box.top;
+            const unit = units[Math.floor(y / rowH)];
+            const fraction = (x - RASTER_LABEL_WIDTH) / plotWidth;
+            setHover(unit !== undefined && y < plotHeight && fraction >= 0 && fraction <= 1 ? { x, y, unit, timeS: shown.startS + fraction * (shown.endS - shown.startS) } : null);
+            return;
+          }
+          setHover(null);
           const dx = event.clientX - start.x;
           if (Math.abs(dx) < 3 && !start.moved) return;
           start.moved = true;
@@ -147,6 +162,12 @@ export function RasterPanel({ summary, rows, colors, window: shown, onWindow, wi
           if (unit !== undefined && event.clientY - box.top < plotHeight) onSelect(unit, event.shiftKey);
         }}
       />
+      {hover && (
+        <div className="spikes-hover" style={{ left: Math.min(hover.x + 12, width - 220), top: hover.y + 30 }} data-testid="spikes-hover">
+          unit {summary.units[hover.unit]?.id ?? hover.unit}
+          {summary.units[hover.unit]?.cellType ? ` (${summary.units[hover.unit]!.cellType})` : ''} · {formatInstant(hover.timeS)}
+        </div>
+      )}
       {error && <p className="error">{error}</p>}
     </figure>
   );
@@ -272,13 +293,17 @@ function drawLabels(context: CanvasRenderingContext2D, theme: Theme, summary: Sp
 
 /** Where rows are too thin for names: an arrow and the letter of each selected unit at its row. */
 function drawSelectionMarks(context: CanvasRenderingContext2D, theme: Theme, units: readonly number[], rowH: number, unitA: number | null, unitB: number | null): void {
+  let previous: number | null = null;
   for (const [unit, letter] of [
     [unitA, 'A'],
     [unitB, 'B'],
   ] as const) {
     const row = unit === null ? -1 : units.indexOf(unit);
     if (row < 0) continue;
-    const y = (row + 0.5) * rowH;
+    // Inside the plot, and B's mark clear of A's when their rows are a few pixels apart.
+    let y = Math.max(6, (row + 0.5) * rowH);
+    if (previous !== null && Math.abs(y - previous) < 12) y = y >= previous ? previous + 12 : previous - 12;
+    previous = y;
     const x = RASTER_LABEL_WIDTH - 3;
     context.fillStyle = theme.accent;
     context.beginPath();
@@ -296,7 +321,7 @@ function drawSelectionMarks(context: CanvasRenderingContext2D, theme: Theme, uni
 
 const rateLabel = (hz: number) => (hz >= 10 ? hz.toFixed(0) : hz >= 1 ? hz.toFixed(1) : hz.toFixed(2));
 
-function drawTimeAxis(context: CanvasRenderingContext2D, theme: Theme, window: { startS: number; endS: number }, top: number, plotWidth: number): void {
+function drawTimeAxis(context: CanvasRenderingContext2D, theme: Theme, window: { startS: number; endS: number }, top: number, plotWidth: number, durationS: number): void {
   const span = window.endS - window.startS;
   const { values, step } = ticks(window.startS, window.endS, Math.max(2, Math.floor(plotWidth / 90)), true);
   context.fillStyle = theme.muted;
@@ -306,8 +331,8 @@ function drawTimeAxis(context: CanvasRenderingContext2D, theme: Theme, window: {
   for (const t of values) {
     const x = RASTER_LABEL_WIDTH + ((t - window.startS) / span) * plotWidth;
     context.fillRect(x, top, 1, 4);
-    context.fillText(formatClock(t, span, step), x, top + 5);
+    context.fillText(formatClock(t, durationS, step), x, top + 5);
   }
   context.textAlign = 'left';
-  context.fillText(span >= 120 && step >= 1 ? 'time (m:ss)' : 'time', 4, top + 5);
+  context.fillText(durationS >= 3600 ? 'time (h:mm:ss)' : durationS >= 120 ? 'time (m:ss)' : 'time (s)', 4, top + 5);
 }

@@ -26,22 +26,26 @@ export function linearHistogram(fine: ArrayLike<number>, fineBinS: number, binS:
 }
 
 /**
- * Fine bins gathered into log-spaced bins from the first fine bin's upper edge to the last's, each
- * fine bin counted in the log bin holding its centre (its first bin, [0, fineBinS), goes to the first).
+ * Fine bins gathered into log-spaced bins up to the last fine bin's edge. Each log edge is moved to
+ * the nearest fine-bin edge and repeats are dropped: at the short end, where a log bin would be
+ * narrower than a fine bin (and so often empty, a comb of gaps), the bins are the fine bins themselves.
  */
 export function logHistogram(fine: ArrayLike<number>, fineBinS: number, perDecade: number): Histogram {
-  const low = fineBinS;
-  const high = fine.length * fineBinS;
-  const bins = Math.max(1, Math.ceil(Math.log10(high / low) * perDecade - 1e-9));
-  const edges = Array.from({ length: bins + 1 }, (_, b) => low * 10 ** (b / perDecade));
-  edges[0] = 0;
-  const counts = new Array<number>(bins).fill(0);
-  for (let k = 0; k < fine.length; k++) {
-    const centre = (k + 0.5) * fineBinS;
-    const b = centre < low ? 0 : Math.min(bins - 1, Math.floor(Math.log10(centre / low) * perDecade));
-    counts[b]! += fine[k]!;
+  const decades = Math.log10(fine.length);
+  const steps = Math.max(1, Math.ceil(decades * perDecade - 1e-9));
+  const cuts = [0];
+  for (let b = 0; b <= steps; b++) {
+    const k = Math.min(fine.length, Math.round(10 ** (b / perDecade)));
+    if (k > cuts[cuts.length - 1]!) cuts.push(k);
   }
-  return { edges, counts };
+  if (cuts[cuts.length - 1] !== fine.length) cuts.push(fine.length);
+  const counts: number[] = [];
+  for (let i = 0; i + 1 < cuts.length; i++) {
+    let sum = 0;
+    for (let k = cuts[i]!; k < cuts[i + 1]!; k++) sum += fine[k]!;
+    counts.push(sum);
+  }
+  return { edges: cuts.map((k) => k * fineBinS), counts };
 }
 
 /** A correlogram's counts as the rate of unit B around A's spikes (Hz): counts / (A's spikes × bin). */

@@ -52,20 +52,35 @@ export function formatSpan(spanS: number): string {
   return `${Number((spanS * 1000).toPrecision(3))} ms`;
 }
 
-/** A clock time for axis labels: h:mm:ss on hour-long axes, m:ss on minutes, seconds below. */
-export function formatClock(seconds: number, axisSpanS: number, stepS: number): string {
-  if (axisSpanS >= 120 && stepS >= 1) {
+/**
+ * A clock time for axis labels: h:mm:ss or m:ss on a recording of minutes or hours (`clockSpanS` ≥
+ * 2 min, its duration: zoomed in, labels stay on the recording's clock, with the decimals of the
+ * step), seconds on a short one.
+ */
+export function formatClock(seconds: number, clockSpanS: number, stepS: number): string {
+  // As many decimals as the step has (0.25 s steps: 2), so neighbouring labels differ.
+  const decimals = Math.min(6, (String(Number(stepS.toPrecision(6))).split('.')[1] ?? '').length);
+  if (clockSpanS >= 120) {
     const sign = seconds < 0 ? '−' : '';
-    const total = Math.round(Math.abs(seconds));
+    const scale = 10 ** decimals;
+    const total = Math.round(Math.abs(seconds) * scale) / scale;
     const h = Math.floor(total / 3600);
     const m = Math.floor((total % 3600) / 60);
-    const s = total % 60;
-    const ss = String(s).padStart(2, '0');
-    return h > 0 ? `${sign}${h}:${String(m).padStart(2, '0')}:${ss}` : `${sign}${m}:${ss}`;
+    const s = (total - 3600 * h - 60 * m).toFixed(decimals).padStart(decimals ? 3 + decimals : 2, '0');
+    return h > 0 ? `${sign}${h}:${String(m).padStart(2, '0')}:${s}` : `${sign}${m}:${s}`;
   }
-  // As many decimals as the step has (0.25 s steps: 2), so neighbouring labels differ.
-  const decimals = (String(Number(stepS.toPrecision(6))).split('.')[1] ?? '').length;
-  return `${seconds.toFixed(Math.min(6, decimals))} s`;
+  return `${seconds.toFixed(decimals)} s`;
+}
+
+/** One instant to the millisecond: 7:17.868 past a minute (h:mm:ss.sss past an hour), 12.345 s before. */
+export function formatInstant(seconds: number): string {
+  if (Math.abs(seconds) < 60) return `${seconds.toFixed(3)} s`;
+  const sign = seconds < 0 ? '−' : '';
+  const ms = Math.round(Math.abs(seconds) * 1000);
+  const h = Math.floor(ms / 3_600_000);
+  const m = Math.floor((ms % 3_600_000) / 60_000);
+  const s = ((ms % 60_000) / 1000).toFixed(3).padStart(6, '0');
+  return h > 0 ? `${sign}${h}:${String(m).padStart(2, '0')}:${s}` : `${sign}${m}:${s}`;
 }
 
 /** Steps that read on a clock (s): 1, 2, 5, 10, 15, 30 s, 1, 2, 5, 10, 15, 30 min, 1, 2 h. */

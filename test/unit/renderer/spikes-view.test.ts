@@ -9,9 +9,9 @@ import { describe, expect, it } from 'vitest';
 import { typeColors, UNTYPED_COLOR } from '../../../renderer/src/spikes/colors.js';
 import { conditionalRateHz, linearHistogram, logHistogram } from '../../../renderer/src/spikes/isi.js';
 import { defaultOrder, orderUnits } from '../../../renderer/src/spikes/order.js';
-import { defaultPsthParams, meanByType, normaliseRows } from '../../../renderer/src/spikes/psth.js';
+import { defaultPsthParams, meanByType, mostModulated, normaliseRows } from '../../../renderer/src/spikes/psth.js';
 import { densityCeilings, groupRuns, MAX_ROW_PX, rowHeight, spikeBudget } from '../../../renderer/src/spikes/rasterLayout.js';
-import { clampWindow, formatClock, formatSpan, MIN_SPAN_S, panWindow, spanChoices, ticks, zoomWindow } from '../../../renderer/src/spikes/timeWindow.js';
+import { clampWindow, formatClock, formatInstant, formatSpan, MIN_SPAN_S, panWindow, spanChoices, ticks, zoomWindow } from '../../../renderer/src/spikes/timeWindow.js';
 
 const units = [
   { index: 0, id: '10', cellType: 'ON parasol', rateHz: 5 },
@@ -84,6 +84,13 @@ describe('the raster time window', () => {
     expect(formatClock(125, 864.8, step)).toBe('2:05');
     expect(formatClock(3725, 7200, 600)).toBe('1:02:05');
     expect(formatClock(1.25, 2, 0.25)).toBe('1.25 s');
+    // Zoomed into a long recording, labels stay on its clock with the step's decimals.
+    expect(formatClock(434.5, 864.8, 0.5)).toBe('7:14.5');
+    expect(formatClock(434, 864.8, 1)).toBe('7:14');
+    expect(formatClock(59.999, 864.8, 1)).toBe('1:00');
+    expect(formatInstant(437.8681)).toBe('7:17.868');
+    expect(formatInstant(3725.5)).toBe('1:02:05.500');
+    expect(formatInstant(1.2346)).toBe('1.235 s');
   });
 });
 
@@ -134,6 +141,16 @@ describe('PSTH', () => {
   });
 });
 
+describe('the units shown first', () => {
+  it('takes the most stimulus-locked unit (not the fastest) and the most locked one of another type', () => {
+    // Unit 7 fires fast and flat; unit 3 is silent but for one bin; unit 9 (ON) is locked, less so.
+    const rate = Float32Array.from([40, 40, 40, 40, 0, 0, 30, 0, 2, 2, 12, 2]);
+    expect(mostModulated(rate, [7, 3, 9], ['OFF', 'OFF', 'ON'], 4)).toEqual({ a: 3, b: 9 });
+    expect(mostModulated(rate, [7, 3, 9], [null, null, null], 4)).toEqual({ a: 3, b: 9 });
+    expect(mostModulated(new Float32Array(0), [], [], 0)).toBeNull();
+  });
+});
+
 describe('ISI and correlogram display', () => {
   const fine = Float32Array.from({ length: 10_000 }, (_, k) => (k % 7 === 0 ? 1 : 0));
   it('sums 0.5 ms bins into 1 ms bins over the first 100 ms', () => {
@@ -142,11 +159,17 @@ describe('ISI and correlogram display', () => {
     expect(h.edges[100]).toBeCloseTo(0.1);
     expect(h.counts.reduce((a, b) => a + b)).toBe(Array.from(fine.subarray(0, 200)).reduce((a, b) => a + b));
   });
-  it('gathers every fine bin into log-spaced bins from 0.5 ms to 5 s, losing no interval', () => {
+  it('gathers every fine bin into log-spaced bins from 0.5 ms to 5 s, losing no interval and leaving no comb of empty bins', () => {
     const h = logHistogram(fine, 0.0005, 20);
-    expect(h.counts.length).toBe(80);
+    expect(h.edges[0]).toBe(0);
     expect(h.edges[1]).toBeCloseTo(0.0005);
-    expect(h.edges[80]).toBeCloseTo(5);
+    expect(h.edges[h.edges.length - 1]).toBeCloseTo(5);
+    // Edges on fine-bin edges, strictly increasing: no bin narrower than a fine bin.
+    for (let i = 1; i < h.edges.length; i++) expect(h.edges[i]! - h.edges[i - 1]!).toBeGreaterThanOrEqual(0.0005 - 1e-12);
+    // Log-spaced at the long end: 20 per decade.
+    const last = h.edges.length - 1;
+    expect(h.edges[last]! / h.edges[last - 1]!).toBeCloseTo(10 ** (1 / 20), 2);
+    expect(h.counts.length).toBeGreaterThan(60);
     expect(h.counts.reduce((a, b) => a + b)).toBe(fine.reduce((a, b) => a + b));
   });
   it('reads a correlogram as B’s rate around A’s spikes', () => {

@@ -104,7 +104,7 @@ export function ConnectivityBody({ connectivity }: { connectivity: NeuroformerCo
               {blocks.types.map((t, a) => (
                 <tr key={typeLabel(t)}>
                   <th scope="row">
-                    <span className="spikes-swatch" style={{ background: colors.colorOf(t) }} />
+                    <span className="nf-swatch" style={{ background: colors.colorOf(t) }} />
                     {typeLabel(t)}
                   </th>
                   {blocks.mean[a]!.map((v, b) => (

@@ -119,10 +119,10 @@ function RasterPairPlots({ raster, width }: { raster: NeuroformerRaster; width: 
       </p>
       <RasterCanvas raster={raster} order={order} colors={colors} width={width} height={height} rowH={rowH} panelW={panelW} />
       <TypeRatePlot rates={rates} colors={colors} binS={binS} spanS={spanS} startS={raster.startS} width={Math.min(width, 900)} />
-      <p className="spikes-note nf-legend">
+      <p className="nf-legend">
         {colors.legend.map((entry) => (
           <span key={entry.type ?? 'none'}>
-            <span className="spikes-swatch" style={{ background: entry.color }} />
+            <span className="nf-swatch" style={{ background: entry.color }} />
             {typeLabel(entry.type)} ({entry.count})
           </span>
         ))}

@@ -13,7 +13,7 @@ import type { ConnectomeGraph } from '../components/connectome/types.js';
 import { typeColors, type TypeColors } from '../spikes/colors.js';
 import type { ResultSummaryProps } from '../workbench/resultSummary.js';
 import { MatrixPanel } from './MatrixPanel.js';
-import { received, scaleTop, typeBlocks, typeLabel, typeOrder, undirected } from './matrix.js';
+import { received, scaleBottom, scaleTop, typeBlocks, typeLabel, typeOrder, undirected } from './matrix.js';
 import { ConnectivityTable } from './ScoreTables.js';
 import { useRunCall } from './useNeuroformer.js';
 import './neuroformer.css';
@@ -51,6 +51,7 @@ export function ConnectivityBody({ connectivity }: { connectivity: NeuroformerCo
   const attended = useMemo(() => received(connectivity.matrix, n), [connectivity.matrix, n]);
   const order = useMemo(() => typeOrder(types, attended), [types, attended]);
   const top = useMemo(() => scaleTop(connectivity.matrix, n), [connectivity.matrix, n]);
+  const bottom = useMemo(() => scaleBottom(connectivity.matrix, n), [connectivity.matrix, n]);
   const truth = connectivity.truth;
   const truthTop = useMemo(() => (truth ? scaleTop(truth.weights, n) : 0), [truth, n]);
   const blocks = useMemo(() => typeBlocks(connectivity.matrix, types), [connectivity.matrix, types]);
@@ -71,8 +72,8 @@ export function ConnectivityBody({ connectivity }: { connectivity: NeuroformerCo
           types={types}
           unitIds={connectivity.unitIds}
           colors={colors}
-          scale={{ kind: 'sequential', top }}
-          legend="share of a row’s attention; colour tops out at the 99th percentile; diagonal grey"
+          scale={{ kind: 'sequential', top, bottom }}
+          legend="share of a row’s attention, coloured from its 1st to its 99th percentile off the diagonal (uniform attention would be 1/n everywhere); diagonal grey"
         />
         {truth && (
           <MatrixPanel

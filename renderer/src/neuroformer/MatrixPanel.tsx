@@ -87,7 +87,7 @@ export function MatrixPanel({ title, matrix, n, order, types, unitIds, colors, s
         </div>
       </div>
       <div className="nf-colorbar" aria-hidden="true">
-        <span>{scale.kind === 'diverging' ? fmt(-scale.top) : '0'}</span>
+        <span>{scale.kind === 'diverging' ? fmt(-scale.top) : fmt(scale.bottom ?? 0)}</span>
         <span className={scale.kind === 'diverging' ? 'nf-bar nf-bar-diverging' : 'nf-bar nf-bar-sequential'} />
         <span>{fmt(scale.top)}</span>
       </div>

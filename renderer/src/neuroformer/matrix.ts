@@ -69,6 +69,19 @@ export function scaleTop(matrix: ArrayLike<number>, n: number): number {
   return top > 0 ? top : values[values.length - 1]!;
 }
 
+/**
+ * The bottom of a sequential scale: the 1st percentile of off-diagonal |values|. A row-normalised
+ * attention over n units sits near 1/n everywhere; from 0 the whole map would be one colour, from
+ * its own floor the structure shows.
+ */
+export function scaleBottom(matrix: ArrayLike<number>, n: number): number {
+  const values: number[] = [];
+  for (let r = 0; r < n; r++) for (let c = 0; c < n; c++) if (r !== c && Number.isFinite(matrix[r * n + c]!)) values.push(Math.abs(matrix[r * n + c]!));
+  if (values.length === 0) return 0;
+  values.sort((a, b) => a - b);
+  return values[Math.floor(0.01 * (values.length - 1))]!;
+}
+
 /** Signed diverging colour: −1 blue, 0 near-white, +1 red. */
 export function divergingColor(value: number): [number, number, number] {
   const v = Math.max(-1, Math.min(1, Number.isFinite(value) ? value : 0));
@@ -78,7 +91,8 @@ export function divergingColor(value: number): [number, number, number] {
   return [0, 1, 2].map((k) => Math.round(white[k]! + f * (end[k]! - white[k]!))) as [number, number, number];
 }
 
-export type MatrixScale = { kind: 'sequential'; top: number } | { kind: 'diverging'; top: number };
+/** sequential: |v| from `bottom` (default 0) to `top`; diverging: v from −top to top. */
+export type MatrixScale = { kind: 'sequential'; top: number; bottom?: number } | { kind: 'diverging'; top: number };
 
 /**
  * RGBA of the n × n matrix with rows and columns permuted by `order` (pixel (r, c) = matrix[order[r],
@@ -95,7 +109,11 @@ export function matrixPixels(matrix: ArrayLike<number>, n: number, order: readon
       if (row === col) rgb = [150, 150, 150];
       else {
         const v = matrix[row * n + col]!;
-        rgb = scale.kind === 'diverging' ? divergingColor(scale.top > 0 ? v / scale.top : 0) : rampColor(scale.top > 0 ? Math.abs(v) / scale.top : 0);
+        if (scale.kind === 'diverging') rgb = divergingColor(scale.top > 0 ? v / scale.top : 0);
+        else {
+          const bottom = scale.bottom ?? 0;
+          rgb = rampColor(scale.top > bottom ? (Math.abs(v) - bottom) / (scale.top - bottom) : 0);
+        }
       }
       rgba[p] = rgb[0];
       rgba[p + 1] = rgb[1];

@@ -5,7 +5,7 @@
  * shared row order; and the verdict sentences of the evaluation tables.
  */
 import { describe, expect, it } from 'vitest';
-import { divergingColor, matrixPixels, received, scaleTop, typeBlocks, typeOrder, typeRuns, undirected } from '../../../renderer/src/neuroformer/matrix.js';
+import { divergingColor, matrixPixels, received, scaleBottom, scaleTop, typeBlocks, typeOrder, typeRuns, undirected } from '../../../renderer/src/neuroformer/matrix.js';
 import { countPerUnit, defaultBinS, initialWindow, pearson, ratesByType, sharedOrder, shiftWindow } from '../../../renderer/src/neuroformer/rasterPair.js';
 import { connectivityVerdict, methodName, methodRole, predictionVerdict, psthVerdict } from '../../../renderer/src/neuroformer/verdict.js';
 
@@ -35,6 +35,14 @@ describe('connectivity matrix', () => {
     expect(scaleTop(m, 4)).toBeCloseTo(0.6, 6);
     expect(scaleTop(new Float32Array(4), 2)).toBe(0);
     expect(scaleTop(new Float32Array(0), 0)).toBe(0);
+    expect(scaleBottom(m, 4)).toBe(0);
+    expect(scaleBottom(Float32Array.from([9, 0.2, 0.3, 9]), 2)).toBeCloseTo(0.2, 6);
+  });
+  it('colours a sequential map from its floor: the floor dark, the top bright', () => {
+    const flat = Float32Array.from([0, 0.3, 0.5, 0]);
+    const px = matrixPixels(flat, 2, [0, 1], { kind: 'sequential', top: 0.5, bottom: 0.3 });
+    expect(Array.from(px.slice(4, 7))).toEqual([20, 18, 60]);
+    expect(Array.from(px.slice(8, 11))).toEqual([250, 235, 40]);
   });
   it('paints pixels in display order with a grey diagonal', () => {
     const px = matrixPixels(m, 4, [3, 1, 0, 2], { kind: 'sequential', top: 0.7 });

@@ -66,7 +66,7 @@ export function psthVerdict(psth: { ceilingMeanR: number; rows: readonly Neurofo
   const share = ceiling > 0 ? best.meanR / ceiling : Number.NaN;
   const lines = [
     `Best PSTH correlation with the recording: ${methodName(best.method)}, mean r ${f3(best.meanR)} against a reliability ceiling of ${f3(ceiling)} (split-half of ${psth.trials} recorded ${psth.eventSet})${
-      Number.isFinite(share) ? `: ${Math.round(share * 100)} % of what the data's own repeatability allows` : ''
+      !Number.isFinite(share) ? '' : best.meanR <= 0.05 ? ': no stimulus-locked response yet (r near or below 0)' : `: ${Math.round(share * 100)} % of what the data's own repeatability allows`
     }.`,
   ];
   const model = byRole(psth.rows, 'model');

@@ -134,6 +134,9 @@ describe('verdict', () => {
   it('sets the PSTH correlation against the reliability ceiling', () => {
     const lines = psthVerdict({ ceilingMeanR: 0.8, trials: 100, eventSet: 'stimulus changes', rows: [{ method: 'neuroformer', meanR: 0.4, perUnit: new Float64Array() }] });
     expect(lines[0]).toMatch(/mean r 0\.400 against a reliability ceiling of 0\.800 .*: 50 % of/);
+    const flat = psthVerdict({ ceilingMeanR: 0.95, trials: 116, eventSet: 'stimulus changes', rows: [{ method: 'neuroformer (own-past rollout)', meanR: -0.025, perUnit: new Float64Array() }] });
+    expect(flat[0]).toMatch(/no stimulus-locked response yet/);
+    expect(flat[0]).not.toMatch(/-3 %/);
   });
   it('says whether attention beats the cross-correlograms and recovers hubs and direction', () => {
     const lines = connectivityVerdict([

@@ -5,7 +5,8 @@
  * GLM coupling filters, and scores both against the true W (AUROC, AUPRC, hubs, direction).
  *
  *   npx tsx bench/spikes-connectivity.bench.ts [durationS=600] [neurons=100] [seed=1]
- *   npm run bench -- spikes-connectivity          (SPIKES_BENCH_DURATION_S, default 600)
+ *   npm run bench -- spikes-connectivity          (SPIKES_BENCH_DURATION_S, default 120: the GLM's
+ *                                                  Newton fits take ~35 min for 600 s on a busy 2-core box)
  */
 import { ccgConnectivity } from '../main/pipelines/spikes/correlogram-connectivity.js';
 import { absolute, scoreConnectivity, type ConnectivityScores } from '../main/pipelines/spikes/connectivity-metrics.js';
@@ -68,7 +69,7 @@ export function formatReport(r: ConnectivityBenchReport): string {
 
 /** `npm run bench -- spikes-connectivity`. */
 export function benchSpikesConnectivity(): BenchResult[] {
-  const durationS = Number(process.env.SPIKES_BENCH_DURATION_S ?? 600);
+  const durationS = Number(process.env.SPIKES_BENCH_DURATION_S ?? 120);
   const r = runConnectivityBench(durationS, 100, 1, (line) => console.log(line));
   console.log(formatReport(r));
   return [

@@ -2,7 +2,7 @@
  * Neuroformer runs as a user meets them in Runs, on the real marmoset retina recording (49 ON/OFF
  * parasol cells, grating reversals) and on a small simulated network with known wiring. The CLI
  * makes the runs (tiny config, 2 epochs on at most 1024 training windows, 2 s of generation per
- * held-out span, a few hundred windows for connectivity and evaluation: minutes, not hours); the
+ * held-out span for at most 20 s of each held-out block, a few hundred windows for connectivity and evaluation: minutes, not hours); the
  * test opens each in Runs and checks what a reader sees: loss curves (total, held-out CE per head),
  * recorded and generated rasters side by side with the rate per cell type, the attention matrix
  * grouped by cell type with its graph (and the ground truth beside it for the simulation, with the
@@ -36,9 +36,9 @@ describe.skipIf(!ready)('Neuroformer runs in the Runs view', () => {
         // Recording 1: the retina. Runs 1–4: train, generate, connectivity, evaluate.
         cli('import', project, dataFile(RETINA));
         cli('neuroformer', 'train', project, '1', '--config', 'tiny', '--epochs', '2', ...small, '--param', 'maxTrainWindows=1024', '--param', 'maxValidationWindows=128');
-        cli('neuroformer', 'generate', project, '1', ...small, '--param', 'spanS=2');
+        cli('neuroformer', 'generate', project, '1', ...small, '--param', 'spanS=2', '--param', 'maxSecondsPerBlock=20');
         cli('neuroformer', 'connectivity', project, '1', ...small, '--param', 'maxWindows=300');
-        cli('neuroformer', 'evaluate', project, '1', ...small, '--param', 'maxWindows=150', '--param', 'spanS=1');
+        cli('neuroformer', 'evaluate', project, '1', ...small, '--param', 'maxWindows=150', '--param', 'spanS=1', '--param', 'maxSecondsPerBlock=30');
         // Recording 2: a simulated network with known wiring. Runs 5–6: train, connectivity (with the CCG and GLM baselines).
         cli('neuroformer', 'simulate', project, join(dir, 'sim'), '--param', 'neurons=30', '--param', 'durationS=120', '--seed', '1');
         cli('neuroformer', 'train', project, '2', '--config', 'tiny', '--epochs', '1', ...small, '--param', 'maxTrainWindows=512', '--param', 'maxValidationWindows=64');

@@ -46,7 +46,7 @@ export function GenerateSummary({ run }: ResultSummaryProps) {
     <div className="nf-generate" aria-label="Recorded and generated spikes">
       <p className="result-line">
         {summary?.model ? `Model #${summary.model.id} (${summary.config}) ` : 'The model '}rolled out window after window, feeding its own spikes back as the past
-        {bounds ? `, in held-out spans between ${short(bounds.startS)} and ${short(bounds.endS)} s of the recording (parts of it were never trained on)` : ''}.
+        {bounds ? `, in held-out spans between ${short(bounds.startS)} and ${short(bounds.endS)} s of the recording (held-out time blocks, never trained on)` : ''}.
       </p>
       <ErrorMessage message={first.error ?? answer.error} />
       {window && bounds && (

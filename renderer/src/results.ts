@@ -56,6 +56,14 @@ export const RESULT_SUMMARIES: readonly ResultSummaryEntry[] = [
     live: lazySummary<'TrainingCurves', LiveSummaryProps>(() => import('./jepa/TrainingCurves.js'), 'TrainingCurves'),
   },
   { pipelines: ['jepa-probe'], component: lazySummary(() => import('./jepa/ProbeSummary.js'), 'ProbeSummary') },
+  {
+    pipelines: ['neuroformer-train'],
+    component: lazySummary<'TrainingSummary'>(() => import('./neuroformer/TrainingCurves.js'), 'TrainingSummary'),
+    live: lazySummary<'TrainingLive', LiveSummaryProps>(() => import('./neuroformer/TrainingCurves.js'), 'TrainingLive'),
+  },
+  { pipelines: ['neuroformer-generate'], component: lazySummary<'GenerateSummary'>(() => import('./neuroformer/RasterPair.js'), 'GenerateSummary') },
+  { pipelines: ['neuroformer-connectivity'], component: lazySummary<'ConnectivitySummary'>(() => import('./neuroformer/ConnectivitySummary.js'), 'ConnectivitySummary') },
+  { pipelines: ['neuroformer-evaluate'], component: lazySummary<'EvaluationSummary'>(() => import('./neuroformer/EvaluationSummary.js'), 'EvaluationSummary') },
 ];
 
 export function resultSummaryOf(pipeline: string): ResultSummaryEntry | undefined {

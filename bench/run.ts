@@ -31,6 +31,7 @@ const benches: [string, (dir: string) => Promise<BenchResult[]>][] = [
   ['transformer', async () => (await import('./transformer.bench.js')).benchTransformer()],
   ['fmri-connectivity', async () => (await import('./fmri-connectivity.bench.js')).benchFmriConnectivity()],
   ['jepa', async (dir) => (await import('./jepa.bench.js')).benchJepa(dir)],
+  ['neuroformer', async () => (await import('./neuroformer.bench.js')).benchNeuroformer()],
 ];
 
 const dir = mkdtempSync(join(tmpdir(), 'cajal-bench-'));

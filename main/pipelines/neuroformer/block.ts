@@ -88,9 +88,10 @@ export function createNfBlock(params: Params, name: string, config: NfBlockConfi
     projectKv,
     apply(x, kv, options = {}, cache) {
       const [b, tq] = x.shape;
-      const q = splitHeads(query.apply(ln1.apply(x, options), options));
+      // The 1/√dh scale goes on q [B, Tq, C] rather than on the scores [B, H, Tq, Tk] (Tk/dh times larger).
+      const q = splitHeads(tf.mul(query.apply(ln1.apply(x, options), options), scale));
       const { k, v } = cache ?? projectKv(kv ?? x, options);
-      let scores = tf.mul(tf.matMul(q, k, false, true), scale);
+      let scores = tf.matMul(q, k, false, true);
       if (options.bias) scores = tf.add(scores, options.bias);
       const probs = tf.softmax(scores) as tfTypes.Tensor4D;
       if (options.capture) options.capture.push(tf.keep(probs));

@@ -32,6 +32,7 @@ const benches: [string, (dir: string) => Promise<BenchResult[]>][] = [
   ['fmri-connectivity', async () => (await import('./fmri-connectivity.bench.js')).benchFmriConnectivity()],
   ['jepa', async (dir) => (await import('./jepa.bench.js')).benchJepa(dir)],
   ['spikes-connectivity', async () => (await import('./spikes-connectivity.bench.js')).benchSpikesConnectivity()],
+  ['neuroformer', async () => (await import('./neuroformer.bench.js')).benchNeuroformer()],
 ];
 
 const dir = mkdtempSync(join(tmpdir(), 'cajal-bench-'));

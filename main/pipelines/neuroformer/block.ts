@@ -16,7 +16,7 @@ import type * as tfTypes from '@tensorflow/tfjs';
 import { deriveSeed } from '../../../shared/random.js';
 import { gelu } from '../../compute/nn/activations.js';
 import { dropout } from '../../compute/nn/dropout.js';
-import { createLinear, type Linear } from '../../compute/nn/linear.js';
+import { createLinear, dense, type Linear } from '../../compute/nn/linear.js';
 import { createLayerNorm, type LayerNorm } from '../../compute/nn/norm.js';
 import { joinName, type ForwardOptions, type Params } from '../../compute/nn/params.js';
 import { NF_LN_EPS } from './config.js';
@@ -76,8 +76,21 @@ export function createNfBlock(params: Params, name: string, config: NfBlockConfi
     return dropout(tf, t, rate, deriveSeed(options.dropoutSeed, site));
   }
 
+  /**
+   * Key and value read the same input, so they run as ONE dense layer with the two kernels side by
+   * side ([C, 2C], concatenated per call: 2·C² values against the B·T·C·2C product) and one
+   * head split: one matmul, bias gradient and input gradient instead of two each.
+   */
   function projectKv(kv: tfTypes.Tensor3D, options: ForwardOptions = {}): { k: tfTypes.Tensor4D; v: tfTypes.Tensor4D } {
-    return { k: splitHeads(key.apply(kv, options)), v: splitHeads(value.apply(kv, options)) };
+    const p = options.params ?? params;
+    const [b, len] = kv.shape;
+    const w = tf.concat([p.get(joinName(name, 'attn.key.weight')), p.get(joinName(name, 'attn.value.weight'))], 1) as tfTypes.Tensor2D;
+    const bias = tf.concat([p.get(joinName(name, 'attn.key.bias')), p.get(joinName(name, 'attn.value.bias'))], 0) as tfTypes.Tensor1D;
+    const rows = dense(tf, tf.reshape(kv, [b * len, dim]), w, bias);
+    // [B, T, 2H, dh] → [B, 2H, T, dh] → k, v [B, H, T, dh]: one transpose, one split on a contiguous axis.
+    const both = tf.transpose(tf.reshape(rows, [b, len, 2 * heads, headDim]), [0, 2, 1, 3]);
+    const [k, v] = tf.split(both, 2, 1) as [tfTypes.Tensor4D, tfTypes.Tensor4D];
+    return { k, v };
   }
 
   return {
@@ -88,9 +101,10 @@ export function createNfBlock(params: Params, name: string, config: NfBlockConfi
     projectKv,
     apply(x, kv, options = {}, cache) {
       const [b, tq] = x.shape;
-      const q = splitHeads(query.apply(ln1.apply(x, options), options));
+      // The 1/√dh scale goes on q [B, Tq, C] rather than on the scores [B, H, Tq, Tk] (Tk/dh times larger).
+      const q = splitHeads(tf.mul(query.apply(ln1.apply(x, options), options), scale));
       const { k, v } = cache ?? projectKv(kv ?? x, options);
-      let scores = tf.mul(tf.matMul(q, k, false, true), scale);
+      let scores = tf.matMul(q, k, false, true);
       if (options.bias) scores = tf.add(scores, options.bias);
       const probs = tf.softmax(scores) as tfTypes.Tensor4D;
       if (options.capture) options.capture.push(tf.keep(probs));

@@ -118,19 +118,41 @@ function normalValues(size: number, seed: number, std: number): Float32Array {
 
 interface TemporalEmbedding {
   apply(dt: tfTypes.Tensor2D, options: ForwardOptions): tfTypes.Tensor3D;
+  dispose(): void;
 }
 
-/** LearntTemporalEmbedding: the dt token index (float) → Linear(1, C/2) → GELU → Linear(C/2, C) → Dropout. */
-function createTemporalEmbedding(params: Params, name: string, dim: number, rate: number, seed: number, site: number): TemporalEmbedding {
+/**
+ * Rows of `table` [V, C] for the token ids [B, T] → [B, T, C], as a one-hot matmul: on wasm a
+ * GatherV2 of 1,600 rows (and its UnsortedSegmentSum gradient) costs ~3× the one-hot product
+ * through XNNPACK, and one-hot · table is exact (every product is 1·w or 0·w).
+ */
+function lookup(tf: Tfjs, table: tfTypes.Tensor2D, ids: tfTypes.Tensor2D): tfTypes.Tensor3D {
+  const [b, len] = ids.shape;
+  const [v, c] = table.shape;
+  const rows = tf.matMul(tf.oneHot(tf.reshape(ids, [b * len]), v), table);
+  return tf.reshape(rows, [b, len, c]);
+}
+
+/**
+ * LearntTemporalEmbedding: the dt token index (float) → Linear(1, C/2) → GELU → Linear(C/2, C) → Dropout.
+ * The MLP is a function of the token index alone, so it is evaluated once per dt VOCABULARY entry
+ * (a [V_dt, C] table) and looked up per position: the same values and gradients as running it on
+ * every [B, T] position (up to the order of float sums), for V_dt rows instead of B·T.
+ */
+function createTemporalEmbedding(params: Params, name: string, dim: number, vocabSize: number, rate: number, seed: number, site: number): TemporalEmbedding {
   const tf = params.tf;
   const l0 = createLinear(params, `${name}.temp_emb.0`, { inFeatures: 1, outFeatures: dim / 2, seed });
   const l2 = createLinear(params, `${name}.temp_emb.2`, { inFeatures: dim / 2, outFeatures: dim, seed });
+  const index = tf.keep(tf.tensor2d(Float32Array.from({ length: vocabSize }, (_, i) => i), [vocabSize, 1]));
   return {
     apply(dt, options) {
-      const x = tf.expandDims(tf.cast(dt, 'float32'), -1) as tfTypes.Tensor3D;
-      const y = l2.apply(gelu(tf, l0.apply(x, options)), options);
+      const table = l2.apply(gelu(tf, l0.apply(index, options)), options) as tfTypes.Tensor2D;
+      const y = lookup(tf, table, dt);
       if (!options.training || rate === 0) return y;
       return dropout(tf, y, rate, deriveSeed(options.dropoutSeed ?? 0, site));
+    },
+    dispose() {
+      index.dispose();
     },
   };
 }
@@ -149,8 +171,8 @@ export function createNeuroformer(tf: Tfjs, config: NeuroformerConfig, seed: num
   params.add(tokEmbName, [vocab.idSize, c], new Float32Array(vocab.idSize * c), { role: 'embedding' });
   params.add('pos_emb', [1, t, c], new Float32Array(t * c), { role: 'other' });
   params.add('pos_emb_prev', [1, tp, c], new Float32Array(tp * c), { role: 'other' });
-  const tempEmb = createTemporalEmbedding(params, 'temp_emb', c, config.dropout.temp, seed, 0x7431);
-  const tempEmbPrev = createTemporalEmbedding(params, 'temp_emb_prev', c, config.dropout.temp, seed, 0x7432);
+  const tempEmb = createTemporalEmbedding(params, 'temp_emb', c, vocab.dtSize, config.dropout.temp, seed, 0x7431);
+  const tempEmbPrev = createTemporalEmbedding(params, 'temp_emb_prev', c, vocab.dtSize, config.dropout.temp, seed, 0x7432);
 
   let stimProj: Linear | null = null;
   let stimNorm: LayerNorm | null = null;
@@ -193,14 +215,14 @@ export function createNeuroformer(tf: Tfjs, config: NeuroformerConfig, seed: num
   function embedCurrent(id: tfTypes.Tensor2D, dt: tfTypes.Tensor2D, start: number, options: ForwardOptions): tfTypes.Tensor3D {
     const p = options.params ?? params;
     const len = id.shape[1];
-    const tok = tf.gather(p.get(tokEmbName), id) as tfTypes.Tensor3D;
+    const tok = lookup(tf, p.get(tokEmbName) as tfTypes.Tensor2D, id);
     const pos = tf.slice(p.get('pos_emb'), [0, start, 0], [1, len, c]);
     return idDrop(tf.add(tf.add(tok, tempEmb.apply(dt, options)), pos), options, 0x6964);
   }
 
   function embedPrevious(idPrev: tfTypes.Tensor2D, dtPrev: tfTypes.Tensor2D, options: ForwardOptions): tfTypes.Tensor3D {
     const p = options.params ?? params;
-    const tok = tf.gather(p.get(tokEmbName), idPrev) as tfTypes.Tensor3D;
+    const tok = lookup(tf, p.get(tokEmbName) as tfTypes.Tensor2D, idPrev);
     return idDrop(tf.add(tf.add(tok, tempEmbPrev.apply(dtPrev, options)), p.get('pos_emb_prev')), options, 0x7072);
   }
 
@@ -317,6 +339,8 @@ export function createNeuroformer(tf: Tfjs, config: NeuroformerConfig, seed: num
       if (disposed) return;
       disposed = true;
       causal.dispose();
+      tempEmb.dispose();
+      tempEmbPrev.dispose();
       params.dispose();
     },
   };

@@ -6,6 +6,7 @@
  */
 import { ValidationError } from '../../errors.js';
 import { rocAuc } from '../fmri/metrics.js';
+import { pearson as pearsonR } from '../../../shared/correlation.js';
 
 export { rocAuc };
 
@@ -50,29 +51,10 @@ export function midRanks(values: ArrayLike<number>): Float64Array {
   return ranks;
 }
 
-/** Pearson correlation; NaN when either side is constant (as scipy, which warns and returns nan). */
+/** Pearson correlation (shared/correlation.ts); lengths that differ are a validation error here. */
 export function pearson(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  const n = a.length;
-  if (n !== b.length) throw new ValidationError('pearson', `lengths differ (${n} vs ${b.length})`);
-  let ma = 0;
-  let mb = 0;
-  for (let i = 0; i < n; i++) {
-    ma += a[i]!;
-    mb += b[i]!;
-  }
-  ma /= n;
-  mb /= n;
-  let sab = 0;
-  let saa = 0;
-  let sbb = 0;
-  for (let i = 0; i < n; i++) {
-    const da = a[i]! - ma;
-    const db = b[i]! - mb;
-    sab += da * db;
-    saa += da * da;
-    sbb += db * db;
-  }
-  return saa > 0 && sbb > 0 ? sab / Math.sqrt(saa * sbb) : NaN;
+  if (a.length !== b.length) throw new ValidationError('pearson', `lengths differ (${a.length} vs ${b.length})`);
+  return pearsonR(a, b);
 }
 
 /** Spearman rank correlation (Pearson on mid-ranks, as scipy.stats.spearmanr). */

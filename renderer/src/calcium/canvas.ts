@@ -1,20 +1,5 @@
 /** Canvas set-up shared by the calcium panels: sharp on high-DPI screens, drawn in CSS pixels. */
-
-/** Sizes `canvas` for `width` × `height` CSS px at the screen's pixel ratio; the context draws in CSS px. */
-export function prepareCanvas(canvas: HTMLCanvasElement, width: number, height: number): CanvasRenderingContext2D | null {
-  const ratio = window.devicePixelRatio || 1;
-  const w = Math.max(1, Math.round(width * ratio));
-  const h = Math.max(1, Math.round(height * ratio));
-  if (canvas.width !== w) canvas.width = w;
-  if (canvas.height !== h) canvas.height = h;
-  canvas.style.width = `${width}px`;
-  canvas.style.height = `${height}px`;
-  const context = canvas.getContext('2d');
-  if (!context) return null;
-  context.setTransform(ratio, 0, 0, ratio, 0, 0);
-  context.clearRect(0, 0, width, height);
-  return context;
-}
+import { prepareCanvas } from '../components/hidpiCanvas.js';
 
 /** The colours of the panels, read from the page's CSS variables (light and dark themes). */
 export function themeColors(element: Element): { text: string; muted: string; border: string; accent: string; panel: string } {

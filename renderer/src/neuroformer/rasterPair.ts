@@ -6,6 +6,7 @@
  */
 import type { NeuroformerRaster } from '../../../shared/api/index.js';
 import { typeOrder } from './matrix.js';
+import { pearson as pearsonR } from '../../../shared/correlation.js';
 
 export interface TimeWindow {
   startS: number;
@@ -75,28 +76,10 @@ export function defaultBinS(spanS: number): number {
   return [1, 2, 5, 10].map((m) => m * power).find((s) => s >= raw)!;
 }
 
-/** Pearson r of two equally long series (NaN when either is flat). */
+/** Pearson r of two series over their common length (NaN when either is flat). */
 export function pearson(a: ArrayLike<number>, b: ArrayLike<number>): number {
   const n = Math.min(a.length, b.length);
-  let ma = 0;
-  let mb = 0;
-  for (let i = 0; i < n; i++) {
-    ma += a[i]!;
-    mb += b[i]!;
-  }
-  ma /= n;
-  mb /= n;
-  let sab = 0;
-  let saa = 0;
-  let sbb = 0;
-  for (let i = 0; i < n; i++) {
-    const da = a[i]! - ma;
-    const db = b[i]! - mb;
-    sab += da * db;
-    saa += da * da;
-    sbb += db * db;
-  }
-  return saa > 0 && sbb > 0 ? sab / Math.sqrt(saa * sbb) : Number.NaN;
+  return pearsonR(Array.prototype.slice.call(a, 0, n) as number[], Array.prototype.slice.call(b, 0, n) as number[]);
 }
 
 /**

@@ -3,6 +3,7 @@
  * theme's colours, a plot frame with labelled axes, bars and lines. Every panel draws through these
  * so margins, fonts and ticks agree.
  */
+import { prepareCanvas } from '../components/hidpiCanvas.js';
 import { formatClock, ticks } from './timeWindow.js';
 
 export interface Theme {
@@ -17,17 +18,8 @@ export interface Theme {
 /** Sizes `canvas` to width × height CSS px (sharp on high-DPI screens), cleared, with the theme's colours. */
 export function beginCanvas(canvas: HTMLCanvasElement | null, width: number, height: number): { context: CanvasRenderingContext2D; theme: Theme } | null {
   if (!canvas || width <= 0 || height <= 0) return null;
-  const ratio = window.devicePixelRatio || 1;
-  const w = Math.max(1, Math.round(width * ratio));
-  const h = Math.max(1, Math.round(height * ratio));
-  if (canvas.width !== w) canvas.width = w;
-  if (canvas.height !== h) canvas.height = h;
-  canvas.style.width = `${width}px`;
-  canvas.style.height = `${height}px`;
-  const context = canvas.getContext('2d');
+  const context = prepareCanvas(canvas, width, height);
   if (!context) return null;
-  context.setTransform(ratio, 0, 0, ratio, 0, 0);
-  context.clearRect(0, 0, width, height);
   const style = getComputedStyle(canvas);
   const read = (name: string, fallback: string) => style.getPropertyValue(name).trim() || fallback;
   const theme = {

@@ -31,10 +31,10 @@
  * Each measurement runs in its own child process, so its RSS peak (process maxRSS, workers
  * included) is its own; PyTorch's is its process's ru_maxrss. PyTorch gets one more warm-up step
  * and the same number of timed steps.
- * `small` at batch 16 fits wasm's 4 GB heap (estimateMemory: ≈2.5 GB in one process, ≈1.6 GB per
- * worker at 8) since the full-input passes free each block's score tables when it returns; before,
- * a chunk of 8 samples kept all 12 layers' (≈4 GB): the in-process step ran into the bench's
- * 30-minute limit and a data-parallel worker aborted.
+ * `small` stays at batch 16: since the full-input passes free each block's score tables when it
+ * returns, feature extraction peaks at 1.6 GB RSS and the in-process step ran 17 minutes at 4.6 GB
+ * RSS without an abort (estimateMemory: ≈2.5 GB, ≈1.6 GB per worker at 8); before, a chunk of 8
+ * samples kept all 12 layers' (≈4.8 GB, over wasm's 4 GB): a data-parallel worker aborted.
  *
  * Env: CAJAL_BENCH_JEPA_STEPS_TINY / _SMALL (timed steps, default 5 / 2; warm-up 2 / 1),
  * CAJAL_BENCH_JEPA_CONFIGS (default "tiny,small"; empty: feature extraction only),

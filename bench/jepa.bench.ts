@@ -32,7 +32,7 @@
  * included) is its own; PyTorch's is its process's ru_maxrss. PyTorch gets one more warm-up step
  * and the same number of timed steps.
  * `small` stays at batch 16: since the full-input passes free each block's score tables when it
- * returns, feature extraction peaks at 1.6 GB RSS and the in-process step ran 17 minutes at 4.6 GB
+ * returns, feature extraction peaks at 1.6 GB RSS and the in-process step ran 21 minutes at 4.6 GB
  * RSS without an abort (estimateMemory: ≈2.5 GB, ≈1.6 GB per worker at 8); before, a chunk of 8
  * samples kept all 12 layers' (≈4.8 GB, over wasm's 4 GB): a data-parallel worker aborted.
  *

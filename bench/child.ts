@@ -17,6 +17,12 @@ export function tsxChildJson<T>(script: string, args: string[], options: { timeo
     env: options.env ?? process.env,
   });
   const line = run.stdout?.split('\n').find((l) => l.startsWith('{'));
-  if (!line) return `the child process failed (status ${run.status}): ${(run.stderr ?? '').trim().split('\n').pop()}`;
+  if (!line) {
+    // Node ends a crash with its version line: report the error itself (the last line that names one).
+    const lines = (run.stderr ?? '').split('\n').map((l) => l.trim()).filter((l) => l && !/^Node\.js v/.test(l));
+    const error = [...lines].reverse().find((l) => /error|abort|memory|killed/i.test(l)) ?? lines.pop() ?? '';
+    const how = run.signal ? `signal ${run.signal}${run.error ? `, ${run.error.message}` : ''}` : `status ${run.status}`;
+    return `the child process failed (${how}): ${error}`;
+  }
   return JSON.parse(line) as T;
 }

@@ -29,7 +29,12 @@
  * exports the replica (createReplica): a Params view over encoder + predictor, and an AdamW whose
  * update is followed by the EMA (every replica applies the same update, so the targets stay equal).
  * Each measurement runs in its own child process, so its RSS peak (process maxRSS, workers
- * included) is its own; PyTorch's is its process's ru_maxrss.
+ * included) is its own; PyTorch's is its process's ru_maxrss. PyTorch gets one more warm-up step
+ * and the same number of timed steps.
+ * `small` stays at batch 16: since the full-input passes free each block's score tables when it
+ * returns, feature extraction peaks at 1.6 GB RSS and the in-process step ran 21 minutes at 4.6 GB
+ * RSS without an abort (estimateMemory: ≈2.5 GB, ≈1.6 GB per worker at 8); before, a chunk of 8
+ * samples kept all 12 layers' (≈4.8 GB, over wasm's 4 GB): a data-parallel worker aborted.
  *
  * Env: CAJAL_BENCH_JEPA_STEPS_TINY / _SMALL (timed steps, default 5 / 2; warm-up 2 / 1),
  * CAJAL_BENCH_JEPA_CONFIGS (default "tiny,small"; empty: feature extraction only),
@@ -477,7 +482,7 @@ export async function benchJepa(dir: string): Promise<BenchResult[]> {
     const torch = torchRun<TorchStep>([
       '--mode', 'step', '--dir', inputs.dir, '--config', torchConfig(config), '--batch', String(BATCH),
       '--context', String(inputs.context), '--targets', String(inputs.targets),
-      '--warmup', String(plan.warmup + 1), '--steps', String(Math.max(plan.steps, 3)), '--threads', '2',
+      '--warmup', String(plan.warmup + 1), '--steps', String(plan.steps), '--threads', '2',
     ]);
     let reference: BenchResult['reference'];
     if (typeof torch === 'string') console.log(`${label}: no PyTorch reference: ${torch}`);

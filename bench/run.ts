@@ -8,7 +8,7 @@ function format(result: BenchResult): string {
   const value = `${result.value.toFixed(result.value < 10 ? 2 : 0)} ${result.unit}`;
   if (!result.reference) return `${result.name}: ${value}`;
   const ratio = result.value / result.reference.value;
-  return `${result.name}: ${value} = ${ratio.toFixed(2)}× ${result.reference.name} (${result.reference.value.toFixed(0)} ${result.unit})`;
+  return `${result.name}: ${value} = ${ratio.toFixed(2)}× ${result.reference.name} (${result.reference.value.toFixed(result.reference.value < 10 ? 2 : 0)} ${result.unit})`;
 }
 
 /** `npm run bench -- transport edf` runs only the benchmarks named (all when none are). */

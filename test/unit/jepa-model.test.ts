@@ -362,6 +362,28 @@ describe('loss, gradients, EMA', () => {
     model.dispose();
   }, 60_000);
 
+  it('a full-input pass without gradient holds one layer at a time: its peak does not grow with depth', async () => {
+    // Before each block had its own tidy, a chunk kept every layer's score tables until it ended:
+    // small on 116 × 80 (B 16, 2 chunks of 8) held ≈12 layers × ≈0.25 GB and broke wasm's 4 GB heap.
+    const peakOf = async (depth: number): Promise<number> => {
+      const config: JepaModelConfig = { ...SMALL, frames: 160, depth };
+      const model = createJepaModel(tf, config, gradientsOf(config), 1);
+      const x = batchOf(4, config);
+      const before = tf.memory().numBytes; // weights and input: they grow with depth
+      const info = await tf.profile(() => {
+        model.pooled(x).dispose();
+      });
+      x.dispose();
+      model.dispose();
+      return info.peakBytes - before;
+    };
+    const shallow = await peakOf(1);
+    const deep = await peakOf(8);
+    // One layer's score table is 4 samples × 2 heads × 60² tokens × 4 B ≈ 115 KB.
+    const scoreTable = 4 * 2 * 60 * 60 * 4;
+    expect(deep - shallow).toBeLessThan(2 * scoreTable);
+  }, 60_000);
+
   it('a few AdamW steps (reference decay groups) lower the loss and leave the target alone', () => {
     const model = createJepaModel(tf, SMALL, gradientsOf(SMALL), 1);
     const x = batchOf(2, SMALL);

@@ -199,10 +199,18 @@ export function createJepaModel(tf: Tfjs, config: JepaModelConfig, gradients: Fl
     return tf.reshape(withPositions, [batch * tokens, d]);
   }
 
-  /** Blocks and final LN over rows [B·T, D]. */
+  /**
+   * Blocks and final LN over rows [B·T, D]. Each block in its own tidy: without a gradient tape
+   * (the target pass, features) a block's score tables are freed as soon as it returns, so the
+   * peak is one layer's, not the sum over the depth; under a tape the engine keeps what the
+   * backward pass saves, so training is unchanged.
+   */
   function encodeRows(rows: tfTypes.Tensor2D, batch: number, seqLen: number, p: Params): tfTypes.Tensor2D {
     let h = rows;
-    for (const block of enc.blocks) h = block.applyRows(h, batch, seqLen, { params: p });
+    for (const block of enc.blocks) {
+      const input = h;
+      h = tf.tidy(() => block.applyRows(input, batch, seqLen, { params: p }));
+    }
     return enc.norm.apply(h, { params: p });
   }
 

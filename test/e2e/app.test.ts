@@ -136,7 +136,7 @@ describe.skipIf(skipReason !== null)('Cajal in Chromium through the loopback bri
     await page.locator('body').press('?');
     const dialog = page.getByRole('dialog', { name: 'Help' });
     await dialog.waitFor();
-    await expect.poll(() => dialog.locator('caption').allTextContents()).toEqual(['Anywhere', 'Review', 'Segmentation', 'Connectome', 'Morphology']);
+    await expect.poll(() => dialog.locator('caption').allTextContents()).toEqual(['Anywhere', 'Review', 'Segmentation', 'Connectome', 'Morphology', 'Spikes']);
     expect(await dialog.locator('tr', { hasText: 'Alt+4' }).textContent()).toContain('show Review');
     expect(await dialog.locator('tr', { hasText: 'PageDown/PageUp' }).textContent()).toContain('next/previous page');
     mkdirSync(RESULTS, { recursive: true });

@@ -12,3 +12,4 @@ export * from './fmri.js';
 export * from './jepa.js';
 export * from './spikes.js';
 export * from './neuroformer.js';
+export * from './mds.js';

@@ -179,6 +179,9 @@ export const NeuroformerEvaluation = z.object({
           bins: z.number().int().positive(),
           recorded: typedArray('float64'),
           generated: typedArray('float64'),
+          /** The units' ids and cell types, in row order. */
+          unitIds: z.array(z.string()),
+          cellTypes: z.array(z.string().nullable()),
         })
         .optional(),
     })

@@ -111,7 +111,7 @@ const neuroformerEvaluate: PipelineDefinition<NfEvaluateParams> = {
           ceilingPerUnit: Array.from(result.ceilingPerUnit),
           rows: [{ method: 'neuroformer (own-past rollout)', meanR: result.meanR, perUnit: Array.from(result.perUnitR) }],
           // Small (units × bins each): kept in the result's JSON as perUnit is; typed on the wire (view.ts).
-          curves: { bins: result.bins, recorded: Array.from(result.recordedPsth), generated: Array.from(result.generatedPsth) },
+          curves: { bins: result.bins, recorded: Array.from(result.recordedPsth), generated: Array.from(result.generatedPsth), unitIds: [...data.trains.unitIds], cellTypes: [...data.trains.cellTypes] },
         };
         context.log(`PSTH over ${result.trials} "${events.name}" events in the held-out blocks: mean r ${result.meanR.toFixed(3)} vs reliability ceiling ${result.ceilingMeanR.toFixed(3)}`);
         notes.push(`PSTH: rollouts of ${params.spanS} s spans (own past after the first ${config.windowPrevS} s), ${params.psthBinS} s bins over ${params.psthSpanS} s after each event; ceiling = Spearman–Brown split-half reliability of the recorded trials`);

@@ -146,7 +146,7 @@ export class NeuroformerView {
     if (!run || run.pipeline !== NF_EVALUATE_PIPELINE) throw new NotFoundError(`Neuroformer evaluation run ${runId}`);
     const result = this.store.results.list(runId).find((r) => r.key === 'evaluation');
     if (!result) throw new ValidationError('runId', `run ${runId} has no evaluation (status ${run.status})`);
-    const v = result.value as Omit<NeuroformerEvaluation, 'runId' | 'recordingId' | 'psth'> & { psth: (Omit<NonNullable<NeuroformerEvaluation['psth']>, 'ceilingPerUnit' | 'rows' | 'curves'> & { ceilingPerUnit: number[]; rows: { method: string; meanR: number; perUnit: number[] }[]; curves?: { bins: number; recorded: number[]; generated: number[] } }) | null };
+    const v = result.value as Omit<NeuroformerEvaluation, 'runId' | 'recordingId' | 'psth'> & { psth: (Omit<NonNullable<NeuroformerEvaluation['psth']>, 'ceilingPerUnit' | 'rows' | 'curves'> & { ceilingPerUnit: number[]; rows: { method: string; meanR: number; perUnit: number[] }[]; curves?: { bins: number; recorded: number[]; generated: number[]; unitIds: string[]; cellTypes: (string | null)[] } }) | null };
     const nan = (xs: (number | null)[]) => Float64Array.from(xs, (x) => (x === null ? Number.NaN : x));
     return {
       runId,
@@ -160,7 +160,7 @@ export class NeuroformerView {
             ...v.psth,
             ceilingPerUnit: nan(v.psth.ceilingPerUnit),
             rows: v.psth.rows.map((r) => ({ ...r, perUnit: nan(r.perUnit) })),
-            curves: v.psth.curves ? { bins: v.psth.curves.bins, recorded: Float64Array.from(v.psth.curves.recorded), generated: Float64Array.from(v.psth.curves.generated) } : undefined,
+            curves: v.psth.curves ? { ...v.psth.curves, recorded: Float64Array.from(v.psth.curves.recorded), generated: Float64Array.from(v.psth.curves.generated) } : undefined,
           }
         : null,
       connectivity: v.connectivity ?? [],

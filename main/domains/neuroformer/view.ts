@@ -160,7 +160,8 @@ export class NeuroformerView {
             ...v.psth,
             ceilingPerUnit: nan(v.psth.ceilingPerUnit),
             rows: v.psth.rows.map((r) => ({ ...r, perUnit: nan(r.perUnit) })),
-            curves: v.psth.curves ? { ...v.psth.curves, recorded: Float64Array.from(v.psth.curves.recorded), generated: Float64Array.from(v.psth.curves.generated) } : undefined,
+            // Curves stored without their unit ids (a development build) are left out, not sent half-formed.
+            curves: v.psth.curves?.unitIds ? { ...v.psth.curves, recorded: Float64Array.from(v.psth.curves.recorded), generated: Float64Array.from(v.psth.curves.generated) } : undefined,
           }
         : null,
       connectivity: v.connectivity ?? [],

@@ -72,7 +72,7 @@ export function PsthCurves({ psth, curves }: { psth: Psth; curves: Curves }) {
         {order.map((u) => (
           <Panel
             key={u}
-            title={`${curves.unitIds[u]} · r ${f2(r?.[u] ?? Number.NaN)} / ${f2(psth.ceilingPerUnit[u] ?? Number.NaN)}`}
+            title={`${curves.unitIds[u]}: ${f2(r?.[u] ?? Number.NaN)} / ${f2(psth.ceilingPerUnit[u] ?? Number.NaN)}`}
             recorded={row(curves.recorded, u)}
             generated={row(curves.generated, u)}
             color={colors.colorOf(curves.cellTypes[u] ?? null)}
@@ -88,7 +88,7 @@ export function PsthCurves({ psth, curves }: { psth: Psth; curves: Curves }) {
             {typeLabel(entry.type)} ({entry.count})
           </span>
         ))}
-        <span className="muted">Each unit: its id, r with the recorded PSTH / its reliability ceiling; own y scale.</span>
+        <span className="muted">Each unit: “id: r / ceiling” — r with the recorded PSTH, then its reliability ceiling; own y scale.</span>
       </p>
     </section>
   );

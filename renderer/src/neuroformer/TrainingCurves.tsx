@@ -49,10 +49,10 @@ export function NeuroformerTrainingCurves({ run }: { run: Run }) {
           <LossCurve
             value={{
               epochs: t.epochs,
-              // Train solid colours first, held-out after: a head's train/held-out pair reads as a gap.
+              // Each head's train and held-out lines side by side in the legend (id, then dt).
               ...(anyFinite(t.trainCeId ?? []) ? { trainCeId: nullToNaN(t.trainCeId!) } : {}),
-              ...(anyFinite(t.trainCeDt ?? []) ? { trainCeDt: nullToNaN(t.trainCeDt!) } : {}),
               heldOutCeId: nullToNaN(t.validationCeId),
+              ...(anyFinite(t.trainCeDt ?? []) ? { trainCeDt: nullToNaN(t.trainCeDt!) } : {}),
               heldOutCeDt: nullToNaN(t.validationCeDt),
             }}
             title="Cross-entropy per head, train and held-out (id: which neuron, dt: when)"

@@ -31,6 +31,7 @@ import {
   type NeuroformerModel,
 } from '../main/pipelines/neuroformer/index.js';
 import { seededRandom } from '../shared/random.js';
+import { suppressEos } from '../test/helpers/neuroformer.js';
 import { median } from './timing.js';
 import type { BenchResult } from './types.js';
 
@@ -133,23 +134,6 @@ async function profileStep(tf: Tfjs, model: NeuroformerModel, opt: AdamW, tokens
     [...map].sort((a, b) => b[1].ms - a[1].ms).slice(0, n).map(([key, e]) => `${key}: ${e.ms.toFixed(1)} ms in ${e.count} calls`);
   console.log(`neuroformer ${label}: profile: ${info.kernels.length} kernels, ${total.toFixed(0)} ms kernel time`);
   for (const line of [...top(byOp, 15), ...top(byShape, 15).map((l) => `by shape: ${l}`)]) console.log(`neuroformer ${label}: profile: ${line}`);
-}
-
-/** Pushes EOS/PAD down so generation runs every step of the window (as the generate test's suppressEos). */
-function suppressEos(tf: Tfjs, model: NeuroformerModel): void {
-  const { embedDim: c, layers } = model.config;
-  const last = `neural_visual_transformer.neural_state_blocks.${layers.state - 1}.ln_f`;
-  const set = (name: string, values: Float32Array): void => {
-    const t = tf.tensor(values, model.params.entry(name).shape as number[]);
-    model.params.get(name).assign(t);
-    t.dispose();
-  };
-  set(`${last}.weight`, new Float32Array(c).fill(0.5));
-  set(`${last}.bias`, new Float32Array(c).fill(1));
-  const v = model.vocab.idSize;
-  const head = Float32Array.from(model.params.get('head_id.weight').dataSync() as Float32Array);
-  for (let r = 0; r < c; r++) for (const col of [model.vocab.idEOS, model.vocab.idPAD]) head[r * v + col] = -1;
-  set('head_id.weight', head);
 }
 
 export async function benchNeuroformer(): Promise<BenchResult[]> {

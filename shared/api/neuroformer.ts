@@ -49,6 +49,12 @@ export const NeuroformerTraining = z.object({
   validationCeDt: z.array(z.number().nullable()),
   /** Teacher-forced top-1 F1 of the next neuron id on the validation windows (the trainer's metric). */
   validationF1: z.array(z.number().nullable()),
+  /**
+   * Per-head cross-entropies of the training windows (mean over the epoch's steps, dropout on as in
+   * training); null for epochs recorded before they were kept. Optional: older servers omit them.
+   */
+  trainCeId: z.array(z.number().nullable()).optional(),
+  trainCeDt: z.array(z.number().nullable()).optional(),
   /** Per optimizer step (empty until the run has finished). */
   stepLoss: typedArray('float32'),
   lr: typedArray('float64'),
@@ -72,6 +78,8 @@ export const NeuroformerRaster = z.object({
   /** The span the run generated (where generated spikes can be), seconds on the recording's clock. */
   generatedStartS: z.number(),
   generatedEndS: z.number(),
+  /** Every span the run generated, [start, end) seconds on the recording's clock, in time order (optional: older servers omit it). */
+  spans: z.array(z.tuple([z.number(), z.number()])).optional(),
 });
 export type NeuroformerRaster = z.infer<typeof NeuroformerRaster>;
 
@@ -125,6 +133,12 @@ export const NeuroformerPredictionRow = z.object({
   recall: z.number(),
   f1: z.number(),
   windows: z.number().int().nonnegative(),
+  /**
+   * The same windows scored with the textbook ratios (precision TP/(TP+FP), recall TP/(TP+FN) in
+   * every window): compute_scores counts a window with no false positive (or no miss) as precision
+   * and recall 1, which rewards over-prediction. Absent in runs made before it was computed.
+   */
+  corrected: z.object({ precision: z.number(), recall: z.number(), f1: z.number() }).optional(),
 });
 export type NeuroformerPredictionRow = z.infer<typeof NeuroformerPredictionRow>;
 
@@ -155,6 +169,21 @@ export const NeuroformerEvaluation = z.object({
       ceilingMeanR: z.number(),
       ceilingPerUnit: typedArray('float64'),
       rows: z.array(NeuroformerPsthRow),
+      /**
+       * The PSTH curves the correlations come from: spikes/s per unit and bin after the event,
+       * row-major units × bins (bin k = [k·binS, (k+1)·binS) after the event), over the same trials.
+       * Absent in runs made before they were stored.
+       */
+      curves: z
+        .object({
+          bins: z.number().int().positive(),
+          recorded: typedArray('float64'),
+          generated: typedArray('float64'),
+          /** The units' ids and cell types, in row order. */
+          unitIds: z.array(z.string()),
+          cellTypes: z.array(z.string().nullable()),
+        })
+        .optional(),
     })
     .nullable(),
   connectivity: z.array(NeuroformerConnectivityScores),

@@ -3,10 +3,12 @@
  * parasol cells, grating reversals) and on a small simulated network with known wiring. The CLI
  * makes the runs (tiny config, 2 epochs on at most 1024 training windows, 2 s of generation per
  * held-out span for at most 20 s of each held-out block, a few hundred windows for connectivity and evaluation: minutes, not hours); the
- * test opens each in Runs and checks what a reader sees: loss curves (total, held-out CE per head),
- * recorded and generated rasters side by side with the rate per cell type, the attention matrix
+ * test opens each in Runs and checks what a reader sees: loss curves (total, train and held-out CE
+ * per head), recorded and generated rasters side by side with the rate per cell type and the list
+ * of generated spans, the attention matrix
  * grouped by cell type with its graph (and the ground truth beside it for the simulation, with the
- * attention-vs-CCG-vs-GLM table), and the evaluation tables with verdicts, never raw JSON.
+ * attention-vs-CCG-vs-GLM table), and the evaluation tables with verdicts (compute_scores and the
+ * corrected F1; the PSTH curves per unit), never raw JSON.
  * Screenshots: test-results/neuroformer-{training,generate,connectivity,evaluation,simulated}.png.
  */
 import { execFileSync } from 'node:child_process';
@@ -82,13 +84,16 @@ describe.skipIf(!ready)('Neuroformer runs in the Runs view', () => {
     expect(await details.locator('.run-results').textContent()).not.toMatch(/\{"|"trainLoss"|"matrix"/);
   }
 
-  it('shows a training run with its loss curves and the held-out cross-entropy per head', async () => {
+  it('shows a training run with its loss curves and the train and held-out cross-entropy per head', async () => {
     const details = await openRun(1);
     await details.getByRole('heading', { name: /Run 1: neuroformer-train/ }).waitFor();
     const loss = details.getByRole('img', { name: /^Loss per epoch .*over 2 epochs$/ });
     await visibleOrExplain(loss, details);
     expect(await loss.locator('path').count()).toBeGreaterThanOrEqual(2);
-    await details.getByRole('img', { name: /^Held-out cross-entropy per head/ }).waitFor();
+    // Per head (id, dt), on the training steps and on the held-out block.
+    const heads = details.getByRole('img', { name: /^Cross-entropy per head, train and held-out/ });
+    await heads.waitFor();
+    expect(await heads.getAttribute('aria-label')).toMatch(/train ce id, held out ce id, train ce dt, held out ce dt/);
     await details.getByRole('img', { name: /^Held-out next-neuron F1/ }).waitFor();
     await noRawJson(details);
     await shoot('neuroformer-training.png');
@@ -104,6 +109,13 @@ describe.skipIf(!ready)('Neuroformer runs in the Runs view', () => {
     expect(Number(await rasters.getAttribute('data-generated'))).toBeGreaterThan(0);
     await details.getByRole('img', { name: 'Rate per cell type over the window, recorded and generated' }).waitFor();
     expect(await details.textContent()).toMatch(/OFF parasol \(31\)/i);
+    // Every generated span is listed; choosing one shows it.
+    const spans = details.getByRole('region', { name: 'Generated spans' });
+    await spans.waitFor();
+    const buttons = spans.getByRole('button');
+    expect(await buttons.count()).toBeGreaterThan(1);
+    await buttons.nth(1).click();
+    await expect.poll(async () => buttons.nth(1).getAttribute('aria-pressed'), { timeout: 30_000 }).toBe('true');
     await noRawJson(details);
     await shoot('neuroformer-generate.png');
     expect(session.consoleErrors).toEqual([]);
@@ -128,8 +140,16 @@ describe.skipIf(!ready)('Neuroformer runs in the Runs view', () => {
     await visibleOrExplain(prediction, details);
     for (const role of ['model', 'random-init', 'glm']) expect(await prediction.locator(`tr[data-method="${role}"]`).count()).toBeGreaterThanOrEqual(1);
     expect(await prediction.textContent()).toMatch(/Best spike-prediction F1 on the held-out blocks/);
+    // compute_scores and the corrected (textbook) F1 side by side, one of each per method.
+    expect(await prediction.locator('[data-score="corrected-f1"]').count()).toBe(3);
+    expect(await prediction.textContent()).toMatch(/Corrected \(textbook ratios\)/);
     const psth = details.getByRole('region', { name: 'PSTH correlation' });
-    if (await psth.count()) expect(await psth.textContent()).toMatch(/reliability ceiling/);
+    if (await psth.count()) {
+      expect(await psth.textContent()).toMatch(/reliability ceiling/);
+      // The curves behind the r: the population mean and one panel per unit.
+      const curves = details.getByRole('region', { name: 'PSTH curves, recorded and generated' });
+      expect(await curves.getByRole('img').count()).toBe(50);
+    }
     await noRawJson(details);
     await shoot('neuroformer-evaluation.png');
     expect(session.consoleErrors).toEqual([]);

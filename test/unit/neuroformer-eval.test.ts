@@ -36,10 +36,14 @@ describe('GLM spike-prediction baseline', () => {
     const matrix = { counts, units: 3, bins };
     const split = splitTimeBlocks(0, bins * 0.01, { blocks: 5, testBlocks: 1, validationBlocks: 0, seed: 1 });
     const ends = windowEnds(split.test, 0, { windowS: 0.05, windowPrevS: 0.05, dtS: 0.01 });
-    const { scores } = glmPrediction(matrix, 0.01, 0, { kind: 'none' }, split.train, ends, 0.05, { bases: 1, maxLagBins: 3, alpha: 1e-4, seed: 0 });
+    const { scores, corrected } = glmPrediction(matrix, 0.01, 0, { kind: 'none' }, split.train, ends, 0.05, { bases: 1, maxLagBins: 3, alpha: 1e-4, seed: 0 });
     expect(scores.windows).toBeGreaterThan(100);
     expect(scores.F1).toBeGreaterThan(0.4);
     expect(scores.F1).toBeLessThanOrEqual(1);
+    // The textbook F1 of the same windows: never above compute_scores' (its quirk only turns ratios into 1).
+    expect(corrected.windows).toBe(scores.windows);
+    expect(corrected.F1).toBeGreaterThan(0);
+    expect(corrected.F1).toBeLessThanOrEqual(scores.F1 + 1e-12);
   });
 });
 
@@ -51,6 +55,10 @@ describe('psthTable', () => {
     expect(r.trials).toBe(40);
     expect(r.perUnitR[0]).toBeCloseTo(1, 12);
     expect(r.ceilingPerUnit[0]).toBeCloseTo(1, 12);
+    // The curves: spikes/s per 50-ms bin, one spike per trial in bins 0, 1 and 6 → 20 spikes/s there.
+    expect(r.bins).toBe(10);
+    expect(Array.from(r.recordedPsth)).toEqual([20, 20, 0, 0, 0, 0, 20, 0, 0, 0]);
+    expect(Array.from(r.generatedPsth)).toEqual(Array.from(r.recordedPsth));
   });
 });
 

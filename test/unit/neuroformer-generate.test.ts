@@ -1,7 +1,9 @@
 /**
  * Neuroformer generation: the key/value-cache path gives the same samples as the reference's
  * full-prefix path under one seed (with and without a stimulus pathway, sampled and greedy), the
- * nucleus filter keeps what top_k_top_p_filtering keeps, and the cache's speed-up (printed).
+ * nucleus filter keeps what top_k_top_p_filtering keeps, each head samples only its legal tokens
+ * (ids: neurons + EOS; dts: the current window's values), the closed-loop rollout, and the cache's
+ * speed-up (printed).
  * Run: npx vitest run test/unit/neuroformer-generate.test.ts
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,14 +13,16 @@ import {
   createNeuroformer,
   generateWindow,
   generatedSpikeTimes,
-  rolloutWindows,
+  rollout,
   neuroformerPreset,
+  samplingSupport,
   sampleToken,
   tokenizeWindows,
   type NeuroformerConfig,
   type NeuroformerModel,
 } from '../../main/pipelines/neuroformer/index.js';
 import { seededRandom } from '../../shared/random.js';
+import { suppressEos } from '../helpers/neuroformer.js';
 
 const UNITS = 12;
 const BINS = 200;
@@ -38,27 +42,6 @@ function scramble(tf: Tfjs, model: NeuroformerModel, seed: number, scale: number
     e.variable.assign(t);
     t.dispose();
   }
-}
-
-/**
- * Makes EOS/PAD (almost) impossible so a window runs all its steps: the last block's LayerNorm
- * gets gain 0.5 and shift 1, and the head's EOS/PAD columns are all −1, so their logit is
- * −Σ(0.5·x̂ + 1) = −embedDim (a LayerNorm output sums to 0).
- */
-function suppressEos(tf: Tfjs, model: NeuroformerModel): void {
-  const { embedDim: c, layers } = model.config;
-  const last = `neural_visual_transformer.neural_state_blocks.${layers.state - 1}.ln_f`;
-  const set = (name: string, values: Float32Array) => {
-    const t = tf.tensor(values, model.params.entry(name).shape as number[]);
-    model.params.get(name).assign(t);
-    t.dispose();
-  };
-  set(`${last}.weight`, new Float32Array(c).fill(0.5));
-  set(`${last}.bias`, new Float32Array(c).fill(1));
-  const v = model.vocab.idSize;
-  const head = Float32Array.from(model.params.get('head_id.weight').dataSync() as Float32Array);
-  for (let r = 0; r < c; r++) for (const col of [model.vocab.idEOS, model.vocab.idPAD]) head[r * v + col] = -1;
-  set('head_id.weight', head);
 }
 
 describe('Neuroformer generation', () => {
@@ -109,25 +92,55 @@ describe('Neuroformer generation', () => {
     const config = { ...neuroformerPreset('tiny', { neurons: UNITS }), blockSize: 16 };
     const { model } = setup(config, [0.5]);
     const recorded = counts();
-    // The same past, a different "future" from the first generated window on (0.45 s = bin 45).
-    const altered = Uint16Array.from(recorded, (c, i) => (i % BINS >= 45 ? 1 - c : c));
-    const options = { firstEndS: 0.5, windows: 8, seed: 9, cache: true };
-    const a = await rolloutWindows(model, { counts: recorded, units: UNITS, bins: BINS }, 0.01, RELEASED_SAMPLING, options);
-    const b = await rolloutWindows(model, { counts: altered, units: UNITS, bins: BINS }, 0.01, RELEASED_SAMPLING, options);
-    expect(a.windows.map((w) => Array.from(w.ids))).toEqual(b.windows.map((w) => Array.from(w.ids)));
+    // The same past, a different "future" inside the two spans (bins 45–84 and 120–159).
+    const inside = (bin: number) => (bin >= 45 && bin < 85) || (bin >= 120 && bin < 160);
+    const altered = Uint16Array.from(recorded, (c, i) => (inside(i % BINS) ? 1 - c : c));
+    const run = (c: Uint16Array, cache: boolean) => rollout(model, { counts: c, units: UNITS, bins: BINS }, 0.01, [0.45, 1.2], 8, RELEASED_SAMPLING, { seed: 9, cache });
+    const a = await run(recorded, true);
+    const b = await run(altered, true);
+    expect(a.spans.map((w) => Array.from(w.unit))).toEqual(b.spans.map((w) => Array.from(w.unit)));
+    expect(a.spans.map((w) => Array.from(w.timeS))).toEqual(b.spans.map((w) => Array.from(w.timeS)));
+    // The reference's full-prefix path samples the same rollout under the same seed.
+    const plain = await run(recorded, false);
+    expect(plain.spans.map((w) => Array.from(w.unit))).toEqual(a.spans.map((w) => Array.from(w.unit)));
     expect(Array.from(a.counts.subarray(0, 45))).toEqual(Array.from(recorded.subarray(0, 45)));
-    // Each generated window's bins hold exactly its generated spikes.
-    a.windows.forEach((w, k) => {
+    // Each span's bins hold exactly its generated spikes, all inside the span.
+    [0.45, 1.2].forEach((start, r) => {
+      const b0 = Math.round(start / 0.01);
       let total = 0;
-      for (let u = 0; u < UNITS; u++) for (let bin = 45 + 5 * k; bin < 50 + 5 * k; bin++) total += a.counts[u * BINS + bin]!;
-      expect(total).toBe(w.ids.length);
-      w.timesS.forEach((s) => {
-        expect(s).toBeGreaterThanOrEqual(0.45 + 0.05 * k - 1e-9);
-        expect(s).toBeLessThan(0.5 + 0.05 * k - 0.005);
+      for (let u = 0; u < UNITS; u++) for (let bin = b0; bin < b0 + 40; bin++) total += a.counts[u * BINS + bin]!;
+      expect(total).toBe(a.spans[r]!.unit.length);
+      a.spans[r]!.timeS.forEach((s) => {
+        expect(s).toBeGreaterThanOrEqual(start - 1e-9);
+        expect(s).toBeLessThan(start + 0.4 - 0.005);
       });
+      a.spans[r]!.unit.forEach((u) => expect(u >= 0 && u < UNITS).toBe(true));
     });
-    expect(a.windows.reduce((n, w) => n + w.ids.length, 0)).toBeGreaterThan(0);
-    expect(a.dropped).toBe(b.dropped);
+    expect(a.spans.reduce((n, w) => n + w.unit.length, 0)).toBeGreaterThan(0);
+    expect(a.outside).toBe(0);
+    model.dispose();
+  }, 60_000);
+
+  it('samples ids only among the neurons and EOS, dts only among the current window\'s values', async () => {
+    const config = neuroformerPreset('tiny', { neurons: UNITS });
+    const { model, context } = setup(config, [0.5, 0.9, 1.3, 1.7]);
+    const support = samplingSupport(config, model.vocab);
+    // Neurons + EOS; 5 dt values (0 … 0.04 s) of a 50-ms window out of the vocabulary's 0 … 0.15 s.
+    expect(Array.from(support.id).reduce((s, v) => s + v, 0)).toBe(UNITS + 1);
+    expect(support.id[model.vocab.idSOS]).toBe(0);
+    expect(support.id[model.vocab.idPAD]).toBe(0);
+    expect(Array.from(support.dt).reduce((s, v) => s + v, 0)).toBe(Math.round(config.windowS / config.dtS));
+    // Logits that favour the illegal tokens: SOS/PAD and the long dts get all the mass.
+    const random = seededRandom(3);
+    const logits = Float32Array.from({ length: model.vocab.idSize }, (_, i) => (i === model.vocab.idSOS || i === model.vocab.idPAD ? 20 : 0));
+    for (let i = 0; i < 200; i++) expect(support.id[sampleToken(logits, 0.95, 1, true, random, support.id)]).toBe(1);
+    expect(sampleToken(logits, 0.95, 1, false, random, support.id)).toBe(0);
+    // A scrambled model's windows: every generated dt is a current-window value.
+    suppressEos(tf, model);
+    const g = await generateWindow(model, context, { ...RELEASED_SAMPLING, topP: 0, topPDt: 0, temperature: 3, temperatureDt: 3 }, { seed: 1, cache: true });
+    g.dts.forEach((row) => row.forEach((code) => expect(model.vocab.dtValues[code]!).toBeLessThan(config.windowS - 1e-9)));
+    g.ids.forEach((row) => row.forEach((id) => expect(id).toBeLessThan(UNITS)));
+    expect(g.ids.reduce((n, row) => n + row.length, 0)).toBeGreaterThan(50);
     model.dispose();
   }, 60_000);
 

@@ -1,6 +1,7 @@
 /**
- * Neuroformer generation and the simulated recording (main/pipelines/neuroformer/{rollout,
- * simulate-write,data}.ts): nucleus sampling, window-by-window rollout that feeds the model's own
+ * Neuroformer generation in the pipelines' shape and the simulated recording
+ * (main/pipelines/neuroformer/{generate,simulate-write,data}.ts): held-out window prediction,
+ * window-by-window rollout that feeds the model's own
  * spikes back as the past (recorded spikes inside a span never reach it), and a simulated network
  * written as a Kilosort folder that reads back with its ground truth.
  * Run: npx vitest run test/unit/neuroformer-pipeline.test.ts
@@ -16,7 +17,7 @@ import type { NeuroformerConfig } from '../../main/pipelines/neuroformer/config.
 import { chooseStimulus, readGroundTruth } from '../../main/pipelines/neuroformer/data.js';
 import { spanStarts } from '../../main/pipelines/neuroformer/generate-pipeline.js';
 import { createNeuroformer, type NeuroformerModel } from '../../main/pipelines/neuroformer/model.js';
-import { generateWindows, rollout, sampleLogits } from '../../main/pipelines/neuroformer/rollout.js';
+import { predictWindows, rollout, RELEASED_SAMPLING, samplingFromParams } from '../../main/pipelines/neuroformer/generate.js';
 import { writeSimulatedFolder } from '../../main/pipelines/neuroformer/simulate-write.js';
 
 const CONFIG: NeuroformerConfig = {
@@ -35,19 +36,6 @@ const CONFIG: NeuroformerConfig = {
   lossWeights: { id: 0.45, dt: 0.3 },
 };
 
-describe('sampleLogits', () => {
-  it('keeps the nucleus: a token outside top-p is never drawn; greedy takes the argmax', () => {
-    const logits = Float32Array.from([Math.log(0.7), Math.log(0.25), Math.log(0.05)]);
-    const random = seededRandom(1);
-    const seen = new Set<number>();
-    for (let i = 0; i < 500; i++) seen.add(sampleLogits(logits, 0, 3, { topP: 0.9, temperature: 1, greedy: false, seed: 0 }, random));
-    expect([...seen].sort()).toEqual([0, 1]);
-    expect(sampleLogits(logits, 0, 3, { topP: 0.95, temperature: 1, greedy: true, seed: 0 }, random)).toBe(0);
-    // top-p below the largest probability keeps only that token.
-    for (let i = 0; i < 50; i++) expect(sampleLogits(logits, 0, 3, { topP: 0.5, temperature: 1, greedy: false, seed: 0 }, random)).toBe(0);
-  });
-});
-
 describe('generation and rollout', () => {
   let tf: Tfjs;
   let model: NeuroformerModel;
@@ -65,26 +53,30 @@ describe('generation and rollout', () => {
     return { counts: c, units: 5, bins };
   }
 
-  it('generates valid ids and current-window dts, the same under the same seed', async () => {
-    const options = { topP: 0.95, temperature: 1, greedy: false, seed: 0 };
-    const a = await generateWindows(tf, model, counts(1), 0.01, [0.5, 1.0, 2.0], undefined, options, seededRandom(9));
-    const b = await generateWindows(tf, model, counts(1), 0.01, [0.5, 1.0, 2.0], undefined, options, seededRandom(9));
+  it('predicts valid ids and current-window dts, the same under the same seed', async () => {
+    const options = { seed: 0, batch: 2 };
+    const a = await predictWindows(model, counts(1), 0.01, [0.5, 1.0, 2.0], RELEASED_SAMPLING, options);
+    const b = await predictWindows(model, counts(1), 0.01, [0.5, 1.0, 2.0], RELEASED_SAMPLING, options);
     expect(a).toEqual(b);
-    for (const w of a) {
-      expect(w.ids.length).toBeLessThanOrEqual(CONFIG.blockSize - 1);
-      for (const id of w.ids) expect(id >= 0 && id < 5).toBe(true);
-      for (const dt of w.dts) expect(dt >= 0 && dt < 5).toBe(true);
-    }
+    expect(a.ids).toHaveLength(3);
+    a.ids.forEach((ids, w) => {
+      expect(ids.length).toBeLessThanOrEqual(CONFIG.blockSize - 1);
+      for (const id of ids) expect(id >= 0 && id < 5).toBe(true);
+      for (const dt of a.dts[w]!) expect(dt >= 0 && dt < 5).toBe(true);
+    });
+    // Greedy: the same windows whatever the seed.
+    const greedy = samplingFromParams({ topP: 0.95, temperature: 1, greedy: true });
+    expect((await predictWindows(model, counts(1), 0.01, [0.5, 1.0], greedy, { seed: 1 })).ids).toEqual((await predictWindows(model, counts(1), 0.01, [0.5, 1.0], greedy, { seed: 2 })).ids);
   });
 
   it('rolls out on its own past: recorded spikes inside the spans never reach the model', async () => {
-    const options = { topP: 0.95, temperature: 1, greedy: false, seed: 4 };
+    const sampling = samplingFromParams({ topP: 0.95, temperature: 1 });
     const base = counts(2);
     const other = counts(2);
     // Change everything inside the spans [1, 2) and [2.5, 3.5) only.
     for (let u = 0; u < 5; u++) for (const [b0, b1] of [[100, 200], [250, 350]] as const) for (let b = b0; b < b1; b++) other.counts[u * bins + b] = 1 - other.counts[u * bins + b]!;
-    const x = await rollout(tf, model, base, 0.01, [1, 2.5], 20, () => undefined, options);
-    const y = await rollout(tf, model, other, 0.01, [1, 2.5], 20, () => undefined, options);
+    const x = await rollout(model, base, 0.01, [1, 2.5], 20, sampling, { seed: 4 });
+    const y = await rollout(model, other, 0.01, [1, 2.5], 20, sampling, { seed: 4 });
     expect(x.spans.map((s) => Array.from(s.unit))).toEqual(y.spans.map((s) => Array.from(s.unit)));
     expect(x.spans.map((s) => Array.from(s.timeS))).toEqual(y.spans.map((s) => Array.from(s.timeS)));
     // Generated spikes lie in their span and are what the working matrix holds there.

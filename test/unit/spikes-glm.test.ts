@@ -14,7 +14,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../main/errors.js';
 import { absolute, scoreConnectivity } from '../../main/pipelines/spikes/connectivity-metrics.js';
-import { buildDesign, countSpikes, fitPoissonGlm, glmConnectivity, glmFiringProbability, raisedCosineBasis } from '../../main/pipelines/spikes/glm.js';
+import { binSpikes } from '../../main/pipelines/spikes/bin.js';
+import { buildDesign, fitPoissonGlm, glmConnectivity, glmFiringProbability, raisedCosineBasis } from '../../main/pipelines/spikes/glm.js';
 import { idsFromProbabilities, idsPerWindow, neuroformerScores } from '../../main/pipelines/spikes/prediction-scores.js';
 import { simulateNetwork, stimulusAt } from '../../main/pipelines/spikes/simulate.js';
 
@@ -67,18 +68,21 @@ describe('buildDesign', () => {
     expect(() => buildDesign(counts, [new Float64Array(5)], basis, null)).toThrow(/stimulus\[0\]/);
     expect(() => buildDesign(counts, [], raisedCosineBasis(1, 0, 3), null)).toThrow(/causal/);
   });
-
-  it('countSpikes bins spike times', () => {
-    expect(Array.from(countSpikes([Float64Array.from([0.001, 0.004, 0.0051, 0.02, -1])], 0, 0.005, 3)[0]!)).toEqual([2, 1, 0]);
-  });
 });
+
+/** [units][bins] float64 rows of binSpikes, the design's input. */
+function countRows(times: readonly Float64Array[], startS: number, binS: number, bins: number): Float64Array[] {
+  const b = binSpikes({ times }, binS, startS, startS + bins * binS);
+  expect(b.bins).toBe(bins);
+  return times.map((_, u) => Float64Array.from(b.counts.subarray(u * bins, (u + 1) * bins)));
+}
 
 /** A small simulated design: 4 neurons, 40 s at 10 ms bins, cos/sin stimulus, 2 bumps per filter. */
 function smallDesign() {
   const sim = simulateNetwork({ neurons: 4, durationS: 40, seed: 12, connectionProbability: 0.5, hubs: 1, baseRateHz: 12 });
   const binS = 0.01;
   const bins = 4000;
-  const counts = countSpikes(sim.times, 0, binS, bins);
+  const counts = countRows(sim.times, 0, binS, bins);
   const phase = (t: number) => (2 * Math.PI * (t + 0.5) * binS) / sim.params.stimulusPeriodS;
   const stimulus = [Float64Array.from({ length: bins }, (_, t) => Math.cos(phase(t))), Float64Array.from({ length: bins }, (_, t) => Math.sin(phase(t)))];
   return { design: buildDesign(counts, stimulus, raisedCosineBasis(2, 1, 8), null), counts };

@@ -128,8 +128,8 @@ async function useModel(sub: 'generate' | 'connectivity' | 'evaluate', args: str
     const value = { project: projectPath, recordingId: recording.id, runId: run.id, status: run.status, modelId: params.modelId, results };
     report(io, value, (v) => {
       if (sub === 'evaluate' && v.results.evaluation) {
-        const e = v.results.evaluation as { prediction: { method: string; precision: number; recall: number; f1: number; windows: number }[]; psth: { eventSet: string; trials: number; ceilingMeanR: number; rows: { method: string; meanR: number }[] } | null; notes: string[] };
-        io.out(table(['method', 'precision', 'recall', 'F1', 'windows'], e.prediction.map((r) => [r.method, f3(r.precision), f3(r.recall), f3(r.f1), r.windows])));
+        const e = v.results.evaluation as { prediction: { method: string; precision: number; recall: number; f1: number; windows: number; corrected?: { f1: number } }[]; psth: { eventSet: string; trials: number; ceilingMeanR: number; rows: { method: string; meanR: number }[] } | null; notes: string[] };
+        io.out(table(['method', 'precision', 'recall', 'F1', 'F1 (corrected)', 'windows'], e.prediction.map((r) => [r.method, f3(r.precision), f3(r.recall), f3(r.f1), f3(r.corrected?.f1 ?? null), r.windows])));
         if (e.psth) io.out(table(['PSTH', 'mean r', 'reliability ceiling', 'trials'], e.psth.rows.map((r) => [r.method, f3(r.meanR), f3(e.psth!.ceilingMeanR), e.psth!.trials])));
         for (const n of e.notes) io.out(`· ${n}`);
       }

@@ -69,6 +69,8 @@ export class NeuroformerView {
       status: run.status,
       epochs: h.map((r) => r.epoch),
       trainLoss: h.map((r) => r.trainLoss),
+      trainCeId: h.map((r) => r.trainCeId ?? null),
+      trainCeDt: h.map((r) => r.trainCeDt ?? null),
       validationLoss: h.map((r) => r.validationLoss),
       validationCeId: h.map((r) => r.validationCeId),
       validationCeDt: h.map((r) => r.validationCeDt),
@@ -115,6 +117,7 @@ export class NeuroformerView {
       generatedTime: Float32Array.from(times.subarray(g0, g1), (t) => t - startS),
       generatedStartS: spans.length ? Math.min(...spans.map((s) => s[0])) : startS,
       generatedEndS: spans.length ? Math.max(...spans.map((s) => s[1])) : startS,
+      spans: [...spans].sort((a, b) => a[0] - b[0]),
     };
   }
 
@@ -143,7 +146,7 @@ export class NeuroformerView {
     if (!run || run.pipeline !== NF_EVALUATE_PIPELINE) throw new NotFoundError(`Neuroformer evaluation run ${runId}`);
     const result = this.store.results.list(runId).find((r) => r.key === 'evaluation');
     if (!result) throw new ValidationError('runId', `run ${runId} has no evaluation (status ${run.status})`);
-    const v = result.value as Omit<NeuroformerEvaluation, 'runId' | 'recordingId' | 'psth'> & { psth: (Omit<NonNullable<NeuroformerEvaluation['psth']>, 'ceilingPerUnit' | 'rows'> & { ceilingPerUnit: number[]; rows: { method: string; meanR: number; perUnit: number[] }[] }) | null };
+    const v = result.value as Omit<NeuroformerEvaluation, 'runId' | 'recordingId' | 'psth'> & { psth: (Omit<NonNullable<NeuroformerEvaluation['psth']>, 'ceilingPerUnit' | 'rows' | 'curves'> & { ceilingPerUnit: number[]; rows: { method: string; meanR: number; perUnit: number[] }[]; curves?: { bins: number; recorded: number[]; generated: number[]; unitIds: string[]; cellTypes: (string | null)[] } }) | null };
     const nan = (xs: (number | null)[]) => Float64Array.from(xs, (x) => (x === null ? Number.NaN : x));
     return {
       runId,
@@ -152,7 +155,15 @@ export class NeuroformerView {
       testBlocks: v.testBlocks,
       windowS: v.windowS,
       prediction: v.prediction,
-      psth: v.psth ? { ...v.psth, ceilingPerUnit: nan(v.psth.ceilingPerUnit), rows: v.psth.rows.map((r) => ({ ...r, perUnit: nan(r.perUnit) })) } : null,
+      psth: v.psth
+        ? {
+            ...v.psth,
+            ceilingPerUnit: nan(v.psth.ceilingPerUnit),
+            rows: v.psth.rows.map((r) => ({ ...r, perUnit: nan(r.perUnit) })),
+            // Curves stored without their unit ids (a development build) are left out, not sent half-formed.
+            curves: v.psth.curves?.unitIds ? { ...v.psth.curves, recorded: Float64Array.from(v.psth.curves.recorded), generated: Float64Array.from(v.psth.curves.generated) } : undefined,
+          }
+        : null,
       connectivity: v.connectivity ?? [],
       notes: v.notes ?? [],
     };

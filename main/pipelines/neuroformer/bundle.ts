@@ -21,6 +21,9 @@ export const NF_MODEL_PIPELINE = 'neuroformer';
 export interface NfEpochRecord {
   epoch: number;
   trainLoss: number;
+  /** Per-head cross-entropies on the training steps (epoch means, dropout on); absent in older bundles. */
+  trainCeId?: number;
+  trainCeDt?: number;
   validationLoss: number | null;
   validationCeId: number | null;
   validationCeDt: number | null;

@@ -7,13 +7,14 @@
  * (shared/api/neuroformer.ts NeuroformerEvaluation, without runId/recordingId).
  */
 import { z } from 'zod';
-import { BackendName } from '../../../shared/api/index.js';
+import { BackendName, type NeuroformerPredictionRow } from '../../../shared/api/index.js';
+import type { PredictionScores } from '../spikes/prediction-scores.js';
 import { CancelledError, type PipelineDefinition } from '../../jobs/pipeline.js';
 import { NF_MODEL_PIPELINE } from './bundle.js';
 import { GLM_PREDICTION_DEFAULTS, glmPrediction, modelPrediction, psthTable } from './evaluate.js';
 import { generateSpikes } from './generate-pipeline.js';
 import { loadModelInput } from './model-input.js';
-import { RELEASED_SAMPLING } from './rollout.js';
+import { RELEASED_SAMPLING, samplingFromParams } from './generate.js';
 import { windowEnds } from './split.js';
 import { evenSubset } from './train.js';
 
@@ -58,26 +59,27 @@ const neuroformerEvaluate: PipelineDefinition<NfEvaluateParams> = {
       const config = model.config;
       const split = bundle.config.data.split;
       const ends = evenSubset(windowEnds(split.test, data.originS, config), params.maxWindows);
-      const sampling = { topP: params.topP, temperature: params.temperature, greedy: false, seed: params.seed };
+      const sampling = samplingFromParams(params);
       const notes: string[] = [
         `held-out blocks ${split.test.map((b) => `${b.startS.toFixed(1)}–${b.endS.toFixed(1)} s`).join(', ')}, never trained on; ${ends.length} windows of ${config.windowS} s, each predicted from its recorded past`,
         'F1 as analysis.compute_scores (per window, sets of neuron ids; windows without a recorded spike skipped; its FP = 0 → precision and recall 1 quirk kept)',
       ];
-      const prediction: { method: string; precision: number; recall: number; f1: number; windows: number }[] = [];
-      const row = (method: string, s: { precision: number; recall: number; F1: number; windows: number }) => {
-        prediction.push({ method, precision: s.precision, recall: s.recall, f1: s.F1, windows: s.windows });
-        context.log(`${method}: precision ${s.precision.toFixed(3)}, recall ${s.recall.toFixed(3)}, F1 ${s.F1.toFixed(3)} (${s.windows} windows)`);
+      const prediction: NeuroformerPredictionRow[] = [];
+      const row = (method: string, s: { scores: PredictionScores; corrected: PredictionScores }) => {
+        const c = s.corrected;
+        prediction.push({ method, precision: s.scores.precision, recall: s.scores.recall, f1: s.scores.F1, windows: s.scores.windows, corrected: { precision: c.precision, recall: c.recall, f1: c.F1 } });
+        context.log(`${method}: precision ${s.scores.precision.toFixed(3)}, recall ${s.scores.recall.toFixed(3)}, F1 ${s.scores.F1.toFixed(3)} (${s.scores.windows} windows); corrected F1 ${c.F1.toFixed(3)} (precision ${c.precision.toFixed(3)}, recall ${c.recall.toFixed(3)})`);
       };
       const models = params.randomInit ? 2 : 1;
       const stages = models + (params.glm ? 1 : 0) + (params.spanS > 0 ? 1 : 0);
       let stage = 0;
       const progress = (label: string) => (done: number, total: number) => context.progress((stage + done / total) / stages, `${label} ${done}/${total}`);
-      row('neuroformer', await modelPrediction(input.tf, model, data.counts, data.dtS, ends, input.stimulusFor, sampling, { onProgress: progress('neuroformer windows'), signal }));
+      row('neuroformer', await modelPrediction(model, data.counts, data.dtS, ends, input.stimulusFor, sampling, { seed: params.seed, onProgress: progress('neuroformer windows'), signal }));
       stage++;
       if (params.randomInit) {
         const random = input.randomInit();
         disposers.push(() => random.dispose());
-        row('neuroformer (random init)', await modelPrediction(input.tf, random, data.counts, data.dtS, ends, input.stimulusFor, sampling, { onProgress: progress('random-init windows'), signal }));
+        row('neuroformer (random init)', await modelPrediction(random, data.counts, data.dtS, ends, input.stimulusFor, sampling, { seed: params.seed, onProgress: progress('random-init windows'), signal }));
         stage++;
       }
       if (context.cancelled) throw new CancelledError();
@@ -86,7 +88,7 @@ const neuroformerEvaluate: PipelineDefinition<NfEvaluateParams> = {
           context.throwIfCancelled();
           progress('GLM neurons')(done, total);
         });
-        row('poisson-glm', glm.scores);
+        row('poisson-glm', glm);
         notes.push(`Poisson GLM per neuron: ${bundle.config.stimulus.kind} stimulus features, history and coupling (${GLM_PREDICTION_DEFAULTS.bases} raised-cosine basis over 1–${GLM_PREDICTION_DEFAULTS.maxLagBins} bins of ${data.dtS} s), α ${GLM_PREDICTION_DEFAULTS.alpha}, fitted on the training blocks; spikes sampled per bin`);
         stage++;
       }
@@ -108,6 +110,8 @@ const neuroformerEvaluate: PipelineDefinition<NfEvaluateParams> = {
           ceilingMeanR: result.ceilingMeanR,
           ceilingPerUnit: Array.from(result.ceilingPerUnit),
           rows: [{ method: 'neuroformer (own-past rollout)', meanR: result.meanR, perUnit: Array.from(result.perUnitR) }],
+          // Small (units × bins each): kept in the result's JSON as perUnit is; typed on the wire (view.ts).
+          curves: { bins: result.bins, recorded: Array.from(result.recordedPsth), generated: Array.from(result.generatedPsth), unitIds: [...data.trains.unitIds], cellTypes: [...data.trains.cellTypes] },
         };
         context.log(`PSTH over ${result.trials} "${events.name}" events in the held-out blocks: mean r ${result.meanR.toFixed(3)} vs reliability ceiling ${result.ceilingMeanR.toFixed(3)}`);
         notes.push(`PSTH: rollouts of ${params.spanS} s spans (own past after the first ${config.windowPrevS} s), ${params.psthBinS} s bins over ${params.psthSpanS} s after each event; ceiling = Spearman–Brown split-half reliability of the recorded trials`);

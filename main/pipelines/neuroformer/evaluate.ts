@@ -8,20 +8,19 @@
  *   seeded random init, and a Poisson GLM (stimulus features, spike-history and coupling filters,
  *   fitted on the training blocks only, spikes sampled from its rate with the recorded history).
  * - PSTH: spans of each held-out block rolled out with the model's own spikes as the past
- *   (rollout.ts), aligned to the stimulus events inside the blocks; per unit Pearson r of the
+ *   (generate.ts rollout), aligned to the stimulus events inside the blocks; per unit Pearson r of the
  *   generated vs recorded trial-averaged PSTH, beside the recorded data's split-half reliability
  *   (Spearman–Brown corrected: prediction-scores.ts psthCorrelation).
  * - Connectivity from attention (attention rollout, spikes/attention-rollout.ts 'mean' mode) over
  *   windows, scored against a simulated network's true wiring beside CCG and GLM couplings.
  */
-import type { Tfjs } from '../../compute/activate.js';
 import { deriveSeed, seededRandom, type Random } from '../../../shared/random.js';
 import { attentionRollout } from '../spikes/attention-rollout.js';
 import { absolute, scoreConnectivity, type ConnectivityScores } from '../spikes/connectivity-metrics.js';
 import { buildDesign, fitPoissonGlm, raisedCosineBasis } from '../spikes/glm.js';
 import { neuroformerScores, psthCorrelation, trialCounts, type IdWindow, type PredictionScores } from '../spikes/prediction-scores.js';
 import type { NeuroformerModel } from './model.js';
-import { generateWindows, type SamplingOptions } from './rollout.js';
+import { predictWindows, type SamplingOptions } from './generate.js';
 import { stimulusFeaturesAt, stimulusFeatureCount, type StimulusSpec, type TimeBlock } from './split.js';
 import { tokenizeWindows, type SpikeCountMatrix } from './tokenizer.js';
 
@@ -43,29 +42,30 @@ export function recordedIds(counts: SpikeCountMatrix, binDtS: number, ends: read
   });
 }
 
-/** The model's spike prediction on `ends` (true past), scored with compute_scores. */
+/** Both F1s of one method: compute_scores as released, and the textbook ratios on the same windows. */
+export interface PredictionResult {
+  scores: PredictionScores;
+  corrected: PredictionScores;
+}
+
+/** compute_scores and the corrected (textbook) scores of the same windows. */
+export function scoreBoth(windows: readonly IdWindow[]): PredictionResult {
+  return { scores: neuroformerScores(windows), corrected: neuroformerScores(windows, { corrected: true }) };
+}
+
+/** The model's spike prediction on `ends` (true past), scored with compute_scores (and corrected). */
 export async function modelPrediction(
-  tf: Tfjs,
   model: NeuroformerModel,
   counts: SpikeCountMatrix,
   binDtS: number,
   ends: readonly number[],
   stimulusFor: (ends: readonly number[]) => Float32Array | undefined,
   sampling: SamplingOptions,
-  options: { batch?: number; onProgress?: (done: number, total: number) => void; signal?: { readonly aborted: boolean } } = {},
-): Promise<PredictionScores> {
+  options: { seed: number; batch?: number; onProgress?: (done: number, total: number) => void; signal?: { readonly aborted: boolean } },
+): Promise<PredictionResult> {
   const truth = recordedIds(counts, binDtS, ends, model.config.windowS);
-  const random = seededRandom(deriveSeed(sampling.seed, 0x7072));
-  const batch = options.batch ?? 64;
-  const windows: IdWindow[] = [];
-  for (let start = 0; start < ends.length; start += batch) {
-    if (options.signal?.aborted) break;
-    const chunk = ends.slice(start, start + batch);
-    const generated = await generateWindows(tf, model, counts, binDtS, chunk, stimulusFor(chunk), sampling, random);
-    generated.forEach((g, r) => windows.push({ trueIds: truth[start + r]!, predictedIds: g.ids }));
-    options.onProgress?.(Math.min(ends.length, start + batch), ends.length);
-  }
-  return neuroformerScores(windows);
+  const generated = await predictWindows(model, counts, binDtS, ends, sampling, { ...options, seed: deriveSeed(options.seed, 0x7072), stimulusFor });
+  return scoreBoth(generated.ids.map((ids, w) => ({ trueIds: truth[w]!, predictedIds: ids })));
 }
 
 /** Per-bin stimulus features [F][bins] of a count matrix (bin centres; originS = bin 0's start). */
@@ -120,7 +120,7 @@ export function glmPrediction(
   windowS: number,
   options: GlmPredictionOptions = GLM_PREDICTION_DEFAULTS,
   onProgress?: (done: number, total: number) => void,
-): { scores: PredictionScores; fitted: number } {
+): PredictionResult & { fitted: number } {
   const { units, bins } = counts;
   const rowsOf = Array.from({ length: units }, (_, u) => Float64Array.from({ length: bins }, (_, b) => counts.counts[u * bins + b]!));
   const basis = raisedCosineBasis(options.bases, 1, options.maxLagBins);
@@ -152,7 +152,7 @@ export function glmPrediction(
     onProgress?.(u + 1, units);
   }
   const windows: IdWindow[] = ends.map((_, w) => ({ trueIds: truth[w]!, predictedIds: [...predicted[w]!].sort((a, b) => a - b) }));
-  return { scores: neuroformerScores(windows), fitted: units };
+  return { ...scoreBoth(windows), fitted: units };
 }
 
 export interface PsthResult {
@@ -161,6 +161,16 @@ export interface PsthResult {
   ceilingPerUnit: Float64Array;
   meanR: number;
   ceilingMeanR: number;
+  /** Trial-averaged PSTHs (spikes/s), row-major units × bins, bin k = [k·binS, (k+1)·binS) after the event. */
+  bins: number;
+  recordedPsth: Float64Array;
+  generatedPsth: Float64Array;
+}
+
+/** Mean over trials of counts [trials × bins] → spikes/s, written into `out` at `offset`. */
+function meanRate(t: { counts: Float64Array; trials: number; bins: number }, binS: number, out: Float64Array, offset: number): void {
+  for (let trial = 0; trial < t.trials; trial++) for (let b = 0; b < t.bins; b++) out[offset + b]! += t.counts[trial * t.bins + b]!;
+  for (let b = 0; b < t.bins; b++) out[offset + b]! /= Math.max(1, t.trials) * binS;
 }
 
 function nanMean(values: Float64Array): number {
@@ -175,12 +185,18 @@ export function psthTable(recorded: readonly Float64Array[], generated: readonly
   const bins = Math.max(1, Math.round(spanS / binS));
   const r = new Float64Array(recorded.length);
   const ceiling = new Float64Array(recorded.length);
+  const recordedPsth = new Float64Array(recorded.length * bins);
+  const generatedPsth = new Float64Array(recorded.length * bins);
   recorded.forEach((train, u) => {
-    const c = psthCorrelation(trialCounts(train, events, binS, bins), trialCounts(generated[u]!, events, binS, bins));
+    const rec = trialCounts(train, events, binS, bins);
+    const gen = trialCounts(generated[u]!, events, binS, bins);
+    const c = psthCorrelation(rec, gen);
     r[u] = c.r;
     ceiling[u] = c.ceiling;
+    meanRate(rec, binS, recordedPsth, u * bins);
+    meanRate(gen, binS, generatedPsth, u * bins);
   });
-  return { trials: events.length, perUnitR: r, ceilingPerUnit: ceiling, meanR: nanMean(r), ceilingMeanR: nanMean(ceiling) };
+  return { trials: events.length, perUnitR: r, ceilingPerUnit: ceiling, meanR: nanMean(r), ceilingMeanR: nanMean(ceiling), bins, recordedPsth, generatedPsth };
 }
 
 /**

@@ -1,7 +1,8 @@
 /**
  * The `neuroformer-generate` pipeline: a stored Neuroformer rolled out over its held-out time blocks,
  * window after window, each window's past rebuilt from the spikes the model generated itself
- * (rollout.ts; the released code conditions on the recorded past in practice, see there). Each block
+ * (generate.ts rollout: key/value cache, the released top-p/temperature sampling with each head
+ * restricted to its legal tokens; the released code conditions on the recorded past in practice, see there). Each block
  * is cut into spans of `spanS` seconds rolled out in parallel (one batch row each); the recorded
  * spikes just before a span seed its first windows, after that the model only sees its own output.
  * Results: "generated" — the generated spikes (unit, time in recording seconds) as an int32/float64
@@ -9,10 +10,11 @@
  */
 import { z } from 'zod';
 import { BackendName } from '../../../shared/api/index.js';
+import { deriveSeed } from '../../../shared/random.js';
 import { CancelledError, type PipelineDefinition } from '../../jobs/pipeline.js';
 import { NF_MODEL_PIPELINE } from './bundle.js';
 import { loadModelInput } from './model-input.js';
-import { RELEASED_SAMPLING, rollout } from './rollout.js';
+import { RELEASED_SAMPLING, rollout, samplingFromParams } from './generate.js';
 
 export const NF_GENERATE_PIPELINE = 'neuroformer-generate';
 
@@ -56,7 +58,7 @@ export async function generateSpikes(input: Awaited<ReturnType<typeof loadModelI
   const { model, data, bundle } = input;
   const config = model.config;
   const { starts, windows } = spanStarts(bundle.config.data.split.test, data.originS, config, params.spanS, params.maxSecondsPerBlock);
-  const out = await rollout(input.tf, model, data.counts, config.dtS, starts, windows, input.stimulusFor, { topP: params.topP, temperature: params.temperature, greedy: params.greedy, seed: params.seed }, onProgress, signal);
+  const out = await rollout(model, data.counts, config.dtS, starts, windows, samplingFromParams(params), { seed: deriveSeed(params.seed, 0x6e66), stimulusFor: input.stimulusFor, onWindow: onProgress, signal });
   const unit: number[] = [];
   const time: number[] = [];
   out.spans.forEach((s) => {

@@ -1,37 +1,58 @@
 /**
- * Autoregressive generation of one current window, as the reference's simulation.generate_spikes
- * (a-antoniades/Neuroformer 36ed940, neuroformer/simulation.py): position 0 is SOS with dt token 0;
- * for i = 0 … T−2 read both heads' logits at position i, nucleus-filter each head (top_k_top_p_filtering:
- * sort, cumulative softmax, drop tokens past top-p keeping the first one), divide by the head's
- * temperature, softmax, sample (or argmax), write the id and dt into position i + 1, and stop a
- * row when its sampled id is ≥ EOS (EOS or PAD).
+ * Autoregressive spike generation with a Neuroformer — the one sampler every caller uses (the
+ * generate pipeline's rollouts, the evaluate pipeline's held-out predictions and PSTH rollouts, the
+ * bench). As the reference's simulation.generate_spikes (a-antoniades/Neuroformer 36ed940,
+ * neuroformer/simulation.py): position 0 is SOS with dt token 0; for i = 0 … T−2 read both heads'
+ * logits at position i, nucleus-filter each head (top_k_top_p_filtering: sort, cumulative softmax,
+ * drop tokens past top-p keeping the first one), divide by the head's temperature, softmax, sample
+ * (or argmax), write the id and dt into position i + 1, and stop a row when its sampled id is EOS.
  *
  * Two paths, the same arithmetic:
  *   no cache  the reference's way: the whole prefix through the model at every step (O(T²) tokens);
  *   cache     the previous window's and the stimulus' keys/values are projected once per window for
  *             every cross-attention block, and every causal self-attention block keeps the keys/values
  *             of the positions already generated (from its RAW block input, as Block does), so a step
- *             runs one position through the model.
+ *             runs one position through the model. The default.
  * Causal masks make position i's logits independent of later positions and cross-attention is per
  * query, so both paths give the same logits up to float rounding, hence the same samples for one seed.
  *
+ * Which tokens can be sampled (a choice, made on purpose): each head samples only among the tokens
+ * that are legal targets of a current-window position — ids: the neurons and EOS (SOS and PAD are
+ * never targets: SOS only opens a window, PAD targets are ignored by the loss); dts: the current
+ * window's values 0, dt, …, window − dt (the dt vocabulary also holds the previous window's longer
+ * times and the specials). The logits of the other tokens are set to −∞ BEFORE the nucleus filter,
+ * i.e. each head's distribution is renormalised over its legal support. The alternative (sample the
+ * whole vocabulary as the reference does, then drop a spike whose dt lands past the window or on a
+ * special) was the second sampler's behaviour and is not kept, because (1) the mass on illegal
+ * tokens is model error, not a statement about spike timing — an untrained or briefly trained model
+ * puts a lot there (at init about 1 − W/K of the dt mass for W window values out of K), so dropping
+ * biases the generated rate down by exactly that error; (2) a dropped spike has already been written
+ * into the token sequence, so the window's later steps condition on a spike that then never reaches
+ * the rollout's spike matrix — the sampled window and what is fed back as the next window's past
+ * disagree; renormalising keeps them the same. A sampled SOS id would name no neuron at all (the
+ * reference would emit a bogus unit). PAD as a stop is folded into EOS (one stop token).
+ *
  * Differences from the reference, on purpose:
+ * - the supports above (the reference samples every token and keeps out-of-window times);
  * - the reference starts position 0's dt from the recorded window's x['dt'][0], which is not 0 in a
  *   window whose spikes overflowed the block (the tokeniser's truncation quirk) — a leak of the
  *   recorded data; we always start from dt token 0;
  * - the reference filters the dt head only when the id head's top_p is non-zero (`if top_k or top_p != 0`);
  *   here each head uses its own top-p (0 = no filtering);
  * - a batch of windows is generated together, each row with its own context (the reference's top-p
- *   indexing is only correct for batch size 1).
- * Rolling out window after window (feeding generated spikes back as the next previous window) is
- * the caller's job: tokenise the generated spikes with tokenizer.ts.
+ *   indexing is only correct for batch size 1);
+ * - `rollout`: window after window over spans, each window's previous-window context rebuilt from
+ *   the spikes the model itself generated. The released code means to (simulation.generate_spikes
+ *   with true_past=False) but its NFDataloader.get_interval ignores the data it is handed and reads
+ *   the recorded spikes, so in practice it always conditions on the real past; here the rollout is
+ *   closed-loop on purpose.
  */
 import type * as tfTypes from '@tensorflow/tfjs';
 import { deriveSeed, seededRandom, type Random } from '../../../shared/random.js';
 import { ValidationError } from '../../errors.js';
-import { roundHalfEven, roundN } from './config.js';
+import { roundHalfEven, roundN, type NeuroformerConfig, type NeuroformerVocab } from './config.js';
 import type { NeuroformerModel } from './model.js';
-import { tokenizeWindows, windowIntervals } from './tokenizer.js';
+import { tokenizeWindows, windowIntervals, type SpikeCountMatrix } from './tokenizer.js';
 
 export interface SamplingOptions {
   /** Nucleus threshold of the id head (0: none). Released: 0.95. */
@@ -46,6 +67,24 @@ export interface SamplingOptions {
 
 /** neuroformer_inference.py's settings. */
 export const RELEASED_SAMPLING: Readonly<SamplingOptions> = Object.freeze({ topP: 0.95, topPDt: 0.95, temperature: 1, temperatureDt: 1, sample: true });
+
+/** The pipelines' sampling parameters (one top-p and temperature for both heads, as released). */
+export function samplingFromParams(params: { topP: number; temperature: number; greedy?: boolean }): SamplingOptions {
+  return { topP: params.topP, topPDt: params.topP, temperature: params.temperature, temperatureDt: params.temperature, sample: !params.greedy };
+}
+
+/** The tokens each head may sample (1 = legal): ids = neurons + EOS, dts = the current window's values. */
+export function samplingSupport(config: Pick<NeuroformerConfig, 'neurons' | 'windowS' | 'dtS'>, vocab: NeuroformerVocab): { id: Uint8Array; dt: Uint8Array } {
+  const id = new Uint8Array(vocab.idSize);
+  id.fill(1, 0, config.neurons);
+  id[vocab.idEOS] = 1;
+  const dt = new Uint8Array(vocab.dtSize);
+  // Current-window dts are round_n(bin time − window start) for bins inside [start, start + window).
+  vocab.dtValues.forEach((v, k) => {
+    if (v < config.windowS - config.dtS / 2) dt[k] = 1;
+  });
+  return { id, dt };
+}
 
 export interface GenerateContext {
   batch: number;
@@ -79,30 +118,37 @@ function draw(weights: Float64Array, random: Random): number {
   return last;
 }
 
-/** One head's token from its logits row: top-p filter, temperature, softmax, sample or argmax. */
-export function sampleToken(logits: ArrayLike<number>, topP: number, temperature: number, sample: boolean, random: Random): number {
+/**
+ * One head's token from its logits row: top-p filter, temperature, softmax, sample or argmax.
+ * `support` (1 = allowed) removes tokens before anything else: their logit is −∞.
+ */
+export function sampleToken(logits: ArrayLike<number>, topP: number, temperature: number, sample: boolean, random: Random, support?: ArrayLike<number>): number {
   const n = logits.length;
-  let best = 0;
-  for (let i = 1; i < n; i++) if (logits[i]! > logits[best]!) best = i;
+  const x = Float64Array.from({ length: n }, (_, i) => (support && !support[i] ? -Infinity : logits[i]!));
+  let best = -1;
+  for (let i = 0; i < n; i++) if (x[i]! > -Infinity && (best < 0 || x[i]! > x[best]!)) best = i;
+  if (best < 0) throw new ValidationError('support', 'no token may be sampled');
   if (!sample) return best;
-  const keep = new Uint8Array(n).fill(1);
+  const keep = Uint8Array.from(x, (v) => (v > -Infinity ? 1 : 0));
   if (topP > 0) {
-    const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => logits[b]! - logits[a]! || a - b);
-    const max = logits[best]!;
+    const order = Array.from({ length: n }, (_, i) => i)
+      .filter((i) => keep[i])
+      .sort((a, b) => x[b]! - x[a]! || a - b);
+    const max = x[best]!;
     let z = 0;
-    for (let i = 0; i < n; i++) z += Math.exp(logits[i]! - max);
+    for (const i of order) z += Math.exp(x[i]! - max);
     let cumulative = 0;
     // Remove a token when the cumulative probability BEFORE it already exceeds top-p (the
     // reference shifts its mask right by one, so the token crossing the threshold is kept).
     for (const i of order) {
       if (cumulative > topP) keep[i] = 0;
-      cumulative += Math.exp(logits[i]! - max) / z;
+      cumulative += Math.exp(x[i]! - max) / z;
     }
   }
   const weights = new Float64Array(n);
   let max = -Infinity;
-  for (let i = 0; i < n; i++) if (keep[i]) max = Math.max(max, logits[i]! / temperature);
-  for (let i = 0; i < n; i++) weights[i] = keep[i] ? Math.exp(logits[i]! / temperature - max) : 0;
+  for (let i = 0; i < n; i++) if (keep[i]) max = Math.max(max, x[i]! / temperature);
+  for (let i = 0; i < n; i++) weights[i] = keep[i] ? Math.exp(x[i]! / temperature - max) : 0;
   return draw(weights, random);
 }
 
@@ -149,6 +195,7 @@ export async function generateWindow(
     ids[r * t] = vocab.idSOS;
     dts[r * t] = 0;
   }
+  const support = samplingSupport(model.config, vocab);
   const done = new Uint8Array(b);
   const out = { ids: Array.from({ length: b }, () => [] as number[]), dts: Array.from({ length: b }, () => [] as number[]) };
   const fwd = { training: false };
@@ -241,8 +288,8 @@ export async function generateWindow(
       const vd = vocab.dtSize;
       for (let r = 0; r < b; r++) {
         if (done[r]) continue;
-        const id = sampleToken(idValues.subarray(r * vi, (r + 1) * vi), sampling.topP, sampling.temperature, sampling.sample, random);
-        const dt = sampleToken(dtValues.subarray(r * vd, (r + 1) * vd), sampling.topPDt, sampling.temperatureDt, sampling.sample, random);
+        const id = sampleToken(idValues.subarray(r * vi, (r + 1) * vi), sampling.topP, sampling.temperature, sampling.sample, random, support.id);
+        const dt = sampleToken(dtValues.subarray(r * vd, (r + 1) * vd), sampling.topPDt, sampling.temperatureDt, sampling.sample, random, support.dt);
         ids[r * t + i + 1] = id;
         dts[r * t + i + 1] = dt;
         if (id >= vocab.idEOS) done[r] = 1;
@@ -289,80 +336,109 @@ export function generatedSpikeTimes(model: NeuroformerModel, window: GeneratedWi
 }
 
 export interface RolloutOptions {
-  /** End time (s) of the first generated window. */
-  firstEndS: number;
-  /** Number of consecutive current windows to generate. */
-  windows: number;
   seed: number;
+  /** Key/value cache (default true; false runs the reference's full-prefix path). */
   cache?: boolean;
-  /** The stimulus tokens [S, F] of window k (models with a stimulus pathway). */
-  stimulus?: (window: number, endS: number) => Float32Array;
+  /** Stimulus tokens [B, S, F] of windows ending at these count-matrix times (models with a stimulus pathway). */
+  stimulusFor?: (ends: readonly number[]) => Float32Array | undefined;
+  onWindow?: (done: number, total: number) => void;
+  signal?: { readonly aborted: boolean };
 }
 
 export interface Rollout {
-  /** The input counts with every generated window's bins replaced by the generated spikes. */
+  /** The input counts with every span's bins replaced by the generated spikes. */
   counts: Float32Array;
-  /** Per window: neuron ids and spike times (s). */
-  windows: { ids: Int32Array; timesS: Float64Array }[];
-  /**
-   * Spikes dropped: sampled with a special dt token (no time), or with a dt past the current window
-   * (the dt vocabulary spans max(window, window_prev), so an untrained model can place a spike in
-   * the next window; the reference keeps such times, a roll-out cannot).
-   */
-  dropped: number;
+  /** Per span: the generated spikes' units and times (count-matrix seconds, at their bin's start). */
+  spans: { unit: Int32Array; timeS: Float64Array }[];
+  /** Generated spikes that fell past the count matrix's last bin (not stored). */
+  outside: number;
 }
 
 /**
- * Generates `windows` consecutive current windows, feeding the generated spikes back: window k's
- * previous-window context is tokenised (tokenizer.ts, so in the order the model was trained on)
- * from a copy of the counts in which windows 0…k−1 have been replaced by what was generated, so
- * after window_prev/window steps the model sees only its own output (plus recorded spikes before
- * `firstEndS − windowS`). The released code means to do this (simulation.generate_spikes with
- * true_past=False) but its get_interval ignores the generated data, so it keeps the recorded past;
- * here the roll-out is closed-loop on purpose. Generated spike times are binned at `binDtS`
- * (round half to even, as get_frame_idx).
+ * Rolls the model out over `windows` consecutive windows from each of `starts` (count-matrix
+ * seconds, window boundaries), all spans together (one batch row each). The spans' recorded bins are
+ * cleared first, so nothing recorded inside a span can reach the model; window k's previous-window
+ * context is tokenised (tokenizer.ts, in the order the model was trained on) from the working matrix,
+ * in which windows 0 … k−1 already hold the generated spikes — after window_prev / window steps the
+ * model sees only its own output (the recorded spikes before each span seed its first windows).
+ * Window k of every span is sampled with deriveSeed(seed, k). Generated times go to the bin
+ * round(t / binDtS) (half to even, as get_frame_idx).
  */
-export async function rolloutWindows(
+export async function rollout(
   model: NeuroformerModel,
-  matrix: { counts: ArrayLike<number>; units: number; bins: number },
+  recorded: SpikeCountMatrix,
   binDtS: number,
+  starts: readonly number[],
+  windows: number,
   sampling: SamplingOptions,
   options: RolloutOptions,
 ): Promise<Rollout> {
-  const { windowS, stimulus } = model.config;
-  if (!Number.isInteger(options.windows) || options.windows < 1) throw new ValidationError('windows', `${options.windows} is not a positive integer`);
-  if (stimulus && !options.stimulus) throw new ValidationError('stimulus', 'this model needs stimulus tokens for every window');
-  const counts = Float32Array.from(matrix.counts);
-  const working = { counts, units: matrix.units, bins: matrix.bins };
-  const out: Rollout = { counts, windows: [], dropped: 0 };
-  for (let k = 0; k < options.windows; k++) {
-    const end = roundN(options.firstEndS + k * windowS, model.config.dtS);
-    const tokens = tokenizeWindows(working, binDtS, [end], model.config);
-    const { current } = windowIntervals(end, model.config);
-    const generated = await generateWindow(
-      model,
-      { batch: 1, idPrev: tokens.idPrev, dtPrev: tokens.dtPrev, stimulus: options.stimulus?.(k, end) },
-      sampling,
-      { seed: deriveSeed(options.seed, k), cache: options.cache },
-    );
-    const spikes = generatedSpikeTimes(model, generated, [current[0]]);
-    out.dropped += spikes.skipped;
-    const first = Math.max(0, roundHalfEven(current[0] / binDtS));
-    const last = Math.min(matrix.bins, roundHalfEven(current[1] / binDtS));
-    for (let u = 0; u < matrix.units; u++) counts.fill(0, u * matrix.bins + first, u * matrix.bins + last);
-    const ids: number[] = [];
-    const times: number[] = [];
-    spikes.ids[0]!.forEach((id, i) => {
-      const bin = roundHalfEven(spikes.timesS[0]![i]! / binDtS);
-      if (bin < first || bin >= last) {
-        out.dropped++;
-        return;
-      }
-      counts[id * matrix.bins + bin]! += 1;
-      ids.push(id);
-      times.push(spikes.timesS[0]![i]!);
+  const config = model.config;
+  const { units, bins } = recorded;
+  if (!Number.isInteger(windows) || windows < 1) throw new ValidationError('windows', `${windows} is not a positive integer`);
+  const work = Float32Array.from(recorded.counts);
+  const matrix: SpikeCountMatrix = { counts: work, units, bins };
+  const w = config.windowS;
+  for (const s of starts) {
+    const b0 = Math.max(0, roundHalfEven(s / binDtS));
+    const b1 = Math.min(bins, roundHalfEven(roundN(s + windows * w, config.dtS) / binDtS));
+    for (let u = 0; u < units; u++) work.fill(0, u * bins + b0, u * bins + b1);
+  }
+  const out: Rollout = { counts: work, spans: [], outside: 0 };
+  const unit: number[][] = starts.map(() => []);
+  const time: number[][] = starts.map(() => []);
+  const cache = options.cache ?? true;
+  for (let k = 0; k < windows && starts.length > 0; k++) {
+    if (options.signal?.aborted) break;
+    const ends = starts.map((s) => roundN(s + (k + 1) * w, config.dtS));
+    const tokens = tokenizeWindows(matrix, binDtS, ends, config);
+    const stimulus = options.stimulusFor?.(ends);
+    if (config.stimulus && !stimulus) throw new ValidationError('stimulus', 'this model needs stimulus tokens for every window');
+    const generated = await generateWindow(model, { batch: ends.length, idPrev: tokens.idPrev, dtPrev: tokens.dtPrev, ...(stimulus ? { stimulus } : {}) }, sampling, { seed: deriveSeed(options.seed, k), cache });
+    const spikes = generatedSpikeTimes(model, generated, ends.map((e) => windowIntervals(e, config).current[0]));
+    spikes.ids.forEach((ids, r) => {
+      ids.forEach((id, j) => {
+        const bin = roundHalfEven(roundN(spikes.timesS[r]![j]!, config.dtS) / binDtS);
+        if (bin < 0 || bin >= bins) {
+          out.outside++;
+          return;
+        }
+        work[id * bins + bin]! += 1;
+        unit[r]!.push(id);
+        time[r]!.push(bin * binDtS);
+      });
     });
-    out.windows.push({ ids: Int32Array.from(ids), timesS: Float64Array.from(times) });
+    options.onWindow?.(k + 1, windows);
+  }
+  out.spans = starts.map((_, r) => ({ unit: Int32Array.from(unit[r]!), timeS: Float64Array.from(time[r]!) }));
+  return out;
+}
+
+/**
+ * Generates the current window of each end time from `counts` (its previous windows are read from
+ * the matrix, recorded past; its current windows are not looked at): the held-out prediction of
+ * the evaluate pipeline. Batches of `batch` windows, batch j sampled with deriveSeed(seed, j).
+ */
+export async function predictWindows(
+  model: NeuroformerModel,
+  counts: SpikeCountMatrix,
+  binDtS: number,
+  ends: readonly number[],
+  sampling: SamplingOptions,
+  options: { seed: number; batch?: number; cache?: boolean; stimulusFor?: (ends: readonly number[]) => Float32Array | undefined; onProgress?: (done: number, total: number) => void; signal?: { readonly aborted: boolean } },
+): Promise<GeneratedWindow> {
+  const batch = options.batch ?? 64;
+  const out: GeneratedWindow = { ids: [], dts: [], steps: 0 };
+  for (let start = 0, j = 0; start < ends.length; start += batch, j++) {
+    if (options.signal?.aborted) break;
+    const chunk = ends.slice(start, start + batch);
+    const tokens = tokenizeWindows(counts, binDtS, chunk, model.config);
+    const stimulus = options.stimulusFor?.(chunk);
+    const g = await generateWindow(model, { batch: chunk.length, idPrev: tokens.idPrev, dtPrev: tokens.dtPrev, ...(stimulus ? { stimulus } : {}) }, sampling, { seed: deriveSeed(options.seed, j), cache: options.cache ?? true });
+    out.ids.push(...g.ids);
+    out.dts.push(...g.dts);
+    out.steps += g.steps;
+    options.onProgress?.(Math.min(ends.length, start + batch), ends.length);
   }
   return out;
 }

@@ -21,9 +21,11 @@
  *  F  stimulus tokens get learned zero-initialised positions (the reference computes a 3-D encoding
  *     for its frame tokens and then discards it); stimulus.positions = false reproduces it (config.ts)
  *  F  generation starts position 0 at dt 0 (the reference reads the recorded x['dt'][0], which leaks a
- *     dropped spike's time in overflowing windows), filters each head with its own top-p, handles a
- *     batch, and rolls out closed-loop on generated spikes (the reference's get_interval ignores the
- *     generated data) (generate.ts)
+ *     dropped spike's time in overflowing windows), samples each head only among its legal tokens
+ *     (ids: neurons + EOS; dts: the current window's values — renormalised, not sampled-then-dropped),
+ *     filters each head with its own top-p, handles a batch, uses a key/value cache, and rolls out
+ *     closed-loop on generated spikes (the reference's get_interval ignores the generated data)
+ *     (generate.ts: the one sampler of the generate and evaluate pipelines)
  *  F  a batch whose targets are all PAD has cross-entropy 0, not NaN (loss.ts)
  *  —  not built: the video encoder (replaced by per-bin stimulus features), behaviour streams and
  *     the contrastive (CLIP) loss, MultimodalTransformer.ln_f (never applied in the reference).

@@ -63,7 +63,8 @@ const SUBSET_STREAM = 60;
 
 function epochMessage(r: NfEpochRecord, epochs: number): string {
   const v = r.validationLoss === null ? '' : `, validation ${r.validationLoss.toFixed(4)} (CE id ${r.validationCeId!.toFixed(3)}, dt ${r.validationCeDt!.toFixed(3)}, F1 ${r.validationF1!.toFixed(3)})`;
-  return `epoch ${r.epoch}/${epochs}: loss ${r.trainLoss.toFixed(4)}${v} (lr ${r.lr.toExponential(2)}, ${Math.round(r.msPerStep)} ms/step)`;
+  const heads = r.trainCeId === undefined || r.trainCeDt === undefined ? '' : ` (CE id ${r.trainCeId.toFixed(3)}, dt ${r.trainCeDt.toFixed(3)})`;
+  return `epoch ${r.epoch}/${epochs}: loss ${r.trainLoss.toFixed(4)}${heads}${v} (lr ${r.lr.toExponential(2)}, ${Math.round(r.msPerStep)} ms/step)`;
 }
 
 function modelMeta(config: NeuroformerBundleConfig, state: NfTrainingState, backend: string): Record<string, unknown> {
@@ -169,6 +170,8 @@ const neuroformerTrain: PipelineDefinition<NfTrainParams> = {
             value: {
               epochs: h.map((r) => r.epoch),
               trainLoss: h.map((r) => r.trainLoss),
+              trainCeId: h.map((r) => r.trainCeId ?? null),
+              trainCeDt: h.map((r) => r.trainCeDt ?? null),
               validationLoss: h.map((r) => r.validationLoss),
               validationCeId: h.map((r) => r.validationCeId),
               validationCeDt: h.map((r) => r.validationCeDt),

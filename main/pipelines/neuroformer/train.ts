@@ -14,6 +14,7 @@
  * Every draw (init, shuffles, dropout) comes from the seed, so a run is a function of its seed and a
  * resumed run continues as the uninterrupted one would (same shuffles per epoch).
  */
+import type * as tfTypes from '@tensorflow/tfjs';
 import { deriveSeed, randomPermutation, seededRandom } from '../../../shared/random.js';
 import type { Tfjs } from '../../compute/activate.js';
 import { AdamW, trainStepTensors } from '../../compute/nn/index.js';
@@ -191,6 +192,8 @@ export async function trainNeuroformer(tf: Tfjs, data: NfTrainData, options: NfT
     for (let epoch = state.epoch; epoch < epochs; epoch++) {
       const order = randomPermutation(data.trainEnds.length, seededRandom(deriveSeed(seed, STREAM.shuffle, epoch)));
       let lossSum = 0;
+      let ceIdSum = 0;
+      let ceDtSum = 0;
       let lr = 0;
       const started = performance.now();
       for (let s = 0; s < stepsPerEpoch; s++) {
@@ -199,10 +202,23 @@ export async function trainNeuroformer(tf: Tfjs, data: NfTrainData, options: NfT
         const batch = batchOf(data, config, ends);
         lr = nfLearningRate(optim, state.tokens, finalTokens);
         const dropoutSeed = deriveSeed(seed, STREAM.dropout, state.optimizerStep);
-        const { loss, gradNorm } = trainStepTensors(adam, () => model.loss(batch, { training: true, dropoutSeed }).total, { lr, clipNorm: optim.clipNorm });
-        const value = (await loss.data())[0]!;
+        // The two heads' cross-entropies are kept out of the step's tidy so the curves can show them.
+        let heads: tfTypes.Scalar[] = [];
+        const { loss, gradNorm } = trainStepTensors(
+          adam,
+          () => {
+            const l = model.loss(batch, { training: true, dropoutSeed });
+            heads = [tf.keep(l.ceId), tf.keep(l.ceDt)];
+            return l.total;
+          },
+          { lr, clipNorm: optim.clipNorm },
+        );
+        const [value, id, dt] = (await Promise.all([loss.data(), ...heads.map((h) => h.data())])).map((d) => d[0]!) as [number, number, number];
         loss.dispose();
         gradNorm?.dispose();
+        heads.forEach((h) => h.dispose());
+        ceIdSum += id;
+        ceDtSum += dt;
         if (!Number.isFinite(value)) throw new Error(`the loss is ${value} at step ${state.optimizerStep} (epoch ${epoch + 1})`);
         lossSum += value;
         stepLoss.push(value);
@@ -216,6 +232,8 @@ export async function trainNeuroformer(tf: Tfjs, data: NfTrainData, options: NfT
       const record: NfEpochRecord = {
         epoch: epoch + 1,
         trainLoss: lossSum / stepsPerEpoch,
+        trainCeId: ceIdSum / stepsPerEpoch,
+        trainCeDt: ceDtSum / stepsPerEpoch,
         validationLoss: v?.loss ?? null,
         validationCeId: v?.ceId ?? null,
         validationCeDt: v?.ceDt ?? null,

@@ -12,6 +12,7 @@
  * on post's log rate; signed (inhibition < 0); diagonal 0 (that is the history filter).
  */
 import { ValidationError } from '../../errors.js';
+import { binSpikes } from './bin.js';
 
 /** Basis functions [count × lags] over lags firstLag … firstLag + lags − 1 (bins), row-major. */
 export interface LagBasis {
@@ -45,16 +46,15 @@ export function raisedCosineBasis(count: number, firstLag: number, lastLag: numb
   return { values, count, lags, firstLag };
 }
 
-/** Spike counts per bin, [units][bins], for bins of `binS` from `startS` (times outside dropped). */
-export function countSpikes(trains: readonly Float64Array[], startS: number, binS: number, bins: number): Float64Array[] {
-  return trains.map((t) => {
-    const c = new Float64Array(bins);
-    for (const s of t) {
-      const b = Math.floor((s - startS) / binS);
-      if (b >= 0 && b < bins) c[b]!++;
-    }
-    return c;
-  });
+/**
+ * Spike counts per bin as the design's float64 rows, [units][bins], for bins of `binS` from
+ * `startS` (times outside dropped): binSpikes (spikes/bin.ts, the one binning of the spike
+ * pipelines: half-open bins, sorted trains) reshaped.
+ */
+function countRows(trains: readonly Float64Array[], startS: number, binS: number, bins: number): Float64Array[] {
+  const binned = binSpikes({ times: trains }, binS, startS, startS + bins * binS);
+  if (binned.bins !== bins) throw new ValidationError('binS', `${bins} bins of ${binS} s from ${startS} s came out as ${binned.bins}`);
+  return Array.from({ length: binned.units }, (_, u) => Float64Array.from(binned.counts.subarray(u * bins, (u + 1) * bins)));
 }
 
 export interface GlmDesign {
@@ -356,7 +356,7 @@ function designFor(trains: readonly Float64Array[], startS: number, endS: number
   if (!(bins > 10)) throw new ValidationError('endS', `expected more than 10 bins of ${p.binS} s in [${startS}, ${endS})`);
   const from = startS - warmupBins * p.binS;
   const total = bins + warmupBins;
-  const counts = countSpikes(trains, from, p.binS, total);
+  const counts = countRows(trains, from, p.binS, total);
   const features: Float64Array[] = [];
   if (stimulus) {
     const k = stimulus(startS).length;

@@ -8,6 +8,7 @@
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { CalciumSummary, CalciumTraceSource } from '../../../shared/api/index.js';
+import { ChoiceSelect } from '../components/ChoiceSelect.js';
 import { ErrorMessage } from '../components/ErrorMessage.js';
 import { useElementSize } from '../components/useElementSize.js';
 import type { ViewProps } from '../workbench/viewProps.js';
@@ -137,33 +138,16 @@ export function CalciumView({ app }: ViewProps) {
                 </select>
               </label>
             )}
-            <label>
-              Sort{' '}
-              <select value={order} onChange={(event) => setOrder(event.target.value as CellOrder)}>
-                {CELL_ORDERS.map((choice) => (
-                  <option key={choice.id} value={choice.id}>
-                    {choice.label}
-                  </option>
-                ))}
-              </select>
-            </label>
-            <label>
-              Window{' '}
-              <select
-                value={windowFrames ?? frameCount}
-                onChange={(event) => {
-                  const frames = Number(event.target.value);
-                  setWindowFrames(frames);
-                  setStartFrame(shown.start + (shown.end - shown.start) / 2 - frames / 2);
-                }}
-              >
-                {choices.map((choice) => (
-                  <option key={choice.frames} value={choice.frames}>
-                    {choice.label}
-                  </option>
-                ))}
-              </select>
-            </label>
+            <ChoiceSelect<CellOrder> label="Sort" value={order} choices={CELL_ORDERS.map((c) => ({ value: c.id, label: c.label }))} onChange={setOrder} />
+            <ChoiceSelect<number>
+              label="Window"
+              value={windowFrames ?? frameCount}
+              choices={choices.map((c) => ({ value: c.frames, label: c.label }))}
+              onChange={(frames) => {
+                setWindowFrames(frames);
+                setStartFrame(shown.start + (shown.end - shown.start) / 2 - frames / 2);
+              }}
+            />
             {shown.end - shown.start < frameCount && (
               <input
                 type="range"

@@ -3,25 +3,15 @@
  * frequency), page length, the EEG sensitivity with an automatic re-fit, and the timebase.
  */
 import { useId } from 'react';
+import { ChoiceSelect } from '../components/ChoiceSelect.js';
 import type { Montage } from '../../../shared/api/index.js';
 import { choicesBelow } from './filterChoices.js';
 import { HIGHPASS_HZ, LOWPASS_HZ, NOTCH_HZ, PAGE_LENGTHS_S, SENSITIVITY_STEPS_UV_PER_MM, TIMEBASES_MM_PER_S } from './calibration.js';
 import type { ReviewPrefs } from './prefs.js';
 
+/** A string-valued picker in the EEG toolbar's style (muted label beside the select). */
 function Picker(props: { label: string; value: string; onChange(value: string): void; options: { value: string; text: string }[]; title?: string }) {
-  const id = useId();
-  return (
-    <span className="eeg-picker">
-      <label htmlFor={id}>{props.label}</label>
-      <select id={id} value={props.value} title={props.title} onChange={(event) => props.onChange(event.target.value)}>
-        {props.options.map((option) => (
-          <option key={option.value} value={option.value}>
-            {option.text}
-          </option>
-        ))}
-      </select>
-    </span>
-  );
+  return <ChoiceSelect className="eeg-picker" label={props.label} value={props.value} choices={props.options.map((o) => ({ value: o.value, label: o.text }))} onChange={props.onChange} title={props.title} />;
 }
 
 const hz = (values: readonly number[]) => [{ value: 'off', text: 'off' }, ...values.map((v) => ({ value: String(v), text: `${v} Hz` }))];
@@ -74,11 +64,12 @@ export function ReviewToolbar(props: {
           Zero phase
         </label>
       </span>
-      <Picker
+      <ChoiceSelect<number>
+        className="eeg-picker"
         label="Page length"
-        value={String(props.pageLengthS)}
-        onChange={(v) => onPrefs({ pageLengthS: Number(v) })}
-        options={PAGE_LENGTHS_S.map((s) => ({ value: String(s), text: `${s} s` }))}
+        value={props.pageLengthS}
+        choices={PAGE_LENGTHS_S.map((s) => ({ value: s, label: `${s} s` }))}
+        onChange={(pageLengthS) => onPrefs({ pageLengthS })}
       />
       <Picker
         label="Sensitivity"
@@ -90,14 +81,12 @@ export function ReviewToolbar(props: {
       <button type="button" onClick={props.onAutoScale} title="Fit each channel type's scale to the signals on this page">
         Auto scale
       </button>
-      <Picker
+      <ChoiceSelect<number | 'fit'>
+        className="eeg-picker"
         label="Timebase"
-        value={prefs.timebaseFit ? 'fit' : String(prefs.timebaseMmPerS)}
-        onChange={(v) => onPrefs(v === 'fit' ? { timebaseFit: true } : { timebaseFit: false, timebaseMmPerS: Number(v) })}
-        options={[
-          ...TIMEBASES_MM_PER_S.map((s) => ({ value: String(s), text: `${s} mm/s` })),
-          { value: 'fit', text: `Fit to window (${props.fittedTimebaseMmPerS.toFixed(1)} mm/s)` },
-        ]}
+        value={prefs.timebaseFit ? 'fit' : prefs.timebaseMmPerS}
+        choices={[...TIMEBASES_MM_PER_S.map((s) => ({ value: s, label: `${s} mm/s` })), { value: 'fit' as const, label: `Fit to window (${props.fittedTimebaseMmPerS.toFixed(1)} mm/s)` }]}
+        onChange={(v) => onPrefs(v === 'fit' ? { timebaseFit: true } : { timebaseFit: false, timebaseMmPerS: v })}
       />
       <span className="eeg-picker">
         <label htmlFor={calibrationId} title="Measure the 10 mm scale bar on your screen: factor = 10 / measured mm">

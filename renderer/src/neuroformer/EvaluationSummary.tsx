@@ -1,12 +1,14 @@
 /**
  * A `neuroformer-evaluate` run in Runs: on which held-out time blocks it was scored, the
- * spike-prediction table (trained model vs its random-init twin vs the Poisson GLM), the PSTH
- * correlation against the reliability ceiling, the connectivity scores when the wiring is known,
+ * spike-prediction table (trained model vs its random-init twin vs the Poisson GLM; compute_scores
+ * and the corrected F1 side by side), the PSTH correlation against the reliability ceiling and the
+ * PSTH curves themselves (population and per unit), the connectivity scores when the wiring is known,
  * each with its verdict in words, and the engine's notes (e.g. why blocks rather than windows).
  */
 import type { NeuroformerEvaluation } from '../../../shared/api/index.js';
 import { ErrorMessage } from '../components/ErrorMessage.js';
 import type { ResultSummaryProps } from '../workbench/resultSummary.js';
+import { PsthCurves } from './PsthCurves.js';
 import { ConnectivityTable, PredictionTable, PsthTable } from './ScoreTables.js';
 import { useRunCall } from './useNeuroformer.js';
 import './neuroformer.css';
@@ -36,6 +38,7 @@ export function EvaluationBody({ evaluation }: { evaluation: NeuroformerEvaluati
       </p>
       <PredictionTable rows={evaluation.prediction} caption="Spike prediction on the held-out blocks (compute_scores: per window, the set of neurons predicted vs recorded)" />
       {evaluation.psth && <PsthTable psth={evaluation.psth} />}
+      {evaluation.psth?.curves && <PsthCurves psth={evaluation.psth} curves={evaluation.psth.curves} />}
       <ConnectivityTable scores={evaluation.connectivity} caption="Connectivity against the simulated wiring (directed, diagonal left out)" />
       {evaluation.notes.length > 0 && <h4 className="nf-notes-title">How these were measured</h4>}
       {evaluation.notes.length > 0 && (

@@ -3,7 +3,8 @@
  * side by side over the same window, rows in one shared order (cell type, then recorded rate) and
  * coloured by cell type as in the Spikes view; under them the rate per cell type over the window,
  * recorded solid and generated dashed (the population PSTH: does the model fire when the retina
- * fires?). ←/→ buttons step through what the run generated.
+ * fires?). ←/→ buttons step through what the run generated; the list of generated spans (each
+ * seeded by the recorded past just before it, then on its own) jumps to one.
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { NEUROFORMER_MAX_RASTER_S, type NeuroformerRaster } from '../../../shared/api/index.js';
@@ -38,6 +39,7 @@ export function GenerateSummary({ run }: ResultSummaryProps) {
   const answer = useSpikesCall('neuroformer.raster', asked);
   const raster = answer.data;
   const bounds = raster ? { startS: raster.generatedStartS, endS: raster.generatedEndS } : null;
+  const spans = (raster ?? first.data)?.spans ?? [];
 
   const box = useRef<HTMLDivElement>(null);
   const { width } = useElementSize(box);
@@ -80,6 +82,7 @@ export function GenerateSummary({ run }: ResultSummaryProps) {
           </span>
         </div>
       )}
+      {window && bounds && spans.length > 0 && <SpanList spans={spans} window={window} onShow={(startS) => setWindow(shiftWindow({ startS, endS: startS + span }, 0, bounds))} />}
       <div ref={box} className="nf-generate-body">
         {raster && width > 0 && <RasterPairPlots raster={raster} width={width} />}
         {!raster && !answer.error && !first.error && <p className="empty">Reading the recorded and generated spikes…</p>}
@@ -238,3 +241,27 @@ function TypeRatePlot({ rates, colors, binS, spanS, startS, width }: { rates: Re
 }
 
 const fmtR = (r: number) => (Number.isFinite(r) ? r.toFixed(2) : '—');
+
+/** The spans the run generated, each a button that shows it (the current one marked). */
+function SpanList({ spans, window, onShow }: { spans: readonly (readonly [number, number])[]; window: TimeWindow; onShow: (startS: number) => void }) {
+  const total = spans.reduce((sum, [a, b]) => sum + (b - a), 0);
+  return (
+    <section className="nf-spans" aria-label="Generated spans">
+      <span className="muted">
+        {spans.length} generated span{spans.length === 1 ? '' : 's'} ({short(total)} s in all; each starts from the recorded past, then sees only its own spikes):
+      </span>
+      <ul>
+        {spans.map(([a, b], i) => {
+          const current = window.startS < b && window.endS > a;
+          return (
+            <li key={`${a}-${b}`}>
+              <button type="button" aria-pressed={current} className={current ? 'nf-span-current' : undefined} onClick={() => onShow(a)} title={`Show span ${i + 1}`}>
+                {short(a)}–{short(b)} s
+              </button>
+            </li>
+          );
+        })}
+      </ul>
+    </section>
+  );
+}

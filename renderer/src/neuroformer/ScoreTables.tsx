@@ -23,16 +23,37 @@ function Verdict({ lines }: { lines: string[] }) {
 export function PredictionTable({ rows, caption }: { rows: readonly NeuroformerPredictionRow[]; caption: string }) {
   if (rows.length === 0) return null;
   const best = Math.max(...rows.map((r) => r.f1));
+  const corrected = rows.some((r) => r.corrected);
+  const bestCorrected = Math.max(...rows.map((r) => r.corrected?.f1 ?? -Infinity));
   return (
     <section className="nf-table" aria-label="Spike prediction">
       <table className="data-table">
         <caption>{caption}</caption>
         <thead>
+          {corrected && (
+            <tr>
+              <th scope="col" />
+              <th scope="colgroup" colSpan={3}>
+                compute_scores (as released)
+              </th>
+              <th scope="colgroup" colSpan={3}>
+                Corrected (textbook ratios)
+              </th>
+              <th scope="col" />
+            </tr>
+          )}
           <tr>
             <th scope="col">Method</th>
             <th scope="col" className="number">Precision</th>
             <th scope="col" className="number">Recall</th>
             <th scope="col" className="number">F1</th>
+            {corrected && (
+              <>
+                <th scope="col" className="number">Precision</th>
+                <th scope="col" className="number">Recall</th>
+                <th scope="col" className="number">F1</th>
+              </>
+            )}
             <th scope="col" className="number">Windows</th>
           </tr>
         </thead>
@@ -43,11 +64,26 @@ export function PredictionTable({ rows, caption }: { rows: readonly NeuroformerP
               <td className="number">{f3(row.precision)}</td>
               <td className="number">{f3(row.recall)}</td>
               <td className={`number${row.f1 === best ? ' nf-best' : ''}`}>{f3(row.f1)}</td>
+              {corrected && (
+                <>
+                  <td className="number">{f3(row.corrected?.precision ?? null)}</td>
+                  <td className="number">{f3(row.corrected?.recall ?? null)}</td>
+                  <td className={`number${row.corrected && row.corrected.f1 === bestCorrected ? ' nf-best' : ''}`} data-score="corrected-f1">
+                    {f3(row.corrected?.f1 ?? null)}
+                  </td>
+                </>
+              )}
               <td className="number">{row.windows.toLocaleString('en')}</td>
             </tr>
           ))}
         </tbody>
       </table>
+      {corrected && (
+        <p className="nf-table-note muted">
+          compute_scores scores a window with no false positive (or no miss) as precision and recall 1, so it rewards predicting too many or too few spikes; the corrected columns use TP/(TP+FP) and TP/(TP+FN) in every
+          window.
+        </p>
+      )}
       <Verdict lines={predictionVerdict(rows)} />
     </section>
   );

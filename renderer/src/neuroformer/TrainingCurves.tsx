@@ -1,7 +1,8 @@
 /**
  * A `neuroformer-train` run's curves, live while it trains: the total loss per epoch on the
  * training windows and on the held-out time block (0.45·CE_id + 0.30·CE_dt, the released weights),
- * the held-out cross-entropies of the two heads apart (which neuron fires next, and when), the
+ * the cross-entropies of the two heads apart (which neuron fires next, and when) on the training
+ * steps and on the held-out block, the
  * teacher-forced next-neuron F1 on the held-out block, and once finished the loss of every
  * optimizer step and the learning-rate schedule.
  */
@@ -44,8 +45,18 @@ export function NeuroformerTrainingCurves({ run }: { run: Run }) {
           value={{ epochs: t.epochs, trainLoss: t.trainLoss, heldOutLoss: nullToNaN(t.validationLoss), ...(bestAt >= 0 ? { bestEpoch: t.epochs[bestAt]! } : {}) }}
           title="Loss per epoch (0.45·CE id + 0.30·CE dt)"
         />
-        {(anyFinite(t.validationCeId) || anyFinite(t.validationCeDt)) && (
-          <LossCurve value={{ epochs: t.epochs, heldOutCeId: nullToNaN(t.validationCeId), heldOutCeDt: nullToNaN(t.validationCeDt) }} title="Held-out cross-entropy per head (id: which neuron, dt: when)" />
+        {(anyFinite(t.validationCeId) || anyFinite(t.validationCeDt) || anyFinite(t.trainCeId ?? []) || anyFinite(t.trainCeDt ?? [])) && (
+          <LossCurve
+            value={{
+              epochs: t.epochs,
+              // Each head's train and held-out lines side by side in the legend (id, then dt).
+              ...(anyFinite(t.trainCeId ?? []) ? { trainCeId: nullToNaN(t.trainCeId!) } : {}),
+              heldOutCeId: nullToNaN(t.validationCeId),
+              ...(anyFinite(t.trainCeDt ?? []) ? { trainCeDt: nullToNaN(t.trainCeDt!) } : {}),
+              heldOutCeDt: nullToNaN(t.validationCeDt),
+            }}
+            title="Cross-entropy per head, train and held-out (id: which neuron, dt: when)"
+          />
         )}
         {anyFinite(t.validationF1) && <LossCurve value={{ epochs: t.epochs, heldOutF1: nullToNaN(t.validationF1) }} title="Held-out next-neuron F1 (teacher-forced, top-1)" />}
         {t.stepLoss.length > 0 && <LossCurve value={{ epochs: steps(t.stepLoss.length), stepLoss: Array.from(t.stepLoss) }} title="Loss per optimizer step" xLabel="optimizer step" />}

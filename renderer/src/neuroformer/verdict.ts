@@ -56,6 +56,7 @@ export function predictionVerdict(rows: readonly NeuroformerPredictionRow[]): st
   const glm = byRole(rows, 'glm');
   if (model && random) lines.push(`${compare(methodName(model.method), model.f1, methodName(random.method), random.f1, 'F1')}: ${model.f1 - random.f1 > 0.005 ? 'training taught the model something' : 'training did not help yet'}.`);
   if (model && glm) lines.push(`${compare(methodName(model.method), model.f1, methodName(glm.method), glm.f1, 'F1')} (the paper: 0.364 vs 0.150 on its V1/AL data).`);
+  if (model?.corrected && glm?.corrected) lines.push(`With the corrected (textbook) F1: ${compare(methodName(model.method), model.corrected.f1, methodName(glm.method), glm.corrected.f1, 'F1')}.`);
   return lines;
 }
 

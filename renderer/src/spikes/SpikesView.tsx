@@ -8,6 +8,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { ReactNode } from 'react';
 import type { SpikeIsi, SpikesSummary } from '../../../shared/api/index.js';
+import { ChoiceSelect, withCurrent, type Choice } from '../components/ChoiceSelect.js';
 import { ErrorMessage } from '../components/ErrorMessage.js';
 import { useElementSize } from '../components/useElementSize.js';
 import type { ViewProps } from '../workbench/viewProps.js';
@@ -183,6 +184,13 @@ function RecordingSpikes({ summary, list, onChoose }: RecordingProps) {
       ]
     : [isiCell('isi', isi, isiData, unitA), acgCell('acg', auto, autoData, unitA), ccgCell, isiCell('isi-b', isiB, isiBData, unitB), acgCell('acg-b', autoB, autoBData, unitB), plot('facts', true, <PairFacts summary={summary} a={unitA} b={unitB} isiA={isiData} isiB={isiBData} />)];
 
+  // The window picker: the whole recording, a preset span, or the current zoom's span (added to the list).
+  const shownSpan = window.endS - window.startS;
+  const presets: Choice<number | 'whole'>[] = spanChoices(durationS).map((c) => ({ value: c.spanS, label: c.label }));
+  const preset = presets.find((c) => typeof c.value === 'number' && Math.abs(c.value - shownSpan) < 1e-9);
+  const windowValue = whole ? 'whole' : (preset?.value ?? shownSpan);
+  const windowChoices: Choice<number | 'whole'>[] = [{ value: 'whole', label: `whole recording (${formatSpan(durationS)})` }, ...(whole || preset ? presets : withCurrent(presets, shownSpan, formatSpan(shownSpan)))];
+
   return (
     <>
       <div className="spikes-toolbar">
@@ -197,34 +205,14 @@ function RecordingSpikes({ summary, list, onChoose }: RecordingProps) {
             ))}
           </select>
         </label>
-        <label>
-          Sort{' '}
-          <select value={order} onChange={(event) => setOrder(event.target.value as UnitOrder)}>
-            {UNIT_ORDERS.map((choice) => (
-              <option key={choice.id} value={choice.id}>
-                {choice.label}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Window{' '}
-          <select
-            aria-label="Raster window"
-            value={whole ? 'whole' : String(window.endS - window.startS)}
-            onChange={(event) => setWindow(event.target.value === 'whole' ? bounds : windowOfSpan(window, Number(event.target.value), bounds))}
-          >
-            <option value="whole">whole recording ({formatSpan(durationS)})</option>
-            {!whole && !spanChoices(durationS).some((choice) => Math.abs(choice.spanS - (window.endS - window.startS)) < 1e-9) && (
-              <option value={String(window.endS - window.startS)}>{formatSpan(window.endS - window.startS)}</option>
-            )}
-            {spanChoices(durationS).map((choice) => (
-              <option key={choice.spanS} value={String(choice.spanS)}>
-                {choice.label}
-              </option>
-            ))}
-          </select>
-        </label>
+        <ChoiceSelect<UnitOrder> label="Sort" value={order} choices={UNIT_ORDERS.map((c) => ({ value: c.id, label: c.label }))} onChange={setOrder} />
+        <ChoiceSelect
+          label="Window"
+          ariaLabel="Raster window"
+          value={windowValue}
+          choices={windowChoices}
+          onChange={(v) => setWindow(v === 'whole' ? bounds : windowOfSpan(window, v, bounds))}
+        />
         <span className="spikes-buttons">
           <button type="button" aria-label="Earlier" title="Earlier (←)" onClick={() => setWindow(panWindow(window, -(window.endS - window.startS) / 2, bounds))}>
             ←

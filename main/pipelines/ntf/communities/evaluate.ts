@@ -11,6 +11,7 @@ import { measureMixing, weightedLfr, type WeightedLfrOptions } from './benchmark
 import { louvain } from './louvain.js';
 import { normalizedMutualInformation } from './nmi.js';
 import { fitWeightedSbm } from './sbm.js';
+import type { WeightedGraph } from './types.js';
 
 export type LfrSetting = Omit<WeightedLfrOptions, 'seed'>;
 
@@ -50,6 +51,80 @@ export function notebookSettings(): { name: string; setting: LfrSetting }[] {
   return [0.5, 1, 2].flatMap((beta) =>
     variations.map(([name, change]) => ({ name: `β = ${beta}, ${name}`, setting: { ...NOTEBOOK_BASE, beta, ...change } })),
   );
+}
+
+/** One of the paper's nine weighted-LFR settings, with the seeds its notebook draws. */
+export interface PaperLfrSetting {
+  /** 0…8, the notebook's setting index. */
+  index: number;
+  name: string;
+  setting: LfrSetting;
+  seeds: number[];
+}
+
+/**
+ * The nine settings of Dyballa et al.'s benchmark.ipynb (cell 5), exactly: N = 125, k_max = 100,
+ * τ₁ = 2, τ₂ = 1, and the base ⟨k⟩ = 25, μ_t = μ_w = 0.5, β = 2 with one parameter varied at a time —
+ * β ∈ {0.5, 1, 2}; μ_t ∈ {0.25, 0.5, 0.75}; ⟨k⟩ = 10; μ_w ∈ {0.25, 0.75}. Ten replicates each, seeds
+ * 13–22, except setting 4 (the base again, as the μ_t = 0.5 point) which uses 23–32. The notebook
+ * draws its graphs with the LFR authors' C++ generator; ours is `weightedLfr` (same model, our seeded
+ * PRNG), so the graphs are alike in distribution, not identical.
+ */
+export function paperLfrSettings(): PaperLfrSetting[] {
+  const base: LfrSetting = { ...NOTEBOOK_BASE, beta: 2 };
+  const seeds = (first: number) => Array.from({ length: 10 }, (_, i) => first + i);
+  const rows: [string, Partial<LfrSetting>, number][] = [
+    ['β = 0.5', { beta: 0.5 }, 13],
+    ['β = 1', { beta: 1 }, 13],
+    ['β = 2', {}, 13],
+    ['μ_t = 0.25', { mixingTopology: 0.25 }, 13],
+    ['μ_t = 0.5', {}, 23],
+    ['μ_t = 0.75', { mixingTopology: 0.75 }, 13],
+    ['⟨k⟩ = 10', { averageDegree: 10 }, 13],
+    ['μ_w = 0.25', { mixingWeights: 0.25 }, 13],
+    ['μ_w = 0.75', { mixingWeights: 0.75 }, 13],
+  ];
+  return rows.map(([name, change, first], index) => ({ index, name, setting: { ...base, ...change }, seeds: seeds(first) }));
+}
+
+/** A graph as an undirected edge list (u < v, weight > 0), the form the CLI and graph-tool take. */
+export interface EdgeList {
+  n: number;
+  /** Pairs u, v with u < v, in row-major order of the adjacency matrix. */
+  edges: Int32Array;
+  weights: Float64Array;
+}
+
+/** The non-zero upper triangle of a dense weighted graph. */
+export function toEdgeList(graph: WeightedGraph): EdgeList {
+  const n = graph.nodeCount;
+  const pairs: number[] = [];
+  const weights: number[] = [];
+  for (let i = 0; i < n; i++) {
+    for (let j = i + 1; j < n; j++) {
+      const w = graph.weights[i * n + j]!;
+      if (w > 0) {
+        pairs.push(i, j);
+        weights.push(w);
+      }
+    }
+  }
+  return { n, edges: Int32Array.from(pairs), weights: Float64Array.from(weights) };
+}
+
+/**
+ * A fingerprint of an edge list (edge count, Σ w, Σ (u + 1)(v + 1) w), stored beside reference
+ * results so a change of the generator that would make them stale is caught.
+ */
+export function edgeListChecksum(list: EdgeList): { edges: number; weightSum: number; moment: number } {
+  let weightSum = 0;
+  let moment = 0;
+  for (let e = 0; e < list.weights.length; e++) {
+    const w = list.weights[e]!;
+    weightSum += w;
+    moment += (list.edges[2 * e]! + 1) * (list.edges[2 * e + 1]! + 1) * w;
+  }
+  return { edges: list.weights.length, weightSum, moment };
 }
 
 /** Mean scores over seeds 1…seeds for each setting (the same seed drives graph and detectors). */

@@ -52,8 +52,8 @@ export function fitNestedSbm(graph: EdgeListGraph, options: NestedSbmOptions): N
     const u = edges[2 * e]!;
     const v = edges[2 * e + 1]!;
     const w = options.weighted === false || !graph.weights ? 1 : graph.weights[e]!;
-    weights[u * n + v] += w;
-    weights[v * n + u] += w;
+    weights[u * n + v] = weights[u * n + v]! + w;
+    weights[v * n + u] = weights[v * n + u]! + w;
   }
   const flat = fitWeightedSbm({ nodeCount: n, weights }, { seed: options.seed, degreeCorrected: options.degreeCorrected ?? 'auto', ensemble: 'multigraph' });
   return { levels: [flat.blocks, new Int32Array(flat.count)], degreeCorrected: flat.degreeCorrected, descriptionLength: flat.descriptionLengthNats };

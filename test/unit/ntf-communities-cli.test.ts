@@ -8,7 +8,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { FormatError } from '../../main/errors.js';
 import { parseEdgeListCsv } from '../../main/io/edge-list.js';
 import { runCli } from '../../main/cli/main.js';
-import { blocksOfNodes, type CommunitiesReport } from '../../main/domains/ntf/cli.js';
+import type { CommunitiesReport } from '../../main/domains/ntf/cli.js';
+import { nodeBlocksPerLevel as blocksOfNodes } from '../../main/pipelines/ntf/keys.js';
 import { seededRandom } from '../../shared/random.js';
 import { tempDir } from '../helpers/tmp.js';
 
@@ -44,7 +45,7 @@ describe('parseEdgeListCsv', () => {
   });
 });
 
-describe('blocksOfNodes', () => {
+describe('nodeBlocksPerLevel', () => {
   it('composes the nested labels into per-node blocks at every level', () => {
     const perNode = blocksOfNodes([Int32Array.from([0, 1, 1, 2]), Int32Array.from([0, 0, 1]), Int32Array.from([0, 0])]);
     expect(perNode.map((level) => Array.from(level))).toEqual([[0, 1, 1, 2], [0, 0, 0, 1], [0, 0, 0, 0]]);

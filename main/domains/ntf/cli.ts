@@ -15,6 +15,7 @@ import { defineCommand, type CliContext } from '../types.js';
 import { NtfView } from './view.js';
 import { readEdgeListCsv } from '../../io/edge-list.js';
 import { fitNestedSbm } from '../../pipelines/ntf/communities/nested.js';
+import { nodeBlocksPerLevel } from '../../pipelines/ntf/keys.js';
 
 export interface NtfFlags {
   ranks?: string;
@@ -67,17 +68,6 @@ function degreeCorrection(value: string | undefined): boolean | 'auto' {
   throw new ValidationError('--degree-corrected', `expected auto, yes or no, got "${value}"`);
 }
 
-/** Each node's block at every level (levels[0] labels nodes; level l labels level l−1's blocks). */
-export function blocksOfNodes(levels: readonly ArrayLike<number>[]): Int32Array[] {
-  const out: Int32Array[] = [];
-  let current: Int32Array | null = null;
-  for (const level of levels) {
-    current = current === null ? Int32Array.from(level) : current.map((block) => level[block]!);
-    out.push(current);
-  }
-  return out;
-}
-
 export async function communities(file: string | undefined, flags: NtfFlags, cli: CliContext): Promise<number> {
   const { io } = cli;
   if (!file) throw new ValidationError('edges.csv', 'missing <edges.csv> (lines source,target,weight; see cajal --help)');
@@ -105,7 +95,7 @@ export async function communities(file: string | undefined, flags: NtfFlags, cli
       `${result.nodes.length} nodes, ${result.edges} edges${result.weighted ? ', weights as real-exponential covariates' : ''}; ` +
         `${result.degreeCorrected ? 'degree-corrected' : 'not degree-corrected'}; description length ${result.descriptionLength.toFixed(2)} nats (${result.seconds.toFixed(1)} s)`,
     );
-    const perNode = blocksOfNodes(fit.levels);
+    const perNode = nodeBlocksPerLevel(fit.levels);
     io.out(
       table(
         ['level', 'blocks', 'block sizes (nodes)'],

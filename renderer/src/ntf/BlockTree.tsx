@@ -47,7 +47,7 @@ export function BlockTree(props: {
                 y={y + 3}
                 width={Math.max(0.5, (span.end - span.start) * scale - 1)}
                 height={ROW - 6}
-                fill={shown ? groupColor(props.communityOf(span.block)) : undefined}
+                style={shown ? { fill: groupColor(props.communityOf(span.block)) } : undefined}
               >
                 <title>{`level ${l}, block of ${span.end - span.start} neuron${span.end - span.start === 1 ? '' : 's'}`}</title>
               </rect>

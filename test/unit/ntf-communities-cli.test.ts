@@ -10,6 +10,8 @@ import { parseEdgeListCsv } from '../../main/io/edge-list.js';
 import { runCli } from '../../main/cli/main.js';
 import type { CommunitiesReport } from '../../main/domains/ntf/cli.js';
 import { nodeBlocksPerLevel as blocksOfNodes } from '../../main/pipelines/ntf/keys.js';
+import { hierarchyOrder } from '../../main/domains/ntf/view.js';
+import { shownLevel } from '../../main/pipelines/ntf/index.js';
 import { seededRandom } from '../../shared/random.js';
 import { tempDir } from '../helpers/tmp.js';
 
@@ -96,5 +98,29 @@ describe('cajal ntf communities', () => {
     const flag = await cli('ntf', 'communities', join(tmp.dir, 'none.csv'), '--degree-corrected', 'maybe');
     expect(flag.err.join('\n')).toMatch(/--degree-corrected: expected auto, yes or no/);
     expect((await cli('ntf', 'communities')).err.join('\n')).toMatch(/missing <edges\.csv>/);
+  });
+});
+
+describe('the NTF pipeline’s hierarchy helpers', () => {
+  it('shows the finest level with fewer blocks than nodes', () => {
+    const singletons = [Int32Array.from([0, 1, 2, 3]), Int32Array.from([0, 0, 1, 1]), Int32Array.from([0, 0])];
+    expect(shownLevel(singletons, 4)).toEqual({ level: 1, blocks: Int32Array.from([0, 0, 1, 1]), count: 2 });
+    expect(shownLevel([Int32Array.from([0, 0, 1, 1]), Int32Array.from([0, 0])], 4).level).toBe(0);
+  });
+
+  it('orders neurons so that every level’s blocks are contiguous, strongest first', () => {
+    // 6 neurons; level 0 blocks {0,3}, {1,4}, {2,5}; level 1 joins the first two.
+    const n = 6;
+    const matrix = new Float32Array(n * n);
+    const link = (i: number, j: number, w: number) => ((matrix[i * n + j] = w), (matrix[j * n + i] = w));
+    link(0, 3, 1);
+    link(1, 4, 2);
+    link(2, 5, 5);
+    const perNode = [Int32Array.from([0, 1, 2, 0, 1, 2]), Int32Array.from([0, 0, 1, 0, 0, 1])];
+    const order = hierarchyOrder(matrix, n, perNode);
+    // Level 1: block 1 ({2,5}, strength 10) before block 0 (strength 6); inside it {1,4} (4) before {0,3} (2).
+    expect(order.slice(0, 2).sort()).toEqual([2, 5]);
+    expect(order.slice(2, 4).sort()).toEqual([1, 4]);
+    expect(order.slice(4, 6).sort()).toEqual([0, 3]);
   });
 });

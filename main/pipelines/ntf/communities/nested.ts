@@ -81,6 +81,10 @@ const COARSE_SWEEPS = 3;
 /** Exact-refinement rounds (node moves + merges + upper refit) at most. */
 const REFINE_ROUNDS = 4;
 const IMPROVES = -1e-7;
+/** Merges in the exact refinement: every pair of blocks up to this many, else adjacent pairs only. */
+const EXHAUSTIVE_REFINE_MERGES = 40;
+/** Greedy sweeps between the two halves of a proposed split. */
+const SPLIT_SWEEPS = 4;
 
 interface Snapshot {
   B: number;
@@ -311,30 +315,46 @@ function pairStatsOf(state: LevelState): PairStats {
 }
 
 /**
- * Exact refinement of level 0 under the whole nested description length: greedy node moves between
- * existing blocks, then merges of blocks, with the upper levels fixed (level 1 indexed by level-0
- * block ids). Returns the new level-0 labels (block ids as in `labels0`).
+ * Exact refinement of level 0 under the whole nested description length, with the levels above
+ * fixed (level 1 indexed by level-0 block ids): greedy node moves between blocks, merges of two
+ * blocks, and splits of a block in two (a random halving improved by greedy moves between the two
+ * halves, kept only if the total shrinks) — graph-tool's merge-split moves at β = ∞, each priced
+ * exactly. A split's new block joins its parent's group at level 1. Returns the level-0 labels
+ * (block ids < n) and level 1 extended to every id.
  */
-function refineLevelZero(setup: Setup, labels0: Int32Array, upper: Int32Array[], rng: Random, shouldStop?: () => void): Int32Array {
+function refineLevelZero(
+  setup: Setup,
+  labels0: Int32Array,
+  upper: Int32Array[],
+  rng: Random,
+  shouldStop?: () => void,
+): { labels: Int32Array; level1: Int32Array } {
   const state = new LevelState(setup.g0, modelFor(setup, true, false), labels0);
+  const level1 = new Int32Array(state.cap);
+  level1.set(upper[0]!);
+  const upperLevels = [level1, ...upper.slice(1)];
   const eps = setup.weighted ? setup.epsilon : null;
-  const upperDl = (): number => upperLevelsDl(pairStatsOf(state), state.size, upper, setup.edgeCount, eps);
-  let current = upperDl();
-  for (let sweep = 0; sweep < MAX_SWEEPS; sweep++) {
-    shouldStop?.();
+  const upperDl = (): number => upperLevelsDl(pairStatsOf(state), state.size, upperLevels, setup.edgeCount, eps);
+  const total = (): number => state.total() + upperDl();
+  let currentUpper = upperDl();
+  let current = state.total() + currentUpper;
+
+  /** Greedy moves of `nodes` among `targets(i)`; returns the number of moves. */
+  const greedy = (nodes: Iterable<number>, targets: (i: number) => Iterable<number>): number => {
     let moved = 0;
-    for (const i of randomPermutation(setup.g0.n, rng)) {
+    for (const i of nodes) {
       const r = state.b[i]!;
       if (state.size[r] === 1) continue; // emptying a block would change the level above's node set
       let best = IMPROVES;
       let target = -1;
-      let targetUpper = current;
-      for (const s of state.candidates(i, rng, RANDOM_CANDIDATES, false)) {
+      let targetUpper = currentUpper;
+      for (const s of targets(i)) {
+        if (s === r) continue;
         const own = state.moveDelta(i, s);
         state.move(i, s);
         const up = upperDl();
         state.move(i, r);
-        const d = own + up - current;
+        const d = own + up - currentUpper;
         if (d < best) {
           best = d;
           target = s;
@@ -343,13 +363,74 @@ function refineLevelZero(setup: Setup, labels0: Int32Array, upper: Int32Array[],
       }
       if (target >= 0) {
         state.move(i, target);
-        current = targetUpper;
+        currentUpper = targetUpper;
         moved++;
       }
     }
-    if (moved === 0) break;
+    return moved;
+  };
+
+  for (let round = 0; round < REFINE_ROUNDS; round++) {
+    shouldStop?.();
+    const start = current;
+    for (let sweep = 0; sweep < MAX_SWEEPS; sweep++) {
+      shouldStop?.();
+      if (greedy(randomPermutation(setup.g0.n, rng), (i) => state.candidates(i, rng, RANDOM_CANDIDATES, false)) === 0) break;
+    }
+    current = total();
+
+    // Merges: the best pair at a time while one shortens the description.
+    while (state.blockCount() > 1) {
+      shouldStop?.();
+      const members = state.members();
+      const blocks = [...members.keys()];
+      let best = current + IMPROVES;
+      let pair: [number, number] | null = null;
+      for (let a = 0; a < blocks.length; a++) {
+        for (let c = a + 1; c < blocks.length; c++) {
+          let r = blocks[a]!;
+          let s = blocks[c]!;
+          if (blocks.length > EXHAUSTIVE_REFINE_MERGES && state.M[r * state.cap + s] === 0) continue;
+          if (members.get(r)!.length > members.get(s)!.length) [r, s] = [s, r];
+          for (const i of members.get(r)!) state.move(i, s);
+          const S = total();
+          for (const i of members.get(r)!) state.move(i, r);
+          if (S < best) {
+            best = S;
+            pair = [r, s];
+          }
+        }
+      }
+      if (!pair) break;
+      for (const i of members.get(pair[0])!) state.move(i, pair[1]);
+      current = best;
+    }
+
+    // Splits: each block of ≥ 4 nodes, once per round.
+    for (const [r, nodes] of state.members()) {
+      shouldStop?.();
+      if (nodes.length < 4) continue;
+      const t = state.emptyBlock();
+      if (t < 0) break;
+      level1[t] = level1[r]!;
+      const order = randomPermutation(nodes.length, rng);
+      for (let k = 0; k < nodes.length / 2; k++) state.move(nodes[order[k]!]!, t);
+      currentUpper = upperDl();
+      const pairOf = (i: number): number[] => [state.b[i] === r ? t : r];
+      for (let sweep = 0; sweep < SPLIT_SWEEPS; sweep++) {
+        if (greedy(nodes, pairOf) === 0) break;
+      }
+      const S = total();
+      if (S < current + IMPROVES) {
+        current = S;
+      } else {
+        for (const i of nodes) if (state.b[i] === t) state.move(i, r);
+      }
+      currentUpper = upperDl();
+    }
+    if (!(current < start + IMPROVES)) break;
   }
-  return Int32Array.from(state.b);
+  return { labels: Int32Array.from(state.b), level1 };
 }
 
 function searchVariant(setup: Setup, rng: Random, shouldStop?: () => void): { levels: Int32Array[]; S: number } {
@@ -359,12 +440,13 @@ function searchVariant(setup: Setup, rng: Random, shouldStop?: () => void): { le
   let levels = [level0, ...fitUpper(setup, level0, rng, shouldStop)];
   let S = exact(levels);
   for (let round = 0; round < REFINE_ROUNDS; round++) {
-    const raw = refineLevelZero(setup, levels[0]!, levels.slice(1), rng, shouldStop);
+    const refined = refineLevelZero(setup, levels[0]!, levels.slice(1), rng, shouldStop);
+    const raw = refined.labels;
     const moved = compact(raw);
-    // Keep the upper levels (moves never empty a block; level 1 renumbered with level 0's
-    // blocks), or refit them on the new blocks; keep whichever is shorter.
+    // Keep the upper levels (level 1 renumbered with level 0's blocks), or refit them on the new
+    // blocks; keep whichever is shorter.
     const renumber = new Int32Array(moved.count);
-    for (let i = 0; i < raw.length; i++) renumber[moved.labels[i]!] = levels[1]![raw[i]!]!;
+    for (let i = 0; i < raw.length; i++) renumber[moved.labels[i]!] = refined.level1[raw[i]!]!;
     const candidates: Int32Array[][] = [
       [moved.labels, renumber, ...levels.slice(2)],
       [moved.labels, ...fitUpper(setup, moved.labels, rng, shouldStop)],

@@ -34,6 +34,8 @@ import { deriveSeed, randomPermutation, seededRandom, type Random } from '../../
 import { nestedDescriptionLength, upperLevelsDl, validateDlGraph, weightEpsilon, type PairStats } from './entropy/dl.js';
 import { graphToolQCacheLimit } from './entropy/special.js';
 import { buildLevelGraph, LevelState, type LevelGraph, type LevelModel } from './level-state.js';
+import type { WeightedGraph } from './types.js';
+import { validateWeightedGraph } from './validate.js';
 
 /** An undirected graph as an edge list: edge e joins edges[2e] and edges[2e+1] (0…n−1). */
 export interface EdgeListGraph {
@@ -102,6 +104,28 @@ function compact(labels: ArrayLike<number>): { labels: Int32Array; count: number
     out[i] = v;
   }
   return { labels: out, count: map.size };
+}
+
+/**
+ * Renumbers a hierarchy whose labels may skip ids (emptied or unused blocks): each level
+ * contiguous by first appearance, each level's array indexed by the renumbered blocks below.
+ */
+function normaliseHierarchy(levels: readonly Int32Array[]): Int32Array[] {
+  const first = compact(levels[0]!);
+  const out = [first.labels];
+  // For the level below: new id → one old id (any; all nodes of a block share its label above).
+  let oldOf = new Int32Array(first.count);
+  for (let i = 0; i < levels[0]!.length; i++) oldOf[first.labels[i]!] = levels[0]![i]!;
+  for (let l = 1; l < levels.length; l++) {
+    const gathered = Int32Array.from(oldOf, (old) => levels[l]![old]!);
+    const c = compact(gathered);
+    out.push(c.labels);
+    const next = new Int32Array(c.count);
+    for (let q = 0; q < gathered.length; q++) next[c.labels[q]!] = gathered[q]!;
+    oldOf = next;
+  }
+  if (oldOf.length > 1) out.push(new Int32Array(oldOf.length));
+  return out;
 }
 
 function sweeps(state: LevelState, rng: Random, maxSweeps: number, shouldStop?: () => void): void {
@@ -441,16 +465,9 @@ function searchVariant(setup: Setup, rng: Random, shouldStop?: () => void): { le
   let S = exact(levels);
   for (let round = 0; round < REFINE_ROUNDS; round++) {
     const refined = refineLevelZero(setup, levels[0]!, levels.slice(1), rng, shouldStop);
-    const raw = refined.labels;
-    const moved = compact(raw);
-    // Keep the upper levels (level 1 renumbered with level 0's blocks), or refit them on the new
-    // blocks; keep whichever is shorter.
-    const renumber = new Int32Array(moved.count);
-    for (let i = 0; i < raw.length; i++) renumber[moved.labels[i]!] = refined.level1[raw[i]!]!;
-    const candidates: Int32Array[][] = [
-      [moved.labels, renumber, ...levels.slice(2)],
-      [moved.labels, ...fitUpper(setup, moved.labels, rng, shouldStop)],
-    ];
+    const kept = normaliseHierarchy([refined.labels, refined.level1, ...levels.slice(2)]);
+    // Keep the upper levels (renumbered), or refit them on the new blocks; keep the shorter.
+    const candidates: Int32Array[][] = [kept, [kept[0]!, ...fitUpper(setup, kept[0]!, rng, shouldStop)]];
     let improved = false;
     for (const cand of candidates) {
       const s = exact(cand);
@@ -513,4 +530,38 @@ export function fitNestedSbm(graph: EdgeListGraph, options: NestedSbmOptions): N
     }
   }
   return best!;
+}
+
+/** The edge list of a dense affinity matrix (types.ts's WeightedGraph): one edge per pair with weight > 0. */
+export function edgeListFromWeightedGraph(graph: WeightedGraph): EdgeListGraph {
+  validateWeightedGraph(graph);
+  const n = graph.nodeCount;
+  const edges: number[] = [];
+  const weights: number[] = [];
+  for (let i = 0; i < n; i++) {
+    for (let j = i + 1; j < n; j++) {
+      const w = graph.weights[i * n + j]!;
+      if (w > 0) {
+        edges.push(i, j);
+        weights.push(w);
+      }
+    }
+  }
+  return { n, edges: Int32Array.from(edges), weights: Float64Array.from(weights) };
+}
+
+/**
+ * Each node's block at level `level` of a hierarchy (level 0: levels[0] itself), i.e. the
+ * partition the benchmark notebook scores at that level.
+ */
+export function nodeBlocksAtLevel(levels: readonly Int32Array[], level: number): Int32Array {
+  if (!Number.isInteger(level) || level < 0 || level >= levels.length) {
+    throw new ValidationError('level', `must be an integer in 0…${levels.length - 1}, got ${level}`);
+  }
+  const out = Int32Array.from(levels[0]!);
+  for (let l = 1; l <= level; l++) {
+    const up = levels[l]!;
+    for (let i = 0; i < out.length; i++) out[i] = up[out[i]!]!;
+  }
+  return out;
 }

@@ -16,18 +16,22 @@
  *    every B down to 1; then the bracket around the best B is descended again one merge at a time
  *    (graph-tool bisects on B the same way). The blocks of level 0 are then the nodes of level 1,
  *    fitted the same way with the dense multigraph terms, and so on until a level has one block.
- * 2. Exact refinement. Node moves at level 0 priced by the whole nested description length (the
- *    level's own terms incrementally, the levels above recomputed from the block-pair sums), merges
- *    of level-0 blocks likewise; the upper levels are then fitted again on the new blocks and kept
- *    when the total is shorter. Repeated until nothing improves.
+ * 2. Exact merge-split refinement. At level 0, with the levels above fixed: greedy node moves,
+ *    merges of two blocks and splits of one block in two (a random halving improved by greedy
+ *    moves between the halves), each priced by the whole nested description length (level 0's own
+ *    terms incrementally, the levels above recomputed from the block-pair sums) and made only if
+ *    it shortens it; then the upper levels are fitted again on the new blocks and kept when the
+ *    total is shorter. Repeated until nothing improves (at most 4 rounds).
  * 3. Degree-corrected and not: both are fitted (`restarts` seeded searches each) and the shorter
  *    total description length wins, as the paper's notebook chooses.
  *
- * Differences from graph-tool: no MCMC at finite temperature (graph-tool's minimiser also runs at
- * β = ∞, but proposes moves from its "c"-smoothed block-graph proposal instead of our
- * neighbour-block candidates); splits are only explored through the bottom-up bisection, not by
- * merge-split moves on a fitted hierarchy; upper levels are refit wholesale rather than moved node
- * by node. The dense B×B block matrices make memory O(N²) per level (N ≲ 2000).
+ * Differences from graph-tool: its minimiser (2.45) runs multilevel MCMC sweeps at β = ∞ on one
+ * level at a time, walking up and down the hierarchy while the entropy changes, with moves
+ * proposed from its block-graph proposal; ours proposes neighbouring blocks, refines only level 0
+ * move by move (upper levels are refit wholesale) and has no finite-temperature sampling. The
+ * dense B×B block matrices make memory O(N²) per level (N ≲ 2000). Measured (test/unit/
+ * ntf-sbm-nested.test.ts, and 8 weighted LFR graphs, N = 125): our description length equal to or
+ * shorter than graph-tool's minimum on every graph.
  */
 import { ValidationError } from '../../../errors.js';
 import { deriveSeed, randomPermutation, seededRandom, type Random } from '../../../../shared/random.js';

@@ -90,6 +90,9 @@ export function buildLevelGraph(n: number, us: ArrayLike<number>, vs: ArrayLike<
   return { n, offsets, nbr, m, x, c, selfM, selfX, selfC, degree };
 }
 
+/** Neighbours whose blocks are proposed as move targets (all of them up to this degree). */
+const NEIGHBOUR_CANDIDATES = 12;
+
 export class LevelState {
   readonly cap: number;
   readonly b: Int32Array;
@@ -306,11 +309,52 @@ export class LevelState {
   moveDelta(i: number, s: number): number {
     const r = this.b[i]!;
     if (r === s) return 0;
-    const before = this.localTerms(r, s);
+    if (!this.model.bottom) {
+      // Dense terms depend on the block sizes: every pair of rows r and s changes.
+      const before = this.localTerms(r, s);
+      this.move(i, s);
+      const after = this.localTerms(r, s);
+      this.move(i, r);
+      return after - before;
+    }
+    // Level 0: only the pairs of r and s with the blocks of i's neighbours change (O(degree)).
+    const blocks = this.neighbourBlocks(i, r, s);
+    const before = this.rowTerms(r, s, blocks);
     this.move(i, s);
-    const after = this.localTerms(r, s);
+    const after = this.rowTerms(r, s, blocks);
     this.move(i, r);
     return after - before;
+  }
+
+  private markStamp = 0;
+  private markArray: Int32Array | null = null;
+
+  /** The distinct blocks of i's neighbours, with r and s. */
+  private neighbourBlocks(i: number, r: number, s: number): number[] {
+    const mark = (this.markArray ??= new Int32Array(this.cap));
+    const stamp = ++this.markStamp;
+    const out: number[] = [r, s];
+    mark[r] = stamp;
+    mark[s] = stamp;
+    const g = this.g;
+    for (let k = g.offsets[i]!; k < g.offsets[i + 1]!; k++) {
+      const t = this.b[g.nbr[k]!]!;
+      if (mark[t] !== stamp) {
+        mark[t] = stamp;
+        out.push(t);
+      }
+    }
+    return out;
+  }
+
+  /** Global and block terms of r and s plus their pairs with `blocks` (which holds r and s). */
+  private rowTerms(r: number, s: number, blocks: readonly number[]): number {
+    let S = this.globalTerm() + this.blockTerm(r) + this.blockTerm(s);
+    for (const t of blocks) {
+      S += this.pairTerm(r, t);
+      if (t !== r) S += this.pairTerm(s, t);
+    }
+    return S;
   }
 
   /** An empty block id, or −1 when every block is used. */
@@ -345,7 +389,15 @@ export class LevelState {
   candidates(i: number, rng: Random, extra: number, allowNew: boolean): number[] {
     const out = new Set<number>();
     const g = this.g;
-    for (let k = g.offsets[i]!; k < g.offsets[i + 1]!; k++) out.add(this.b[g.nbr[k]!]!);
+    const start = g.offsets[i]!;
+    const deg = g.offsets[i + 1]! - start;
+    if (deg <= NEIGHBOUR_CANDIDATES) {
+      for (let k = start; k < start + deg; k++) out.add(this.b[g.nbr[k]!]!);
+    } else {
+      // Dense graphs: the blocks of a few random neighbours (graph-tool proposes a random
+      // neighbour's block too), not all of them — a node of a complete graph neighbours every block.
+      for (let a = 0; a < NEIGHBOUR_CANDIDATES; a++) out.add(this.b[g.nbr[start + randomInt(rng, deg)]!]!);
+    }
     for (let a = 0; a < extra && this.activeCount > 0; a++) out.add(this.active[randomInt(rng, this.activeCount)]!);
     if (allowNew) {
       const e = this.emptyBlock();

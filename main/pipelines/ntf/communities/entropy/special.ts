@@ -94,8 +94,18 @@ export function graphToolLogQ(n: number, k: number, limit: number): number {
     return table.log(n, Math.min(k, Math.max(1, Math.floor(n / 2))));
   }
   if (k < Math.pow(n, 0.25)) return lnBinomialStd(n - 1, k - 1) - lnFactorial(k);
-  return lnPartitionsAtMostAsymptotic(n, k);
+  // Szekeres' form solves for a root with dilogarithms (~µs): memoise, the fit asks again and again.
+  const key = n * 1048576 + k;
+  let v = approxMemo.get(key);
+  if (v === undefined) {
+    if (approxMemo.size > 1 << 20) approxMemo.clear();
+    v = lnPartitionsAtMostAsymptotic(n, k);
+    approxMemo.set(key, v);
+  }
+  return v;
 }
+
+const approxMemo = new Map<number, number>();
 
 /** graph-tool's plain `lbinom` (0 when k ≥ n, unlike lbinom_fast). */
 function lnBinomialStd(n: number, k: number): number {

@@ -23,7 +23,7 @@ import { NtfParams } from '../main/pipelines/ntf/index.js';
 import { matchNeurons, preprocessAnimal } from '../main/pipelines/ntf/preprocess.js';
 import type { BenchResult } from './types.js';
 
-const DATA = resolve(import.meta.dirname, '..', '..', 'shared', 'data', 'calcium', 'celegans_flavell_dag2023');
+export const DATA = resolve(import.meta.dirname, '..', '..', 'shared', 'data', 'calcium', 'celegans_flavell_dag2023');
 const WORMS = ['2022-07-26-31-data.h5', '2022-07-27-31-data.h5'];
 const PYTHON = '/usr/bin/python3';
 const MIN_RANK = 2;
@@ -50,7 +50,7 @@ seconds = time.perf_counter() - start
 print(json.dumps({"seconds": seconds, "best": [min(ensemble.objectives(r)) for r in ranks]}))
 `;
 
-async function wormTensor(): Promise<DenseTensor> {
+export async function wormTensor(): Promise<DenseTensor> {
   const params = NtfParams.parse({ recordingIds: [1, 2] });
   const animals = [];
   for (const file of WORMS) animals.push(preprocessAnimal(file, await readCalcium(join(DATA, file)), params));

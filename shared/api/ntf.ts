@@ -62,6 +62,13 @@ export const NtfCommunities = z.object({
   score: z.number(),
   /** SBM only: whether the degree-corrected variant won. */
   degreeCorrected: z.boolean().nullable(),
+  /**
+   * Nested SBM only (runs since issue #23): the hierarchy, finest first — levels[0] labels the
+   * neurons, levels[l] labels the blocks of level l − 1; the last level has one block.
+   */
+  levels: z.array(z.array(z.number().int().nonnegative())).optional(),
+  /** Nested SBM only: the level `blocks` and `count` show (the finest with fewer blocks than neurons). */
+  level: z.number().int().nonnegative().optional(),
 });
 export type NtfCommunities = z.infer<typeof NtfCommunities>;
 

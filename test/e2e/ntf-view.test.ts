@@ -4,8 +4,9 @@
  * recordings of Dag et al. 2023 imported in the Library, an NTF run started from the Connectome view
  * with small settings (ranks 2–4, 2 restarts), then the view: one component per suggested rank, the
  * time course and affinity heat map drawn, one 3D node per neuron, the edge threshold, a hovered
- * node's NeuroPAL name, and another component's communities. Screenshots: test-results/ntf-view.png
- * and ntf-view-component2.png.
+ * node's NeuroPAL name, another component's communities, and the nested SBM's hierarchy (level slider,
+ * block tree). Screenshots: test-results/ntf-view.png, ntf-view-component2.png, ntf-hierarchy.png and
+ * ntf-hierarchy-coarser.png (copied by hand to docs/ for the README).
  */
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -136,7 +137,7 @@ describe.skipIf(skipReason !== null)('NTF connectome view in Chromium', () => {
     expect((await scene().getAttribute('data-node-groups'))!.split(',')).toHaveLength(neurons);
     const legend = page.locator('.connectome-legend');
     expect(await legend.locator('.connectome-legend-title').textContent()).toMatch(/^Communities: \d+$/);
-    expect(await legend.textContent()).toMatch(/SBM \d+ · Louvain baseline \d+/);
+    expect(await legend.textContent()).toMatch(/SBM \d+( \(level \d+ of \d+\))? · Louvain baseline \d+/);
     // Every neuron is in one community of the legend.
     const counts = (await legend.locator('li').allTextContents()).map((text) => Number(/\((\d+)\)$/.exec(text)![1]));
     expect(counts.reduce((sum, count) => sum + count, 0)).toBe(neurons);
@@ -201,6 +202,43 @@ describe.skipIf(skipReason !== null)('NTF connectome view in Chromium', () => {
     await page.keyboard.press('ArrowLeft');
     await expect.poll(() => components().getByRole('option', { selected: true }).textContent()).toMatch(/^Component 1λ/);
     await expect.poll(() => scene().getAttribute('data-node-groups')).toBe(first);
+  });
+
+  it("moves through the nested SBM's hierarchy with the level slider and the block tree", async () => {
+    await expect.poll(() => components().getByRole('option', { selected: true }).textContent()).toMatch(/^Component 1λ/);
+    await sceneReady();
+    const tree = panel().getByRole('img', { name: /^Block tree: level 0 \d+ blocks?/ });
+    await tree.waitFor({ timeout: 30_000 });
+    await tree.scrollIntoViewIfNeeded();
+    const levels = Number(await tree.getAttribute('data-levels'));
+    expect(levels).toBeGreaterThanOrEqual(2);
+    // Blocks per level, from the tree's label: coarser levels never have more blocks.
+    const counts = [...(await tree.getAttribute('aria-label'))!.matchAll(/level \d+ (\d+) blocks?/g)].map((m) => Number(m[1]));
+    expect(counts).toHaveLength(levels);
+    for (let l = 1; l < levels; l++) expect(counts[l]).toBeLessThanOrEqual(counts[l - 1]!);
+    const slider = panel().getByRole('slider', { name: 'Hierarchy level' });
+    const shown = Number(await slider.inputValue());
+    const legendTitle = () => page.locator('.connectome-legend .connectome-legend-title').textContent();
+    expect(await legendTitle()).toBe(`Communities: ${counts[shown]}`);
+    expect(Number(await panel().locator('td[data-method="sbm"]').textContent())).toBe(counts[shown]);
+    // Every block of the shown level is drawn once in the tree, in the community colours.
+    expect(await tree.locator('.ntf-tree-shown .ntf-tree-block').count()).toBeGreaterThanOrEqual(counts[shown]!);
+    await page.screenshot({ path: join(RESULTS, 'ntf-hierarchy.png') });
+    // A coarser level: fewer (or as many) communities in the legend, the 3D colours and the table.
+    const coarser = Math.min(levels - 1, shown + 1);
+    const groupsBefore = await scene().getAttribute('data-node-groups');
+    await slider.fill(String(coarser));
+    await expect.poll(legendTitle).toBe(`Communities: ${counts[coarser]}`);
+    expect(await tree.getAttribute('data-level')).toBe(String(coarser));
+    expect(Number(await panel().locator('td[data-method="sbm"]').textContent())).toBe(counts[coarser]);
+    if (counts[coarser] !== counts[shown]) await expect.poll(() => scene().getAttribute('data-node-groups')).not.toBe(groupsBefore);
+    await page.screenshot({ path: join(RESULTS, 'ntf-hierarchy-coarser.png') });
+    // Clicking a row of the tree picks its level.
+    await tree.locator('g[data-level="0"] .ntf-tree-label').click({ force: true });
+    await expect.poll(() => slider.inputValue()).toBe('0');
+    await expect.poll(legendTitle).toBe(`Communities: ${counts[0]}`);
+    await slider.fill(String(shown));
+    await expect.poll(legendTitle).toBe(`Communities: ${counts[shown]}`);
   });
 
   it('raised no console errors or CSP violations', () => {

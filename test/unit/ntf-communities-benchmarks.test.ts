@@ -9,6 +9,8 @@
  * and a detector that stops seeing the planted structure fails. The full ten-seed table is in the
  * report of issue #6.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../main/errors.js';
 import { seededRandom } from '../../shared/random.js';
@@ -24,6 +26,13 @@ import {
   weightedLfr,
   type WeightedLfrOptions,
 } from '../../main/pipelines/ntf/communities/index.js';
+import {
+  bestLevelNmi,
+  edgeListChecksum,
+  paperLfrSettings,
+  toEdgeList,
+  type GraphToolFit,
+} from '../../main/pipelines/ntf/communities/evaluate.js';
 
 const NOTEBOOK: Omit<WeightedLfrOptions, 'seed' | 'beta' | 'mixingWeights'> = {
   n: 125,
@@ -206,5 +215,53 @@ describe('lfrBenchmark', () => {
     const table = formatLfrTable([row!]).split('\n');
     expect(table).toHaveLength(3);
     expect(table[2]).toMatch(/^\| β = 1, μ_w = 0\.25 \| 0\.\d{3} \(\d+\.\d\) \| 0\.899 /);
+  });
+});
+
+describe("the paper's LFR settings and graph-tool's reference fits", () => {
+  const reference = JSON.parse(readFileSync(join(import.meta.dirname, '..', 'fixtures', 'reference', 'lfr-graphtool.json'), 'utf8')) as {
+    graphTool: string;
+    graphs: GraphToolFit[];
+  };
+
+  it('lists the notebook’s nine settings with its seeds', () => {
+    const settings = paperLfrSettings();
+    expect(settings.map((s) => s.name)).toEqual(['β = 0.5', 'β = 1', 'β = 2', 'μ_t = 0.25', 'μ_t = 0.5', 'μ_t = 0.75', '⟨k⟩ = 10', 'μ_w = 0.25', 'μ_w = 0.75']);
+    expect(settings[4]!.seeds).toEqual([23, 24, 25, 26, 27, 28, 29, 30, 31, 32]);
+    expect(settings[0]!.seeds[0]).toBe(13);
+    expect(settings[6]!.setting).toMatchObject({ n: 125, averageDegree: 10, maxDegree: 100, mixingTopology: 0.5, mixingWeights: 0.5, beta: 2 });
+  });
+
+  it('regenerates exactly the 90 graphs graph-tool fitted (checksums), each with a consistent stored hierarchy', () => {
+    expect(reference.graphTool).toBe('2.45');
+    expect(reference.graphs).toHaveLength(90);
+    const byId = new Map(reference.graphs.map((g) => [g.id, g]));
+    for (const { index, setting, seeds } of paperLfrSettings()) {
+      // Two seeds per setting keep the test fast; the bench (bench/ntf-graphtool.ts lfr) checks all.
+      for (const seed of seeds.slice(0, 2)) {
+        const stored = byId.get(`${index}:${seed}`)!;
+        const list = toEdgeList(weightedLfr({ ...setting, seed }).graph);
+        const sum = edgeListChecksum(list);
+        expect(sum.edges).toBe(stored.checksum!.edges);
+        expect(sum.weightSum).toBeCloseTo(stored.checksum!.weightSum, 8);
+        expect(sum.moment / stored.checksum!.moment).toBeCloseTo(1, 12);
+        expect(stored.descriptionLength.chosen).toBe(Math.min(stored.descriptionLength.dc, stored.descriptionLength.ndc));
+        expect(stored.levels[0]).toHaveLength(125);
+        for (let l = 1; l < stored.levels.length; l++) expect(stored.levels[l]).toHaveLength(Math.max(...stored.levels[l - 1]!) + 1);
+      }
+    }
+  });
+
+  it('scores a hierarchy at its best level, as the notebook does', () => {
+    const truth = [0, 0, 0, 1, 1, 1, 2, 2];
+    // Level 0 splits the truth's blocks, level 1 is the truth, level 2 is one block.
+    const levels = [[0, 0, 1, 2, 2, 3, 4, 4], [0, 0, 1, 1, 2], [0, 0, 0]];
+    expect(bestLevelNmi(truth, levels)).toBeCloseTo(1, 12);
+    expect(bestLevelNmi(truth, [levels[0]!])).toBeLessThan(1);
+    // graph-tool's stored NMI is the same best-level score of its stored levels.
+    const first = reference.graphs[0]!;
+    const { labels } = weightedLfr({ ...paperLfrSettings()[0]!.setting, seed: 13 });
+    expect(bestLevelNmi(labels, first.levels)).toBeCloseTo(first.nmi!, 10);
+    expect(normalizedMutualInformation(labels, first.louvain.labels)).toBeCloseTo(first.louvain.nmi!, 10);
   });
 });

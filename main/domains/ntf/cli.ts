@@ -4,12 +4,18 @@
  * recordings (all of them unless --recordings names some), as a run with progress and Ctrl-C to
  * cancel; prints the rank sweep, the suggested rank with its reasons, and each component's
  * communities.
+ *
+ * `cajal ntf communities <edges.csv> [--seed N] [--degree-corrected auto|yes|no]`: the paper's
+ * community step (nested weighted SBM) on any weighted undirected graph, no project needed.
  */
 import { ValidationError } from '../../errors.js';
 import { table } from '../../console/format.js';
 import { report } from '../../console/output.js';
 import { defineCommand, type CliContext } from '../types.js';
 import { NtfView } from './view.js';
+import { readEdgeListCsv } from '../../io/edge-list.js';
+import { fitNestedSbm } from '../../pipelines/ntf/communities/nested.js';
+import { nodeBlocksPerLevel } from '../../pipelines/ntf/keys.js';
 
 export interface NtfFlags {
   ranks?: string;
@@ -18,6 +24,7 @@ export interface NtfFlags {
   rank?: string;
   seed?: string;
   dataset?: string;
+  'degree-corrected'?: string;
   params?: Record<string, unknown>;
 }
 
@@ -37,10 +44,85 @@ export function parseRankRange(value: string): [number, number] {
   return [min, max];
 }
 
+/** What `cajal ntf communities --json` prints. */
+export interface CommunitiesReport {
+  file: string;
+  /** Node names in the order the labels index them. */
+  nodes: string[];
+  edges: number;
+  weighted: boolean;
+  /** The hierarchy, finest first: levels[0] labels the nodes, levels[l] the blocks of level l − 1. */
+  levels: number[][];
+  blocksPerLevel: number[];
+  degreeCorrected: boolean;
+  /** graph-tool's NestedBlockState.entropy() of the hierarchy, in nats. */
+  descriptionLength: number;
+  seed: number;
+  seconds: number;
+}
+
+function degreeCorrection(value: string | undefined): boolean | 'auto' {
+  if (value === undefined || value === 'auto') return 'auto';
+  if (value === 'yes' || value === 'true') return true;
+  if (value === 'no' || value === 'false') return false;
+  throw new ValidationError('--degree-corrected', `expected auto, yes or no, got "${value}"`);
+}
+
+export async function communities(file: string | undefined, flags: NtfFlags, cli: CliContext): Promise<number> {
+  const { io } = cli;
+  if (!file) throw new ValidationError('edges.csv', 'missing <edges.csv> (lines source,target,weight; see cajal --help)');
+  const seed = flags.seed !== undefined ? wholeNumber('--seed', flags.seed) : 0;
+  const degreeCorrected = degreeCorrection(flags['degree-corrected']);
+  const graph = await readEdgeListCsv(file);
+  io.err(`${file}: ${graph.names.length} nodes, ${graph.weights.length} edges${graph.weighted ? ' (weighted)' : ''}; fitting the nested SBM…`);
+  const started = performance.now();
+  const fit = fitNestedSbm({ n: graph.names.length, edges: graph.edges, weights: graph.weights }, { seed, degreeCorrected, weighted: graph.weighted });
+  const levels = fit.levels.map((level) => Array.from(level));
+  const result: CommunitiesReport = {
+    file,
+    nodes: graph.names,
+    edges: graph.weights.length,
+    weighted: graph.weighted,
+    levels,
+    blocksPerLevel: levels.map((level) => (level.length ? Math.max(...level) + 1 : 0)),
+    degreeCorrected: fit.degreeCorrected,
+    descriptionLength: fit.descriptionLength,
+    seed,
+    seconds: (performance.now() - started) / 1000,
+  };
+  report(io, result, () => {
+    io.out(
+      `${result.nodes.length} nodes, ${result.edges} edges${result.weighted ? ', weights as real-exponential covariates' : ''}; ` +
+        `${result.degreeCorrected ? 'degree-corrected' : 'not degree-corrected'}; description length ${result.descriptionLength.toFixed(2)} nats (${result.seconds.toFixed(1)} s)`,
+    );
+    const perNode = nodeBlocksPerLevel(fit.levels);
+    io.out(
+      table(
+        ['level', 'blocks', 'block sizes (nodes)'],
+        perNode.map((blocks, l) => {
+          const sizes = new Array<number>(result.blocksPerLevel[l]!).fill(0);
+          for (const b of blocks) sizes[b]!++;
+          return [l, result.blocksPerLevel[l]!, sizes.join(' ')];
+        }),
+      ),
+    );
+    const finest = perNode[0];
+    if (finest) {
+      for (let b = 0; b < result.blocksPerLevel[0]!; b++) {
+        const members = result.nodes.filter((_, i) => finest[i] === b);
+        const shown = members.slice(0, 12).join(', ');
+        io.out(`block ${b}: ${shown}${members.length > 12 ? `, … (${members.length} nodes)` : ''}`);
+      }
+    }
+  });
+  return 0;
+}
+
 export async function ntf(args: string[], flags: NtfFlags, cli: CliContext): Promise<number> {
   const { io } = cli;
   const [sub, projectPath] = args;
-  if (sub !== 'run') throw new ValidationError('ntf', `unknown ntf command "${sub ?? ''}" (expected run)`);
+  if (sub === 'communities') return communities(projectPath, flags, cli);
+  if (sub !== 'run') throw new ValidationError('ntf', `unknown ntf command "${sub ?? ''}" (expected run or communities)`);
   if (!projectPath) throw new ValidationError('project', 'missing <project> (see cajal --help)');
   return cli.withProject(projectPath, { create: false }, async (project) => {
     const calcium = project.store.recordings.list().filter((r) => r.metadata.modality === 'calcium');
@@ -109,6 +191,7 @@ export const ntfCommand = defineCommand({
     rank: { type: 'string' },
     seed: { type: 'string' },
     dataset: { type: 'string' },
+    'degree-corrected': { type: 'string' },
     param: { type: 'string', multiple: true },
   },
   run: (args, { param, ...flags }, cli) => ntf(args, { ...flags, params: cli.parseParams(param ?? []) }, cli),
@@ -124,6 +207,17 @@ export const ntfCommand = defineCommand({
         'functional connectome (Dyballa et al.): affinity tensor of the',
         'calcium recordings (default: all in the project, one animal',
         'each), NTF rank sweep, communities per component',
+      ],
+      json: true,
+    },
+    {
+      verb: 'ntf',
+      sub: 'communities',
+      synopsis: ['ntf communities <edges.csv> [--seed N] [--degree-corrected auto|yes|no]'],
+      description: [
+        'nested weighted SBM (graph-tool\'s model) of any undirected graph,',
+        'CSV lines source,target[,weight]: the hierarchy of blocks,',
+        'degree correction and description length',
       ],
       json: true,
     },

@@ -5,7 +5,7 @@
  */
 import type { NtfAffinity, NtfResult, NtfRunSummary } from '../../../shared/api/index.js';
 import { NotFoundError } from '../../errors.js';
-import { NTF_PIPELINE, NTF_RESULT, pairIndex, type NtfSummary, type StoredComponents } from '../../pipelines/ntf/keys.js';
+import { NTF_PIPELINE, NTF_RESULT, nodeBlocksPerLevel, pairIndex, type NtfSummary, type StoredComponents } from '../../pipelines/ntf/keys.js';
 import type { Store } from '../../store/index.js';
 
 export class NtfView {
@@ -51,7 +51,8 @@ export class NtfView {
         matrix[j * n + i] = value;
       }
     }
-    return { runId, component, neuronCount: n, matrix, order: communityOrder(matrix, n, info.communities.blocks) };
+    const levels = info.communities.levels ? nodeBlocksPerLevel(info.communities.levels) : [info.communities.blocks];
+    return { runId, component, neuronCount: n, matrix, order: hierarchyOrder(matrix, n, levels) };
   }
 
   private ntfRun(runId: number) {
@@ -88,4 +89,29 @@ export function communityOrder(matrix: Float32Array, n: number, blocks: readonly
       degree[b]! - degree[a]! ||
       a - b,
   );
+}
+
+/**
+ * The order for a nested fit: neurons sorted by their block at the coarsest level, then within it
+ * by their block one level finer, and so on down to level 0 (blocks at each level by total
+ * affinity, strongest first), then by weighted degree. Every level's blocks are then contiguous,
+ * so the heat map shows block-diagonal structure whichever level the view picks.
+ */
+export function hierarchyOrder(matrix: Float32Array, n: number, perNodeLevels: readonly ArrayLike<number>[]): number[] {
+  const degree = new Float64Array(n);
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) degree[i]! += matrix[i * n + j]!;
+  const strengths = perNodeLevels.map((blocks) => {
+    const strength = new Map<number, number>();
+    for (let i = 0; i < n; i++) strength.set(blocks[i]!, (strength.get(blocks[i]!) ?? 0) + degree[i]!);
+    return strength;
+  });
+  return Array.from({ length: n }, (_, i) => i).sort((a, b) => {
+    for (let l = perNodeLevels.length - 1; l >= 0; l--) {
+      const blocks = perNodeLevels[l]!;
+      const strength = strengths[l]!;
+      const difference = strength.get(blocks[b]!)! - strength.get(blocks[a]!)! || blocks[a]! - blocks[b]!;
+      if (difference) return difference;
+    }
+    return degree[b]! - degree[a]! || a - b;
+  });
 }

@@ -3,8 +3,9 @@
  * 2024). Per animal: preprocessing to ΔF/F; neurons matched across animals by name; the differential
  * affinity tensor (neuron pairs × time bins × animals); non-negative CP by HALS swept over ranks with
  * several restarts each and a reasoned rank suggestion; then, for every component of the chosen rank,
- * communities of its affinity pattern by a weighted SBM fitted by minimum description length, with
- * Louvain as the baseline. Factors, communities, the sweep, parameters and timings are stored.
+ * communities of its affinity pattern by a nested weighted SBM fitted by minimum description length
+ * (graph-tool's model, the paper's), with Louvain as the baseline. Factors, the community hierarchy,
+ * the sweep, parameters and timings are stored.
  */
 import { basename } from 'node:path';
 import { z } from 'zod';
@@ -15,8 +16,10 @@ import type { ResultItem } from '../../store/index.js';
 import { affinityTensor } from './affinity.js';
 import { factorColumn, normalizeKruskal, type KruskalTensor } from './cp/ktensor.js';
 import { rankSweep, suggestRank } from './cp/sweep.js';
-import { fitWeightedSbm, louvain, type WeightedGraph } from './communities/index.js';
-import { NTF_PIPELINE, NTF_RESULT, type NtfSummary } from './keys.js';
+import { louvain, type WeightedGraph } from './communities/index.js';
+import { toEdgeList } from './communities/evaluate.js';
+import { fitNestedSbm } from './communities/nested.js';
+import { NTF_PIPELINE, NTF_RESULT, nodeBlocksPerLevel, type NtfSummary } from './keys.js';
 import { matchNeurons, preprocessAnimal } from './preprocess.js';
 import { deriveSeed } from '../../../shared/random.js';
 
@@ -69,6 +72,24 @@ export function componentGraph(kruskal: KruskalTensor, component: number, neuron
     }
   }
   return { nodeCount: neurons, weights };
+}
+
+function blocksPerLevel(levels: readonly Int32Array[]): number[] {
+  return levels.map((level) => (level.length ? Math.max(...level) + 1 : 0));
+}
+
+/**
+ * The level shown by default: the finest one with fewer blocks than nodes. graph-tool's nested fits
+ * sometimes keep every node in its own block at level 0 (the structure is then carried by level 1),
+ * and a partition into singletons is no community structure to show.
+ */
+export function shownLevel(levels: readonly Int32Array[], nodes: number): { level: number; blocks: Int32Array; count: number } {
+  const perNode = nodeBlocksPerLevel(levels);
+  const counts = blocksPerLevel(levels);
+  let level = counts.findIndex((count) => count < nodes);
+  if (level < 0) level = 0;
+  const blocks = perNode[level] ?? new Int32Array(nodes);
+  return { level, blocks, count: counts[level] ?? 1 };
 }
 
 function epochsInBins(epochs: NtfParams['epochs'], binDurationS: number | null, binFrames: number): NtfEpoch[] {
@@ -148,14 +169,21 @@ const ntf: PipelineDefinition<NtfParams> = {
       context.throwIfCancelled();
       context.progress(0.88 + (0.11 * r) / rank, `step 4/4, communities of component ${r + 1} of ${rank}`);
       const graph = componentGraph(fit, r, neurons);
-      const sbm = fitWeightedSbm(graph, { seed: deriveSeed(params.seed, 1000 + r), shouldStop: () => context.throwIfCancelled() });
+      const list = toEdgeList(graph);
+      const nested = fitNestedSbm(
+        { n: neurons, edges: list.edges, weights: list.weights },
+        { seed: deriveSeed(params.seed, 1000 + r), shouldStop: () => context.throwIfCancelled() },
+      );
       const baseline = louvain(graph, { seed: deriveSeed(params.seed, 2000 + r) });
+      const shown = shownLevel(nested.levels, neurons);
       const communities: NtfCommunities = {
         method: 'sbm',
-        blocks: Array.from(sbm.blocks),
-        count: sbm.count,
-        score: sbm.descriptionLengthNats,
-        degreeCorrected: sbm.degreeCorrected,
+        blocks: Array.from(shown.blocks),
+        count: shown.count,
+        score: nested.descriptionLength,
+        degreeCorrected: nested.degreeCorrected,
+        levels: nested.levels.map((level) => Array.from(level)),
+        level: shown.level,
       };
       components.push({
         index: r,
@@ -165,7 +193,10 @@ const ntf: PipelineDefinition<NtfParams> = {
         communities,
         baseline: { method: 'louvain', blocks: Array.from(baseline.blocks), count: baseline.count, score: baseline.modularity, degreeCorrected: null },
       });
-      context.log(`component ${r + 1}: λ ${fit.weights[r]!.toPrecision(4)}, ${sbm.count} SBM communities (Louvain ${baseline.count})`);
+      const perLevel = blocksPerLevel(nested.levels);
+      context.log(
+        `component ${r + 1}: λ ${fit.weights[r]!.toPrecision(4)}, nested SBM ${perLevel.join(' → ')} blocks per level, showing level ${shown.level} (${shown.count} communities; Louvain ${baseline.count})`,
+      );
     }
     timingsMs.communities = performance.now() - stageStart;
 

@@ -38,3 +38,16 @@ export type StoredComponents = NtfComponent[];
 export function pairIndex(i: number, j: number, n: number): number {
   return i * n - (i * (i + 1)) / 2 + (j - i - 1);
 }
+
+/**
+ * Each node's block at every level of a nested SBM hierarchy stored as levels[0] labelling the
+ * nodes and levels[l] labelling the blocks of level l − 1 (fitNestedSbm's form).
+ */
+export function nodeBlocksPerLevel(levels: readonly ArrayLike<number>[]): Int32Array[] {
+  const out: Int32Array[] = [];
+  for (const level of levels) {
+    const previous = out.at(-1);
+    out.push(previous ? previous.map((block) => level[block]!) : Int32Array.from(level));
+  }
+  return out;
+}

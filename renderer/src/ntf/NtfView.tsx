@@ -14,12 +14,14 @@ import { CONNECTOME_KEY_HELP, ConnectomeGraphView } from '../components/connecto
 import type { ConnectomeEdges } from '../components/connectome/types.js';
 import { AffinityHeatmap } from './AffinityHeatmap.js';
 import { AnimalWeightsChart } from './AnimalWeightsChart.js';
+import { BlockTree } from './BlockTree.js';
 import { rankCommunities } from './communities.js';
 import { CommunityCounts } from './CommunityCounts.js';
 import { ComponentStrip } from './ComponentStrip.js';
 import { weightedSum } from './decode.js';
 import { componentTitle, formatSeconds } from './format.js';
 import { componentGraph } from './graph.js';
+import { componentHierarchy, defaultLevel } from './hierarchy.js';
 import { arrowsFree, componentStepOf, stepComponent } from './keyboard.js';
 import { NewRunForm } from './NewRunForm.js';
 import { RankSweep } from './RankSweep.js';
@@ -76,8 +78,18 @@ function ResultView({ runId, result }: { runId: number; result: NtfResult }) {
   const root = useRef<HTMLDivElement>(null);
   const count = result.components.length;
   const affinities = useNtfAffinities(runId, count);
-  const component = result.components[selected]!;
+  const stored = result.components[selected]!;
   const affinity = affinities.affinities[selected];
+  // The nested SBM's hierarchy: the level slider and block tree pick which level colours the
+  // neurons; the choice is per component (levels differ) and starts at the engine's default.
+  const hierarchy = useMemo(() => componentHierarchy(stored.communities), [stored]);
+  const [levelChoice, setLevelChoice] = useState<Map<number, number>>(() => new Map());
+  const level = Math.min(levelChoice.get(selected) ?? defaultLevel(stored.communities, hierarchy), hierarchy.counts.length - 1);
+  const chooseLevel = useCallback((next: number) => setLevelChoice((current) => new Map(current).set(selected, next)), [selected]);
+  const component = useMemo(
+    () => ({ ...stored, communities: { ...stored.communities, blocks: hierarchy.perNode[level]!, count: hierarchy.counts[level]! } }),
+    [stored, hierarchy, level],
+  );
   const allLoaded = affinities.loaded === count;
 
   // One layout for every component (their λ-weighted sum: the whole fitted affinity), so switching
@@ -92,10 +104,8 @@ function ResultView({ runId, result }: { runId: number; result: NtfResult }) {
     if (!affinity || (!positioned && !layoutEdges)) return null;
     return componentGraph(result.neurons, component, affinity, layoutEdges ?? undefined);
   }, [affinity, positioned, layoutEdges, result.neurons, component]);
-  const communityOf = useMemo(() => {
-    const ranks = rankCommunities(component.communities.blocks, affinity?.order ?? []);
-    return (neuron: number) => ranks.get(component.communities.blocks[neuron]!) ?? 0;
-  }, [component, affinity]);
+  const blockRanks = useMemo(() => rankCommunities(component.communities.blocks, affinity?.order ?? []), [component, affinity]);
+  const communityOf = useCallback((neuron: number) => blockRanks.get(component.communities.blocks[neuron]!) ?? 0, [blockRanks, component]);
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
@@ -125,7 +135,8 @@ function ResultView({ runId, result }: { runId: number; result: NtfResult }) {
             keyHelpId="ntf-key-help"
             legendExtra={
               <span className="ntf-legend-counts">
-                SBM {component.communities.count} · Louvain baseline {component.baseline.count}
+                SBM {component.communities.count}
+                {hierarchy.counts.length > 1 ? ` (level ${level} of ${hierarchy.counts.length - 1})` : ''} · Louvain baseline {component.baseline.count}
               </span>
             }
           />
@@ -150,6 +161,27 @@ function ResultView({ runId, result }: { runId: number; result: NtfResult }) {
         <h3>Affinity</h3>
         {affinity ? <AffinityHeatmap affinity={affinity} neurons={result.neurons} communityOf={communityOf} /> : <p className="empty">Loading…</p>}
         <h3>Communities</h3>
+        {hierarchy.counts.length > 1 && (
+          <div className="ntf-levels">
+            <label htmlFor="ntf-level">Hierarchy level</label>
+            <input
+              id="ntf-level"
+              type="range"
+              min={0}
+              max={hierarchy.counts.length - 1}
+              step={1}
+              value={level}
+              onChange={(event) => chooseLevel(Number(event.currentTarget.value))}
+              aria-valuetext={`level ${level}: ${hierarchy.counts[level]} communities`}
+            />
+            <output htmlFor="ntf-level" data-level={level}>
+              level {level} of {hierarchy.counts.length - 1} (0 finest): {hierarchy.counts[level]} communities · blocks per level {hierarchy.counts.join(' → ')}
+            </output>
+          </div>
+        )}
+        {hierarchy.counts.length > 1 && affinity && (
+          <BlockTree hierarchy={hierarchy} order={affinity.order} level={level} communityOf={(block) => blockRanks.get(block) ?? 0} onLevel={chooseLevel} />
+        )}
         <CommunityCounts component={component} position={selected} />
       </section>
     </div>

@@ -5,6 +5,12 @@
  */
 export type { CommunityResult, LouvainResult, SbmResult, WeightedGraph } from './types.js';
 export { fitWeightedSbm, sbmDescriptionLength, type SbmOptions } from './sbm.js';
+export {
+  edgeListFromWeightedGraph,
+  fitNestedSbm,
+  nodeBlocksAtLevel,
+  type EdgeListGraph, type NestedSbmOptions, type NestedSbmResult } from './nested.js';
+export { flatDescriptionLength, nestedDescriptionLength, type DlOptions } from './entropy/dl.js';
 export { louvain, modularity, type LouvainOptions } from './louvain.js';
 export { normalizedMutualInformation } from './nmi.js';
 export {

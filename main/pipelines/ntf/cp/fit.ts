@@ -8,7 +8,7 @@
  * than `tolerance` in one iteration, or after `maxIterations`.
  */
 import { denseTensor, frobeniusNorm, gram, kruskalNormSquared, type DenseTensor, type KruskalTensor } from './ktensor.js';
-import { contractLead, mttkrpFromContracted, mttkrpLead, trailingKhatriRaoT, trailingSize } from './mttkrp.js';
+import { contractLead, fusedLeadPass, mttkrpFromContracted, mttkrpLead, trailingKhatriRaoT, trailingSize } from './mttkrp.js';
 import { seededRandom } from '../../../../shared/random.js';
 
 export type CpMethod = 'hals' | 'mu';
@@ -94,6 +94,20 @@ function halsUpdate(factor: Float64Array, rows: number, rank: number, g: Float64
   }
 }
 
+/** `halsUpdate` restricted to one row: rows are independent, so this gives the same numbers row by row. */
+function halsUpdateRow(factor: Float64Array, row: number, rank: number, g: Float64Array, m: Float64Array): void {
+  const base = row * rank;
+  for (let pass = 0; pass < 3; pass++) {
+    for (let p = 0; p < rank; p++) {
+      const diagonal = Math.max(g[p * rank + p]!, MIN_GRAM_DIAGONAL);
+      let cross = 0;
+      for (let q = 0; q < rank; q++) if (q !== p) cross += factor[base + q]! * g[q * rank + p]!;
+      const value = (m[base + p]! - cross) / diagonal;
+      factor[base + p] = value > 0 ? value : 0;
+    }
+  }
+}
+
 function muUpdate(factor: Float64Array, rows: number, rank: number, g: Float64Array, m: Float64Array): void {
   for (let i = 0; i < rows; i++) {
     const row = i * rank;
@@ -140,11 +154,19 @@ export function fitNonnegativeCp(x: DenseTensor, rank: number, options: CpOption
   while (iteration < maxIterations) {
     // Mode 0 from the full tensor.
     trailingKhatriRaoT(shape, factors, rank, krT);
-    mttkrpLead(x, krT, rank, mttkrps[0]!);
-    update(factors[0]!, shape[0]!, rank, hadamardOfGrams(grams, 0, rank), mttkrps[0]!);
+    if (method === 'hals') {
+      // One pass over X: V row, HALS row update, then that row's share of U₀ᵀ ×₀ X (see fusedLeadPass).
+      const g0 = hadamardOfGrams(grams, 0, rank);
+      const lead = factors[0]!;
+      const m0 = mttkrps[0]!;
+      fusedLeadPass(x, krT, rank, lead, (row) => halsUpdateRow(lead, row, rank, g0, m0), m0, contracted);
+    } else {
+      mttkrpLead(x, krT, rank, mttkrps[0]!);
+      update(factors[0]!, shape[0]!, rank, hadamardOfGrams(grams, 0, rank), mttkrps[0]!);
+      contractLead(x, factors[0]!, rank, contracted);
+    }
     grams[0] = gram(factors[0]!, shape[0]!, rank);
     // The other modes from U₀ᵀ ×₀ X.
-    contractLead(x, factors[0]!, rank, contracted);
     let lastG: Float64Array = new Float64Array(0);
     for (let m = 1; m < modes; m++) {
       mttkrpFromContracted(contracted, shape, factors, rank, m, mttkrps[m]!);

@@ -45,32 +45,52 @@ function sqDist(a: Float64Array, ai: number, b: Float64Array, bi: number, d: num
   return s;
 }
 
-/** k-means++ seeding (Arthur & Vassilvitskii 2007): each next centre drawn ∝ squared distance. */
+/**
+ * Greedy k-means++ seeding, as sklearn's `_kmeans_plusplus`: each next centre is the best (lowest
+ * resulting potential) of 2 + ⌊ln k⌋ candidates drawn ∝ squared distance to the nearest centre.
+ */
 function kmeansPlusPlus(X: FeatureMatrix, k: number, random: Random): Float64Array {
   const { rows: n, cols: d, data } = X;
+  const trials = 2 + Math.floor(Math.log(k));
   const centres = new Float64Array(k * d);
   const first = Math.floor(random() * n);
   centres.set(data.subarray(first * d, first * d + d), 0);
-  const closest = new Float64Array(n);
+  let closest = new Float64Array(n);
   for (let i = 0; i < n; i++) closest[i] = sqDist(data, i * d, centres, 0, d);
   for (let c = 1; c < k; c++) {
     let total = 0;
     for (let i = 0; i < n; i++) total += closest[i]!;
-    let pick = n - 1;
-    if (total > 0) {
-      let r = random() * total;
-      for (let i = 0; i < n; i++) {
-        r -= closest[i]!;
-        if (r < 0) {
-          pick = i;
-          break;
+    let bestPick = -1;
+    let bestPotential = Infinity;
+    let bestClosest = closest;
+    for (let t = 0; t < trials; t++) {
+      let pick = n - 1;
+      if (total > 0) {
+        let r = random() * total;
+        for (let i = 0; i < n; i++) {
+          r -= closest[i]!;
+          if (r < 0) {
+            pick = i;
+            break;
+          }
         }
+      } else {
+        pick = Math.floor(random() * n);
       }
-    } else {
-      pick = Math.floor(random() * n);
+      const next = new Float64Array(n);
+      let potential = 0;
+      for (let i = 0; i < n; i++) {
+        next[i] = Math.min(closest[i]!, sqDist(data, i * d, data, pick * d, d));
+        potential += next[i]!;
+      }
+      if (potential < bestPotential) {
+        bestPotential = potential;
+        bestPick = pick;
+        bestClosest = next;
+      }
     }
-    centres.set(data.subarray(pick * d, pick * d + d), c * d);
-    for (let i = 0; i < n; i++) closest[i] = Math.min(closest[i]!, sqDist(data, i * d, centres, c * d, d));
+    centres.set(data.subarray(bestPick * d, bestPick * d + d), c * d);
+    closest = bestClosest;
   }
   return centres;
 }

@@ -175,12 +175,14 @@ describe('MDS response model', () => {
       protocols: [],
       warnings: [],
     };
-    const fit = fitResponseModel(tf, dataset, { seed: 1, members: 1, maxEpochs: 8, batchSize: 4, clipFrames: 30, lr: 0.03, model: { channels: [1, 2, 2], temporalKernels: [6, 3], responseWindow: 2 } });
+    const fit = fitResponseModel(tf, dataset, { seed: 1, members: 1, linearBaseline: true, maxEpochs: 8, batchSize: 4, clipFrames: 30, lr: 0.03, model: { channels: [1, 2, 2], temporalKernels: [6, 3], responseWindow: 2 } });
     expect(fit.members[0]!.history.length).toBeGreaterThan(0);
     expect(finiteMean(fit.heldOutCorr)).toBeGreaterThan(0.5);
     // The untrained ensemble predicts a near-constant rate (r NaN or ~0).
     const control = finiteMean(fit.randomInitCorr);
     expect(finiteMean(fit.heldOutCorr)).toBeGreaterThan((Number.isFinite(control) ? control : 0) + 0.2);
     expect(fit.bundle.stimulus.frames).toBe(5 + 2 + 2);
+    // The planted filter is linear: the ridge baseline recovers it too.
+    expect(finiteMean(fit.linear!.heldOutCorr)).toBeGreaterThan(0.5);
   }, 60_000);
 });

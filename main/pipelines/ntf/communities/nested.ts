@@ -87,7 +87,7 @@ const COARSE_SWEEPS = 3;
 /** Exact-refinement rounds (node moves + merges + upper refit) at most. */
 const REFINE_ROUNDS = 4;
 const IMPROVES = -1e-7;
-/** Merges in the exact refinement: every pair of blocks up to this many, else adjacent pairs only. */
+/** Merges in the exact refinement: every pair of blocks, when there are at most this many. */
 const EXHAUSTIVE_REFINE_MERGES = 40;
 /** Greedy sweeps between the two halves of a proposed split. */
 const SPLIT_SWEEPS = 4;
@@ -407,8 +407,9 @@ function refineLevelZero(
     }
     current = total();
 
-    // Merges: the best pair at a time while one shortens the description.
-    while (state.blockCount() > 1) {
+    // Merges: the best pair at a time while one shortens the description (each costs O(B²) to
+    // price, so only with few blocks; many blocks were already merged bottom-up by fitLevel).
+    while (state.blockCount() > 1 && state.blockCount() <= EXHAUSTIVE_REFINE_MERGES) {
       shouldStop?.();
       const members = state.members();
       const blocks = [...members.keys()];
@@ -418,7 +419,6 @@ function refineLevelZero(
         for (let c = a + 1; c < blocks.length; c++) {
           let r = blocks[a]!;
           let s = blocks[c]!;
-          if (blocks.length > EXHAUSTIVE_REFINE_MERGES && state.M[r * state.cap + s] === 0) continue;
           if (members.get(r)!.length > members.get(s)!.length) [r, s] = [s, r];
           for (const i of members.get(r)!) state.move(i, s);
           const S = total();
@@ -467,6 +467,17 @@ function searchVariant(setup: Setup, rng: Random, shouldStop?: () => void): { le
   const level0 = fitLevel(setup.g0, modelFor(setup, true, true), rng, shouldStop);
   let levels = [level0, ...fitUpper(setup, level0, rng, shouldStop)];
   let S = exact(levels);
+  // The trivial bottom level (one block per node) with a hierarchy fitted above it: graph-tool's
+  // search reaches it when weights are nearly uniform per node (e.g. LFR with β = 0.5), where a
+  // block pair holding a single edge costs nothing for its weight and the upper levels carry the
+  // structure; our bottom-up level-0 search, priced with one block above, never would.
+  const identity = Int32Array.from({ length: setup.g0.n }, (_, i) => i);
+  const flatBottom = [identity, ...fitUpper(setup, identity, rng, shouldStop)];
+  const flatBottomS = exact(flatBottom);
+  if (flatBottomS < S) {
+    S = flatBottomS;
+    levels = flatBottom;
+  }
   for (let round = 0; round < REFINE_ROUNDS; round++) {
     const refined = refineLevelZero(setup, levels[0]!, levels.slice(1), rng, shouldStop);
     const kept = normaliseHierarchy([refined.labels, refined.level1, ...levels.slice(2)]);

@@ -38,7 +38,7 @@ export function AssignmentBody({ assignment: a, clustering, clusteringError }: {
     <div className="mds-assignment" aria-label="MDS assignment">
       <p className="result-line">
         {a.cells} cells assigned to {a.clusters} clusters of cluster run {a.clusteringRunId}: accuracy <strong>{pct(a.accuracy)}</strong> ({correct} of {scored}
-        {unreferenced ? `; ${unreferenced} cells had no reference cluster` : ''}){a.ari !== null ? `, ARI ${f2(a.ari)} against the known types` : ''}; {secondsText(a.seconds)}.
+        {unreferenced ? `; ${unreferenced} cell${unreferenced === 1 ? ' has' : 's have'} no reference cluster` : ''}){a.ari !== null ? `, ARI ${f2(a.ari)} against the known types` : ''}; {secondsText(a.seconds)}.
       </p>
       <p className="mds-facts muted">How: {assignmentMethodText(a.method)}.</p>
       <HeatTable

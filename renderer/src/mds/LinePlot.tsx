@@ -4,6 +4,7 @@
  * clustering's loss trajectory. Optional: a shaded band per series, points, a vertical cursor (the
  * movie's current frame), a zero line, and a strip of grey under the plot (the stimulus).
  */
+import type { ReactNode } from 'react';
 import { extent, ticks } from './mdsMath.js';
 
 export interface PlotSeries {
@@ -36,11 +37,15 @@ export interface LinePlotProps {
   strip?: { x: readonly number[]; values: readonly number[]; label: string };
   legend?: boolean;
   compact?: boolean;
+  /** x counts things (passes): whole-number ticks only. */
+  integerX?: boolean;
+  /** Drawn under the plot, inside the figure (a legend of point colours). */
+  footer?: ReactNode;
 }
 
 const fmt = (v: number) => (Math.abs(v) >= 1000 || (Math.abs(v) < 0.01 && v !== 0) ? v.toExponential(1) : String(Number(v.toPrecision(3))));
 
-export function LinePlot({ series, title, label, xLabel, yLabel, width = 360, height = 160, cursorX, zeroLine, yRange, strip, legend = true, compact = false }: LinePlotProps) {
+export function LinePlot({ series, title, label, xLabel, yLabel, width = 360, height = 160, cursorX, zeroLine, yRange, strip, legend = true, compact = false, integerX = false, footer }: LinePlotProps) {
   const margin = compact ? { left: 34, right: 6, top: 6, bottom: 22 } : { left: 48, right: 10, top: 10, bottom: 32 };
   const stripH = strip ? 12 : 0;
   const plotW = width - margin.left - margin.right;
@@ -62,8 +67,8 @@ export function LinePlot({ series, title, label, xLabel, yLabel, width = 360, he
     const down = s.y.map((v, i) => `${x(s.x[i]!).toFixed(1)},${y(v - s.band![i]!).toFixed(1)}`).reverse();
     return `M${up.join(' L')} L${down.join(' L')} Z`;
   };
-  const xt = ticks(x0, x1, compact ? 3 : 5);
-  const yt = ticks(y0, y1, compact ? 2 : 4);
+  const xt = ticks(x0, x1, compact ? 3 : 5).filter((v) => !integerX || Number.isInteger(v));
+  const yt = ticks(y0, y1, compact ? 3 : 4);
   const fontSize = compact ? 9 : 10;
   const stripTop = margin.top + plotH + 2;
   const stripScale = strip ? Math.max(1e-12, ...strip.values.map((v) => Math.abs(v))) : 1;
@@ -121,6 +126,7 @@ export function LinePlot({ series, title, label, xLabel, yLabel, width = 360, he
           {strip && <li className="muted">grey strip: {strip.label}</li>}
         </ul>
       )}
+      {footer}
     </figure>
   );
 }

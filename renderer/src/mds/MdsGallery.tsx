@@ -20,6 +20,7 @@ import {
   isFullField,
   isStill,
   pixelTrace,
+  strongestFrame,
   symmetricScale,
   temporalOf,
 } from './mdsMath.js';
@@ -43,8 +44,8 @@ export function PixelImage({ rgba, width, height, size, label }: { rgba: Uint8Cl
   return <canvas ref={canvas} className="mds-pixels" width={size} height={h} role="img" aria-label={label} />;
 }
 
-function usePlayer(frames: number, frameRateHz: number) {
-  const [frame, setFrame] = useState(0);
+function usePlayer(frames: number, frameRateHz: number, initial: number) {
+  const [frame, setFrame] = useState(initial);
   const [playing, setPlaying] = useState(false);
   useEffect(() => {
     if (!playing || frames <= 1) return;
@@ -57,7 +58,7 @@ function usePlayer(frames: number, frameRateHz: number) {
 
 export function MdsGallery({ data, title = 'Most Discriminative Stimulus of each cluster' }: { data: GalleryData; title?: string }) {
   const { stimulus: shape, clusters } = data;
-  const player = usePlayer(shape.frames, shape.frameRateHz);
+  const player = usePlayer(shape.frames, shape.frameRateHz, strongestFrame(data.mds, shape, clusters.length));
   const scale = symmetricScale(data.mds);
   const movie = !isFullField(shape) && !isStill(shape);
   const timeS = (f: number) => f / shape.frameRateHz;

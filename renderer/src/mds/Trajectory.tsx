@@ -24,6 +24,16 @@ export function TrajectoryPlots({ trajectory }: { trajectory: readonly MdsIterat
         yLabel="mean −J"
         legend={false}
         series={[{ name: 'mean −J', x, y: trajectory.map((t) => t.loss), color: '#888', width: 1, points: trajectory.map((t) => PHASE_COLOURS[t.phase]) }]}
+        integerX
+        footer={
+          <ul className="legend mds-legend" aria-label="Pass kinds">
+            {phases.map((p) => (
+              <li key={p} style={{ color: PHASE_COLOURS[p] }}>
+                ● {PHASE_NAMES[p]} ({trajectory.filter((t) => t.phase === p).length})
+              </li>
+            ))}
+          </ul>
+        }
       />
       <LinePlot
         title="Clusters and cells moved per pass"
@@ -31,18 +41,12 @@ export function TrajectoryPlots({ trajectory }: { trajectory: readonly MdsIterat
         xLabel="pass"
         yLabel="count"
         yRange={[0, Math.max(1, ...trajectory.map((t) => Math.max(t.clusters, t.moved)))]}
+        integerX
         series={[
           { name: 'clusters', x, y: trajectory.map((t) => t.clusters), color: '#1f77b4', points: true },
           { name: 'cells moved', x, y: trajectory.map((t) => t.moved), color: '#d62728', dashed: true, points: true },
         ]}
       />
-      <ul className="legend mds-legend" aria-label="Pass kinds">
-        {phases.map((p) => (
-          <li key={p} style={{ color: PHASE_COLOURS[p] }}>
-            ● {PHASE_NAMES[p]} ({trajectory.filter((t) => t.phase === p).length})
-          </li>
-        ))}
-      </ul>
     </div>
   );
 }

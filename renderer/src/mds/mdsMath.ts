@@ -64,6 +64,25 @@ export function componentPixels(spatial: ArrayLike<number>, shape: MdsStimulusSh
   return rgba;
 }
 
+/**
+ * The frame where the MDS are strongest (sum of squares over all clusters): the movie opens there,
+ * not on a first frame that is often flat.
+ */
+export function strongestFrame(mds: ArrayLike<number>, shape: MdsStimulusShape, clusters: number): number {
+  let best = 0;
+  let bestEnergy = -1;
+  const fs = frameSize(shape);
+  for (let f = 0; f < shape.frames; f++) {
+    let energy = 0;
+    for (let k = 0; k < clusters; k++) {
+      const base = k * clipSize(shape) + f * fs;
+      for (let p = 0; p < fs; p++) energy += mds[base + p]! ** 2;
+    }
+    if (energy > bestEnergy) (bestEnergy = energy), (best = f);
+  }
+  return best;
+}
+
 /** One channel of one pixel of a cluster's MDS over all frames (the full-field trace, or the centre pixel). */
 export function pixelTrace(mds: ArrayLike<number>, shape: MdsStimulusShape, cluster: number, pixel: number, channel: number): number[] {
   const out: number[] = [];

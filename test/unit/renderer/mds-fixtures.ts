@@ -53,7 +53,8 @@ function firstComponents(shape: MdsStimulusShape, k: number, mds: Float32Array) 
     }
     let top = 0;
     for (let p = 0; p < fs; p++) top = Math.max(top, Math.abs(mds[(c * shape.frames + best) * fs + p]!));
-    const centre = mds[(c * shape.frames + best) * fs + Math.floor(fs / 2)]! >= 0 ? 1 : -1;
+    const centrePixel = Math.floor(shape.height / 2) * shape.width + Math.floor(shape.width / 2);
+    const centre = mds[(c * shape.frames + best) * fs + centrePixel * shape.channels]! >= 0 ? 1 : -1;
     for (let p = 0; p < fs; p++) spatial[c * fs + p] = (centre * mds[(c * shape.frames + best) * fs + p]!) / (top || 1);
     for (let f = 0; f < shape.frames; f++) {
       let dot = 0;

@@ -58,7 +58,7 @@ export function ClusteringBody({ run, clustering: c }: { run: Pick<Run, 'id' | '
         {worst && (
           <p className="mds-verdict">
             {worst.value < 1
-              ? `Every cluster’s cells respond most to their own MDS; the closest rival is ${clusterName(c.clusters[worst.mds]!)}’s MDS for ${clusterName(c.clusters[worst.cells]!)}’s cells (${f2(worst.value)} of their own).`
+              ? `Every cluster’s cells respond most to their own MDS; the closest rival is ${clusterName(c.clusters[worst.mds]!)}’s MDS for ${clusterName(c.clusters[worst.cells]!)}’s cells (${f2(worst.value)} × their response to their own).`
               : `${clusterName(c.clusters[worst.cells]!)}’s cells respond ${f2(worst.value)}× as much to ${clusterName(c.clusters[worst.mds]!)}’s MDS as to their own: those two are not well separated.`}
           </p>
         )}

@@ -9,12 +9,7 @@ import type { MdsClustering, Run } from '../../../shared/api/index.js';
 import { ErrorMessage } from '../components/ErrorMessage.js';
 import { useRunCall } from '../neuroformer/useNeuroformer.js';
 import { LinePlot } from './LinePlot.js';
-import { clusterColor, clusterName } from './mdsMath.js';
-
-/** Neurons in display order: cluster by cluster, members in index order. */
-export function cellOrder(clusters: MdsClustering['clusters']): number[] {
-  return clusters.flatMap((c) => [...c.members].sort((a, b) => a - b));
-}
+import { cellOrder, clusterColor, clusterName } from './mdsMath.js';
 
 export function CellResponses({ run, clustering }: { run: Pick<Run, 'id' | 'status'>; clustering: Pick<MdsClustering, 'clusters' | 'unitIds' | 'cellTypes' | 'recordingId'> }) {
   const order = cellOrder(clustering.clusters);

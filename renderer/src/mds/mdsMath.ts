@@ -100,6 +100,11 @@ export function temporalOf(temporal: ArrayLike<number>, frames: number, cluster:
 const CLUSTER_PALETTE = ['#1f77b4', '#e6811f', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#17becf', '#bcbd22', '#7f7f7f'];
 export const clusterColor = (index: number) => CLUSTER_PALETTE[index % CLUSTER_PALETTE.length]!;
 
+/** Neurons in display order: cluster by cluster, members in index order. */
+export function cellOrder(clusters: readonly Pick<MdsCluster, 'members'>[]): number[] {
+  return clusters.flatMap((c) => [...c.members].sort((a, b) => a - b));
+}
+
 /** "Cluster 3" — the stable id the run gave it (a split's sub-clusters get new ids). */
 export const clusterName = (cluster: Pick<MdsCluster, 'clusterId'>) => `Cluster ${cluster.clusterId}`;
 

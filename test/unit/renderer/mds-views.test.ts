@@ -6,9 +6,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { MdsAssignment, MdsClustering, MdsModelFit } from '../../../shared/api/index.js';
-import { cellOrder } from '../../../renderer/src/mds/CellResponses.js';
 import {
   baselineVerdict,
+  cellOrder,
   clusteringHeadline,
   clusterMembersText,
   componentPixels,

@@ -103,15 +103,17 @@ export function optimiseStimuli(tf: Tfjs, model: ResponseModel, layout: ClusterL
       const mask = tf.tensor1d(active.map((a) => (a ? 1 : 0)));
       let predValues: Float32Array | null = null;
       let totalValues: Float32Array | null = null;
-      const grad = tf.tidy(() => {
-        const g = tf.grad((input: tfTypes.Tensor) => {
-          const { pred, total } = lossOf(input as tfTypes.Tensor5D);
-          predValues = pred.dataSync() as Float32Array;
-          totalValues = total.dataSync() as Float32Array;
-          return tf.sum(tf.mul(total, mask));
-        });
-        return step < options.maxSteps ? g(x) : null;
-      });
+      const grad: tfTypes.Tensor5D | null =
+        step < options.maxSteps
+          ? tf.tidy(() =>
+              tf.grad((input: tfTypes.Tensor) => {
+                const { pred, total } = lossOf(input as tfTypes.Tensor5D);
+                predValues = pred.dataSync() as Float32Array;
+                totalValues = total.dataSync() as Float32Array;
+                return tf.sum(tf.mul(total, mask));
+              })(x) as tfTypes.Tensor5D,
+            )
+          : null;
       if (step >= options.maxSteps) {
         // The last pass: losses at the final stimuli, no gradient.
         const { pred, total } = tf.tidy(() => {

@@ -18,7 +18,7 @@ export function firstComponent(clip: Float32Array, frames: number, height: numbe
   const p = height * width * channels;
   const a = Float64Array.from(clip);
   // Power iteration on the p × p Gram matrix AᵀA via A (frames are few, pixels many).
-  let v = new Float64Array(p).fill(1 / Math.sqrt(p));
+  let v: Float64Array = new Float64Array(p).fill(1 / Math.sqrt(p));
   // Start from the strongest frame, so a clip orthogonal to the constant vector still converges.
   let bestFrame = 0;
   let bestNorm = -1;
@@ -28,7 +28,7 @@ export function firstComponent(clip: Float32Array, frames: number, height: numbe
     if (s > bestNorm) [bestNorm, bestFrame] = [s, f];
   }
   if (bestNorm > 0) v = normalise(a.slice(bestFrame * p, (bestFrame + 1) * p));
-  let u = new Float64Array(frames);
+  let u: Float64Array = new Float64Array(frames);
   let sigma = 0;
   for (let iter = 0; iter < 200; iter++) {
     for (let f = 0; f < frames; f++) {
@@ -62,6 +62,7 @@ export function firstComponent(clip: Float32Array, frames: number, height: numbe
 }
 
 function normalise(x: Float64Array): Float64Array {
+  // (a plain Float64Array whatever buffer x has)
   const n = Math.hypot(...x);
   return n > 0 ? x.map((v) => v / n) : x;
 }

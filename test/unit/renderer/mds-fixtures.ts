@@ -15,7 +15,7 @@ function rng(seed: number): () => number {
   };
 }
 
-const TYPES = ['OFF sustained', 'OFF transient', 'ON sustained', 'ON transient'];
+const TYPES = ['OFF sustained large green', 'OFF transient small UV', 'ON sustained large green', 'ON transient small UV'];
 
 /** A centre–surround movie per cluster: sign × (centre − 0.4 surround) × a biphasic time course. */
 function movies(shape: MdsStimulusShape, polarities: number[]): Float32Array {

@@ -86,7 +86,7 @@ describe('MDS tables and words', () => {
     expect(clusteringHeadline(simulatedClustering())).toBe('32 cells, 3 initial clusters → 4 clusters after 3 EM passes and 4 split attempts (2 accepted); ARI 0.93 against the 4 known types.');
     expect(clusteringHeadline(fullFieldClustering())).toMatch(/^49 cells, 5 initial clusters → 2 clusters after 3 EM passes; ARI 1.00/);
     const c = simulatedClustering();
-    expect(clusterMembersText(c.clusters[2]!, c.cellTypes)).toBe('9 cells, 8 ON sustained');
+    expect(clusterMembersText(c.clusters[2]!, c.cellTypes)).toBe('9 cells, 8 ON sustained large green');
     expect(cellOrder(c.clusters).slice(0, 3)).toEqual([0, 4, 8]);
   });
   it('says whether MDS or a baseline agrees better with the known types', () => {

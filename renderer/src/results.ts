@@ -69,7 +69,7 @@ export const RESULT_SUMMARIES: readonly ResultSummaryEntry[] = [
     component: lazySummary<'FitSummary'>(() => import('./mds/FitSummary.js'), 'FitSummary'),
   },
   {
-    pipelines: ['mds-cluster'],
+    pipelines: ['mds-cluster', 'mds-cluster-toy'],
     component: lazySummary<'ClusterSummary'>(() => import('./mds/ClusterSummary.js'), 'ClusterSummary'),
   },
   { pipelines: ['mds-assign'], component: lazySummary<'AssignSummary'>(() => import('./mds/AssignSummary.js'), 'AssignSummary') },

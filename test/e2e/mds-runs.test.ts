@@ -88,7 +88,7 @@ describe.skipIf(!hasChromium())('MDS runs in the Runs view', () => {
 
   it('shows the toy on/off clustering: two clusters of even and odd units, their MDS and confusions', async () => {
     const details = await openRun(1);
-    await details.getByRole('heading', { name: /Run 1: mds-cluster/ }).waitFor();
+    await details.getByRole('heading', { name: /Run 1: mds-cluster-toy/ }).waitFor();
     const gallery = details.getByRole('region', { name: 'Most Discriminative Stimuli' });
     await visibleOrExplain(gallery, details);
     expect(await gallery.locator('.mds-tile').count()).toBe(2);

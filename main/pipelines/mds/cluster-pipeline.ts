@@ -26,6 +26,7 @@ import { buildMdsDataset } from './dataset.js';
 import { MDS_MODEL_PIPELINE, responseModelFromBundle, type EnsembleModel } from './model/load.js';
 import { addChannelMean, offsetModel } from './offset-model.js';
 import { NO_PROJECTION, type Projection } from './project.js';
+import { encodeMdsSet, MDS_SET_FORMAT, MDS_SET_PIPELINE } from './mds-set.js';
 import { clusteringItems } from './stored.js';
 
 export const MDS_CLUSTER_PIPELINE = 'mds-cluster';
@@ -112,6 +113,8 @@ const mdsCluster: PipelineDefinition<MdsClusterParams> = {
   input: 'recording',
   recordingKinds: ['spikes'],
   usesModel: MDS_MODEL_PIPELINE,
+  // The MDS set (mds-set.ts): what mds-assign reads, since its worker cannot read this run's results.
+  producesModel: { pipeline: MDS_SET_PIPELINE },
   params: MdsClusterParams as unknown as z.ZodType<MdsClusterParams>,
   async run(context) {
     const params = context.params;
@@ -146,7 +149,29 @@ const mdsCluster: PipelineDefinition<MdsClusterParams> = {
       const mds = new Float32Array(core.mds.length);
       for (let i = 0; i < k; i++) mds.set(addChannelMean(core.mds.subarray(i * clipSize, (i + 1) * clipSize), stats.mean), i * clipSize);
       context.log(`${core.initialClusters} → ${k} clusters${core.knownTypes ? `, ARI ${core.knownTypes.ari.toFixed(3)} against the known types` : ''}, final loss ${core.finalLoss.toFixed(5)}, ${core.stepsPerSecond.toFixed(1)} steps/s`);
-      return clusteringItems({ ...core, mds, modelId: stored.id, unitIds: model.config.unitIds, cellTypes: model.config.cellTypes, baselines, notes });
+      const results = clusteringItems({ ...core, mds, modelId: stored.id, unitIds: model.config.unitIds, cellTypes: model.config.cellTypes, baselines, notes });
+      const weights = encodeMdsSet({
+        clusteringRunId: context.runId,
+        responseModelId: stored.id,
+        stimulus: core.stimulus,
+        clusterIds: core.clusters.map((c) => c.clusterId),
+        majorityTypes: core.clusters.map((c) => c.majorityType),
+        assignment: Array.from(core.assignment),
+        unitIds: [...model.config.unitIds],
+        cellTypes: [...model.config.cellTypes],
+        responseWindow: model.config.model.responseWindow,
+        mds,
+        responses: core.responses,
+      });
+      return {
+        results,
+        model: {
+          name: `MDS of run ${context.runId} (${k} clusters)`,
+          format: MDS_SET_FORMAT,
+          meta: { metrics: { clusters: k, ari: core.knownTypes?.ari ?? null, finalLoss: core.finalLoss }, clusteringRunId: context.runId, responseModelId: stored.id },
+          weights,
+        },
+      };
     } finally {
       centred.dispose();
       model.dispose();

@@ -8,7 +8,8 @@
  *  - **Baden et al. (2016)**: sparse PCA features per protocol (features.ts) → a Gaussian mixture
  *    with diagonal covariances fitted by EM (sklearn's GaussianMixture algorithm: k-means
  *    initialisation, reg_covar 1e-6, tol 1e-3 on the mean log-likelihood, max 100 iterations,
- *    n_init restarts), k chosen by the lowest BIC over 1…kMax.
+ *    n_init restarts; reg_covar 1e-2 for the baseline itself, see SparsePcaGmmOptions), k chosen
+ *    by the lowest BIC over 1…kMax.
  * test/fixtures/reference/mds_baselines_sklearn.py checks k-means and the GMM against sklearn.
  */
 import { deriveSeed, seededRandom, type Random } from '../../../shared/random.js';
@@ -44,32 +45,52 @@ function sqDist(a: Float64Array, ai: number, b: Float64Array, bi: number, d: num
   return s;
 }
 
-/** k-means++ seeding (Arthur & Vassilvitskii 2007): each next centre drawn ∝ squared distance. */
+/**
+ * Greedy k-means++ seeding, as sklearn's `_kmeans_plusplus`: each next centre is the best (lowest
+ * resulting potential) of 2 + ⌊ln k⌋ candidates drawn ∝ squared distance to the nearest centre.
+ */
 function kmeansPlusPlus(X: FeatureMatrix, k: number, random: Random): Float64Array {
   const { rows: n, cols: d, data } = X;
+  const trials = 2 + Math.floor(Math.log(k));
   const centres = new Float64Array(k * d);
   const first = Math.floor(random() * n);
   centres.set(data.subarray(first * d, first * d + d), 0);
-  const closest = new Float64Array(n);
+  let closest = new Float64Array(n);
   for (let i = 0; i < n; i++) closest[i] = sqDist(data, i * d, centres, 0, d);
   for (let c = 1; c < k; c++) {
     let total = 0;
     for (let i = 0; i < n; i++) total += closest[i]!;
-    let pick = n - 1;
-    if (total > 0) {
-      let r = random() * total;
-      for (let i = 0; i < n; i++) {
-        r -= closest[i]!;
-        if (r < 0) {
-          pick = i;
-          break;
+    let bestPick = -1;
+    let bestPotential = Infinity;
+    let bestClosest = closest;
+    for (let t = 0; t < trials; t++) {
+      let pick = n - 1;
+      if (total > 0) {
+        let r = random() * total;
+        for (let i = 0; i < n; i++) {
+          r -= closest[i]!;
+          if (r < 0) {
+            pick = i;
+            break;
+          }
         }
+      } else {
+        pick = Math.floor(random() * n);
       }
-    } else {
-      pick = Math.floor(random() * n);
+      const next = new Float64Array(n);
+      let potential = 0;
+      for (let i = 0; i < n; i++) {
+        next[i] = Math.min(closest[i]!, sqDist(data, i * d, data, pick * d, d));
+        potential += next[i]!;
+      }
+      if (potential < bestPotential) {
+        bestPotential = potential;
+        bestPick = pick;
+        bestClosest = next;
+      }
     }
-    centres.set(data.subarray(pick * d, pick * d + d), c * d);
-    for (let i = 0; i < n; i++) closest[i] = Math.min(closest[i]!, sqDist(data, i * d, centres, c * d, d));
+    centres.set(data.subarray(bestPick * d, bestPick * d + d), c * d);
+    closest = bestClosest;
   }
   return centres;
 }
@@ -178,6 +199,8 @@ export interface GmmFit extends GmmParams {
 export const GMM_REG_COVAR = 1e-6;
 export const GMM_TOL = 1e-3;
 export const GMM_MAX_ITER = 100;
+/** The Baden baseline's reg_covar (SparsePcaGmmOptions.regCovar). */
+export const BASELINE_REG_COVAR = 1e-2;
 
 /** M-step from responsibilities [n, k] (sklearn's _estimate_gaussian_parameters + weights / n). */
 export function gmmMStep(X: FeatureMatrix, resp: Float64Array, k: number, regCovar = GMM_REG_COVAR): GmmParams {
@@ -291,11 +314,11 @@ export function gmmFromParams(X: FeatureMatrix, initial: GmmParams, options: { t
 }
 
 /** A diagonal GMM with `restarts` k-means initialisations (one k-means++ Lloyd run each, as sklearn's init); the best lower bound wins. */
-export function fitGmm(X: FeatureMatrix, k: number, seed: number, restarts = 10): GmmFit {
+export function fitGmm(X: FeatureMatrix, k: number, seed: number, restarts = 10, regCovar = GMM_REG_COVAR): GmmFit {
   let best: (GmmFit & { lowerBound: number }) | null = null;
   for (let r = 0; r < restarts; r++) {
     const init = kmeansBaseline(X, k, deriveSeed(seed, 200, r), 1);
-    const fit = gmmFromParams(X, gmmMStep(X, oneHot(init.labels, k), k)) as GmmFit & { lowerBound: number };
+    const fit = gmmFromParams(X, gmmMStep(X, oneHot(init.labels, k), k, regCovar), { regCovar }) as GmmFit & { lowerBound: number };
     if (!best || fit.lowerBound > best.lowerBound) best = fit;
   }
   return best!;
@@ -309,6 +332,12 @@ export interface SparsePcaGmmOptions {
   /** Largest number of mixture components tried (default min(20, neurons / 2)). */
   kMax?: number;
   restarts?: number;
+  /**
+   * Added to every variance (sklearn's reg_covar). Default 1e-2 on the standardised features: with
+   * tens of cells, sklearn's 1e-6 lets a component shrink onto one or two cells and BIC then
+   * prefers ever more components (the parasol recording chose the largest k tried).
+   */
+  regCovar?: number;
   /** Sparse components per protocol (default: one per 50 frames, 3…20) and non-zero frames per component (default one per 30 frames, ≥ 4). */
   componentsPerProtocol?: (lengthFrames: number) => number;
   cardinality?: (lengthFrames: number) => number;
@@ -354,7 +383,7 @@ export function sparsePcaGmm(dataset: MdsDataset, options: SparsePcaGmmOptions =
   const bic: number[] = [];
   let best: GmmFit | null = null;
   for (let k = 1; k <= kMax; k++) {
-    const fit = fitGmm(features, k, deriveSeed(seed, k), options.restarts ?? 10);
+    const fit = fitGmm(features, k, deriveSeed(seed, k), options.restarts ?? 10, options.regCovar ?? BASELINE_REG_COVAR);
     bic.push(fit.bic);
     if (!best || fit.bic < best.bic) best = fit;
   }
@@ -375,7 +404,7 @@ export function sparsePcaGmmBaseline(dataset: MdsDataset, options: SparsePcaGmmO
     clusters: new Set(result.fit.labels).size,
     ari: ariOrNull(result.fit.labels, dataset.cellTypes),
     labels: result.fit.labels,
-    notes: `Baden et al. 2016: ${result.description}; diagonal GMM, k = ${result.fit.k} by the lowest BIC over 1…${result.bic.length}`,
+    notes: `Baden et al. 2016: ${result.description}; diagonal GMM (reg_covar ${options.regCovar ?? BASELINE_REG_COVAR}), k = ${result.fit.k} by the lowest BIC over 1…${result.bic.length}`,
   };
 }
 

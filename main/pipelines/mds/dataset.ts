@@ -29,6 +29,7 @@ import { FormatError, ValidationError } from '../../errors.js';
 import { npyToFloat32, readNpy } from '../../io/npy.js';
 import { readSpikeTrains, type SpikeTrains } from '../../io/spikes/index.js';
 import { binSpikes } from '../spikes/bin.js';
+import type { SimulatedRetina } from './simulate/index.js';
 import { STIMULUS_FILE, readSimulationFile } from './simulate/write.js';
 import type { FrameRange, MdsDataset, MdsProtocol, MdsStimulusShape } from './types.js';
 
@@ -123,6 +124,28 @@ async function simulatedDataset(folder: string, trains: SpikeTrains, name: strin
     test: file.test,
     protocols: file.protocols,
     warnings: [...trains.warnings],
+  };
+}
+
+/**
+ * The dataset of a simulation in memory (its own counts, no files): what buildMdsDataset gives for
+ * the folder writeSimulatedRetina wrote, up to spike times that round into a neighbouring frame.
+ */
+export function datasetFromSimulation(sim: SimulatedRetina, name = 'in memory'): MdsDataset {
+  return {
+    source: `simulated retina (seed ${sim.options.seed}, ${sim.types.length} types, ${name})`,
+    shape: sim.shape,
+    nFrames: sim.shape.frames,
+    stimulus: sim.stimulus,
+    nNeurons: sim.cells.length,
+    responses: sim.counts,
+    unitIds: sim.cells.map((_, i) => String(i + 1)),
+    cellTypes: sim.cells.map((cell) => sim.types[cell.typeIndex]!.name),
+    trainRanges: sim.trainRanges,
+    validationRanges: sim.validationRanges,
+    test: sim.test,
+    protocols: sim.protocols,
+    warnings: [],
   };
 }
 

@@ -13,5 +13,6 @@ import { fmriDomain } from './fmri/index.js';
 import { jepaDomain } from './jepa/index.js';
 import { spikesDomain } from './spikes/index.js';
 import { neuroformerDomain } from './neuroformer/index.js';
+import { mdsDomain } from './mds/index.js';
 
-export const DOMAIN_LIST = [eegDomain, seizureDomain, fisbeDomain, ntfDomain, morphologyDomain, calciumDomain, fmriDomain, jepaDomain, spikesDomain, neuroformerDomain] as const;
+export const DOMAIN_LIST = [eegDomain, seizureDomain, fisbeDomain, ntfDomain, morphologyDomain, calciumDomain, fmriDomain, jepaDomain, spikesDomain, neuroformerDomain, mdsDomain] as const;

@@ -12,7 +12,7 @@ import type { ResultSummaryProps } from '../workbench/resultSummary.js';
 import { Notes } from './ClusterSummary.js';
 import { HeatTable } from './HeatTable.js';
 import { MdsGallery } from './MdsGallery.js';
-import { assignmentMethodText, clusterColor, f2, pct, secondsText } from './mdsMath.js';
+import { accuracyBasis, assignmentMethodText, clusterColor, f2, pct, secondsText } from './mdsMath.js';
 import './mds.css';
 
 export function AssignSummary({ run }: ResultSummaryProps) {
@@ -27,8 +27,7 @@ export function AssignmentBody({ assignment: a, clustering, clusteringError }: {
   const name = (k: number) => (clustering?.clusters[k] ? `Cluster ${clustering.clusters[k].clusterId}` : `Cluster #${k + 1}`);
   const heads = Array.from({ length: a.clusters }, (_, k) => ({ label: name(k), color: clusterColor(k) }));
   const unreferenced = Array.from(a.reference).filter((r) => r < 0).length;
-  const correct = Array.from(a.assigned).filter((v, i) => v === a.reference[i]).length;
-  const scored = a.cells - unreferenced;
+  const correct = Array.from(a.assigned).filter((v, i) => a.reference[i]! >= 0 && v === a.reference[i]).length;
   const recall = (k: number) => {
     let total = 0;
     for (let j = 0; j < a.clusters; j++) total += a.confusion[k * a.clusters + j]!;
@@ -37,8 +36,9 @@ export function AssignmentBody({ assignment: a, clustering, clusteringError }: {
   return (
     <div className="mds-assignment" aria-label="MDS assignment">
       <p className="result-line">
-        {a.cells} cells assigned to {a.clusters} clusters of cluster run {a.clusteringRunId}: accuracy <strong>{pct(a.accuracy)}</strong> ({correct} of {scored}
-        {unreferenced ? `; ${unreferenced} cell${unreferenced === 1 ? ' has' : 's have'} no reference cluster` : ''}){a.ari !== null ? `, ARI ${f2(a.ari)} against the known types` : ''}; {secondsText(a.seconds)}.
+        {a.cells} cells assigned to {a.clusters} cluster{a.clusters === 1 ? '' : 's'} of cluster run {a.clusteringRunId}: accuracy <strong>{pct(a.accuracy)}</strong>
+        {accuracyBasis(a.accuracy, correct, a.cells, unreferenced)}
+        {a.ari !== null ? `, ARI ${f2(a.ari)} against the known types` : ''}; {secondsText(a.seconds)}.
       </p>
       <p className="mds-facts muted">How: {assignmentMethodText(a.method)}.</p>
       <HeatTable

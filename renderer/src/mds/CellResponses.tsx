@@ -64,8 +64,8 @@ export function CellResponses({ run, clustering }: { run: Pick<Run, 'id' | 'stat
                 key={p.protocol}
                 title={`${p.protocol} (${p.trials} trial${p.trials === 1 ? '' : 's'}, ${Math.round(p.binS * 1000)} ms bins)`}
                 label={`${p.protocol}: ${unit(r.neuron)} beside its cluster's mean`}
-                width={420}
-                height={190}
+                width={620}
+                height={200}
                 xLabel="time in trial (s)"
                 yLabel="spikes/s"
                 series={[

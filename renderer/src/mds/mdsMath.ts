@@ -234,6 +234,19 @@ export function assignmentMethodText(method: MdsAssignment['method']): string {
   return 'every clustered cell through the response model (the reference’s compute_pred_conf_mtx_raw): each goes to the MDS that drives its predicted response most';
 }
 
+/**
+ * What an assignment's accuracy counts, read off the numbers: cells without a reference cluster
+ * (their type is no cluster's majority) either count as misses or are left out.
+ */
+export function accuracyBasis(accuracy: number, correct: number, cells: number, unreferenced: number): string {
+  const near = (a: number, b: number) => Math.abs(a - b) < 1e-6;
+  if (unreferenced === 0) return cells > 0 && near(accuracy, correct / cells) ? ` (${correct} of ${cells} cells)` : '';
+  const none = `${unreferenced} ${unreferenced === 1 ? 'is of a type' : 'are of types'} no cluster stands for`;
+  if (cells > 0 && near(accuracy, correct / cells)) return ` (${correct} of ${cells} cells; ${none}, counted as misses)`;
+  if (cells > unreferenced && near(accuracy, correct / (cells - unreferenced))) return ` (${correct} of the ${cells - unreferenced} cells whose type a cluster stands for; ${none}, left out)`;
+  return ` (${none})`;
+}
+
 /** Evenly spaced tick values over [lo, hi] (about `count`, at 1, 2, 2.5 or 5 × 10^k). */
 export function ticks(lo: number, hi: number, count = 4): number[] {
   if (!(hi > lo)) return [lo];

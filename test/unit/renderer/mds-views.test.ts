@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { MdsAssignment, MdsClustering, MdsModelFit } from '../../../shared/api/index.js';
 import {
+  accuracyBasis,
   baselineVerdict,
   cellOrder,
   clusteringHeadline,
@@ -105,6 +106,11 @@ describe('MDS tables and words', () => {
     expect(fitVerdict({ meanHeldOutCorr: 0.6, meanCeiling: 0.8, heldOutCorr: Float64Array.from([0.6, 0.9]), ceiling: Float64Array.from([0.8, 0.8]) })).toBe(
       'Mean held-out r 0.60, 75 % of the reliability ceiling 0.80. 1 of 2 neurons reach their ceiling (the split-half ceiling is itself noisy with few trials).',
     );
+  });
+  it('says what an assignment accuracy counts', () => {
+    expect(accuracyBasis(0.125, 3, 24, 21)).toBe(' (3 of 24 cells; 21 are of types no cluster stands for, counted as misses)');
+    expect(accuracyBasis(1, 3, 24, 21)).toBe(' (3 of the 3 cells whose type a cluster stands for; 21 are of types no cluster stands for, left out)');
+    expect(accuracyBasis(0.5, 2, 4, 0)).toBe(' (2 of 4 cells)');
   });
   it('formats axes and durations', () => {
     expect(ticks(0, 1, 4)).toEqual([0, 0.25, 0.5, 0.75, 1]);

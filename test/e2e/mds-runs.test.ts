@@ -256,7 +256,7 @@ describe.skipIf(!hasChromium())('MDS runs in the Runs view', () => {
     await details.getByRole('heading', { name: new RegExp(`Run ${assignRun}: mds-assign`) }).waitFor();
     const confusion = details.getByRole('table', { name: 'Assignment confusion' });
     await visibleOrExplain(confusion, details);
-    expect(await details.locator('.result-line').first().textContent()).toMatch(new RegExp(`cells assigned to \\d+ clusters of cluster run ${clusterRun}: accuracy \\d+ %`));
+    expect(await details.locator('.result-line').first().textContent()).toMatch(new RegExp(`cells assigned to \\d+ clusters? of cluster run ${clusterRun}: accuracy \\d+ %`));
     await details.getByRole('region', { name: 'Most Discriminative Stimuli' }).waitFor();
     await noRawJson(details);
     await shoot('mds-assign.png', 1400);

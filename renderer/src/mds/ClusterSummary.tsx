@@ -37,7 +37,7 @@ export function ClusteringBody({ run, clustering: c }: { run: Pick<Run, 'id' | '
       <p className="result-line">{clusteringHeadline(c)}</p>
       <p className="mds-facts muted">
         {c.modelId !== null ? `Response model #${c.modelId}` : 'Toy on/off model (no trained model)'}; temperature τ {c.temperature}, seed {c.seed}; final mean −J {f3(c.finalLoss)} (bounded below by −log K = {f3(-Math.log(Math.max(1, k)))}); self-assignment {pct(c.selfAssignmentAccuracy)} of cells go to their own cluster’s MDS; {secondsText(c.seconds)},{' '}
-        {c.stepsPerSecond.toFixed(1)} optimiser steps/s (all {k} stimuli per step).
+        {c.stepsPerSecond.toFixed(1)} optimiser steps/s ({k === 1 ? 'one stimulus' : `all ${k} stimuli`} per step).
       </p>
       <MdsGallery data={c} />
 

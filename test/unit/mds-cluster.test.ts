@@ -64,7 +64,7 @@ describe('mds CLI on a tiny simulated retina', () => {
     store.close();
 
     const fast = ['--param', 'steps=3', '--param', 'finalSteps=2', '--param', 'maxIterations=2', '--param', 'splitStepsToEstimate=2', '--param', 'splitMaxRounds=1', '--param', 'subclusters=2', '--backend', 'cpu'];
-    const cluster = await cli(['mds', 'cluster', project, String(modelId), '--recording', '1', '--clusters', '3', '--seed', '5', ...fast]);
+    const cluster = await cli(['mds', 'cluster', project, String(modelId), '--recording', '1', '--clusters', '3', '--seed', '5', '--param', 'normalise=std', '--param', 'normaliseClips=8', ...fast]);
     expect(cluster.code, cluster.err).toBe(0);
     const clusterRunId = cluster.json.runId as number;
     const assign = await cli(['mds', 'assign', project, String(clusterRunId), '--param', 'cellsPerType=2', '--param', 'repeats=2']);

@@ -28,6 +28,9 @@ import { addChannelMean, offsetModel } from './offset-model.js';
 import { NO_PROJECTION, type Projection } from './project.js';
 import { encodeMdsSet, MDS_SET_FORMAT, MDS_SET_PIPELINE } from './mds-set.js';
 import { clusteringItems } from './stored.js';
+import type { MdsDataset } from './types.js';
+import type { ResponseNormalisation } from './objective.js';
+import { seededRandom, deriveSeed } from '../../../shared/random.js';
 
 export const MDS_CLUSTER_PIPELINE = 'mds-cluster';
 
@@ -60,6 +63,14 @@ export const MdsClusterParams = z
     /** Clip each channel to the training stimulus's range (default true). */
     clip: z.boolean().default(true),
     baselines: z.boolean().default(true),
+    /**
+     * Normalised responses in the objective (the reference's subt_pred/div_pred, norm_unit_act_imgs):
+     * 'none' (the reference example's default) or 'std': subtract each neuron's mean predicted
+     * response to training clips and divide by its SD (clipped below at 0.1).
+     */
+    normalise: z.enum(['none', 'std']).default('none'),
+    /** Training clips the 'std' statistics are computed over. */
+    normaliseClips: z.number().int().min(2).max(10_000).default(128),
   })
   .strict();
 export type MdsClusterParams = z.infer<typeof MdsClusterParams>;
@@ -106,6 +117,44 @@ export function modelProjection(model: EnsembleModel, params: Pick<MdsClusterPar
   return norm === null && !channelRanges ? NO_PROJECTION : { norm, channelRanges };
 }
 
+/**
+ * Mean and SD of each neuron's predicted response (raw model, raw stimulus units) to `clips` clips
+ * drawn from the training frames: the 'std' normalisation of the objective.
+ */
+export function predictedResponseStats(tf: Tfjs, model: EnsembleModel, dataset: MdsDataset, clips: number, seed: number): ResponseNormalisation {
+  const s = model.stimulus;
+  const frameSize = s.height * s.width * s.channels;
+  if (dataset.shape.height !== s.height || dataset.shape.width !== s.width || dataset.shape.channels !== s.channels) {
+    throw new ValidationError('normalise', `the recording's stimulus is ${dataset.shape.height}×${dataset.shape.width}×${dataset.shape.channels}, the model reads ${s.height}×${s.width}×${s.channels}`);
+  }
+  const starts: number[] = [];
+  for (const [a, b] of dataset.trainRanges) for (let f = a; f + s.frames <= b; f++) starts.push(f);
+  if (starts.length === 0) throw new ValidationError('normalise', `no training range holds a ${s.frames}-frame clip`);
+  const random = seededRandom(deriveSeed(seed, 7));
+  const picks = Array.from({ length: clips }, () => starts[Math.floor(random() * starts.length)]!);
+  const n = model.nNeurons;
+  const sum = new Float64Array(n);
+  const sq = new Float64Array(n);
+  const batch = 16;
+  for (let i = 0; i < picks.length; i += batch) {
+    const part = picks.slice(i, i + batch);
+    const x = new Float32Array(part.length * s.frames * frameSize);
+    part.forEach((start, j) => x.set(dataset.stimulus.subarray(start * frameSize, (start + s.frames) * frameSize), j * s.frames * frameSize));
+    const r = tf.tidy(() => model.predict(tf.tensor5d(x, [part.length, s.frames, s.height, s.width, s.channels])).dataSync() as Float32Array);
+    for (let j = 0; j < part.length; j++) {
+      for (let u = 0; u < n; u++) {
+        const v = r[j * n + u]!;
+        sum[u]! += v;
+        sq[u]! += v * v;
+      }
+    }
+  }
+  const k = picks.length;
+  const subtract = Array.from(sum, (v) => v / k);
+  const divide = Array.from(sq, (v, u) => Math.sqrt(Math.max(0, v / k - subtract[u]! ** 2)));
+  return { subtract, divide };
+}
+
 const mdsCluster: PipelineDefinition<MdsClusterParams> = {
   name: MDS_CLUSTER_PIPELINE,
   title: 'MDS clustering',
@@ -129,14 +178,32 @@ const mdsCluster: PipelineDefinition<MdsClusterParams> = {
         context.log(`model #${stored.id} was trained on recording ${model.config.recordingId}, clustering recording ${recording.id}'s neurons through it`, 'warn');
       }
       const projection = modelProjection(model, params);
-      const core = clusterNeurons(tf, centred, model.config.cellTypes, loopOptions(params, projection), contextHooks(context, [0, 0.9]));
+      const needDataset = params.baselines || params.normalise === 'std';
+      let dataset: MdsDataset | null = null;
+      let datasetError: string | null = null;
+      if (needDataset) {
+        try {
+          dataset = await buildMdsDataset({ path: recording.sourcePath });
+          if (dataset.nNeurons !== model.nNeurons) throw new ValidationError('recordingId', `recording ${recording.id} has ${dataset.nNeurons} neurons, the model ${model.nNeurons}`);
+        } catch (error) {
+          if (params.normalise === 'std') throw error;
+          datasetError = (error as Error).message;
+          dataset = null;
+        }
+      }
+      const options = loopOptions(params, projection);
+      if (params.normalise === 'std') {
+        options.normalisation = predictedResponseStats(tf, model, dataset!, params.normaliseClips, params.seed);
+        context.log(`objective on z-scored responses: mean and SD of each neuron's predicted response to ${params.normaliseClips} training clips`);
+      }
+      const core = clusterNeurons(tf, centred, model.config.cellTypes, options, contextHooks(context, [0, 0.9]));
       const notes = [...core.notes, `model #${stored.id}: a centred ensemble of ${model.config.seeds.length} (readout means 0); MDS stored in stimulus units (channel mean + δ), SVD components of δ`];
+      if (params.normalise === 'std') notes.push(`objective on normalised responses: (f − mean) / SD of each neuron's predicted response to ${params.normaliseClips} training clips; reassignment on raw responses`);
       let baselines: MdsClustering['baselines'] = [];
       if (params.baselines) {
         context.progress(0.92, 'baselines');
         try {
-          const dataset = await buildMdsDataset({ path: recording.sourcePath });
-          if (dataset.nNeurons !== model.nNeurons) throw new ValidationError('recordingId', `recording ${recording.id} has ${dataset.nNeurons} neurons, the model ${model.nNeurons}`);
+          if (!dataset) throw new Error(datasetError ?? 'no dataset');
           baselines = runBaselines(dataset, { seed: params.seed });
           for (const b of baselines) context.log(`baseline ${b.method}: ${b.clusters} clusters${b.ari === null ? '' : `, ARI ${b.ari.toFixed(3)}`}`);
         } catch (error) {

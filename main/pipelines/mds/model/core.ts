@@ -15,15 +15,19 @@
  * Regulariser: gamma_temporal · Σ_layers (Σ (s·sinW)² + Σ (s·cosW)²) / out_channels with s =
  * linspace(0.1, 0.9, K) (`temporal_smoothing`); the reference's other core terms are 0 in its config.
  *
- * The 3-D convolution runs as one 2-D convolution over time-stacked frames (conv3dValid): the
- * stock wasm backend's Conv3DBackpropInputV2 returns wrong input gradients (tfjs-backend-wasm 4.22;
- * 3× too large on a [2, 12, 6, 6, 2] ⊛ [5, 3, 3, 2, 4] case against cpu), and conv2d has both
- * gradients on wasm through Cajal's kernels (main/compute/wasm) and runs on XNNPACK.
+ * The 3-D convolution is computed exactly, in two 2-D convolutions (separableConv3d): each channel
+ * pair's spatial kernel into cin·cout intermediate channels, then each pair's temporal kernel summed
+ * into cout. Not tf.conv3d: the stock wasm backend's Conv3DBackpropInputV2 returns wrong input
+ * gradients (tfjs-backend-wasm 4.22; 3× too large on a [2, 12, 6, 6, 2] ⊛ [5, 3, 3, 2, 4] case
+ * against cpu), while conv2d has both gradients on wasm through Cajal's kernels (main/compute/wasm)
+ * and runs on XNNPACK; and one conv2d over time-stacked frames (conv3dValid, kept as the
+ * reference in tests) spends most of a step slicing and concatenating.
  */
 import type * as tfTypes from '@tensorflow/tfjs';
 import type { Tfjs } from '../../../compute/activate.js';
 import { truncatedNormal, paramSeed, zeros, ones } from '../../../compute/nn/init.js';
 import { joinName, type Params } from '../../../compute/nn/params.js';
+import { columnSum, withCustomGrad } from '../../../compute/nn/grad.js';
 import type { MdsModelConfig } from './config.js';
 
 export const BN_EPS = 1e-5;
@@ -63,6 +67,63 @@ export function conv3dValid(tf: Tfjs, x: tfTypes.Tensor5D, kernel: tfTypes.Tenso
   const filter = tf.reshape(tf.transpose(kernel, [1, 2, 0, 3, 4]), [kh, kw, kt * ci, co]) as tfTypes.Tensor4D;
   const y = tf.conv2d(frames, filter, 1, 'valid');
   return tf.reshape(y, [b, tOut, y.shape[1], y.shape[2], co]);
+}
+
+/**
+ * conv3d(x, W, 'valid') with W[t, h, w, i, o] = temporal[o, i, t] · spatial[o, i, h, w], for x
+ * [B, T, H, W, Ci]: out = Σ_i temporal_oi ⊛_t (spatial_oi ⊛_hw x_i), as a spatial conv2d into
+ * Ci·Co channels (block-diagonal kernel [kh, kw, Ci, Ci·Co]) and a temporal conv2d over
+ * [B, T, H'·W', Ci·Co] (kernel [kt, 1, Ci·Co, Co], block-diagonal in o).
+ */
+export function separableConv3d(tf: Tfjs, x: tfTypes.Tensor5D, temporal: tfTypes.Tensor3D, spatial: tfTypes.Tensor4D): tfTypes.Tensor5D {
+  const [b, t, h, w, ci] = x.shape;
+  const [co, , kt] = temporal.shape;
+  const [, , kh, kw] = spatial.shape;
+  const eyeIn = tf.reshape(tf.eye(ci), [1, 1, ci, ci, 1]);
+  const spatialKernel = tf.reshape(tf.mul(tf.reshape(tf.transpose(spatial, [2, 3, 1, 0]), [kh, kw, 1, ci, co]), eyeIn), [kh, kw, ci, ci * co]) as tfTypes.Tensor4D;
+  const s = tf.conv2d(tf.reshape(x, [b * t, h, w, ci]) as tfTypes.Tensor4D, spatialKernel, 1, 'valid');
+  const [, h2, w2] = s.shape;
+  const eyeOut = tf.reshape(tf.eye(co), [1, 1, 1, co, co]);
+  const temporalKernel = tf.reshape(tf.mul(tf.reshape(tf.transpose(temporal, [2, 1, 0]), [kt, 1, ci, 1, co]), eyeOut), [kt, 1, ci * co, co]) as tfTypes.Tensor4D;
+  const y = tf.conv2d(tf.reshape(s, [b, t, h2 * w2, ci * co]) as tfTypes.Tensor4D, temporalKernel, 1, 'valid');
+  return tf.reshape(y, [b, t - kt + 1, h2, w2, co]);
+}
+
+/**
+ * Training-mode BatchNorm over the rows of x [N, C] plus the layer's bias: γ·x̂ + β + bias with
+ * x̂ = (x − μ)/√(σ² + eps) (biased σ², as torch normalises), as one op with its hand-written
+ * gradient (dβ = dbias = Σdy, dγ = Σ dy·x̂, dx = γ/(N·√(σ²+eps)) · (N·dy − Σdy − x̂·Σ dy·x̂)) whose
+ * column sums are matmuls (columnSum): the generic chain's gradient reduces over the leading axis,
+ * which wasm runs as a transpose plus a reduce. `onStats` receives μ and σ² (for running stats).
+ */
+export function batchNormTrain(
+  tf: Tfjs,
+  x: tfTypes.Tensor2D,
+  gamma: tfTypes.Tensor1D,
+  beta: tfTypes.Tensor1D,
+  bias: tfTypes.Tensor1D,
+  onStats?: (mean: tfTypes.Tensor1D, variance: tfTypes.Tensor1D) => void,
+): tfTypes.Tensor2D {
+  const n = x.shape[0];
+  return withCustomGrad(tf, [x, gamma, beta, bias], ([xi, g, b, c], save) => {
+    const mean = tf.div(columnSum(tf, xi as tfTypes.Tensor2D), n) as tfTypes.Tensor1D;
+    const centred = tf.sub(xi!, mean);
+    const variance = tf.div(columnSum(tf, tf.square(centred) as tfTypes.Tensor2D), n) as tfTypes.Tensor1D;
+    onStats?.(mean, variance);
+    const invStd = tf.rsqrt(tf.add(variance, BN_EPS));
+    const xhat = tf.mul(centred, invStd);
+    save([xhat, invStd, g!]);
+    return {
+      value: tf.add(tf.mul(xhat, g!), tf.add(b!, c!)),
+      gradFunc: (dy, [xh, inv, gm]) => {
+        const dy2 = dy as tfTypes.Tensor2D;
+        const sumDy = columnSum(tf, dy2);
+        const sumDyXhat = columnSum(tf, tf.mul(dy2, xh!) as tfTypes.Tensor2D);
+        const dx = tf.mul(tf.div(tf.mul(gm!, inv!), n), tf.sub(tf.sub(tf.mul(dy2, n), sumDy), tf.mul(xh!, sumDyXhat)));
+        return [dx, sumDyXhat, sumDy, sumDy];
+      },
+    };
+  }) as tfTypes.Tensor2D;
 }
 
 export interface CoreForwardOptions {
@@ -116,20 +177,15 @@ export function createCore(params: Params, prefix: string, config: MdsModelConfi
     cosines: tf.keep(tf.tensor2d(b.cosines, [b.k, config.temporalKernels[l]!])),
   }));
 
-  /** The layer's full kernel [kt, ks, ks, cin, cout] from its separable parameters. */
-  function kernel(l: number): tfTypes.Tensor5D {
+  /** The layer's temporal kernels [cout, cin, kt] from its Fourier weights. */
+  function temporalKernel(l: number): tfTypes.Tensor3D {
     const cin = config.channels[l]!;
     const cout = config.channels[l + 1]!;
     const kt = config.temporalKernels[l]!;
-    const ks = config.spatialKernels[l]!;
     const { k } = bases[l]!;
     const sin = tf.reshape(params.get(layerName(prefix, l, 'sin')), [cout * cin, k]);
     const cos = tf.reshape(params.get(layerName(prefix, l, 'cos')), [cout * cin, k]);
-    const temporal = tf.add(tf.matMul(sin, basisTensors[l]!.sines), tf.matMul(cos, basisTensors[l]!.cosines)); // [o·i, kt]
-    const t5 = tf.reshape(tf.transpose(tf.reshape(temporal, [cout, cin, kt]), [2, 1, 0]), [kt, 1, 1, cin, cout]);
-    const spatial = params.get(layerName(prefix, l, 'spatial')); // [o, i, h, w]
-    const s5 = tf.reshape(tf.transpose(spatial, [2, 3, 1, 0]), [1, ks, ks, cin, cout]);
-    return tf.mul(t5, s5);
+    return tf.reshape(tf.add(tf.matMul(sin, basisTensors[l]!.sines), tf.matMul(cos, basisTensors[l]!.cosines)), [cout, cin, kt]);
   }
 
   return {
@@ -143,25 +199,28 @@ export function createCore(params: Params, prefix: string, config: MdsModelConfi
           const p = (ks - 1) / 2;
           y = tf.pad(y, [[0, 0], [0, 0], [p, p], [p, p], [0, 0]]);
         }
-        y = conv3dValid(tf, y, kernel(l));
+        y = separableConv3d(tf, y, temporalKernel(l), params.get(layerName(prefix, l, 'spatial')) as tfTypes.Tensor4D);
+        const bias = params.get(layerName(prefix, l, 'bias')) as tfTypes.Tensor1D;
         if (config.batchNorm) {
-          let mean: tfTypes.Tensor;
-          let variance: tfTypes.Tensor;
+          const gamma = params.get(layerName(prefix, l, 'bn.weight')) as tfTypes.Tensor1D;
+          const beta = params.get(layerName(prefix, l, 'bn.bias')) as tfTypes.Tensor1D;
           if (options.training) {
-            const moments = tf.moments(y, [0, 1, 2, 3]);
-            mean = moments.mean;
-            variance = moments.variance;
-            if (options.batchStats) {
-              const count = y.size / y.shape[4]!;
-              options.batchStats.push({ layer: l, mean: tf.keep(mean.clone()) as tfTypes.Tensor1D, variance: tf.keep(variance.clone()) as tfTypes.Tensor1D, count });
-            }
+            const shape = y.shape;
+            const flat = tf.reshape(y, [-1, shape[4]]) as tfTypes.Tensor2D;
+            const normed = batchNormTrain(tf, flat, gamma, beta, bias, (mean, variance) => {
+              options.batchStats?.push({ layer: l, mean: tf.keep(mean.clone()), variance: tf.keep(variance.clone()), count: flat.shape[0] });
+            });
+            y = tf.reshape(normed, shape) as tfTypes.Tensor5D;
           } else {
-            mean = params.get(layerName(prefix, l, 'bn.runningMean'));
-            variance = params.get(layerName(prefix, l, 'bn.runningVar'));
+            // Inference: one scale and shift per channel, a = γ/√(running var + eps), c = β + bias − a·running mean.
+            const a = tf.div(gamma, tf.sqrt(tf.add(params.get(layerName(prefix, l, 'bn.runningVar')), BN_EPS)));
+            const c = tf.sub(tf.add(beta, bias), tf.mul(a, params.get(layerName(prefix, l, 'bn.runningMean'))));
+            y = tf.add(tf.mul(y, a), c) as tfTypes.Tensor5D;
           }
-          y = tf.add(tf.mul(tf.div(tf.sub(y, mean), tf.sqrt(tf.add(variance, BN_EPS))), params.get(layerName(prefix, l, 'bn.weight'))), params.get(layerName(prefix, l, 'bn.bias'))) as tfTypes.Tensor5D;
+        } else {
+          y = tf.add(y, bias) as tfTypes.Tensor5D;
         }
-        y = tf.elu(tf.add(y, params.get(layerName(prefix, l, 'bias')))) as tfTypes.Tensor5D;
+        y = tf.elu(y) as tfTypes.Tensor5D;
       }
       return y;
     },

@@ -106,11 +106,14 @@ export function createReadout(
     neurons,
     apply(core) {
       const [b, t, h, w, c] = core.shape;
-      // Pool each channel under each neuron's mask: [BT·c, HW] · [HW, n].
-      const channelsFirst = tf.reshape(tf.transpose(tf.reshape(core, [b * t, h * w, c]), [0, 2, 1]), [b * t * c, h * w]);
-      const pooled = tf.reshape(tf.matMul(channelsFirst, masks()), [b * t, c, neurons]);
-      const y = tf.sum(tf.mul(pooled, params.get(name('features'))), 1); // [BT, n]
-      const rate = tf.softplus(tf.add(tf.mul(y, params.get(name('scale'))), params.get(name('bias'))));
+      // One matmul: [BT, H·W·C] · W with W[(hw, c), n] = mask_n(hw) · f[c, n] · scale_n (the mask,
+      // feature and scale products folded into the weights; a reduction over the BT axis on wasm is
+      // a transpose plus a reduce, a matmul's gradient is not).
+      const weights = tf.reshape(
+        tf.mul(tf.mul(tf.reshape(masks(), [h * w, 1, neurons]), tf.reshape(params.get(name('features')), [1, c, neurons])), params.get(name('scale'))),
+        [h * w * c, neurons],
+      );
+      const rate = tf.softplus(tf.add(tf.matMul(tf.reshape(core, [b * t, h * w * c]), weights), params.get(name('bias'))));
       return tf.reshape(rate, [b, t, neurons]);
     },
     regularizer() {

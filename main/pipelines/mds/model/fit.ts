@@ -31,7 +31,8 @@ export interface FitOptions extends Partial<Omit<TrainOptions, 'config' | 'seed'
 }
 
 export interface FitHooks extends TrainHooks {
-  onMember?: (index: number, result: MemberResult) => void;
+  /** After each member: its result, the ensemble's config, and every member's weights so far (`partial`). */
+  onMember?: (index: number, result: MemberResult & { partial: ParamSnapshot }, config: MdsModelBundleConfig) => void;
 }
 
 export interface FitResult {
@@ -172,7 +173,11 @@ export function fitResponseModel(tf: Tfjs, dataset: MdsDataset, options: FitOpti
   for (let i = 0; i < seeds.length; i++) {
     const result = trainMember(tf, data, i, { ...train, seed: seeds[i]! }, hooks);
     members.push(result);
-    hooks.onMember?.(i, result);
+    if (hooks.onMember) {
+      const partial: ParamSnapshot = new Map();
+      for (const m of members) for (const [k, v] of m.weights) partial.set(k, v);
+      hooks.onMember(i, { ...result, partial }, bundle);
+    }
   }
   const weights: ParamSnapshot = new Map();
   for (const m of members) for (const [k, v] of m.weights) weights.set(k, v);

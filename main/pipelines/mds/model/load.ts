@@ -12,7 +12,7 @@
  * caller disposes it.
  */
 import type { Tfjs } from '../../../compute/activate.js';
-import { decodeCheckpoint } from '../../../compute/nn/checkpoint.js';
+import { decodeCheckpoint, encodeCheckpoint } from '../../../compute/nn/checkpoint.js';
 import type { ParamSnapshot } from '../../../compute/nn/params.js';
 import { FormatError, NotFoundError } from '../../../errors.js';
 import type { Store } from '../../../store/index.js';
@@ -47,4 +47,14 @@ export async function loadResponseModel(tf: Tfjs, store: Store, modelId: number,
 
 export function createResponseModelFromWeights(tf: Tfjs, config: MdsModelBundleConfig, weights: ParamSnapshot, options: EnsembleOptions = {}): EnsembleModel {
   return createEnsemble(tf, config, weights, options);
+}
+
+/** The bundle bytes of an ensemble given its config and weights (what the fit pipeline stores). */
+export function encodeResponseModel(tf: Tfjs, config: MdsModelBundleConfig, weights: ParamSnapshot): Uint8Array {
+  const model = createEnsemble(tf, config, weights, { centre: false });
+  try {
+    return encodeCheckpoint({ params: model.params, config });
+  } finally {
+    model.dispose();
+  }
 }

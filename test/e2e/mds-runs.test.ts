@@ -115,7 +115,7 @@ describe.skipIf(!hasChromium())('MDS runs in the Runs view', () => {
         // Recording 1: the tiny simulated retina. Runs 2–4: fit the model, cluster through it, assign new cells.
         const imported = cliRun('import', project, sim);
         if (!imported.ok) return void (simulatedFailure = imported.message);
-        const fit = cliRun('mds', 'fit-model', project, '1', '--epochs', '3', '--param', 'ensemble=1', ...FAST_BACKEND);
+        const fit = cliRun('mds', 'fit-model', project, '1', '--epochs', '3', '--param', 'members=2', '--param', 'maxStepsPerEpoch=10', ...FAST_BACKEND);
         let modelId: number;
         if (fit.ok) {
           fitRun = runOf(fit.json);

@@ -30,7 +30,7 @@ const RESULTS = join(REPO_ROOT, 'test-results');
 const SIM = ['--seed', '3', '--param', 'cellsPerType=3', '--param', 'noiseS=60', '--param', 'testS=4', '--param', 'testRepeats=4', '--param', 'trials=3'];
 /** Few optimiser steps and passes: the views are under test, not the clustering. */
 const FAST_CLUSTER = ['--param', 'steps=10', '--param', 'finalSteps=10', '--param', 'maxIterations=3', '--param', 'splitStepsToEstimate=5', '--param', 'splitMaxRounds=1', '--param', 'subclusters=2'];
-const FAST_BACKEND = ['--backend', 'cpu'];
+const FAST_BACKEND = ['--backend', 'wasm'];
 
 /** `cajal … --json` in a child process: its JSON document, or the first line of the error with the end of stderr. */
 function cliRun(...args: string[]): { ok: true; json: Record<string, unknown> } | { ok: false; message: string } {
@@ -115,7 +115,7 @@ describe.skipIf(!hasChromium())('MDS runs in the Runs view', () => {
         // Recording 1: the tiny simulated retina. Runs 2–4: fit the model, cluster through it, assign new cells.
         const imported = cliRun('import', project, sim);
         if (!imported.ok) return void (simulatedFailure = imported.message);
-        const fit = cliRun('mds', 'fit-model', project, '1', '--epochs', '3', '--param', 'members=2', '--param', 'maxStepsPerEpoch=10', ...FAST_BACKEND);
+        const fit = cliRun('mds', 'fit-model', project, '1', '--epochs', '3', '--param', 'members=2', '--param', 'maxStepsPerEpoch=8', ...FAST_BACKEND);
         let modelId: number;
         if (fit.ok) {
           fitRun = runOf(fit.json);

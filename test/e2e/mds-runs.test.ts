@@ -209,7 +209,7 @@ describe.skipIf(!hasChromium())('MDS runs in the Runs view', () => {
     const table = details.getByRole('table', { name: 'Held-out correlation per cell type' });
     expect(await table.locator('tbody tr').count()).toBeGreaterThanOrEqual(3);
     await noRawJson(details);
-    await shoot('mds-fit.png', 1200);
+    await shoot('mds-fit.png', 1500);
     expect(session.consoleErrors).toEqual([]);
   }, 180_000);
 
@@ -238,7 +238,7 @@ describe.skipIf(!hasChromium())('MDS runs in the Runs view', () => {
     expect(await baselines.locator('tr[data-method="baseline"]').count()).toBeGreaterThanOrEqual(1);
     await details.getByRole('img', { name: /^Loss trajectory over \d+ passes$/ }).waitFor();
     await noRawJson(details);
-    await shoot('mds-cluster.png', 2400);
+    await shoot('mds-cluster.png', 2800);
     // Each cell beside its cluster: the first cell's protocols, then the next cell's.
     const cells = details.getByRole('region', { name: 'Cell responses' });
     await cells.scrollIntoViewIfNeeded();

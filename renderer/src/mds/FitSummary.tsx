@@ -9,11 +9,10 @@ import { useState } from 'react';
 import type { MdsModelFit, Run } from '../../../shared/api/index.js';
 import { ErrorMessage } from '../components/ErrorMessage.js';
 import { useRunCall } from '../neuroformer/useNeuroformer.js';
-import { typeColors } from '../spikes/colors.js';
 import { LossCurve } from '../workbench/LossCurve.js';
 import type { ResultSummaryProps } from '../workbench/resultSummary.js';
 import { Notes } from './ClusterSummary.js';
-import { f2, f3, fitByType, fitVerdict, pct, secondsText, ticks } from './mdsMath.js';
+import { f2, f3, fitByType, fitTypeColors, fitVerdict, pct, secondsText, ticks } from './mdsMath.js';
 import './mds.css';
 
 const nullToNaN = (values: readonly (number | null)[]) => values.map((v) => v ?? Number.NaN);
@@ -95,7 +94,7 @@ const M = { left: 44, right: 10, top: 10, bottom: 36 };
 
 /** Held-out r (y) against the ceiling (x), one dot per neuron; on the identity line the model explains all that is reliable. */
 function CeilingScatter({ fit }: { fit: MdsModelFit }) {
-  const colors = typeColors(fit.cellTypes);
+  const colors = fitTypeColors(fit.cellTypes);
   const [hover, setHover] = useState<number | null>(null);
   const values = [...fit.heldOutCorr, ...fit.ceiling].filter(Number.isFinite);
   const lo = Math.min(0, ...values);

@@ -8,6 +8,7 @@
  */
 import type { MdsAssignment, MdsBaseline, MdsCluster, MdsClustering, MdsModelFit, MdsStimulusShape } from '../../../shared/api/index.js';
 import { rampColor } from '../components/colormap.js';
+import { typeColors, type TypeColors } from '../spikes/colors.js';
 
 /** Values in one frame of one clip (height · width · channels). */
 export const frameSize = (shape: MdsStimulusShape) => shape.height * shape.width * shape.channels;
@@ -103,6 +104,20 @@ export const clusterColor = (index: number) => CLUSTER_PALETTE[index % CLUSTER_P
 /** Neurons in display order: cluster by cluster, members in index order. */
 export function cellOrder(clusters: readonly Pick<MdsCluster, 'members'>[]): number[] {
   return clusters.flatMap((c) => [...c.members].sort((a, b) => a - b));
+}
+
+/**
+ * Colours per cell type for the fit's scatter: the Spikes view's (OFF blue, ON orange) for one or
+ * two types; with more (a simulated retina's eight planted types) every OFF type would share one
+ * blue, so each type gets its own colour from the cluster palette, in sorted order.
+ */
+export function fitTypeColors(types: readonly (string | null)[]): TypeColors {
+  const base = typeColors(types);
+  const named = base.legend.filter((l) => l.type !== null);
+  if (named.length <= 2) return base;
+  const colour = new Map(named.map((l, i) => [l.type, CLUSTER_PALETTE[i % CLUSTER_PALETTE.length]!] as const));
+  const colorOf = (type: string | null) => (type === null ? base.colorOf(null) : colour.get(type) ?? base.colorOf(type));
+  return { legend: base.legend.map((l) => ({ ...l, color: colorOf(l.type) })), colorOf };
 }
 
 /** "Cluster 3" — the stable id the run gave it (a split's sub-clusters get new ids). */

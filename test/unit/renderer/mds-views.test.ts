@@ -16,6 +16,7 @@ import {
   divergingColor,
   extent,
   fitByType,
+  fitTypeColors,
   fitVerdict,
   framePixels,
   heatCell,
@@ -111,6 +112,13 @@ describe('MDS tables and words', () => {
     expect(accuracyBasis(0.125, 3, 24, 21)).toBe(' (3 of 24 cells; 21 are of types no cluster stands for, counted as misses)');
     expect(accuracyBasis(1, 3, 24, 21)).toBe(' (3 of the 3 cells whose type a cluster stands for; 21 are of types no cluster stands for, left out)');
     expect(accuracyBasis(0.5, 2, 4, 0)).toBe(' (2 of 4 cells)');
+  });
+  it('gives each of many cell types its own colour in the fit scatter, ON/OFF colours for two', () => {
+    const many = fitTypeColors(['OFF a', 'OFF b', 'ON a', null]);
+    expect(new Set(['OFF a', 'OFF b', 'ON a'].map((t) => many.colorOf(t))).size).toBe(3);
+    expect(many.legend.map((l) => l.type)).toEqual(['OFF a', 'OFF b', 'ON a', null]);
+    const two = fitTypeColors(['OFF parasol', 'ON parasol']);
+    expect(two.colorOf('OFF parasol')).toBe('#2456a6');
   });
   it('formats axes and durations', () => {
     expect(ticks(0, 1, 4)).toEqual([0, 0.25, 0.5, 0.75, 1]);

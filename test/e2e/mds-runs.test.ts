@@ -5,10 +5,12 @@
  *  - runs 2–4 on a tiny simulated retina with planted types (imported as recording 1): the
  *    response model's fit (loss curves, held-out r against the ceiling), its clustering (MDS movies
  *    with play/scrub and SVD components, baselines, each cell beside its cluster) and the on-the-fly
- *    assignment of new simulated cells.
+ *    assignment of new simulated cells;
+ *  - on the real marmoset retina (49 ON/OFF parasol cells, grating reversals; skipped without
+ *    ../shared/data): a model fit and a clustering whose MDS are full-field contrast traces.
  * Sizes are cut to minutes (few epochs, few optimiser steps, one ensemble member): the views are
  * under test here, not the figures (those are in the README with their commands).
- * Screenshots: test-results/mds-{toy,fit,cluster,assign}.png (copied by hand to docs/).
+ * Screenshots: test-results/mds-{toy,fit,cluster,assign,retina}.png (copied by hand to docs/).
  */
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -22,10 +24,11 @@ import { createResponseModelFromWeights, initialWeights, MDS_MODEL_FORMAT, MDS_M
 import { Store } from '../../main/store/index.js';
 import { openAppSession, type AppSession } from '../helpers/app-session.js';
 import { hasChromium, SKIP_NO_CHROMIUM } from '../helpers/browser.js';
-import { REPO_ROOT } from '../helpers/data.js';
+import { dataFile, hasSharedData, REPO_ROOT } from '../helpers/data.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const RESULTS = join(REPO_ROOT, 'test-results');
+const RETINA = 'spikes/marmoset_retina_parasol_reversing_gratings';
 /** A tiny simulated retina: 8 planted types × 3 cells, 60 s of noise, 4 repeats of a 4 s test segment, 3 trials per protocol. */
 const SIM = ['--seed', '3', '--param', 'cellsPerType=3', '--param', 'noiseS=60', '--param', 'testS=4', '--param', 'testRepeats=4', '--param', 'trials=3'];
 /** Few optimiser steps and passes: the views are under test, not the clustering. */
@@ -96,6 +99,10 @@ describe.skipIf(!hasChromium())('MDS runs in the Runs view', () => {
   let clusterRun = 0;
   let assignRun = 0;
   let fitRun = 0;
+  /** Why the real retina's runs are missing (no shared data, or the CLI failed). */
+  let retinaFailure: string | null = null;
+  let retinaFitRun = 0;
+  let retinaClusterRun = 0;
 
   beforeAll(async () => {
     // The simulated retina is written first (its folder outlives the session's project), so that a
@@ -105,41 +112,64 @@ describe.skipIf(!hasChromium())('MDS runs in the Runs view', () => {
     const simulated = cliRun('mds', 'simulate', sim, ...SIM);
     const fallback = simulated.ok ? await randomInitModel(sim) : null;
     if (!simulated.ok) simulatedFailure = simulated.message;
+    /** Recordings imported so far (ids are given in import order). */
+    let recordings = 0;
     session = await openAppSession({
       viewport: { width: 1400, height: 1000 },
       prepare: (project) => {
         // Run 1: the toy (no recording).
         const toy = cliRun('mds', 'cluster', project, '--toy-onoff', '--clusters', '5', '--seed', '42');
         if (!toy.ok) throw new Error(toy.message);
-        if (!simulated.ok || !fallback) return;
-        // Recording 1: the tiny simulated retina. Runs 2–4: fit the model, cluster through it, assign new cells.
-        const imported = cliRun('import', project, sim);
-        if (!imported.ok) return void (simulatedFailure = imported.message);
-        const fit = cliRun('mds', 'fit-model', project, '1', '--epochs', '3', '--param', 'members=2', '--param', 'maxStepsPerEpoch=8', ...FAST_BACKEND);
-        let modelId: number;
-        if (fit.ok) {
-          fitRun = runOf(fit.json);
-          modelId = modelOf(fit.json);
-        } else {
-          fitFailure = fit.message;
-          console.warn(`mds-runs e2e: the fit-model run could not be made (its test is skipped); clustering through a random-init model instead:\n${fit.message}`);
-          const store = Store.open(project, { create: false });
-          try {
-            modelId = store.models.add({ name: 'random init (e2e)', pipeline: MDS_MODEL_PIPELINE, runId: null, format: MDS_MODEL_FORMAT, meta: {}, weights: fallback });
-          } finally {
-            store.close();
-          }
-        }
-        const cluster = cliRun('mds', 'cluster', project, String(modelId), '--recording', '1', '--clusters', '4', '--seed', '1', ...FAST_CLUSTER, ...FAST_BACKEND);
-        if (!cluster.ok) return void (simulatedFailure = cluster.message);
-        clusterRun = runOf(cluster.json);
-        const assign = cliRun('mds', 'assign', project, String(clusterRun), '--param', 'cellsPerType=3', '--param', 'repeats=3');
-        if (!assign.ok) return void (simulatedFailure = assign.message);
-        assignRun = runOf(assign.json);
+        makeSimulatedRuns(project);
+        makeRetinaRuns(project);
       },
     });
     page = session.page;
     if (simulatedFailure) console.warn(`mds-runs e2e: the simulated-retina runs could not be made; their tests are skipped:\n${simulatedFailure}`);
+    if (retinaFailure) console.warn(`mds-runs e2e: the retina runs could not be made; their test is skipped:\n${retinaFailure}`);
+
+    function makeSimulatedRuns(project: string): void {
+      if (!simulated.ok || !fallback) return;
+      // Recording 1: the tiny simulated retina. Runs 2–4: fit the model, cluster through it, assign new cells.
+      const imported = cliRun('import', project, sim);
+      if (!imported.ok) return void (simulatedFailure = imported.message);
+      recordings += 1;
+      const fit = cliRun('mds', 'fit-model', project, '1', '--epochs', '3', '--param', 'members=2', '--param', 'maxStepsPerEpoch=8', ...FAST_BACKEND);
+      let modelId: number;
+      if (fit.ok) {
+        fitRun = runOf(fit.json);
+        modelId = modelOf(fit.json);
+      } else {
+        fitFailure = fit.message;
+        console.warn(`mds-runs e2e: the fit-model run could not be made (its test is skipped); clustering through a random-init model instead:\n${fit.message}`);
+        const store = Store.open(project, { create: false });
+        try {
+          modelId = store.models.add({ name: 'random init (e2e)', pipeline: MDS_MODEL_PIPELINE, runId: null, format: MDS_MODEL_FORMAT, meta: {}, weights: fallback });
+        } finally {
+          store.close();
+        }
+      }
+      const cluster = cliRun('mds', 'cluster', project, String(modelId), '--recording', '1', '--clusters', '4', '--seed', '1', ...FAST_CLUSTER, ...FAST_BACKEND);
+      if (!cluster.ok) return void (simulatedFailure = cluster.message);
+      clusterRun = runOf(cluster.json);
+      const assign = cliRun('mds', 'assign', project, String(clusterRun), '--param', 'cellsPerType=3', '--param', 'repeats=3');
+      if (!assign.ok) return void (simulatedFailure = assign.message);
+      assignRun = runOf(assign.json);
+    }
+
+    function makeRetinaRuns(project: string): void {
+      if (!hasSharedData()) return void (retinaFailure = 'no ../shared/data with the retina recording');
+      // The next recording: the 49 marmoset parasol cells (reversing gratings). A fit-model run and a cluster run through it.
+      const imported = cliRun('import', project, dataFile(RETINA));
+      if (!imported.ok) return void (retinaFailure = imported.message);
+      const recordingId = (recordings += 1);
+      const fit = cliRun('mds', 'fit-model', project, String(recordingId), '--epochs', '2', '--param', 'members=1', '--param', 'maxStepsPerEpoch=8', ...FAST_BACKEND);
+      if (!fit.ok) return void (retinaFailure = fit.message);
+      retinaFitRun = runOf(fit.json);
+      const cluster = cliRun('mds', 'cluster', project, String(modelOf(fit.json)), '--recording', String(recordingId), '--clusters', '5', '--seed', '42', ...FAST_CLUSTER, ...FAST_BACKEND);
+      if (!cluster.ok) return void (retinaFailure = cluster.message);
+      retinaClusterRun = runOf(cluster.json);
+    }
   }, 1_800_000);
 
   afterAll(async () => {
@@ -260,6 +290,27 @@ describe.skipIf(!hasChromium())('MDS runs in the Runs view', () => {
     await details.getByRole('region', { name: 'Most Discriminative Stimuli' }).waitFor();
     await noRawJson(details);
     await shoot('mds-assign.png', 1400);
+    expect(session.consoleErrors).toEqual([]);
+  }, 180_000);
+
+  it('shows the real retina: the model fit of the 49 parasol cells and their full-field MDS traces against ON/OFF', async (context) => {
+    if (retinaFailure) context.skip();
+    const fitDetails = await openRun(retinaFitRun);
+    const scatter = fitDetails.getByRole('img', { name: /^Held-out correlation against the ceiling for \d+ neurons$/ });
+    await visibleOrExplain(scatter, fitDetails);
+    expect(await fitDetails.getByRole('table', { name: 'Held-out correlation per cell type' }).textContent()).toMatch(/OFF parasol.*ON parasol/i);
+    const details = await openRun(retinaClusterRun);
+    await details.getByRole('heading', { name: new RegExp(`Run ${retinaClusterRun}: mds-cluster`) }).waitFor();
+    const gallery = details.getByRole('region', { name: 'Most Discriminative Stimuli' });
+    await visibleOrExplain(gallery, details);
+    // One contrast value per frame: traces over time, no images and no movie controls.
+    expect(await gallery.getByRole('img', { name: /MDS over time$/ }).count()).toBe(await gallery.locator('.mds-tile').count());
+    expect(await gallery.getByRole('button', { name: 'Play' }).count()).toBe(0);
+    expect(await details.getByRole('table', { name: 'Clusters by known type' }).textContent()).toMatch(/OFF parasol.*ON parasol/i);
+    const cells = details.getByRole('region', { name: 'Cell responses' });
+    await visibleOrExplain(cells.getByRole('img', { name: /beside its cluster's mean$/ }).first(), details);
+    await noRawJson(details);
+    await shoot('mds-retina.png', 2600);
     expect(session.consoleErrors).toEqual([]);
   }, 180_000);
 });

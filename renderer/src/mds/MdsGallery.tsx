@@ -111,18 +111,25 @@ export function MdsGallery({ data, title = 'Most Discriminative Stimulus of each
                 <span className="muted">−J {cluster.loss.toFixed(3)}</span>
               </figcaption>
               {isFullField(shape) ? (
-                <LinePlot
-                  compact
-                  width={260}
-                  height={120}
-                  xLabel="time (s)"
-                  yLabel={shape.channelNames.length === 1 ? shape.channelNames[0]! : 'value'}
-                  zeroLine
-                  yRange={[-scale, scale]}
-                  label={`${clusterName(cluster)} MDS over time`}
-                  legend={shape.channels > 1}
-                  series={Array.from({ length: shape.channels }, (_, c) => ({ name: channelName(c), x: times, y: pixelTrace(data.mds, shape, k, 0, c), color: shape.channels === 1 ? clusterColor(k) : CHANNEL_COLOURS[c % 4]! }))}
-                />
+                // One plot per channel, stacked on one time axis: two bang-bang sequences drawn over
+                // each other (the retina's flash and grating channels) could not be told apart.
+                <div className="mds-traces" role="img" aria-label={`${clusterName(cluster)} MDS over time`}>
+                  {Array.from({ length: shape.channels }, (_, c) => (
+                    <LinePlot
+                      key={c}
+                      compact
+                      width={340}
+                      height={shape.channels > 1 ? 84 : 120}
+                      xLabel={c === shape.channels - 1 ? 'time (s)' : ''}
+                      yLabel={channelName(c)}
+                      zeroLine
+                      yRange={[-scale, scale]}
+                      label={`${clusterName(cluster)} MDS, ${channelName(c)}`}
+                      legend={false}
+                      series={[{ name: channelName(c), x: times, y: pixelTrace(data.mds, shape, k, 0, c), color: shape.channels === 1 ? clusterColor(k) : CHANNEL_COLOURS[c % 4]!, width: 1.2 }]}
+                    />
+                  ))}
+                </div>
               ) : (
                 <>
                   <div className="mds-channels">

@@ -33,6 +33,7 @@ const benches: [string, (dir: string) => Promise<BenchResult[]>][] = [
   ['jepa', async (dir) => (await import('./jepa.bench.js')).benchJepa(dir)],
   ['spikes-connectivity', async () => (await import('./spikes-connectivity.bench.js')).benchSpikesConnectivity()],
   ['neuroformer', async () => (await import('./neuroformer.bench.js')).benchNeuroformer()],
+  ['mds', async () => (await import('./mds.bench.js')).benchMds()],
 ];
 
 const dir = mkdtempSync(join(tmpdir(), 'cajal-bench-'));

@@ -41,6 +41,8 @@ export const MdsFitParams = z
     maxStepsPerEpoch: z.number().int().min(1).max(1_000_000).optional(),
     /** Channels of each of the two core layers (reference 16). */
     hiddenChannels: z.number().int().min(1).max(64).default(8),
+    /** Also fit the per-neuron linear-filter baseline (ridge; its held-out r goes in the notes and "fit.linearCorr"). */
+    linearBaseline: z.boolean().default(true),
     /** Frame rate of a stimulus derived from stimulus changes (recordings without a stimulus file). */
     frameRateHz: z.number().positive().max(1000).optional(),
     backend: BackendName.optional(),
@@ -109,6 +111,7 @@ const mdsFitModel: PipelineDefinition<MdsFitParams> = {
           ...(params.maxStepsPerEpoch ? { maxStepsPerEpoch: params.maxStepsPerEpoch } : {}),
           model: { channels: [dataset.shape.channels, params.hiddenChannels, params.hiddenChannels] },
           recordingId: recording.id,
+          linearBaseline: params.linearBaseline,
         },
         {
           cancelled: () => context.cancelled,
@@ -133,7 +136,7 @@ const mdsFitModel: PipelineDefinition<MdsFitParams> = {
     const meanHeldOutCorr = finiteMean(fit.heldOutCorr);
     const meanCeiling = finiteMean(fit.ceiling);
     const randomInit = finiteMean(fit.randomInitCorr);
-    context.log(`held-out r ${meanHeldOutCorr.toFixed(3)} (ceiling ${meanCeiling.toFixed(3)}; random init ${randomInit.toFixed(3)}) over ${fit.testTrials} test trials; ${fit.seconds.toFixed(0)} s`);
+    context.log(`held-out r ${meanHeldOutCorr.toFixed(3)} (ceiling ${meanCeiling.toFixed(3)}; random init ${randomInit.toFixed(3)}${fit.linear ? `; linear filter ${finiteMean(fit.linear.heldOutCorr).toFixed(3)}` : ''}) over ${fit.testTrials} test trials; ${fit.seconds.toFixed(0)} s`);
     const value: Omit<MdsModelFit, 'runId' | 'status' | 'modelId' | 'heldOutCorr' | 'ceiling'> & { heldOutCorr: (number | null)[]; ceiling: (number | null)[] } = {
       recordingId: recording.id,
       stimulus: fit.bundle.stimulus,
@@ -152,7 +155,11 @@ const mdsFitModel: PipelineDefinition<MdsFitParams> = {
       testDescription: dataset.test.name,
       seconds: fit.seconds,
       notes: [
-        `random-initialisation control (same ensemble, untrained): mean held-out r ${randomInit.toFixed(3)}`,
+        `random-initialisation control (same ensemble, untrained): mean held-out r ${Number.isFinite(randomInit) ? randomInit.toFixed(3) : 'undefined (constant prediction)'}`,
+        ...(fit.linear
+          ? [`linear-filter baseline (per-neuron ridge regression on ${fit.linear.lags} frames of ${fit.linear.features / fit.linear.lags} pooled pixel values, λ by validation): mean held-out r ${finiteMean(fit.linear.heldOutCorr).toFixed(3)} (${fit.linear.seconds.toFixed(0)} s)`]
+          : []),
+        `the ceiling is the split-half reliability of the ${fit.testTrials}-trial average (Spearman–Brown); a noise-free prediction's expected r with that average is its square root (mean √ceiling ${finiteMean(Array.from(fit.ceiling, (c) => (c > 0 ? Math.sqrt(c) : Number.NaN))).toFixed(3)})`,
         `architecture: ${fit.bundle.model.channels.slice(1).join('/')} channels, temporal kernels ${fit.bundle.model.temporalKernels.join('/')} frames, spatial ${fit.bundle.model.spatialKernels.join('/')} px, BatchNorm ${fit.bundle.model.batchNorm ? 'on' : 'off'}; clip ${fit.bundle.stimulus.frames} frames (response window ${fit.bundle.model.responseWindow})`,
         ...fit.members.map((m, i) => `member ${i + 1} (seed ${m.seed}): best epoch ${m.bestEpoch} of ${m.history.length}`),
         ...dataset.warnings,
@@ -162,6 +169,7 @@ const mdsFitModel: PipelineDefinition<MdsFitParams> = {
       results: [
         { key: 'fit', value },
         { key: 'fit.randomInitCorr', value: null, array: { data: fit.randomInitCorr, shape: [fit.randomInitCorr.length] } },
+        ...(fit.linear ? [{ key: 'fit.linearCorr', value: { lags: fit.linear.lags, features: fit.linear.features, lambda: fit.linear.lambda }, array: { data: fit.linear.heldOutCorr, shape: [fit.linear.heldOutCorr.length] } }] : []),
       ],
       model: produced(fit.bundle, fit.weights, fit, fit.members.length),
     };

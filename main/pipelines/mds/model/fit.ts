@@ -18,6 +18,7 @@ import type { MdsDataset, MdsStimulusShape } from '../types.js';
 import type { MdsModelBundleConfig, StimulusStats } from './bundle.js';
 import { defaultModelConfig, temporalSpan, type MdsModelConfig } from './config.js';
 import { createEnsemble, initialWeights, type EnsembleModel } from './ensemble.js';
+import { linearBaseline, type LinearBaselineResult } from './linear-baseline.js';
 import { finiteMean, heldOutCorrelation, reliabilityCeiling, trialAverage } from './quality.js';
 import { DEFAULT_TRAIN, TrainingCancelled, meanRates, trainMember, type EpochRecord, type MemberResult, type TrainHooks, type TrainOptions, type TrainingData } from './train.js';
 
@@ -28,6 +29,8 @@ export interface FitOptions extends Partial<Omit<TrainOptions, 'config' | 'seed'
   /** Overrides of defaultModelConfig(dataset.shape). */
   model?: Partial<MdsModelConfig>;
   recordingId?: number | null;
+  /** Fit the per-neuron linear-filter baseline too (linear-baseline.ts; default true). */
+  linearBaseline?: boolean;
 }
 
 export interface FitHooks extends TrainHooks {
@@ -45,8 +48,19 @@ export interface FitResult {
   ceiling: Float64Array;
   /** The same ensemble before training (random init): held-out r per neuron. */
   randomInitCorr: Float64Array;
+  /** The per-neuron linear-filter baseline on the same test trials (null when not fitted). */
+  linear: (LinearBaselineResult & { lags: number; seconds: number }) | null;
   testTrials: number;
   seconds: number;
+}
+
+/**
+ * Lags of the linear baseline: the model's temporal span + 1, fewer when that would exceed ~512
+ * features (pooled pixels × channels × lags), which keeps its normal equations to seconds.
+ */
+export function linearLags(dataset: MdsDataset, span: number): number {
+  const pooled = Math.min(4, dataset.shape.height) * Math.min(4, dataset.shape.width) * dataset.shape.channels;
+  return Math.max(2, Math.min(span + 1, Math.floor(512 / pooled)));
 }
 
 /** Per-channel statistics of the training frames, and the mean L2 norm of a model clip. */
@@ -195,7 +209,13 @@ export function fitResponseModel(tf: Tfjs, dataset: MdsDataset, options: FitOpti
   };
   const heldOutCorr = measure(weights);
   const randomInitCorr = measure(initialWeights(tf, bundle, { meanRate: meanRates(data) }));
-  return { bundle, weights, members, curves: mergeCurves(members), heldOutCorr, ceiling, randomInitCorr, testTrials: test.trialStarts.length, seconds: (performance.now() - t0) / 1000 };
+  let linear: FitResult['linear'] = null;
+  if (options.linearBaseline ?? true) {
+    const t1 = performance.now();
+    const lags = linearLags(dataset, span);
+    linear = { ...linearBaseline(dataset, { lags }), lags, seconds: (performance.now() - t1) / 1000 };
+  }
+  return { bundle, weights, members, curves: mergeCurves(members), heldOutCorr, ceiling, randomInitCorr, linear, testTrials: test.trialStarts.length, seconds: (performance.now() - t0) / 1000 };
 }
 
 export { TrainingCancelled, finiteMean };

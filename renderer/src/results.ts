@@ -64,6 +64,15 @@ export const RESULT_SUMMARIES: readonly ResultSummaryEntry[] = [
   { pipelines: ['neuroformer-generate'], component: lazySummary<'GenerateSummary'>(() => import('./neuroformer/RasterPair.js'), 'GenerateSummary') },
   { pipelines: ['neuroformer-connectivity'], component: lazySummary<'ConnectivitySummary'>(() => import('./neuroformer/ConnectivitySummary.js'), 'ConnectivitySummary') },
   { pipelines: ['neuroformer-evaluate'], component: lazySummary<'EvaluationSummary'>(() => import('./neuroformer/EvaluationSummary.js'), 'EvaluationSummary') },
+  {
+    pipelines: ['mds-fit-model'],
+    component: lazySummary<'FitSummary'>(() => import('./mds/FitSummary.js'), 'FitSummary'),
+  },
+  {
+    pipelines: ['mds-cluster', 'mds-cluster-toy'],
+    component: lazySummary<'ClusterSummary'>(() => import('./mds/ClusterSummary.js'), 'ClusterSummary'),
+  },
+  { pipelines: ['mds-assign'], component: lazySummary<'AssignSummary'>(() => import('./mds/AssignSummary.js'), 'AssignSummary') },
 ];
 
 export function resultSummaryOf(pipeline: string): ResultSummaryEntry | undefined {

@@ -59,8 +59,8 @@ describe('MDS response model', () => {
     expect(tf.max(tf.abs(tf.sub(ours, reference))).dataSync()[0]).toBeLessThan(1e-5);
     expect(tf.max(tf.abs(tf.sub(conv3dValid(tf, x, full), reference))).dataSync()[0]).toBeLessThan(1e-5);
     const dy = tf.tensor5d(rand(reference.size, 4), reference.shape);
-    const gRef = tf.grad((v: import('@tensorflow/tfjs').Tensor5D) => tf.sum(tf.mul(tf.conv3d(v, full, 1, 'valid'), dy)))(x);
-    const gOurs = tf.grad((v: import('@tensorflow/tfjs').Tensor5D) => tf.sum(tf.mul(separableConv3d(tf, v, temporal, spatial), dy)))(x);
+    const gRef = tf.grad((v: import('@tensorflow/tfjs').Tensor) => tf.sum(tf.mul(tf.conv3d(v as import('@tensorflow/tfjs').Tensor5D, full, 1, 'valid'), dy)))(x);
+    const gOurs = tf.grad((v: import('@tensorflow/tfjs').Tensor) => tf.sum(tf.mul(separableConv3d(tf, v as import('@tensorflow/tfjs').Tensor5D, temporal, spatial), dy)))(x);
     expect(tf.max(tf.abs(tf.sub(gOurs, gRef))).dataSync()[0]).toBeLessThan(1e-5);
   });
 

@@ -1,6 +1,4 @@
 /** MDS cell-type clustering (issue #21): response model, Most Discriminative Stimuli clustering, on-the-fly assignment. */
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { mdsApi } from '../../../shared/api/index.js';
 import { siblingModuleUrl } from '../../jobs/registry.js';
 import { defineDomain } from '../types.js';
@@ -10,15 +8,11 @@ import { MdsView } from './view.js';
 
 const pipeline = (name: string) => siblingModuleUrl(import.meta.url, `../../pipelines/mds/${name}`);
 
-// TEMPORARY (until wip-mds-model's fit pipeline merges): list mds-fit-model only when its module exists.
-const fitPipeline = pipeline('model/fit-pipeline');
-const fitPipelines = existsSync(fileURLToPath(fitPipeline)) ? [fitPipeline] : [];
-
 export const mdsDomain = defineDomain({
   id: 'mds',
   title: 'MDS clustering',
   recordingKinds: ['spikes'],
-  pipelines: [...fitPipelines, pipeline('cluster-pipeline'), pipeline('cluster-toy-pipeline'), pipeline('assign-pipeline')],
+  pipelines: [pipeline('model/fit-pipeline'), pipeline('cluster-pipeline'), pipeline('cluster-toy-pipeline'), pipeline('assign-pipeline')],
   api: mdsApi,
   open: ({ store }) => new MdsView(store),
   handlers: mdsHandlers,

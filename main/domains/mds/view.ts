@@ -8,13 +8,14 @@ import type { MdsAssignment, MdsCellResponses, MdsClustering, MdsModelFit, MdsPr
 import { NotFoundError, ValidationError } from '../../errors.js';
 import { MDS_ASSIGN_PIPELINE } from '../../pipelines/mds/assign-pipeline.js';
 import { MDS_CLUSTER_PIPELINE } from '../../pipelines/mds/cluster-pipeline.js';
+import { MDS_FIT_PIPELINE } from '../../pipelines/mds/model/fit-pipeline.js';
 import { MDS_CLUSTER_TOY_PIPELINE } from '../../pipelines/mds/cluster-toy-pipeline.js';
 import { buildMdsDataset, trialAverages, wholeTrials, protocolStimulusTrace } from '../../pipelines/mds/dataset.js';
 import { ASSIGNMENT_KEY, readAssignment, readClustering } from '../../pipelines/mds/stored.js';
 import type { MdsDataset } from '../../pipelines/mds/types.js';
 import type { Store } from '../../store/index.js';
 
-export const MDS_FIT_PIPELINE = 'mds-fit-model';
+export { MDS_FIT_PIPELINE };
 
 const KIND_OF: Record<string, MdsRunKind> = {
   [MDS_FIT_PIPELINE]: 'fit-model',

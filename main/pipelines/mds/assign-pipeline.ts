@@ -3,7 +3,7 @@
  * cluster's MDS (the paper's fast type assignment; the reference's compute_pred_conf_mtx_raw).
  *  - 'simulated-new-cells' (when the recording is a simulated retina, loadSimulation): new cells are
  *    drawn from each planted type, shown every MDS (Poisson spikes of the generating LN model, not
- *    the response model), and assigned to the MDS with the most spikes in the model's response
+ *    the response model) with each MDS centred on the cell's RF, and assigned to the MDS with the most spikes in the model's response
  *    window (summed over `repeats` presentations). A cell is right when its cluster's majority type
  *    is the cell's type; its reference cluster is the largest cluster of its type's majority (−1 if
  *    no cluster has that majority).
@@ -74,12 +74,16 @@ export function assignSimulatedNewCells(set: MdsSet, sim: SimulatedRetina, optio
   const clip = s.frames * s.height * s.width * s.channels;
   const window = Math.min(set.responseWindow, s.frames);
   const counts = new Float32Array(k * cells.length);
-  for (let m = 0; m < k; m++) {
-    for (let r = 0; r < options.repeats; r++) {
-      const spikes = respondToStimulus(sim, cells, set.mds.subarray(m * clip, (m + 1) * clip), { seed: deriveSeed(options.seed, m, r) });
-      for (let f = s.frames - window; f < s.frames; f++) for (let c = 0; c < cells.length; c++) counts[m * cells.length + c]! += spikes[f * cells.length + c]!;
+  cells.forEach((cell, c) => {
+    for (let m = 0; m < k; m++) {
+      // MDS are optimised for RF-centred model neurons: shown to a cell, each is centred on its RF.
+      const shown = centreOn(set.mds.subarray(m * clip, (m + 1) * clip), s, cell.x, cell.y);
+      for (let r = 0; r < options.repeats; r++) {
+        const spikes = respondToStimulus(sim, [cell], shown, { seed: deriveSeed(options.seed, m, r, c) });
+        for (let f = s.frames - window; f < s.frames; f++) counts[m * cells.length + c]! += spikes[f]!;
+      }
     }
-  }
+  });
   const assigned = argmaxAssignment(counts, k, cells.length);
   const typeNames = cells.map((c) => sim.types[c.typeIndex]!.name);
   const sizes = set.clusterIds.map((_, i) => set.assignment.filter((a) => a === i).length);
@@ -104,11 +108,34 @@ export function assignSimulatedNewCells(set: MdsSet, sim: SimulatedRetina, optio
     confusion,
     ari: adjustedRandIndex(Array.from(assigned), typeNames),
     notes: [
-      `${options.cellsPerType} new cells per planted type (${cells.length}), drawn with new positions and jitter, shown each MDS ${options.repeats}× through the generating LN model; Poisson spikes in the last ${window} frames summed; assigned to the MDS with the most spikes`,
+      `${options.cellsPerType} new cells per planted type (${cells.length}), drawn with new positions and jitter, shown each MDS centred on the cell's receptive field (grey around) ${options.repeats}× through the generating LN model; Poisson spikes in the last ${window} frames summed; assigned to the MDS with the most spikes`,
       'accuracy: the assigned cluster’s majority type is the cell’s type; reference cluster = the largest cluster with that majority',
       ...(uncovered.length ? [`types no cluster has as majority (always wrong): ${uncovered.join(', ')}`] : []),
     ],
   };
+}
+
+/**
+ * The clip shifted so its centre lands on the RF centre (x, y) (pixels; the simulator's convention:
+ * 0 = the first pixel's centre), grey (0, the simulator's mean level) where it comes from outside.
+ */
+export function centreOn(clip: Float32Array, s: { frames: number; height: number; width: number; channels: number }, x: number, y: number): Float32Array {
+  const dx = Math.round(x - (s.width - 1) / 2);
+  const dy = Math.round(y - (s.height - 1) / 2);
+  const out = new Float32Array(clip.length);
+  const frame = s.height * s.width * s.channels;
+  for (let f = 0; f < s.frames; f++) {
+    for (let row = 0; row < s.height; row++) {
+      const from = row - dy;
+      if (from < 0 || from >= s.height) continue;
+      for (let col = 0; col < s.width; col++) {
+        const fromCol = col - dx;
+        if (fromCol < 0 || fromCol >= s.width) continue;
+        for (let ch = 0; ch < s.channels; ch++) out[f * frame + (row * s.width + col) * s.channels + ch] = clip[f * frame + (from * s.width + fromCol) * s.channels + ch]!;
+      }
+    }
+  }
+  return out;
 }
 
 const mdsAssign: PipelineDefinition<MdsAssignParams> = {

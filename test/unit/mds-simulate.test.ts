@@ -154,5 +154,6 @@ describe('simulated retina', () => {
   it('refuses bad options with the field named', () => {
     expect(() => simulateRetina({ types: 4 })).toThrow(/types/);
     expect(() => simulateRetina({ noiseS: -1 })).toThrow(/noiseS/);
+    expect(() => simulateRetina({ noiseS: 3600, height: 32, width: 32 })).toThrow(/more than/);
   });
 });

@@ -27,7 +27,7 @@ import {
   type PlantedType,
   type SimulatedCell,
 } from './cells.js';
-import { SIM_FRAME_RATE_HZ, buildProgram } from './stimulus.js';
+import { SIM_FRAME_RATE_HZ, buildProgram, programFrames } from './stimulus.js';
 
 export type { PlantedType, SimulatedCell } from './cells.js';
 export { SIM_FRAME_RATE_HZ } from './stimulus.js';
@@ -53,6 +53,9 @@ export interface SimulateRetinaOptions {
   /** SD of the additive Gaussian noise on the generator signal (trial-to-trial variability beyond Poisson; default 0.3). */
   generatorNoise?: number;
 }
+
+/** Largest stimulus or count array a simulation may hold (float32: 256 MB). */
+export const MAX_SIMULATION_VALUES = 64 * 1024 * 1024;
 
 export type ResolvedSimulateRetinaOptions = Required<SimulateRetinaOptions>;
 
@@ -109,6 +112,12 @@ function resolve(options: SimulateRetinaOptions): ResolvedSimulateRetinaOptions 
   num('noiseS', 1, 3600);
   num('testS', 1, 600);
   num('generatorNoise', 0, 5);
+  // Bounded memory: the stimulus (float32 frames × canvas × 2) and the counts (frames × cells).
+  const frames = programFrames(o);
+  const values = frames * Math.max(o.height * o.width * 2, o.types * o.cellsPerType);
+  if (values > MAX_SIMULATION_VALUES) {
+    throw new ValidationError('noiseS', `about ${frames} frames × ${o.height}×${o.width}×2 pixels or ${o.types * o.cellsPerType} cells is more than ${MAX_SIMULATION_VALUES} values; simulate less or on a smaller canvas`);
+  }
   return o;
 }
 

@@ -119,6 +119,12 @@ export function movingBarsClip(height: number, width: number): { frames: number;
   return { frames, values };
 }
 
+/** Frames of the whole program (without building it: for the memory check). */
+export function programFrames(options: Omit<ProgramOptions, 'seed'>): number {
+  const bars = (barSweepFrames(options.height, options.width) + BAR_GAP_FRAMES) * BAR_DIRECTIONS;
+  return s(options.noiseS) + s(options.testS) * options.testRepeats + options.trials * (chirpTrace().length + colourStepsTrace().length / CHANNELS + bars);
+}
+
 /** Builds the whole program (deterministic in `seed`). */
 export function buildProgram(options: ProgramOptions): StimulusProgram {
   const { height, width } = options;

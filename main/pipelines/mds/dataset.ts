@@ -30,6 +30,7 @@ import { npyToFloat32, readNpy } from '../../io/npy.js';
 import { readSpikeTrains, type SpikeTrains } from '../../io/spikes/index.js';
 import { binSpikes } from '../spikes/bin.js';
 import type { SimulatedRetina } from './simulate/index.js';
+import { mergeRanges } from './simulate/stimulus.js';
 import { STIMULUS_FILE, readSimulationFile } from './simulate/write.js';
 import type { FrameRange, MdsDataset, MdsProtocol, MdsStimulusShape } from './types.js';
 
@@ -221,7 +222,7 @@ export function derivedDataset(trains: SpikeTrains, changeTimes: Float64Array, n
   const rest = [...Array(blocks).keys()].filter((b) => !testBlocks.includes(b));
   const validationBlocks = spreadPicks(rest.length, validationCount, 0.25).map((i) => rest[i]!);
   const blockRange = (b: number): FrameRange => [trialStarts[b]!, b + 1 < blocks ? trialStarts[b + 1]! : frames];
-  const trainRanges = mergeFrameRanges(rest.filter((b) => !validationBlocks.includes(b)).map(blockRange));
+  const trainRanges = mergeRanges(rest.filter((b) => !validationBlocks.includes(b)).map(blockRange));
   // Frames before the first block (changes before the first flash) train too.
   if (trialStarts[0]! > 0) trainRanges.unshift([0, trialStarts[0]!]);
   const counts = countsPerFrame(trains, startS, frames, rate);
@@ -239,23 +240,12 @@ export function derivedDataset(trains: SpikeTrains, changeTimes: Float64Array, n
     responses: counts,
     unitIds: trains.unitIds,
     cellTypes: trains.cellTypes,
-    trainRanges: mergeFrameRanges(trainRanges),
-    validationRanges: mergeFrameRanges(validationBlocks.map(blockRange)),
+    trainRanges: mergeRanges(trainRanges),
+    validationRanges: mergeRanges(validationBlocks.map(blockRange)),
     test: { name: protocolName, trialStarts: testBlocks.map((b) => trialStarts[b]!), lengthFrames },
     protocols: [{ name: protocolName, trialStarts, lengthFrames }],
     warnings,
   };
-}
-
-function mergeFrameRanges(ranges: readonly FrameRange[]): [number, number][] {
-  const sorted = [...ranges].sort((a, b) => a[0] - b[0]);
-  const out: [number, number][] = [];
-  for (const [a, b] of sorted) {
-    const last = out[out.length - 1];
-    if (last && a <= last[1]) last[1] = Math.max(last[1], b);
-    else out.push([a, b]);
-  }
-  return out;
 }
 
 /** A protocol's trial-averaged response of one neuron, with the stimulus at the same frames. */

@@ -5,31 +5,9 @@
  * to the full trial count (r_full = 2r / (1 + r)). NaN where a neuron is silent or a protocol has
  * fewer than two trials; means skip NaN.
  */
+import { pearson } from '../../../../shared/correlation.js';
 
-/** Pearson r of two equally long series (NaN when either is constant). */
-export function pearson(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  const n = a.length;
-  if (n !== b.length) throw new Error(`pearson: lengths ${n} and ${b.length}`);
-  let ma = 0;
-  let mb = 0;
-  for (let i = 0; i < n; i++) {
-    ma += a[i]!;
-    mb += b[i]!;
-  }
-  ma /= n;
-  mb /= n;
-  let sab = 0;
-  let saa = 0;
-  let sbb = 0;
-  for (let i = 0; i < n; i++) {
-    const da = a[i]! - ma;
-    const db = b[i]! - mb;
-    sab += da * db;
-    saa += da * da;
-    sbb += db * db;
-  }
-  return saa > 0 && sbb > 0 ? sab / Math.sqrt(saa * sbb) : Number.NaN;
-}
+export { pearson };
 
 /** Column `neuron` of a [frames, neurons] row-major block. */
 export function column(values: Float32Array | Float64Array, neurons: number, neuron: number): Float64Array {

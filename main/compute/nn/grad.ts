@@ -11,7 +11,13 @@ export interface CustomGradResult {
   gradFunc: (dy: tfTypes.Tensor, saved: tfTypes.Tensor[]) => tfTypes.Tensor[];
 }
 
-/** Runs `forward(inputs, save)` as one differentiable op over `inputs`. */
+/**
+ * Runs `forward(inputs, save)` as one differentiable op over `inputs`. The gradient function runs
+ * in its own tidy: tfjs calls it outside any scope of its own, so without one every intermediate
+ * of every op's backward (GELU's, LayerNorm's: several activation-sized tensors each) stayed
+ * alive until the whole backward pass ended — 3.5 GB for Brain-JEPA `small` at batch 16, more
+ * than the wasm heap holds (issue #19).
+ */
 export function withCustomGrad(
   tf: Tfjs,
   inputs: tfTypes.Tensor[],
@@ -19,7 +25,8 @@ export function withCustomGrad(
 ): tfTypes.Tensor {
   const op = tf.customGrad((...args: (tfTypes.Tensor | tfTypes.GradSaveFunc)[]) => {
     const save = args[args.length - 1] as tfTypes.GradSaveFunc;
-    return forward(args.slice(0, -1) as tfTypes.Tensor[], save);
+    const result = forward(args.slice(0, -1) as tfTypes.Tensor[], save);
+    return { value: result.value, gradFunc: (dy: tfTypes.Tensor, saved: tfTypes.Tensor[]) => tf.tidy(() => result.gradFunc(dy, saved)) };
   });
   return op(...inputs);
 }

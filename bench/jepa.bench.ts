@@ -67,7 +67,8 @@ const TORCH_SCRIPT = join(dirname(fileURLToPath(import.meta.url)), 'reference', 
 const PYTHON = '/usr/bin/python3';
 const ROIS = 116;
 const FRAMES = 80;
-const BATCH = 16;
+/** Batch of the step (both sides) and of feature extraction; CAJAL_BENCH_JEPA_BATCH overrides it (e.g. 4 for a quick profile). */
+const BATCH = Number(process.env.CAJAL_BENCH_JEPA_BATCH ?? 16);
 const GRADIENT_DIMS = 30;
 const SEED = 19;
 const LR = 1e-4;
@@ -80,6 +81,17 @@ const PLAN: Record<ConfigName, { warmup: number; steps: number }> = {
   // ~10-40 s a step on 2 shared cores: few steps, but the same count on both sides.
   small: { warmup: 1, steps: Number(process.env.CAJAL_BENCH_JEPA_STEPS_SMALL ?? 2) },
 };
+
+/**
+ * Samples per forward/backward pass of the in-process step: the whole batch, except where its
+ * activations would not fit wasm's 4 GB heap (small: ≈ 0.3 GB per sample, so 16 samples are run
+ * as 2 micro-batches of 8, the data-parallel workers' share). CAJAL_BENCH_JEPA_MICRO overrides it.
+ */
+function microBatch(name: ConfigName): number {
+  const fromEnv = Number(process.env.CAJAL_BENCH_JEPA_MICRO);
+  if (Number.isInteger(fromEnv) && fromEnv > 0) return Math.min(fromEnv, BATCH);
+  return name === 'small' ? Math.min(8, BATCH) : BATCH;
+}
 
 // ---- the replica (also what the data-parallel workers import) ----
 
@@ -283,12 +295,58 @@ interface StepTiming {
   profile?: string[];
 }
 
+/**
+ * The rows [start, start + size) of a step batch (x, context and target lists), as its own batch.
+ */
+function sliceBatch(batch: TensorBatch, start: number, size: number): TensorBatch {
+  const rows = (entry: { data: Float32Array | Int32Array; shape: number[] }) => {
+    const per = entry.shape.slice(1).reduce((a, b) => a * b, 1);
+    return { data: entry.data.subarray(start * per, (start + size) * per), shape: [size, ...entry.shape.slice(1)] };
+  };
+  return { x: rows(batch.x!), context: rows(batch.context!), target: rows(batch.target!) };
+}
+
+/**
+ * One step of the whole batch in micro-batches of `micro` samples: the gradients of each
+ * micro-batch's loss weighted by its share of the batch are summed, then one AdamW + EMA update.
+ * The loss is a mean over samples (every sample has as many context and target tokens), so this is
+ * the same step as one pass over the batch, with the activations of one micro-batch at a time.
+ */
+function microBatchStep(tf: Tfjs, replica: ReturnType<typeof createReplica>, batch: TensorBatch, micro: number): number {
+  const total = batch.x!.shape[0]!;
+  const variables = replica.params.trainableVariables();
+  let loss = 0;
+  let summed: Map<string, tfTypes.Tensor> | null = null;
+  for (let start = 0; start < total; start += micro) {
+    const size = Math.min(micro, total - start);
+    const part = sliceBatch(batch, start, size);
+    const { value, grads } = tf.variableGrads(() => tf.mul(replica.loss(part), size / total) as tfTypes.Scalar, variables);
+    loss += value.dataSync()[0]!;
+    value.dispose();
+    const byName = replica.params.byName(grads);
+    if (!summed) summed = byName;
+    else {
+      for (const [name, g] of byName) {
+        const previous = summed.get(name)!;
+        summed.set(name, tf.add(previous, g));
+        previous.dispose();
+        g.dispose();
+      }
+    }
+  }
+  replica.optimizer.update(summed!);
+  for (const g of summed!.values()) g.dispose();
+  return loss;
+}
+
 async function childStep(name: ConfigName, dir: string, subjects: number): Promise<StepTiming> {
   const tf = await activateBackend('wasm');
   const inputs = readInputs(dir, subjects);
   const replica = createReplica(tf, { model: modelConfig(name), gradients: inputs.gradients, seed: SEED });
   const batch = stepBatch(inputs);
-  const step = async (): Promise<number> => (await trainStepAsync(replica.optimizer, () => replica.loss(batch))).loss;
+  const micro = microBatch(name);
+  const step = async (): Promise<number> =>
+    micro < BATCH ? microBatchStep(tf, replica, batch, micro) : (await trainStepAsync(replica.optimizer, () => replica.loss(batch))).loss;
   const plan = PLAN[name];
   const firstLoss = await step();
   for (let i = 1; i < plan.warmup; i++) await step();
@@ -491,7 +549,10 @@ export async function benchJepa(dir: string): Promise<BenchResult[]> {
       console.log(`${label}: PyTorch step ${torch.stepMs.toFixed(0)} ms, RSS peak ${mib(torch.rssPeakMiB)}, first loss ${torch.firstLoss.toFixed(4)}, ${torch.parameters} parameters`);
     }
     const runs: [string, StepTiming | string][] = [
-      ['wasm, 2 XNNPACK threads, one process', child<StepTiming>('step', name, inputs, { CAJAL_WASM_THREADS: '2' })],
+      [
+        `wasm, ${process.env.CAJAL_BENCH_JEPA_THREADS ?? '2'} XNNPACK thread(s), one process${microBatch(name) < BATCH ? ` (micro-batches of ${microBatch(name)})` : ''}`,
+        child<StepTiming>('step', name, inputs, { CAJAL_WASM_THREADS: process.env.CAJAL_BENCH_JEPA_THREADS ?? '2' }),
+      ],
       [`wasm data-parallel on ${workers} workers (1 wasm thread each)`, child<StepTiming>('parallel', name, inputs, { CAJAL_BENCH_DP_WORKERS: String(workers) })],
     ];
     for (const [what, timing] of runs) {

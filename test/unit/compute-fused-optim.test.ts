@@ -197,3 +197,19 @@ describe('fused GELU', () => {
     }
   });
 });
+
+describe('fused column sums', () => {
+  it('equal the sums over rows on wasm and cpu', async () => {
+    const { columnSum } = await import('../../main/compute/nn/grad.js');
+    const x = values(37 * 5, 9);
+    const expected = Array.from({ length: 5 }, (_, c) => Array.from({ length: 37 }, (_, r) => x[r * 5 + c]!).reduce((a, b) => a + b, 0));
+    for (const backend of ['wasm', 'cpu']) {
+      await tf.setBackend(backend);
+      const t = tf.tensor2d(x, [37, 5]);
+      const s = columnSum(tf, t);
+      expectClose(s.dataSync(), expected, 1e-6);
+      t.dispose();
+      s.dispose();
+    }
+  });
+});

@@ -4,7 +4,9 @@
  * - `CajalAdamW`: the AdamW update of a group of parameters (new weights, m and v);
  * - `CajalLerp`: a ← a + w·(b − a) over pairs of tensors (EMA of weights);
  * - `CajalGelu` / `CajalGeluGrad`: exact GELU x·Φ(x) and its gradient dy·(Φ(x) + x·φ(x)) in one pass
- *   each (the op form is 5 kernels forward and 7 backward, and saves Φ(x) beside x).
+ *   each (the op form is 5 kernels forward and 7 backward, and saves Φ(x) beside x);
+ * - `CajalColumnSum`: Σ over the rows of [N, C] (bias and LayerNorm gradients), one pass without
+ *   the ones vector and the packing of the matmul form.
  *
  * Why: written with tfjs ops, AdamW is 13 elementwise kernels per parameter, the clip norm one
  * concatenated copy of every gradient and the EMA 3 kernels per parameter. On wasm each kernel is
@@ -28,6 +30,7 @@ export const GLOBAL_NORM_KERNEL = 'CajalGlobalNorm';
 export const LERP_KERNEL = 'CajalLerp';
 export const GELU_KERNEL = 'CajalGelu';
 export const GELU_GRAD_KERNEL = 'CajalGeluGrad';
+export const COLUMN_SUM_KERNEL = 'CajalColumnSum';
 
 /** The storage of one backend as these kernels see it: float32 arrays in and out. */
 interface Storage {
@@ -237,12 +240,26 @@ function geluBackward(storage: Storage, inputs: NamedTensorInfoMap): TensorInfo[
   return [out];
 }
 
+/** Input x [N, C]; output [C], the column sums (float64 accumulation). */
+function columnSum(storage: Storage, inputs: NamedTensorInfoMap): TensorInfo[] {
+  const xInfo = inputOf(inputs, 'x', COLUMN_SUM_KERNEL);
+  if (xInfo.shape.length !== 2) throw new Error(`${COLUMN_SUM_KERNEL}: expected a matrix, got shape [${xInfo.shape}]`);
+  const [rows, cols] = xInfo.shape as [number, number];
+  const out = storage.alloc([cols]);
+  const x = storage.read(xInfo);
+  const acc = new Float64Array(cols);
+  for (let r = 0, k = 0; r < rows; r++) for (let c = 0; c < cols; c++, k++) acc[c] += x[k]!;
+  storage.read(out).set(acc);
+  return [out];
+}
+
 const BODIES: Record<string, (storage: Storage, inputs: NamedTensorInfoMap, attrs: NamedAttrMap) => TensorInfo[]> = {
   [ADAMW_KERNEL]: adamw,
   [GLOBAL_NORM_KERNEL]: globalNorm,
   [LERP_KERNEL]: lerp,
   [GELU_KERNEL]: (storage, inputs) => geluForward(storage, inputs),
   [GELU_GRAD_KERNEL]: (storage, inputs) => geluBackward(storage, inputs),
+  [COLUMN_SUM_KERNEL]: (storage, inputs) => columnSum(storage, inputs),
 };
 
 const FUSED_BACKENDS = ['wasm', 'cpu'] as const;

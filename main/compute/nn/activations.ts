@@ -4,7 +4,6 @@
  */
 import type * as tfTypes from '@tensorflow/tfjs';
 import type { Tfjs } from '../activate.js';
-import { GELU_GRAD_KERNEL, GELU_KERNEL, fusedKernelsFor, runFused } from './fused.js';
 import { withCustomGrad } from './grad.js';
 
 export type Activation = 'gelu' | 'gelu-tanh' | 'relu' | 'linear';
@@ -14,20 +13,8 @@ const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
 const TANH_C = Math.sqrt(2 / Math.PI);
 const TANH_A = 0.044715;
 
-/**
- * GELU(x) = x·Φ(x) = ½x(1 + erf(x/√2)); dGELU/dx = Φ(x) + x·φ(x). On wasm and cpu one fused kernel
- * each way, saving only x (nn/fused.ts); elsewhere the op chain, saving x and Φ(x).
- */
+/** GELU(x) = x·Φ(x) = ½x(1 + erf(x/√2)); dGELU/dx = Φ(x) + x·φ(x). */
 export function gelu<T extends tfTypes.Tensor>(tf: Tfjs, x: T): T {
-  if (x.dtype === 'float32' && fusedKernelsFor(tf)) {
-    return withCustomGrad(tf, [x], ([input], save) => {
-      save([input!]);
-      return {
-        value: runFused(tf, GELU_KERNEL, { x: input! }, {})[0]!,
-        gradFunc: (dy: tfTypes.Tensor, saved: tfTypes.Tensor[]) => [runFused(tf, GELU_GRAD_KERNEL, { x: saved[0]!, dy }, {})[0]!],
-      };
-    }) as T;
-  }
   return withCustomGrad(tf, [x], ([input], save) => {
     const cdf = tf.tidy(() => tf.add(0.5, tf.mul(0.5, tf.erf(tf.mul(input!, SQRT1_2)))));
     save([input!, cdf]);

@@ -2,11 +2,7 @@
  * Fused optimiser kernels for the backends whose tensors live in CPU memory (`wasm`, `cpu`):
  * - `CajalGlobalNorm`: the L2 norm over many gradients and the clip factor of clip_grad_norm_;
  * - `CajalAdamW`: the AdamW update of a group of parameters (new weights, m and v);
- * - `CajalLerp`: a ← a + w·(b − a) over pairs of tensors (EMA of weights);
- * - `CajalGelu` / `CajalGeluGrad`: exact GELU x·Φ(x) and its gradient dy·(Φ(x) + x·φ(x)) in one pass
- *   each (the op form is 5 kernels forward and 7 backward, and saves Φ(x) beside x);
- * - `CajalColumnSum`: Σ over the rows of [N, C] (bias and LayerNorm gradients), one pass without
- *   the ones vector and the packing of the matmul form.
+ * - `CajalLerp`: a ← a + w·(b − a) over pairs of tensors (EMA of weights).
  *
  * Why: written with tfjs ops, AdamW is 13 elementwise kernels per parameter, the clip norm one
  * concatenated copy of every gradient and the EMA 3 kernels per parameter. On wasm each kernel is
@@ -28,9 +24,6 @@ import type { Tfjs } from '../types.js';
 export const ADAMW_KERNEL = 'CajalAdamW';
 export const GLOBAL_NORM_KERNEL = 'CajalGlobalNorm';
 export const LERP_KERNEL = 'CajalLerp';
-export const GELU_KERNEL = 'CajalGelu';
-export const GELU_GRAD_KERNEL = 'CajalGeluGrad';
-export const COLUMN_SUM_KERNEL = 'CajalColumnSum';
 
 /** The storage of one backend as these kernels see it: float32 arrays in and out. */
 interface Storage {
@@ -196,70 +189,10 @@ function lerp(storage: Storage, inputs: NamedTensorInfoMap, attrs: NamedAttrMap)
   return out;
 }
 
-/**
- * erf(x) by Abramowitz & Stegun 7.1.26 (|error| ≤ 1.5e-7), the approximation tfjs's own Erf
- * kernels use on every backend, here in float64.
- */
-function erf(x: number): number {
-  const sign = x < 0 ? -1 : 1;
-  const a = Math.abs(x);
-  const t = 1 / (1 + 0.3275911 * a);
-  const poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))));
-  return sign * (1 - poly * Math.exp(-a * a));
-}
-
-const SQRT1_2 = Math.SQRT1_2;
-const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
-
-/** Input x; output x·Φ(x), Φ(x) = ½(1 + erf(x/√2)). */
-function geluForward(storage: Storage, inputs: NamedTensorInfoMap): TensorInfo[] {
-  const xInfo = inputOf(inputs, 'x', GELU_KERNEL);
-  const out = storage.alloc([...xInfo.shape]);
-  const x = storage.read(xInfo);
-  const y = storage.read(out);
-  for (let i = 0; i < x.length; i++) {
-    const v = x[i]!;
-    y[i] = v * (0.5 + 0.5 * erf(v * SQRT1_2));
-  }
-  return [out];
-}
-
-/** Inputs x, dy; output dy·(Φ(x) + x·φ(x)). */
-function geluBackward(storage: Storage, inputs: NamedTensorInfoMap): TensorInfo[] {
-  const xInfo = inputOf(inputs, 'x', GELU_GRAD_KERNEL);
-  const dyInfo = inputOf(inputs, 'dy', GELU_GRAD_KERNEL);
-  sameSize(xInfo, dyInfo, GELU_GRAD_KERNEL, 'dy');
-  const out = storage.alloc([...xInfo.shape]);
-  const x = storage.read(xInfo);
-  const dy = storage.read(dyInfo);
-  const dx = storage.read(out);
-  for (let i = 0; i < x.length; i++) {
-    const v = x[i]!;
-    dx[i] = dy[i]! * (0.5 + 0.5 * erf(v * SQRT1_2) + v * INV_SQRT_2PI * Math.exp(-0.5 * v * v));
-  }
-  return [out];
-}
-
-/** Input x [N, C]; output [C], the column sums (float64 accumulation). */
-function columnSum(storage: Storage, inputs: NamedTensorInfoMap): TensorInfo[] {
-  const xInfo = inputOf(inputs, 'x', COLUMN_SUM_KERNEL);
-  if (xInfo.shape.length !== 2) throw new Error(`${COLUMN_SUM_KERNEL}: expected a matrix, got shape [${xInfo.shape}]`);
-  const [rows, cols] = xInfo.shape as [number, number];
-  const out = storage.alloc([cols]);
-  const x = storage.read(xInfo);
-  const acc = new Float64Array(cols);
-  for (let r = 0, k = 0; r < rows; r++) for (let c = 0; c < cols; c++, k++) acc[c] += x[k]!;
-  storage.read(out).set(acc);
-  return [out];
-}
-
 const BODIES: Record<string, (storage: Storage, inputs: NamedTensorInfoMap, attrs: NamedAttrMap) => TensorInfo[]> = {
   [ADAMW_KERNEL]: adamw,
   [GLOBAL_NORM_KERNEL]: globalNorm,
   [LERP_KERNEL]: lerp,
-  [GELU_KERNEL]: (storage, inputs) => geluForward(storage, inputs),
-  [GELU_GRAD_KERNEL]: (storage, inputs) => geluBackward(storage, inputs),
-  [COLUMN_SUM_KERNEL]: (storage, inputs) => columnSum(storage, inputs),
 };
 
 const FUSED_BACKENDS = ['wasm', 'cpu'] as const;

@@ -31,12 +31,17 @@
  * Each measurement runs in its own child process, so its RSS peak (process maxRSS, workers
  * included) is its own; PyTorch's is its process's ru_maxrss. PyTorch gets one more warm-up step
  * and the same number of timed steps.
- * `small` stays at batch 16: since the full-input passes free each block's score tables when it
- * returns, feature extraction peaks at 1.6 GB RSS and the in-process step ran 21 minutes at 4.6 GB
- * RSS without an abort (estimateMemory: ≈2.5 GB, ≈1.6 GB per worker at 8); before, a chunk of 8
- * samples kept all 12 layers' (≈4.8 GB, over wasm's 4 GB): a data-parallel worker aborted.
- *
+ * `small` at batch 16: a training step needs ≈ 0.5 GB of weights, moments and gradients plus
+ * ≈ 0.3 GB of activations per sample on wasm (tfjs keeps what the backward pass reads; since
+ * main/compute/gradients.ts it frees each piece once read, and AdamW and the EMA no longer hold
+ * parameter-sized temporaries). 16 samples (≈ 5.5 GB) do not fit wasm's 4 GB heap, so the in-process
+ * step runs them as 2 micro-batches of 8 with the gradients summed (the same step: the loss is a mean
+ * over samples); the data-parallel workers take 8 each. Before those fixes the step needed ≈ 0.42 GB
+ * per sample plus 1.3 GB for the update: the in-process step ran over 21 minutes at the edge of the
+ * heap and batch 16 aborted in one process.
  * Env: CAJAL_BENCH_JEPA_STEPS_TINY / _SMALL (timed steps, default 5 / 2; warm-up 2 / 1),
+ * CAJAL_BENCH_JEPA_BATCH (default 16), CAJAL_BENCH_JEPA_MICRO (in-process micro-batch; default 8 for
+ * small, the whole batch for tiny), CAJAL_BENCH_JEPA_THREADS (XNNPACK threads in process, default 2),
  * CAJAL_BENCH_JEPA_CONFIGS (default "tiny,small"; empty: feature extraction only),
  * CAJAL_BENCH_JEPA_PROFILE=1 (print the kernels that take the time in one in-process step),
  * CAJAL_BENCH_JEPA_FEATURES=0 (skip feature extraction), CAJAL_BENCH_DP_WORKERS (default min(2, cores)).

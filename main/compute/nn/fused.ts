@@ -158,7 +158,9 @@ function adamw(storage: Storage, inputs: NamedTensorInfoMap, attrs: NamedAttrMap
     const po = storage.read(outP[i]!);
     const mo = storage.read(outM[i]!);
     const vo = storage.read(outV[i]!);
-    const decay = decays[i]!;
+    // The decay is a float32 multiply, as torch's param.mul_(1 − lr·wd) and a separate tf.mul of
+    // the weights by that factor (train.ts's scheduled decay): the same bits either way.
+    const decay = Math.fround(decays[i]!);
     const n = pi.length;
     for (let j = 0; j < n; j++) {
       const gj = gi[j]!;
@@ -166,7 +168,7 @@ function adamw(storage: Storage, inputs: NamedTensorInfoMap, attrs: NamedAttrMap
       const vj = beta2 * vi[j]! + c2 * gj * gj;
       mo[j] = mj;
       vo[j] = vj;
-      po[j] = decay * pi[j]! - (stepSize * mj) / (Math.sqrt(vj) + epsHat);
+      po[j] = Math.fround(decay * pi[j]!) - (stepSize * mj) / (Math.sqrt(vj) + epsHat);
     }
   }
   return [...outP, ...outM, ...outV];

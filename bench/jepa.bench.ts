@@ -31,12 +31,17 @@
  * Each measurement runs in its own child process, so its RSS peak (process maxRSS, workers
  * included) is its own; PyTorch's is its process's ru_maxrss. PyTorch gets one more warm-up step
  * and the same number of timed steps.
- * `small` stays at batch 16: since the full-input passes free each block's score tables when it
- * returns, feature extraction peaks at 1.6 GB RSS and the in-process step ran 21 minutes at 4.6 GB
- * RSS without an abort (estimateMemory: ≈2.5 GB, ≈1.6 GB per worker at 8); before, a chunk of 8
- * samples kept all 12 layers' (≈4.8 GB, over wasm's 4 GB): a data-parallel worker aborted.
- *
+ * `small` at batch 16: a training step needs ≈ 0.5 GB of weights, moments and gradients plus
+ * ≈ 0.3 GB of activations per sample on wasm (tfjs keeps what the backward pass reads; since
+ * main/compute/gradients.ts it frees each piece once read, and AdamW and the EMA no longer hold
+ * parameter-sized temporaries). 16 samples (≈ 5.5 GB) do not fit wasm's 4 GB heap, so the in-process
+ * step runs them as 2 micro-batches of 8 with the gradients summed (the same step: the loss is a mean
+ * over samples); the data-parallel workers take 8 each. Before those fixes the step needed ≈ 0.42 GB
+ * per sample plus 1.3 GB for the update: the in-process step ran over 21 minutes at the edge of the
+ * heap and batch 16 aborted in one process.
  * Env: CAJAL_BENCH_JEPA_STEPS_TINY / _SMALL (timed steps, default 5 / 2; warm-up 2 / 1),
+ * CAJAL_BENCH_JEPA_BATCH (default 16), CAJAL_BENCH_JEPA_MICRO (in-process micro-batch; default 8 for
+ * small, the whole batch for tiny), CAJAL_BENCH_JEPA_THREADS (XNNPACK threads in process, default 2),
  * CAJAL_BENCH_JEPA_CONFIGS (default "tiny,small"; empty: feature extraction only),
  * CAJAL_BENCH_JEPA_PROFILE=1 (print the kernels that take the time in one in-process step),
  * CAJAL_BENCH_JEPA_FEATURES=0 (skip feature extraction), CAJAL_BENCH_DP_WORKERS (default min(2, cores)).
@@ -67,7 +72,8 @@ const TORCH_SCRIPT = join(dirname(fileURLToPath(import.meta.url)), 'reference', 
 const PYTHON = '/usr/bin/python3';
 const ROIS = 116;
 const FRAMES = 80;
-const BATCH = 16;
+/** Batch of the step (both sides) and of feature extraction; CAJAL_BENCH_JEPA_BATCH overrides it (e.g. 4 for a quick profile). */
+const BATCH = Number(process.env.CAJAL_BENCH_JEPA_BATCH ?? 16);
 const GRADIENT_DIMS = 30;
 const SEED = 19;
 const LR = 1e-4;
@@ -80,6 +86,17 @@ const PLAN: Record<ConfigName, { warmup: number; steps: number }> = {
   // ~10-40 s a step on 2 shared cores: few steps, but the same count on both sides.
   small: { warmup: 1, steps: Number(process.env.CAJAL_BENCH_JEPA_STEPS_SMALL ?? 2) },
 };
+
+/**
+ * Samples per forward/backward pass of the in-process step: the whole batch, except where its
+ * activations would not fit wasm's 4 GB heap (small: ≈ 0.3 GB per sample, so 16 samples are run
+ * as 2 micro-batches of 8, the data-parallel workers' share). CAJAL_BENCH_JEPA_MICRO overrides it.
+ */
+function microBatch(name: ConfigName): number {
+  const fromEnv = Number(process.env.CAJAL_BENCH_JEPA_MICRO);
+  if (Number.isInteger(fromEnv) && fromEnv > 0) return Math.min(fromEnv, BATCH);
+  return name === 'small' ? Math.min(8, BATCH) : BATCH;
+}
 
 // ---- the replica (also what the data-parallel workers import) ----
 
@@ -283,12 +300,58 @@ interface StepTiming {
   profile?: string[];
 }
 
+/**
+ * The rows [start, start + size) of a step batch (x, context and target lists), as its own batch.
+ */
+function sliceBatch(batch: TensorBatch, start: number, size: number): TensorBatch {
+  const rows = (entry: { data: Float32Array | Int32Array; shape: number[] }) => {
+    const per = entry.shape.slice(1).reduce((a, b) => a * b, 1);
+    return { data: entry.data.subarray(start * per, (start + size) * per), shape: [size, ...entry.shape.slice(1)] };
+  };
+  return { x: rows(batch.x!), context: rows(batch.context!), target: rows(batch.target!) };
+}
+
+/**
+ * One step of the whole batch in micro-batches of `micro` samples: the gradients of each
+ * micro-batch's loss weighted by its share of the batch are summed, then one AdamW + EMA update.
+ * The loss is a mean over samples (every sample has as many context and target tokens), so this is
+ * the same step as one pass over the batch, with the activations of one micro-batch at a time.
+ */
+function microBatchStep(tf: Tfjs, replica: ReturnType<typeof createReplica>, batch: TensorBatch, micro: number): number {
+  const total = batch.x!.shape[0]!;
+  const variables = replica.params.trainableVariables();
+  let loss = 0;
+  let summed: Map<string, tfTypes.Tensor> | null = null;
+  for (let start = 0; start < total; start += micro) {
+    const size = Math.min(micro, total - start);
+    const part = sliceBatch(batch, start, size);
+    const { value, grads } = tf.variableGrads(() => tf.mul(replica.loss(part), size / total) as tfTypes.Scalar, variables);
+    loss += value.dataSync()[0]!;
+    value.dispose();
+    const byName = replica.params.byName(grads);
+    if (!summed) summed = byName;
+    else {
+      for (const [name, g] of byName) {
+        const previous = summed.get(name)!;
+        summed.set(name, tf.add(previous, g));
+        previous.dispose();
+        g.dispose();
+      }
+    }
+  }
+  replica.optimizer.update(summed!);
+  for (const g of summed!.values()) g.dispose();
+  return loss;
+}
+
 async function childStep(name: ConfigName, dir: string, subjects: number): Promise<StepTiming> {
   const tf = await activateBackend('wasm');
   const inputs = readInputs(dir, subjects);
   const replica = createReplica(tf, { model: modelConfig(name), gradients: inputs.gradients, seed: SEED });
   const batch = stepBatch(inputs);
-  const step = async (): Promise<number> => (await trainStepAsync(replica.optimizer, () => replica.loss(batch))).loss;
+  const micro = microBatch(name);
+  const step = async (): Promise<number> =>
+    micro < BATCH ? microBatchStep(tf, replica, batch, micro) : (await trainStepAsync(replica.optimizer, () => replica.loss(batch))).loss;
   const plan = PLAN[name];
   const firstLoss = await step();
   for (let i = 1; i < plan.warmup; i++) await step();
@@ -491,7 +554,10 @@ export async function benchJepa(dir: string): Promise<BenchResult[]> {
       console.log(`${label}: PyTorch step ${torch.stepMs.toFixed(0)} ms, RSS peak ${mib(torch.rssPeakMiB)}, first loss ${torch.firstLoss.toFixed(4)}, ${torch.parameters} parameters`);
     }
     const runs: [string, StepTiming | string][] = [
-      ['wasm, 2 XNNPACK threads, one process', child<StepTiming>('step', name, inputs, { CAJAL_WASM_THREADS: '2' })],
+      [
+        `wasm, ${process.env.CAJAL_BENCH_JEPA_THREADS ?? '2'} XNNPACK thread(s), one process${microBatch(name) < BATCH ? ` (micro-batches of ${microBatch(name)})` : ''}`,
+        child<StepTiming>('step', name, inputs, { CAJAL_WASM_THREADS: process.env.CAJAL_BENCH_JEPA_THREADS ?? '2' }),
+      ],
       [`wasm data-parallel on ${workers} workers (1 wasm thread each)`, child<StepTiming>('parallel', name, inputs, { CAJAL_BENCH_DP_WORKERS: String(workers) })],
     ];
     for (const [what, timing] of runs) {

@@ -10,7 +10,8 @@
  *   (default 3) give medians, which matters on a shared machine.
  * - generation tokens/s of one window (generate.ts) with and without the key/value cache, and the
  *   speed-up. The EOS/PAD logits are pushed down so every window runs all T−1 steps.
- * CAJAL_BENCH_NF_PROFILE=1 prints the kernels that take the time in one training step.
+ * CAJAL_BENCH_NF_PROFILE=1 prints the kernels that take the time in one training step;
+ * CAJAL_BENCH_NF_CASES=tiny (or mid) times only those configs; CAJAL_BENCH_NF_GENERATION=0 skips generation.
  * Without torch the PyTorch side is skipped with a message (the ratio is then not printed).
  */
 import { spawnSync } from 'node:child_process';
@@ -141,7 +142,8 @@ export async function benchNeuroformer(): Promise<BenchResult[]> {
   const threads = wasmThreadsReport()?.threads ?? 1;
   const results: BenchResult[] = [];
   const n = rounds();
-  for (const c of CASES) {
+  const only = (process.env.CAJAL_BENCH_NF_CASES ?? '').split(',').filter(Boolean);
+  for (const c of CASES.filter((k) => only.length === 0 || only.includes(k.label.split(' ')[0]!))) {
     const data = inputs(c.config, c.batch);
     const model = createNeuroformer(tf, c.config, 1);
     const opt = new AdamW(model.params, { lr: 1e-4, beta1: 0.9, beta2: 0.95, weightDecay: 1, decay: neuroformerDecayRule });
@@ -178,6 +180,7 @@ export async function benchNeuroformer(): Promise<BenchResult[]> {
   }
 
   // Generation: one window of the mid config (T 100, so 99 steps), cache vs no cache.
+  if (process.env.CAJAL_BENCH_NF_GENERATION === '0') return results;
   const gen = CASES[1]!;
   const data = inputs(gen.config, 4);
   const model = createNeuroformer(tf, gen.config, 1);

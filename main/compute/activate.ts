@@ -5,6 +5,7 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { BackendName } from '../../shared/api/index.js';
+import { installFrugalGradients } from './gradients.js';
 import { installWasmKernels } from './wasm/index.js';
 import { enableWasmThreads, type WasmThreadsResult } from './wasm/threads.js';
 import { installWebGpu, type WebGpuOptions } from './webgpu.js';
@@ -91,6 +92,8 @@ export async function activateBackend(backend: BackendName, options: ActivateOpt
   const ok = await tf.setBackend(TFJS_NAME[backend]);
   if (!ok) throw new Error(`the ${backend} compute backend failed to initialise`);
   await tf.ready();
+  // Every backend: the backward pass frees saved tensors and gradients as soon as they are dead.
+  installFrugalGradients(tf);
   if (backend === 'wasm') {
     // tfjs-backend-wasm cannot train without these (gradient kernels it lacks, XNNPACK for the
     // transposed and batched products of every backward pass); idempotent.

@@ -44,6 +44,7 @@ export {
   Ema,
   clipGradNorm,
   cosineSchedule,
+  lerpVariables,
   decayWeightsOnly,
   scaleGrads,
   trainStep,

@@ -12,7 +12,18 @@
 import type * as tfTypes from '@tensorflow/tfjs';
 import type { Tfjs } from '../activate.js';
 import { ValidationError } from '../../errors.js';
+import { ADAMW_KERNEL, GLOBAL_NORM_KERNEL, LERP_KERNEL, fusedKernelsFor, runFused } from './fused.js';
 import type { ParamEntry, ParamSnapshot, Params } from './params.js';
+
+/** Values per fused AdamW call (16 MB of float32): bounds the update's memory beyond the model. */
+const FUSED_GROUP_ELEMENTS = 1 << 22;
+/**
+ * Tensors this large or larger are updated with ops, one tidy each: per element the fused
+ * JavaScript pass is slower than wasm's kernels (AdamW over 20 × 100 000 values: 23 ms against
+ * 18 ms CPU), while for many small tensors the per-kernel cost of the op path dominates
+ * (70 × 2 000: fused 7.4 ms against 10.4 ms).
+ */
+const FUSED_MAX_ELEMENTS = 1 << 15;
 
 /** Whether AdamW decays a parameter: by default only matmul/conv kernels (role 'weight'). */
 export type DecayRule = (entry: ParamEntry) => boolean;
@@ -44,9 +55,12 @@ export interface AdamWStepResult {
 
 /**
  * AdamW over a parameter collection. The moments are one pair of variables per trainable
- * parameter and the update runs per parameter (13 small kernels each). A flat state over all
- * parameters needs fewer kernels but has to slice the result back, and slicing a large tensor on
- * wasm copies all of it per slice (~120 ms a step for this bench's model, against ~15 ms here).
+ * parameter. On wasm and cpu the clip norm is one fused kernel over all gradients and the small
+ * parameters (biases, norms, small matrices) are updated by one fused kernel per group (fused.ts);
+ * the large ones, and every parameter elsewhere, by 13 small kernels, each parameter in its own
+ * tidy (one tidy over all of Brain-JEPA small's 32 M parameters held 1.3 GB of temporaries). (A flat state over all parameters would need
+ * fewer kernels on the op path but has to slice the result back, and slicing a large tensor on
+ * wasm copies all of it per slice.)
  */
 export class AdamW {
   readonly beta1: number;
@@ -148,22 +162,88 @@ export class AdamW {
     // p ← p·(1 − lr·wd) − (lr/bc1)·m / (√v/√bc2 + eps)  =  … − (lr·√bc2/bc1)·m / (√v + eps·√bc2)
     const stepSize = (lr * Math.sqrt(bc2)) / bc1;
     const epsHat = eps * Math.sqrt(bc2);
+    const fused = fusedKernelsFor(tf);
     const gradNorm = tf.tidy(() => {
       let scale = options.gradScale;
       let norm: tfTypes.Scalar | undefined;
       if (options.clipNorm !== undefined) {
-        // The global norm over one concatenated copy of the gradients: 3 kernels, not 2 per parameter.
-        const flat = tf.concat(present.map((name) => tf.reshape(grads.get(name)!, [-1])));
-        const n = tf.sqrt(tf.sum(tf.square(flat))) as tfTypes.Scalar;
-        const clip = tf.minimum(tf.div(options.clipNorm, tf.add(n, 1e-6)), 1) as tfTypes.Scalar;
+        let clip: tfTypes.Scalar;
+        if (fused) {
+          // One pass over every gradient: the norm and the clip factor.
+          const inputs: Record<string, tfTypes.Tensor> = {};
+          present.forEach((name, i) => (inputs[`g${i}`] = grads.get(name)!));
+          [norm, clip] = runFused(tf, GLOBAL_NORM_KERNEL, inputs, { count: present.length, clipNorm: options.clipNorm }) as [tfTypes.Scalar, tfTypes.Scalar];
+        } else {
+          // The global norm over one concatenated copy of the gradients: 3 kernels, not 2 per parameter.
+          const flat = tf.concat(present.map((name) => tf.reshape(grads.get(name)!, [-1])));
+          norm = tf.sqrt(tf.sum(tf.square(flat))) as tfTypes.Scalar;
+          clip = tf.minimum(tf.div(options.clipNorm, tf.add(norm, 1e-6)), 1) as tfTypes.Scalar;
+        }
         scale = scale ? (tf.mul(scale, clip) as tfTypes.Scalar) : clip;
-        norm = n;
       }
-      // With a gradient factor c: m ← β₁m + (1−β₁)c·g, v ← β₂v + (1−β₂)c²·g².
-      const gm = scale ? tf.mul(scale, 1 - beta1) : tf.scalar(1 - beta1);
-      const gv = scale ? tf.mul(tf.square(scale), 1 - beta2) : tf.scalar(1 - beta2);
-      const decay = tf.scalar(1 - lr * this.weightDecay);
-      for (const name of present) {
+      if (fused) {
+        // Small tensors in fused groups (where the engine's per-kernel cost dominates), large ones
+        // with ops, which beat a JavaScript pass over the heap per element (see FUSED_MAX_ELEMENTS).
+        const small = present.filter((name) => this.m.get(name)!.size < FUSED_MAX_ELEMENTS);
+        const large = present.filter((name) => this.m.get(name)!.size >= FUSED_MAX_ELEMENTS);
+        this.fusedUpdate(small, grads, scale, lr, stepSize, epsHat);
+        this.opsUpdate(large, grads, scale, lr, stepSize, epsHat);
+      } else this.opsUpdate(present, grads, scale, lr, stepSize, epsHat);
+      return norm ? tf.keep(norm) : undefined;
+    });
+    this.step = t;
+    return gradNorm ? { gradNorm } : {};
+  }
+
+  /**
+   * The update with the fused kernel, in groups of at most FUSED_GROUP_ELEMENTS values: each
+   * group's new weights and moments replace the old ones before the next group is computed, so the
+   * update needs at most one group's worth of memory beyond the model.
+   */
+  private fusedUpdate(present: string[], grads: Map<string, tfTypes.Tensor>, scale: tfTypes.Scalar | undefined, lr: number, stepSize: number, epsHat: number): void {
+    const tf = this.tf;
+    const decayFactor = 1 - lr * this.weightDecay;
+    let start = 0;
+    while (start < present.length) {
+      let end = start;
+      let elements = 0;
+      while (end < present.length && (end === start || elements + this.m.get(present[end]!)!.size <= FUSED_GROUP_ELEMENTS)) {
+        elements += this.m.get(present[end]!)!.size;
+        end++;
+      }
+      const group = present.slice(start, end);
+      tf.tidy(() => {
+        const inputs: Record<string, tfTypes.Tensor> = scale ? { scale } : {};
+        group.forEach((name, i) => {
+          inputs[`p${i}`] = this.params.get(name);
+          inputs[`g${i}`] = grads.get(name)!;
+          inputs[`m${i}`] = this.m.get(name)!;
+          inputs[`v${i}`] = this.v.get(name)!;
+        });
+        const decay = group.map((name) => (this.weightDecay !== 0 && this.decayed.get(name) ? decayFactor : 1));
+        const out = runFused(tf, ADAMW_KERNEL, inputs, { count: group.length, beta1: this.beta1, beta2: this.beta2, stepSize, epsHat, decay });
+        const n = group.length;
+        group.forEach((name, i) => {
+          this.params.get(name).assign(out[i]!);
+          this.m.get(name)!.assign(out[n + i]!);
+          this.v.get(name)!.assign(out[2 * n + i]!);
+        });
+      });
+      start = end;
+    }
+  }
+
+  /** The update with tfjs ops (backends without the fused kernel), one tidy per parameter. */
+  private opsUpdate(present: string[], grads: Map<string, tfTypes.Tensor>, scale: tfTypes.Scalar | undefined, lr: number, stepSize: number, epsHat: number): void {
+    const tf = this.tf;
+    const { beta1, beta2 } = this;
+    // With a gradient factor c: m ← β₁m + (1−β₁)c·g, v ← β₂v + (1−β₂)c²·g².
+    const gm = scale ? tf.mul(scale, 1 - beta1) : tf.scalar(1 - beta1);
+    const gv = scale ? tf.mul(tf.square(scale), 1 - beta2) : tf.scalar(1 - beta2);
+    const decay = tf.scalar(1 - lr * this.weightDecay);
+    for (const name of present) {
+      // Its own tidy: the intermediates of one parameter are freed before the next is computed.
+      tf.tidy(() => {
         const g = grads.get(name)!;
         const m = this.m.get(name)!;
         const v = this.v.get(name)!;
@@ -175,11 +255,8 @@ export class AdamW {
         m.assign(mNew);
         v.assign(vNew);
         p.assign(pNew);
-      }
-      return norm ? tf.keep(norm) : undefined;
-    });
-    this.step = t;
-    return gradNorm ? { gradNorm } : {};
+      });
+    }
   }
 
   dispose(): void {
@@ -244,6 +321,38 @@ export function scaleGrads(tf: Tfjs, grads: Map<string, tfTypes.Tensor>, scale: 
   return out;
 }
 
+/**
+ * a ← a + w·(b − a) for every pair (a variable, b a tensor of its shape): the EMA of weights with
+ * w = 1 − decay. Small tensors in one fused kernel per group on wasm and cpu (fused.ts), the others
+ * with 3 kernels each, each pair in its own tidy so that no more than one pair's intermediates are
+ * alive (one tidy over all of Brain-JEPA small's encoder held 3 copies of it).
+ */
+export function lerpVariables(tf: Tfjs, all: readonly (readonly [tfTypes.Variable, tfTypes.Tensor])[], weight: number): void {
+  const fused = fusedKernelsFor(tf);
+  const pairs = fused ? all.filter(([a]) => a.size < FUSED_MAX_ELEMENTS) : [];
+  for (const [a, b] of all) {
+    if (fused && a.size < FUSED_MAX_ELEMENTS) continue;
+    tf.tidy(() => a.assign(tf.sub(a, tf.mul(tf.sub(a, b), weight))));
+  }
+  let start = 0;
+  while (start < pairs.length) {
+    let end = start;
+    let elements = 0;
+    while (end < pairs.length && (end === start || elements + pairs[end]![0].size <= FUSED_GROUP_ELEMENTS)) elements += pairs[end++]![0].size;
+    const group = pairs.slice(start, end);
+    tf.tidy(() => {
+      const inputs: Record<string, tfTypes.Tensor> = {};
+      group.forEach(([a, b], i) => {
+        inputs[`a${i}`] = a;
+        inputs[`b${i}`] = b;
+      });
+      const out = runFused(tf, LERP_KERNEL, inputs, { count: group.length, weight });
+      group.forEach(([a], i) => a.assign(out[i]!));
+    });
+    start = end;
+  }
+}
+
 export interface EmaConfig {
   /** Target decay, e.g. 0.999. */
   decay: number;
@@ -278,14 +387,11 @@ export class Ema {
 
   /** One update; `decay` overrides the configured (warmed-up) one, e.g. a momentum schedule. */
   update(decay = this.currentDecay()): void {
-    const tf = this.source.tf;
-    tf.tidy(() => {
-      for (const entry of this.shadow.list()) {
-        const p = this.source.get(entry.name);
-        // shadow − (1 − d)(shadow − p): one fewer multiply than d·s + (1 − d)·p.
-        entry.variable.assign(tf.sub(entry.variable, tf.mul(tf.sub(entry.variable, p), 1 - decay)));
-      }
-    });
+    lerpVariables(
+      this.source.tf,
+      this.shadow.list().map((entry) => [entry.variable, this.source.get(entry.name)]),
+      1 - decay,
+    );
     this.updates++;
   }
 

@@ -21,7 +21,7 @@ import { withCustomGrad } from '../../compute/nn/grad.js';
 import { paramSeed } from '../../compute/nn/init.js';
 import { createLinear, type Linear } from '../../compute/nn/linear.js';
 import { createLayerNorm, type LayerNorm } from '../../compute/nn/norm.js';
-import type { DecayRule } from '../../compute/nn/optim.js';
+import { lerpVariables, type DecayRule } from '../../compute/nn/optim.js';
 import { Params, type ForwardOptions, type ParamEntry } from '../../compute/nn/params.js';
 import { smoothL1Loss } from '../../compute/nn/smooth-l1.js';
 import { createTransformerBlock, type TransformerBlock } from '../../compute/nn/transformer.js';
@@ -310,10 +310,9 @@ export function createJepaModel(tf: Tfjs, config: JepaModelConfig, gradients: Fl
     },
     updateTarget(momentum) {
       if (!(momentum >= 0 && momentum <= 1)) throw new ValidationError('momentum', `${momentum} is not in [0, 1]`);
-      tf.tidy(() => {
-        // param_k.mul_(m).add_((1 − m)·param_q), as src/train.py.
-        for (const entry of target.list()) entry.variable.assign(tf.add(tf.mul(entry.variable, momentum), tf.mul(encoder.get(entry.name), 1 - momentum)));
-      });
+      // param_k.mul_(m).add_((1 − m)·param_q) as src/train.py, written target + (1 − m)(encoder − target):
+      // one fused pass over all tensors on wasm and cpu (the op form held 3 copies of the encoder).
+      lerpVariables(tf, target.list().map((entry) => [entry.variable, encoder.get(entry.name)] as const), 1 - momentum);
     },
     stateDict(part, options = {}) {
       return toStateDict(paramsOf(part), options.prefix ?? '');

@@ -56,18 +56,35 @@ export function RunDetails({ run, app }: { run: Run; app: AppContext }) {
   const Summary = summary?.component ?? GenericResults;
   const Live = summary?.live;
 
+  // Each effect drops the answers of the run shown before (`current`): switching from a run with a
+  // large log or results to another must not let the slower, older answer land last and stay.
   useEffect(() => {
+    let current = true;
     setLogs([]);
     setError(null);
-    api.call('runs.logs', { runId: run.id }).then(setLogs, (failure: unknown) => setError(errorMessage(failure)));
-    return api.on('run.log', ({ runId, line }) => {
-      if (runId === run.id) setLogs((current) => [...current, line]);
+    api.call('runs.logs', { runId: run.id }).then(
+      (lines) => current && setLogs(lines),
+      (failure: unknown) => current && setError(errorMessage(failure)),
+    );
+    const unsubscribe = api.on('run.log', ({ runId, line }) => {
+      if (runId === run.id) setLogs((lines) => [...lines, line]);
     });
+    return () => {
+      current = false;
+      unsubscribe();
+    };
   }, [api, run.id]);
 
   useEffect(() => {
     if (run.status !== 'succeeded') return setResults(null);
-    api.call('runs.results', { runId: run.id }).then((list) => setResults({ runId: run.id, list }), (failure: unknown) => setError(errorMessage(failure)));
+    let current = true;
+    api.call('runs.results', { runId: run.id }).then(
+      (list) => current && setResults({ runId: run.id, list }),
+      (failure: unknown) => current && setError(errorMessage(failure)),
+    );
+    return () => {
+      current = false;
+    };
   }, [api, run.id, run.status]);
 
   const succeeded = run.status === 'succeeded';

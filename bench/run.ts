@@ -34,6 +34,7 @@ const benches: [string, (dir: string) => Promise<BenchResult[]>][] = [
   ['spikes-connectivity', async () => (await import('./spikes-connectivity.bench.js')).benchSpikesConnectivity()],
   ['neuroformer', async () => (await import('./neuroformer.bench.js')).benchNeuroformer()],
   ['mds', async () => (await import('./mds.bench.js')).benchMds()],
+  ['mds-clustering', async (dir) => (await import('./mds-clustering.bench.js')).benchMdsClustering(dir)],
 ];
 
 const dir = mkdtempSync(join(tmpdir(), 'cajal-bench-'));

@@ -110,7 +110,7 @@ describe.skipIf(!ready)('Brain-JEPA runs in the Runs view', () => {
     expect(await bars.locator('circle').count()).toBe(30);
     const note = importance.locator('.jepa-importance-note');
     expect(await note.textContent()).toMatch(/Pretrained \(target encoder\), linear probe, diagnosis: .* on 100 held-out subjects, × 116 \(1 = uniform\)\. The folds' maps agree r = -?\d\.\d\d\./);
-    await importance.getByLabel('Probe').selectOption('logistic-regression');
+    await importance.getByLabel('Probe', { exact: true }).selectOption('logistic-regression');
     expect(await note.textContent()).toMatch(/^Pretrained \(target encoder\), logistic regression, diagnosis/);
     if (!existsSync(dataFile(ATLAS))) {
       expect(await importance.textContent()).toMatch(/Import a label atlas with 116 regions/);

@@ -22,6 +22,7 @@ import { z } from 'zod';
 import { FileAccessError, FormatError, ValidationError, fileAccessError } from '../../../errors.js';
 import { checkWriteTarget, writeFileAtomically, type WriteTargetOptions } from '../../../io/write-target.js';
 import type { Tfjs } from '../../../compute/index.js';
+import { WINDOW_FEATURE_COUNT, WINDOW_FEATURE_VERSION } from '../channel/feature-set.js';
 import { FEATURE_COUNT, FEATURE_NAMES, FEATURE_VERSION, FEATURE_WINDOW_S } from './features.js';
 
 export const MODEL_FORMAT = 'tfjs-layers';
@@ -32,8 +33,14 @@ const METADATA_KEY = 'cajalSeizureNeural';
 
 export const NeuralModelConfig = z
   .object({
-    featureVersion: z.literal(FEATURE_VERSION),
-    featureNames: z.array(z.string()).length(FEATURE_COUNT),
+    /**
+     * 'standard': one window sees all channels of the SzCORE standard input (19 electrodes,
+     * average reference) with background-relative features; 'per-channel': every channel of any
+     * montage and rate is scored on its own from window features (../channel/feature-set.ts).
+     */
+    input: z.enum(['standard', 'per-channel']).default('standard'),
+    featureVersion: z.enum([FEATURE_VERSION, WINDOW_FEATURE_VERSION]),
+    featureNames: z.array(z.string()).min(1),
     windowS: z.literal(FEATURE_WINDOW_S),
     /** Seconds back of each frame stacked into a window's input (0 = the current second). */
     lagsS: z.array(z.number().int().min(0).max(60)).min(1),
@@ -46,7 +53,13 @@ export const NeuralModelConfig = z
     training: z.record(z.string(), z.unknown()).default({}),
   })
   .strict()
-  .refine((c) => c.featureMean.length === FEATURE_COUNT * c.lagsS.length && c.featureStd.length === c.featureMean.length, {
+  .refine((c) => c.featureNames.length === (c.featureVersion === FEATURE_VERSION ? FEATURE_COUNT : WINDOW_FEATURE_COUNT), {
+    message: 'featureNames do not match featureVersion',
+  })
+  .refine((c) => (c.input === 'standard') === (c.featureVersion === FEATURE_VERSION), {
+    message: 'standard input takes the standard features, per-channel input the window features',
+  })
+  .refine((c) => c.featureMean.length === c.featureNames.length * c.lagsS.length && c.featureStd.length === c.featureMean.length, {
     message: 'featureMean and featureStd need one entry per feature and lag',
   });
 export type NeuralModelConfig = z.infer<typeof NeuralModelConfig>;
@@ -58,8 +71,9 @@ export interface NeuralSeizureModel {
   config: NeuralModelConfig;
 }
 
-export function inputWidth(config: Pick<NeuralModelConfig, 'lagsS'>): number {
-  return FEATURE_COUNT * config.lagsS.length;
+/** Numbers per channel in one window's input: the features of every lag. */
+export function inputWidth(config: Pick<NeuralModelConfig, 'lagsS' | 'featureNames'>): number {
+  return config.featureNames.length * config.lagsS.length;
 }
 
 /**
@@ -68,6 +82,7 @@ export function inputWidth(config: Pick<NeuralModelConfig, 'lagsS'>): number {
  */
 export function untrainedConfig(lagsS: number[], seed: number): NeuralModelConfig {
   return {
+    input: 'standard',
     featureVersion: FEATURE_VERSION,
     featureNames: [...FEATURE_NAMES],
     windowS: 4,

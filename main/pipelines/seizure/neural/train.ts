@@ -189,7 +189,7 @@ function splitWindows(features: readonly RecordingFeatures[], options: NeuralTra
 /** Per input column, mean and standard deviation over the given windows (unstandardised). */
 function standardisation(features: readonly RecordingFeatures[], windows: readonly WindowRef[], lagsS: number[]) {
   const width = FEATURE_COUNT * lagsS.length;
-  const identity = { lagsS, featureMean: new Array<number>(width).fill(0), featureStd: new Array<number>(width).fill(1) };
+  const identity = { lagsS, featureNames: [...FEATURE_NAMES], featureMean: new Array<number>(width).fill(0), featureStd: new Array<number>(width).fill(1) };
   const sum = new Float64Array(width);
   const sumSq = new Float64Array(width);
   let n = 0;
@@ -282,6 +282,7 @@ export async function trainOnFeatures(features: readonly RecordingFeatures[], op
   if (!sets.train.background.length) throw new ValidationError('seizures', 'no background window to learn from: the recordings are all seizure');
 
   const config: NeuralModelConfig = control.resume?.neural.config ?? {
+    input: 'standard',
     featureVersion: FEATURE_VERSION,
     featureNames: [...FEATURE_NAMES],
     windowS: FEATURE_WINDOW_S,

@@ -3,14 +3,14 @@
  * standardising them, and running the model on a batch of windows (probabilities and the
  * per-channel votes).
  */
-import { FEATURE_COUNT, FEATURE_WINDOW_S } from './features.js';
+import { FEATURE_WINDOW_S } from './features.js';
 import { inputWidth, type NeuralModelConfig, type NeuralSeizureModel } from './model.js';
 import type * as tfTypes from '@tensorflow/tfjs';
 
 /** Index of the first second whose feature window lies inside the recording. */
 export const FIRST_READY_SECOND = FEATURE_WINDOW_S - 1;
 
-/** Frames of consecutive seconds starting at `firstS`: seconds × channels × FEATURE_COUNT. */
+/** Frames of consecutive seconds starting at `firstS`: seconds × channels × features (the model's featureNames). */
 export interface FrameSpan {
   firstS: number;
   channels: number;
@@ -21,9 +21,10 @@ export interface FrameSpan {
  * Writes the standardised input of the window ending at second `t` (channels × FEATURE_COUNT·lags)
  * into `out` at `offset`. Lagged frames before the first ready second use that second's frame.
  */
-export function fillWindow(span: FrameSpan, t: number, config: Pick<NeuralModelConfig, 'lagsS' | 'featureMean' | 'featureStd'>, out: Float32Array, offset: number): void {
+export function fillWindow(span: FrameSpan, t: number, config: Pick<NeuralModelConfig, 'lagsS' | 'featureNames' | 'featureMean' | 'featureStd'>, out: Float32Array, offset: number): void {
   const { channels, frames, firstS } = span;
   const width = inputWidth(config);
+  const FEATURE_COUNT = config.featureNames.length;
   const { featureMean: mean, featureStd: std } = config;
   config.lagsS.forEach((lag, l) => {
     const s = Math.max(t - lag, FIRST_READY_SECOND, firstS);

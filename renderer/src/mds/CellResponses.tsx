@@ -7,7 +7,7 @@
 import { useState } from 'react';
 import type { MdsClustering, Run } from '../../../shared/api/index.js';
 import { ErrorMessage } from '../components/ErrorMessage.js';
-import { useRunCall } from '../neuroformer/useNeuroformer.js';
+import { useRunCall } from '../state/useRunCall.js';
 import { LinePlot } from './LinePlot.js';
 import { cellOrder, clusterColor, clusterName } from './mdsMath.js';
 

@@ -7,7 +7,7 @@
  */
 import type { MdsClustering, Run } from '../../../shared/api/index.js';
 import { ErrorMessage } from '../components/ErrorMessage.js';
-import { useRunCall } from '../neuroformer/useNeuroformer.js';
+import { useRunCall } from '../state/useRunCall.js';
 import type { ResultSummaryProps } from '../workbench/resultSummary.js';
 import { CellResponses } from './CellResponses.js';
 import { HeatTable } from './HeatTable.js';

@@ -8,7 +8,7 @@
 import { useState } from 'react';
 import type { MdsModelFit, Run } from '../../../shared/api/index.js';
 import { ErrorMessage } from '../components/ErrorMessage.js';
-import { useRunCall } from '../neuroformer/useNeuroformer.js';
+import { useRunCall } from '../state/useRunCall.js';
 import { LossCurve } from '../workbench/LossCurve.js';
 import type { ResultSummaryProps } from '../workbench/resultSummary.js';
 import { Notes } from './ClusterSummary.js';

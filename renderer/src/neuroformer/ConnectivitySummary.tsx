@@ -15,7 +15,7 @@ import type { ResultSummaryProps } from '../workbench/resultSummary.js';
 import { MatrixPanel } from './MatrixPanel.js';
 import { received, scaleBottom, scaleTop, typeBlocks, typeLabel, typeOrder, undirected } from './matrix.js';
 import { ConnectivityTable } from './ScoreTables.js';
-import { useRunCall } from './useNeuroformer.js';
+import { useRunCall } from '../state/useRunCall.js';
 import './neuroformer.css';
 
 /** Cell types from the truth's E/I labels when the recording names none (a simulated network). */

@@ -10,7 +10,7 @@ import { ErrorMessage } from '../components/ErrorMessage.js';
 import type { ResultSummaryProps } from '../workbench/resultSummary.js';
 import { PsthCurves } from './PsthCurves.js';
 import { ConnectivityTable, PredictionTable, PsthTable } from './ScoreTables.js';
-import { useRunCall } from './useNeuroformer.js';
+import { useRunCall } from '../state/useRunCall.js';
 import './neuroformer.css';
 
 /** "300–400 s and 700–800 s (200 s in all)". */

@@ -10,7 +10,8 @@ import type { Run } from '../../../shared/api/index.js';
 import { ErrorMessage } from '../components/ErrorMessage.js';
 import { LossCurve } from '../workbench/LossCurve.js';
 import type { LiveSummaryProps, ResultSummaryProps } from '../workbench/resultSummary.js';
-import { useRunCall, useRunSummary } from './useNeuroformer.js';
+import { useRunCall } from '../state/useRunCall.js';
+import { useRunSummary } from './useNeuroformer.js';
 import './neuroformer.css';
 
 const nullToNaN = (values: readonly (number | null)[]) => values.map((v) => v ?? Number.NaN);

@@ -1,42 +1,6 @@
-/**
- * Reading a Neuroformer run through the neuroformer.* calls: the answer to one call, read again
- * every few seconds while the run is queued or running (each epoch adds a point to the curves), and
- * the run's summary (config, model, epochs) from neuroformer.runs.
- */
-import { useEffect, useState } from 'react';
-import type { CallName, CallParams, CallResult, NeuroformerRunSummary, Run } from '../../../shared/api/index.js';
-import { errorMessage, useApi } from '../api/context.js';
-
-const REFRESH_MS = 3000;
-
-export interface Loaded<T> {
-  value: T | null;
-  error: string | null;
-}
-
-/** `name(params)` for `run`, re-read while it is live; null params ask nothing. */
-export function useRunCall<N extends CallName>(run: Pick<Run, 'id' | 'status'>, name: N, params: CallParams<N> | null): Loaded<CallResult<N>> {
-  const api = useApi();
-  const key = params ? JSON.stringify(params) : '';
-  const live = run.status === 'running' || run.status === 'queued';
-  const [state, setState] = useState<{ key: string; value: CallResult<N> | null; error: string | null }>({ key: '', value: null, error: null });
-  useEffect(() => {
-    if (!key) return;
-    let current = true;
-    const read = () =>
-      api.call(name, JSON.parse(key) as CallParams<N>).then(
-        (value) => current && setState({ key, value, error: null }),
-        (failure: unknown) => current && setState((s) => ({ key, value: s.key === key ? s.value : null, error: errorMessage(failure) })),
-      );
-    void read();
-    const timer = live ? setInterval(read, REFRESH_MS) : undefined;
-    return () => {
-      current = false;
-      if (timer) clearInterval(timer);
-    };
-  }, [api, name, key, live]);
-  return state.key === key ? { value: state.value, error: state.error } : { value: null, error: null };
-}
+/** A Neuroformer run's summary (config, model, epochs) from neuroformer.runs. */
+import type { NeuroformerRunSummary, Run } from '../../../shared/api/index.js';
+import { useRunCall } from '../state/useRunCall.js';
 
 /** This run's entry in neuroformer.runs (null while loading or when the engine does not list it). */
 export function useRunSummary(run: Pick<Run, 'id' | 'status' | 'recordingId'>): NeuroformerRunSummary | null {

@@ -63,6 +63,14 @@ describe.each([
     expect(s.data[0]).toBe(Math.fround(0.1));
   });
 
+  it('reads a Node Buffer that is a view into a larger pool (as readFileSync returns small files)', () => {
+    const bytes = w.file(w.numeric('b', [6, 1], [1, 2, 3, 4, 5, 6], MX.DOUBLE, MI.INT16));
+    const pool = Buffer.alloc(bytes.length + 24, 0xff);
+    pool.set(bytes, 8);
+    const view = pool.subarray(8, 8 + bytes.length);
+    expect(Array.from(numeric(parseMat(view, 'pool.mat').get('b')).data)).toEqual([1, 2, 3, 4, 5, 6]);
+  });
+
   it('reads small data elements (a scalar stored in 4 bytes)', () => {
     const x = numeric(parseMat(w.file(w.numeric('k', [1, 1], [42], MX.DOUBLE, MI.UINT8)), 'k.mat').get('k'));
     expect(Array.from(x.data)).toEqual([42]);

@@ -26,7 +26,10 @@ export type { MatNumericClass, MatValue } from './types.js';
 export { matKind, type MatKind } from './header.js';
 
 /** Parses a whole MAT-file held in memory (the readers and the tests share it). */
-export function parseMat(bytes: Uint8Array, file: string): Map<string, MatValue> {
+export function parseMat(given: Uint8Array, file: string): Map<string, MatValue> {
+  // A Node Buffer's slice() is a view whose .buffer is a shared pool, and the parser copies numeric
+  // data with slice().buffer: read through a plain Uint8Array view so slice() copies exactly.
+  const bytes = new Uint8Array(given.buffer, given.byteOffset, given.byteLength);
   const header = parseMatHeader(bytes, file);
   const src = elementSource(file, bytes, header.littleEndian, null);
   const variables = new Map<string, MatValue>();

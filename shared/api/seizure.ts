@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { domainApi } from './define.js';
+import { segmentDatasetCalls } from './segments.js';
 
 export const TriageDecision = z.object({
   status: z.enum(['accepted', 'rejected']),
@@ -87,6 +88,8 @@ export const seizureCalls = {
       .strict(),
     result: z.object({ path: z.string(), count: z.number().int() }),
   },
+  // The project's labelled-segment datasets (#22): listed, without samples.
+  ...segmentDatasetCalls,
 } as const;
 
 export const seizureApi = domainApi('seizure', seizureCalls);

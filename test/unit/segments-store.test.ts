@@ -6,6 +6,8 @@
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { calls } from '../../shared/api/index.js';
+import { createHandlers, dispatch, Engine } from '../../main/engine/index.js';
 import type { LabelledSegment, SegmentCollection } from '../../main/io/segments/index.js';
 import { openDatabase } from '../../main/store/database.js';
 import { SCHEMA_VERSION, Store } from '../../main/store/index.js';
@@ -131,5 +133,28 @@ describe('segment datasets in the project store', () => {
     expect(store.settings.get('k')).toBe(1);
     expect(store.segments.list()).toEqual([]);
     expect(store.segments.importDataset('after', collection([segment('a', 'ictal', 8)]))).toBe(1);
+  });
+});
+
+describe('seizure.segmentDatasets through the API', () => {
+  it('lists the datasets without samples, matching the call schema', async () => {
+    const tmp = tempDir();
+    const engine = await Engine.open({ projectPath: join(tmp.dir, 'api.cajal'), create: true, maxConcurrent: 1 });
+    try {
+      const handlers = createHandlers(engine, { transport: 'bridge', nativeFileDialog: false });
+      const empty = await dispatch(handlers, { id: 1, call: 'seizure.segmentDatasets', params: {} });
+      expect(empty).toMatchObject({ ok: true, result: [] });
+      engine.store.segments.importDataset('d', collection([segment('a', 'ictal', 100), segment('b', 'preictal', 50)]));
+      const reply = await dispatch(handlers, { id: 2, call: 'seizure.segmentDatasets', params: {} });
+      expect(reply.ok).toBe(true);
+      const [dataset] = calls['seizure.segmentDatasets'].result.parse(reply.ok ? reply.result : null);
+      expect(dataset).toMatchObject({ name: 'd', counts: { ictal: 1, preictal: 1 }, segmentCount: 2 });
+      expect(JSON.stringify(reply)).not.toMatch(/samples/);
+      const refused = await dispatch(handlers, { id: 3, call: 'seizure.segmentDatasets', params: { all: true } });
+      expect(refused).toMatchObject({ ok: false, error: { code: 'bad-request' } });
+    } finally {
+      await engine.close();
+      tmp.cleanup();
+    }
   });
 });

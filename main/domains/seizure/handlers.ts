@@ -1,13 +1,14 @@
-/** The seizure triage calls (shared/api/seizure.ts), implemented by SeizureTriage. */
+/** The seizure calls (shared/api/seizure.ts): triage by SeizureTriage, segment datasets from the store. */
 import type { seizureCalls } from '../../../shared/api/index.js';
-import type { CallHandlers } from '../types.js';
+import type { CallHandlers, DomainContext } from '../types.js';
 import type { SeizureTriage } from './triage.js';
 
-export function seizureHandlers(triage: SeizureTriage): CallHandlers<typeof seizureCalls> {
+export function seizureHandlers(triage: SeizureTriage, context: DomainContext): CallHandlers<typeof seizureCalls> {
   return {
     'seizure.runs': ({ recordingId }) => triage.runs(recordingId),
     'seizure.review': ({ runId }) => triage.review(runId),
     'seizure.decide': ({ runId, eventIndex, status, onsetS, durationS }) => triage.decide(runId, eventIndex, status, onsetS, durationS),
     'seizure.export': ({ runId, format, path, overwrite }) => triage.export(runId, format, path, { overwrite }),
+    'seizure.segmentDatasets': () => context.store.segments.list(),
   };
 }

@@ -2,9 +2,9 @@
  * Seizure triage: the events a detection run found, the clinician's decisions on them (stored as
  * append-only annotations with author and time), and exports of the reviewed events.
  */
+import { segmentDatasetCalls } from './segments.js';
 import { z } from 'zod';
 import { domainApi } from './define.js';
-import { segmentDatasetCalls } from './segments.js';
 
 export const TriageDecision = z.object({
   status: z.enum(['accepted', 'rejected']),
@@ -88,8 +88,7 @@ export const seizureCalls = {
       .strict(),
     result: z.object({ path: z.string(), count: z.number().int() }),
   },
-  // The project's labelled-segment datasets (#22): listed, without samples.
-  ...segmentDatasetCalls,
 } as const;
 
-export const seizureApi = domainApi('seizure', seizureCalls);
+// With the project's labelled-segment datasets (#22, ./segments.ts): listed, without samples.
+export const seizureApi = domainApi('seizure', { ...seizureCalls, ...segmentDatasetCalls });

@@ -9,6 +9,7 @@ import { ModelRepository } from './models.js';
 import { RecordingRepository } from './recordings.js';
 import { ResultRepository } from './results.js';
 import { RunRepository } from './runs.js';
+import { SegmentRepository } from './segments.js';
 import { deleteRun, type DeletedRun } from './run-deletion.js';
 import { SettingsRepository } from './settings.js';
 
@@ -20,6 +21,7 @@ export class Store {
   readonly results: ResultRepository;
   readonly models: ModelRepository;
   readonly settings: SettingsRepository;
+  readonly segments: SegmentRepository;
 
   private constructor(
     readonly path: string,
@@ -32,6 +34,7 @@ export class Store {
     this.results = new ResultRepository(db);
     this.models = new ModelRepository(db);
     this.settings = new SettingsRepository(db);
+    this.segments = new SegmentRepository(db);
   }
 
   static open(path: string, options?: OpenOptions): Store {
@@ -70,6 +73,7 @@ export type { NewRecording } from './recordings.js';
 export type { ResultItem } from './results.js';
 export type { DeletedRun } from './run-deletion.js';
 export type { FinalStatus, NewRun, RunOwner, UnfinishedRun } from './runs.js';
+export type { SegmentDatasetSummary, StoredSegmentDataset } from './segments.js';
 export { asStorageError } from './storage-failure.js';
 export { SCHEMA_VERSION } from './migrations.js';
 export { isCajalProject } from './database.js';

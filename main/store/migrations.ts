@@ -153,6 +153,40 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE recordings ADD COLUMN removed_at TEXT;
     `,
   },
+  {
+    version: 6,
+    description: 'labelled-segment datasets: short single-channel segments, each wholly one class, for training and evaluation',
+    sql: `
+      -- Issue #22: a folder of labelled segments (the Bonn and New Delhi collections, a lab's
+      -- labels.csv) imported into the project as one dataset; its segments keep their samples here
+      -- (float32, little-endian, µV), so training and evaluation need not find the folder again.
+      -- A dataset is written whole in one transaction; deleting it deletes its segments.
+      CREATE TABLE segment_datasets (
+        id           INTEGER PRIMARY KEY,
+        name         TEXT    NOT NULL UNIQUE CHECK (length(name) > 0),
+        format       TEXT    NOT NULL,
+        source_path  TEXT    NOT NULL,
+        labels_json  TEXT    NOT NULL CHECK (json_valid(labels_json)),
+        notes_json   TEXT    NOT NULL CHECK (json_valid(notes_json)),
+        created_at   TEXT    NOT NULL
+      );
+
+      CREATE TABLE segments (
+        id           INTEGER PRIMARY KEY,
+        dataset_id   INTEGER NOT NULL REFERENCES segment_datasets(id) ON DELETE CASCADE,
+        segment_id   TEXT    NOT NULL,
+        file         TEXT    NOT NULL,
+        label        TEXT    NOT NULL CHECK (length(label) > 0),
+        group_name   TEXT    NOT NULL,
+        rate_hz      REAL    NOT NULL CHECK (rate_hz > 0),
+        sample_count INTEGER NOT NULL CHECK (sample_count > 0),
+        samples      BLOB    NOT NULL,
+        CHECK (length(samples) = 4 * sample_count),
+        UNIQUE (dataset_id, segment_id)
+      );
+      CREATE INDEX segments_by_dataset_label ON segments(dataset_id, label);
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

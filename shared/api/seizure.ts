@@ -2,6 +2,7 @@
  * Seizure triage: the events a detection run found, the clinician's decisions on them (stored as
  * append-only annotations with author and time), and exports of the reviewed events.
  */
+import { segmentDatasetCalls } from './segments.js';
 import { z } from 'zod';
 import { domainApi } from './define.js';
 
@@ -89,4 +90,5 @@ export const seizureCalls = {
   },
 } as const;
 
-export const seizureApi = domainApi('seizure', seizureCalls);
+// With the project's labelled-segment datasets (#22, ./segments.ts): listed, without samples.
+export const seizureApi = domainApi('seizure', { ...seizureCalls, ...segmentDatasetCalls });

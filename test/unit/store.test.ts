@@ -47,7 +47,7 @@ describe('project store', () => {
     const raw = new Database(path, { readonly: true });
     expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
     const tables = (raw.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map((t) => t.name);
-    expect(tables).toEqual(['annotations', 'arrays', 'models', 'recordings', 'results', 'run_logs', 'runs', 'settings']);
+    expect(tables).toEqual(['annotations', 'arrays', 'models', 'recordings', 'results', 'run_logs', 'runs', 'segment_datasets', 'segments', 'settings']);
     raw.close();
     expect(store.integrityCheck()).toBe('ok');
   });

@@ -1,10 +1,11 @@
-/** `cajal seizure detect|score|train|eval`: argument handling for the seizure commands. */
+/** `cajal seizure detect|score|train|eval|segments`: argument handling for the seizure commands. */
 import { BackendName } from '../../../shared/api/index.js';
 import { ValidationError } from '../../errors.js';
 import { defineCommand, type CliContext, type ParsedFlags } from '../types.js';
 import { seizureDetect } from './cli-detect.js';
 import { seizureEval, seizureTrain } from './cli-neural.js';
 import { seizureScore } from './cli-score.js';
+import { seizureSegments } from './cli-segments.js';
 
 function integer(flag: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
@@ -38,6 +39,7 @@ const OPTIONS = {
   'max-epochs': { type: 'string' },
   resume: { type: 'string' },
   backend: { type: 'string' },
+  format: { type: 'string' },
 } as const;
 
 async function seizure(args: string[], flags: ParsedFlags<typeof OPTIONS>, cli: CliContext): Promise<number> {
@@ -54,8 +56,10 @@ async function seizure(args: string[], flags: ParsedFlags<typeof OPTIONS>, cli: 
       return seizureTrain(rest, defined({ ...common, out: flags.out, overwrite: flags.overwrite, project: flags.project, name: flags.name, resume: integer('--resume', flags.resume) }), cli);
     case 'eval':
       return seizureEval(rest, defined({ ...common, model: flags.model }), io);
+    case 'segments':
+      return seizureSegments(rest, defined({ format: flags.format, name: flags.name }), cli);
     default:
-      throw new ValidationError('seizure', `unknown seizure command "${sub ?? ''}" (expected detect, score, train or eval)`);
+      throw new ValidationError('seizure', `unknown seizure command "${sub ?? ''}" (expected detect, score, train, eval or segments)`);
   }
 }
 
@@ -104,6 +108,24 @@ export const seizureCommand = defineCommand({
       sub: 'eval',
       synopsis: ['seizure eval <file.edf>... [--model FOLDER]'],
       description: ['SzCORE scores of a TF.js model, or leave-one-recording-out'],
+      json: true,
+    },
+    {
+      verb: 'seizure',
+      sub: 'segments',
+      synopsis: [
+        'seizure segments import <project> <folder> [--format bonn|delhi|labels-csv] [--name N]',
+        'seizure segments list <project>',
+        'seizure segments delete <project> <dataset-id>',
+      ],
+      description: [
+        'labelled EEG segments as a dataset of the project, for training',
+        'and evaluation: Bonn set folders (A_Z…E_S), New Delhi class',
+        'folders (ictal, interictal, preictal) or a folder with',
+        'labels.csv (file,label[,rate_hz][,group]); the layout is told',
+        'from the folder unless --format says; --name defaults to the',
+        "folder's name",
+      ],
       json: true,
     },
   ],

@@ -18,3 +18,5 @@ export {
   type SurrogateEdfOptions,
   type SurrogateFiles,
 } from './surrogate/edf.js';
+export { defaultSurrogateSources, makeSurrogates, prepareOutputFolder, type MadeSurrogate, type MakeSurrogatesOptions, type SurrogateSource } from './surrogate/make.js';
+export { scoreDetectorOnSurrogates, scoreOnSurrogate, surrogateTable, type SurrogateDetector, type SurrogateRowNotRun, type SurrogateScore } from './surrogate/evaluate.js';

@@ -1,9 +1,10 @@
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { LabelledSegment, SegmentCollection } from '../../main/io/segments/types.js';
-import { buildSurrogate, prepareOutputFolder, scoreDetectorOnSurrogates, surrogateTable, type SurrogateRecording } from '../../main/pipelines/seizure/surrogate.js';
+import { buildSurrogate, makeSurrogates, prepareOutputFolder, scoreDetectorOnSurrogates, surrogateTable, type SurrogateRecording } from '../../main/pipelines/seizure/surrogate.js';
+import { EdfReader } from '../../main/io/edf/index.js';
 import { seededRandom } from '../../shared/random.js';
 
 function collection(): SegmentCollection {
@@ -62,5 +63,43 @@ describe('prepareOutputFolder', () => {
     symlinkSync(join(data, 'eeg'), join(root, 'link'));
     expect(() => prepareOutputFolder(join(root, 'link', 'x'), [data])).toThrow(/is inside/);
     expect(prepareOutputFolder(join(root, 'data2'), [data])).toBe(join(root, 'data2'));
+  });
+});
+
+describe('makeSurrogates', () => {
+  const root = mkdtempSync(join(tmpdir(), 'cajal-surrogate-make-'));
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  /** A labels.csv folder (a lab's own segments) of 10 s segments at 200 Hz. */
+  function labFolder(): string {
+    const folder = join(root, 'lab');
+    mkdirSync(folder);
+    const random = seededRandom(9);
+    const rows = ['file,label,rate_hz,group'];
+    for (let k = 0; k < 10; k++) {
+      const label = k < 7 ? 'interictal' : 'ictal';
+      const values = Array.from({ length: 2000 }, (_, i) => ((label === 'ictal' ? 150 * Math.sin(i / 6) : 0) + 10 * (random() - 0.5)).toFixed(2));
+      writeFileSync(join(folder, `s${k}.txt`), `${values.join('\n')}\n`);
+      rows.push(`s${k}.txt,${label},200,p1`);
+    }
+    writeFileSync(join(folder, 'labels.csv'), `${rows.join('\n')}\n`);
+    return folder;
+  }
+
+  it('writes one EDF+, events TSV and layout per source into a new folder, and refuses the source folder', () => {
+    const lab = labFolder();
+    const out = join(root, 'out', 'surrogates');
+    const made = makeSurrogates({ sources: [{ name: 'lab', folder: lab }], out, hours: 0.5, seed: 4, build: { gapS: [300, 400] } });
+    expect(made).toHaveLength(1);
+    expect(readdirSync(out).sort()).toEqual(['lab_surrogate_4.edf', 'lab_surrogate_4_events.tsv', 'lab_surrogate_4_layout.json']);
+    const reader = EdfReader.open(made[0]!.files.edf);
+    expect(reader.durationS).toBe(1800);
+    expect(reader.annotations().filter((a) => a.text === 'seizure')).toHaveLength(made[0]!.recording.seizures.length);
+    reader.close();
+    expect(made[0]!.recording.seizures.length).toBeGreaterThan(0);
+    expect(() => makeSurrogates({ sources: [{ name: 'lab', folder: lab }], out, hours: 0.5, seed: 4 })).toThrow(/exists; .*overwrite/);
+    expect(() => makeSurrogates({ sources: [{ name: 'lab', folder: lab }], out: join(lab, 'x'), hours: 0.5, seed: 4 })).toThrow(/--out: .* is inside .*lab/);
+    expect(existsSync(join(lab, 'x'))).toBe(false);
+    expect(() => makeSurrogates({ sources: [{ name: 'lab', folder: lab }], out, hours: 0, seed: 4 })).toThrow(/--hours/);
   });
 });

@@ -4,7 +4,7 @@
  * detector on them, scores SzCORE event- and sample-based with the project's scorer, and prints the
  * README's Markdown table.
  *
- *   npm run eval:seizure-surrogates -- [--seeds 1,2,3] [--hours 4] [--bonn FOLDER] [--delhi FOLDER] [--detectors classical] [--json FILE]
+ *   npm run eval:seizure-surrogates -- [--seeds 1,2,3] [--hours 4] [--bonn FOLDER] [--delhi FOLDER] [--detectors classical,neural] [--json FILE]
  *
  * Nothing is written unless --json is given (checked like every output path).
  */
@@ -12,14 +12,17 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { UserError } from '../main/errors.js';
+import { activateBackend, selectBackend } from '../main/compute/index.js';
 import { readSegmentFolder } from '../main/io/segments/index.js';
 import { writeFileAtomically } from '../main/io/write-target.js';
 import { buildSurrogate, defaultSurrogateSources, scoreDetectorOnSurrogates, surrogateTable, type SurrogateDetector, type SurrogateRowNotRun, type SurrogateScore } from '../main/pipelines/seizure/surrogate.js';
-import { classicalPerChannel, STANDARD_MODE_NOT_APPLICABLE } from '../main/pipelines/seizure/surrogate/detectors.js';
+import { defaultModelDir, loadDefaultSeizureModel, readDefaultModelCard } from '../main/pipelines/seizure/neural/index.js';
+import { classicalPerChannel, neuralPerChannel, STANDARD_MODE_NOT_APPLICABLE } from '../main/pipelines/seizure/surrogate/detectors.js';
+import { heldOutIds, restrictToSegments } from '../main/pipelines/seizure/surrogate/held-out.js';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const DATA_ROOT = resolve(REPO, '..', 'shared', 'data');
-const USAGE = 'usage: npm run eval:seizure-surrogates -- [--seeds 1,2,3] [--hours 4] [--bonn FOLDER] [--delhi FOLDER] [--detectors classical] [--json FILE]';
+const USAGE = 'usage: npm run eval:seizure-surrogates -- [--seeds 1,2,3] [--hours 4] [--bonn FOLDER] [--delhi FOLDER] [--detectors classical,neural] [--json FILE]';
 
 export const SURROGATE_NOTE =
   'Surrogates: real labelled segments concatenated with 0.5 s cross-fades (Bonn 23.6 s, New Delhi 5.12 s pieces, repeated in shuffled order to fill hours), ' +
@@ -39,7 +42,7 @@ async function main(): Promise<void> {
       hours: { type: 'string', default: '4' },
       bonn: { type: 'string' },
       delhi: { type: 'string' },
-      detectors: { type: 'string', default: 'classical' },
+      detectors: { type: 'string', default: 'classical,neural' },
       json: { type: 'string' },
       overwrite: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
@@ -54,25 +57,40 @@ async function main(): Promise<void> {
   const hours = Number(values.hours);
   if (!(hours > 0)) throw new Error(`--hours must be a positive number, not "${values.hours}"`);
   const wanted = values.detectors.split(',').map((d) => d.trim());
-  for (const d of wanted) if (d !== 'classical') throw new Error(`--detectors: "${d}" is not classical`);
+  for (const d of wanted) if (d !== 'classical' && d !== 'neural') throw new Error(`--detectors: "${d}" is not classical or neural`);
 
   const detectors: SurrogateDetector[] = [];
   const notRun: SurrogateRowNotRun[] = [];
   if (wanted.includes('classical')) detectors.push(classicalPerChannel());
+  if (wanted.includes('neural')) {
+    const backend = await selectBackend();
+    const tf = await activateBackend(backend.selected);
+    detectors.push(neuralPerChannel(await loadDefaultSeizureModel(tf), `neural, per-channel (default model, ${backend.selected})`));
+  }
+  // The default model's card names the segments held out of its training: surrogates of those
+  // alone score it (and, for comparison, the classical detector) on unseen material.
+  const cardFile = `${defaultModelDir()}/card.json`;
+  const card = readDefaultModelCard();
 
   const started = performance.now();
   const scores: SurrogateScore[] = [];
   for (const source of defaultSurrogateSources(DATA_ROOT)) {
     const folder = resolve((source.name === 'bonn' ? values.bonn : values.delhi) ?? source.folder);
-    const collection = readSegmentFolder(folder);
+    const all = readSegmentFolder(folder);
     const title = source.name === 'bonn' ? 'Bonn C/D + E (intracranial)' : 'New Delhi interictal + ictal (scalp)';
-    const recordings = seeds.map((seed) => buildSurrogate(collection, { durationS: hours * 3600, seed }));
-    for (const detector of detectors) {
-      const score = await scoreDetectorOnSurrogates(title, recordings, detector);
-      scores.push(score);
-      console.error(`${title} · ${detector.name}: ${score.event.tp}/${score.event.refTrue} seizures, ${score.event.fp} false alarms, ${score.detectionS.toFixed(1)} s`);
+    const sets = [
+      { name: `${title}, all segments`, collection: all },
+      { name: `${title}, held-out segments`, collection: restrictToSegments(all, heldOutIds(card, source.name, cardFile), `the default model's held-out list (${cardFile})`) },
+    ];
+    for (const set of sets) {
+      const recordings = seeds.map((seed) => buildSurrogate(set.collection, { durationS: hours * 3600, seed }));
+      for (const detector of detectors) {
+        const score = await scoreDetectorOnSurrogates(set.name, recordings, detector);
+        scores.push(score);
+        console.error(`${set.name} · ${detector.name}: ${score.event.tp}/${score.event.refTrue} seizures, ${score.event.fp} false alarms, ${score.detectionS.toFixed(1)} s`);
+      }
     }
-    notRun.push({ collection: title, detector: 'classical, standard mode', reason: STANDARD_MODE_NOT_APPLICABLE });
+    notRun.push({ collection: title, segments: 'any', detector: 'classical or neural, standard mode', reason: STANDARD_MODE_NOT_APPLICABLE });
   }
   const totalS = (performance.now() - started) / 1000;
 
@@ -83,6 +101,10 @@ async function main(): Promise<void> {
       `counts summed over the surrogates of a collection. × real time = recording time / detection time (one thread, resampling to 256 Hz included). Total run ${totalS.toFixed(0)} s.`,
   );
   console.log('Standard mode (SzCORE 19-channel average-reference input) needs ≥ 4 referential EEG channels, so it does not apply to one-channel surrogates.');
+  console.log(
+    'The default neural model was trained on 80 % of each collection\'s segments: on "all segments" surrogates it is scored mostly on its training material; ' +
+      '"held-out segments" surrogates use only the 20 % its card lists as held out (Bonn C/D 24 + E 12, New Delhi interictal 10 + ictal 10), repeated more often to fill the hours.',
+  );
   console.log(SURROGATE_NOTE);
   console.log();
   if (values.json) {

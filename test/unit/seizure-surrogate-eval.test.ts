@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { LabelledSegment, SegmentCollection } from '../../main/io/segments/types.js';
 import { buildSurrogate, makeSurrogates, prepareOutputFolder, scoreDetectorOnSurrogates, surrogateTable, type SurrogateRecording } from '../../main/pipelines/seizure/surrogate.js';
 import { EdfReader } from '../../main/io/edf/index.js';
+import { heldOutIds, restrictToSegments } from '../../main/pipelines/seizure/surrogate/held-out.js';
 import { seededRandom } from '../../shared/random.js';
 
 function collection(): SegmentCollection {
@@ -41,10 +42,10 @@ describe('scoring detectors on surrogates', () => {
     expect(score.event).toMatchObject({ refTrue: seizures, tp: 0, fp: 2, sensitivity: 0, precision: 0, f1: 0 });
     expect(score.event.fpRate).toBeCloseTo(2 / (4 / 24), 9); // 2 false alarms in 4 h
     expect(score.sample.fp).toBe(40);
-    const table = surrogateTable([score], [{ collection: 'synthetic', detector: 'classical, standard 19-channel input', reason: 'not applicable: one channel' }]);
+    const table = surrogateTable([score], [{ collection: 'synthetic', segments: 'all', detector: 'classical, standard 19-channel input', reason: 'not applicable: one channel' }]);
     const lines = table.split('\n');
     expect(lines).toHaveLength(4);
-    expect(lines[2]).toContain(`| synthetic | wrong | 2 × 2 h | ${seizures} | 0 | 2 | 0.0 % | 0.0 % | 0.0 % | 12.0 |`);
+    expect(lines[2]).toContain(`| synthetic | 8 + 4 | wrong | 2 × 2 h | ${seizures} | 0 | 2 | 0.0 % | 0.0 % | 0.0 % | 12.0 |`);
     expect(lines[3]).toContain('not applicable: one channel');
     for (const line of lines) expect(line.split('|').length).toBe(lines[0]!.split('|').length);
   });
@@ -101,5 +102,21 @@ describe('makeSurrogates', () => {
     expect(() => makeSurrogates({ sources: [{ name: 'lab', folder: lab }], out: join(lab, 'x'), hours: 0.5, seed: 4 })).toThrow(/--out: .* is inside .*lab/);
     expect(existsSync(join(lab, 'x'))).toBe(false);
     expect(() => makeSurrogates({ sources: [{ name: 'lab', folder: lab }], out, hours: 0, seed: 4 })).toThrow(/--hours/);
+  });
+});
+
+describe('held-out surrogates', () => {
+  const card = { trainingData: { heldOut: { ids: { lab: ['interictal/1', 'interictal/2', 'ictal/0'] } } } };
+
+  it('keeps only the segments a model card lists as held out, and refuses ids it cannot find', () => {
+    const ids = heldOutIds(card, 'lab', 'card.json');
+    const restricted = restrictToSegments(collection(), ids, 'the test card');
+    expect(restricted.segments.map((s) => s.id)).toEqual(['interictal/1', 'interictal/2', 'ictal/0']);
+    expect(restricted.labels).toEqual(['ictal', 'interictal']);
+    expect(restricted.notes.at(-1)).toMatch(/restricted to 3 segments: the test card/);
+    const r = buildSurrogate(restricted, { durationS: 3600, seed: 1, gapS: [300, 600] });
+    expect(new Set(r.pieces.map((p) => p.segmentId))).toEqual(new Set(ids));
+    expect(() => restrictToSegments(collection(), ['ictal/0', 'ictal/9'], 'the test card')).toThrow(/\/synthetic: 1 segment\(s\) named by the test card are not in the collection \(first: ictal\/9\)/);
+    expect(() => heldOutIds(card, 'other', 'card.json')).toThrow(/card.json: trainingData.heldOut.ids.other is not a list/);
   });
 });

@@ -23,7 +23,7 @@
  *    their variance through the fade, a linear fade would dip it by half at the middle) and linear
  *    for the means (so differing DC offsets, ±40 µV in Bonn, glide instead of overshooting).
  *  - Seizure events run from the middle of the fade into the first ictal piece to the middle of the
- *    fade out of the last one, rounded to 0.01 s (the SzCORE TSV's precision; < 2 samples).
+ *    fade out of the last one, rounded to 0.01 s (the SzCORE TSV's precision; at most 5 ms off, under one sample at 200 Hz or less).
  */
 import { ValidationError } from '../../../errors.js';
 import { deriveSeed, seededRandom, type Random } from '../../../../shared/random.js';

@@ -20,6 +20,11 @@ function backend(value: string | undefined): BackendName | undefined {
   return parsed.data;
 }
 
+function input(value: string | undefined): 'standard' | 'per-channel' | undefined {
+  if (value === undefined || value === 'standard' || value === 'per-channel') return value;
+  throw new ValidationError('--input', `expected standard or per-channel, got "${value}"`);
+}
+
 function need(args: string[], index: number, name: string): string {
   const value = args[index];
   if (value === undefined) throw new ValidationError(name, `missing <${name}> (see cajal --help)`);
@@ -40,6 +45,8 @@ const OPTIONS = {
   'max-epochs': { type: 'string' },
   resume: { type: 'string' },
   backend: { type: 'string' },
+  segments: { type: 'string', multiple: true },
+  input: { type: 'string' },
 } as const;
 
 async function seizure(args: string[], flags: ParsedFlags<typeof OPTIONS>, cli: CliContext): Promise<number> {
@@ -53,7 +60,11 @@ async function seizure(args: string[], flags: ParsedFlags<typeof OPTIONS>, cli: 
     case 'score':
       return seizureScore(need(rest, 0, 'reference.tsv'), need(rest, 1, 'hypothesis.tsv'), io);
     case 'train':
-      return seizureTrain(rest, defined({ ...common, out: flags.out, overwrite: flags.overwrite, project: flags.project, name: flags.name, resume: integer('--resume', flags.resume) }), cli);
+      return seizureTrain(
+        rest,
+        defined({ ...common, out: flags.out, overwrite: flags.overwrite, project: flags.project, name: flags.name, resume: integer('--resume', flags.resume), segments: flags.segments, input: input(flags.input) }),
+        cli,
+      );
     case 'eval':
       return seizureEval(rest, defined({ ...common, model: flags.model }), io);
     default:
@@ -92,10 +103,16 @@ export const seizureCommand = defineCommand({
     {
       verb: 'seizure',
       sub: 'train',
-      synopsis: ['seizure train [<file.edf>...] --project P [--out FOLDER [--overwrite]] [--name N] [--seed N] [--max-epochs N] [--resume MODEL-ID]'],
+      synopsis: [
+        'seizure train [<file.edf>...] --project P [--out FOLDER [--overwrite]] [--name N] [--seed N] [--max-epochs N] [--resume MODEL-ID] [--input standard|per-channel]',
+        'seizure train [<file.edf>|<segments-folder>...] [--segments FOLDER]... --input per-channel --project P|--out FOLDER',
+      ],
       description: [
         'train the neural detector on EDFs with seizure annotations',
-        '(EDF+ "seizure…"/"sz…" or <name>_events.tsv) as a run of P: the',
+        '(EDF+ "seizure…"/"sz…" or <name>_events.tsv) and, for the',
+        'per-channel detector (--input per-channel; segments imply it),',
+        'folders of labelled segments (Bonn, New Delhi, labels.csv)',
+        'among the files or with --segments, as a run of P: the',
         "files are imported (none: all of P's recordings), progress on",
         'stderr, the model stored with the run (see `cajal runs`), a',
         'checkpoint every epoch; Ctrl-C cancels and keeps the last one',

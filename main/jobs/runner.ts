@@ -159,9 +159,8 @@ export class JobRunner {
   /** The recordings named by `params.recordingIds`, checked to exist and to be in the project. */
   private recordingsOf(pipelineName: string, params: Record<string, unknown>): Recording[] {
     const ids = params.recordingIds;
-    if (!Array.isArray(ids) || ids.length === 0) {
-      throw new ValidationError('params.recordingIds', `pipeline "${pipelineName}" needs at least one recording id`);
-    }
+    // An empty list passes when the pipeline's schema lets it (training on labelled segments alone).
+    if (!Array.isArray(ids)) throw new ValidationError('params.recordingIds', `pipeline "${pipelineName}" needs a list of recording ids`);
     return ids.map((id: unknown) => {
       const recording = typeof id === 'number' ? this.store.recordings.get(id) : undefined;
       if (!recording) throw new NotFoundError(`recording ${String(id)}`);

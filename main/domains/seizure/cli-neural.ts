@@ -2,7 +2,10 @@
  * `cajal seizure train` and `cajal seizure eval`: the neural seizure detector from the command line.
  *
  * Training data: EDF/EDF+ files with their seizures, read from `<base>_events.tsv` beside the file
- * (SzCORE TSV or BIDS events) or from EDF+ annotations whose text starts with "seizure" or "sz".
+ * (SzCORE TSV or BIDS events) or from EDF+ annotations whose text starts with "seizure" or "sz";
+ * for the per-channel detector (`input: 'per-channel'`) also folders of labelled segments (Bonn,
+ * New Delhi or a labels.csv folder: main/io/segments), given as folders among the files or with
+ * `segments`. Segments imply per-channel input.
  *
  *   seizureTrain(files, { project, out, name, … }, io)  with a project: imports the files (or takes all
  *     the project's recordings), trains as a `seizure-neural-train` run of the job runner (progress on
@@ -13,8 +16,8 @@
  *     file; without, evaluates leave-one-recording-out (train on the others, score the one left out).
  * Scores are SzCORE event-based (any overlap, 30 s / 60 s tolerance, 90 s merge, 300 s split).
  */
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
 import type { BackendName } from '../../../shared/api/index.js';
 import { FileAccessError, ValidationError } from '../../errors.js';
 import { projectFilePaths, type ProtectedPath, type WriteTargetOptions } from '../../io/write-target.js';
@@ -29,11 +32,16 @@ import {
   recordingSeizures,
   tfFor,
   trainNeural,
+  segmentFeatures,
+  trainingFeatures,
+  trainOnFeatures,
   type NeuralTrainOptionsInput,
+  type RecordingFeatures,
   type TrainingRecording,
   type TrainProgress,
 } from '../../pipelines/seizure/neural/index.js';
 import { computeMetrics, scoreEvents, sumCounts, type ScoringCounts, type ScoringMetrics, type TimeEvent } from '../../pipelines/seizure/scoring/index.js';
+import { readSegmentFolder } from '../../io/segments/index.js';
 import { Store } from '../../store/index.js';
 import type { Output } from '../../console/output.js';
 import type { CliContext } from '../types.js';
@@ -59,6 +67,36 @@ export interface SeizureTrainOptions extends SeizureNeuralCommonOptions {
   name?: string;
   /** A checkpoint (or model) in the project to continue training from (project only). */
   resume?: number;
+  /** Folders of labelled segments to train on (per-channel input). */
+  segments?: string[];
+  /** The model's input; per-channel when segments are given, else standard. */
+  input?: 'standard' | 'per-channel';
+}
+
+/** Splits the command's paths into EDF files and folders of segments (a folder among the files is one). */
+function trainingSources(paths: readonly string[], options: SeizureTrainOptions): { files: string[]; segments: string[]; input: 'standard' | 'per-channel' } {
+  const files: string[] = [];
+  const segments = (options.segments ?? []).map((f) => resolve(f));
+  for (const path of paths) {
+    const full = resolve(path);
+    if (!existsSync(full)) throw new FileAccessError(full, 'no such file');
+    if (statSync(full).isDirectory()) segments.push(full);
+    else files.push(path);
+  }
+  for (const folder of segments) if (!existsSync(folder) || !statSync(folder).isDirectory()) throw new FileAccessError(folder, 'is not a folder of labelled segments');
+  const input = options.input ?? (segments.length ? 'per-channel' : 'standard');
+  if (segments.length && input !== 'per-channel') throw new ValidationError('--input', 'labelled segments train the per-channel detector (--input per-channel)');
+  return { files, segments, input };
+}
+
+/** Each folder's segments as training features, a collection per folder; says what it read. */
+function segmentFolderFeatures(folders: readonly string[], io: Output): RecordingFeatures[] {
+  return folders.flatMap((folder) => {
+    const collection = readSegmentFolder(folder);
+    const counts = collection.labels.map((label) => `${collection.segments.filter((s) => s.label === label).length} ${label}`).join(', ');
+    io.out(`${collection.source} (${collection.format}): ${collection.segments.length} segments: ${counts}`);
+    return collection.segments.map((segment) => segmentFeatures(segment, basename(collection.source)));
+  });
 }
 
 export interface SeizureEvalOptions extends SeizureNeuralCommonOptions {
@@ -151,17 +189,28 @@ function scoreRows(rows: { file: string; durationS: number; seizures: readonly T
   io.out('SzCORE event scoring: any overlap, 30 s before / 60 s after tolerance, events < 90 s apart merged, > 300 s split');
 }
 
-export async function seizureTrain(files: readonly string[], options: SeizureTrainOptions, cli: CliContext): Promise<number> {
+export async function seizureTrain(paths: readonly string[], options: SeizureTrainOptions, cli: CliContext): Promise<number> {
   const { io } = cli;
   if (!options.out && !options.project) throw new ValidationError('out', 'say where the model goes: a project (--project, where it is stored with its training run) and/or an output folder (--out)');
-  if (options.project) return seizureTrainRun(files, { ...options, project: options.project }, cli);
+  const { files, segments, input } = trainingSources(paths, options);
+  if (options.project) return seizureTrainRun(files, { ...options, segments, input, project: options.project }, cli);
   if (options.resume !== undefined) throw new ValidationError('--resume', 'resuming needs the project that holds the checkpoint (--project)');
-  const recordings = trainingRecordings(files, io);
+  const recordings = files.length || !segments.length ? trainingRecordings(files, io) : [];
   // The model folder is checked before training, so a refused --out costs no training time.
-  const out: WriteTargetOptions = { overwrite: options.overwrite ?? false, field: '--out', protectedPaths: recordings.map((r): ProtectedPath => ({ path: r.file, kind: 'input' })) };
+  const out: WriteTargetOptions = {
+    overwrite: options.overwrite ?? false,
+    field: '--out',
+    protectedPaths: [...recordings.map((r): ProtectedPath => ({ path: r.file, kind: 'input' })), ...segments.map((f): ProtectedPath => ({ path: f, kind: 'input' }))],
+  };
   checkModelFolder(options.out!, out);
-  if (!recordings.some((r) => r.seizures.length)) throw new ValidationError('seizures', 'none of the files has a seizure annotation ("seizure…"/"sz…" EDF+ annotations or a <name>_events.tsv beside the file)');
-  const result = await trainNeural(recordings, trainOptions(options), reporter(io));
+  const fromSegments = segmentFolderFeatures(segments, io);
+  if (!recordings.some((r) => r.seizures.length) && !fromSegments.some((f) => f.seizures.length)) {
+    throw new ValidationError('seizures', 'none of the files has a seizure annotation ("seizure…"/"sz…" EDF+ annotations or a <name>_events.tsv beside the file) and no segment is labelled "ictal"');
+  }
+  const trainingOptions = { ...trainOptions(options), input };
+  const result = segments.length
+    ? await trainOnFeatures([...trainingFeatures(recordings, { requireAllChannels: false, input }, reporter(io)).map((f) => ({ ...f, collection: 'recordings' })), ...fromSegments], trainingOptions, reporter(io))
+    : await trainNeural(recordings, trainingOptions, reporter(io));
   // In --json mode these lines go to stderr and the value below is the result.
   io.out(
     `trained on ${result.backend}: best epoch ${result.bestEpoch} of ${result.history.length}; windows: ${result.windows.train.seizure} seizure / ${result.windows.train.background} background for training, ` +
@@ -181,27 +230,34 @@ export async function seizureTrain(files: readonly string[], options: SeizureTra
  * Training as a project run: the files are imported (an already imported file is reused), or with
  * no files all the project's recordings are used; the run's model is exported to `out` afterwards.
  */
-async function seizureTrainRun(files: readonly string[], options: SeizureTrainOptions & { project: string }, cli: CliContext): Promise<number> {
+async function seizureTrainRun(files: readonly string[], options: SeizureTrainOptions & { project: string; segments: string[]; input: 'standard' | 'per-channel' }, cli: CliContext): Promise<number> {
   const { io } = cli;
   const projectPath = resolve(options.project);
   if (!existsSync(projectPath)) throw new FileAccessError(projectPath, 'no such project file (create it with cajal init)');
   return cli.withProject(projectPath, { create: false }, async (project) => {
-    let recordings = project.store.recordings.list();
+    // With segments and no files, the segments alone (not every recording of the project).
+    let recordings = files.length || !options.segments.length ? project.store.recordings.list() : [];
     if (files.length) {
       for (const file of files) if (!existsSync(resolve(file))) throw new FileAccessError(resolve(file), 'no such file');
       const { imported, errors } = await project.importRecordings(files, { detailedFileErrors: true });
       if (errors.length) throw new ValidationError('files', errors.map((e) => e.message).join('; '));
       recordings = imported;
     }
-    if (!recordings.length) throw new ValidationError('files', 'name at least one EDF file with seizure annotations (the project has no recordings)');
+    if (!recordings.length && !options.segments.length) throw new ValidationError('files', 'name at least one EDF file with seizure annotations (the project has no recordings)');
     // The model folder is checked before training, so a refused --out costs no training time.
-    const guarded: ProtectedPath[] = [...projectFilePaths(projectPath), ...recordings.map((r): ProtectedPath => ({ path: r.sourcePath, kind: 'input' }))];
+    const guarded: ProtectedPath[] = [
+      ...projectFilePaths(projectPath),
+      ...recordings.map((r): ProtectedPath => ({ path: r.sourcePath, kind: 'input' })),
+      ...options.segments.map((f): ProtectedPath => ({ path: f, kind: 'input' })),
+    ];
     const out: WriteTargetOptions = { overwrite: options.overwrite ?? false, field: '--out', protectedPaths: guarded };
     if (options.out) checkModelFolder(options.out, out);
     const recordingIds = recordings.map((r) => r.id);
     const params: Record<string, unknown> = {
       ...trainOptions(options),
+      input: options.input,
       recordingIds,
+      ...(options.segments.length ? { segmentFolders: options.segments } : {}),
       markedSeizures: markedSeizures(project.store, recordingIds),
       ...(options.name !== undefined ? { name: options.name } : {}),
       ...(options.resume !== undefined ? { resumeFromModelId: options.resume } : {}),

@@ -21,6 +21,11 @@ function backend(value: string | undefined): BackendName | undefined {
   return parsed.data;
 }
 
+function input(value: string | undefined): 'standard' | 'per-channel' | undefined {
+  if (value === undefined || value === 'standard' || value === 'per-channel') return value;
+  throw new ValidationError('--input', `expected standard or per-channel, got "${value}"`);
+}
+
 function need(args: string[], index: number, name: string): string {
   const value = args[index];
   if (value === undefined) throw new ValidationError(name, `missing <${name}> (see cajal --help)`);
@@ -32,6 +37,8 @@ const OPTIONS = {
   out: { type: 'string' },
   overwrite: { type: 'boolean' },
   detector: { type: 'string' },
+  'channel-mode': { type: 'string' },
+  channels: { type: 'string' },
   project: { type: 'string' },
   name: { type: 'string' },
   model: { type: 'string' },
@@ -40,6 +47,8 @@ const OPTIONS = {
   resume: { type: 'string' },
   backend: { type: 'string' },
   format: { type: 'string' },
+  segments: { type: 'string', multiple: true },
+  input: { type: 'string' },
 } as const;
 
 async function seizure(args: string[], flags: ParsedFlags<typeof OPTIONS>, cli: CliContext): Promise<number> {
@@ -49,11 +58,15 @@ async function seizure(args: string[], flags: ParsedFlags<typeof OPTIONS>, cli: 
   const defined = <T extends object>(o: T) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
   switch (sub) {
     case 'detect':
-      return seizureDetect(need(rest, 0, 'project'), need(rest, 1, 'recording-id'), cli.parseParams(flags.param ?? []), defined({ detector: flags.detector, out: flags.out, overwrite: flags.overwrite }), cli);
+      return seizureDetect(need(rest, 0, 'project'), need(rest, 1, 'recording-id'), cli.parseParams(flags.param ?? []), defined({ detector: flags.detector, out: flags.out, overwrite: flags.overwrite, channelMode: flags['channel-mode'], channels: flags.channels }), cli);
     case 'score':
       return seizureScore(need(rest, 0, 'reference.tsv'), need(rest, 1, 'hypothesis.tsv'), io);
     case 'train':
-      return seizureTrain(rest, defined({ ...common, out: flags.out, overwrite: flags.overwrite, project: flags.project, name: flags.name, resume: integer('--resume', flags.resume) }), cli);
+      return seizureTrain(
+        rest,
+        defined({ ...common, out: flags.out, overwrite: flags.overwrite, project: flags.project, name: flags.name, resume: integer('--resume', flags.resume), segments: flags.segments, input: input(flags.input) }),
+        cli,
+      );
     case 'eval':
       return seizureEval(rest, defined({ ...common, model: flags.model }), io);
     case 'segments':
@@ -71,12 +84,16 @@ export const seizureCommand = defineCommand({
     {
       verb: 'seizure',
       sub: 'detect',
-      synopsis: ['seizure detect <project> <recording-id> [--detector classical|neural|both] [--out events.tsv] [--overwrite]'],
+      synopsis: ['seizure detect <project> <recording-id> [--detector classical|neural|both] [--channel-mode auto|standard|per-channel] [--channels A,B] [--out events.tsv] [--overwrite]'],
       description: [
         'run the seizure detectors (default both; neural needs a trained',
         'model in the project); events and 1 Hz probability are stored,',
         '--out writes the events as SzCORE TSV to that path (both',
-        'detectors: <out>.classical.tsv and <out>.neural.tsv)',
+        'detectors: <out>.classical.tsv and <out>.neural.tsv);',
+        '--channel-mode: the SzCORE 19-channel standard input, or every',
+        'EEG channel >= 100 Hz scored alone (any montage); auto (default)',
+        'takes standard when the recording has it; --channels limits',
+        'per-channel detection to those labels',
       ],
       json: true,
     },
@@ -90,10 +107,16 @@ export const seizureCommand = defineCommand({
     {
       verb: 'seizure',
       sub: 'train',
-      synopsis: ['seizure train [<file.edf>...] --project P [--out FOLDER [--overwrite]] [--name N] [--seed N] [--max-epochs N] [--resume MODEL-ID]'],
+      synopsis: [
+        'seizure train [<file.edf>...] --project P [--out FOLDER [--overwrite]] [--name N] [--seed N] [--max-epochs N] [--resume MODEL-ID] [--input standard|per-channel]',
+        'seizure train [<file.edf>|<segments-folder>...] [--segments FOLDER]... --input per-channel --project P|--out FOLDER',
+      ],
       description: [
         'train the neural detector on EDFs with seizure annotations',
-        '(EDF+ "seizure…"/"sz…" or <name>_events.tsv) as a run of P: the',
+        '(EDF+ "seizure…"/"sz…" or <name>_events.tsv) and, for the',
+        'per-channel detector (--input per-channel; segments imply it),',
+        'folders of labelled segments (Bonn, New Delhi, labels.csv)',
+        'among the files or with --segments, as a run of P: the',
         "files are imported (none: all of P's recordings), progress on",
         'stderr, the model stored with the run (see `cajal runs`), a',
         'checkpoint every epoch; Ctrl-C cancels and keeps the last one',

@@ -7,9 +7,16 @@
  * its last epoch and a new run can resume from it (params.resumeFromModelId). The final model (the
  * best epoch's weights) is stored by the runner with the run, its params and code version, in the
  * transaction of the results: the loss curve (`loss-curve`, per epoch) and a training summary.
+ *
+ * With `input: 'per-channel'` the model takes window features of every channel alone; the training
+ * data may then also (or only) be folders of labelled segments (params.segmentFolders, read by
+ * main/io/segments' readSegmentFolder in the worker: Bonn, New Delhi or a labels.csv folder), each
+ * folder a collection of its own and the recordings another, balanced in every batch.
  */
 import { z } from 'zod';
+import { basename, resolve } from 'node:path';
 import { ValidationError } from '../../errors.js';
+import { readSegmentFolder } from '../../io/segments/index.js';
 import { CancelledError, type PipelineContext, type PipelineDefinition, type ProducedModel } from '../../jobs/pipeline.js';
 import type { TimeEvent } from './scoring/index.js';
 import {
@@ -22,7 +29,9 @@ import {
   tfFor,
   trainingFeatures,
   trainOnFeatures,
+  segmentFeatures,
   type EpochRecord,
+  type RecordingFeatures,
   type NeuralSeizureModel,
   type TrainingRecording,
   type TrainProgress,
@@ -31,14 +40,20 @@ import {
 const Seizure = z.tuple([z.number().nonnegative(), z.number().positive()]);
 
 const Params = NeuralTrainOptions.extend({
-  recordingIds: z.array(z.number().int().positive()).min(1),
+  /** EDF recordings of the project with seizures (annotated or marked); may be empty with segmentFolders. */
+  recordingIds: z.array(z.number().int().positive()).default([]),
+  /** Folders of labelled segments (per-channel input only), as absolute paths. */
+  segmentFolders: z.array(z.string().min(1)).default([]),
   /** Name of the model in the project. */
   name: z.string().min(1).max(200).default('neural seizure detector'),
   /** Seizures marked in the project, by recording id, added to those of the files. */
   markedSeizures: z.record(z.string(), z.array(Seizure)).default({}),
   /** A checkpoint (or model) of a seizure-neural training run to continue from. */
   resumeFromModelId: z.number().int().positive().optional(),
-}).strict();
+})
+  .strict()
+  .refine((p) => p.recordingIds.length > 0 || p.segmentFolders.length > 0, { message: 'name at least one recording (recordingIds) or folder of labelled segments (segmentFolders)', path: ['recordingIds'] })
+  .refine((p) => p.segmentFolders.length === 0 || p.input === 'per-channel', { message: 'labelled segments train the per-channel detector: set input to "per-channel"', path: ['segmentFolders'] });
 type Params = z.infer<typeof Params>;
 
 /** Where a checkpoint stopped: stored in its meta, read back to resume. */
@@ -72,10 +87,27 @@ function trainingRecordings(context: PipelineContext<Params>): TrainingRecording
   });
 }
 
+/** The labelled segments of each folder, as features; each folder is a collection named after it. */
+function segmentExamples(context: PipelineContext<Params>, folders: readonly string[]): RecordingFeatures[] {
+  const names = new Set<string>();
+  return folders.flatMap((folder) => {
+    const collection = readSegmentFolder(resolve(folder));
+    let name = basename(collection.source);
+    while (names.has(name)) name = `${name}'`;
+    names.add(name);
+    const counts = collection.labels.map((label) => `${collection.segments.filter((s) => s.label === label).length} ${label}`).join(', ');
+    context.log(`${collection.source} (${collection.format}): ${collection.segments.length} segments: ${counts}`);
+    for (const note of collection.notes) context.log(`  ${note}`);
+    context.throwIfCancelled();
+    return collection.segments.map((segment) => segmentFeatures(segment, name));
+  });
+}
+
 function modelMeta(neural: NeuralSeizureModel, history: readonly EpochRecord[], bestEpoch: number): Record<string, unknown> {
-  const { lagsS, hiddenUnits, seed, featureVersion, training } = neural.config;
+  const { input, lagsS, hiddenUnits, seed, featureVersion, training } = neural.config;
   const best = history.find((h) => h.epoch === bestEpoch);
   return {
+    input,
     lagsS,
     hiddenUnits,
     seed,
@@ -99,10 +131,16 @@ const seizureNeuralTrain: PipelineDefinition<Params> = {
   producesModel: { pipeline: MODEL_PIPELINE },
   params: Params,
   async run(context) {
-    const { recordingIds: _ids, name, markedSeizures: _marked, resumeFromModelId: _resume, ...options } = context.params;
+    const { recordingIds: _ids, name, markedSeizures: _marked, resumeFromModelId: _resume, segmentFolders, ...options } = context.params;
     const recordings = trainingRecordings(context);
-    if (!recordings.some((r) => r.seizures.length)) {
-      throw new ValidationError('seizures', 'none of the recordings has a seizure annotation ("seizure…"/"sz…" EDF+ annotations, a <name>_events.tsv beside the file, or seizures marked in the project)');
+    const segments = segmentExamples(context, segmentFolders);
+    if (!recordings.some((r) => r.seizures.length) && !segments.some((s) => s.seizures.length)) {
+      throw new ValidationError(
+        'seizures',
+        segments.length
+          ? 'neither the recordings nor the segments hold a seizure (segments labelled "ictal")'
+          : 'none of the recordings has a seizure annotation ("seizure…"/"sz…" EDF+ annotations, a <name>_events.tsv beside the file, or seizures marked in the project)',
+      );
     }
     // The worker's cancel flag, read where training checks for an abort (between chunks and steps).
     const signal = { get aborted() { return context.cancelled; } } as AbortSignal;
@@ -125,7 +163,9 @@ const seizureNeuralTrain: PipelineDefinition<Params> = {
       resume = { neural: await modelFromBundle(tf, from.weights, `model #${from.id}`), history: state.data.history };
       context.log(`resuming from model #${from.id} after epoch ${state.data.epoch}`);
     }
-    const features = trainingFeatures(recordings, options, onProgress, signal);
+    const fromRecordings = trainingFeatures(recordings, options, onProgress, signal);
+    // Beside segment collections the recordings are one collection more, balanced with them.
+    const features = segments.length ? [...fromRecordings.map((f) => ({ ...f, collection: 'recordings' })), ...segments] : fromRecordings;
     context.throwIfCancelled();
     const result = await trainOnFeatures(features, options, onProgress, {
       tf,

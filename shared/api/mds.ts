@@ -70,6 +70,17 @@ export const MdsModelFit = z.object({
   ceiling: typedArray('float64'),
   meanHeldOutCorr: z.number(),
   meanCeiling: z.number(),
+  /**
+   * Controls on the same held-out trials (every deep model beside a simple baseline and its own
+   * random initialisation): per neuron, held-out r of the per-neuron linear-filter baseline (ridge on
+   * the stimulus history; null when the run did not fit it) and of the same ensemble untrained.
+   * Runs stored before these were kept give null.
+   */
+  linearCorr: typedArray('float64').nullable(),
+  randomInitCorr: typedArray('float64').nullable(),
+  /** Means over neurons (NaN-skipping) of the two controls; null where the control is missing or undefined. */
+  meanLinearCorr: z.number().nullable(),
+  meanRandomInitCorr: z.number().nullable(),
   /** Test trials the held-out numbers come from, and what they were ("repeated noise", "reversals"). */
   testTrials: z.number().int().nonnegative(),
   testDescription: z.string(),

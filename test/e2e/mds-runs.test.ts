@@ -238,6 +238,9 @@ describe.skipIf(!hasChromium())('MDS runs in the Runs view', () => {
     expect(Number(await scatter.getAttribute('data-neurons'))).toBeGreaterThan(0);
     const table = details.getByRole('table', { name: 'Held-out correlation per cell type' });
     expect(await table.locator('tbody tr').count()).toBeGreaterThanOrEqual(3);
+    // The model beside its controls on the same test trials: the linear filter and its own random init.
+    expect(await table.locator('thead').textContent()).toMatch(/Linear filter r.*Random init r/);
+    expect(await details.locator('.mds-controls').textContent()).toMatch(/^Controls on the same test trials: mean held-out r of the linear-filter baseline -?\d\.\d\d; the same ensemble at its random initialisation/);
     await noRawJson(details);
     await shoot('mds-fit.png', 1500);
     expect(session.consoleErrors).toEqual([]);

@@ -3,7 +3,7 @@
  * needed): `cajal mds simulate --project`, then `cajal mds fit-model` with one member, two short
  * epochs; the run stores a complete `mds-response-model` whose bundle loads as a centred ensemble
  * (loadResponseModel), and the result "fit" has the contract's fields (MdsModelFit) with the random-
- * init and linear-filter controls in the notes. Figures on real data are in the README (they take minutes).
+ * init and linear-filter controls per neuron and in the notes. Figures on real data are in the README (they take minutes).
  */
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -50,6 +50,14 @@ describe('mds-fit-model pipeline', () => {
       expect(result.testDescription).toBe('repeated noise');
       expect(result.notes.some((n) => n.startsWith('random-initialisation control'))).toBe(true);
       expect(result.notes.some((n) => n.startsWith('linear-filter baseline'))).toBe(true);
+      // The controls on the same test trials, per neuron, in the contract (what the fit view shows).
+      expect(result.linearCorr?.length).toBe(result.unitIds.length);
+      expect(result.randomInitCorr?.length).toBe(result.unitIds.length);
+      expect(result.meanLinearCorr).toEqual(expect.any(Number));
+      expect(result.meanLinearCorr!).toBeGreaterThanOrEqual(-1);
+      expect(result.meanLinearCorr!).toBeLessThanOrEqual(1);
+      const noteMean = Number(/mean held-out r (-?\d\.\d+)/.exec(result.notes.find((n) => n.startsWith('linear-filter baseline'))!)![1]);
+      expect(result.meanLinearCorr!).toBeCloseTo(noteMean, 3);
       const tf = await activateBackend('wasm');
       const model = await loadResponseModel(tf, store, modelId);
       expect(model.nNeurons).toBe(result.unitIds.length);

@@ -142,6 +142,7 @@ describe('MDS response model', () => {
     const sim = defaultModelConfig({ frames: 1, height: 8, width: 8, channels: 2, frameRateHz: 30, channelNames: ['green', 'uv'] });
     expect(sim.temporalKernels).toEqual([21, 11]);
     expect(sim.spatialKernels).toEqual([5, 3]);
+    expect(sim.channels).toEqual([2, 16, 16]);
     const fullField = defaultModelConfig({ frames: 1, height: 1, width: 1, channels: 2, frameRateHz: 50, channelNames: ['flash', 'grating'] });
     expect(fullField.spatialKernels).toEqual([1, 1]);
   });

@@ -12,6 +12,7 @@ import { MDS_FIT_PIPELINE } from '../../pipelines/mds/model/fit-pipeline.js';
 import { MDS_CLUSTER_TOY_PIPELINE } from '../../pipelines/mds/cluster-toy-pipeline.js';
 import { buildMdsDataset, trialAverages, wholeTrials, protocolStimulusTrace } from '../../pipelines/mds/dataset.js';
 import { ASSIGNMENT_KEY, readAssignment, readClustering } from '../../pipelines/mds/stored.js';
+import { finiteMean } from '../../pipelines/mds/model/quality.js';
 import type { MdsDataset } from '../../pipelines/mds/types.js';
 import type { Store } from '../../store/index.js';
 
@@ -65,8 +66,31 @@ export class MdsView {
       const stored = this.store.results.array(runId, `fit.${key}`);
       return Float64Array.from((stored?.data as ArrayLike<number> | undefined) ?? []);
     };
+    // The controls are stored as arrays beside the fit (fit-pipeline.ts); a run without one gives null.
+    const control = (key: 'linearCorr' | 'randomInitCorr'): Float64Array | null => {
+      const stored = this.store.results.array(runId, `fit.${key}`);
+      return stored ? Float64Array.from(stored.data as ArrayLike<number>) : null;
+    };
+    const meanOf = (values: Float64Array | null): number | null => {
+      const m = values ? finiteMean(values) : Number.NaN;
+      return Number.isFinite(m) ? m : null;
+    };
+    const linearCorr = control('linearCorr');
+    const randomInitCorr = control('randomInitCorr');
     const model = this.store.models.ofRun(runId)[0];
-    return { ...v, runId, recordingId: run.recordingId ?? v.recordingId, status: run.status, modelId: model?.id ?? v.modelId ?? null, heldOutCorr: f64('heldOutCorr'), ceiling: f64('ceiling') };
+    return {
+      ...v,
+      runId,
+      recordingId: run.recordingId ?? v.recordingId,
+      status: run.status,
+      modelId: model?.id ?? v.modelId ?? null,
+      heldOutCorr: f64('heldOutCorr'),
+      ceiling: f64('ceiling'),
+      linearCorr,
+      randomInitCorr,
+      meanLinearCorr: meanOf(linearCorr),
+      meanRandomInitCorr: meanOf(randomInitCorr),
+    };
   }
 
   clustering(runId: number): MdsClustering {

@@ -12,7 +12,7 @@ import { useRunCall } from '../state/useRunCall.js';
 import { LossCurve } from '../workbench/LossCurve.js';
 import type { ResultSummaryProps } from '../workbench/resultSummary.js';
 import { Notes } from './ClusterSummary.js';
-import { f2, f3, fitByType, fitTypeColors, fitVerdict, pct, secondsText, ticks } from './mdsMath.js';
+import { f2, f3, fitByType, fitControlsText, fitTypeColors, fitVerdict, pct, secondsText, ticks } from './mdsMath.js';
 import './mds.css';
 
 const nullToNaN = (values: readonly (number | null)[]) => values.map((v) => v ?? Number.NaN);
@@ -40,6 +40,7 @@ export function FitBody({ fit }: { fit: MdsModelFit }) {
         {secondsText(fit.seconds)}; input {s.frames} frame{s.frames === 1 ? '' : 's'} of {s.height} × {s.width} × {s.channelNames.join('+')} at {s.frameRateHz} Hz.
       </p>
       <p className="mds-verdict">{fitVerdict(fit)}</p>
+      <p className="mds-controls">{fitControlsText(fit)}</p>
       <div className="mds-curves">
         <LossCurve
           value={{ epochs: fit.epochs, trainLoss: fit.trainLoss, validationLoss: nullToNaN(fit.validationLoss), ...(bestAt >= 0 ? { bestEpoch: fit.epochs[bestAt]! } : {}) }}
@@ -61,6 +62,8 @@ export function FitBody({ fit }: { fit: MdsModelFit }) {
               <th scope="col" className="number">Held-out r</th>
               <th scope="col" className="number">Ceiling</th>
               <th scope="col" className="number">Share of ceiling</th>
+              <th scope="col" className="number">Linear filter r</th>
+              <th scope="col" className="number">Random init r</th>
             </tr>
           </thead>
           <tbody>
@@ -71,6 +74,8 @@ export function FitBody({ fit }: { fit: MdsModelFit }) {
                 <td className="number">{f3(t.meanR)}</td>
                 <td className="number">{f3(t.meanCeiling)}</td>
                 <td className="number">{t.meanCeiling > 0 ? pct(t.meanR / t.meanCeiling) : '—'}</td>
+                <td className="number">{f3(t.meanLinear)}</td>
+                <td className="number">{f3(t.meanRandomInit)}</td>
               </tr>
             ))}
             <tr className="mds-total">
@@ -79,6 +84,8 @@ export function FitBody({ fit }: { fit: MdsModelFit }) {
               <td className="number">{f3(fit.meanHeldOutCorr)}</td>
               <td className="number">{f3(fit.meanCeiling)}</td>
               <td className="number">{fit.meanCeiling > 0 ? pct(fit.meanHeldOutCorr / fit.meanCeiling) : '—'}</td>
+              <td className="number">{fit.meanLinearCorr === null ? '—' : f3(fit.meanLinearCorr)}</td>
+              <td className="number">{fit.meanRandomInitCorr === null ? '—' : f3(fit.meanRandomInitCorr)}</td>
             </tr>
           </tbody>
         </table>

@@ -204,24 +204,43 @@ export interface TypeFit {
   count: number;
   meanR: number;
   meanCeiling: number;
+  /** The controls on the same test trials (NaN where the run has none). */
+  meanLinear: number;
+  meanRandomInit: number;
 }
 
-/** Per cell type: mean held-out r and mean ceiling over the neurons where both are finite. */
-export function fitByType(fit: Pick<MdsModelFit, 'cellTypes' | 'heldOutCorr' | 'ceiling'>): TypeFit[] {
-  const groups = new Map<string | null, { count: number; r: number; c: number; nr: number; nc: number }>();
+/** Per cell type: mean held-out r, ceiling and controls over the neurons where each is finite. */
+export function fitByType(fit: Pick<MdsModelFit, 'cellTypes' | 'heldOutCorr' | 'ceiling'> & Partial<Pick<MdsModelFit, 'linearCorr' | 'randomInitCorr'>>): TypeFit[] {
+  const sum = () => ({ s: 0, n: 0 });
+  const groups = new Map<string | null, { count: number; r: ReturnType<typeof sum>; c: ReturnType<typeof sum>; l: ReturnType<typeof sum>; z: ReturnType<typeof sum> }>();
+  const add = (acc: { s: number; n: number }, v: number | undefined) => {
+    if (v !== undefined && Number.isFinite(v)) (acc.s += v), (acc.n += 1);
+  };
   fit.cellTypes.forEach((type, i) => {
-    const g = groups.get(type) ?? { count: 0, r: 0, c: 0, nr: 0, nc: 0 };
+    const g = groups.get(type) ?? { count: 0, r: sum(), c: sum(), l: sum(), z: sum() };
     g.count += 1;
-    const r = fit.heldOutCorr[i]!;
-    const c = fit.ceiling[i]!;
-    if (Number.isFinite(r)) (g.r += r), (g.nr += 1);
-    if (Number.isFinite(c)) (g.c += c), (g.nc += 1);
+    add(g.r, fit.heldOutCorr[i]);
+    add(g.c, fit.ceiling[i]);
+    add(g.l, fit.linearCorr?.[i]);
+    add(g.z, fit.randomInitCorr?.[i]);
     groups.set(type, g);
   });
+  const avg = (acc: { s: number; n: number }) => (acc.n ? acc.s / acc.n : Number.NaN);
   const collator = new Intl.Collator('en', { numeric: true });
   return [...groups.entries()]
     .sort(([a], [b]) => (a === null ? 1 : b === null ? -1 : collator.compare(a, b)))
-    .map(([type, g]) => ({ type, count: g.count, meanR: g.nr ? g.r / g.nr : Number.NaN, meanCeiling: g.nc ? g.c / g.nc : Number.NaN }));
+    .map(([type, g]) => ({ type, count: g.count, meanR: avg(g.r), meanCeiling: avg(g.c), meanLinear: avg(g.l), meanRandomInit: avg(g.z) }));
+}
+
+/** The controls in words: the model's held-out r beside the linear filter's and its own untrained version's, same trials. */
+export function fitControlsText(fit: Pick<MdsModelFit, 'meanHeldOutCorr' | 'meanLinearCorr' | 'meanRandomInitCorr' | 'linearCorr' | 'randomInitCorr'>): string {
+  const parts: string[] = [];
+  if (fit.meanLinearCorr !== null) parts.push(`the linear-filter baseline ${f2(fit.meanLinearCorr)}`);
+  else if (fit.linearCorr === null) parts.push('no linear-filter baseline in this run');
+  if (fit.meanRandomInitCorr !== null) parts.push(`the same ensemble at its random initialisation ${f2(fit.meanRandomInitCorr)}`);
+  else if (fit.randomInitCorr === null) parts.push('no random-initialisation control in this run');
+  else parts.push('the random-initialisation control predicts a constant (r undefined)');
+  return `Controls on the same test trials: mean held-out r of ${parts.join('; ')} (the model: ${f2(fit.meanHeldOutCorr)}).`;
 }
 
 /** The model's quality in words: its mean held-out r as a share of the reliability ceiling. */

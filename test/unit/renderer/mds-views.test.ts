@@ -16,6 +16,7 @@ import {
   divergingColor,
   extent,
   fitByType,
+  fitControlsText,
   fitTypeColors,
   fitVerdict,
   framePixels,
@@ -106,6 +107,25 @@ describe('MDS tables and words', () => {
     ]);
     expect(fitVerdict({ meanHeldOutCorr: 0.6, meanCeiling: 0.8, heldOutCorr: Float64Array.from([0.6, 0.9]), ceiling: Float64Array.from([0.8, 0.8]) })).toBe(
       'Mean held-out r 0.60, 75 % of the reliability ceiling 0.80. 1 of 2 neurons reach their ceiling (the split-half ceiling is itself noisy with few trials).',
+    );
+  });
+  it('puts the linear baseline and the random-init control beside the model, per type and overall', () => {
+    const rows = fitByType({
+      cellTypes: ['b', 'a', 'a'],
+      heldOutCorr: Float64Array.from([0.5, 0.2, 0.4]),
+      ceiling: Float64Array.from([0.8, 0.4, 0.6]),
+      linearCorr: Float64Array.from([0.3, 0.1, Number.NaN]),
+      randomInitCorr: Float64Array.from([0.02, -0.04, 0]),
+    });
+    expect(rows.map((r) => [r.type, r.meanLinear, Number(r.meanRandomInit.toFixed(3))])).toEqual([
+      ['a', 0.1, -0.02],
+      ['b', 0.3, 0.02],
+    ]);
+    expect(fitByType({ cellTypes: ['a'], heldOutCorr: Float64Array.from([0.5]), ceiling: Float64Array.from([0.8]), linearCorr: null, randomInitCorr: null })[0]!.meanLinear).toBeNaN();
+    const controls = { meanHeldOutCorr: 0.8, linearCorr: Float64Array.from([0.55]), randomInitCorr: Float64Array.from([0.02]), meanLinearCorr: 0.55, meanRandomInitCorr: 0.02 };
+    expect(fitControlsText(controls)).toBe('Controls on the same test trials: mean held-out r of the linear-filter baseline 0.55; the same ensemble at its random initialisation 0.02 (the model: 0.80).');
+    expect(fitControlsText({ ...controls, linearCorr: null, meanLinearCorr: null, meanRandomInitCorr: null })).toBe(
+      'Controls on the same test trials: mean held-out r of no linear-filter baseline in this run; the random-initialisation control predicts a constant (r undefined) (the model: 0.80).',
     );
   });
   it('says what an assignment accuracy counts', () => {

@@ -75,6 +75,15 @@ export function checkModelConfig(config: MdsModelConfig, input: ModelInputShape)
   if (out.height < 1 || out.width < 1) throw new ValidationError('spatialKernels.0', `${config.spatialKernels[0]} px is larger than the ${input.height}×${input.width} canvas`);
 }
 
+/**
+ * Channels of each core layer: the reference's 16 (open-retina base_core_readout hidden_channels
+ * [16, 16]). Fewer is not only less capacity: with a positive readout every neuron is a positive mix
+ * of core channels, and the simulated retina's 8 types (ON/OFF × kinetics × green/UV) each need
+ * their own. With 8 channels the fitted core gave the OFF-UV cells a green-dark response as strong
+ * as their UV-dark one (README "MDS"), so MDS could not tell the OFF green and UV types apart.
+ */
+export const DEFAULT_HIDDEN_CHANNELS = 16;
+
 function odd(n: number): number {
   const k = Math.max(1, Math.round(n));
   return k % 2 === 1 ? k : k - 1;
@@ -84,8 +93,7 @@ function odd(n: number): number {
  * The reference's two-layer core scaled to a recording: temporal kernels of 0.7 s and 0.37 s
  * (21 and 11 frames at 30 Hz) capped to keep a step cheap, the first spatial kernel covering about
  * 2/3 of the canvas (11 of 16–18 px; 1 on a full-field canvas), the second 5 px (1 when the core's
- * output is a single pixel), 8 channels per layer (the reference has 16; half keeps a CPU step fast
- * and did not lower held-out correlation on the simulated retina, see README).
+ * output is a single pixel), and the reference's 16 channels per layer (DEFAULT_HIDDEN_CHANNELS).
  */
 export function defaultModelConfig(shape: MdsStimulusShape, overrides: Partial<MdsModelConfig> = {}): MdsModelConfig {
   const fps = shape.frameRateHz;
@@ -96,7 +104,7 @@ export function defaultModelConfig(shape: MdsStimulusShape, overrides: Partial<M
   const outSide = minSide - ks0 + 1;
   const ks1 = outSide >= 5 ? 5 : outSide >= 3 ? 3 : 1;
   return MdsModelConfig.parse({
-    channels: [shape.channels, 8, 8],
+    channels: [shape.channels, DEFAULT_HIDDEN_CHANNELS, DEFAULT_HIDDEN_CHANNELS],
     temporalKernels: [kt0, kt1],
     spatialKernels: [ks0, ks1],
     responseWindow: Math.max(1, Math.round(fps / 3)),

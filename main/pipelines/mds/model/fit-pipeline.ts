@@ -16,6 +16,7 @@ import type { ParamSnapshot } from '../../../compute/nn/params.js';
 import { CancelledError, type PipelineDefinition, type ProducedModel } from '../../../jobs/pipeline.js';
 import { buildMdsDataset } from '../dataset.js';
 import { MDS_MODEL_FORMAT, MDS_MODEL_PIPELINE, type MdsModelBundleConfig } from './bundle.js';
+import { DEFAULT_HIDDEN_CHANNELS } from './config.js';
 import { fitResponseModel, type FitResult } from './fit.js';
 import { encodeResponseModel } from './load.js';
 import { finiteMean } from './quality.js';
@@ -39,8 +40,8 @@ export const MdsFitParams = z
     clipFrames: z.number().int().min(1).max(1000).default(DEFAULT_TRAIN.clipFrames),
     /** Optimiser steps per epoch at most (a seeded subset of clips); all clips when absent. */
     maxStepsPerEpoch: z.number().int().min(1).max(1_000_000).optional(),
-    /** Channels of each of the two core layers (reference 16). */
-    hiddenChannels: z.number().int().min(1).max(64).default(8),
+    /** Channels of each of the two core layers (the reference's 16; config.ts says why not fewer). */
+    hiddenChannels: z.number().int().min(1).max(64).default(DEFAULT_HIDDEN_CHANNELS),
     /** Also fit the per-neuron linear-filter baseline (ridge; its held-out r goes in the notes and "fit.linearCorr"). */
     linearBaseline: z.boolean().default(true),
     /** Frame rate of a stimulus derived from stimulus changes (recordings without a stimulus file). */
@@ -137,7 +138,8 @@ const mdsFitModel: PipelineDefinition<MdsFitParams> = {
     const meanCeiling = finiteMean(fit.ceiling);
     const randomInit = finiteMean(fit.randomInitCorr);
     context.log(`held-out r ${meanHeldOutCorr.toFixed(3)} (ceiling ${meanCeiling.toFixed(3)}; random init ${randomInit.toFixed(3)}${fit.linear ? `; linear filter ${finiteMean(fit.linear.heldOutCorr).toFixed(3)}` : ''}) over ${fit.testTrials} test trials; ${fit.seconds.toFixed(0)} s`);
-    const value: Omit<MdsModelFit, 'runId' | 'status' | 'modelId' | 'heldOutCorr' | 'ceiling'> & { heldOutCorr: (number | null)[]; ceiling: (number | null)[] } = {
+    // The controls (linearCorr, randomInitCorr) are the arrays stored below; mds.fit reads them back.
+    const value: Omit<MdsModelFit, 'runId' | 'status' | 'modelId' | 'heldOutCorr' | 'ceiling' | 'linearCorr' | 'randomInitCorr' | 'meanLinearCorr' | 'meanRandomInitCorr'> & { heldOutCorr: (number | null)[]; ceiling: (number | null)[] } = {
       recordingId: recording.id,
       stimulus: fit.bundle.stimulus,
       seeds: fit.bundle.seeds,

@@ -16,7 +16,9 @@ import { siblingModuleUrl, PipelineRegistry } from '../../main/jobs/registry.js'
 import { JobRunner } from '../../main/jobs/runner.js';
 import { detectionFigures, finetuneVerdict } from '../../main/pipelines/seizure/finetune-evaluate.js';
 import { exampleLabels, holdOutDecisions, normaliseReviewed, REPLAY_MARGIN_S } from '../../main/pipelines/seizure/finetune-examples.js';
-import { saveNeuralModel, trainNeural } from '../../main/pipelines/seizure/neural/index.js';
+import { untrainedPerChannelConfig } from '../../main/pipelines/seizure/channel/untrained.js';
+import { finetuneNeural } from '../../main/pipelines/seizure/finetune.js';
+import { buildModel, modelToBundle, saveNeuralModel, trainNeural } from '../../main/pipelines/seizure/neural/index.js';
 import { Store } from '../../main/store/index.js';
 import { writeSeizureEdf } from '../helpers/seizure-edf.js';
 import { writeReviewEdf } from '../helpers/seizure-review-edf.js';
@@ -175,4 +177,39 @@ describe('seizure-neural-finetune through the job runner', () => {
     expect(events.filter((e) => !overlapsSeizure(e.onsetS, e.durationS)).length).toBeLessThan(falseBefore);
     for (const s of seizures) expect(events.some((e) => e.onsetS < s.onsetS + s.durationS && e.onsetS + e.durationS > s.onsetS)).toBe(true);
   }, 240_000);
+});
+
+describe('fine-tuning a per-channel model', () => {
+  const tmp = tempDir('cajal-finetune-pc-');
+  afterAll(() => tmp.cleanup());
+
+  it('pools the channels in training and scores them one by one in detection, learning the reviewed spans', async () => {
+    const tf = await activateBackend('wasm');
+    const file = join(tmp.dir, 'review.edf');
+    const seizures = [{ onsetS: 120, durationS: 40 }, { onsetS: 420, durationS: 45 }, { onsetS: 700, durationS: 40 }];
+    const artefacts = [60, 250, 330, 540, 620, 800].map((onsetS) => ({ onsetS, durationS: 20 }));
+    writeReviewEdf(file, 900, { seizures, artefacts });
+    // An untrained per-channel model: it fires everywhere or nowhere; the reviews alone teach it.
+    const base = buildModel(tf, untrainedPerChannelConfig([0, 2, 4], 1));
+    const weights = await modelToBundle(base);
+    base.model.dispose();
+    const reviewed = {
+      accepted: seizures.map((s): [number, number] => [s.onsetS, s.onsetS + s.durationS]),
+      rejected: artefacts.map((s): [number, number] => [s.onsetS, s.onsetS + s.durationS]),
+      unreviewed: [],
+    };
+    const result = await finetuneNeural(tf, weights, 'untrained', [{ id: 1, file, reviewed }], { channelMode: 'per-channel' }, { learningRate: 0.01, holdOutFraction: 0 });
+    try {
+      expect(result.neural.config.input).toBe('per-channel');
+      const [comparison] = result.comparisons;
+      // Seizure windows: 37 + 42 + 37 (wholly inside each accepted span); rejected: 23 per artefact.
+      expect(comparison!.windows).toMatchObject({ seizure: 116, rejected: 138 });
+      expect(comparison!.all.after.acceptedFound).toBe(3);
+      expect(comparison!.all.after.rejectedAlarmed).toBe(0);
+      expect(comparison!.all.after.falseAlarms).toBe(0);
+      expect(comparison!.heldOut).toBeNull();
+    } finally {
+      result.neural.model.dispose();
+    }
+  }, 120_000);
 });

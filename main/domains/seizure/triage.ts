@@ -9,6 +9,7 @@ import { ConflictError, NotFoundError, ValidationError } from '../../errors.js';
 import type { JobRunner } from '../../jobs/runner.js';
 import { checkWriteTarget } from '../../io/write-target.js';
 import type { DetectedEvent } from '../../pipelines/seizure/classical.js';
+import { DetectionParams } from '../../pipelines/seizure/params.js';
 import { normaliseReviewed, type ReviewedRecording, type Span } from '../../pipelines/seizure/finetune-examples.js';
 import { writeSzcoreTsv, type SzcoreEvent } from '../../pipelines/seizure/scoring/index.js';
 import type { Annotation, Store } from '../../store/index.js';
@@ -19,7 +20,7 @@ const DETECTION_PIPELINES = new Set(['seizure-classical', 'seizure-neural']);
 const NEURAL_PIPELINE = 'seizure-neural';
 const FINETUNE_PIPELINE = 'seizure-neural-finetune';
 /** The detection thresholds a fine-tune compares with (and a re-detection uses), from the reviewed run. */
-const DETECTION_PARAM_KEYS = ['requireAllChannels', 'onThreshold', 'offThreshold', 'minEventS'] as const;
+const DETECTION_PARAM_KEYS = Object.keys(DetectionParams.shape);
 const DECISION = /^seizure (accepted|rejected) \(run (\d+), event (\d+)\)$/;
 
 /** What triage reads back from a fine-tune's `finetune` result (finetune-pipeline.ts). */

@@ -16,6 +16,12 @@ import { z } from 'zod';
 import { BackendName } from '../../../shared/api/index.js';
 import type { Tfjs } from '../../compute/index.js';
 import { ValidationError } from '../../errors.js';
+import { EdfReader } from '../../io/edf/index.js';
+import { CancelledError } from '../../jobs/pipeline.js';
+import { detectPerChannel } from './channel/detect.js';
+import { WINDOW_FEATURE_COUNT } from './channel/feature-set.js';
+import { windowFramesAt256 } from './channel/features.js';
+import { readChannelSeconds, selectChannels } from './channel/input.js';
 import { detectionFigures, finetuneVerdict, spansFound, type DetectionFigures, type FinetuneVerdict } from './finetune-evaluate.js';
 import { exampleLabels, holdOutDecisions, normaliseReviewed, type ReviewedRecording, type Span } from './finetune-examples.js';
 import {
@@ -100,14 +106,49 @@ function sumFigures(rows: readonly DetectionFigures[], durationS: number): Detec
   };
 }
 
-/** The feature frames of a reviewed recording, as the base model's input needs them. */
-function reviewedFeatures(neural: NeuralSeizureModel, recording: FinetuneRecording, signal: AbortSignal | undefined, onProgress: (doneS: number, totalS: number) => void): RecordingFeatures {
-  if (neural.config.input !== 'standard') {
-    // Per-channel frames come from the window feature extractor (channel/features.ts); until it is
-    // part of this build, say so rather than feed the model features it was not trained on.
-    throw new ValidationError('modelId', `fine-tuning a ${neural.config.input} model is not supported by this build (it needs the window features of per-channel detection)`);
+/**
+ * Window features of every selected channel of a file for a per-channel model, as one span with
+ * channels = N (seconds × N × WINDOW_FEATURE_COUNT): in training the model pools over the channels
+ * (multiple-instance, as train.ts trains on multi-channel recordings) — an accepted span asks that
+ * some channel seizes, a rejected or replayed one that none does. One channel is read at a time.
+ */
+function perChannelFeatures(file: string, channels: readonly string[] | undefined, signal: AbortSignal | undefined, onProgress: (doneS: number, totalS: number) => void): RecordingFeatures {
+  const reader = EdfReader.open(file);
+  try {
+    const selection = selectChannels(reader, channels ? { channels } : {});
+    const totalS = Math.floor(reader.durationS);
+    if (totalS < 4) throw new ValidationError('recording', `${file} is shorter than one 4 s analysis window`);
+    const n = selection.channels.length;
+    const frames = new Float32Array(totalS * n * WINDOW_FEATURE_COUNT);
+    selection.channels.forEach((channel, c) => {
+      if (signal?.aborted) throw new CancelledError();
+      const span = windowFramesAt256(readChannelSeconds(reader, [channel], 0, totalS, 0)[0]!);
+      for (let t = 0; t < totalS; t++) {
+        frames.set(span.frames.subarray(t * WINDOW_FEATURE_COUNT, (t + 1) * WINDOW_FEATURE_COUNT), (t * n + c) * WINDOW_FEATURE_COUNT);
+      }
+      onProgress(((c + 1) / n) * totalS, totalS);
+    });
+    const electrodes = selection.channels.map((c) => c.label);
+    return { file, electrodes, missing: [], totalS, durationS: reader.durationS, span: { firstS: 0, channels: n, frames }, labels: new Int8Array(totalS), seizures: [] };
+  } finally {
+    reader.close();
   }
-  return recordingFeatures({ file: recording.file, seizures: [] }, { ...(signal ? { signal } : {}), onProgress });
+}
+
+/** The feature frames of a reviewed recording, as the base model's input needs them. */
+function reviewedFeatures(neural: NeuralSeizureModel, recording: FinetuneRecording, detection: NeuralDetectionParams, signal: AbortSignal | undefined, onProgress: (doneS: number, totalS: number) => void): RecordingFeatures {
+  if (neural.config.input === 'per-channel') return perChannelFeatures(recording.file, detection.channels, signal, onProgress);
+  return recordingFeatures({ file: recording.file, seizures: [] }, { requireAllChannels: detection.requireAllChannels, ...(signal ? { signal } : {}), onProgress });
+}
+
+/**
+ * Events of a model on a reviewed recording: a standard model from the frames already in memory, a
+ * per-channel one as per-channel detection scores it (each channel alone, channels combined by the
+ * maximum of their smoothed traces: channel/detect.ts), reading the file again.
+ */
+function detectEvents(neural: NeuralSeizureModel, features: RecordingFeatures, detection: NeuralDetectionParams) {
+  if (neural.config.input === 'per-channel') return detectPerChannel(features.file, { kind: 'neural', neural }, detection, detection.channels ? { channels: detection.channels } : {}).events;
+  return predictSpan(neural, features.span, features.totalS, features.electrodes, detection).events;
 }
 
 /**
@@ -132,7 +173,7 @@ export async function finetuneNeural(
     const prepared = recordings.map((recording, i) => {
       const reviewed = normaliseReviewed(recording.reviewed);
       const split = holdOutDecisions(reviewed, options.holdOutFraction, options.seed + 7919 * i);
-      const features = reviewedFeatures(base, recording, hooks.signal, (doneS, totalS) =>
+      const features = reviewedFeatures(base, recording, detection, hooks.signal, (doneS, totalS) =>
         hooks.onProgress?.({ phase: 'features', recording: i + 1, recordings: recordings.length, file: recording.file, doneS, totalS }),
       );
       const held = [...split.heldOut.accepted, ...split.heldOut.rejected];
@@ -163,7 +204,7 @@ export async function finetuneNeural(
     );
 
     const comparisons = prepared.map(({ recording, reviewed, split, features, counts }): RecordingComparison => {
-      const predict = (neural: NeuralSeizureModel) => predictSpan(neural, features.span, features.totalS, features.electrodes, detection).events;
+      const predict = (neural: NeuralSeizureModel) => detectEvents(neural, features, detection);
       const before = predict(base);
       const after = predict(tuned);
       const figures = (events: typeof before, accepted: readonly Span[], rejected: readonly Span[]) => detectionFigures(events, features.durationS, reviewed.accepted, accepted, rejected);

@@ -16,12 +16,9 @@ import { z } from 'zod';
 import { BackendName } from '../../../shared/api/index.js';
 import type { Tfjs } from '../../compute/index.js';
 import { ValidationError } from '../../errors.js';
-import { EdfReader } from '../../io/edf/index.js';
 import { CancelledError } from '../../jobs/pipeline.js';
 import { detectPerChannel } from './channel/detect.js';
-import { WINDOW_FEATURE_COUNT } from './channel/feature-set.js';
-import { windowFramesAt256 } from './channel/features.js';
-import { readChannelSeconds, selectChannels } from './channel/input.js';
+import { recordingWindowFeatures } from './neural/recording-window-features.js';
 import { detectionFigures, finetuneVerdict, spansFound, type DetectionFigures, type FinetuneVerdict } from './finetune-evaluate.js';
 import { exampleLabels, holdOutDecisions, normaliseReviewed, type ReviewedRecording, type Span } from './finetune-examples.js';
 import {
@@ -106,38 +103,17 @@ function sumFigures(rows: readonly DetectionFigures[], durationS: number): Detec
   };
 }
 
-/**
- * Window features of every selected channel of a file for a per-channel model, as one span with
- * channels = N (seconds × N × WINDOW_FEATURE_COUNT): in training the model pools over the channels
- * (multiple-instance, as train.ts trains on multi-channel recordings) — an accepted span asks that
- * some channel seizes, a rejected or replayed one that none does. One channel is read at a time.
- */
-function perChannelFeatures(file: string, channels: readonly string[] | undefined, signal: AbortSignal | undefined, onProgress: (doneS: number, totalS: number) => void): RecordingFeatures {
-  const reader = EdfReader.open(file);
-  try {
-    const selection = selectChannels(reader, channels ? { channels } : {});
-    const totalS = Math.floor(reader.durationS);
-    if (totalS < 4) throw new ValidationError('recording', `${file} is shorter than one 4 s analysis window`);
-    const n = selection.channels.length;
-    const frames = new Float32Array(totalS * n * WINDOW_FEATURE_COUNT);
-    selection.channels.forEach((channel, c) => {
-      if (signal?.aborted) throw new CancelledError();
-      const span = windowFramesAt256(readChannelSeconds(reader, [channel], 0, totalS, 0)[0]!);
-      for (let t = 0; t < totalS; t++) {
-        frames.set(span.frames.subarray(t * WINDOW_FEATURE_COUNT, (t + 1) * WINDOW_FEATURE_COUNT), (t * n + c) * WINDOW_FEATURE_COUNT);
-      }
-      onProgress(((c + 1) / n) * totalS, totalS);
-    });
-    const electrodes = selection.channels.map((c) => c.label);
-    return { file, electrodes, missing: [], totalS, durationS: reader.durationS, span: { firstS: 0, channels: n, frames }, labels: new Int8Array(totalS), seizures: [] };
-  } finally {
-    reader.close();
-  }
-}
-
 /** The feature frames of a reviewed recording, as the base model's input needs them. */
 function reviewedFeatures(neural: NeuralSeizureModel, recording: FinetuneRecording, detection: NeuralDetectionParams, signal: AbortSignal | undefined, onProgress: (doneS: number, totalS: number) => void): RecordingFeatures {
-  if (neural.config.input === 'per-channel') return perChannelFeatures(recording.file, detection.channels, signal, onProgress);
+  // Per-channel: every channel's window features stacked as channels, so training pools over them
+  // (multiple-instance, as per-channel training does on recordings): an accepted span asks that some
+  // channel seizes, a rejected or replayed one that none does.
+  if (neural.config.input === 'per-channel') {
+    if (signal?.aborted) throw new CancelledError();
+    const features = recordingWindowFeatures({ file: recording.file, seizures: [], ...(detection.channels ? { channels: detection.channels } : {}) });
+    onProgress(features.totalS, features.totalS);
+    return features;
+  }
   return recordingFeatures({ file: recording.file, seizures: [] }, { requireAllChannels: detection.requireAllChannels, ...(signal ? { signal } : {}), onProgress });
 }
 
@@ -190,6 +166,7 @@ export async function finetuneNeural(
       prepared.map((p) => p.features),
       {
         seed: options.seed,
+        input: tuned.config.input,
         lagsS,
         hiddenUnits,
         maxEpochs: options.epochs,

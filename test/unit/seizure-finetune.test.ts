@@ -19,6 +19,7 @@ import { exampleLabels, holdOutDecisions, normaliseReviewed, REPLAY_MARGIN_S } f
 import { untrainedPerChannelConfig } from '../../main/pipelines/seizure/channel/untrained.js';
 import { finetuneNeural } from '../../main/pipelines/seizure/finetune.js';
 import { buildModel, modelToBundle, saveNeuralModel, trainNeural } from '../../main/pipelines/seizure/neural/index.js';
+import { runCli } from '../../main/cli/main.js';
 import { Store } from '../../main/store/index.js';
 import { writeSeizureEdf } from '../helpers/seizure-edf.js';
 import { writeReviewEdf } from '../helpers/seizure-review-edf.js';
@@ -177,6 +178,20 @@ describe('seizure-neural-finetune through the job runner', () => {
     expect(events.filter((e) => !overlapsSeizure(e.onsetS, e.durationS)).length).toBeLessThan(falseBefore);
     for (const s of seizures) expect(events.some((e) => e.onsetS < s.onsetS + s.durationS && e.onsetS + e.durationS > s.onsetS)).toBe(true);
   }, 240_000);
+
+  it('runs from the command line too: `cajal seizure improve <project> <run> --json`', async () => {
+    const detectionRunId = triage.runs(recordingId).at(-1)!.runId; // the reviewed one (the first)
+    const lines: string[] = [];
+    const io = { out: (line: string) => lines.push(line), err: () => {} };
+    expect(await runCli(['seizure', 'improve', join(tmp.dir, 'p.cajal'), String(detectionRunId), '--json'], io)).toBe(0);
+    const result = JSON.parse(lines.join('\n')) as { runId: number; modelId: number; baseModelId: number; verdict: string; totals: { before: { falseAlarms: number }; after: { falseAlarms: number } } };
+    expect(result).toMatchObject({ baseModelId, verdict: 'fewer false alarms' });
+    expect(result.modelId).not.toBe(baseModelId);
+    expect(result.totals.after.falseAlarms).toBeLessThan(result.totals.before.falseAlarms);
+    const bad: string[] = [];
+    expect(await runCli(['seizure', 'improve', join(tmp.dir, 'p.cajal'), String(detectionRunId), '--scope', 'ward'], { out: () => {}, err: (line: string) => bad.push(line) })).not.toBe(0);
+    expect(bad.join('\n')).toContain('expected recording or site, got "ward"');
+  }, 120_000);
 });
 
 describe('fine-tuning a per-channel model', () => {

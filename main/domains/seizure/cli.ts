@@ -3,6 +3,7 @@ import { BackendName } from '../../../shared/api/index.js';
 import { ValidationError } from '../../errors.js';
 import { defineCommand, type CliContext, type ParsedFlags } from '../types.js';
 import { seizureDetect } from './cli-detect.js';
+import { seizureImprove } from './cli-improve.js';
 import { seizureEval, seizureTrain } from './cli-neural.js';
 import { seizureScore } from './cli-score.js';
 
@@ -38,6 +39,7 @@ const OPTIONS = {
   'max-epochs': { type: 'string' },
   resume: { type: 'string' },
   backend: { type: 'string' },
+  scope: { type: 'string' },
 } as const;
 
 async function seizure(args: string[], flags: ParsedFlags<typeof OPTIONS>, cli: CliContext): Promise<number> {
@@ -54,8 +56,10 @@ async function seizure(args: string[], flags: ParsedFlags<typeof OPTIONS>, cli: 
       return seizureTrain(rest, defined({ ...common, out: flags.out, overwrite: flags.overwrite, project: flags.project, name: flags.name, resume: integer('--resume', flags.resume) }), cli);
     case 'eval':
       return seizureEval(rest, defined({ ...common, model: flags.model }), io);
+    case 'improve':
+      return seizureImprove(need(rest, 0, 'project'), need(rest, 1, 'run-id'), defined({ scope: flags.scope }), cli);
     default:
-      throw new ValidationError('seizure', `unknown seizure command "${sub ?? ''}" (expected detect, score, train or eval)`);
+      throw new ValidationError('seizure', `unknown seizure command "${sub ?? ''}" (expected detect, score, train, eval or improve)`);
   }
 }
 
@@ -104,6 +108,18 @@ export const seizureCommand = defineCommand({
       sub: 'eval',
       synopsis: ['seizure eval <file.edf>... [--model FOLDER]'],
       description: ['SzCORE scores of a TF.js model, or leave-one-recording-out'],
+      json: true,
+    },
+    {
+      verb: 'seizure',
+      sub: 'improve',
+      synopsis: ['seizure improve <project> <detection-run-id> [--scope recording|site]'],
+      description: [
+        'fine-tune the model of a neural detection run on its accepted and',
+        'rejected events (--scope site: every reviewed recording) as a run;',
+        'the previous model is kept; prints before/after (exit 2 when the',
+        'new model misses an accepted seizure)',
+      ],
       json: true,
     },
   ],

@@ -18,7 +18,7 @@ import { writeBidsEvents } from '../eeg/export.js';
 
 const DETECTION_PIPELINES = new Set(['seizure-classical', 'seizure-neural']);
 const NEURAL_PIPELINE = 'seizure-neural';
-const FINETUNE_PIPELINE = 'seizure-neural-finetune';
+export const FINETUNE_PIPELINE = 'seizure-neural-finetune';
 /** The detection thresholds a fine-tune compares with (and a re-detection uses), from the reviewed run. */
 const DETECTION_PARAM_KEYS = Object.keys(DetectionParams.shape);
 const DECISION = /^seizure (accepted|rejected) \(run (\d+), event (\d+)\)$/;
@@ -72,6 +72,11 @@ export class SeizureTriage {
    * the named recordings of one patient ('patient'), or of every reviewed recording ('site').
    */
   improve(runId: number, scope: 'recording' | 'patient' | 'site' = 'recording', patientRecordingIds: readonly number[] = []): Run {
+    return this.requireRunner().start(FINETUNE_PIPELINE, null, this.improveParams(runId, scope, patientRecordingIds));
+  }
+
+  /** The params of the fine-tune `improve` starts (the CLI runs it through its own session). */
+  improveParams(runId: number, scope: 'recording' | 'patient' | 'site' = 'recording', patientRecordingIds: readonly number[] = []): Record<string, unknown> {
     const run = this.run(runId);
     if (run.pipeline !== NEURAL_PIPELINE) throw new ValidationError('runId', `run ${runId} is a ${run.pipeline} detection; improving needs a neural detection run (its model is what is fine-tuned)`);
     const recordingId = run.recordingId!;
@@ -95,13 +100,7 @@ export class SeizureTriage {
     for (const id of ids) reviewed[String(id)] = id === recordingId ? own : this.reviewedExamples(id);
     const detection: Record<string, unknown> = {};
     for (const key of DETECTION_PARAM_KEYS) if (run.params[key] !== undefined) detection[key] = run.params[key];
-    return this.requireRunner().start(FINETUNE_PIPELINE, null, {
-      recordingIds: ids,
-      reviewed,
-      modelId: run.params.modelId,
-      detection,
-      sourceRunId: runId,
-    });
+    return { recordingIds: ids, reviewed, modelId: run.params.modelId, detection, sourceRunId: runId };
   }
 
   /** The fine-tunes that learnt from this recording's reviews, newest first. */

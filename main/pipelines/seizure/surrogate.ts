@@ -15,8 +15,10 @@ export {
   surrogateLayout,
   SURROGATE_SEIZURE_TEXT,
   SURROGATE_START,
+  SURROGATE_CHANNEL,
   type SurrogateEdfOptions,
   type SurrogateFiles,
 } from './surrogate/edf.js';
 export { defaultSurrogateSources, makeSurrogates, prepareOutputFolder, type MadeSurrogate, type MakeSurrogatesOptions, type SurrogateSource } from './surrogate/make.js';
 export { scoreDetectorOnSurrogates, scoreOnSurrogate, surrogateTable, type SurrogateDetector, type SurrogateRowNotRun, type SurrogateScore } from './surrogate/evaluate.js';
+export { classicalPerChannel, detectSurrogateEvents, neuralPerChannel, STANDARD_MODE_NOT_APPLICABLE } from './surrogate/detectors.js';

@@ -18,6 +18,8 @@ import type { SurrogateRecording } from './types.js';
 
 /** The annotation text of a seizure in the EDF+ file. */
 export const SURROGATE_SEIZURE_TEXT = 'seizure';
+/** Label of the surrogate's one channel. */
+export const SURROGATE_CHANNEL = 'EEG surrogate';
 /** The recording starts at this local time (EDF needs one; the surrogate has none). */
 export const SURROGATE_START = '2000-01-01T00:00:00';
 
@@ -56,7 +58,7 @@ export function surrogateEdf(recording: SurrogateRecording, options: SurrogateEd
     recordCount: samples.length / layout.samplesPerRecord,
     signals: [
       {
-        label: options.label ?? 'EEG surrogate',
+        label: options.label ?? SURROGATE_CHANNEL,
         physicalDimension: 'uV',
         physicalMin: -limit,
         physicalMax: limit,

@@ -6,6 +6,7 @@
  * metrics are computed (one "subject" per collection: they are all made from the same segments).
  */
 import { annotationsFromEvents, computeMetrics, scoreRecording, sumCounts, type ScoringCounts, type ScoringMetrics, type SeizureAnnotations, type TimeEvent } from '../scoring/index.js';
+import { ValidationError } from '../../../errors.js';
 import type { SurrogateRecording } from './types.js';
 
 export interface SurrogateDetector {
@@ -20,6 +21,8 @@ export interface SurrogateScore {
   detector: string;
   surrogates: number;
   hours: number;
+  /** Segments the surrogates were made from: background and ictal. */
+  segments: { background: number; seizure: number };
   event: ScoringCounts & ScoringMetrics;
   sample: ScoringCounts & ScoringMetrics;
   /** Seconds spent in `detect`, all surrogates together. */
@@ -41,6 +44,7 @@ export function scoreOnSurrogate(recording: SurrogateRecording, hypothesis: read
 
 /** Runs `detector` on every surrogate of a collection and sums the SzCORE counts. */
 export async function scoreDetectorOnSurrogates(collection: string, recordings: readonly SurrogateRecording[], detector: SurrogateDetector): Promise<SurrogateScore> {
+  if (recordings.length === 0) throw new ValidationError('recordings', `no surrogate of ${collection} to score`);
   const event: ScoringCounts[] = [];
   const sample: ScoringCounts[] = [];
   let detectionS = 0;
@@ -61,6 +65,7 @@ export async function scoreDetectorOnSurrogates(collection: string, recordings: 
     detector: detector.name,
     surrogates: recordings.length,
     hours,
+    segments: { background: recordings[0]!.source.backgroundSegments, seizure: recordings[0]!.source.seizureSegments },
     event: { ...eventSum, ...computeMetrics(eventSum) },
     sample: { ...sampleSum, ...computeMetrics(sampleSum) },
     detectionS,
@@ -73,6 +78,7 @@ const percent = (x: number) => (Number.isNaN(x) ? 'n/a' : `${(100 * x).toFixed(1
 /** A row that could not be run, with the reason (e.g. the standard montage on one channel). */
 export interface SurrogateRowNotRun {
   collection: string;
+  segments: string;
   detector: string;
   reason: string;
 }
@@ -81,6 +87,7 @@ export interface SurrogateRowNotRun {
 export function surrogateTable(scores: readonly SurrogateScore[], notRun: readonly SurrogateRowNotRun[] = []): string {
   const header = [
     'Collection',
+    'Segments (bg + ictal)',
     'Detector',
     'Surrogates',
     'Seizures',
@@ -93,11 +100,12 @@ export function surrogateTable(scores: readonly SurrogateScore[], notRun: readon
     'Sample F1',
     '× real time',
   ];
-  const lines = [`| ${header.join(' | ')} |`, `|${header.map((_, i) => (i < 2 ? ' --- ' : ' ---: ')).join('|')}|`];
+  const lines = [`| ${header.join(' | ')} |`, `|${header.map((_, i) => (i < 3 ? ' --- ' : ' ---: ')).join('|')}|`];
   for (const s of scores) {
     lines.push(
       `| ${[
         s.collection,
+        `${s.segments.background} + ${s.segments.seizure}`,
         s.detector,
         `${s.surrogates} × ${(s.hours / s.surrogates).toFixed(0)} h`,
         String(s.event.refTrue),
@@ -112,6 +120,6 @@ export function surrogateTable(scores: readonly SurrogateScore[], notRun: readon
       ].join(' | ')} |`,
     );
   }
-  for (const r of notRun) lines.push(`| ${r.collection} | ${r.detector} | ${r.reason} |${' |'.repeat(header.length - 3)}`);
+  for (const r of notRun) lines.push(`| ${r.collection} | ${r.segments} | ${r.detector} | ${r.reason} |${' |'.repeat(header.length - 4)}`);
   return lines.join('\n');
 }

@@ -1,15 +1,19 @@
 /**
- * `cajal seizure detect <project> <recording> [--detector classical|neural|both] [--out events.tsv]`:
+ * `cajal seizure detect <project> <recording> [--detector classical|neural|both] [--channel-mode auto|standard|per-channel] [--channels A,B] [--out events.tsv]`:
  * runs the detectors as project runs (stored with their parameters; the neural one with the
  * project's latest trained model), prints their events and, with --out, writes them as SzCORE TSV
  * that `cajal seizure score` (or the SzCORE tools) read: to the --out path itself for one detector
  * (what a user who names a file expects), to `<out>.classical.tsv` and `<out>.neural.tsv` for both.
+ * --channel-mode picks the input (default auto: the SzCORE standard input when the recording has
+ * it, else every EEG channel alone); --channels limits per-channel detection to those labels.
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { formatDuration } from '../../../shared/units.js';
 import { ValidationError } from '../../errors.js';
+import { WINDOW_FEATURE_VERSION } from '../../pipelines/seizure/channel/feature-set.js';
 import type { DetectedEvent } from '../../pipelines/seizure/classical.js';
+import { ChannelMode } from '../../pipelines/seizure/params.js';
 import { checkWriteTarget, projectFilePaths, type ProtectedPath, type WriteTargetOptions } from '../../io/write-target.js';
 import { writeSzcoreTsv, type SzcoreEvent } from '../../pipelines/seizure/scoring/index.js';
 import { Store } from '../../store/index.js';
@@ -31,19 +35,27 @@ export async function seizureDetect(
   projectPath: string,
   recordingArg: string,
   params: Record<string, unknown>,
-  options: { detector?: string; out?: string; overwrite?: boolean },
+  options: { detector?: string; out?: string; overwrite?: boolean; channelMode?: string; channels?: string },
   cli: CliContext,
 ): Promise<number> {
   const { io } = cli;
   const choice = options.detector ?? 'both';
   if (!['classical', 'neural', 'both'].includes(choice)) throw new ValidationError('--detector', `expected classical, neural or both, got "${choice}"`);
+  params = withChannelOptions(params, options);
+  const mode = (params.channelMode as ChannelMode | undefined) ?? 'auto';
   let detectors: Detector[] = choice === 'both' ? ['classical', 'neural'] : [choice as Detector];
   if (choice === 'both') {
-    const hasModel = await cli.withProject(projectPath, { create: false }, (project) =>
-      project.store.models.list('seizure-neural').some((m) => m.status === 'complete'),
+    const model = await cli.withProject(projectPath, { create: false }, (project) =>
+      project.store.models
+        .list('seizure-neural')
+        .filter((m) => m.status === 'complete')
+        .sort((a, b) => b.id - a.id)[0],
     );
-    if (!hasModel) {
+    if (!model) {
       io.err('cajal: no neural seizure model in this project (train one with `cajal seizure train --project`); running the classical detector only');
+      detectors = ['classical'];
+    } else if (mode !== 'auto' && modelInput(model.meta) !== mode) {
+      io.err(`cajal: the project's neural seizure model #${model.id} takes the ${modelInput(model.meta)} input, not ${mode}; running the classical detector only`);
       detectors = ['classical'];
     }
   }
@@ -68,6 +80,28 @@ export async function seizureDetect(
   return 0;
 }
 
+/** --channel-mode and --channels as detection params (they override --param channelMode=…). */
+function withChannelOptions(params: Record<string, unknown>, options: { channelMode?: string; channels?: string }): Record<string, unknown> {
+  const out = { ...params };
+  if (options.channelMode !== undefined) {
+    const parsed = ChannelMode.safeParse(options.channelMode);
+    if (!parsed.success) throw new ValidationError('--channel-mode', `expected ${ChannelMode.options.join(', ')}, got "${options.channelMode}"`);
+    out.channelMode = parsed.data;
+  }
+  if (options.channels !== undefined) {
+    const labels = options.channels.split(',').map((l) => l.trim()).filter(Boolean);
+    if (labels.length === 0) throw new ValidationError('--channels', 'expected comma-separated channel labels, e.g. --channels "T3-T5,LA1"');
+    out.channels = labels;
+  }
+  return out;
+}
+
+/** The input a stored seizure-neural model takes (its meta records the input or the feature version). */
+function modelInput(meta: Record<string, unknown>): 'standard' | 'per-channel' {
+  if (meta.input === 'per-channel' || meta.input === 'standard') return meta.input;
+  return meta.featureVersion === WINDOW_FEATURE_VERSION ? 'per-channel' : 'standard';
+}
+
 /** The project's files and its recordings' sources; the engine reports a missing project itself. */
 function projectProtection(projectPath: string): ProtectedPath[] {
   const path = resolve(projectPath);
@@ -86,12 +120,21 @@ interface DetectorResult {
   runId: number;
   recordingId: number;
   events: DetectedEvent[];
+  /** The input used ('standard' or 'per-channel'), why, and the channels read and left out. */
+  channelMode: string | null;
+  channelModeReason: string | null;
+  channels: { label: string; rateHz: number }[];
+  skipped: { label: string; reason: string }[];
   /** The SzCORE TSV written (--out), else null. */
   out: string | null;
 }
 
-function renderDetector({ detector, runId, events }: DetectorResult, io: Output): void {
-  io.out(`${detector} detector, run ${runId}:`);
+function renderDetector({ detector, runId, events, channelMode, channels, skipped }: DetectorResult, io: Output): void {
+  io.out(`${detector} detector, run ${runId}${channelMode ? `, ${channelMode} input on ${channels.length} channel(s)` : ''}:`);
+  if (channelMode === 'per-channel') {
+    io.out(`  channels: ${channels.map((c) => `${c.label} (${+c.rateHz.toFixed(2)} Hz)`).join(', ')}`);
+    for (const s of skipped) io.out(`  not used: ${s.label}: ${s.reason}`);
+  }
   io.out(
     events.length
       ? table(['onset', 'duration (s)', 'confidence', 'channels'], events.map((e) => [formatDuration(e.onsetS), e.durationS, e.confidence.toFixed(2), e.channels.join(' ')]))
@@ -105,7 +148,14 @@ async function detectorResult(cli: CliContext, projectPath: string, detector: De
     const run = store.runs.list().filter((r) => r.pipeline === DETECTORS[detector]).sort((a, b) => b.id - a.id)[0]!;
     const recording = store.recordings.get(run.recordingId!)!;
     const result = store.results.list(run.id).find((r) => r.key === 'events')!;
-    const { events } = result.value as { events: DetectedEvent[] };
+    const value = result.value as {
+      events: DetectedEvent[];
+      channelMode?: string;
+      channelModeReason?: string;
+      channels?: { label: string; rateHz: number }[];
+      skipped?: { label: string; reason: string }[];
+    };
+    const { events } = value;
     if (outPath) {
       const durationS = recording.metadata.durationS;
       const rows: SzcoreEvent[] = events.length
@@ -113,6 +163,16 @@ async function detectorResult(cli: CliContext, projectPath: string, detector: De
         : [{ onsetS: 0, durationS, eventType: 'bckg', confidence: null, channels: null, dateTime: null, recordingDurationS: durationS }];
       writeSzcoreTsv(outPath, rows, { ...writeOptions, protectedPaths: protectedPaths(store) });
     }
-    return { detector, runId: run.id, recordingId: recording.id, events, out: outPath ?? null };
+    return {
+      detector,
+      runId: run.id,
+      recordingId: recording.id,
+      events,
+      channelMode: value.channelMode ?? null,
+      channelModeReason: value.channelModeReason ?? null,
+      channels: value.channels ?? [],
+      skipped: value.skipped ?? [],
+      out: outPath ?? null,
+    };
   });
 }

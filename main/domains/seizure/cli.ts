@@ -32,6 +32,8 @@ const OPTIONS = {
   out: { type: 'string' },
   overwrite: { type: 'boolean' },
   detector: { type: 'string' },
+  'channel-mode': { type: 'string' },
+  channels: { type: 'string' },
   project: { type: 'string' },
   name: { type: 'string' },
   model: { type: 'string' },
@@ -49,7 +51,7 @@ async function seizure(args: string[], flags: ParsedFlags<typeof OPTIONS>, cli: 
   const defined = <T extends object>(o: T) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
   switch (sub) {
     case 'detect':
-      return seizureDetect(need(rest, 0, 'project'), need(rest, 1, 'recording-id'), cli.parseParams(flags.param ?? []), defined({ detector: flags.detector, out: flags.out, overwrite: flags.overwrite }), cli);
+      return seizureDetect(need(rest, 0, 'project'), need(rest, 1, 'recording-id'), cli.parseParams(flags.param ?? []), defined({ detector: flags.detector, out: flags.out, overwrite: flags.overwrite, channelMode: flags['channel-mode'], channels: flags.channels }), cli);
     case 'score':
       return seizureScore(need(rest, 0, 'reference.tsv'), need(rest, 1, 'hypothesis.tsv'), io);
     case 'train':
@@ -71,12 +73,16 @@ export const seizureCommand = defineCommand({
     {
       verb: 'seizure',
       sub: 'detect',
-      synopsis: ['seizure detect <project> <recording-id> [--detector classical|neural|both] [--out events.tsv] [--overwrite]'],
+      synopsis: ['seizure detect <project> <recording-id> [--detector classical|neural|both] [--channel-mode auto|standard|per-channel] [--channels A,B] [--out events.tsv] [--overwrite]'],
       description: [
         'run the seizure detectors (default both; neural needs a trained',
         'model in the project); events and 1 Hz probability are stored,',
         '--out writes the events as SzCORE TSV to that path (both',
-        'detectors: <out>.classical.tsv and <out>.neural.tsv)',
+        'detectors: <out>.classical.tsv and <out>.neural.tsv);',
+        '--channel-mode: the SzCORE 19-channel standard input, or every',
+        'EEG channel >= 100 Hz scored alone (any montage); auto (default)',
+        'takes standard when the recording has it; --channels limits',
+        'per-channel detection to those labels',
       ],
       json: true,
     },

@@ -1,12 +1,17 @@
 /**
  * Seizure detection pipeline (neural detector): the project's trained seizure-neural model, loaded
  * by the runner from the models table, streamed over the recording like the classical detector,
- * writing the same results (1 Hz probability trace and events) so triage treats both alike.
+ * writing the same results (1 Hz probability trace and events) so triage treats both alike. The
+ * model's input decides the mode: a standard-input model reads the SzCORE standard input, a
+ * per-channel model scores every EEG channel alone (channel/detect.ts).
  */
 import { z } from 'zod';
 import { activateBackend, selectBackend } from '../../compute/index.js';
 import { ValidationError } from '../../errors.js';
 import type { PipelineDefinition } from '../../jobs/pipeline.js';
+import { detectPerChannel } from './channel/detect.js';
+import { modelChannelMode } from './channel/mode.js';
+import { detectionResults, type ModeDetectionOutput } from './index.js';
 import { detectNeural, modelFromBundle, NeuralDetectionParams } from './neural/index.js';
 import { defaultSeizureModelRecord, hasDefaultSeizureModel } from './neural/default-model.js';
 
@@ -19,7 +24,7 @@ type Params = z.infer<typeof Params>;
 const seizureNeural: PipelineDefinition<Params> = {
   name: 'seizure-neural',
   title: 'Detect seizures (neural)',
-  description: 'The project’s trained TensorFlow.js seizure model over per-second spectral features of every channel; events by the same hysteresis as the classical detector.',
+  description: 'The project’s trained TensorFlow.js seizure model over per-second spectral features of every channel (the SzCORE standard input or each channel alone, as the model was trained); events by the same hysteresis as the classical detector.',
   input: 'recording',
   recordingKinds: ['eeg'],
   usesModel: 'seizure-neural',
@@ -35,18 +40,19 @@ const seizureNeural: PipelineDefinition<Params> = {
     context.log(`model #${model.id} "${model.name}" on the ${backend.selected} backend`);
     const neural = await modelFromBundle(tf, model.weights, `model #${model.id}`);
     const { modelId: _modelId, ...detection } = context.params;
-    const output = detectNeural(recording.sourcePath, neural, detection, {
-      onProgress: (doneS, totalS) => {
-        context.throwIfCancelled();
-        context.progress(doneS / totalS, `${Math.round(doneS / 60)} / ${Math.round(totalS / 60)} min`);
-      },
-    });
-    if (output.missing.length) context.log(`not in this recording (detector uses the others): ${output.missing.join(', ')}`, 'warn');
-    context.log(`${output.events.length} event(s) on ${output.electrodes.length} channels`);
-    return [
-      { key: 'events', value: { detector: 'neural', modelId: model.id, params: context.params, events: output.events, electrodes: output.electrodes } },
-      { key: 'probability', value: { rateHz: 1, note: 'probability of the 4 s window ending at each second' }, array: { data: output.probabilities, shape: [output.probabilities.length] } },
-    ];
+    const choice = modelChannelMode(neural.config.input, detection.channelMode, `model #${model.id} "${model.name}"`);
+    const onProgress = (doneS: number, totalS: number) => {
+      context.throwIfCancelled();
+      context.progress(doneS / totalS, `${Math.round(doneS / 60)} / ${Math.round(totalS / 60)} min`);
+    };
+    let output: ModeDetectionOutput;
+    if (choice.mode === 'per-channel') {
+      const { channelProbabilities, selection, warnings, ...rest } = detectPerChannel(recording.sourcePath, { kind: 'neural', neural }, detection, { channels: detection.channels, onProgress });
+      output = { ...rest, choice, warnings, perChannel: { channelProbabilities, selection } };
+    } else {
+      output = { ...detectNeural(recording.sourcePath, neural, detection, { onProgress }), choice, warnings: [], perChannel: null };
+    }
+    return detectionResults('neural', context, output, { modelId: model.id });
   },
 };
 

@@ -1,0 +1,97 @@
+/**
+ * The issue's "done when" on a fresh project: a one-channel EDF (a single bipolar derivation at
+ * 200 Hz with an embedded rhythmic high-amplitude seizure, written by the project's EDF writer) is
+ * imported and `cajal seizure detect` finds the seizure without any training — auto mode falls
+ * back to per-channel detection, the run stores the mode and the channels, and --out writes the
+ * SzCORE TSV. Also: --channel-mode standard is refused on it with the reason, and on a 19-channel
+ * recording auto keeps the standard input while --channel-mode per-channel scores each channel.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../main/cli/main.js';
+import { writeEdfFile } from '../../main/io/edf/index.js';
+import { Store } from '../../main/store/index.js';
+import { syntheticChannel } from '../helpers/seizure-channel.js';
+import { writeSeizureEdf } from '../helpers/seizure-edf.js';
+import { tempDir } from '../helpers/tmp.js';
+
+describe('cajal seizure detect on any channel set', () => {
+  const tmp = tempDir('cajal-channel-cli-');
+  afterAll(() => tmp.cleanup());
+
+  it('a one-channel recording: auto → per-channel, the seizure found, mode and channels stored', async () => {
+    const edf = join(tmp.dir, 'one-channel.edf');
+    const rate = 200;
+    const durationS = 900;
+    const samples = syntheticChannel(durationS, rate, [{ onsetS: 600, durationS: 70 }], 4);
+    writeEdfFile(edf, {
+      variant: 'edf+C',
+      dataRecordDurationS: 1,
+      recordCount: durationS,
+      signals: [{ label: 'EEG T3-T5', physicalDimension: 'uV', physicalMin: -3000, physicalMax: 3000, samplesPerRecord: rate, values: samples }],
+    });
+    const lines: string[] = [];
+    const errors: string[] = [];
+    const io = { out: (line: string) => lines.push(line), err: (line: string) => errors.push(line) };
+    const project = join(tmp.dir, 'p.cajal');
+    expect(await runCli(['init', project], io)).toBe(0);
+    expect(await runCli(['import', project, edf], io)).toBe(0);
+    const out = join(tmp.dir, 'events.tsv');
+    expect(await runCli(['seizure', 'detect', project, '1', '--out', out], io)).toBe(0);
+    const text = lines.join('\n');
+    expect(text).toMatch(/classical detector, run 1, per-channel input on 1 channel\(s\):/);
+    expect(text).toMatch(/channels: EEG T3-T5 \(200 Hz\)/);
+    const tsv = readFileSync(out, 'utf8').trim().split('\n');
+    expect(tsv).toHaveLength(2);
+    const [onset, duration, type, , channels] = tsv[1]!.split('\t');
+    expect(type).toBe('sz');
+    expect(Number(onset)).toBeGreaterThan(590);
+    expect(Number(onset)).toBeLessThan(630);
+    expect(Number(onset) + Number(duration)).toBeGreaterThan(650);
+    expect(channels).toBe('EEG T3-T5');
+    const store = Store.open(project, { create: false, readonly: true });
+    try {
+      const results = store.results.list(1);
+      const events = results.find((r) => r.key === 'events')!.value as Record<string, unknown>;
+      expect(events).toMatchObject({ detector: 'classical', channelMode: 'per-channel', channels: [{ label: 'EEG T3-T5', rateHz: 200 }], skipped: [] });
+      expect(String(events.channelModeReason)).toMatch(/no SzCORE standard input: .* has 0 referential EEG channels/);
+      expect(results.map((r) => r.key).sort()).toEqual(['channel-probability', 'events', 'probability']);
+    } finally {
+      store.close();
+    }
+    errors.length = 0;
+    expect(await runCli(['seizure', 'detect', project, '1', '--detector', 'classical', '--channel-mode', 'standard'], io)).not.toBe(0);
+    expect(errors.join('\n')).toMatch(/one-channel\.edf has 0 referential EEG channels/);
+    errors.length = 0;
+    expect(await runCli(['seizure', 'detect', project, '1', '--channel-mode', 'bipolar'], io)).not.toBe(0);
+    expect(errors.join('\n')).toMatch(/--channel-mode.*expected auto, standard, per-channel, got "bipolar"/);
+  });
+
+  it('a 19-channel recording: auto keeps the standard input; --channel-mode per-channel scores each channel alone', async () => {
+    const edf = join(tmp.dir, 'nineteen.edf');
+    writeSeizureEdf(edf, 420, [{ onsetS: 250, durationS: 60 }]);
+    const lines: string[] = [];
+    const io = { out: (line: string) => lines.push(line), err: () => {} };
+    const project = join(tmp.dir, 'q.cajal');
+    expect(await runCli(['init', project], io)).toBe(0);
+    expect(await runCli(['import', project, edf], io)).toBe(0);
+    expect(await runCli(['seizure', 'detect', project, '1', '--detector', 'classical'], io)).toBe(0);
+    expect(lines.join('\n')).toMatch(/run 1, standard input on 19 channel\(s\)/);
+    lines.length = 0;
+    expect(await runCli(['seizure', 'detect', project, '1', '--detector', 'classical', '--channel-mode', 'per-channel', '--channels', 'EEG Fp1-REF,EEG F3-REF'], io)).toBe(0);
+    const text = lines.join('\n');
+    expect(text).toMatch(/run 2, per-channel input on 2 channel\(s\)/);
+    expect(text).toMatch(/not used: EEG C3-REF: not among the channels asked for/);
+    // The seizure starts on the first six electrodes: both channels asked for see it.
+    expect(text).toMatch(/EEG Fp1-REF|EEG F3-REF/);
+    const store = Store.open(project, { create: false, readonly: true });
+    try {
+      const events = store.results.list(2).find((r) => r.key === 'events')!.value as { events: { onsetS: number; channels: string[] }[] };
+      expect(events.events).toHaveLength(1);
+      expect(Math.abs(events.events[0]!.onsetS - 250)).toBeLessThan(30);
+    } finally {
+      store.close();
+    }
+  });
+});

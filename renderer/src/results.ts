@@ -20,6 +20,7 @@ export const RESULT_SUMMARIES: readonly ResultSummaryEntry[] = [
     opens: { viewId: 'eeg', action: 'Open in Review', target: (run) => ({ recordingId: run.recordingId ?? undefined, runId: run.id }) },
   },
   { pipelines: ['seizure-neural-train'], component: lazySummary(() => import('./seizure/TrainingSummary.js'), 'TrainingSummary') },
+  { pipelines: ['seizure-neural-finetune'], component: lazySummary(() => import('./seizure/FinetuneSummary.js'), 'FinetuneSummary') },
   {
     pipelines: ['fisbe-eval'],
     component: lazySummary(() => import('./fisbe/FisbeRunSummary.js'), 'FisbeRunSummary'),

@@ -5,6 +5,7 @@
 import { segmentDatasetCalls } from './segments.js';
 import { z } from 'zod';
 import { domainApi } from './define.js';
+import { Run, RunStatus } from './domain.js';
 
 export const TriageDecision = z.object({
   status: z.enum(['accepted', 'rejected']),
@@ -53,6 +54,27 @@ export type TriageReview = z.infer<typeof TriageReview>;
 
 const RunId = z.number().int().positive();
 
+/**
+ * A fine-tune of the neural detector from triage decisions ("Improve detector from my reviews"):
+ * the run, the model it produced once it succeeded, and its verdict and false alarms per 24 h
+ * before and after (on every reviewed recording of the run).
+ */
+export const Improvement = z.object({
+  runId: z.number().int(),
+  status: RunStatus,
+  progress: z.number(),
+  progressMessage: z.string(),
+  error: z.string().nullable(),
+  recordingIds: z.array(z.number().int()),
+  baseModelId: z.number().int().nullable(),
+  /** The new model (null until the run succeeds). */
+  modelId: z.number().int().nullable(),
+  verdict: z.string().nullable(),
+  falseAlarmsPer24hBefore: z.number().nullable(),
+  falseAlarmsPer24hAfter: z.number().nullable(),
+});
+export type Improvement = z.infer<typeof Improvement>;
+
 export const seizureCalls = {
   'seizure.runs': {
     params: z.object({ recordingId: z.number().int().positive() }).strict(),
@@ -87,6 +109,32 @@ export const seizureCalls = {
       })
       .strict(),
     result: z.object({ path: z.string(), count: z.number().int() }),
+  },
+  /**
+   * Starts a fine-tune of the model a neural detection run used, on the reviewed events: of that
+   * run's recording ('recording'), of the named recordings of one patient ('patient'), or of every
+   * recording of the project with decisions ('site'). Needs ≥ 1 accepted and ≥ 1 rejected event.
+   */
+  'seizure.improve': {
+    params: z
+      .object({
+        runId: RunId,
+        scope: z.enum(['recording', 'patient', 'site']).default('recording'),
+        /** For 'patient': the patient's recordings (the run's own is always included). */
+        recordingIds: z.array(z.number().int().positive()).max(1000).optional(),
+      })
+      .strict(),
+    result: Run,
+  },
+  /** The fine-tunes that learnt from this recording's reviews, newest first. */
+  'seizure.improvements': {
+    params: z.object({ recordingId: z.number().int().positive() }).strict(),
+    result: z.array(Improvement),
+  },
+  /** Detects again on a recording with the model a succeeded fine-tune produced (its thresholds). */
+  'seizure.redetect': {
+    params: z.object({ finetuneRunId: RunId, recordingId: z.number().int().positive() }).strict(),
+    result: Run,
   },
 } as const;
 

@@ -3,6 +3,7 @@ import { BackendName } from '../../../shared/api/index.js';
 import { ValidationError } from '../../errors.js';
 import { defineCommand, type CliContext, type ParsedFlags } from '../types.js';
 import { seizureDetect } from './cli-detect.js';
+import { seizureImprove } from './cli-improve.js';
 import { seizureEval, seizureTrain } from './cli-neural.js';
 import { seizureScore } from './cli-score.js';
 import { seizureSegments } from './cli-segments.js';
@@ -49,6 +50,7 @@ const OPTIONS = {
   format: { type: 'string' },
   segments: { type: 'string', multiple: true },
   input: { type: 'string' },
+  scope: { type: 'string' },
 } as const;
 
 async function seizure(args: string[], flags: ParsedFlags<typeof OPTIONS>, cli: CliContext): Promise<number> {
@@ -71,8 +73,10 @@ async function seizure(args: string[], flags: ParsedFlags<typeof OPTIONS>, cli: 
       return seizureEval(rest, defined({ ...common, model: flags.model }), io);
     case 'segments':
       return seizureSegments(rest, defined({ format: flags.format, name: flags.name }), cli);
+    case 'improve':
+      return seizureImprove(need(rest, 0, 'project'), need(rest, 1, 'run-id'), defined({ scope: flags.scope }), cli);
     default:
-      throw new ValidationError('seizure', `unknown seizure command "${sub ?? ''}" (expected detect, score, train, eval or segments)`);
+      throw new ValidationError('seizure', `unknown seizure command "${sub ?? ''}" (expected detect, score, train, eval, segments or improve)`);
   }
 }
 
@@ -148,6 +152,18 @@ export const seizureCommand = defineCommand({
         'labels.csv (file,label[,rate_hz][,group]); the layout is told',
         'from the folder unless --format says; --name defaults to the',
         "folder's name",
+      ],
+      json: true,
+    },
+    {
+      verb: 'seizure',
+      sub: 'improve',
+      synopsis: ['seizure improve <project> <detection-run-id> [--scope recording|site]'],
+      description: [
+        'fine-tune the model of a neural detection run on its accepted and',
+        'rejected events (--scope site: every reviewed recording) as a run;',
+        'the previous model is kept; prints before/after (exit 2 when the',
+        'new model misses an accepted seizure)',
       ],
       json: true,
     },

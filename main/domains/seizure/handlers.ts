@@ -11,5 +11,8 @@ export function seizureHandlers(triage: SeizureTriage, { store }: DomainContext)
     'seizure.review': ({ runId }) => triage.review(runId),
     'seizure.decide': ({ runId, eventIndex, status, onsetS, durationS }) => triage.decide(runId, eventIndex, status, onsetS, durationS),
     'seizure.export': ({ runId, format, path, overwrite }) => triage.export(runId, format, path, { overwrite }),
+    'seizure.improve': ({ runId, scope, recordingIds }) => triage.improve(runId, scope, recordingIds ?? []),
+    'seizure.improvements': ({ recordingId }) => triage.improvements(recordingId),
+    'seizure.redetect': ({ finetuneRunId, recordingId }) => triage.redetect(finetuneRunId, recordingId),
   };
 }

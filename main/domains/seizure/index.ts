@@ -14,9 +14,10 @@ export const seizureDomain = defineDomain({
     siblingModuleUrl(import.meta.url, '../../pipelines/seizure/index'),
     siblingModuleUrl(import.meta.url, '../../pipelines/seizure/neural-pipeline'),
     siblingModuleUrl(import.meta.url, '../../pipelines/seizure/neural-train-pipeline'),
+    siblingModuleUrl(import.meta.url, '../../pipelines/seizure/finetune-pipeline'),
   ],
   api: seizureApi,
-  open: ({ store, reviewer }) => new SeizureTriage(store, reviewer),
+  open: ({ store, reviewer, runner }) => new SeizureTriage(store, reviewer, runner),
   handlers: seizureHandlers,
   cli: [seizureCommand],
 });

@@ -4,17 +4,30 @@
  * labelled so that it reads well in the annotation list and can be traced to its run and event.
  */
 import { userInfo } from 'node:os';
-import type { DetectionRunSummary, TriageEvent, TriageReview } from '../../../shared/api/index.js';
-import { NotFoundError, ValidationError } from '../../errors.js';
+import type { DetectionRunSummary, Improvement, Run, TriageEvent, TriageReview } from '../../../shared/api/index.js';
+import { ConflictError, NotFoundError, ValidationError } from '../../errors.js';
+import type { JobRunner } from '../../jobs/runner.js';
 import { checkWriteTarget } from '../../io/write-target.js';
 import type { DetectedEvent } from '../../pipelines/seizure/classical.js';
+import { DetectionParams } from '../../pipelines/seizure/params.js';
+import { normaliseReviewed, type ReviewedRecording, type Span } from '../../pipelines/seizure/finetune-examples.js';
 import { writeSzcoreTsv, type SzcoreEvent } from '../../pipelines/seizure/scoring/index.js';
 import type { Annotation, Store } from '../../store/index.js';
 import { protectedPaths } from '../../store/protected-paths.js';
 import { writeBidsEvents } from '../eeg/export.js';
 
 const DETECTION_PIPELINES = new Set(['seizure-classical', 'seizure-neural']);
+const NEURAL_PIPELINE = 'seizure-neural';
+export const FINETUNE_PIPELINE = 'seizure-neural-finetune';
+/** The detection thresholds a fine-tune compares with (and a re-detection uses), from the reviewed run. */
+const DETECTION_PARAM_KEYS = Object.keys(DetectionParams.shape);
 const DECISION = /^seizure (accepted|rejected) \(run (\d+), event (\d+)\)$/;
+
+/** What triage reads back from a fine-tune's `finetune` result (finetune-pipeline.ts). */
+interface FinetuneSummary {
+  verdict?: string;
+  totals?: { before?: { falseAlarmsPer24h?: number }; after?: { falseAlarmsPer24h?: number } };
+}
 
 interface StoredDetection {
   events: DetectedEvent[];
@@ -26,12 +39,108 @@ export class SeizureTriage {
     private readonly store: Store,
     /** Who signs decisions (the machine's user name, see main/config). */
     private readonly reviewer: () => string = () => userInfo().username || 'unknown',
+    /** Starts the fine-tune and re-detection runs (absent: those calls refuse). */
+    private readonly runner: Pick<JobRunner, 'start'> | null = null,
   ) {}
 
-  runs(recordingId: number): DetectionRunSummary[] {
+  /**
+   * A recording's reviewed examples (finetune-examples.ts): over every finished detection run of
+   * it, the decision in force for each event — accepted (with the bounds the reviewer settled on),
+   * rejected — and the events nobody decided on; merged, accepted winning over rejected.
+   */
+  reviewedExamples(recordingId: number): ReviewedRecording {
+    const accepted: Span[] = [];
+    const rejected: Span[] = [];
+    const unreviewed: Span[] = [];
+    for (const run of this.detectionRuns(recordingId)) {
+      const { events } = this.detection(run.id);
+      const decisions = this.decisions(recordingId, run.id);
+      events.forEach((event, index) => {
+        const decision = decisions.get(index);
+        const status = decision ? DECISION.exec(decision.label)?.[1] : undefined;
+        if (decision && status === 'accepted') accepted.push([decision.onsetS, decision.onsetS + decision.durationS]);
+        else if (decision && status === 'rejected') rejected.push([decision.onsetS, decision.onsetS + decision.durationS]);
+        else unreviewed.push([event.onsetS, event.onsetS + event.durationS]);
+      });
+    }
+    return normaliseReviewed({ accepted, rejected, unreviewed });
+  }
+
+  /**
+   * Starts "Improve detector from my reviews": a seizure-neural-finetune run from the model the
+   * neural detection run `runId` used, on the reviewed events of its recording ('recording'), of
+   * the named recordings of one patient ('patient'), or of every reviewed recording ('site').
+   */
+  improve(runId: number, scope: 'recording' | 'patient' | 'site' = 'recording', patientRecordingIds: readonly number[] = []): Run {
+    return this.requireRunner().start(FINETUNE_PIPELINE, null, this.improveParams(runId, scope, patientRecordingIds));
+  }
+
+  /** The params of the fine-tune `improve` starts (the CLI runs it through its own session). */
+  improveParams(runId: number, scope: 'recording' | 'patient' | 'site' = 'recording', patientRecordingIds: readonly number[] = []): Record<string, unknown> {
+    const run = this.run(runId);
+    if (run.pipeline !== NEURAL_PIPELINE) throw new ValidationError('runId', `run ${runId} is a ${run.pipeline} detection; improving needs a neural detection run (its model is what is fine-tuned)`);
+    const recordingId = run.recordingId!;
+    const own = this.reviewedExamples(recordingId);
+    if (!own.accepted.length || !own.rejected.length) {
+      throw new ValidationError('runId', `recording ${recordingId} has ${own.accepted.length} accepted and ${own.rejected.length} rejected event(s); improving needs at least one of each`);
+    }
+    let ids: number[];
+    if (scope === 'site') {
+      ids = this.store.recordings
+        .list()
+        .filter((r) => this.store.recordings.removedAt(r.id) === null)
+        .map((r) => r.id)
+        .filter((id) => id === recordingId || this.hasDecisions(id));
+    } else if (scope === 'patient') {
+      ids = [...new Set([recordingId, ...patientRecordingIds])].filter((id) => id === recordingId || this.hasDecisions(id));
+    } else {
+      ids = [recordingId];
+    }
+    const reviewed: Record<string, ReviewedRecording> = {};
+    for (const id of ids) reviewed[String(id)] = id === recordingId ? own : this.reviewedExamples(id);
+    const detection: Record<string, unknown> = {};
+    for (const key of DETECTION_PARAM_KEYS) if (run.params[key] !== undefined) detection[key] = run.params[key];
+    return { recordingIds: ids, reviewed, modelId: run.params.modelId, detection, sourceRunId: runId };
+  }
+
+  /** The fine-tunes that learnt from this recording's reviews, newest first. */
+  improvements(recordingId: number): Improvement[] {
     return this.store.runs
       .list()
-      .filter((run) => run.recordingId === recordingId && DETECTION_PIPELINES.has(run.pipeline) && run.status === 'succeeded')
+      .filter((run) => run.pipeline === FINETUNE_PIPELINE && Array.isArray(run.params.recordingIds) && (run.params.recordingIds as unknown[]).includes(recordingId))
+      .sort((a, b) => b.id - a.id)
+      .map((run) => {
+        const model = run.status === 'succeeded' ? this.store.models.ofRun(run.id).find((m) => m.status === 'complete') : undefined;
+        const summary = run.status === 'succeeded' ? (this.store.results.list(run.id).find((r) => r.key === 'finetune')?.value as FinetuneSummary | undefined) : undefined;
+        return {
+          runId: run.id,
+          status: run.status,
+          progress: run.progress,
+          progressMessage: run.progressMessage,
+          error: run.error,
+          recordingIds: run.params.recordingIds as number[],
+          baseModelId: typeof run.params.modelId === 'number' ? run.params.modelId : null,
+          modelId: model?.id ?? null,
+          verdict: summary?.verdict ?? null,
+          falseAlarmsPer24hBefore: summary?.totals?.before?.falseAlarmsPer24h ?? null,
+          falseAlarmsPer24hAfter: summary?.totals?.after?.falseAlarmsPer24h ?? null,
+        };
+      });
+  }
+
+  /** Detects again on `recordingId` with the model fine-tune run `finetuneRunId` produced. */
+  redetect(finetuneRunId: number, recordingId: number): Run {
+    const run = this.store.runs.get(finetuneRunId);
+    if (!run || run.pipeline !== FINETUNE_PIPELINE) throw new NotFoundError(`fine-tune run ${finetuneRunId}`);
+    if (run.status !== 'succeeded') throw new ConflictError(`fine-tune run ${finetuneRunId} is ${run.status}; its model is ready once it has succeeded`);
+    const model = this.store.models.ofRun(finetuneRunId).find((m) => m.status === 'complete');
+    if (!model) throw new NotFoundError(`the model of fine-tune run ${finetuneRunId}`, 'it was deleted');
+    const detection = (run.params.detection ?? {}) as Record<string, unknown>;
+    return this.requireRunner().start(NEURAL_PIPELINE, recordingId, { ...detection, modelId: model.id });
+  }
+
+  runs(recordingId: number): DetectionRunSummary[] {
+    return this.detectionRuns(recordingId)
       .map((run) => {
         const { events } = this.detection(run.id);
         const decisions = this.decisions(recordingId, run.id);
@@ -127,6 +236,19 @@ export class SeizureTriage {
       if (match && Number(match[2]) === runId) byEvent.set(Number(match[3]), annotation);
     }
     return byEvent;
+  }
+
+  private detectionRuns(recordingId: number) {
+    return this.store.runs.list().filter((run) => run.recordingId === recordingId && DETECTION_PIPELINES.has(run.pipeline) && run.status === 'succeeded');
+  }
+
+  private hasDecisions(recordingId: number): boolean {
+    return this.store.annotations.current(recordingId).some((a) => DECISION.test(a.label));
+  }
+
+  private requireRunner(): Pick<JobRunner, 'start'> {
+    if (!this.runner) throw new ConflictError('no job runner is open for this project');
+    return this.runner;
   }
 
   private run(runId: number) {

@@ -10,6 +10,7 @@ import { ErrorMessage } from '../components/ErrorMessage.js';
 import { ExportToPathForm } from '../components/ExportToPathForm.js';
 import { clockTime, formatOffset } from '../eeg/clock.js';
 import { boundsOf, sameBounds, stateOf, type Bounds } from './bounds.js';
+import { ImproveDetector } from './ImproveDetector.js';
 import type { Triage } from './useTriage.js';
 import './triage.css';
 
@@ -119,6 +120,7 @@ export function TriagePanel(props: { triage: Triage; startDateTime: string; onAc
           </div>
         </div>
       )}
+      {review && <ImproveDetector review={review} />}
       {review && <TriageExport runId={review.runId} />}
       {review && (
         <button type="button" className="triage-report-button" onClick={props.onReport}>

@@ -7,6 +7,9 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { fitLogistic, fitMultinomialCore, predictProba } from '../../main/pipelines/seizure/baseline/logistic.js';
 import { SEGMENT_FEATURE_COUNT, segmentFeatures } from '../../main/pipelines/seizure/baseline/segment-features.js';
+import { readSegmentFolder } from '../../main/io/segments/index.js';
+import type { SegmentCollection } from '../../main/io/segments/types.js';
+import { dataFile, hasSharedData } from '../helpers/data.js';
 
 interface Problem {
   name: string;
@@ -88,5 +91,24 @@ describe('segment features', () => {
     expect(() => segmentFeatures({ id: 'short', rateHz: 200, samples: new Float32Array(100) })).toThrow(/short: 100 samples .* shorter than the 2 s/);
     expect(() => segmentFeatures({ id: 'slow', rateHz: 50, samples: new Float32Array(1000) })).toThrow(/slow: sampling rate 50 Hz has no gamma band/);
     expect(() => segmentFeatures({ id: 'nan', rateHz: 200, samples: Float32Array.of(...new Array(500).fill(0), NaN) })).toThrow(/nan: sample 500 is not a finite number/);
+  });
+});
+
+describe.skipIf(!hasSharedData())('segment features of real segments vs numpy/SciPy', () => {
+  const collections = new Map<string, SegmentCollection>();
+  const collection = (folder: string): SegmentCollection => {
+    if (!collections.has(folder)) collections.set(folder, readSegmentFolder(dataFile('eeg', folder)));
+    return collections.get(folder)!;
+  };
+  it(`the fixture's ${fixture.segments.length} Bonn and New Delhi segments, read by the segment readers`, () => {
+    for (const expected of fixture.segments) {
+      const [folder] = expected.file.split('/');
+      const file = dataFile('eeg', expected.file);
+      const segment = collection(folder!).segments.find((s) => s.file === file);
+      expect(segment, expected.file).toBeDefined();
+      expect(segment!.rateHz).toBeCloseTo(expected.rateHz, 9);
+      const ours = segmentFeatures({ id: segment!.id, rateHz: segment!.rateHz, samples: segment!.samples });
+      expected.features.forEach((v, j) => expect(Math.abs(ours[j]! - v), `${expected.file} feature ${j}`).toBeLessThan(1e-9));
+    }
   });
 });

@@ -2,10 +2,18 @@
  * Segment classification under stratified K-fold cross-validation: every method of an evaluation
  * sees the same folds (./cross-validation.ts), learns from the training folds only and predicts
  * the test fold; predictions pooled over the folds give the metrics.
+ *
+ * A method whose scope is 'ictal-vs-rest' (a detector: it knows seizure or not) predicts 'ictal'
+ * or NON_ICTAL; on a 3-class task its truth is collapsed the same way, so its accuracy there is
+ * the 2-class accuracy of ictal vs the rest (flagged in the result and the table).
  */
 import type { SegmentCollection } from '../../../io/segments/types.js';
 import { classificationMetrics, stratifiedFolds, type ClassificationMetrics } from './cross-validation.js';
 import { taskClasses, taskItems, type SegmentTask, type TaskItem } from './tasks.js';
+import { ICTAL_LABEL } from '../../../io/segments/types.js';
+
+/** What an ictal-vs-rest method calls every segment it does not call ictal. */
+export const NON_ICTAL = 'non-ictal';
 
 export interface FoldContext {
   task: SegmentTask;
@@ -22,6 +30,8 @@ export interface SegmentMethod {
   title: string;
   /** How it learns and decides, in a sentence (printed under the tables). */
   protocol: string;
+  /** 'classes' (default): predicts the task's classes; 'ictal-vs-rest': predicts 'ictal' or NON_ICTAL. */
+  scope?: 'classes' | 'ictal-vs-rest';
   /** The predicted class of every test item, in order, learnt from `train` alone. */
   predict(train: readonly TaskItem[], test: readonly TaskItem[], context: FoldContext): Promise<string[]>;
 }
@@ -29,6 +39,8 @@ export interface SegmentMethod {
 export interface MethodResult {
   method: string;
   title: string;
+  /** True when the task has more than two classes and the method was scored as ictal vs the rest. */
+  collapsed: boolean;
   metrics: ClassificationMetrics;
   /** Accuracy of each test fold, for the spread. */
   foldAccuracy: number[];
@@ -64,6 +76,10 @@ export async function evaluateTask(task: SegmentTask, collection: SegmentCollect
   for (const c of classes) counts[c] = truth.filter((t) => t === c).length;
   const results: MethodResult[] = [];
   for (const method of methods) {
+    const binary = method.scope === 'ictal-vs-rest';
+    const collapsed = binary && !(classes.length === 2 && classes.includes(ICTAL_LABEL));
+    const methodClasses = binary ? [ICTAL_LABEL, NON_ICTAL] : classes;
+    const methodTruth = binary ? truth.map((t) => (t === ICTAL_LABEL ? ICTAL_LABEL : NON_ICTAL)) : truth;
     const started = performance.now();
     const predicted: string[] = new Array(items.length);
     const foldAccuracy: number[] = [];
@@ -82,14 +98,15 @@ export async function evaluateTask(task: SegmentTask, collection: SegmentCollect
       let correct = 0;
       testIdx.forEach((i, j) => {
         predicted[i] = out[j]!;
-        if (out[j] === truth[i]) correct++;
+        if (out[j] === methodTruth[i]) correct++;
       });
       foldAccuracy.push(correct / testIdx.length);
     }
     results.push({
       method: method.id,
       title: method.title,
-      metrics: classificationMetrics(classes, truth, predicted),
+      collapsed,
+      metrics: classificationMetrics(methodClasses, methodTruth, predicted),
       foldAccuracy,
       seconds: (performance.now() - started) / 1000,
     });

@@ -8,7 +8,10 @@ function spread(values: readonly number[]): number {
   return Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, values.length - 1));
 }
 
-/** One row per task × method; the confusion matrix as rows of the true class, in the task's class order. */
+/**
+ * One row per task × method; the confusion matrix as rows of the true class, in the class order it
+ * names. ‡ marks a detector scored as ictal vs the rest on a 3-class task (2-class accuracy).
+ */
 export function markdownTable(results: readonly TaskResult[]): string {
   const lines = [
     '| Task | Segments | Method | Accuracy (± SD over folds) | Sensitivity (ictal) | Specificity (ictal vs rest) | Confusion (true → predicted) | Time (s) |',
@@ -17,9 +20,9 @@ export function markdownTable(results: readonly TaskResult[]): string {
   for (const r of results) {
     const counts = r.classes.map((c) => `${r.counts[c]} ${c}`).join(', ');
     for (const m of r.methods) {
-      const confusion = `${r.classes.join('/')}: ${m.metrics.confusion.map((row) => row.join('/')).join(' · ')}`;
+      const confusion = `${m.metrics.classes.join('/')}: ${m.metrics.confusion.map((row) => row.join('/')).join(' · ')}`;
       lines.push(
-        `| ${r.title} | ${counts} | ${m.title} | ${pct(m.metrics.accuracy)} (± ${(100 * spread(m.foldAccuracy)).toFixed(1)}) | ${pct(m.metrics.sensitivity)} | ${pct(m.metrics.specificity)} | ${confusion} | ${m.seconds.toFixed(1)} |`,
+        `| ${r.title} | ${counts} | ${m.title} | ${pct(m.metrics.accuracy)}${m.foldAccuracy.length > 1 ? ` (± ${(100 * spread(m.foldAccuracy)).toFixed(1)})` : ''}${m.collapsed ? ' ‡' : ''} | ${pct(m.metrics.sensitivity)} | ${pct(m.metrics.specificity)} | ${confusion} | ${m.seconds.toFixed(1)} |`,
       );
     }
   }

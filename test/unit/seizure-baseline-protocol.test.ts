@@ -6,7 +6,10 @@
 import { describe, expect, it } from 'vitest';
 import type { LabelledSegment, SegmentCollection, SegmentFormat } from '../../main/io/segments/types.js';
 import { evaluateTask } from '../../main/pipelines/seizure/baseline/evaluate.js';
+import { classicalMethod } from '../../main/pipelines/seizure/baseline/classical-method.js';
 import { logisticMethod } from '../../main/pipelines/seizure/baseline/logistic-method.js';
+import { neuralMethod } from '../../main/pipelines/seizure/baseline/neural-method.js';
+import { activateBackend } from '../../main/compute/index.js';
 import { markdownTable } from '../../main/pipelines/seizure/baseline/report.js';
 import { SEGMENT_TASKS } from '../../main/pipelines/seizure/baseline/tasks.js';
 import { seededRandom } from '../../shared/random.js';
@@ -62,22 +65,27 @@ describe('segment classification protocol on a synthetic collection', () => {
   const collections = { bonn: syntheticCollection('bonn', 8, 1), delhi: syntheticCollection('delhi', 8, 2) } as Record<string, SegmentCollection>;
 
   it('runs every task with every method on the same folds and separates the classes', async () => {
+    const tf = await activateBackend('cpu');
     const results = [];
     for (const task of SEGMENT_TASKS) {
-      const result = await evaluateTask(task, collections[task.format]!, [logisticMethod()], { folds: 4, seed: 3 });
+      // Budgets for a test: a short background (the synthetic collection has minutes, not hours) and a few training steps.
+      const methods = [logisticMethod(), classicalMethod({ backgroundS: 60, thresholdSegments: 6 }), neuralMethod({ tf, training: { maxEpochs: 3, stepsPerEpoch: 10 } })];
+      const result = await evaluateTask(task, collections[task.format]!, methods, { folds: 4, seed: 3 });
       results.push(result);
       for (const m of result.methods) {
         const total = m.metrics.confusion.flat().reduce((a, b) => a + b, 0);
         expect(total).toBe(Object.values(result.counts).reduce((a, b) => a + b, 0));
         expect(m.foldAccuracy).toHaveLength(4);
-        expect(m.metrics.accuracy, `${task.id} ${m.method}`).toBeGreaterThan(0.9);
-        expect(m.metrics.sensitivity, `${task.id} ${m.method}`).toBeGreaterThan(0.9);
+        expect(m.metrics.accuracy, `${task.id} ${m.method}`).toBeGreaterThan(0.85);
+        expect(m.metrics.sensitivity, `${task.id} ${m.method}`).toBeGreaterThan(0.85);
+        // A detector is scored as ictal vs the rest on 3-class tasks, and says so.
+        expect(m.collapsed).toBe(m.method === 'classical' && result.classes.length === 3);
       }
     }
     const table = markdownTable(results);
     expect(table.split('\n')).toHaveLength(2 + results.reduce((a, r) => a + r.methods.length, 0));
     expect(table).toContain('| Bonn A vs E | 8 healthy, 8 ictal |');
-  });
+  }, 120_000);
 
   it('refuses a collection of the wrong format or missing a class', async () => {
     const bonnTask = SEGMENT_TASKS.find((t) => t.id === 'bonn-A-E')!;

@@ -44,7 +44,10 @@ export interface MethodResult {
   metrics: ClassificationMetrics;
   /** Accuracy of each test fold, for the spread. */
   foldAccuracy: number[];
+  /** Wall-clock seconds, all folds. */
   seconds: number;
+  /** CPU seconds of this process (user + system), all folds: the fairer figure on a shared machine. */
+  cpuSeconds: number;
 }
 
 export interface TaskResult {
@@ -56,6 +59,11 @@ export interface TaskResult {
   folds: number;
   seed: number;
   methods: MethodResult[];
+}
+
+export function cpuSecondsSince(start: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1e6;
 }
 
 export interface EvaluateOptions {
@@ -81,6 +89,7 @@ export async function evaluateTask(task: SegmentTask, collection: SegmentCollect
     const methodClasses = binary ? [ICTAL_LABEL, NON_ICTAL] : classes;
     const methodTruth = binary ? truth.map((t) => (t === ICTAL_LABEL ? ICTAL_LABEL : NON_ICTAL)) : truth;
     const started = performance.now();
+    const cpuStarted = process.cpuUsage();
     const predicted: string[] = new Array(items.length);
     const foldAccuracy: number[] = [];
     for (let f = 0; f < folds; f++) {
@@ -109,6 +118,7 @@ export async function evaluateTask(task: SegmentTask, collection: SegmentCollect
       metrics: classificationMetrics(methodClasses, methodTruth, predicted),
       foldAccuracy,
       seconds: (performance.now() - started) / 1000,
+      cpuSeconds: cpuSecondsSince(cpuStarted),
     });
   }
   return { task: task.id, title: task.title, classes, counts, folds, seed, methods: results };

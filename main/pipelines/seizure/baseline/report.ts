@@ -14,7 +14,7 @@ function spread(values: readonly number[]): number {
  */
 export function markdownTable(results: readonly TaskResult[]): string {
   const lines = [
-    '| Task | Segments | Method | Accuracy (± SD over folds) | Sensitivity (ictal) | Specificity (ictal vs rest) | Confusion (true → predicted) | Time (s) |',
+    '| Task | Segments | Method | Accuracy (± SD over folds) | Sensitivity (ictal) | Specificity (ictal vs rest) | Confusion (true → predicted) | Time: wall / CPU (s) |',
     '|---|---|---|---|---|---|---|---|',
   ];
   for (const r of results) {
@@ -22,7 +22,7 @@ export function markdownTable(results: readonly TaskResult[]): string {
     for (const m of r.methods) {
       const confusion = `${m.metrics.classes.join('/')}: ${m.metrics.confusion.map((row) => row.join('/')).join(' · ')}`;
       lines.push(
-        `| ${r.title} | ${counts} | ${m.title} | ${pct(m.metrics.accuracy)}${m.foldAccuracy.length > 1 ? ` (± ${(100 * spread(m.foldAccuracy)).toFixed(1)})` : ''}${m.collapsed ? ' ‡' : ''} | ${pct(m.metrics.sensitivity)} | ${pct(m.metrics.specificity)} | ${confusion} | ${m.seconds.toFixed(1)} |`,
+        `| ${r.title} | ${counts} | ${m.title} | ${pct(m.metrics.accuracy)}${m.foldAccuracy.length > 1 ? ` (± ${(100 * spread(m.foldAccuracy)).toFixed(1)})` : ''}${m.collapsed ? ' ‡' : ''} | ${pct(m.metrics.sensitivity)} | ${pct(m.metrics.specificity)} | ${confusion} | ${m.seconds.toFixed(1)} / ${m.cpuSeconds.toFixed(1)} |`,
       );
     }
   }

@@ -35,7 +35,7 @@ import { SEGMENT_TASKS } from '../main/pipelines/seizure/baseline/tasks.js';
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const EEG = resolve(REPO, '..', 'shared', 'data', 'eeg');
 const METHODS = ['logreg', 'classical', 'neural', 'default'] as const;
-const DEFAULT_METHODS = ['logreg', 'classical', 'neural'];
+const DEFAULT_METHODS = ['logreg', 'classical', 'neural', 'default'];
 
 function fail(message: string): never {
   process.stderr.write(`eval-seizure-segments: ${message}\n`);

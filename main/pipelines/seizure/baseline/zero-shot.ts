@@ -1,8 +1,8 @@
 /**
  * The shipped default model (assets/seizure/default, trained by scripts/train-seizure-default.ts)
  * on a task, zero-shot, for reference. It was trained on most of these very segments, so it is
- * scored only on the segments its card lists as held out of its training (card.heldOut.ids, per
- * collection), at its own operating point (card.parameters.threshold, else 0.5): score = mean
+ * scored only on the segments its card lists as held out of its training
+ * (card.trainingData.heldOut.ids, per collection), at its own operating point (card.parameters.threshold, else 0.5): score = mean
  * window probability over the segment (./segment-score.ts), ictal when score ≥ threshold. It is a
  * detector, so a 3-class task is scored as ictal vs the rest. No folds: one held-out set.
  */
@@ -22,10 +22,10 @@ export interface ModelCardHeldOut {
 
 /** The held-out ids and operating threshold from a model card (card.json); refuses a card without them. */
 export function cardHeldOut(card: Record<string, unknown>, source: string): ModelCardHeldOut {
-  const heldOut = card.heldOut as { ids?: unknown } | undefined;
-  const ids = heldOut?.ids;
+  const trainingData = card.trainingData as { heldOut?: { ids?: unknown } } | undefined;
+  const ids = trainingData?.heldOut?.ids;
   if (typeof ids !== 'object' || ids === null || Array.isArray(ids) || !Object.values(ids).every((v) => Array.isArray(v) && v.every((x) => typeof x === 'string'))) {
-    throw new RangeError(`${source}: the model card has no heldOut.ids (lists of held-out segment ids per collection)`);
+    throw new RangeError(`${source}: the model card has no trainingData.heldOut.ids (lists of held-out segment ids per collection)`);
   }
   const parameters = card.parameters as { threshold?: unknown } | undefined;
   const threshold = typeof parameters?.threshold === 'number' ? parameters.threshold : 0.5;

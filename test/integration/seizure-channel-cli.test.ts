@@ -4,13 +4,17 @@
  * imported and `cajal seizure detect` finds the seizure without any training — auto mode falls
  * back to per-channel detection, the run stores the mode and the channels, and --out writes the
  * SzCORE TSV. Also: --channel-mode standard is refused on it with the reason, and on a 19-channel
- * recording auto keeps the standard input while --channel-mode per-channel scores each channel.
+ * recording auto keeps the standard input while --channel-mode per-channel scores each channel;
+ * a per-channel neural model in the project runs per-channel, and refuses a standard mode.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { activateBackend } from '../../main/compute/index.js';
 import { runCli } from '../../main/cli/main.js';
 import { writeEdfFile } from '../../main/io/edf/index.js';
+import { untrainedPerChannelConfig } from '../../main/pipelines/seizure/channel/untrained.js';
+import { buildModel, saveNeuralModel } from '../../main/pipelines/seizure/neural/index.js';
 import { Store } from '../../main/store/index.js';
 import { syntheticChannel } from '../helpers/seizure-channel.js';
 import { writeSeizureEdf } from '../helpers/seizure-edf.js';
@@ -93,5 +97,49 @@ describe('cajal seizure detect on any channel set', () => {
     } finally {
       store.close();
     }
+  });
+
+  it('a per-channel neural model runs on the one-channel recording; an explicit standard mode is refused or skipped', async () => {
+    const edf = join(tmp.dir, 'one-channel-neural.edf');
+    const rate = 256;
+    writeEdfFile(edf, {
+      variant: 'edf+C',
+      dataRecordDurationS: 1,
+      recordCount: 120,
+      signals: [{ label: 'LA1', physicalDimension: 'mV', physicalMin: -3, physicalMax: 3, samplesPerRecord: rate, values: syntheticChannel(120, rate, [], 2).map((v) => v / 1000) }],
+    });
+    const project = join(tmp.dir, 'n.cajal');
+    const lines: string[] = [];
+    const errors: string[] = [];
+    const io = { out: (line: string) => lines.push(line), err: (line: string) => errors.push(line) };
+    expect(await runCli(['init', project], io)).toBe(0);
+    expect(await runCli(['import', project, edf], io)).toBe(0);
+    const tf = await activateBackend('wasm');
+    const neural = buildModel(tf, untrainedPerChannelConfig([0, 2], 1));
+    const store = Store.open(project, { create: false });
+    try {
+      await saveNeuralModel(store, neural, 'untrained per-channel');
+    } finally {
+      store.close();
+      neural.model.dispose();
+    }
+    expect(await runCli(['seizure', 'detect', project, '1', '--detector', 'neural'], io), errors.join('\n')).toBe(0);
+    expect(lines.join('\n')).toMatch(/neural detector, run 1, per-channel input on 1 channel\(s\):/);
+    const check = Store.open(project, { create: false, readonly: true });
+    try {
+      const probability = check.results.list(1).find((r) => r.key === 'channel-probability')!;
+      expect(probability.value).toMatchObject({ rateHz: 1, channels: ['LA1'] });
+      expect(check.results.list(1).find((r) => r.key === 'events')!.value).toMatchObject({ channelMode: 'per-channel', modelId: 1 });
+    } finally {
+      check.close();
+    }
+    errors.length = 0;
+    expect(await runCli(['seizure', 'detect', project, '1', '--detector', 'neural', '--channel-mode', 'standard'], io)).not.toBe(0);
+    expect(errors.join('\n')).toMatch(/model #1 "untrained per-channel" was trained on the per-channel input and cannot run with channelMode "standard"/);
+    errors.length = 0;
+    lines.length = 0;
+    // Both detectors with an explicit standard mode: the neural one is skipped with the reason (then standard fails on one channel).
+    await runCli(['seizure', 'detect', project, '1', '--channel-mode', 'standard'], io);
+    expect(errors.join('\n')).toMatch(/model #1 takes the per-channel input, not standard; running the classical detector only/);
   });
 });

@@ -84,6 +84,14 @@ export interface PipelineDefinition<P = unknown> extends Omit<PipelineInfo, 'rec
    */
   readonly usesModel?: string;
   /**
+   * The model a project gets when it has none (with `usesModel`): a model shipped with Cajal
+   * (assets/), read when first needed. The runner stores it in the project's models table the first
+   * time a run finds no complete model of that kind, logs that it did, and uses it; a model the user
+   * trains or imports later is newer and wins (the latest complete model is the default choice).
+   * Null: this installation has none (the run is refused as without a default).
+   */
+  readonly defaultModel?: () => ProducedModel | null;
+  /**
    * A training pipeline: its run produces a model of this `pipeline` name (what `usesModel` looks
    * for). The runner stores checkpoints as they come (incomplete), and on success the final model
    * with the run's id, params, code version and metrics in the transaction of the results. Its

@@ -110,7 +110,12 @@ export class JobRunner {
     const params = parsed.data as Record<string, unknown>;
     if (definition.input === 'recordings') for (const recording of this.recordingsOf(pipelineName, params)) this.checkKind(definition, recording);
     this.linkedOf(definition, params);
-    if (definition.usesModel) params.modelId = this.resolveModel(definition.usesModel, params.modelId);
+    let defaultInserted: string | null = null;
+    if (definition.usesModel) {
+      const resolved = this.resolveModel(definition, params.modelId);
+      params.modelId = resolved.id;
+      defaultInserted = resolved.inserted;
+    }
     if (definition.producesModel && params.resumeFromModelId !== undefined && params.resumeFromModelId !== null) {
       this.resumeCheckpoint(definition.producesModel.pipeline, params.resumeFromModelId);
     }
@@ -123,6 +128,7 @@ export class JobRunner {
     } catch (error) {
       throw this.storageError(error) ?? error;
     }
+    if (defaultInserted) this.log(run.id, 'info', defaultInserted);
     this.emit({ name: 'run.status', payload: { runId: run.id, status: 'queued', error: null } });
     this.queue.push(run.id);
     // The run could not even be marked running (disk full): say so to the caller, not only in events.
@@ -187,17 +193,30 @@ export class JobRunner {
     return linked;
   }
 
-  /** The id of the model a run will use: the one asked for, or the latest of its kind. */
-  private resolveModel(modelPipeline: string, requested: unknown): number {
+  /**
+   * The id of the model a run will use: the one asked for, or the latest complete one of its kind;
+   * when the project has none and the pipeline ships a default, that default is stored first
+   * (`inserted` says so, for the run's log).
+   */
+  private resolveModel(definition: PipelineDefinition<unknown>, requested: unknown): { id: number; inserted: string | null } {
+    const modelPipeline = definition.usesModel!;
     if (requested !== undefined && requested !== null) {
       const model = typeof requested === 'number' ? this.store.models.get(requested) : undefined;
       if (!model || model.pipeline !== modelPipeline) throw new NotFoundError(`${modelPipeline} model ${String(requested)}`);
-      return model.id;
+      return { id: model.id, inserted: null };
     }
     // The latest finished one: a checkpoint left by a cancelled training run is used only when named.
     const latest = this.store.models.list(modelPipeline).filter((m) => m.status === 'complete').at(-1);
-    if (!latest) throw new ValidationError('modelId', `no ${modelPipeline} model in this project; train one first (cajal seizure train --project …)`);
-    return latest.id;
+    if (latest) return { id: latest.id, inserted: null };
+    const shipped = definition.defaultModel?.() ?? null;
+    if (!shipped) throw new ValidationError('modelId', `no ${modelPipeline} model in this project; train one first (cajal seizure train --project …)`);
+    let id: number;
+    try {
+      id = this.store.models.add({ name: shipped.name, pipeline: modelPipeline, runId: null, format: shipped.format, meta: { ...shipped.meta, shippedDefault: true }, weights: shipped.weights });
+    } catch (error) {
+      throw this.storageError(error) ?? error;
+    }
+    return { id, inserted: `this project had no ${modelPipeline} model: stored the default one shipped with Cajal as model #${id} "${shipped.name}" (train or import another to replace it)` };
   }
 
   /** The checkpoint a training run resumes from: a stored model of the kind the pipeline produces. */

@@ -13,6 +13,7 @@ import { detectPerChannel } from './channel/detect.js';
 import { modelChannelMode } from './channel/mode.js';
 import { detectionResults, type ModeDetectionOutput } from './index.js';
 import { detectNeural, modelFromBundle, NeuralDetectionParams } from './neural/index.js';
+import { defaultSeizureModelRecord, hasDefaultSeizureModel } from './neural/default-model.js';
 
 const Params = NeuralDetectionParams.extend({
   /** Model in the project's models table; the runner fills in the latest when omitted. */
@@ -27,6 +28,8 @@ const seizureNeural: PipelineDefinition<Params> = {
   input: 'recording',
   recordingKinds: ['eeg'],
   usesModel: 'seizure-neural',
+  // A fresh project gets the model shipped in assets/seizure/default (neural/default-model.ts).
+  defaultModel: () => (hasDefaultSeizureModel() ? defaultSeizureModelRecord() : null),
   params: Params,
   async run(context) {
     const { recording, model } = context;

@@ -15,21 +15,26 @@ export {
   buildModel,
   checkModelFolder,
   exportModel,
+  filesToBundle,
   importModel,
   inputWidth,
   MODEL_FORMAT,
+  MODEL_JSON,
   MODEL_PIPELINE,
+  WEIGHTS_FILE,
   modelFromBundle,
   modelFromFiles,
   modelToBundle,
   modelToFiles,
   NeuralModelConfig,
+  readModelFiles,
   untrainedConfig,
   type ModelFiles,
   type NeuralSeizureModel,
 } from './model.js';
 export { CHUNK_S, detectNeural, hysteresisEvents, NeuralDetectionParams, predictSpan, streamFeatureFrames, type StreamInfo, type StreamOptions } from './detect.js';
 export {
+  DEFAULT_LAGS_S,
   NeuralTrainOptions,
   recordingFeatures,
   tfFor,
@@ -45,14 +50,27 @@ export {
   type TrainProgress,
   type TrainResult,
 } from './train.js';
-export { evaluateNeuralLoro, type LoroProgress, type LoroRecordingResult, type LoroResult } from './evaluate.js';
+export { segmentFeatures } from './segment-features.js';
+export { recordingWindowFeatures } from './recording-window-features.js';
+export { CARD_FILE, DEFAULT_MODEL_NAME, defaultModelDir, defaultSeizureModelRecord, hasDefaultSeizureModel, loadDefaultSeizureModel, readDefaultModelCard } from './default-model.js';
+export {
+  classificationScore,
+  evaluateNeuralLoro,
+  labelledScores,
+  scoreWindows,
+  type ClassificationScore,
+  type LoroProgress,
+  type LoroRecordingResult,
+  type LoroResult,
+  type ScoredRecording,
+} from './evaluate.js';
 export { eventsTsvCandidates, isSeizureText, recordingSeizures, type RecordingSeizures } from './annotations.js';
 
 /** Stores the model's weights in the project's models table (TF.js bundle); returns its id. */
 export async function saveNeuralModel(store: Store, neural: NeuralSeizureModel, name: string, runId: number | null = null): Promise<number> {
   const weights = await modelToBundle(neural);
   const { training, ...rest } = neural.config;
-  return store.models.add({ name, pipeline: MODEL_PIPELINE, runId, format: MODEL_FORMAT, meta: { lagsS: rest.lagsS, hiddenUnits: rest.hiddenUnits, seed: rest.seed, featureVersion: rest.featureVersion, training }, weights });
+  return store.models.add({ name, pipeline: MODEL_PIPELINE, runId, format: MODEL_FORMAT, meta: { input: rest.input, lagsS: rest.lagsS, hiddenUnits: rest.hiddenUnits, seed: rest.seed, featureVersion: rest.featureVersion, training }, weights });
 }
 
 /** Loads a model stored by saveNeuralModel. */

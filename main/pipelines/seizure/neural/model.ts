@@ -22,7 +22,7 @@ import { z } from 'zod';
 import { FileAccessError, FormatError, ValidationError, fileAccessError } from '../../../errors.js';
 import { checkWriteTarget, writeFileAtomically, type WriteTargetOptions } from '../../../io/write-target.js';
 import type { Tfjs } from '../../../compute/index.js';
-import { WINDOW_FEATURE_COUNT, WINDOW_FEATURE_VERSION } from '../channel/feature-set.js';
+import { WINDOW_FEATURE_COUNT, WINDOW_FEATURE_NAMES, WINDOW_FEATURE_VERSION } from '../channel/feature-set.js';
 import { FEATURE_COUNT, FEATURE_NAMES, FEATURE_VERSION, FEATURE_WINDOW_S } from './features.js';
 
 export const MODEL_FORMAT = 'tfjs-layers';
@@ -80,15 +80,16 @@ export function inputWidth(config: Pick<NeuralModelConfig, 'lagsS' | 'featureNam
  * The configuration of a model before training: identity feature normalisation, the default
  * layer sizes. Used by tests and benchmarks that need a model without training one.
  */
-export function untrainedConfig(lagsS: number[], seed: number): NeuralModelConfig {
+export function untrainedConfig(lagsS: number[], seed: number, input: NeuralModelConfig['input'] = 'standard'): NeuralModelConfig {
+  const featureNames = input === 'per-channel' ? [...WINDOW_FEATURE_NAMES] : [...FEATURE_NAMES];
   return {
-    input: 'standard',
-    featureVersion: FEATURE_VERSION,
-    featureNames: [...FEATURE_NAMES],
+    input,
+    featureVersion: input === 'per-channel' ? WINDOW_FEATURE_VERSION : FEATURE_VERSION,
+    featureNames,
     windowS: 4,
     lagsS,
-    featureMean: new Array<number>(FEATURE_COUNT * lagsS.length).fill(0),
-    featureStd: new Array<number>(FEATURE_COUNT * lagsS.length).fill(1),
+    featureMean: new Array<number>(featureNames.length * lagsS.length).fill(0),
+    featureStd: new Array<number>(featureNames.length * lagsS.length).fill(1),
     hiddenUnits: [16, 8],
     seed,
     training: {},
@@ -209,7 +210,11 @@ export async function modelFromFiles(tf: Tfjs, files: ModelFiles, source: string
 
 /** One byte bundle (for the project store or any Buffer): uint32 LE json length, model.json, weights. */
 export async function modelToBundle(neural: NeuralSeizureModel): Promise<Uint8Array> {
-  const { modelJson, weights } = await modelToFiles(neural);
+  return filesToBundle(await modelToFiles(neural));
+}
+
+/** The bundle of TF.js files already in memory (read from a folder without loading tfjs). */
+export function filesToBundle({ modelJson, weights }: { modelJson: unknown; weights: Uint8Array }): Uint8Array {
   const json = Buffer.from(JSON.stringify(modelJson), 'utf8');
   const bundle = Buffer.alloc(4 + json.length + weights.byteLength);
   bundle.writeUInt32LE(json.length, 0);
@@ -277,6 +282,15 @@ export async function exportModel(neural: NeuralSeizureModel, folder: string, op
 
 /** Reads TF.js files: `path` is a folder holding model.json, or the model.json itself. */
 export async function importModel(tf: Tfjs, path: string): Promise<NeuralSeizureModel> {
+  const { files, jsonPath } = readModelFiles(path);
+  return modelFromFiles(tf, files, jsonPath);
+}
+
+/**
+ * The TF.js files of a folder (or of a model.json) in memory, checked to be a layers model.json
+ * with its weight shards, not yet loaded (no tfjs needed: the runner stores shipped models so).
+ */
+export function readModelFiles(path: string): { files: ModelFiles; jsonPath: string } {
   const jsonPath = path.endsWith('.json') ? resolve(path) : join(resolve(path), MODEL_JSON);
   let text: string;
   try {
@@ -300,7 +314,7 @@ export async function importModel(tf: Tfjs, path: string): Promise<NeuralSeizure
       throw fileAccessError(shardPath, error);
     }
   });
-  return modelFromFiles(tf, { modelJson: manifest.data, weights: new Uint8Array(Buffer.concat(shards)) }, jsonPath);
+  return { files: { modelJson: manifest.data, weights: new Uint8Array(Buffer.concat(shards)) }, jsonPath };
 }
 
 export { FEATURE_NAMES };

@@ -13,6 +13,20 @@
  *   seeded generator; validation loss is the mean of the two classes' mean losses.
  * - Determinism: the same recordings, options, seed and backend give the same weights (seeded
  *   initialisers, seeded sampling, no dropout, Adam); backends differ in float rounding.
+ *
+ * Two inputs (options.input, stored in the model's configuration):
+ * - 'standard': the SzCORE standard input's background-relative features (./features.ts), one
+ *   recording = all its 19 electrodes at once.
+ * - 'per-channel': window features (../channel/feature-set.ts) of every channel of any montage.
+ *   A RecordingFeatures is then either a labelled segment (channels = 1, every whole window labelled
+ *   by the segment's class; ./segment-features.ts) or a multi-channel recording with annotated
+ *   seizures, whose windows pool over its channels exactly as the standard input does (max and mean
+ *   of the channel logits): multiple-instance learning, since an annotation says that some channel
+ *   seizes, not which.
+ * Features may carry a `collection` (e.g. "bonn", "delhi"): the held-out blocks are then drawn per
+ * collection and class, and each batch takes its seizure windows and its background windows evenly
+ * from the collections that have them, so a large collection does not drown a small one. Without
+ * collections (the standard recordings) sampling is exactly as before.
  */
 import type * as tfTypes from '@tensorflow/tfjs';
 import { z } from 'zod';
@@ -22,10 +36,12 @@ import { ValidationError } from '../../../errors.js';
 import { CancelledError } from '../../../jobs/pipeline.js';
 import { seededRandom } from '../../../../shared/random.js';
 import type { TimeEvent } from '../scoring/index.js';
-import { FEATURE_COUNT, FEATURE_NAMES, FEATURE_VERSION, FEATURE_WINDOW_S } from './features.js';
+import { WINDOW_FEATURE_NAMES, WINDOW_FEATURE_VERSION } from '../channel/feature-set.js';
+import { FEATURE_NAMES, FEATURE_VERSION, FEATURE_WINDOW_S } from './features.js';
 import { buildModel, inputWidth, type NeuralModelConfig, type NeuralSeizureModel } from './model.js';
 import { streamFeatureFrames, type StreamInfo } from './detect.js';
 import { fillWindow, FIRST_READY_SECOND, type FrameSpan } from './windows.js';
+import { recordingWindowFeatures } from './recording-window-features.js';
 
 export interface TrainingRecording {
   file: string;
@@ -33,10 +49,16 @@ export interface TrainingRecording {
   seizures: readonly TimeEvent[];
 }
 
+/** Lags by input when none are given: a segment of 5 s has no past to stack, a recording has. */
+export const DEFAULT_LAGS_S = { standard: [0, 2, 4], 'per-channel': [0] } as const;
+
 export const NeuralTrainOptions = z
   .object({
+    /** Which features and input the model takes (see the module comment). */
+    input: z.enum(['standard', 'per-channel']).default('standard'),
     seed: z.number().int().min(0).max(2 ** 31 - 1).default(1),
-    lagsS: z.array(z.number().int().min(0).max(60)).min(1).default([0, 2, 4]),
+    /** Seconds back stacked into a window's input; by default DEFAULT_LAGS_S of the input. */
+    lagsS: z.array(z.number().int().min(0).max(60)).min(1).optional(),
     hiddenUnits: z.tuple([z.number().int().positive(), z.number().int().positive()]).default([16, 8]),
     maxEpochs: z.number().int().positive().default(40),
     /** Epochs without a better validation loss before training stops. */
@@ -73,12 +95,20 @@ export interface TrainResult {
   backend: string;
 }
 
-/** A recording's feature frames and per-second labels (1 seizure, 0 background, −1 left out). */
+/**
+ * A recording's (or a labelled segment's) feature frames and per-second labels (1 seizure,
+ * 0 background, −1 left out); `labels[t]` is the label of the window ending at second t + 1 and
+ * covers seconds 0 … totalS − 1 (frames start at span.firstS).
+ */
 export interface RecordingFeatures extends StreamInfo {
   file: string;
   span: FrameSpan;
   labels: Int8Array;
   seizures: readonly TimeEvent[];
+  /** The collection it belongs to, for balanced sampling and stratified held-out blocks. */
+  collection?: string;
+  /** Its id in that collection (a segment's id), for provenance. */
+  id?: string;
 }
 
 interface WindowRef {
@@ -145,8 +175,24 @@ export function recordingFeatures(recording: TrainingRecording, options: { requi
   return { ...info, file: recording.file, span: { firstS: 0, channels, frames }, labels, seizures: recording.seizures };
 }
 
-/** Extracts the features of every recording, reporting progress per chunk. */
-export function trainingFeatures(recordings: readonly TrainingRecording[], options: Pick<NeuralTrainOptions, 'requireAllChannels'>, onProgress: (p: TrainProgress) => void = () => {}, signal?: AbortSignal): RecordingFeatures[] {
+/**
+ * Extracts the features of every recording for the input (standard by default), reporting progress
+ * per chunk (standard) or per recording (per-channel).
+ */
+export function trainingFeatures(
+  recordings: readonly TrainingRecording[],
+  options: Pick<NeuralTrainOptions, 'requireAllChannels'> & { input?: NeuralTrainOptions['input'] },
+  onProgress: (p: TrainProgress) => void = () => {},
+  signal?: AbortSignal,
+): RecordingFeatures[] {
+  if (options.input === 'per-channel') {
+    return recordings.map((recording, i) => {
+      if (signal?.aborted) throw new CancelledError();
+      const features = recordingWindowFeatures(recording);
+      onProgress({ phase: 'features', recording: i + 1, recordings: recordings.length, file: recording.file, doneS: features.totalS, totalS: features.totalS });
+      return features;
+    });
+  }
   return recordings.map((recording, i) =>
     recordingFeatures(recording, {
       requireAllChannels: options.requireAllChannels,
@@ -156,23 +202,46 @@ export function trainingFeatures(recordings: readonly TrainingRecording[], optio
   );
 }
 
-/** Splits windows into training and validation by seeded, class-stratified blocks. */
+/** The collections present, in order of first appearance ('' for features without one). */
+function collectionsOf(features: readonly RecordingFeatures[]): string[] {
+  return [...new Set(features.map((f) => f.collection ?? ''))];
+}
+
+/** Per class, the windows of each collection (one list per collection that has any). */
+interface WindowPools {
+  seizure: WindowRef[][];
+  background: WindowRef[][];
+}
+
+function pools(features: readonly RecordingFeatures[], windows: { seizure: WindowRef[]; background: WindowRef[] }): WindowPools {
+  const collections = collectionsOf(features);
+  const byCollection = (refs: WindowRef[]) =>
+    collections.map((c) => refs.filter((w) => (features[w.recording]!.collection ?? '') === c)).filter((list) => list.length > 0);
+  return { seizure: byCollection(windows.seizure), background: byCollection(windows.background) };
+}
+
+/**
+ * Splits windows into training and validation by seeded, class-stratified blocks (a labelled
+ * segment is one block of its own: never split by window), drawn per collection.
+ */
 function splitWindows(features: readonly RecordingFeatures[], options: NeuralTrainOptions, random: () => number) {
-  const blocks: { recording: number; from: number; to: number; seizure: boolean }[] = [];
+  const blocks: { recording: number; from: number; to: number; seizure: boolean; collection: string }[] = [];
   features.forEach((f, recording) => {
     for (let from = 0; from < f.totalS; from += options.validationBlockS) {
       const to = Math.min(f.totalS, from + options.validationBlockS);
       let seizure = false;
       for (let t = from; t < to; t++) if (f.labels[t] === 1) seizure = true;
-      blocks.push({ recording, from, to, seizure });
+      blocks.push({ recording, from, to, seizure, collection: f.collection ?? '' });
     }
   });
   const held = new Set<(typeof blocks)[number]>();
-  for (const kind of [true, false]) {
-    const candidates = shuffle(blocks.filter((b) => b.seizure === kind), random);
-    // Keep at least one seizure block for training.
-    const count = Math.min(Math.round(candidates.length * options.validationFraction), Math.max(0, candidates.length - 1));
-    candidates.slice(0, count).forEach((b) => held.add(b));
+  for (const collection of collectionsOf(features)) {
+    for (const kind of [true, false]) {
+      const candidates = shuffle(blocks.filter((b) => b.seizure === kind && b.collection === collection), random);
+      // Keep at least one seizure block for training.
+      const count = Math.min(Math.round(candidates.length * options.validationFraction), Math.max(0, candidates.length - 1));
+      candidates.slice(0, count).forEach((b) => held.add(b));
+    }
   }
   const sets = { train: { seizure: [] as WindowRef[], background: [] as WindowRef[] }, validation: { seizure: [] as WindowRef[], background: [] as WindowRef[] } };
   for (const block of blocks) {
@@ -187,9 +256,9 @@ function splitWindows(features: readonly RecordingFeatures[], options: NeuralTra
 }
 
 /** Per input column, mean and standard deviation over the given windows (unstandardised). */
-function standardisation(features: readonly RecordingFeatures[], windows: readonly WindowRef[], lagsS: number[]) {
-  const width = FEATURE_COUNT * lagsS.length;
-  const identity = { lagsS, featureNames: [...FEATURE_NAMES], featureMean: new Array<number>(width).fill(0), featureStd: new Array<number>(width).fill(1) };
+function standardisation(features: readonly RecordingFeatures[], windows: readonly WindowRef[], featureNames: readonly string[], lagsS: number[]) {
+  const width = featureNames.length * lagsS.length;
+  const identity = { lagsS, featureNames: [...featureNames], featureMean: new Array<number>(width).fill(0), featureStd: new Array<number>(width).fill(1) };
   const sum = new Float64Array(width);
   const sumSq = new Float64Array(width);
   let n = 0;
@@ -234,6 +303,56 @@ function batchTensors(tf: Tfjs, features: readonly RecordingFeatures[], windows:
   });
 }
 
+/**
+ * `count` windows drawn with `random`: from one pool uniformly (exactly as before collections
+ * existed), from several by first drawing a collection, so each collection weighs the same.
+ */
+function pick(from: WindowRef[][], count: number, random: () => number): WindowRef[] {
+  if (from.length === 1) {
+    const only = from[0]!;
+    return Array.from({ length: count }, () => only[Math.floor(random() * only.length)]!);
+  }
+  return Array.from({ length: count }, () => {
+    const pool = from[Math.floor(random() * from.length)]!;
+    return pool[Math.floor(random() * pool.length)]!;
+  });
+}
+
+/** Refuses features of another width than the input takes (standard frames given to per-channel training). */
+function checkFeatureWidth(features: readonly RecordingFeatures[], count: number, input: string): void {
+  for (const f of features) {
+    const frameSize = f.span.channels * count;
+    if (f.span.channels < 1 || f.span.frames.length % frameSize !== 0 || f.span.firstS + f.span.frames.length / frameSize > f.labels.length) {
+      throw new ValidationError(
+        'features',
+        `${f.id ?? f.file}: ${f.span.frames.length} feature values for ${f.span.channels} channel(s) and ${f.labels.length} labelled seconds do not fit ${input} input (${count} features per channel and second)`,
+      );
+    }
+  }
+}
+
+/**
+ * What the model records about its training data: each recording (file, duration, channels,
+ * seizures) for those without a collection, and per collection the count of segments by class
+ * (a list of hundreds of segment paths would say less and weigh more).
+ */
+function trainingData(features: readonly RecordingFeatures[]): Record<string, unknown> {
+  const loose = features.filter((f) => f.collection === undefined);
+  const data: Record<string, unknown> = {
+    recordings: loose.map((f) => ({ file: f.file, durationS: f.durationS, channels: f.electrodes.length, seizures: f.seizures.map(([s, e]) => [s, e]) })),
+  };
+  const collections: Record<string, { recordings: number; seizure: number; background: number }> = {};
+  for (const f of features) {
+    if (f.collection === undefined) continue;
+    const entry = (collections[f.collection] ??= { recordings: 0, seizure: 0, background: 0 });
+    entry.recordings++;
+    if (f.seizures.length) entry.seizure++;
+    else entry.background++;
+  }
+  if (Object.keys(collections).length) data.collections = collections;
+  return data;
+}
+
 const EPSILON = 1e-6;
 
 function bce(tf: Tfjs, p: tfTypes.Tensor, y: tfTypes.Tensor): tfTypes.Tensor {
@@ -271,6 +390,13 @@ export async function trainOnFeatures(features: readonly RecordingFeatures[], op
   }
   const options = parsed.data;
   if (!features.length) throw new ValidationError('recordings', 'training needs at least one recording');
+  const resumed = control.resume?.neural.config;
+  if (resumed && resumed.input !== options.input) {
+    throw new ValidationError('input', `the checkpoint to resume from takes ${resumed.input} input, not ${options.input}`);
+  }
+  const featureNames = options.input === 'per-channel' ? WINDOW_FEATURE_NAMES : FEATURE_NAMES;
+  checkFeatureWidth(features, featureNames.length, options.input);
+  const lagsS = options.lagsS ?? [...DEFAULT_LAGS_S[options.input]];
   const tf = control.tf ?? (await tfFor(options.backend));
   const random = seededRandom(options.seed);
   const sets = splitWindows(features, options, random);
@@ -281,13 +407,13 @@ export async function trainOnFeatures(features: readonly RecordingFeatures[], op
   if (!sets.train.seizure.length) throw new ValidationError('seizures', `no seizure window to learn from: the recordings need seizures of at least ${FEATURE_WINDOW_S} s`);
   if (!sets.train.background.length) throw new ValidationError('seizures', 'no background window to learn from: the recordings are all seizure');
 
-  const config: NeuralModelConfig = control.resume?.neural.config ?? {
-    input: 'standard',
-    featureVersion: FEATURE_VERSION,
-    featureNames: [...FEATURE_NAMES],
+  const config: NeuralModelConfig = resumed ?? {
+    input: options.input,
+    featureVersion: options.input === 'per-channel' ? WINDOW_FEATURE_VERSION : FEATURE_VERSION,
+    featureNames: [...featureNames],
     windowS: FEATURE_WINDOW_S,
-    lagsS: options.lagsS,
-    ...standardisation(features, [...sets.train.seizure, ...sets.train.background], options.lagsS),
+    lagsS,
+    ...standardisation(features, [...sets.train.seizure, ...sets.train.background], featureNames, lagsS),
     hiddenUnits: options.hiddenUnits,
     seed: options.seed,
     training: {},
@@ -297,6 +423,7 @@ export async function trainOnFeatures(features: readonly RecordingFeatures[], op
   const optimizer = tf.train.adam(options.learningRate);
   const variables = model.trainableWeights.map((w) => w.read() as tfTypes.Variable);
   const half = Math.floor(options.batchSize / 2);
+  const train = pools(features, sets.train);
   const steps = options.stepsPerEpoch ?? Math.min(100, Math.max(10, Math.ceil((2 * sets.train.seizure.length) / half)));
   const history: EpochRecord[] = [...(control.resume?.history ?? [])];
   // On resume, the checkpoint's weights stand as the best so far, at the loss of its last epoch.
@@ -307,8 +434,7 @@ export async function trainOnFeatures(features: readonly RecordingFeatures[], op
       let trainLoss = 0;
       for (let step = 0; step < steps; step++) {
         if (control.signal?.aborted) throw new CancelledError();
-        const pick = (from: WindowRef[]) => Array.from({ length: half }, () => from[Math.floor(random() * from.length)]!);
-        const windows = [...pick(sets.train.seizure), ...pick(sets.train.background)];
+        const windows = [...pick(train.seizure, half, random), ...pick(train.background, half, random)];
         const labels = windows.map((_, i) => (i < half ? 1 : 0));
         const tensors = batchTensors(tf, features, windows, labels, config);
         const cost = optimizer.minimize(
@@ -344,7 +470,7 @@ export async function trainOnFeatures(features: readonly RecordingFeatures[], op
     optimizer.dispose();
   }
   neural.config.training = {
-    recordings: features.map((f) => ({ file: f.file, durationS: f.durationS, channels: f.electrodes.length, seizures: f.seizures.map(([s, e]) => [s, e]) })),
+    ...trainingData(features),
     windows: counts,
     bestEpoch: best.epoch,
     epochs: history.length,

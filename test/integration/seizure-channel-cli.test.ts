@@ -42,11 +42,14 @@ describe('cajal seizure detect on any channel set', () => {
     expect(await runCli(['init', project], io)).toBe(0);
     expect(await runCli(['import', project, edf], io)).toBe(0);
     const out = join(tmp.dir, 'events.tsv');
-    expect(await runCli(['seizure', 'detect', project, '1', '--out', out], io)).toBe(0);
+    // The issue's command on a fresh project: both detectors, the neural one with the shipped model.
+    expect(await runCli(['seizure', 'detect', project, '1', '--out', out], io), errors.join('\n')).toBe(0);
     const text = lines.join('\n');
     expect(text).toMatch(/classical detector, run 1, per-channel input on 1 channel\(s\):/);
     expect(text).toMatch(/channels: EEG T3-T5 \(200 Hz\)/);
-    const tsv = readFileSync(out, 'utf8').trim().split('\n');
+    expect(text).toMatch(/neural detector, run 2, per-channel input on 1 channel\(s\):/);
+    console.log(`one-channel synthetic seizure at 600–670 s, default neural model: ${readFileSync(join(tmp.dir, 'events.neural.tsv'), 'utf8').trim().split('\n').slice(1).join(' | ')}`);
+    const tsv = readFileSync(join(tmp.dir, 'events.classical.tsv'), 'utf8').trim().split('\n');
     expect(tsv).toHaveLength(2);
     const [onset, duration, type, , channels] = tsv[1]!.split('\t');
     expect(type).toBe('sz');
@@ -61,6 +64,7 @@ describe('cajal seizure detect on any channel set', () => {
       expect(events).toMatchObject({ detector: 'classical', channelMode: 'per-channel', channels: [{ label: 'EEG T3-T5', rateHz: 200 }], skipped: [] });
       expect(String(events.channelModeReason)).toMatch(/no SzCORE standard input: .* has 0 referential EEG channels/);
       expect(results.map((r) => r.key).sort()).toEqual(['channel-probability', 'events', 'probability']);
+      expect(store.results.list(2).find((r) => r.key === 'events')!.value).toMatchObject({ detector: 'neural', channelMode: 'per-channel' });
     } finally {
       store.close();
     }
@@ -140,6 +144,6 @@ describe('cajal seizure detect on any channel set', () => {
     lines.length = 0;
     // Both detectors with an explicit standard mode: the neural one is skipped with the reason (then standard fails on one channel).
     await runCli(['seizure', 'detect', project, '1', '--channel-mode', 'standard'], io);
-    expect(errors.join('\n')).toMatch(/model #1 takes the per-channel input, not standard; running the classical detector only/);
+    expect(errors.join('\n')).toMatch(/model \(model #1\) takes the per-channel input, not standard; running the classical detector only/);
   });
 });

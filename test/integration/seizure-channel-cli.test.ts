@@ -87,7 +87,8 @@ describe('cajal seizure detect on any channel set', () => {
     expect(await runCli(['seizure', 'detect', project, '1', '--detector', 'classical'], io)).toBe(0);
     expect(lines.join('\n')).toMatch(/run 1, standard input on 19 channel\(s\)/);
     lines.length = 0;
-    expect(await runCli(['seizure', 'detect', project, '1', '--detector', 'classical', '--channel-mode', 'per-channel', '--channels', 'EEG Fp1-REF,EEG F3-REF'], io)).toBe(0);
+    // Naming channels makes auto per-channel.
+    expect(await runCli(['seizure', 'detect', project, '1', '--detector', 'classical', '--channels', 'EEG Fp1-REF,EEG F3-REF'], io)).toBe(0);
     const text = lines.join('\n');
     expect(text).toMatch(/run 2, per-channel input on 2 channel\(s\)/);
     expect(text).toMatch(/not used: EEG C3-REF: not among the channels asked for/);

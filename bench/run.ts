@@ -21,6 +21,7 @@ const benches: [string, (dir: string) => Promise<BenchResult[]>][] = [
   ['transport', async (dir) => (await import('./transport.bench.js')).benchTransport(dir)],
   ['seizure', async (dir) => (await import('./seizure.bench.js')).benchSeizure(dir)],
   ['seizure-neural', async (dir) => (await import('./seizure-neural.bench.js')).benchSeizureNeural(dir)],
+  ['seizure-channel', async (dir) => (await import('./seizure-channel.bench.js')).benchSeizureChannel(dir)],
   ['fisbe-skeleton', async (dir) => (await import('./fisbe-skeleton.js')).benchFisbeSkeleton(dir)],
   ['fisbe', async () => (await import('./fisbe.bench.js')).benchFisbe()],
   ['ntf', async (dir) => (await import('./ntf.bench.js')).benchNtf(dir)],

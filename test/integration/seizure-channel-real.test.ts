@@ -4,15 +4,19 @@
  * refused with a message saying why nothing can work (an annotation-only hypnogram, no channel at
  * ≥ 100 Hz). The outcome of each file is printed for the report. Also the Ombao seizure recording
  * (8 scalp channels at 100 Hz, re-read channel by channel) against its annotated seizure, and the
- * auto mode's choice on each file.
+ * auto mode's choice on each file. The same files through the default neural model shipped in
+ * assets/seizure/default (per-channel), when this checkout has it.
  */
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { activateBackend } from '../../main/compute/index.js';
 import { ValidationError } from '../../main/errors.js';
 import { EdfReader } from '../../main/io/edf/index.js';
 import { detectPerChannel } from '../../main/pipelines/seizure/channel/detect.js';
 import { chooseChannelMode } from '../../main/pipelines/seizure/channel/mode.js';
+import { hasDefaultSeizureModel, loadDefaultSeizureModel } from '../../main/pipelines/seizure/neural/default-model.js';
+import type { NeuralSeizureModel } from '../../main/pipelines/seizure/neural/index.js';
 import { dataFile, hasSharedData, SKIP_NO_DATA } from '../helpers/data.js';
 
 if (!hasSharedData()) console.warn(`seizure-channel-real: real-data tests skipped: ${SKIP_NO_DATA}`);
@@ -63,6 +67,32 @@ describe.skipIf(!hasSharedData())('per-channel detection on every EEG file in ..
       summary = `refused: ${message.replace(file, base)}`;
     }
     console.log(`per-channel classical | ${name} | ${summary}`);
+  });
+
+  describe.skipIf(!hasDefaultSeizureModel())('the default neural model, per channel', () => {
+    let neural: NeuralSeizureModel;
+    beforeAll(async () => {
+      neural = await loadDefaultSeizureModel(await activateBackend('wasm'));
+    });
+
+    it.each(files.map((f) => [relative(root, f), f] as const))('%s: a result, or the same refusal', (name, file) => {
+      const base = name.split('/').pop()!;
+      let summary: string;
+      try {
+        const out = detectPerChannel(file, { kind: 'neural', neural });
+        expect(out.channelProbabilities.length).toBe(out.probabilities.length * out.selection.channels.length);
+        expect(Array.from(out.probabilities).every((p) => p >= 0 && p <= 1)).toBe(true);
+        expect(CANNOT_WORK[base], `${name} was expected to be refused`).toBeUndefined();
+        const peak = Math.max(...out.probabilities);
+        summary = `${out.selection.channels.length} channel(s), ${out.probabilities.length} s, peak probability ${peak.toFixed(2)}, ${out.events.length} event(s)${out.events.map((e) => ` [${e.onsetS}+${e.durationS} s on ${e.channels.slice(0, 3).join(' ')}${e.channels.length > 3 ? '…' : ''}]`).join('')}`;
+      } catch (error) {
+        const message = (error as Error).message;
+        expect(CANNOT_WORK[base], `${name} refused: ${message}`).toBeDefined();
+        expect(message).toMatch(CANNOT_WORK[base]!);
+        summary = `refused: ${message.replace(file, base)}`;
+      }
+      console.log(`per-channel default neural | ${name} | ${summary}`);
+    });
   });
 
   it('the Ombao seizure is found channel by channel, within SzCORE tolerance', () => {

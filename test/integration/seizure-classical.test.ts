@@ -74,7 +74,7 @@ describe('classical seizure detector', () => {
     expect(await runCli(['init', project], io)).toBe(0);
     expect(await runCli(['import', project, dataFile('eeg', 'derived', 'ombao_seizure_8ch_100Hz_EDFplus_DERIVED.edf')], io)).toBe(0);
     const hypothesis = join(tmp.dir, 'hyp.tsv');
-    expect(await runCli(['seizure', 'detect', project, '1', '--out', hypothesis], io)).toBe(0);
+    expect(await runCli(['seizure', 'detect', project, '1', '--detector', 'classical', '--out', hypothesis], io)).toBe(0);
     const reference = join(tmp.dir, 'ref.tsv');
     writeFileSync(reference, 'onset\tduration\teventType\tconfidence\tchannels\tdateTime\trecordingDuration\n163.39\t162.61\tsz\tn/a\tn/a\tn/a\t326.00\n');
     lines.length = 0;

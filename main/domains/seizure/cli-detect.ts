@@ -13,6 +13,7 @@ import { formatDuration } from '../../../shared/units.js';
 import { ValidationError } from '../../errors.js';
 import { WINDOW_FEATURE_VERSION } from '../../pipelines/seizure/channel/feature-set.js';
 import type { DetectedEvent } from '../../pipelines/seizure/classical.js';
+import { defaultSeizureModelRecord, hasDefaultSeizureModel } from '../../pipelines/seizure/neural/default-model.js';
 import { ChannelMode } from '../../pipelines/seizure/params.js';
 import { checkWriteTarget, projectFilePaths, type ProtectedPath, type WriteTargetOptions } from '../../io/write-target.js';
 import { writeSzcoreTsv, type SzcoreEvent } from '../../pipelines/seizure/scoring/index.js';
@@ -45,17 +46,23 @@ export async function seizureDetect(
   const mode = (params.channelMode as ChannelMode | undefined) ?? 'auto';
   let detectors: Detector[] = choice === 'both' ? ['classical', 'neural'] : [choice as Detector];
   if (choice === 'both') {
-    const model = await cli.withProject(projectPath, { create: false }, (project) =>
+    const stored = await cli.withProject(projectPath, { create: false }, (project) =>
       project.store.models
         .list('seizure-neural')
         .filter((m) => m.status === 'complete')
         .sort((a, b) => b.id - a.id)[0],
     );
+    // Without a model of its own, the project gets the one shipped with Cajal when the run starts.
+    const model = stored
+      ? { name: `model #${stored.id}`, meta: stored.meta }
+      : hasDefaultSeizureModel()
+        ? { name: 'the default model shipped with Cajal', meta: defaultSeizureModelRecord().meta }
+        : null;
     if (!model) {
       io.err('cajal: no neural seizure model in this project (train one with `cajal seizure train --project`); running the classical detector only');
       detectors = ['classical'];
     } else if (mode !== 'auto' && modelInput(model.meta) !== mode) {
-      io.err(`cajal: the project's neural seizure model #${model.id} takes the ${modelInput(model.meta)} input, not ${mode}; running the classical detector only`);
+      io.err(`cajal: the project's neural seizure model (${model.name}) takes the ${modelInput(model.meta)} input, not ${mode}; running the classical detector only`);
       detectors = ['classical'];
     }
   }

@@ -41,7 +41,7 @@ export function detectClassical(file: string, params: ClassicalDetectionParams, 
   const reader = EdfReader.open(file);
   let choice: ModeChoice;
   try {
-    choice = chooseChannelMode(reader, params.channelMode, params.requireAllChannels);
+    choice = chooseChannelMode(reader, params.channelMode, params.requireAllChannels, params.channels);
   } finally {
     reader.close();
   }

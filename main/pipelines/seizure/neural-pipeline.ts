@@ -50,6 +50,7 @@ const seizureNeural: PipelineDefinition<Params> = {
       const { channelProbabilities, selection, warnings, ...rest } = detectPerChannel(recording.sourcePath, { kind: 'neural', neural }, detection, { channels: detection.channels, onProgress });
       output = { ...rest, choice, warnings, perChannel: { channelProbabilities, selection } };
     } else {
+      if (detection.channels?.length) throw new ValidationError('channels', `${choice.reason}, which always uses the 19 SzCORE electrodes: a channel list applies to per-channel models only`);
       output = { ...detectNeural(recording.sourcePath, neural, detection, { onProgress }), choice, warnings: [], perChannel: null };
     }
     return detectionResults('neural', context, output, { modelId: model.id });

@@ -14,7 +14,7 @@ export type ChannelMode = z.infer<typeof ChannelMode>;
 export const DetectionParams = z
   .object({
     channelMode: ChannelMode.default('auto'),
-    /** Per-channel mode: only these channels (labels as in the file); all qualifying ones when omitted. */
+    /** Per-channel mode: only these channels (labels as in the file); all qualifying ones when omitted. Naming channels makes 'auto' per-channel. */
     channels: z.array(z.string().min(1)).min(1).optional(),
     /** Refuse recordings without all 19 SzCORE channels (true), or use the EEG channels present. */
     requireAllChannels: z.boolean().default(false),

@@ -21,9 +21,14 @@ export interface ModeChoice {
 }
 
 /** The classical detector's input for this recording. */
-export function chooseChannelMode(reader: EdfReader, requested: ChannelMode, requireAllChannels: boolean): ModeChoice {
-  if (requested === 'standard') return { mode: 'standard', reason: 'standard input asked for' };
+export function chooseChannelMode(reader: EdfReader, requested: ChannelMode, requireAllChannels: boolean, channels?: readonly string[]): ModeChoice {
+  if (requested === 'standard') {
+    if (channels?.length) throw new ValidationError('channels', 'a channel list applies to per-channel detection; the standard input always uses the 19 SzCORE electrodes');
+    return { mode: 'standard', reason: 'standard input asked for' };
+  }
   if (requested === 'per-channel') return { mode: 'per-channel', reason: 'per-channel input asked for' };
+  // Naming channels only makes sense per channel: the standard input takes its 19 electrodes.
+  if (channels?.length) return { mode: 'per-channel', reason: `channels named (${channels.join(', ')})` };
   try {
     const input = selectInputChannels(reader, { requireAll: requireAllChannels });
     return { mode: 'standard', reason: `the SzCORE standard input can be built (${input.channels.length} referential EEG channels)` };

@@ -3,8 +3,8 @@
  * mode-0 unfolding X₍₀₎ (I₀ × T), then each component's trailing part folded back into the other
  * modes by its best non-negative rank-one approximation.
  *
- *  1. The top singular triplets (σₖ, uₖ, vₖ) of X₍₀₎ from the eigen-decomposition of the small
- *     T × T matrix X₍₀₎ᵀX₍₀₎ (T = Π_{n≥1} Iₙ; uₖ = X₍₀₎vₖ/σₖ).
+ *  1. The top singular triplets (σₖ, uₖ, vₖ) of X₍₀₎ (T = Π_{n≥1} Iₙ columns) by a randomised SVD
+ *     with a fixed sketch seed (uₖ = X₍₀₎vₖ/σₖ).
  *  2. NNDSVD: each triplet keeps the positive or the negative part of (uₖ, vₖ), whichever carries
  *     more of it (‖u±‖·‖v±‖); the leading triplet of a non-negative matrix is one-signed already.
  *  3. vₖ reshaped to I₁ × … is reduced to a ⊗ b ⊗ … by a few higher-order power iterations (for a
@@ -16,6 +16,7 @@
 import { symmetricEigen } from '../../fmri/linalg.js';
 import type { DenseTensor, KruskalTensor } from './ktensor.js';
 import { trailingSize } from './mttkrp.js';
+import { seededRandom } from '../../../../shared/random.js';
 
 /** Power iterations for each component's rank-one trailing part (converges in a few for these). */
 const POWER_ITERATIONS = 20;
@@ -23,41 +24,107 @@ const POWER_ITERATIONS = 20;
 const FLOOR_SHARE = 0.01;
 
 interface Unfolding {
-  /** Eigenvalues of X₍₀₎ᵀX₍₀₎ (σ²), descending. */
+  /** Leading singular values of X₍₀₎, descending. */
   values: Float64Array;
   /** Right singular vectors, row k = vₖ (length T), in the same order. */
   vectors: Float64Array;
+  /** How many triplets are held. */
+  count: number;
 }
+
+/** Extra directions and power iterations of the randomised SVD (Halko, Martinsson & Tropp 2011). */
+const OVERSAMPLING = 10;
+const SUBSPACE_ITERATIONS = 6;
+/** Fixed, so the start is deterministic. */
+const SKETCH_SEED = 0x5eed;
 
 const unfoldings = new WeakMap<Float64Array, Unfolding>();
 
-/** Eigen-decomposition of X₍₀₎ᵀX₍₀₎, cached per tensor (a sweep asks for it once per rank). */
-function rightSingular(x: DenseTensor): Unfolding {
-  const cached = unfoldings.get(x.data);
-  if (cached) return cached;
+/** Orthonormalises the k columns of the n × k row-major matrix a in place (modified Gram–Schmidt). */
+function orthonormalize(a: Float64Array, n: number, k: number): void {
+  for (let j = 0; j < k; j++) {
+    for (let p = 0; p < j; p++) {
+      let dot = 0;
+      for (let i = 0; i < n; i++) dot += a[i * k + j]! * a[i * k + p]!;
+      for (let i = 0; i < n; i++) a[i * k + j]! -= dot * a[i * k + p]!;
+    }
+    let length = 0;
+    for (let i = 0; i < n; i++) length += a[i * k + j]! ** 2;
+    length = Math.sqrt(length);
+    for (let i = 0; i < n; i++) a[i * k + j] = length > 1e-300 ? a[i * k + j]! / length : 0;
+  }
+}
+
+/**
+ * The leading `wanted` singular triplets of X₍₀₎ (I₀ × T) by a randomised range finder with
+ * subspace iterations: cost O(I₀·T·k) per iteration with k = wanted + 10, so it scales to unfoldings
+ * whose T × T or I₀ × I₀ Gram matrix would not fit. Cached per tensor; a larger request recomputes.
+ */
+function rightSingular(x: DenseTensor, wanted: number): Unfolding {
   const rows = x.shape[0]!;
   const length = trailingSize(x.shape);
-  const gram = new Float64Array(length * length);
-  for (let i = 0; i < rows; i++) {
-    const row = x.data.subarray(i * length, (i + 1) * length);
-    for (let s = 0; s < length; s++) {
-      const a = row[s]!;
-      if (a === 0) continue;
-      const base = s * length;
-      for (let t = s; t < length; t++) gram[base + t]! += a * row[t]!;
+  const k = Math.min(rows, length, wanted + OVERSAMPLING);
+  // Reuse a sketch only with full oversampling, so a rank's start does not depend on which ranks
+  // were asked for first.
+  const cached = unfoldings.get(x.data);
+  if (cached && cached.count >= k) return cached;
+  const data = x.data;
+  const random = seededRandom(SKETCH_SEED);
+  // Y = X Ω, then alternate Z = Xᵀ Q, Y = X Z with re-orthonormalisation.
+  const omega = Float64Array.from({ length: length * k }, () => random() - 0.5);
+  const y = new Float64Array(rows * k);
+  const z = new Float64Array(length * k);
+  const timesRight = (from: Float64Array, to: Float64Array) => {
+    to.fill(0);
+    for (let i = 0; i < rows; i++) {
+      for (let t = 0; t < length; t++) {
+        const value = data[i * length + t]!;
+        if (value === 0) continue;
+        for (let j = 0; j < k; j++) to[i * k + j]! += value * from[t * k + j]!;
+      }
+    }
+  };
+  const timesLeft = (from: Float64Array, to: Float64Array) => {
+    to.fill(0);
+    for (let i = 0; i < rows; i++) {
+      for (let t = 0; t < length; t++) {
+        const value = data[i * length + t]!;
+        if (value === 0) continue;
+        for (let j = 0; j < k; j++) to[t * k + j]! += value * from[i * k + j]!;
+      }
+    }
+  };
+  timesRight(omega, y);
+  orthonormalize(y, rows, k);
+  for (let iteration = 0; iteration < SUBSPACE_ITERATIONS; iteration++) {
+    timesLeft(y, z);
+    orthonormalize(z, length, k);
+    timesRight(z, y);
+    orthonormalize(y, rows, k);
+  }
+  // B = Qᵀ X (k × T) is z transposed; its singular values and right vectors from B Bᵀ (k × k).
+  timesLeft(y, z);
+  const small = new Float64Array(k * k);
+  for (let t = 0; t < length; t++) {
+    for (let a = 0; a < k; a++) for (let b = a; b < k; b++) small[a * k + b]! += z[t * k + a]! * z[t * k + b]!;
+  }
+  for (let a = 0; a < k; a++) for (let b = 0; b < a; b++) small[a * k + b] = small[b * k + a]!;
+  const eigen = symmetricEigen(small, k);
+  const values = new Float64Array(k);
+  const vectors = new Float64Array(k * length);
+  for (let c = 0; c < k; c++) {
+    // eigh order is ascending: take from the top. vₖ = Bᵀ wₖ / σₖ.
+    const from = k - 1 - c;
+    const sigma = Math.sqrt(Math.max(0, eigen.values[from]!));
+    values[c] = sigma;
+    const w = eigen.vectors.subarray(from * k, (from + 1) * k);
+    for (let t = 0; t < length; t++) {
+      let sum = 0;
+      for (let a = 0; a < k; a++) sum += z[t * k + a]! * w[a]!;
+      vectors[c * length + t] = sigma > 0 ? sum / sigma : 0;
     }
   }
-  for (let s = 0; s < length; s++) for (let t = 0; t < s; t++) gram[s * length + t] = gram[t * length + s]!;
-  const eigen = symmetricEigen(gram, length);
-  // eigh order is ascending: reverse.
-  const values = new Float64Array(length);
-  const vectors = new Float64Array(length * length);
-  for (let k = 0; k < length; k++) {
-    const from = length - 1 - k;
-    values[k] = Math.max(0, eigen.values[from]!);
-    vectors.set(eigen.vectors.subarray(from * length, (from + 1) * length), k * length);
-  }
-  const unfolding = { values, vectors };
+  const unfolding = { values, vectors, count: k };
   unfoldings.set(x.data, unfolding);
   return unfolding;
 }
@@ -133,12 +200,12 @@ export function nndsvdKruskal(x: DenseTensor, rank: number): KruskalTensor {
   const rows = shape[0]!;
   const length = trailingSize(shape);
   const trailingShape = shape.slice(1);
-  const { values, vectors } = rightSingular(x);
+  const { values, vectors, count } = rightSingular(x, rank);
   const factors = shape.map((size) => new Float64Array(size * rank));
   const u = new Float64Array(rows);
   for (let r = 0; r < rank; r++) {
-    const k = values[r]! > values[0]! * 1e-12 ? r : 0;
-    const sigma = Math.sqrt(values[k]!);
+    const k = r < count && values[r]! > values[0]! * 1e-12 ? r : 0;
+    const sigma = values[k]!;
     const v = vectors.subarray(k * length, (k + 1) * length);
     // u = X₍₀₎ v / σ
     for (let i = 0; i < rows; i++) {

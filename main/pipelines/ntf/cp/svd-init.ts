@@ -38,7 +38,9 @@ const SUBSPACE_ITERATIONS = 6;
 /** Fixed, so the start is deterministic. */
 const SKETCH_SEED = 0x5eed;
 
-const unfoldings = new WeakMap<Float64Array, Unfolding>();
+const SKETCH_BLOCK = 16;
+
+const unfoldings = new WeakMap<Float64Array, Map<number, Unfolding>>();
 
 /** Orthonormalises the k columns of the n × k row-major matrix a in place (modified Gram–Schmidt). */
 function orthonormalize(a: Float64Array, n: number, k: number): void {
@@ -58,16 +60,18 @@ function orthonormalize(a: Float64Array, n: number, k: number): void {
 /**
  * The leading `wanted` singular triplets of X₍₀₎ (I₀ × T) by a randomised range finder with
  * subspace iterations: cost O(I₀·T·k) per iteration with k = wanted + 10, so it scales to unfoldings
- * whose T × T or I₀ × I₀ Gram matrix would not fit. Cached per tensor; a larger request recomputes.
+ * whose T × T or I₀ × I₀ Gram matrix would not fit.
  */
 function rightSingular(x: DenseTensor, wanted: number): Unfolding {
   const rows = x.shape[0]!;
   const length = trailingSize(x.shape);
-  const k = Math.min(rows, length, wanted + OVERSAMPLING);
-  // Reuse a sketch only with full oversampling, so a rank's start does not depend on which ranks
-  // were asked for first.
-  const cached = unfoldings.get(x.data);
-  if (cached && cached.count >= k) return cached;
+  // The sketch size depends only on the rank's block of 16 (one sketch serves ranks 1–16), and each
+  // size is cached separately: a rank's start never depends on which ranks a thread fitted before.
+  const k = Math.min(rows, length, SKETCH_BLOCK * Math.ceil(wanted / SKETCH_BLOCK) + OVERSAMPLING);
+  const sketches = unfoldings.get(x.data) ?? new Map<number, Unfolding>();
+  unfoldings.set(x.data, sketches);
+  const cached = sketches.get(k);
+  if (cached) return cached;
   const data = x.data;
   const random = seededRandom(SKETCH_SEED);
   // Y = X Ω, then alternate Z = Xᵀ Q, Y = X Z with re-orthonormalisation.
@@ -125,7 +129,7 @@ function rightSingular(x: DenseTensor, wanted: number): Unfolding {
     }
   }
   const unfolding = { values, vectors, count: k };
-  unfoldings.set(x.data, unfolding);
+  sketches.set(k, unfolding);
   return unfolding;
 }
 

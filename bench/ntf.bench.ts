@@ -3,8 +3,11 @@
  * the reference notebooks use), timed in the same run on the same tensor: the differential affinity
  * tensor of the two C. elegans recordings in ../shared/data (neuron pairs × time bins × worms), ranks
  * 2–12 × 4 restarts each, both with HALS, tol 1e-5 and at most 500 iterations (tensortools'
- * defaults). Reported: wall time (ratio = ours / tensortools, below 1 is faster) and the best
- * normalised error per rank (ours must be equal or lower).
+ * defaults). Ours: restart 0 of each rank from the NNDSVD start, the others random, the HALS mode-0
+ * pass in WebAssembly SIMD, restarts on one worker thread per core, each rank's best refined.
+ * Reported: wall time (ratio = ours / tensortools, below 1 is faster) and the best normalised error
+ * per rank (ours must be equal or lower). tensortools draws unseeded random starts, so its errors
+ * (and which ranks it wins) change from run to run: repeat the run to see the spread.
  *
  * tensortools is pure Python over numpy/scipy/numba: Debian's /usr/bin/python3 with python3-numpy,
  * -scipy, -numba, -tqdm, -munkres and -matplotlib, and tensortools itself either importable or in

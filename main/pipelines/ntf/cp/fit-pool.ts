@@ -6,7 +6,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { siblingModuleUrl } from '../../../jobs/registry.js';
-import type { CpFit, CpMethod } from './fit.js';
+import type { CpFit, CpMethod, CpStart } from './fit.js';
 import type { DenseTensor, KruskalTensor } from './ktensor.js';
 
 export interface PoolWorkerData {
@@ -21,6 +21,8 @@ export interface FitRequest {
   id: number;
   rank: number;
   seed: number;
+  /** 'svd' for the deterministic NNDSVD start (the seed is then unused). */
+  start?: CpStart;
   method?: CpMethod;
   maxIterations?: number;
   tolerance?: number;

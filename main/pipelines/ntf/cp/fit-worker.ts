@@ -16,6 +16,7 @@ parentPort!.on('message', (request: FitRequest) => {
   try {
     const fit = fitNonnegativeCp(tensor, request.rank, {
       seed: request.seed,
+      start: request.start,
       method: request.method,
       maxIterations: request.maxIterations,
       tolerance: request.tolerance,

@@ -9,19 +9,30 @@
  */
 import { denseTensor, frobeniusNorm, gram, kruskalNormSquared, type DenseTensor, type KruskalTensor } from './ktensor.js';
 import { contractLead, fusedLeadPass, mttkrpFromContracted, mttkrpLead, trailingKhatriRaoT, trailingSize } from './mttkrp.js';
+import { simdLeadPass } from './simd-kernel.js';
+import { nndsvdKruskal } from './svd-init.js';
 import { seededRandom } from '../../../../shared/random.js';
 
 export type CpMethod = 'hals' | 'mu';
+/** 'random': uniform factors from the seed (tensortools' rand_ktensor); 'svd': the deterministic NNDSVD start (svd-init.ts). */
+export type CpStart = 'random' | 'svd';
 
 export interface CpOptions {
   method?: CpMethod;
   seed?: number;
+  /** How to start when no `init` is given (default 'random'). */
+  start?: CpStart;
   /** Default 500 (tensortools). */
   maxIterations?: number;
   /** Default 1e-5 on the normalised error's improvement per iteration (tensortools). */
   tolerance?: number;
   /** Start from these factors instead of a random draw (copied). */
   init?: KruskalTensor;
+  /**
+   * Run HALS's mode-0 pass in WebAssembly SIMD where the engine has it (default true; false: the
+   * JavaScript loops, same numbers up to summation order).
+   */
+  simd?: boolean;
   /** Called after every iteration with the normalised error; may throw to cancel. */
   onIteration?: (iteration: number, error: number) => void;
 }
@@ -132,7 +143,8 @@ export function fitNonnegativeCp(x: DenseTensor, rank: number, options: CpOption
   if (normX === 0) throw new Error('the tensor is all zeros: there is nothing to factorise');
   const normXSquared = normX * normX;
 
-  const start = options.init ?? randomKruskal(shape, rank, options.seed ?? 0, normX);
+  const start =
+    options.init ?? (options.start === 'svd' ? nndsvdKruskal(x, rank) : randomKruskal(shape, rank, options.seed ?? 0, normX));
   const factors = start.factors.map((f, n) => {
     const copy = Float64Array.from(f);
     // Fold initial weights into mode 0 so the fit works on plain factors.
@@ -147,6 +159,9 @@ export function fitNonnegativeCp(x: DenseTensor, rank: number, options: CpOption
   const contracted = new Float64Array(rank * trailing);
   const mttkrps = shape.map((size) => new Float64Array(size * rank));
 
+  // The mode-0 pass in WebAssembly SIMD where the engine has it (same numbers up to summation order).
+  const simd = method === 'hals' && options.simd !== false ? simdLeadPass(x) : null;
+
   const errorHistory: number[] = [];
   let previous = Infinity;
   let converged = false;
@@ -159,7 +174,9 @@ export function fitNonnegativeCp(x: DenseTensor, rank: number, options: CpOption
       const g0 = hadamardOfGrams(grams, 0, rank);
       const lead = factors[0]!;
       const m0 = mttkrps[0]!;
-      fusedLeadPass(x, krT, rank, lead, (row) => halsUpdateRow(lead, row, rank, g0, m0), m0, contracted);
+      const updateRow = (row: number) => halsUpdateRow(lead, row, rank, g0, m0);
+      if (simd) simd.run(krT, rank, lead, updateRow, m0, contracted);
+      else fusedLeadPass(x, krT, rank, lead, updateRow, m0, contracted);
     } else {
       mttkrpLead(x, krT, rank, mttkrps[0]!);
       update(factors[0]!, shape[0]!, rank, hadamardOfGrams(grams, 0, rank), mttkrps[0]!);

@@ -82,6 +82,8 @@ describe.skipIf(skipReason !== null)('Runs view in Chromium', () => {
     const cells = await events.locator('tbody tr').first().locator('td').allTextContents();
     // #, onset h:mm:ss, duration, confidence, channels.
     expect(cells.slice(0, 4)).toEqual(['1', expect.stringMatching(/^\d:\d\d:\d\d$/), expect.stringMatching(/^\d+ s$/), expect.stringMatching(/^\d+ %$/)]);
+    // Which input the detector read, and why (auto: the Ombao recording's 8 referential channels).
+    expect(await details().textContent()).toMatch(/standard input \(10-20 electrodes, average reference\) on 8 channels — the SzCORE standard input can be built/);
     const params = page.getByRole('table', { name: 'Parameters of run 2' });
     expect(await params.locator('th').allTextContents()).toContain('onThreshold');
     await expectNoJson();

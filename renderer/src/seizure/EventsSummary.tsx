@@ -16,6 +16,36 @@ interface EventsResult {
   detector: string;
   modelId?: number;
   events: DetectedEvent[];
+  /** Runs before per-channel input (#22) stored none of these. */
+  channelMode?: 'standard' | 'per-channel';
+  channelModeReason?: string;
+  channels?: { label: string; rateHz: number }[];
+  skipped?: { label: string; reason: string }[];
+  warnings?: string[];
+}
+
+const MODE_NAMES = { standard: 'standard input (10-20 electrodes, average reference)', 'per-channel': 'per-channel input' } as const;
+
+/** Which input the run read, on how many channels, and what it left out and why. */
+function InputLine({ result }: { result: EventsResult }) {
+  if (!result.channelMode) return null;
+  const skipped = result.skipped ?? [];
+  return (
+    <>
+      <p className="result-line">
+        {MODE_NAMES[result.channelMode]} on {result.channels?.length ?? 0} channel{result.channels?.length === 1 ? '' : 's'}
+        {result.channelModeReason ? ` — ${result.channelModeReason}` : ''}
+      </p>
+      {skipped.length > 0 && (
+        <p className="result-line">Not used: {skipped.map((s) => `${s.label} (${s.reason})`).join('; ')}</p>
+      )}
+      {(result.warnings ?? []).map((warning, i) => (
+        <p key={i} className="result-line warning">
+          {warning}
+        </p>
+      ))}
+    </>
+  );
 }
 
 function eventsOf(value: unknown): EventsResult | null {
@@ -35,6 +65,7 @@ export function EventsSummary({ run, results, app }: ResultSummaryProps) {
         {result.events.length === 1 ? '' : 's'}
         {probability ? ` · probability trace of ${probability.shape[0] ?? 0} s at 1 Hz` : ''}
       </p>
+      <InputLine result={result} />
       {result.events.length > 0 && (
         <table className="data-table" aria-label="Detected seizure events">
           <caption>Detected events</caption>

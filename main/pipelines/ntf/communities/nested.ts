@@ -35,10 +35,11 @@
  */
 import { ValidationError } from '../../../errors.js';
 import { deriveSeed, randomPermutation, seededRandom, type Random } from '../../../../shared/random.js';
-import { nestedDescriptionLength, upperLevelsDl, validateDlGraph, weightEpsilon, type PairStats } from './entropy/dl.js';
+import { levelZeroPairs, nestedDescriptionLength, upperLevelsDl, validateDlGraph, weightEpsilon, type PairStats } from './entropy/dl.js';
 import { graphToolQCacheLimit } from './entropy/special.js';
 import { buildLevelGraph, LevelState, type LevelGraph, type LevelModel } from './level-state.js';
 import type { WeightedGraph } from './types.js';
+import { refineUpperLevels } from './upper-refine.js';
 import { validateWeightedGraph } from './validate.js';
 
 /** An undirected graph as an edge list: edge e joins edges[2e] and edges[2e+1] (0…n−1). */
@@ -461,36 +462,69 @@ function refineLevelZero(
   return { labels: Int32Array.from(state.b), level1 };
 }
 
+/** The upper levels of `levels` refined exactly with level 0 fixed (upper-refine.ts), renumbered. */
+function refineUpper(setup: Setup, levels: Int32Array[], rng: Random, shouldStop?: () => void): Int32Array[] {
+  const labels0 = levels[0]!;
+  let B0 = 0;
+  for (let i = 0; i < labels0.length; i++) if (labels0[i]! + 1 > B0) B0 = labels0[i]! + 1;
+  const sizes = new Float64Array(B0);
+  for (let i = 0; i < labels0.length; i++) sizes[labels0[i]!]! += 1;
+  const problem = {
+    levelZero: levelZeroPairs(setup.graph, labels0, B0, setup.weighted),
+    levelZeroSizes: sizes,
+    edgeCount: setup.edgeCount,
+    epsilon: setup.weighted ? setup.epsilon : null,
+  };
+  const { upper } = refineUpperLevels(problem, levels.slice(1), rng, shouldStop);
+  return normaliseHierarchy([labels0, ...upper]);
+}
+
 function searchVariant(setup: Setup, rng: Random, shouldStop?: () => void): { levels: Int32Array[]; S: number } {
   const opts = { degreeCorrected: setup.degreeCorrected, weighted: setup.weighted };
   const exact = (levels: Int32Array[]): number => nestedDescriptionLength(setup.graph, levels, opts);
-  const level0 = fitLevel(setup.g0, modelFor(setup, true, true), rng, shouldStop);
-  let levels = [level0, ...fitUpper(setup, level0, rng, shouldStop)];
-  let S = exact(levels);
-  // The trivial bottom level (one block per node) with a hierarchy fitted above it: graph-tool's
-  // search reaches it when weights are nearly uniform per node (e.g. LFR with β = 0.5), where a
+  // Two starts, each with its upper levels refined exactly: the bottom-up fit, and the trivial
+  // bottom level (one block per node) with a hierarchy fitted above it — graph-tool's search
+  // reaches the latter when weights are nearly uniform per node (e.g. LFR with β = 0.5), where a
   // block pair holding a single edge costs nothing for its weight and the upper levels carry the
   // structure; our bottom-up level-0 search, priced with one block above, never would.
+  const level0 = fitLevel(setup.g0, modelFor(setup, true, true), rng, shouldStop);
   const identity = Int32Array.from({ length: setup.g0.n }, (_, i) => i);
-  const flatBottom = [identity, ...fitUpper(setup, identity, rng, shouldStop)];
-  const flatBottomS = exact(flatBottom);
-  if (flatBottomS < S) {
-    S = flatBottomS;
-    levels = flatBottom;
+  let levels: Int32Array[] = [];
+  let S = Number.POSITIVE_INFINITY;
+  for (const bottom of [level0, identity]) {
+    const start = refineUpper(setup, [bottom, ...fitUpper(setup, bottom, rng, shouldStop)], rng, shouldStop);
+    const s = exact(start);
+    if (s < S) {
+      S = s;
+      levels = start;
+    }
   }
   for (let round = 0; round < REFINE_ROUNDS; round++) {
     const refined = refineLevelZero(setup, levels[0]!, levels.slice(1), rng, shouldStop);
     const kept = normaliseHierarchy([refined.labels, refined.level1, ...levels.slice(2)]);
-    // Keep the upper levels (renumbered), or refit them on the new blocks; keep the shorter.
+    // Keep the upper levels (renumbered), or refit them on the new blocks; keep the shorter, then
+    // refine its upper levels exactly.
     const candidates: Int32Array[][] = [kept, [kept[0]!, ...fitUpper(setup, kept[0]!, rng, shouldStop)]];
     let improved = false;
+    let bestCandidate: Int32Array[] | null = null;
+    let bestS = Number.POSITIVE_INFINITY;
     for (const cand of candidates) {
       const s = exact(cand);
-      if (s < S + IMPROVES) {
-        S = s;
-        levels = cand;
-        improved = true;
+      if (s < bestS) {
+        bestS = s;
+        bestCandidate = cand;
       }
+    }
+    const upperRefined = refineUpper(setup, bestCandidate!, rng, shouldStop);
+    const upperS = exact(upperRefined);
+    if (upperS < bestS) {
+      bestS = upperS;
+      bestCandidate = upperRefined;
+    }
+    if (bestS < S + IMPROVES) {
+      S = bestS;
+      levels = bestCandidate!;
+      improved = true;
     }
     if (!improved) break;
   }

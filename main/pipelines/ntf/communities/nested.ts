@@ -479,26 +479,15 @@ function refineUpper(setup: Setup, levels: Int32Array[], rng: Random, shouldStop
   return normaliseHierarchy([labels0, ...upper]);
 }
 
-function searchVariant(setup: Setup, rng: Random, shouldStop?: () => void): { levels: Int32Array[]; S: number } {
+/**
+ * Alternates the exact level-0 refinement (upper levels fixed) and the exact refinement of the
+ * upper levels (level 0 fixed) while the description length shrinks.
+ */
+function refineRounds(setup: Setup, start: Int32Array[], startS: number, rng: Random, shouldStop?: () => void): { levels: Int32Array[]; S: number } {
   const opts = { degreeCorrected: setup.degreeCorrected, weighted: setup.weighted };
   const exact = (levels: Int32Array[]): number => nestedDescriptionLength(setup.graph, levels, opts);
-  // Two starts, each with its upper levels refined exactly: the bottom-up fit, and the trivial
-  // bottom level (one block per node) with a hierarchy fitted above it — graph-tool's search
-  // reaches the latter when weights are nearly uniform per node (e.g. LFR with β = 0.5), where a
-  // block pair holding a single edge costs nothing for its weight and the upper levels carry the
-  // structure; our bottom-up level-0 search, priced with one block above, never would.
-  const level0 = fitLevel(setup.g0, modelFor(setup, true, true), rng, shouldStop);
-  const identity = Int32Array.from({ length: setup.g0.n }, (_, i) => i);
-  let levels: Int32Array[] = [];
-  let S = Number.POSITIVE_INFINITY;
-  for (const bottom of [level0, identity]) {
-    const start = refineUpper(setup, [bottom, ...fitUpper(setup, bottom, rng, shouldStop)], rng, shouldStop);
-    const s = exact(start);
-    if (s < S) {
-      S = s;
-      levels = start;
-    }
-  }
+  let levels = start;
+  let S = startS;
   for (let round = 0; round < REFINE_ROUNDS; round++) {
     const refined = refineLevelZero(setup, levels[0]!, levels.slice(1), rng, shouldStop);
     const kept = normaliseHierarchy([refined.labels, refined.level1, ...levels.slice(2)]);
@@ -531,6 +520,75 @@ function searchVariant(setup: Setup, rng: Random, shouldStop?: () => void): { le
   return { levels, S };
 }
 
+function searchVariant(setup: Setup, rng: Random, shouldStop?: () => void): { levels: Int32Array[]; S: number } {
+  const opts = { degreeCorrected: setup.degreeCorrected, weighted: setup.weighted };
+  const exact = (levels: Int32Array[]): number => nestedDescriptionLength(setup.graph, levels, opts);
+  // Two starts, each with its upper levels refined exactly: the bottom-up fit, and the trivial
+  // bottom level (one block per node) with a hierarchy fitted above it — graph-tool's search
+  // reaches the latter when weights are nearly uniform per node (e.g. LFR with β = 0.5), where a
+  // block pair holding a single edge costs nothing for its weight and the upper levels carry the
+  // structure; our bottom-up level-0 search, priced with one block above, never would.
+  const level0 = fitLevel(setup.g0, modelFor(setup, true, true), rng, shouldStop);
+  const identity = Int32Array.from({ length: setup.g0.n }, (_, i) => i);
+  let levels: Int32Array[] = [];
+  let S = Number.POSITIVE_INFINITY;
+  for (const bottom of [level0, identity]) {
+    const start = refineUpper(setup, [bottom, ...fitUpper(setup, bottom, rng, shouldStop)], rng, shouldStop);
+    const s = exact(start);
+    if (s < S) {
+      S = s;
+      levels = start;
+    }
+  }
+  return refineRounds(setup, levels, S, rng, shouldStop);
+}
+
+/** The level-0 graph and constants of a fit (degreeCorrected to be set per variant). */
+function setupFor(graph: EdgeListGraph, weighted: boolean): Setup {
+  const { n, edges } = graph;
+  const E = edges.length / 2;
+  const ones = new Float64Array(E).fill(1);
+  const w = weighted ? graph.weights! : new Float64Array(E);
+  const us = new Int32Array(E);
+  const vs = new Int32Array(E);
+  for (let e = 0; e < E; e++) {
+    us[e] = Math.min(edges[2 * e]!, edges[2 * e + 1]!);
+    vs[e] = Math.max(edges[2 * e]!, edges[2 * e + 1]!);
+  }
+  let totalWeight = 0;
+  for (let e = 0; e < E; e++) totalWeight += w[e]!;
+  return {
+    graph: weighted ? graph : { n, edges },
+    g0: buildLevelGraph(n, us, vs, ones, w, ones),
+    weighted,
+    degreeCorrected: false,
+    epsilon: weighted ? weightEpsilon(graph.weights!) : 0,
+    totalWeight,
+    edgeCount: E,
+    qLimit: graphToolQCacheLimit(n, E),
+  };
+}
+
+/**
+ * Refines a given hierarchy (levels as fitNestedSbm returns them; the last may have several
+ * blocks, a one-block level is then added) by the same exact moves as the fit's last stage:
+ * a warm start, e.g. from another fitter's answer. Never returns a longer description.
+ */
+export function refineNestedSbm(graph: EdgeListGraph, levels: readonly ArrayLike<number>[], options: { seed: number; degreeCorrected: boolean; weighted?: boolean; shouldStop?: () => void }): NestedSbmResult {
+  const weighted = options.weighted ?? graph.weights !== undefined;
+  validateDlGraph(graph, weighted);
+  if (levels.length === 0) throw new ValidationError('levels', 'must hold at least level 0');
+  const opts = { degreeCorrected: options.degreeCorrected, weighted };
+  const start = normaliseHierarchy(levels.map((l) => Int32Array.from(l)));
+  if (start.length === 1) start.push(new Int32Array(Math.max(0, ...start[0]!) + 1));
+  if (graph.n === 0) return { levels: start, degreeCorrected: options.degreeCorrected, descriptionLength: nestedDescriptionLength(graph, start, opts) };
+  const setup: Setup = { ...setupFor(graph, weighted), degreeCorrected: options.degreeCorrected };
+  const rng = seededRandom(options.seed);
+  const upper = refineUpper(setup, start, rng, options.shouldStop);
+  const found = refineRounds(setup, upper, nestedDescriptionLength(graph, upper, opts), rng, options.shouldStop);
+  return { levels: found.levels, degreeCorrected: options.degreeCorrected, descriptionLength: found.S };
+}
+
 /**
  * Fits the nested SBM. Returns the hierarchy with the shortest description length found, which is
  * graph-tool's `NestedBlockState.entropy()` of that hierarchy.
@@ -543,33 +601,12 @@ export function fitNestedSbm(graph: EdgeListGraph, options: NestedSbmOptions): N
   if (!Number.isFinite(options.seed)) throw new ValidationError('options.seed', `must be a finite number, got ${options.seed}`);
   const restarts = options.restarts ?? 2;
   if (!Number.isInteger(restarts) || restarts < 1) throw new ValidationError('options.restarts', `must be an integer ≥ 1, got ${restarts}`);
-  const { n, edges } = graph;
-  const E = edges.length / 2;
   const variants = mode === 'auto' ? [false, true] : [mode];
-  if (n === 0) return { levels: [new Int32Array(0), new Int32Array(0)], degreeCorrected: variants[0]!, descriptionLength: 0 };
-  const ones = new Float64Array(E).fill(1);
-  const w = weighted ? graph.weights! : new Float64Array(E);
-  const us = new Int32Array(E);
-  const vs = new Int32Array(E);
-  for (let e = 0; e < E; e++) {
-    us[e] = Math.min(edges[2 * e]!, edges[2 * e + 1]!);
-    vs[e] = Math.max(edges[2 * e]!, edges[2 * e + 1]!);
-  }
-  const g0 = buildLevelGraph(n, us, vs, ones, w, ones);
-  let totalWeight = 0;
-  for (let e = 0; e < E; e++) totalWeight += w[e]!;
+  if (graph.n === 0) return { levels: [new Int32Array(0), new Int32Array(0)], degreeCorrected: variants[0]!, descriptionLength: 0 };
   let best: NestedSbmResult | null = null;
+  const base = setupFor(graph, weighted);
   for (const dc of variants) {
-    const setup: Setup = {
-      graph: weighted ? graph : { n, edges },
-      g0,
-      weighted,
-      degreeCorrected: dc,
-      epsilon: weighted ? weightEpsilon(graph.weights!) : 0,
-      totalWeight,
-      edgeCount: E,
-      qLimit: graphToolQCacheLimit(n, E),
-    };
+    const setup: Setup = { ...base, degreeCorrected: dc };
     for (let k = 0; k < restarts; k++) {
       const rng = seededRandom(deriveSeed(options.seed, k, dc ? 1 : 0));
       const found = searchVariant(setup, rng, options.shouldStop);

@@ -2,10 +2,13 @@
  * Our nested SBM beside graph-tool's minimize_nested_blockmodel_dl (2.45) — the paper's community
  * step — and Louvain (issue #23). Not part of `npm run bench` (minutes to an hour on 2 cores):
  *
- *   npx tsx bench/ntf-graphtool.ts lfr [--ids 0:13,6:13] [--settings 0,6]
+ *   npx tsx bench/ntf-graphtool.ts lfr [--ids 0:13,6:13] [--settings 0,6] [--out rows.json]
  *       the paper's 9 weighted-LFR settings × 10 seeds (graphs regenerated from their seeds; the
  *       graph-tool fits and Louvain partitions come from test/fixtures/reference/lfr-graphtool.json,
- *       made by lfr_graphtool.py): NMI at the best level, description length, blocks, time.
+ *       made by lfr_graphtool.py): NMI at the best level, description length, blocks, time;
+ *       --out writes the per-graph rows (and our hierarchies) as JSON.
+ *   npx tsx bench/ntf-graphtool.ts table a.json b.json …
+ *       one table from the rows of several --out files (e.g. settings run in parallel processes).
  *   npx tsx bench/ntf-graphtool.ts worms [--rank 10]
  *       the components of the two C. elegans recordings (../shared/data, the rank-10 fit of
  *       `cajal ntf run --ranks 2..12 --restarts 8`'s sweep), graph-tool run live with
@@ -23,6 +26,7 @@ import {
   formatGraphToolTable,
   toEdgeList,
   type GraphToolFit,
+  type LfrComparisonRow,
 } from '../main/pipelines/ntf/communities/evaluate.js';
 import { fitNestedSbm } from '../main/pipelines/ntf/communities/nested.js';
 import { normalizedMutualInformation } from '../main/pipelines/ntf/communities/nmi.js';
@@ -59,6 +63,8 @@ function lfr(): void {
       ),
   });
   console.log(formatGraphToolTable(rows));
+  const out = flag('out');
+  if (out) writeFileSync(out, JSON.stringify({ rows, hierarchies }));
   // graph-tool's NestedBlockState.entropy() of our hierarchies: the DL we report is the reference's.
   rows.forEach((row, i) => (hierarchies[i]!.id = row.id));
   const check = spawnSync('/usr/bin/python3', [join(ROOT, 'test', 'fixtures', 'reference', 'lfr_graphtool_entropy.py')], {
@@ -75,7 +81,8 @@ function lfr(): void {
   const lower = rows.filter((row) => row.descriptionLengthExcess < -1e-9).length;
   console.log(
     `graph-tool's entropy() of our ${rows.length} hierarchies equals our description length to ${worst.toExponential(1)} relative (worst); ` +
-      `ours is lower than graph-tool's minimum on ${lower}, within 1 % on ${rows.filter((row) => row.descriptionLengthExcess <= 0.01).length} of ${rows.length} graphs`,
+      `ours is lower than graph-tool's minimum on ${lower}, within 1 % on ${rows.filter((row) => row.descriptionLengthExcess <= 0.01).length} of ${rows.length} graphs; ` +
+      `NMI ≥ graph-tool's − 0.02 on ${rows.filter((row) => row.ours.nmi >= row.graphTool.nmi - 0.02).length}`,
   );
 }
 
@@ -133,7 +140,16 @@ async function worms(): Promise<void> {
   }
 }
 
+function table(files: string[]): void {
+  const rows = files.flatMap((file) => (JSON.parse(readFileSync(file, 'utf8')) as { rows: LfrComparisonRow[] }).rows);
+  console.log(formatGraphToolTable(rows));
+  const within = rows.filter((row) => row.descriptionLengthExcess <= 0.01).length;
+  const nmi = rows.filter((row) => row.ours.nmi >= row.graphTool.nmi - 0.02).length;
+  console.log(`${rows.length} graphs: DL lower than graph-tool's on ${rows.filter((row) => row.descriptionLengthDifference < 0).length}, within 1 % on ${within}, NMI ≥ graph-tool's − 0.02 on ${nmi}`);
+}
+
 const mode = process.argv[2];
 if (mode === 'lfr') lfr();
+else if (mode === 'table') table(process.argv.slice(3));
 else if (mode === 'worms') await worms();
-else console.error('usage: npx tsx bench/ntf-graphtool.ts lfr [--ids A,B] [--settings 0,6] | worms [--rank 10]');
+else console.error('usage: npx tsx bench/ntf-graphtool.ts lfr [--ids A,B] [--settings 0,6] [--out rows.json] | table rows.json… | worms [--rank 10]');

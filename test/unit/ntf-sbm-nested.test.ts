@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../main/errors.js';
 import { nestedDescriptionLength } from '../../main/pipelines/ntf/communities/entropy/dl.js';
-import { fitNestedSbm, type EdgeListGraph, type NestedSbmResult } from '../../main/pipelines/ntf/communities/nested.js';
+import { fitNestedSbm, refineNestedSbm, type EdgeListGraph, type NestedSbmResult } from '../../main/pipelines/ntf/communities/nested.js';
 import { normalizedMutualInformation } from '../../main/pipelines/ntf/communities/nmi.js';
 
 interface Fit {
@@ -95,5 +95,33 @@ describe('fitNestedSbm contract', () => {
     expect(() => fitNestedSbm({ n: 2, edges: Int32Array.from([0, 2]) }, { seed: 1 })).toThrow(ValidationError);
     expect(() => fitNestedSbm({ n: 2, edges: Int32Array.from([0, 1]), weights: Float64Array.from([0]) }, { seed: 1 })).toThrow(/weights\[0\]/);
     expect(() => fitNestedSbm({ n: 2, edges: Int32Array.from([0, 1]) }, { seed: 1, restarts: 0 })).toThrow(/restarts/);
+  });
+});
+
+describe('refineNestedSbm (exact refinement of every level, upper-refine.ts)', () => {
+  for (const name of ['hierarchical-64', 'planted-48']) {
+    it(`${name}: from a hierarchy closed at level 1, never longer, and the DL it reports is graph-tool's of what it returns`, () => {
+      const g = fixture.graphs.find((x) => x.name === name)!;
+      const graph = graphOf(g);
+      for (const degreeCorrected of [false, true]) {
+        const fit = fitNestedSbm(graph, { seed: 2, restarts: 1, degreeCorrected });
+        // Everything above level 0 in one block: what the bottom-up fit produced when it closed early.
+        const closed = [fit.levels[0]!, new Int32Array(Math.max(...fit.levels[0]!) + 1)];
+        const opts = { degreeCorrected, weighted: true };
+        const start = nestedDescriptionLength(graph, closed, opts);
+        const refined = refineNestedSbm(graph, closed, { seed: 4, degreeCorrected });
+        expectWellFormed(refined, g.n);
+        expect(refined.descriptionLength).toBeCloseTo(nestedDescriptionLength(graph, refined.levels, opts), 9);
+        expect(refined.descriptionLength).toBeLessThanOrEqual(start + 1e-9);
+        // The fit's own answer is a fixed point up to further improvement, never worse.
+        const again = refineNestedSbm(graph, fit.levels, { seed: 4, degreeCorrected });
+        expect(again.descriptionLength).toBeLessThanOrEqual(fit.descriptionLength + 1e-9);
+      }
+    });
+  }
+  it('names bad input', () => {
+    const graph = { n: 3, edges: Int32Array.from([0, 1, 1, 2]) };
+    expect(() => refineNestedSbm(graph, [], { seed: 1, degreeCorrected: false })).toThrow(/levels/);
+    expect(() => refineNestedSbm(graph, [Int32Array.from([0, 1])], { seed: 1, degreeCorrected: false })).toThrow(ValidationError);
   });
 });

@@ -90,8 +90,9 @@ export const seizureCommand = defineCommand({
       sub: 'detect',
       synopsis: ['seizure detect <project> <recording-id> [--detector classical|neural|both] [--channel-mode auto|standard|per-channel] [--channels A,B] [--out events.tsv] [--overwrite]'],
       description: [
-        'run the seizure detectors (default both; neural needs a trained',
-        'model in the project); events and 1 Hz probability are stored,',
+        'run the seizure detectors (default both; a project without a',
+        'neural model gets the shipped default one); events and 1 Hz',
+        'probability are stored,',
         '--out writes the events as SzCORE TSV to that path (both',
         'detectors: <out>.classical.tsv and <out>.neural.tsv);',
         '--channel-mode: the SzCORE 19-channel standard input, or every',

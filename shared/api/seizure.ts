@@ -75,6 +75,30 @@ export const Improvement = z.object({
 });
 export type Improvement = z.infer<typeof Improvement>;
 
+/**
+ * How one model's events on reviewed recordings read against the reviewer's decisions: the
+ * before/after figures of a seizure-neural-finetune run (its `finetune` result, the CLI, Runs).
+ */
+export interface DetectionFigures {
+  events: number;
+  /** Events that overlap no accepted seizure. */
+  falseAlarms: number;
+  falseAlarmsPer24h: number;
+  accepted: number;
+  acceptedFound: number;
+  rejected: number;
+  /** Rejected events the model still raises. */
+  rejectedAlarmed: number;
+}
+
+/** The before/after totals a fine-tune run stores (held-out figures when decisions were held out). */
+export interface FinetuneTotals {
+  before: DetectionFigures;
+  after: DetectionFigures;
+  heldOutBefore: DetectionFigures | null;
+  heldOutAfter: DetectionFigures | null;
+}
+
 export const seizureCalls = {
   'seizure.runs': {
     params: z.object({ recordingId: z.number().int().positive() }).strict(),

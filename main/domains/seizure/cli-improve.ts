@@ -9,21 +9,12 @@ import { table } from '../../console/format.js';
 import { report, textOnly } from '../../console/output.js';
 import type { CliContext } from '../types.js';
 import { FINETUNE_PIPELINE, SeizureTriage } from './triage.js';
-
-interface Figures {
-  events: number;
-  falseAlarms: number;
-  falseAlarmsPer24h: number;
-  accepted: number;
-  acceptedFound: number;
-  rejected: number;
-  rejectedAlarmed: number;
-}
+import type { DetectionFigures as Figures, FinetuneTotals } from '../../../shared/api/index.js';
 
 interface FinetuneResultValue {
   verdict: string;
   baseModelId: number;
-  totals: { before: Figures; after: Figures; heldOutBefore: Figures | null; heldOutAfter: Figures | null };
+  totals: FinetuneTotals;
   lostAccepted: { recordingId: number; onsetS: number; endS: number }[];
 }
 

@@ -6,16 +6,9 @@
  */
 import type { DetectedEvent } from './classical.js';
 import type { Span } from './finetune-examples.js';
+import type { DetectionFigures } from '../../../shared/api/index.js';
 
-export interface DetectionFigures {
-  events: number;
-  falseAlarms: number;
-  falseAlarmsPer24h: number;
-  accepted: number;
-  acceptedFound: number;
-  rejected: number;
-  rejectedAlarmed: number;
-}
+export type { DetectionFigures };
 
 const overlaps = (event: DetectedEvent, [s, e]: Span) => event.onsetS < e && event.onsetS + event.durationS > s;
 

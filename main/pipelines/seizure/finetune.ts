@@ -13,7 +13,7 @@
  * the new model is still stored (the base is kept either way), but its verdict says so.
  */
 import { z } from 'zod';
-import { BackendName } from '../../../shared/api/index.js';
+import { BackendName, type FinetuneTotals } from '../../../shared/api/index.js';
 import type { Tfjs } from '../../compute/index.js';
 import { ValidationError } from '../../errors.js';
 import { CancelledError } from '../../jobs/pipeline.js';
@@ -78,7 +78,7 @@ export interface FinetuneResult {
   history: EpochRecord[];
   bestEpoch: number;
   comparisons: RecordingComparison[];
-  totals: { before: DetectionFigures; after: DetectionFigures; heldOutBefore: DetectionFigures | null; heldOutAfter: DetectionFigures | null };
+  totals: FinetuneTotals;
   verdict: FinetuneVerdict;
   backend: string;
 }

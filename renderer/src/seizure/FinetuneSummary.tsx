@@ -9,16 +9,7 @@ import { KeyValueTable } from '../components/ValueTable.js';
 import { isLossCurve, LossCurve } from '../workbench/LossCurve.js';
 import { resultValue, type ResultSummaryProps } from '../workbench/resultSummary.js';
 import './triage.css';
-
-interface Figures {
-  events: number;
-  falseAlarms: number;
-  falseAlarmsPer24h: number;
-  accepted: number;
-  acceptedFound: number;
-  rejected: number;
-  rejectedAlarmed: number;
-}
+import type { DetectionFigures as Figures, FinetuneTotals } from '../../../shared/api/index.js';
 
 interface FinetuneValue {
   verdict: string;
@@ -27,7 +18,7 @@ interface FinetuneValue {
   sourceRunId: number | null;
   reviewed: { recordingId: number; accepted: number; rejected: number; unreviewed: number; heldOutAccepted: number; heldOutRejected: number; windows: { seizure: number; rejected: number; replay: number } }[];
   lostAccepted: { recordingId: number; onsetS: number; endS: number }[];
-  totals: { before: Figures; after: Figures; heldOutBefore: Figures | null; heldOutAfter: Figures | null };
+  totals: FinetuneTotals;
   heldOut: string;
   parameters: Record<string, unknown>;
   detection: Record<string, unknown>;

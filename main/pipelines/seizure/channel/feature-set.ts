@@ -17,6 +17,18 @@ export const WINDOW_S = 4;
 /** Below this sampling rate a channel cannot carry the 0.5–30 Hz bands the features need. */
 export const MIN_SOURCE_RATE_HZ = 100;
 
+/** The 0.5–30 Hz bands whose power shares both feature sets (standard and window) describe. */
+export const SPECTRAL_BANDS_HZ: readonly (readonly [number, number])[] = [
+  [0.5, 2],
+  [2, 4],
+  [4, 6],
+  [6, 8],
+  [8, 10],
+  [10, 13],
+  [13, 20],
+  [20, 30],
+];
+
 export const WINDOW_FEATURE_NAMES: readonly string[] = [
   'log10 share 0.5-2 Hz',
   'log10 share 2-4 Hz',

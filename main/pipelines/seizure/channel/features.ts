@@ -26,24 +26,14 @@
  */
 import { hann, realPowerSpectrum } from '../../../signal/index.js';
 import { FIRST_READY_SECOND, type FrameSpan } from '../neural/windows.js';
-import { WINDOW_FEATURE_COUNT, WINDOW_RATE_HZ, WINDOW_S } from './feature-set.js';
+import { WINDOW_FEATURE_COUNT, WINDOW_RATE_HZ, WINDOW_S, SPECTRAL_BANDS_HZ } from './feature-set.js';
 import { resampleToRate } from './resample.js';
 
 const EPSILON = 1e-12;
-const BANDS_HZ: readonly (readonly [number, number])[] = [
-  [0.5, 2],
-  [2, 4],
-  [4, 6],
-  [6, 8],
-  [8, 10],
-  [10, 13],
-  [13, 20],
-  [20, 30],
-];
 const N = WINDOW_S * WINDOW_RATE_HZ;
 const BIN_HZ = WINDOW_RATE_HZ / N;
 const bins = (lo: number, hi: number) => [Math.ceil(lo / BIN_HZ), Math.ceil(hi / BIN_HZ) - 1] as const;
-const BAND_BINS = BANDS_HZ.map(([lo, hi]) => bins(lo, hi));
+const BAND_BINS = SPECTRAL_BANDS_HZ.map(([lo, hi]) => bins(lo, hi));
 const TOTAL_BINS = [BAND_BINS[0]![0], BAND_BINS[BAND_BINS.length - 1]![1]] as const;
 const RHYTHM_BINS = bins(2, 12);
 

@@ -26,29 +26,20 @@
  */
 import { hann, realPowerSpectrum } from '../../../signal/index.js';
 import { RunningQuantile } from '../running-quantile.js';
+import { SPECTRAL_BANDS_HZ } from '../channel/feature-set.js';
 
 export const FEATURE_WINDOW_S = 4;
 export const FEATURE_RATE_HZ = 256;
 export const BACKGROUND_S = 300;
 export const BACKGROUND_QUANTILE = 0.25;
-const BANDS_HZ: readonly (readonly [number, number])[] = [
-  [0.5, 2],
-  [2, 4],
-  [4, 6],
-  [6, 8],
-  [8, 10],
-  [10, 13],
-  [13, 20],
-  [20, 30],
-];
 export const FEATURE_NAMES: readonly string[] = [
-  ...BANDS_HZ.map(([lo, hi]) => `log10 share ${lo}-${hi} Hz`),
+  ...SPECTRAL_BANDS_HZ.map(([lo, hi]) => `log10 share ${lo}-${hi} Hz`),
   'log2 power / background',
   'log2 line length / background',
   'log2 rhythmicity 2-12 Hz',
 ].map((name) => `${name} (vs. background)`);
 const BACKGROUND_QUANTILES: readonly number[] = [
-  ...BANDS_HZ.map(() => 0.5),
+  ...SPECTRAL_BANDS_HZ.map(() => 0.5),
   BACKGROUND_QUANTILE,
   BACKGROUND_QUANTILE,
   0.5,
@@ -87,7 +78,7 @@ export class FeatureExtractor {
     const binHz = FEATURE_RATE_HZ / n;
     // Band [lo, hi) in bins; the last band's top bin is included through totalBins.
     const bins = (lo: number, hi: number) => [Math.ceil(lo / binHz), Math.ceil(hi / binHz) - 1] as const;
-    this.bandBins = BANDS_HZ.map(([lo, hi]) => bins(lo, hi));
+    this.bandBins = SPECTRAL_BANDS_HZ.map(([lo, hi]) => bins(lo, hi));
     this.totalBins = [this.bandBins[0]![0], this.bandBins[this.bandBins.length - 1]![1]];
     this.rhythmBins = bins(2, 12);
   }
@@ -133,9 +124,9 @@ export class FeatureExtractor {
         rhythmPeak = Math.max(rhythmPeak, spectrum[k]!);
       }
       const rhythmMean = rhythmSum / (this.rhythmBins[1] - this.rhythmBins[0] + 1);
-      raw[BANDS_HZ.length] = Math.log2(total + TINY);
-      raw[BANDS_HZ.length + 1] = Math.log2(lineLength + TINY);
-      raw[BANDS_HZ.length + 2] = Math.log2((rhythmPeak + TINY) / (rhythmMean + TINY));
+      raw[SPECTRAL_BANDS_HZ.length] = Math.log2(total + TINY);
+      raw[SPECTRAL_BANDS_HZ.length + 1] = Math.log2(lineLength + TINY);
+      raw[SPECTRAL_BANDS_HZ.length + 2] = Math.log2((rhythmPeak + TINY) / (rhythmMean + TINY));
       const base = c * FEATURE_COUNT;
       const backgrounds = this.backgrounds[c]!;
       for (let f = 0; f < FEATURE_COUNT; f++) {

@@ -26,6 +26,13 @@ interface EventsResult {
 
 const MODE_NAMES = { standard: 'standard input (10-20 electrodes, average reference)', 'per-channel': 'per-channel input' } as const;
 
+/** Skipped channels by reason, so 11 missing electrodes read as one line. */
+function groupByReason(skipped: readonly { label: string; reason: string }[]): Map<string, string[]> {
+  const groups = new Map<string, string[]>();
+  for (const { label, reason } of skipped) groups.set(reason, [...(groups.get(reason) ?? []), label]);
+  return groups;
+}
+
 /** Which input the run read, on how many channels, and what it left out and why. */
 function InputLine({ result }: { result: EventsResult }) {
   if (!result.channelMode) return null;
@@ -36,9 +43,11 @@ function InputLine({ result }: { result: EventsResult }) {
         {MODE_NAMES[result.channelMode]} on {result.channels?.length ?? 0} channel{result.channels?.length === 1 ? '' : 's'}
         {result.channelModeReason ? ` — ${result.channelModeReason}` : ''}
       </p>
-      {skipped.length > 0 && (
-        <p className="result-line">Not used: {skipped.map((s) => `${s.label} (${s.reason})`).join('; ')}</p>
-      )}
+      {[...groupByReason(skipped)].map(([reason, labels]) => (
+        <p key={reason} className="result-line">
+          Not used ({reason}): {labels.join(', ')}
+        </p>
+      ))}
       {(result.warnings ?? []).map((warning, i) => (
         <p key={i} className="result-line warning">
           {warning}

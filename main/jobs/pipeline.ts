@@ -6,6 +6,14 @@
 import type { z } from 'zod';
 import type { LogLevel, PipelineInfo, Recording, RecordingKind } from '../../shared/api/index.js';
 import type { ResultItem } from '../store/index.js';
+import type { SegmentCollection } from '../io/segments/types.js';
+
+/** A stored dataset as a run reads it: its project id and name, and its segments. */
+export interface NamedSegmentCollection {
+  id: number;
+  name: string;
+  collection: SegmentCollection;
+}
 
 export interface PipelineContext<P> {
   readonly runId: number;
@@ -19,6 +27,11 @@ export interface PipelineContext<P> {
    * an atlas for an extraction. Workers never open the project, so the runner hands them over.
    */
   readonly linked: Readonly<Record<string, Recording>>;
+  /**
+   * The project's labelled-segment datasets named by params.segmentDatasetIds, with their samples
+   * (pipelines that declare `readsSegmentDatasets`; otherwise empty), in the order named.
+   */
+  readonly segmentDatasets: readonly NamedSegmentCollection[];
   /** The stored model for pipelines that declare `usesModel` (loaded by the runner, not the worker). */
   readonly model: PipelineModel | null;
   /**
@@ -76,6 +89,11 @@ export interface PipelineDefinition<P = unknown> extends Omit<PipelineInfo, 'rec
    * queued and passes them to the run as `context.linked[param]`. A null or absent param is skipped.
    */
   readonly linkedRecordings?: Readonly<Record<string, readonly RecordingKind[]>>;
+  /**
+   * The run reads labelled-segment datasets of the project (params.segmentDatasetIds): the runner
+   * checks they exist before the run is queued and hands their samples to the worker.
+   */
+  readonly readsSegmentDatasets?: boolean;
   readonly params: z.ZodType<P>;
   /**
    * Models of this `pipeline` name the run needs: the runner picks params.modelId (or the latest

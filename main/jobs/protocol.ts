@@ -1,7 +1,7 @@
 /** Messages between the job runner (main thread) and a pipeline worker. */
 import type { LogLevel, Recording } from '../../shared/api/index.js';
 import type { ResultItem } from '../store/index.js';
-import type { PipelineModel, ProducedModel } from './pipeline.js';
+import type { NamedSegmentCollection, PipelineModel, ProducedModel } from './pipeline.js';
 
 export interface WorkerInput {
   moduleUrl: string;
@@ -12,6 +12,8 @@ export interface WorkerInput {
   recordings: Recording[];
   /** The recordings named by the params in the pipeline's `linkedRecordings`, by param name. */
   linked: Record<string, Recording>;
+  /** Labelled-segment datasets named by params.segmentDatasetIds (pipelines that read them). */
+  segmentDatasets: NamedSegmentCollection[];
   model: PipelineModel | null;
   /** Training pipelines: the checkpoint to resume from (params.resumeFromModelId). */
   resumeFrom: PipelineModel | null;

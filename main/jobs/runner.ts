@@ -15,7 +15,7 @@ import { asStorageError, type FinalStatus, type RunOwner, type Store } from '../
 import { HEARTBEAT_INTERVAL_MS, newRunOwner } from './ownership.js';
 import type { PipelineRegistry } from './registry.js';
 import type { WorkerInput, WorkerMessage } from './protocol.js';
-import type { PipelineDefinition, PipelineModel, ProducedModel } from './pipeline.js';
+import type { NamedSegmentCollection, PipelineDefinition, PipelineModel, ProducedModel } from './pipeline.js';
 import type { ModelRecord, NewModel } from '../store/models.js';
 import { siblingModuleUrl } from './registry.js';
 
@@ -110,6 +110,7 @@ export class JobRunner {
     const params = parsed.data as Record<string, unknown>;
     if (definition.input === 'recordings') for (const recording of this.recordingsOf(pipelineName, params)) this.checkKind(definition, recording);
     this.linkedOf(definition, params);
+    this.segmentDatasetsOf(definition, params, false);
     let defaultInserted: string | null = null;
     if (definition.usesModel) {
       const resolved = this.resolveModel(definition, params.modelId);
@@ -166,6 +167,22 @@ export class JobRunner {
       if (!recording) throw new NotFoundError(`recording ${String(id)}`);
       this.checkInProject(recording);
       return recording;
+    });
+  }
+
+  /**
+   * The labelled-segment datasets named by params.segmentDatasetIds of a pipeline that reads them,
+   * each checked to exist; with their samples when `load` (at launch), else only checked (at start).
+   */
+  private segmentDatasetsOf(definition: PipelineDefinition<unknown>, params: Record<string, unknown>, load: boolean): NamedSegmentCollection[] {
+    if (!definition.readsSegmentDatasets) return [];
+    const ids = Array.isArray(params.segmentDatasetIds) ? (params.segmentDatasetIds as number[]) : [];
+    return ids.flatMap((id) => {
+      const summary = this.store.segments.summaryOf(id);
+      if (!summary) throw new NotFoundError(`segment dataset ${id} (params.segmentDatasetIds; see cajal seizure segments list)`);
+      if (!load) return [];
+      const stored = this.store.segments.get(id)!;
+      return [{ id, name: stored.name, collection: stored.collection }];
     });
   }
 
@@ -357,7 +374,8 @@ export class JobRunner {
     const cancelFlag = new SharedArrayBuffer(4);
     const recordings = definition.input === 'recordings' ? this.recordingsOf(run.pipeline, run.params) : [];
     const linked = this.linkedOf(definition, run.params);
-    const input: WorkerInput = { moduleUrl, runId, params: run.params, recording, recordings, linked, model, resumeFrom, cancelFlag };
+    const segmentDatasets = this.segmentDatasetsOf(definition, run.params, true);
+    const input: WorkerInput = { moduleUrl, runId, params: run.params, recording, recordings, linked, segmentDatasets, model, resumeFrom, cancelFlag };
     this.store.runs.markRunning(runId, this.owner.token);
     // From source (tests, tsx) the worker is TypeScript and goes through a bootstrap that registers
     // tsx's loader (execArgv `--import tsx` does not reach worker threads on Node 20).

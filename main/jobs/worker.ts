@@ -25,6 +25,7 @@ async function main(): Promise<void> {
     recording: input.recording,
     recordings: input.recordings,
     linked: input.linked,
+    segmentDatasets: input.segmentDatasets,
     model: input.model,
     resumeFrom: input.resumeFrom,
     checkpoint(model) {

@@ -71,6 +71,8 @@ export interface SeizureTrainOptions extends SeizureNeuralCommonOptions {
   segments?: string[];
   /** The model's input; per-channel when segments are given, else standard. */
   input?: 'standard' | 'per-channel';
+  /** Labelled-segment datasets of the project (id or name; `cajal seizure segments import`). */
+  datasets?: string[];
 }
 
 /** Splits the command's paths into EDF files and folders of segments (a folder among the files is one). */
@@ -192,7 +194,10 @@ function scoreRows(rows: { file: string; durationS: number; seizures: readonly T
 export async function seizureTrain(paths: readonly string[], options: SeizureTrainOptions, cli: CliContext): Promise<number> {
   const { io } = cli;
   if (!options.out && !options.project) throw new ValidationError('out', 'say where the model goes: a project (--project, where it is stored with its training run) and/or an output folder (--out)');
-  const { files, segments, input } = trainingSources(paths, options);
+  const { files, segments, input: given } = trainingSources(paths, options);
+  const input = options.datasets?.length && !options.input ? 'per-channel' : given;
+  if (options.datasets?.length && input !== 'per-channel') throw new ValidationError('--input', 'segment datasets train the per-channel detector (--input per-channel)');
+  if (options.datasets?.length && !options.project) throw new ValidationError('--segment-dataset', 'a stored segment dataset is read from its project (--project)');
   if (options.project) return seizureTrainRun(files, { ...options, segments, input, project: options.project }, cli);
   if (options.resume !== undefined) throw new ValidationError('--resume', 'resuming needs the project that holds the checkpoint (--project)');
   const recordings = files.length || !segments.length ? trainingRecordings(files, io) : [];
@@ -235,15 +240,21 @@ async function seizureTrainRun(files: readonly string[], options: SeizureTrainOp
   const projectPath = resolve(options.project);
   if (!existsSync(projectPath)) throw new FileAccessError(projectPath, 'no such project file (create it with cajal init)');
   return cli.withProject(projectPath, { create: false }, async (project) => {
+    const segmentDatasetIds = (options.datasets ?? []).map((ref) => {
+      const id = /^\d+$/.test(ref) ? Number(ref) : project.store.segments.idOfName(ref);
+      if (id === undefined || !project.store.segments.summaryOf(id)) throw new ValidationError('--segment-dataset', `no segment dataset "${ref}" in ${projectPath} (see cajal seizure segments list)`);
+      return id;
+    });
+    const fromSegments = options.segments.length > 0 || segmentDatasetIds.length > 0;
     // With segments and no files, the segments alone (not every recording of the project).
-    let recordings = files.length || !options.segments.length ? project.store.recordings.list() : [];
+    let recordings = files.length || !fromSegments ? project.store.recordings.list() : [];
     if (files.length) {
       for (const file of files) if (!existsSync(resolve(file))) throw new FileAccessError(resolve(file), 'no such file');
       const { imported, errors } = await project.importRecordings(files, { detailedFileErrors: true });
       if (errors.length) throw new ValidationError('files', errors.map((e) => e.message).join('; '));
       recordings = imported;
     }
-    if (!recordings.length && !options.segments.length) throw new ValidationError('files', 'name at least one EDF file with seizure annotations (the project has no recordings)');
+    if (!recordings.length && !fromSegments) throw new ValidationError('files', 'name at least one EDF file with seizure annotations (the project has no recordings)');
     // The model folder is checked before training, so a refused --out costs no training time.
     const guarded: ProtectedPath[] = [
       ...projectFilePaths(projectPath),
@@ -258,6 +269,7 @@ async function seizureTrainRun(files: readonly string[], options: SeizureTrainOp
       input: options.input,
       recordingIds,
       ...(options.segments.length ? { segmentFolders: options.segments } : {}),
+      ...(segmentDatasetIds.length ? { segmentDatasetIds } : {}),
       markedSeizures: markedSeizures(project.store, recordingIds),
       ...(options.name !== undefined ? { name: options.name } : {}),
       ...(options.resume !== undefined ? { resumeFromModelId: options.resume } : {}),

@@ -49,6 +49,7 @@ const OPTIONS = {
   backend: { type: 'string' },
   format: { type: 'string' },
   segments: { type: 'string', multiple: true },
+  'segment-dataset': { type: 'string', multiple: true },
   input: { type: 'string' },
   scope: { type: 'string' },
 } as const;
@@ -66,7 +67,7 @@ async function seizure(args: string[], flags: ParsedFlags<typeof OPTIONS>, cli: 
     case 'train':
       return seizureTrain(
         rest,
-        defined({ ...common, out: flags.out, overwrite: flags.overwrite, project: flags.project, name: flags.name, resume: integer('--resume', flags.resume), segments: flags.segments, input: input(flags.input) }),
+        defined({ ...common, out: flags.out, overwrite: flags.overwrite, project: flags.project, name: flags.name, resume: integer('--resume', flags.resume), segments: flags.segments, datasets: flags['segment-dataset'], input: input(flags.input) }),
         cli,
       );
     case 'eval':
@@ -115,13 +116,15 @@ export const seizureCommand = defineCommand({
       synopsis: [
         'seizure train [<file.edf>...] --project P [--out FOLDER [--overwrite]] [--name N] [--seed N] [--max-epochs N] [--resume MODEL-ID] [--input standard|per-channel]',
         'seizure train [<file.edf>|<segments-folder>...] [--segments FOLDER]... --input per-channel --project P|--out FOLDER',
+        'seizure train --segment-dataset ID|NAME... --project P [--out FOLDER]',
       ],
       description: [
         'train the neural detector on EDFs with seizure annotations',
         '(EDF+ "seizure…"/"sz…" or <name>_events.tsv) and, for the',
         'per-channel detector (--input per-channel; segments imply it),',
         'folders of labelled segments (Bonn, New Delhi, labels.csv)',
-        'among the files or with --segments, as a run of P: the',
+        'among the files or with --segments, or datasets stored in P',
+        '(--segment-dataset, see seizure segments), as a run of P: the',
         "files are imported (none: all of P's recordings), progress on",
         'stderr, the model stored with the run (see `cajal runs`), a',
         'checkpoint every epoch; Ctrl-C cancels and keeps the last one',

@@ -44,6 +44,8 @@ const Params = NeuralTrainOptions.extend({
   recordingIds: z.array(z.number().int().positive()).default([]),
   /** Folders of labelled segments (per-channel input only), as absolute paths. */
   segmentFolders: z.array(z.string().min(1)).default([]),
+  /** Labelled-segment datasets stored in the project (`cajal seizure segments import`), by id. */
+  segmentDatasetIds: z.array(z.number().int().positive()).default([]),
   /** Name of the model in the project. */
   name: z.string().min(1).max(200).default('neural seizure detector'),
   /** Seizures marked in the project, by recording id, added to those of the files. */
@@ -52,8 +54,14 @@ const Params = NeuralTrainOptions.extend({
   resumeFromModelId: z.number().int().positive().optional(),
 })
   .strict()
-  .refine((p) => p.recordingIds.length > 0 || p.segmentFolders.length > 0, { message: 'name at least one recording (recordingIds) or folder of labelled segments (segmentFolders)', path: ['recordingIds'] })
-  .refine((p) => p.segmentFolders.length === 0 || p.input === 'per-channel', { message: 'labelled segments train the per-channel detector: set input to "per-channel"', path: ['segmentFolders'] });
+  .refine((p) => p.recordingIds.length > 0 || p.segmentFolders.length > 0 || p.segmentDatasetIds.length > 0, {
+    message: 'name at least one recording (recordingIds), folder of labelled segments (segmentFolders) or segment dataset (segmentDatasetIds)',
+    path: ['recordingIds'],
+  })
+  .refine((p) => (p.segmentFolders.length === 0 && p.segmentDatasetIds.length === 0) || p.input === 'per-channel', {
+    message: 'labelled segments train the per-channel detector: set input to "per-channel"',
+    path: ['segmentFolders'],
+  });
 type Params = z.infer<typeof Params>;
 
 /** Where a checkpoint stopped: stored in its meta, read back to resume. */
@@ -87,16 +95,22 @@ function trainingRecordings(context: PipelineContext<Params>): TrainingRecording
   });
 }
 
-/** The labelled segments of each folder, as features; each folder is a collection named after it. */
+/**
+ * The labelled segments of each folder and of each stored dataset, as features; each is a
+ * collection named after its folder or dataset (training balances collections).
+ */
 function segmentExamples(context: PipelineContext<Params>, folders: readonly string[]): RecordingFeatures[] {
   const names = new Set<string>();
-  return folders.flatMap((folder) => {
-    const collection = readSegmentFolder(resolve(folder));
-    let name = basename(collection.source);
+  const sources = [
+    ...folders.map((folder) => ({ collection: readSegmentFolder(resolve(folder)), name: null as string | null })),
+    ...context.segmentDatasets.map((dataset) => ({ collection: dataset.collection, name: `dataset #${dataset.id} ${dataset.name}` })),
+  ];
+  return sources.flatMap(({ collection, name: given }) => {
+    let name = given ?? basename(collection.source);
     while (names.has(name)) name = `${name}'`;
     names.add(name);
     const counts = collection.labels.map((label) => `${collection.segments.filter((s) => s.label === label).length} ${label}`).join(', ');
-    context.log(`${collection.source} (${collection.format}): ${collection.segments.length} segments: ${counts}`);
+    context.log(`${given ? `${given}, imported from ` : ''}${collection.source} (${collection.format}): ${collection.segments.length} segments: ${counts}`);
     for (const note of collection.notes) context.log(`  ${note}`);
     context.throwIfCancelled();
     return collection.segments.map((segment) => segmentFeatures(segment, name));
@@ -129,9 +143,10 @@ const seizureNeuralTrain: PipelineDefinition<Params> = {
   input: 'recordings',
   recordingKinds: ['eeg'],
   producesModel: { pipeline: MODEL_PIPELINE },
+  readsSegmentDatasets: true,
   params: Params,
   async run(context) {
-    const { recordingIds: _ids, name, markedSeizures: _marked, resumeFromModelId: _resume, segmentFolders, ...options } = context.params;
+    const { recordingIds: _ids, name, markedSeizures: _marked, resumeFromModelId: _resume, segmentFolders, segmentDatasetIds: _datasets, ...options } = context.params;
     const recordings = trainingRecordings(context);
     const segments = segmentExamples(context, segmentFolders);
     if (!recordings.some((r) => r.seizures.length) && !segments.some((s) => s.seizures.length)) {

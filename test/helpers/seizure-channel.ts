@@ -3,6 +3,8 @@
  * (1–30 Hz, ~25 µV RMS; the seed picks the phases) and optional seizures of rhythmic
  * spike-and-wave slowing from 5 to 3 Hz at several times the background's amplitude.
  */
+import { writeEdfFile } from '../../main/io/edf/index.js';
+
 export interface ChannelSeizure {
   onsetS: number;
   durationS: number;
@@ -33,4 +35,17 @@ export function syntheticChannel(durationS: number, rateHz: number, seizures: re
     out[i] = v;
   }
   return out;
+}
+
+/**
+ * A one-channel EDF+ ("EEG T3-T5", µV, 1 s records) holding syntheticChannel's signal: the
+ * recording the per-channel CLI tests import into a fresh project.
+ */
+export function writeOneChannelEdf(path: string, durationS: number, rateHz: number, seizures: readonly ChannelSeizure[], seed: number): void {
+  writeEdfFile(path, {
+    variant: 'edf+C',
+    dataRecordDurationS: 1,
+    recordCount: durationS,
+    signals: [{ label: 'EEG T3-T5', physicalDimension: 'uV', physicalMin: -3000, physicalMax: 3000, samplesPerRecord: rateHz, values: syntheticChannel(durationS, rateHz, seizures, seed) }],
+  });
 }

@@ -16,7 +16,7 @@ import { writeEdfFile } from '../../main/io/edf/index.js';
 import { untrainedPerChannelConfig } from '../../main/pipelines/seizure/channel/untrained.js';
 import { buildModel, saveNeuralModel } from '../../main/pipelines/seizure/neural/index.js';
 import { Store } from '../../main/store/index.js';
-import { syntheticChannel } from '../helpers/seizure-channel.js';
+import { syntheticChannel, writeOneChannelEdf } from '../helpers/seizure-channel.js';
 import { writeSeizureEdf } from '../helpers/seizure-edf.js';
 import { tempDir } from '../helpers/tmp.js';
 
@@ -26,15 +26,7 @@ describe('cajal seizure detect on any channel set', () => {
 
   it('a one-channel recording: auto → per-channel, the seizure found, mode and channels stored', async () => {
     const edf = join(tmp.dir, 'one-channel.edf');
-    const rate = 200;
-    const durationS = 900;
-    const samples = syntheticChannel(durationS, rate, [{ onsetS: 600, durationS: 70 }], 4);
-    writeEdfFile(edf, {
-      variant: 'edf+C',
-      dataRecordDurationS: 1,
-      recordCount: durationS,
-      signals: [{ label: 'EEG T3-T5', physicalDimension: 'uV', physicalMin: -3000, physicalMax: 3000, samplesPerRecord: rate, values: samples }],
-    });
+    writeOneChannelEdf(edf, 900, 200, [{ onsetS: 600, durationS: 70 }], 4);
     const lines: string[] = [];
     const errors: string[] = [];
     const io = { out: (line: string) => lines.push(line), err: (line: string) => errors.push(line) };

@@ -9,10 +9,9 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../main/cli/main.js';
-import { writeEdfFile } from '../../main/io/edf/index.js';
 import { DEFAULT_MODEL_NAME } from '../../main/pipelines/seizure/neural/index.js';
 import { Store } from '../../main/store/index.js';
-import { syntheticChannel } from '../helpers/seizure-channel.js';
+import { syntheticChannel, writeOneChannelEdf } from '../helpers/seizure-channel.js';
 import { tempDir } from '../helpers/tmp.js';
 
 /** A labels.csv folder of 5 s single-channel segments at 200 Hz: ictal ones hold the seizure pattern. */
@@ -36,14 +35,7 @@ describe('cajal seizure detect with the shipped default model, and training on s
 
   it('a fresh project detects with the default model, stored once; a model trained on segments then takes over', async () => {
     const edf = join(tmp.dir, 'one-channel.edf');
-    const rate = 200;
-    const durationS = 600;
-    writeEdfFile(edf, {
-      variant: 'edf+C',
-      dataRecordDurationS: 1,
-      recordCount: durationS,
-      signals: [{ label: 'EEG T3-T5', physicalDimension: 'uV', physicalMin: -3000, physicalMax: 3000, samplesPerRecord: rate, values: syntheticChannel(durationS, rate, [{ onsetS: 300, durationS: 80 }], 4) }],
-    });
+    writeOneChannelEdf(edf, 600, 200, [{ onsetS: 300, durationS: 80 }], 4);
     const lines: string[] = [];
     const errors: string[] = [];
     const io = { out: (line: string) => lines.push(line), err: (line: string) => errors.push(line) };

@@ -1,14 +1,15 @@
 /**
  * The rank sweep's speed-ups checked against the plain code they replace: the WebAssembly SIMD
  * mode-0 pass against `fusedLeadPass` (JavaScript), a whole HALS fit with and without it, and the
- * deterministic NNDSVD start (non-negative, no dead components, exact on a rank-one tensor).
+ * deterministic NNDSVD start (non-negative, no dead components, exact on a rank-one tensor), and the
+ * start grown from the rank below.
  */
 import { describe, expect, it } from 'vitest';
 import { fitNonnegativeCp } from '../../main/pipelines/ntf/cp/fit.js';
 import { kruskalNormSquared, kruskalToDense, type KruskalTensor } from '../../main/pipelines/ntf/cp/ktensor.js';
 import { fusedLeadPass, trailingKhatriRaoT, trailingSize } from '../../main/pipelines/ntf/cp/mttkrp.js';
 import { simdLeadPass } from '../../main/pipelines/ntf/cp/simd-kernel.js';
-import { nndsvdKruskal } from '../../main/pipelines/ntf/cp/svd-init.js';
+import { grownKruskal, nndsvdKruskal } from '../../main/pipelines/ntf/cp/svd-init.js';
 import { rankSweep } from '../../main/pipelines/ntf/cp/sweep.js';
 import { seededRandom } from '../../shared/random.js';
 
@@ -106,5 +107,41 @@ describe('NNDSVD start', () => {
     const svdFit = fitNonnegativeCp(x, 3, { start: 'svd' });
     expect(a.rows[0]!.errors).toContain(svdFit.error);
     expect(b.rows[0]!.errors).toContain(svdFit.error);
+  });
+});
+
+describe('start grown from the rank below', () => {
+  it("keeps the smaller fit's components (weights folded in) and adds the NNDSVD's next one", () => {
+    const x = kruskalToDense(plantedKruskal([30, 8, 4], 4, 21));
+    const previous = fitNonnegativeCp(x, 3, { seed: 2 }).kruskal;
+    previous.weights = Float64Array.from([2, 0.5, 1]);
+    const grown = grownKruskal(x, previous);
+    const svd = nndsvdKruskal(x, 4);
+    expect(grown.rank).toBe(4);
+    expect([...grown.weights]).toEqual([1, 1, 1, 1]);
+    grown.factors.forEach((factor, n) => {
+      for (let i = 0; i < x.shape[n]!; i++) {
+        for (let r = 0; r < 3; r++) expect(factor[i * 4 + r]).toBe(previous.factors[n]![i * 3 + r]! * (n === 0 ? previous.weights[r]! : 1));
+        expect(factor[i * 4 + 3]).toBe(svd.factors[n]![i * 4 + 3]);
+      }
+    });
+  });
+
+  it('refuses a start that is not one rank below', () => {
+    const x = kruskalToDense(plantedKruskal([12, 5, 3], 2, 22));
+    const previous = fitNonnegativeCp(x, 2, { seed: 1 }).kruskal;
+    expect(() => fitNonnegativeCp(x, 4, { growFrom: previous })).toThrow(/rank-4 fit grows from rank 3, got rank 2/);
+  });
+
+  it('never leaves a rank with a higher best error than the sweep without it, and wins somewhere', async () => {
+    const truth = plantedKruskal([60, 12, 5], 6, 23);
+    const x = kruskalToDense(truth);
+    const random = seededRandom(24);
+    for (let i = 0; i < x.data.length; i++) x.data[i]! += 0.05 * random();
+    const options = { minRank: 2, maxRank: 7, restarts: 2, seed: 3, threads: 1 };
+    const plain = await rankSweep(x, { ...options, growStart: false });
+    const grown = await rankSweep(x, options);
+    plain.rows.forEach((row, i) => expect(grown.rows[i]!.errors[0]!).toBeLessThanOrEqual(row.errors[0]! + 1e-12));
+    expect(grown.rows.some((row, i) => row.errors[0]! < plain.rows[i]!.errors[0]! - 1e-9)).toBe(true);
   });
 });

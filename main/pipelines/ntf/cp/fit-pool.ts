@@ -28,6 +28,8 @@ export interface FitRequest {
   tolerance?: number;
   /** Start from these factors (a refinement) instead of a random draw. */
   init?: KruskalTensor;
+  /** Start from these rank − 1 factors plus the NNDSVD's next component. */
+  growFrom?: KruskalTensor;
 }
 
 export type FitReply =

@@ -21,6 +21,7 @@ parentPort!.on('message', (request: FitRequest) => {
       maxIterations: request.maxIterations,
       tolerance: request.tolerance,
       init: request.init,
+      growFrom: request.growFrom,
       onIteration: (iteration) => {
         if (Atomics.load(cancelFlag, 0) === 1) throw new Cancelled();
         if (iteration % 10 === 0) parentPort!.postMessage({ type: 'progress', id: request.id, iteration } satisfies FitReply);

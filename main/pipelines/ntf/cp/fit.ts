@@ -10,7 +10,7 @@
 import { denseTensor, frobeniusNorm, gram, kruskalNormSquared, type DenseTensor, type KruskalTensor } from './ktensor.js';
 import { contractLead, fusedLeadPass, mttkrpFromContracted, mttkrpLead, trailingKhatriRaoT, trailingSize } from './mttkrp.js';
 import { simdLeadPass } from './simd-kernel.js';
-import { nndsvdKruskal } from './svd-init.js';
+import { grownKruskal, nndsvdKruskal } from './svd-init.js';
 import { seededRandom } from '../../../../shared/random.js';
 
 export type CpMethod = 'hals' | 'mu';
@@ -28,6 +28,8 @@ export interface CpOptions {
   tolerance?: number;
   /** Start from these factors instead of a random draw (copied). */
   init?: KruskalTensor;
+  /** Start from these rank − 1 factors plus the NNDSVD's next component (svd-init.ts, `grownKruskal`). */
+  growFrom?: KruskalTensor;
   /**
    * Run HALS's mode-0 pass in WebAssembly SIMD where the engine has it (default true; false: the
    * JavaScript loops, same numbers up to summation order).
@@ -143,8 +145,16 @@ export function fitNonnegativeCp(x: DenseTensor, rank: number, options: CpOption
   if (normX === 0) throw new Error('the tensor is all zeros: there is nothing to factorise');
   const normXSquared = normX * normX;
 
+  if (options.growFrom && options.growFrom.rank !== rank - 1) {
+    throw new Error(`a rank-${rank} fit grows from rank ${rank - 1}, got rank ${options.growFrom.rank}`);
+  }
   const start =
-    options.init ?? (options.start === 'svd' ? nndsvdKruskal(x, rank) : randomKruskal(shape, rank, options.seed ?? 0, normX));
+    options.init ??
+    (options.growFrom
+      ? grownKruskal(x, options.growFrom)
+      : options.start === 'svd'
+        ? nndsvdKruskal(x, rank)
+        : randomKruskal(shape, rank, options.seed ?? 0, normX));
   const factors = start.factors.map((f, n) => {
     const copy = Float64Array.from(f);
     // Fold initial weights into mode 0 so the fit works on plain factors.

@@ -242,3 +242,25 @@ export function nndsvdKruskal(x: DenseTensor, rank: number): KruskalTensor {
   });
   return { shape: [...shape], rank, factors, weights: new Float64Array(rank).fill(1) };
 }
+
+/**
+ * A rank-(r+1) start grown from a rank-r fit: its r components (weights folded into mode 0) plus
+ * the NNDSVD's component r+1. A fit from here keeps what the smaller rank found and only has to
+ * place one new component, which reaches optima that random starts find rarely (on the worms'
+ * affinity tensor, rank 12's best optimum: about 40 % of random starts reach it).
+ */
+export function grownKruskal(x: DenseTensor, previous: KruskalTensor): KruskalTensor {
+  const rank = previous.rank + 1;
+  const svd = nndsvdKruskal(x, rank);
+  const factors = x.shape.map((size, n) => {
+    const grown = new Float64Array(size * rank);
+    const old = previous.factors[n]!;
+    const fresh = svd.factors[n]!;
+    for (let i = 0; i < size; i++) {
+      for (let r = 0; r < previous.rank; r++) grown[i * rank + r] = old[i * previous.rank + r]! * (n === 0 ? previous.weights[r]! : 1);
+      grown[i * rank + previous.rank] = fresh[i * rank + previous.rank]!;
+    }
+    return grown;
+  });
+  return { shape: [...x.shape], rank, factors, weights: new Float64Array(rank).fill(1) };
+}

@@ -14,7 +14,7 @@
 import { availableParallelism } from 'node:os';
 import { deriveSeed } from '../../../../shared/random.js';
 import { fitNonnegativeCp, type CpFit, type CpMethod } from './fit.js';
-import { FitPool } from './fit-pool.js';
+import { FitPool, type FitRequest } from './fit-pool.js';
 import type { DenseTensor } from './ktensor.js';
 import { ensembleSimilarity } from './similarity.js';
 
@@ -40,6 +40,12 @@ export interface SweepOptions {
   polishFactor?: number;
   /** Start restart 0 of each rank from the NNDSVD start instead of a random one (default true). */
   svdStart?: boolean;
+  /**
+   * Also fit each rank from the previous rank's best plus the NNDSVD's next component (default
+   * true; svd-init.ts, `grownKruskal`), at the refinement's tolerance, in parallel with the
+   * refinement; the lower error takes the winner's place.
+   */
+  growStart?: boolean;
   /** Progress over the whole sweep in [0, 1]. */
   onProgress?: (fraction: number, message: string) => void;
   /** Called as fits progress; throw to cancel (running fits stop at their next iteration). */
@@ -116,22 +122,28 @@ export async function rankSweep(x: DenseTensor, options: SweepOptions): Promise<
       }),
     );
     const polishFactor = options.polishFactor ?? 100;
-    if (polishFactor > 1) {
-      const tolerance = (options.tolerance ?? 1e-5) / polishFactor;
+    const growStart = options.growStart !== false;
+    if (polishFactor > 1 || growStart) {
+      const tolerance = (options.tolerance ?? 1e-5) / Math.max(1, polishFactor);
+      const winners = new Map([...fits].map(([rank, list]) => [rank, list.reduce((a, b) => (b.error < a.error ? b : a))]));
       report(`refining the best fit of each rank ${minRank}..${maxRank}`);
       await Promise.all(
-        [...fits.entries()].map(async ([rank, list]) => {
-          const winner = list.reduce((a, b) => (b.error < a.error ? b : a));
+        [...winners].map(async ([rank, winner]) => {
           const request = { rank, seed: 0, method: options.method, maxIterations, tolerance };
           const onIteration = () => options.shouldStop?.();
-          const refined = pool
-            ? await pool.fit({ ...request, init: winner.kruskal }, onIteration)
-            : fitNonnegativeCp(x, rank, { ...request, init: winner.kruskal, onIteration });
-          if (refined.error < winner.error) {
-            refined.iterations += winner.iterations;
-            refined.durationMs += winner.durationMs;
-            list[list.indexOf(winner)] = refined;
-          }
+          const fitFrom = async (start: Pick<FitRequest, 'init' | 'growFrom'>) =>
+            pool ? pool.fit({ ...request, ...start }, onIteration) : fitNonnegativeCp(x, rank, { ...request, ...start, onIteration });
+          const previous = winners.get(rank - 1);
+          const [refined, grown] = await Promise.all([
+            polishFactor > 1 ? fitFrom({ init: winner.kruskal }) : null,
+            growStart && previous ? fitFrom({ growFrom: previous.kruskal }) : null,
+          ]);
+          const extraMs = (refined?.durationMs ?? 0) + (grown?.durationMs ?? 0);
+          if (refined) refined.iterations += winner.iterations;
+          const best = [refined, grown].reduce<CpFit>((a, b) => (b && b.error < a.error ? b : a), winner);
+          const list = fits.get(rank)!;
+          // The winner's slot holds the best of the three; the row's time counts all of them.
+          list[list.indexOf(winner)] = { ...best, durationMs: winner.durationMs + extraMs };
         }),
       );
     }

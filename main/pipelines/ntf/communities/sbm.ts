@@ -1,11 +1,12 @@
 /**
- * Weighted stochastic block model fitted by minimum description length (MDL).
- *
- * Dyballa et al. (ICLR 2024) cluster each NTF component's neuron–neuron affinity pattern with
- * graph-tool's `minimize_nested_blockmodel_dl(g, state_args=dict(recs=[w],
- * rec_types=["real-exponential"]))`, choosing the degree-corrected variant or not by description
- * length. graph-tool cannot be installed here; this is an implementation from the papers'
- * equations:
+ * Flat weighted stochastic block model fitted by minimum description length (MDL) — the first,
+ * superseded community step, kept only for the earlier weighted-LFR comparison of issue #6
+ * (evaluate.ts, `lfrBenchmark`). The NTF pipeline and `cajal ntf communities` use the nested
+ * model of nested.ts instead, whose description length is graph-tool 2.45's (entropy/dl.ts,
+ * checked against Debian's python3-graph-tool), as Dyballa et al. (ICLR 2024) use graph-tool's
+ * `minimize_nested_blockmodel_dl(g, state_args=dict(recs=[w], rec_types=["real-exponential"]))`.
+ * This module's code lengths are its own (the hyper-parameters below are not graph-tool's), written
+ * from the papers' equations:
  *
  *   T. P. Peixoto, "Nonparametric Bayesian inference of the microcanonical stochastic block model",
  *     PRE 95, 012317 (2017)  — topology, priors on partition, edge counts and degrees;

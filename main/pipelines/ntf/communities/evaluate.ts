@@ -1,31 +1,14 @@
 /**
- * The community detectors scored as Dyballa et al. score them: mean NMI against the planted
+ * The community detectors scored as Dyballa et al. score them: NMI against the planted
  * communities of weighted LFR graphs, in the settings of their benchmark notebook
- * (dyballa/dynamic-connectomes, benchmark.ipynb): N = 125, ⟨k⟩ = 25, k_max = 100, μ_t = 0.5,
- * μ_w = 0.5, τ₁ = 2, τ₂ = 1, β ∈ {0.5, 1, 2}, each with one parameter varied, 10 seeds.
- *
- * Reproduce the table of issue #6 with
- *   ./node_modules/.bin/tsx -e "import('./main/pipelines/ntf/communities/evaluate.ts').then((m) => console.log(m.formatLfrTable(m.lfrBenchmark())))"
+ * (dyballa/dynamic-connectomes, benchmark.ipynb), beside graph-tool's own fits of the same graphs
+ * (bench/ntf-graphtool.ts lfr).
  */
-import { measureMixing, weightedLfr, type WeightedLfrOptions } from './benchmarks.js';
-import { louvain } from './louvain.js';
+import { weightedLfr, type WeightedLfrOptions } from './benchmarks.js';
 import { normalizedMutualInformation } from './nmi.js';
-import { fitWeightedSbm } from './sbm.js';
 import type { WeightedGraph } from './types.js';
 
 export type LfrSetting = Omit<WeightedLfrOptions, 'seed'>;
-
-export interface LfrBenchmarkRow {
-  name: string;
-  setting: LfrSetting;
-  seeds: number;
-  /** Mean NMI and mean block count: SBM with DC chosen by DL ('auto'), SBM forced DC, Louvain. */
-  sbm: { nmi: number; blocks: number; milliseconds: number };
-  sbmDegreeCorrected: { nmi: number; blocks: number };
-  louvain: { nmi: number; blocks: number };
-  plantedBlocks: number;
-  achievedMixing: { topology: number; weights: number };
-}
 
 const NOTEBOOK_BASE: LfrSetting = {
   n: 125,
@@ -125,60 +108,6 @@ export function edgeListChecksum(list: EdgeList): { edges: number; weightSum: nu
     moment += (list.edges[2 * e]! + 1) * (list.edges[2 * e + 1]! + 1) * w;
   }
   return { edges: list.weights.length, weightSum, moment };
-}
-
-/** Mean scores over seeds 1…seeds for each setting (the same seed drives graph and detectors). */
-export function lfrBenchmark(
-  options: { seeds?: number; settings?: { name: string; setting: LfrSetting }[] } = {},
-): LfrBenchmarkRow[] {
-  const seeds = options.seeds ?? 10;
-  return (options.settings ?? notebookSettings()).map(({ name, setting }) => {
-    const sum = { sbm: 0, sbmBlocks: 0, ms: 0, dc: 0, dcBlocks: 0, louvain: 0, louvainBlocks: 0, planted: 0, mt: 0, mw: 0 };
-    for (let seed = 1; seed <= seeds; seed++) {
-      const { graph, labels } = weightedLfr({ ...setting, seed });
-      const mixing = measureMixing(graph, labels);
-      sum.mt += mixing.topology;
-      sum.mw += mixing.weights;
-      sum.planted += Math.max(...labels) + 1;
-      const start = performance.now();
-      const auto = fitWeightedSbm(graph, { seed });
-      sum.ms += performance.now() - start;
-      sum.sbm += normalizedMutualInformation(labels, auto.blocks);
-      sum.sbmBlocks += auto.count;
-      const dc = fitWeightedSbm(graph, { seed, degreeCorrected: true });
-      sum.dc += normalizedMutualInformation(labels, dc.blocks);
-      sum.dcBlocks += dc.count;
-      const baseline = louvain(graph, { seed });
-      sum.louvain += normalizedMutualInformation(labels, baseline.blocks);
-      sum.louvainBlocks += baseline.count;
-    }
-    return {
-      name,
-      setting,
-      seeds,
-      sbm: { nmi: sum.sbm / seeds, blocks: sum.sbmBlocks / seeds, milliseconds: sum.ms / seeds },
-      sbmDegreeCorrected: { nmi: sum.dc / seeds, blocks: sum.dcBlocks / seeds },
-      louvain: { nmi: sum.louvain / seeds, blocks: sum.louvainBlocks / seeds },
-      plantedBlocks: sum.planted / seeds,
-      achievedMixing: { topology: sum.mt / seeds, weights: sum.mw / seeds },
-    };
-  });
-}
-
-/** A Markdown table of benchmark rows. */
-export function formatLfrTable(rows: LfrBenchmarkRow[]): string {
-  const lines = [
-    '| setting | SBM auto NMI (blocks) | SBM DC NMI (blocks) | Louvain NMI (blocks) | planted blocks | achieved μ_t, μ_w | SBM auto ms |',
-    '|---|---|---|---|---|---|---|',
-  ];
-  for (const r of rows) {
-    lines.push(
-      `| ${r.name} | ${r.sbm.nmi.toFixed(3)} (${r.sbm.blocks.toFixed(1)}) | ${r.sbmDegreeCorrected.nmi.toFixed(3)} (${r.sbmDegreeCorrected.blocks.toFixed(1)}) | ` +
-        `${r.louvain.nmi.toFixed(3)} (${r.louvain.blocks.toFixed(1)}) | ${r.plantedBlocks.toFixed(1)} | ` +
-        `${r.achievedMixing.topology.toFixed(3)}, ${r.achievedMixing.weights.toFixed(3)} | ${r.sbm.milliseconds.toFixed(0)} |`,
-    );
-  }
-  return lines.join('\n');
 }
 
 /** One graph of graph-tool's reference fits (test/fixtures/reference/lfr-graphtool.json). */

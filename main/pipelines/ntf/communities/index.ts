@@ -1,10 +1,10 @@
 /**
- * Weighted community detection for the NTF functional-connectome pipeline (issue #6, step 4):
- * a weighted stochastic block model fitted by minimum description length (Dyballa et al., ICLR
- * 2024, after Peixoto), Louvain as the baseline, NMI for scoring, and seeded benchmark graphs.
+ * Weighted community detection for the NTF functional-connectome pipeline: graph-tool's nested
+ * weighted stochastic block model fitted by minimum description length (Dyballa et al., ICLR 2024,
+ * after Peixoto; nested.ts, its description length in entropy/), Louvain as the baseline, NMI for
+ * scoring, and seeded benchmark graphs.
  */
-export type { CommunityResult, LouvainResult, SbmResult, WeightedGraph } from './types.js';
-export { fitWeightedSbm, sbmDescriptionLength, type SbmOptions } from './sbm.js';
+export type { CommunityResult, LouvainResult, WeightedGraph } from './types.js';
 export {
   edgeListFromWeightedGraph,
   fitNestedSbm,
@@ -21,10 +21,4 @@ export {
   type PlantedPartitionOptions,
   type WeightedLfrOptions,
 } from './benchmarks.js';
-export {
-  formatLfrTable,
-  lfrBenchmark,
-  notebookSettings,
-  type LfrBenchmarkRow,
-  type LfrSetting,
-} from './evaluate.js';
+export { notebookSettings, type LfrSetting } from './evaluate.js';

@@ -97,7 +97,7 @@ const MERGE_CANDIDATES = 12;
 const RANDOM_CANDIDATES = 2;
 /** Node sweeps per stage stop at a sweep without moves, or after this many. */
 const MAX_SWEEPS = 10;
-/** …and during the coarse descent at most this many (it only brackets the best B; sbm.ts measured the same final Σ). */
+/** …and during the coarse descent at most this many (it only brackets the best B, which is then descended again with full sweeps). */
 const COARSE_SWEEPS = 3;
 /** Exact-refinement rounds (node moves + merges + upper refit) at most. */
 const REFINE_ROUNDS = 4;

@@ -17,15 +17,6 @@ export interface CommunityResult {
   count: number;
 }
 
-export interface SbmResult extends CommunityResult {
-  /** Description length of the chosen fit in nats (lower is better). */
-  descriptionLengthNats: number;
-  /** Whether the degree-corrected variant was chosen (lower description length). */
-  degreeCorrected: boolean;
-  /** Description length of a one-block model on the same graph, for reference. */
-  singleBlockDescriptionLengthNats: number;
-}
-
 export interface LouvainResult extends CommunityResult {
   /** Weighted modularity (Newman 2004) of the partition. */
   modularity: number;

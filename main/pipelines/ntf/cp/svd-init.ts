@@ -195,72 +195,72 @@ function floorColumn(factor: Float64Array, rows: number, rank: number, r: number
 }
 
 /**
- * The NNDSVD start of a rank-`rank` non-negative CP of x, with weights 1. Components beyond the
- * unfolding's rank (only when rank > Π_{n≥1} Iₙ or X₍₀₎ is rank-deficient) repeat the leading one,
- * scaled down, so HALS can split it.
+ * Writes NNDSVD component r into column r of `factors` (one rows × rank array per mode), floored.
+ * Components beyond the unfolding's rank (only when rank > Π_{n≥1} Iₙ or X₍₀₎ is rank-deficient)
+ * repeat the leading one, scaled down, so HALS can split it.
  */
-export function nndsvdKruskal(x: DenseTensor, rank: number): KruskalTensor {
+function writeNndsvdComponent(x: DenseTensor, unfolding: Unfolding, factors: Float64Array[], rank: number, r: number): void {
   const { shape } = x;
   const rows = shape[0]!;
   const length = trailingSize(shape);
-  const trailingShape = shape.slice(1);
-  const { values, vectors, count } = rightSingular(x, rank);
-  const factors = shape.map((size) => new Float64Array(size * rank));
+  const { values, vectors, count } = unfolding;
+  const k = r < count && values[r]! > values[0]! * 1e-12 ? r : 0;
+  const sigma = values[k]!;
+  const v = vectors.subarray(k * length, (k + 1) * length);
+  // u = X₍₀₎ v / σ
   const u = new Float64Array(rows);
-  for (let r = 0; r < rank; r++) {
-    const k = r < count && values[r]! > values[0]! * 1e-12 ? r : 0;
-    const sigma = values[k]!;
-    const v = vectors.subarray(k * length, (k + 1) * length);
-    // u = X₍₀₎ v / σ
-    for (let i = 0; i < rows; i++) {
-      let sum = 0;
-      const base = i * length;
-      for (let t = 0; t < length; t++) sum += x.data[base + t]! * v[t]!;
-      u[i] = sigma > 0 ? sum / sigma : 0;
-    }
-    const up = part(u, 1);
-    const vp = part(Float64Array.from(v), 1);
-    const un = part(u, -1);
-    const vn = part(Float64Array.from(v), -1);
-    const positive = norm(up) * norm(vp);
-    const negative = norm(un) * norm(vn);
-    const [uk, vk, weight] = positive >= negative ? [up, vp, positive] : [un, vn, negative];
-    const scale = Math.sqrt(sigma * weight) * (k === r ? 1 : 1 / (r + 1));
-    const uNorm = norm(uk) || 1;
-    for (let i = 0; i < rows; i++) factors[0]![i * rank + r] = (scale * uk[i]!) / uNorm;
-    const vNorm = normalize(vk) || 1;
-    // v̂ ≈ a ⊗ b ⊗ …: put the trailing scale (and ‖vₖ‖'s share) into the first trailing mode.
-    const parts = rankOne(vk, trailingShape);
-    parts.forEach((vector, n) => {
-      const mode = n + 1;
-      const s = n === 0 ? scale * vNorm : 1;
-      for (let i = 0; i < vector.length; i++) factors[mode]![i * rank + r] = s * vector[i]!;
-    });
+  for (let i = 0; i < rows; i++) {
+    let sum = 0;
+    const base = i * length;
+    for (let t = 0; t < length; t++) sum += x.data[base + t]! * v[t]!;
+    u[i] = sigma > 0 ? sum / sigma : 0;
   }
-  shape.forEach((size, n) => {
-    for (let r = 0; r < rank; r++) floorColumn(factors[n]!, size, rank, r);
+  const up = part(u, 1);
+  const vp = part(Float64Array.from(v), 1);
+  const un = part(u, -1);
+  const vn = part(Float64Array.from(v), -1);
+  const positive = norm(up) * norm(vp);
+  const negative = norm(un) * norm(vn);
+  const [uk, vk, weight] = positive >= negative ? [up, vp, positive] : [un, vn, negative];
+  const scale = Math.sqrt(sigma * weight) * (k === r ? 1 : 1 / (r + 1));
+  const uNorm = norm(uk) || 1;
+  for (let i = 0; i < rows; i++) factors[0]![i * rank + r] = (scale * uk[i]!) / uNorm;
+  const vNorm = normalize(vk) || 1;
+  // v̂ ≈ a ⊗ b ⊗ …: put the trailing scale (and ‖vₖ‖'s share) into the first trailing mode.
+  const parts = rankOne(vk, shape.slice(1));
+  parts.forEach((vector, n) => {
+    const mode = n + 1;
+    const s = n === 0 ? scale * vNorm : 1;
+    for (let i = 0; i < vector.length; i++) factors[mode]![i * rank + r] = s * vector[i]!;
   });
-  return { shape: [...shape], rank, factors, weights: new Float64Array(rank).fill(1) };
+  shape.forEach((size, n) => floorColumn(factors[n]!, size, rank, r));
+}
+
+/** The NNDSVD start of a rank-`rank` non-negative CP of x, with weights 1. */
+export function nndsvdKruskal(x: DenseTensor, rank: number): KruskalTensor {
+  const unfolding = rightSingular(x, rank);
+  const factors = x.shape.map((size) => new Float64Array(size * rank));
+  for (let r = 0; r < rank; r++) writeNndsvdComponent(x, unfolding, factors, rank, r);
+  return { shape: [...x.shape], rank, factors, weights: new Float64Array(rank).fill(1) };
 }
 
 /**
  * A rank-(r+1) start grown from a rank-r fit: its r components (weights folded into mode 0) plus
- * the NNDSVD's component r+1. A fit from here keeps what the smaller rank found and only has to
- * place one new component, which reaches optima that random starts find rarely (on the worms'
- * affinity tensor, rank 12's best optimum: about 40 % of random starts reach it).
+ * the NNDSVD's component r+1 (only that one is computed). A fit from here keeps what the smaller
+ * rank found and only has to place one new component, which reaches optima that random starts
+ * find rarely (on the worms' affinity tensor, rank 12's best optimum: about 40 % of random starts
+ * reach it).
  */
 export function grownKruskal(x: DenseTensor, previous: KruskalTensor): KruskalTensor {
   const rank = previous.rank + 1;
-  const svd = nndsvdKruskal(x, rank);
   const factors = x.shape.map((size, n) => {
     const grown = new Float64Array(size * rank);
     const old = previous.factors[n]!;
-    const fresh = svd.factors[n]!;
     for (let i = 0; i < size; i++) {
       for (let r = 0; r < previous.rank; r++) grown[i * rank + r] = old[i * previous.rank + r]! * (n === 0 ? previous.weights[r]! : 1);
-      grown[i * rank + previous.rank] = fresh[i * rank + previous.rank]!;
     }
     return grown;
   });
+  writeNndsvdComponent(x, rightSingular(x, rank), factors, rank, previous.rank);
   return { shape: [...x.shape], rank, factors, weights: new Float64Array(rank).fill(1) };
 }

@@ -18,6 +18,7 @@ import { buildModel, saveNeuralModel } from '../../main/pipelines/seizure/neural
 import { Store } from '../../main/store/index.js';
 import { syntheticChannel, writeOneChannelEdf } from '../helpers/seizure-channel.js';
 import { writeSeizureEdf } from '../helpers/seizure-edf.js';
+import { initProjectWith } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
 
 describe('cajal seizure detect on any channel set', () => {
@@ -27,12 +28,8 @@ describe('cajal seizure detect on any channel set', () => {
   it('a one-channel recording: auto → per-channel, the seizure found, mode and channels stored', async () => {
     const edf = join(tmp.dir, 'one-channel.edf');
     writeOneChannelEdf(edf, 900, 200, [{ onsetS: 600, durationS: 70 }], 4);
-    const lines: string[] = [];
-    const errors: string[] = [];
-    const io = { out: (line: string) => lines.push(line), err: (line: string) => errors.push(line) };
     const project = join(tmp.dir, 'p.cajal');
-    expect(await runCli(['init', project], io)).toBe(0);
-    expect(await runCli(['import', project, edf], io)).toBe(0);
+    const { io, lines, errors } = await initProjectWith(project, [edf]);
     const out = join(tmp.dir, 'events.tsv');
     // The issue's command on a fresh project: both detectors, the neural one with the shipped model.
     expect(await runCli(['seizure', 'detect', project, '1', '--out', out], io), errors.join('\n')).toBe(0);
@@ -71,11 +68,8 @@ describe('cajal seizure detect on any channel set', () => {
   it('a 19-channel recording: auto keeps the standard input; --channel-mode per-channel scores each channel alone', async () => {
     const edf = join(tmp.dir, 'nineteen.edf');
     writeSeizureEdf(edf, 420, [{ onsetS: 250, durationS: 60 }]);
-    const lines: string[] = [];
-    const io = { out: (line: string) => lines.push(line), err: () => {} };
     const project = join(tmp.dir, 'q.cajal');
-    expect(await runCli(['init', project], io)).toBe(0);
-    expect(await runCli(['import', project, edf], io)).toBe(0);
+    const { io, lines } = await initProjectWith(project, [edf]);
     expect(await runCli(['seizure', 'detect', project, '1', '--detector', 'classical'], io)).toBe(0);
     expect(lines.join('\n')).toMatch(/run 1, standard input on 19 channel\(s\)/);
     lines.length = 0;
@@ -106,11 +100,7 @@ describe('cajal seizure detect on any channel set', () => {
       signals: [{ label: 'LA1', physicalDimension: 'mV', physicalMin: -3, physicalMax: 3, samplesPerRecord: rate, values: syntheticChannel(120, rate, [], 2).map((v) => v / 1000) }],
     });
     const project = join(tmp.dir, 'n.cajal');
-    const lines: string[] = [];
-    const errors: string[] = [];
-    const io = { out: (line: string) => lines.push(line), err: (line: string) => errors.push(line) };
-    expect(await runCli(['init', project], io)).toBe(0);
-    expect(await runCli(['import', project, edf], io)).toBe(0);
+    const { io, lines, errors } = await initProjectWith(project, [edf]);
     const tf = await activateBackend('wasm');
     const neural = buildModel(tf, untrainedPerChannelConfig([0, 2], 1));
     const store = Store.open(project, { create: false });

@@ -12,6 +12,7 @@ import { EdfReader } from '../../main/io/edf/index.js';
 import { detectClassical, ClassicalDetectionParams } from '../../main/pipelines/seizure/index.js';
 import { selectInputChannels } from '../../main/pipelines/seizure/input.js';
 import { dataFile, hasSharedData, SKIP_NO_DATA } from '../helpers/data.js';
+import { initProjectWith } from '../helpers/cli.js';
 
 if (!hasSharedData()) console.warn(`seizure-classical: real-data tests skipped: ${SKIP_NO_DATA}`);
 import { writeSeizureEdf } from '../helpers/seizure-edf.js';
@@ -68,11 +69,8 @@ describe('classical seizure detector', () => {
   });
 
   it.skipIf(!hasSharedData())('cajal seizure detect writes an SzCORE TSV that cajal seizure score reads back', async () => {
-    const lines: string[] = [];
-    const io = { out: (line: string) => lines.push(line), err: () => {} };
     const project = join(tmp.dir, 'cli.cajal');
-    expect(await runCli(['init', project], io)).toBe(0);
-    expect(await runCli(['import', project, dataFile('eeg', 'derived', 'ombao_seizure_8ch_100Hz_EDFplus_DERIVED.edf')], io)).toBe(0);
+    const { io, lines } = await initProjectWith(project, [dataFile('eeg', 'derived', 'ombao_seizure_8ch_100Hz_EDFplus_DERIVED.edf')]);
     const hypothesis = join(tmp.dir, 'hyp.tsv');
     expect(await runCli(['seizure', 'detect', project, '1', '--detector', 'classical', '--out', hypothesis], io)).toBe(0);
     const reference = join(tmp.dir, 'ref.tsv');

@@ -12,6 +12,7 @@ import { runCli } from '../../main/cli/main.js';
 import { DEFAULT_MODEL_NAME } from '../../main/pipelines/seizure/neural/index.js';
 import { Store } from '../../main/store/index.js';
 import { syntheticChannel, writeOneChannelEdf } from '../helpers/seizure-channel.js';
+import { initProjectWith } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
 
 /** A labels.csv folder of 5 s single-channel segments at 200 Hz: ictal ones hold the seizure pattern. */
@@ -36,12 +37,8 @@ describe('cajal seizure detect with the shipped default model, and training on s
   it('a fresh project detects with the default model, stored once; a model trained on segments then takes over', async () => {
     const edf = join(tmp.dir, 'one-channel.edf');
     writeOneChannelEdf(edf, 600, 200, [{ onsetS: 300, durationS: 80 }], 4);
-    const lines: string[] = [];
-    const errors: string[] = [];
-    const io = { out: (line: string) => lines.push(line), err: (line: string) => errors.push(line) };
     const project = join(tmp.dir, 'p.cajal');
-    expect(await runCli(['init', project], io)).toBe(0);
-    expect(await runCli(['import', project, edf], io)).toBe(0);
+    const { io, lines, errors } = await initProjectWith(project, [edf]);
 
     const out = join(tmp.dir, 'events.tsv');
     expect(await runCli(['seizure', 'detect', project, '1', '--detector', 'neural', '--out', out], io), errors.join('\n')).toBe(0);

@@ -671,6 +671,22 @@ export function cholesky(a: Float64Array, n: number): Float64Array | null {
   return l;
 }
 
+/** x with L Lᵀ x = b, by forward then back substitution on the lower Cholesky factor L (row-major n × n). */
+export function choleskySolve(l: Float64Array, n: number, b: ArrayLike<number>): Float64Array {
+  const x = Float64Array.from(b);
+  for (let i = 0; i < n; i++) {
+    let s = x[i]!;
+    for (let k = 0; k < i; k++) s -= l[i * n + k]! * x[k]!;
+    x[i] = s / l[i * n + i]!;
+  }
+  for (let i = n - 1; i >= 0; i--) {
+    let s = x[i]!;
+    for (let k = i + 1; k < n; k++) s -= l[k * n + i]! * x[k]!;
+    x[i] = s / l[i * n + i]!;
+  }
+  return x;
+}
+
 /** A⁻¹ of a symmetric positive-definite matrix through its Cholesky factor; throws when A is not positive definite. */
 export function spdInverse(a: Float64Array, n: number): Float64Array {
   const l = cholesky(a, n);

@@ -11,6 +11,7 @@
  * Connectivity: the coupling filter of pre → post integrated over lags (Σ_l Σ_k β_k b_k(l)), a gain
  * on post's log rate; signed (inhibition < 0); diagonal 0 (that is the history filter).
  */
+import { choleskySolve } from '../fmri/linalg.js';
 import { ValidationError } from '../../errors.js';
 import { binSpikes } from './bin.js';
 
@@ -165,7 +166,7 @@ export interface PoissonFit {
   gradientNorm: number;
 }
 
-/** In-place Cholesky (lower triangle) of a symmetric positive-definite m×m matrix. */
+/** In-place Cholesky (lower triangle) of a symmetric positive-definite m×m matrix; its failure names the column (fmri/linalg.ts's `cholesky` only says that it failed). */
 function choleskyFactor(h: Float64Array, m: number): void {
   for (let j = 0; j < m; j++) {
     let d = h[j * m + j]!;
@@ -178,20 +179,6 @@ function choleskyFactor(h: Float64Array, m: number): void {
       for (let k = 0; k < j; k++) s -= h[i * m + k]! * h[j * m + k]!;
       h[i * m + j] = s / d;
     }
-  }
-}
-
-/** Solves L Lᵀ d = g into `g` with the factor from choleskyFactor. */
-function choleskySolve(h: Float64Array, g: Float64Array, m: number): void {
-  for (let i = 0; i < m; i++) {
-    let s = g[i]!;
-    for (let k = 0; k < i; k++) s -= h[i * m + k]! * g[k]!;
-    g[i] = s / h[i * m + i]!;
-  }
-  for (let i = m - 1; i >= 0; i--) {
-    let s = g[i]!;
-    for (let k = i + 1; k < m; k++) s -= h[k * m + i]! * g[k]!;
-    g[i] = s / h[i * m + i]!;
   }
 }
 
@@ -288,8 +275,7 @@ export function fitPoissonGlm(design: Pick<GlmDesign, 'x' | 'rows' | 'columns'>,
       choleskyFactor(h, m);
       factored = true;
     }
-    const step = Float64Array.from(g);
-    choleskySolve(h, step, m);
+    const step = choleskySolve(h, m, g);
     let decrease = 0;
     for (let j = 0; j < m; j++) decrease += g[j]! * step[j]!;
     let s = 1;

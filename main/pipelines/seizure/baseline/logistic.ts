@@ -21,6 +21,7 @@
  * Standardisation is StandardScaler's: mean and population standard deviation (ddof 0) of the
  * training rows, a zero deviation replaced by 1.
  */
+import { cholesky, choleskySolve } from '../../fmri/linalg.js';
 
 export interface Standardiser {
   mean: Float64Array;
@@ -75,37 +76,6 @@ export function fitStandardiser(rows: readonly ArrayLike<number>[]): Standardise
 export function standardise(scaler: Standardiser, row: ArrayLike<number>): Float64Array {
   if (row.length !== scaler.mean.length) throw new RangeError(`standardise: row has ${row.length} features, the scaler ${scaler.mean.length}`);
   return Float64Array.from(scaler.mean, (m, j) => (row[j]! - m) / scaler.scale[j]!);
-}
-
-/** In-place Cholesky factorisation of a symmetric positive-definite n × n matrix (lower triangle). */
-function cholesky(a: Float64Array, n: number): void {
-  for (let j = 0; j < n; j++) {
-    let d = a[j * n + j]!;
-    for (let k = 0; k < j; k++) d -= a[j * n + k]! ** 2;
-    if (!(d > 0)) throw new Error('logistic regression: the Newton system is not positive definite');
-    const l = Math.sqrt(d);
-    a[j * n + j] = l;
-    for (let i = j + 1; i < n; i++) {
-      let s = a[i * n + j]!;
-      for (let k = 0; k < j; k++) s -= a[i * n + k]! * a[j * n + k]!;
-      a[i * n + j] = s / l;
-    }
-  }
-}
-
-function choleskySolve(l: Float64Array, n: number, b: Float64Array): Float64Array {
-  const y = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    let s = b[i]!;
-    for (let k = 0; k < i; k++) s -= l[i * n + k]! * y[k]!;
-    y[i] = s / l[i * n + i]!;
-  }
-  for (let i = n - 1; i >= 0; i--) {
-    let s = y[i]!;
-    for (let k = i + 1; k < n; k++) s -= l[k * n + i]! * y[k]!;
-    y[i] = s / l[i * n + i]!;
-  }
-  return y;
 }
 
 /** Softmax of the scores in place; returns log Σ exp(z). */
@@ -204,8 +174,9 @@ export function fitMultinomialCore(x: readonly Float64Array[], y: Int32Array, K:
     for (const v of g) gradientNorm = Math.max(gradientNorm, Math.abs(v));
     if (gradientNorm <= tolerance || iterations >= maxIterations) break;
     iterations++;
-    cholesky(h, D);
-    const step = choleskySolve(h, D, g);
+    const factor = cholesky(h, D);
+    if (!factor) throw new Error('logistic regression: the Newton system is not positive definite');
+    const step = choleskySolve(factor, D, g);
     let slope = 0;
     for (let d = 0; d < D; d++) slope -= g[d]! * step[d]!;
     let t = 1;
